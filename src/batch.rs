@@ -1,0 +1,295 @@
+//! Batch scoring: many submissions under one rule set, with peer aggregates (`avg`, `sum`,
+//! `count`, `rank`), `rank` items, competition ranking by total (1-2-2-4), and grade quotas.
+//!
+//! Groups (`unit.group`, 分类排名) are ranked, given quotas and aggregated separately. Units with
+//! `"ranked": false` (纳入考核，不纳入排名) are scored against their group's aggregates but take no
+//! part in them, in ranks or in quotas; where they would stand is still used for their own `rank`
+//! items and `rank()` expressions.
+
+use crate::decimal::plain;
+use crate::error::Error;
+use crate::expr::{Batch, Env, Outcome, Value as V};
+use crate::report::{LineKind, Report, TraceLine};
+use crate::rules::{Order, Rule, RuleSet};
+use crate::score::{BatchContext, ItemRanks};
+use crate::submission::Submission;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The outcome of scoring a batch: one entry per submission, in input order.
+#[derive(Debug)]
+pub struct BatchReport<'r> {
+    /// Each submission's report, or why it could not be scored.
+    pub results: Vec<Result<Report<'r>, Error>>,
+}
+
+impl<'r> BatchReport<'r> {
+    /// The reports that were produced, in input order.
+    pub fn reports(&self) -> impl Iterator<Item = &Report<'r>> {
+        self.results.iter().filter_map(|r| r.as_ref().ok())
+    }
+}
+
+/// Peer statistics of one group.
+struct GroupStats {
+    /// Per input: sum and count of the ranked units' known values.
+    sums: Vec<(Decimal, u32)>,
+    /// Number of ranked units in the group.
+    units: u32,
+    /// Per input: the ranked units' known values, sorted descending.
+    sorted: Vec<Vec<Decimal>>,
+}
+
+/// The aggregates one unit sees.
+struct UnitView<'a> {
+    stats: &'a GroupStats,
+    values: &'a [Option<V>],
+}
+
+impl Batch for UnitView<'_> {
+    fn avg(&self, input: usize) -> Outcome<Decimal> {
+        match self.stats.sums.get(input) {
+            Some((sum, n)) if *n > 0 => match sum.checked_div(Decimal::from(*n)) {
+                Some(d) => Outcome::Known(d),
+                None => Outcome::Undefined,
+            },
+            Some(_) => Outcome::Undefined,
+            None => Outcome::Pending,
+        }
+    }
+    fn sum(&self, input: usize) -> Outcome<Decimal> {
+        match self.stats.sums.get(input) {
+            Some((sum, _)) => Outcome::Known(*sum),
+            None => Outcome::Pending,
+        }
+    }
+    fn count(&self) -> Decimal {
+        Decimal::from(self.stats.units)
+    }
+    fn rank(&self, input: usize) -> Outcome<Decimal> {
+        let Some(Some(V::Number(mine))) = self.values.get(input) else { return Outcome::Pending };
+        let Some(sorted) = self.stats.sorted.get(input) else { return Outcome::Pending };
+        Outcome::Known(Decimal::from(competition_rank(sorted, *mine, Order::Desc)))
+    }
+}
+
+/// Competition rank of `v` among `sorted_desc` (ties share the better rank: 1-2-2-4); a value not
+/// among them gets the place it would take.
+fn competition_rank(sorted_desc: &[Decimal], v: Decimal, order: Order) -> u32 {
+    let better = match order {
+        Order::Desc => sorted_desc.iter().take_while(|x| **x > v).count(),
+        Order::Asc => sorted_desc.iter().rev().take_while(|x| **x < v).count(),
+    };
+    u32::try_from(better).unwrap_or(u32::MAX).saturating_add(1)
+}
+
+/// Ranks of one unit for the rule set's `rank` items.
+struct UnitRanks<'a> {
+    ranks: &'a BTreeMap<&'a str, u32>,
+}
+
+impl ItemRanks for UnitRanks<'_> {
+    fn rank_of(&self, item: &str) -> Option<u32> {
+        self.ranks.get(item).copied()
+    }
+}
+
+impl RuleSet {
+    /// Scores submissions together: aggregates, `rank` items, ranks by total and grade quotas.
+    /// A submission that cannot be scored gets its error and takes no part in the others' results;
+    /// two submissions for the same unit id are both refused.
+    pub fn score_batch<'r>(&'r self, subs: &[Submission]) -> BatchReport<'r> {
+        let n = subs.len();
+        let mut prepared: Vec<Option<Vec<Option<V>>>> = Vec::with_capacity(n);
+        let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
+        let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, sub) in subs.iter().enumerate() {
+            if let Some(&j) = first_of.get(sub.unit.id.as_str()) {
+                let e = |k: usize, other: usize| {
+                    Error::one(
+                        "batch.duplicate_unit",
+                        "/unit/id",
+                        format!("第{}份与第{}份考核表是同一单位「{}」({})，同一批次中每个单位只能有一份", k + 1, other + 1, sub.unit.name, sub.unit.id),
+                    )
+                };
+                errors.push(Some(e(i, j)));
+                if let Some(slot) = errors.get_mut(j) {
+                    if slot.is_none() {
+                        *slot = Some(e(j, i));
+                    }
+                }
+                if let Some(p) = prepared.get_mut(j) {
+                    *p = None;
+                }
+                prepared.push(None);
+                continue;
+            }
+            first_of.insert(&sub.unit.id, i);
+            let (p, problems) = self.prepare(sub);
+            if problems.is_empty() {
+                prepared.push(Some(p.values));
+                errors.push(None);
+            } else {
+                prepared.push(None);
+                errors.push(Some(Error::new(problems)));
+            }
+        }
+
+        // Peer statistics per group, over ranked units that could be prepared.
+        let group_of = |i: usize| subs.get(i).and_then(|s| s.unit.group.as_deref()).unwrap_or("");
+        let ranked = |i: usize| subs.get(i).is_some_and(|s| s.unit.ranked) && prepared.get(i).is_some_and(Option::is_some);
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for i in 0..n {
+            if prepared.get(i).is_some_and(Option::is_some) {
+                groups.entry(group_of(i)).or_default().push(i);
+            }
+        }
+        let mut stats: BTreeMap<&str, GroupStats> = BTreeMap::new();
+        for (g, members) in &groups {
+            let mut s = GroupStats {
+                sums: vec![(Decimal::ZERO, 0); self.inputs.len()],
+                units: 0,
+                sorted: vec![Vec::new(); self.inputs.len()],
+            };
+            for &i in members.iter().filter(|&&i| ranked(i)) {
+                s.units += 1;
+                let Some(Some(values)) = prepared.get(i) else { continue };
+                for (k, v) in values.iter().enumerate() {
+                    if let (Some(V::Number(d)), Some(slot), Some(list)) = (v, s.sums.get_mut(k), s.sorted.get_mut(k)) {
+                        // Values are within ±10¹² and a batch is far smaller than 10¹⁶ units.
+                        slot.0 = slot.0.checked_add(*d).unwrap_or(slot.0);
+                        slot.1 += 1;
+                        list.push(*d);
+                    }
+                }
+            }
+            for list in &mut s.sorted {
+                list.sort_unstable_by(|a, b| b.cmp(a));
+            }
+            stats.insert(g, s);
+        }
+
+        // Rank items: each unit's value of the item's expression, ranked within its group.
+        let rank_items: Vec<(&str, &crate::rules::RankRule)> = self
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter_map(|it| match &it.rule {
+                Rule::Rank(k) => Some((it.id.as_str(), k)),
+                _ => None,
+            })
+            .collect();
+        let mut item_ranks: Vec<BTreeMap<&str, u32>> = vec![BTreeMap::new(); n];
+        for (item_id, rule) in &rank_items {
+            for (g, members) in &groups {
+                let Some(st) = stats.get(g) else { continue };
+                let value_of = |i: usize| -> Option<Decimal> {
+                    let values = prepared.get(i)?.as_ref()?;
+                    let view = UnitView { stats: st, values };
+                    match rule.value.eval_number(&Env { values, batch: Some(&view) }) {
+                        Ok(Outcome::Known(d)) => Some(d),
+                        _ => None,
+                    }
+                };
+                let values: Vec<(usize, Option<Decimal>)> = members.iter().map(|&i| (i, value_of(i))).collect();
+                let mut peers: Vec<Decimal> =
+                    values.iter().filter(|(i, _)| ranked(*i)).filter_map(|(_, v)| *v).collect();
+                peers.sort_unstable_by(|a, b| b.cmp(a));
+                for (i, v) in values {
+                    if let (Some(v), Some(map)) = (v, item_ranks.get_mut(i)) {
+                        map.insert(item_id, competition_rank(&peers, v, rule.order));
+                    }
+                }
+            }
+        }
+
+        // Score each unit with its group's view.
+        let mut results: Vec<Result<Report<'r>, Error>> = Vec::with_capacity(n);
+        for (i, sub) in subs.iter().enumerate() {
+            if let Some(Some(e)) = errors.get_mut(i).map(Option::take) {
+                results.push(Err(e));
+                continue;
+            }
+            let (Some(Some(values)), Some(st), Some(ranks)) = (prepared.get(i), stats.get(group_of(i)), item_ranks.get(i)) else {
+                results.push(Err(Error::one("batch.internal", "", "无法评分")));
+                continue;
+            };
+            let view = UnitView { stats: st, values };
+            let unit_ranks = UnitRanks { ranks };
+            let ctx = BatchContext { aggregates: Some(&view), ranks: Some(&unit_ranks) };
+            results.push(self.score_in(sub, ctx));
+        }
+
+        self.rank_and_apply_quotas(subs, &groups, &mut results);
+        BatchReport { results }
+    }
+
+    fn rank_and_apply_quotas<'r>(&'r self, subs: &[Submission], groups: &BTreeMap<&str, Vec<usize>>, results: &mut [Result<Report<'r>, Error>]) {
+        let totals_by_index: Vec<Decimal> =
+            results.iter().map(|r| r.as_ref().map_or(Decimal::ZERO, |r| r.total.value())).collect();
+        let total = |i: usize| totals_by_index.get(i).copied().unwrap_or_default();
+        for members in groups.values() {
+            let scored: Vec<usize> = members.iter().copied().filter(|&i| results.get(i).is_some_and(Result::is_ok)).collect();
+            let ranked: Vec<usize> = scored.iter().copied().filter(|&i| subs.get(i).is_some_and(|s| s.unit.ranked)).collect();
+            let mut totals: Vec<Decimal> = ranked.iter().map(|&i| total(i)).collect();
+            totals.sort_unstable_by(|a, b| b.cmp(a));
+            for &i in &scored {
+                let is_ranked = ranked.contains(&i);
+                let rank = is_ranked.then(|| competition_rank(&totals, total(i), Order::Desc));
+                if let Some(Ok(r)) = results.get_mut(i) {
+                    r.rank = Some(rank);
+                }
+            }
+            self.apply_quotas(&ranked, results, &total);
+        }
+    }
+
+    /// At most `floor(max_share × units)` ranked units keep a quota grade, best totals first; a tie
+    /// that would exceed the quota moves all tied units down. Units a veto lowered neither use a
+    /// place nor move. Grades are processed from the highest, so a unit moved down competes for
+    /// the next grade's places.
+    fn apply_quotas<'r>(&'r self, ranked: &[usize], results: &mut [Result<Report<'r>, Error>], total: &dyn Fn(usize) -> Decimal) {
+        let units = Decimal::from(ranked.len());
+        let mut quotas: Vec<_> = self.quotas.iter().collect();
+        quotas.sort_by_key(|q| q.grade);
+        for q in quotas {
+            let Some(grade) = self.grades.get(q.grade) else { continue };
+            let limit = q.max_share.checked_mul(units).map_or(0, |d| d.floor().try_into().unwrap_or(0usize));
+            let holders: Vec<usize> = ranked
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    results.get(i).and_then(|r| r.as_ref().ok()).is_some_and(|r| r.grade == grade.name && !vetoed_grade(r))
+                })
+                .collect();
+            let Some(next) = self.grades.get(q.grade + 1) else { continue };
+            for &i in &holders {
+                let t = total(i);
+                let at_or_above = holders.iter().filter(|&&j| total(j) >= t).count();
+                if at_or_above > limit {
+                    if let Some(Ok(r)) = results.get_mut(i) {
+                        let scale = self.scale;
+                        r.lines.push(TraceLine {
+                            reason: format!(
+                                "「{}」等次比例不超过{}%（本组{}个单位，至多{}个），按名次调整为「{}」",
+                                grade.name,
+                                plain(q.max_share * Decimal::ONE_HUNDRED),
+                                ranked.len(),
+                                limit,
+                                next.name
+                            ),
+                            points: crate::decimal::Amount::new(Decimal::ZERO, scale),
+                            kind: LineKind::Quota,
+                        });
+                        r.grade = next.name.as_str();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether a veto lowered the report's grade below what its total gives.
+fn vetoed_grade(r: &Report<'_>) -> bool {
+    r.grade != r.grade_by_score && r.lines.iter().any(|l| l.kind == LineKind::Veto)
+}

@@ -1,0 +1,16 @@
+//! The built-in example rule sets, compiled into the library.
+//!
+//! They are examples built from public work plans (公开工作计划), not official rules.
+
+/// Ids of the built-in rule sets, in display order.
+pub const BUILTIN_IDS: &[&str] = &["subdistrict", "department", "enterprise"];
+
+/// The JSON text of a built-in rule set.
+pub fn builtin_source(id: &str) -> Option<&'static str> {
+    match id {
+        "subdistrict" => Some(include_str!("../rules/subdistrict.json")),
+        "department" => Some(include_str!("../rules/department.json")),
+        "enterprise" => Some(include_str!("../rules/enterprise.json")),
+        _ => None,
+    }
+}

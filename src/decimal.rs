@@ -1,0 +1,156 @@
+//! Exact decimals: reading them from JSON text and writing them at a fixed scale.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+use std::fmt;
+
+/// Longest decimal literal accepted (sign, digits, point and exponent included).
+const MAX_LITERAL: usize = 64;
+
+/// Largest magnitude accepted for any decimal in a rule set or submission (10¹²). Keeping inputs this
+/// small means sums and products of rule constants cannot overflow; values computed from them are
+/// still checked.
+pub const MAX_MAGNITUDE: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+/// Parses a decimal from its literal text: `-12.50`, `1e3`. No binary float is ever involved.
+/// Values beyond [`MAX_MAGNITUDE`] or with more than 28 significant digits are refused.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    if text.is_empty() || text.len() > MAX_LITERAL || !is_decimal_literal(text) {
+        return None;
+    }
+    let d = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text).ok()?
+    } else {
+        Decimal::from_str_exact(text).ok()?
+    };
+    if d.abs() > MAX_MAGNITUDE {
+        return None;
+    }
+    Some(positive_zero(d))
+}
+
+/// `-?digits(.digits)?([eE][+-]?digits)?`, checked by hand so that `1_000` or ` 1` are refused.
+fn is_decimal_literal(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Reads a decimal from a JSON value written as a number or a string.
+pub fn decimal_from_json(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Number(n) => parse_decimal(&n.to_string()),
+        Value::String(s) => parse_decimal(s),
+        _ => None,
+    }
+}
+
+/// Rounds half away from zero (四舍五入) to `scale` places.
+pub fn round(d: Decimal, scale: u32) -> Decimal {
+    positive_zero(d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// `-0` becomes `0`, so that `-0.00` never appears in a report.
+fn positive_zero(mut d: Decimal) -> Decimal {
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    d
+}
+
+/// A decimal rounded to a rule set's scale, written with exactly that many places (`"97.50"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(Decimal);
+
+impl Amount {
+    /// Rounds `d` half away from zero to `scale` places and fixes its written scale.
+    pub fn new(d: Decimal, scale: u32) -> Self {
+        let mut r = round(d, scale);
+        r.rescale(scale);
+        Amount(r)
+    }
+
+    /// The exact value.
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// A decimal as people write it in a sentence: no trailing zeros (`2`, `0.5`).
+pub fn plain(d: Decimal) -> String {
+    positive_zero(d.normalize()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals() {
+        assert_eq!(parse_decimal("2.50").map(|d| d.to_string()), Some("2.50".into()));
+        assert_eq!(parse_decimal("1e3").map(plain), Some("1000".into()));
+        assert_eq!(parse_decimal("1E-2").map(plain), Some("0.01".into()));
+        assert_eq!(parse_decimal("-0").map(|d| d.to_string()), Some("0".into()));
+        for bad in ["", " 1", "1 ", "1_000", ".5", "5.", "+1", "1e", "abc", "0x10", "1e99", "NaN"] {
+            assert_eq!(parse_decimal(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_decimal("79228162514264337593543950336"), None);
+        assert_eq!(MAX_MAGNITUDE.to_string(), "1000000000000");
+        assert!(parse_decimal("1000000000000").is_some());
+        assert_eq!(parse_decimal("1000000000000.01"), None);
+        assert_eq!(parse_decimal("-1e13"), None);
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        let a = |s: &str, scale| Amount::new(parse_decimal(s).unwrap_or_default(), scale).to_string();
+        assert_eq!(a("2.345", 2), "2.35");
+        assert_eq!(a("2.335", 2), "2.34");
+        assert_eq!(a("-2.345", 2), "-2.35");
+        assert_eq!(a("97.5", 2), "97.50");
+        assert_eq!(a("-0.001", 2), "0.00");
+        assert_eq!(a("0.05", 1), "0.1");
+        assert_eq!(a("7", 0), "7");
+    }
+}

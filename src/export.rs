@@ -1,0 +1,88 @@
+//! Tabular exports of reports (CSV for Excel/WPS), shared by the CLI and the browser.
+
+use crate::report::Report;
+
+/// CSV of reports, one row per unit: unit, status, total, grade, rank, then each item's score.
+/// UTF-8 with a byte-order mark and CRLF line ends, so Excel and WPS open it correctly.
+pub fn reports_csv(reports: &[Report<'_>]) -> String {
+    let mut out = String::from("\u{feff}");
+    let mut header: Vec<String> =
+        ["单位编号", "单位名称", "分组", "状态", "总分", "等次", "排名"].iter().map(|s| s.to_string()).collect();
+    if let Some(first) = reports.first() {
+        for s in &first.sections {
+            for i in &s.items {
+                header.push(format!("{} {}", i.id, i.title));
+            }
+        }
+        for a in &first.adjustments {
+            header.push(a.title.to_string());
+        }
+        if first.bonus.is_some() {
+            header.push("加分".into());
+        }
+        header.push("触发否决".into());
+    }
+    push_row(&mut out, header.iter().map(String::as_str));
+    for r in reports {
+        let mut row: Vec<String> = vec![
+            r.unit.id.clone(),
+            r.unit.name.clone(),
+            r.unit.group.clone().unwrap_or_default(),
+            if r.status.as_str() == "final" { "最终".into() } else { "暂定".into() },
+            r.total.to_string(),
+            r.grade.to_string(),
+            match r.rank {
+                Some(Some(n)) => n.to_string(),
+                Some(None) => "不排名".into(),
+                None => String::new(),
+            },
+        ];
+        for s in &r.sections {
+            for i in &s.items {
+                row.push(i.score.map_or_else(|| "不涉及".to_string(), |a| a.to_string()));
+            }
+        }
+        for a in &r.adjustments {
+            row.push(a.amount.to_string());
+        }
+        if let Some(b) = &r.bonus {
+            row.push(b.amount.to_string());
+        }
+        let vetoes: Vec<&str> = r.vetoes.iter().filter(|v| v.triggered == Some(true)).map(|v| v.title).collect();
+        row.push(vetoes.join("；"));
+        push_row(&mut out, row.iter().map(String::as_str));
+    }
+    out
+}
+
+fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
+    for (i, cell) in cells.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_cell(out, cell);
+    }
+    out.push_str("\r\n");
+}
+
+/// Quotes a cell when it holds a comma, quote or line break; a leading `=`, `+`, `-` or `@` is
+/// prefixed with `'` so a spreadsheet does not run it as a formula (titles come from rule files).
+fn push_cell(out: &mut String, cell: &str) {
+    let formula = cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && crate::decimal::parse_decimal(cell).is_none());
+    let needs_quotes = formula || cell.contains([',', '"', '\n', '\r']);
+    if needs_quotes {
+        out.push('"');
+    }
+    if formula {
+        out.push('\'');
+    }
+    for c in cell.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    if needs_quotes {
+        out.push('"');
+    }
+}

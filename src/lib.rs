@@ -1,0 +1,54 @@
+//! kpi-wasm: an exact, explainable scoring engine for annual work-safety assessments (安全生产考核).
+//!
+//! A rule set (考核细则) is data: load it with [`RuleSet::from_json`] (every problem is reported,
+//! with a JSON pointer and a Chinese message), then score a unit's [`Submission`] (考核表) into a
+//! [`Report`] (考核结果) that explains every point gained or lost.
+//!
+//! ```
+//! use kpi_wasm::{RuleSet, Submission};
+//! let rules = RuleSet::builtin("subdistrict").expect("built-in rule set");
+//! let sub = Submission::from_json(r#"{"format": "kpi-submission/1",
+//!     "rules": {"id": "subdistrict", "version": "2026.1"},
+//!     "unit": {"id": "dq", "name": "大桥街道"}, "values": {}}"#).expect("submission");
+//! let report = rules.score(&sub).expect("report");
+//! assert_eq!(report.status.as_str(), "provisional"); // nothing filled in yet
+//! ```
+//!
+//! The core does no I/O and never panics on input; numbers are `rust_decimal::Decimal` end to end.
+#![deny(missing_docs)]
+
+mod batch;
+mod builtin;
+mod decimal;
+mod error;
+mod export;
+pub mod expr;
+mod load;
+mod report;
+mod ruletest;
+mod rules;
+mod score;
+mod submission;
+
+pub use batch::BatchReport;
+pub use builtin::{BUILTIN_IDS, builtin_source};
+pub use decimal::{Amount, parse_decimal};
+pub use error::{Error, Problem};
+pub use export::reports_csv;
+pub use load::MAX_DOCUMENT_BYTES;
+pub use report::*;
+pub use ruletest::{CaseResult, TestRun};
+pub use rules::{Bound, Input, InputType, RuleSet};
+pub use submission::{Submission, SubmissionUnit};
+
+impl RuleSet {
+    /// Loads and validates a rule set from `kpi-rules/1` JSON text, reporting every problem found.
+    pub fn from_json(text: &str) -> Result<RuleSet, Error> {
+        load::load_rules(text)
+    }
+
+    /// Loads one of the built-in rule sets (`subdistrict`, `department`, `enterprise`).
+    pub fn builtin(id: &str) -> Option<RuleSet> {
+        builtin_source(id).and_then(|text| RuleSet::from_json(text).ok())
+    }
+}

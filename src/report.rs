@@ -1,0 +1,307 @@
+//! The report (考核结果): a scored submission with a trace line for every point gained or lost.
+//!
+//! Reports borrow titles and ids from the rule set they were scored with, so building one costs
+//! few allocations. Their JSON form (`kpi-report/1`) is documented in `docs/FORMATS.md`.
+
+use crate::decimal::Amount;
+use crate::submission::SubmissionUnit;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The scored result of one submission.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report<'r> {
+    /// Always `kpi-report/1`.
+    pub format: &'static str,
+    /// The unit assessed.
+    pub unit: SubmissionUnit,
+    /// The rule set used.
+    pub rules: RulesRef<'r>,
+    /// The assessment period.
+    pub period: &'r str,
+    /// `final`, or `provisional` while something is pending.
+    pub status: Status,
+    /// The total score.
+    pub total: Amount,
+    /// The grade after vetoes (and quotas, in a batch).
+    pub grade: &'r str,
+    /// The grade the total alone gives.
+    pub grade_by_score: &'r str,
+    /// The rank in a batch (null for unranked units); absent outside a batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<Option<u32>>,
+    /// Full marks of the rule set.
+    pub full_score: Amount,
+    /// Sum of the section scores (after rescaling, when the rule set rescales).
+    pub subtotal: Amount,
+    /// Section by section.
+    pub sections: Vec<SectionReport<'r>>,
+    /// Deductions from the total.
+    pub adjustments: Vec<AdjustmentReport<'r>>,
+    /// Bonus points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonus: Option<BonusReport<'r>>,
+    /// Every veto, triggered or not.
+    pub vetoes: Vec<VetoReport<'r>>,
+    /// Report-level trace lines: rescaling, the floor at zero, veto effects, quota moves.
+    pub lines: Vec<TraceLine>,
+    /// What is not yet known.
+    pub pending: Vec<PendingEntry<'r>>,
+    /// Things worth a second look that do not stop scoring.
+    pub warnings: Vec<Warning>,
+    /// The submission's metadata, echoed.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
+}
+
+/// Whether a report is complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Everything is known.
+    Final,
+    /// Something is pending; the score may change.
+    Provisional,
+}
+
+impl Status {
+    /// The status as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Final => "final",
+            Status::Provisional => "provisional",
+        }
+    }
+}
+
+/// Which rule set a report was scored with.
+#[derive(Clone, Debug, Serialize)]
+pub struct RulesRef<'r> {
+    /// Rule set id.
+    pub id: &'r str,
+    /// Rule set version.
+    pub version: &'r str,
+    /// Rule set title.
+    pub title: &'r str,
+}
+
+/// One section's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct SectionReport<'r> {
+    /// Section id.
+    pub id: &'r str,
+    /// Section title.
+    pub title: &'r str,
+    /// The section's points.
+    pub points: Amount,
+    /// The scale its items are scored on, when converted (折算).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of: Option<Amount>,
+    /// The section's score.
+    pub score: Amount,
+    /// Section-level trace lines (conversion).
+    pub lines: Vec<TraceLine>,
+    /// Item by item.
+    pub items: Vec<ItemReport<'r>>,
+}
+
+/// How an item was scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// Scored from known values.
+    Scored,
+    /// Not applicable (不涉及).
+    NotApplicable,
+    /// Waiting for a value; counted at full points (items) or zero (adjustments, bonus).
+    Pending,
+}
+
+/// One item's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemReport<'r> {
+    /// Item id.
+    pub id: &'r str,
+    /// Item title.
+    pub title: &'r str,
+    /// Full marks of the item.
+    pub points: Amount,
+    /// The item's score; null only when not applicable under rescaling.
+    pub score: Option<Amount>,
+    /// How it was scored.
+    pub status: ItemStatus,
+    /// The indicator value (rate, bands, formula, rank), rounded to scale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Amount>,
+    /// Every point lost or given back, with its reason.
+    pub lines: Vec<TraceLine>,
+}
+
+/// What a trace line records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// A deduction.
+    Deduct,
+    /// An addition (bonus).
+    Add,
+    /// A cap gave points back.
+    Cap,
+    /// A rate's shortfall.
+    Rate,
+    /// A band's score.
+    Band,
+    /// An assessor's judged score.
+    Judged,
+    /// A formula's score.
+    Formula,
+    /// A rank's score.
+    Rank,
+    /// A section converted by `out_of`.
+    Convert,
+    /// The total rescaled over applicable items.
+    Rescale,
+    /// The total held at zero.
+    Floor,
+    /// A veto's effect.
+    Veto,
+    /// A grade quota moved the grade.
+    Quota,
+    /// An explanation that changes no points.
+    Info,
+}
+
+/// One explained change of points.
+#[derive(Clone, Debug, Serialize)]
+pub struct TraceLine {
+    /// Why, in Chinese, with the numbers filled in.
+    pub reason: String,
+    /// Signed points (`-4.00`; `0.00` for information).
+    pub points: Amount,
+    /// What kind of change.
+    pub kind: LineKind,
+}
+
+/// One adjustment's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct AdjustmentReport<'r> {
+    /// Adjustment id.
+    pub id: &'r str,
+    /// Adjustment title.
+    pub title: &'r str,
+    /// Its cap, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<Amount>,
+    /// Signed amount (negative or zero).
+    pub amount: Amount,
+    /// Scored or pending.
+    pub status: ItemStatus,
+    /// The deductions and any cap.
+    pub lines: Vec<TraceLine>,
+}
+
+/// The bonus result.
+#[derive(Clone, Debug, Serialize)]
+pub struct BonusReport<'r> {
+    /// The cap on all bonus together.
+    pub cap: Amount,
+    /// The bonus counted.
+    pub amount: Amount,
+    /// Item by item.
+    pub items: Vec<BonusItemReport<'r>>,
+    /// The overall cap, when it cut.
+    pub lines: Vec<TraceLine>,
+}
+
+/// One bonus item's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct BonusItemReport<'r> {
+    /// Bonus item id.
+    pub id: &'r str,
+    /// Bonus item title.
+    pub title: &'r str,
+    /// Its maximum.
+    pub points: Amount,
+    /// The amount given.
+    pub amount: Amount,
+    /// Scored or pending.
+    pub status: ItemStatus,
+    /// The additions and any cap.
+    pub lines: Vec<TraceLine>,
+}
+
+/// One veto and whether it triggered.
+#[derive(Clone, Debug, Serialize)]
+pub struct VetoReport<'r> {
+    /// Veto id.
+    pub id: &'r str,
+    /// Veto title.
+    pub title: &'r str,
+    /// True when triggered, false when not, null while pending.
+    pub triggered: Option<bool>,
+    /// The effect as written in the rule set.
+    pub effect: EffectRef<'r>,
+    /// The effect in words.
+    pub effect_text: String,
+}
+
+/// A veto effect as written in rule files.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum EffectRef<'r> {
+    /// `"fail"` or `"zero"`.
+    Word(&'static str),
+    /// `{"max_grade": NAME}`.
+    MaxGrade {
+        /// The highest grade allowed.
+        max_grade: &'r str,
+    },
+    /// `{"lower_grades": N}`.
+    LowerGrades {
+        /// Steps down.
+        lower_grades: u32,
+    },
+}
+
+/// Something pending.
+#[derive(Clone, Debug, Serialize)]
+pub struct PendingEntry<'r> {
+    /// `item`, `adjustment`, `bonus` or `veto`.
+    pub kind: &'static str,
+    /// Its id.
+    pub id: &'r str,
+    /// Its title.
+    pub title: &'r str,
+    /// The empty inputs it needs.
+    pub missing: Vec<&'r str>,
+    /// Why, in Chinese.
+    pub reason: String,
+}
+
+/// A warning: scoring went on, but a person should look.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Stable code (`judged.no_note`).
+    pub code: &'static str,
+    /// JSON pointer into the submission or rule set.
+    pub path: String,
+    /// Chinese explanation.
+    pub message: String,
+}
+
+impl Report<'_> {
+    /// The report as compact JSON (the form the tests compare byte for byte).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The report as indented JSON.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The item with this id, if any.
+    pub fn item(&self, id: &str) -> Option<&ItemReport<'_>> {
+        self.sections.iter().flat_map(|s| &s.items).find(|i| i.id == id)
+    }
+}

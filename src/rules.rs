@@ -1,0 +1,460 @@
+//! The rule model: a loaded, checked rule set (考核细则) ready to score submissions.
+//!
+//! Everything here has passed validation: ids are unique, points add up, expressions are
+//! type-checked with their inputs resolved to indices. Build one with [`RuleSet::from_json`].
+
+use crate::expr::Expr;
+use rust_decimal::Decimal;
+
+/// A loaded and validated rule set.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) title: String,
+    pub(crate) period: String,
+    pub(crate) unit_kind: String,
+    pub(crate) description: Option<String>,
+    pub(crate) full_score: Decimal,
+    pub(crate) scale: u32,
+    pub(crate) not_applicable: NotApplicable,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) sections: Vec<Section>,
+    pub(crate) adjustments: Vec<Adjustment>,
+    pub(crate) bonus: Option<Bonus>,
+    pub(crate) vetoes: Vec<Veto>,
+    pub(crate) grades: Vec<Grade>,
+    pub(crate) quotas: Vec<Quota>,
+    pub(crate) tests: Vec<TestCase>,
+}
+
+/// What a not-applicable item (不涉及) means for the total.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotApplicable {
+    /// The item counts at full points (不涉及的不扣分).
+    Full,
+    /// The sections' sum is rescaled over the applicable items' points.
+    Rescale,
+}
+
+/// The type of a form field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputType {
+    /// An integer >= 0.
+    Count,
+    /// A decimal, optionally bounded.
+    Number,
+    /// A decimal in 0..=100.
+    Percent,
+    /// Yes or no.
+    Bool,
+    /// One of a list of options.
+    Choice,
+    /// Free text, never scored.
+    Text,
+}
+
+impl InputType {
+    /// The type's name in rule files.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputType::Count => "count",
+            InputType::Number => "number",
+            InputType::Percent => "percent",
+            InputType::Bool => "bool",
+            InputType::Choice => "choice",
+            InputType::Text => "text",
+        }
+    }
+
+    /// Whether values of this type are decimals.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, InputType::Count | InputType::Number | InputType::Percent)
+    }
+}
+
+/// A bound on a numeric input: a literal or another input's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// A fixed value.
+    Literal(Decimal),
+    /// The value of the input at this index.
+    Input(usize),
+}
+
+/// A form field.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) kind: InputType,
+    pub(crate) section: Option<String>,
+    pub(crate) required: bool,
+    pub(crate) min: Option<Bound>,
+    pub(crate) max: Option<Bound>,
+    pub(crate) options: Vec<String>,
+    pub(crate) default: Option<crate::expr::Value>,
+    pub(crate) unit: Option<String>,
+    pub(crate) help: Option<String>,
+}
+
+/// A section of the rule set (e.g. 党政领导责任).
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) points: Decimal,
+    pub(crate) out_of: Option<Decimal>,
+    pub(crate) items: Vec<Item>,
+}
+
+/// How the lines of a deduction or bonus item combine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Combine {
+    /// Lines add up (the default).
+    Sum,
+    /// Only the largest line counts (就高不就低、不累计).
+    Max,
+}
+
+/// One scored item (考核项目).
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) points: Decimal,
+    pub(crate) basis: Option<String>,
+    pub(crate) cap: Option<Decimal>,
+    pub(crate) combine: Combine,
+    pub(crate) applicable: Option<Expr>,
+    pub(crate) rule: Rule,
+}
+
+/// How an item is scored.
+#[derive(Clone, Debug)]
+pub enum Rule {
+    /// Fixed deductions (定额扣分).
+    Deduct(Vec<Line>),
+    /// A rate against a target.
+    Rate(Rate),
+    /// Scores by value range (区间赋分).
+    Bands(Bands),
+    /// A score the assessor enters (评议分), read from this input.
+    Judged(usize),
+    /// Points by rank in a batch (排名赋分).
+    Rank(RankRule),
+    /// Any expression, clamped to the item's points.
+    Formula(Expr),
+}
+
+/// When a line applies.
+#[derive(Clone, Debug)]
+pub enum LineWhen {
+    /// Once, when the condition is true.
+    If(Expr),
+    /// Once for each unit of the value above `free`.
+    Per {
+        /// The counted value.
+        value: Expr,
+        /// Units not counted.
+        free: Decimal,
+    },
+}
+
+/// One deduction or addition line.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub(crate) when: LineWhen,
+    pub(crate) points: Decimal,
+    pub(crate) reason: String,
+    /// Unit word for trace texts (起, 项, 人).
+    pub(crate) unit: Option<String>,
+}
+
+/// Whether more is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Higher values are better.
+    Higher,
+    /// Lower values are better.
+    Lower,
+}
+
+/// How partial steps count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Partial {
+    /// Fractional steps count fractionally.
+    Exact,
+    /// A started step counts whole.
+    Up,
+    /// Only whole steps count.
+    Down,
+}
+
+/// How a rate turns into points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateMode {
+    /// Deduct per step of shortfall.
+    Step {
+        /// Size of a step.
+        step: Decimal,
+        /// Points per step.
+        points_per_step: Decimal,
+        /// Rounding of partial steps.
+        partial: Partial,
+    },
+    /// Points in proportion to value / target.
+    Proportional,
+}
+
+/// What an undefined rate (division by zero) scores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenUndefined {
+    /// Full points.
+    Full,
+    /// Zero points.
+    Zero,
+    /// The item stays pending.
+    Pending,
+}
+
+/// A rate indicator with a target.
+#[derive(Clone, Debug)]
+pub struct Rate {
+    pub(crate) value: Expr,
+    pub(crate) target: Decimal,
+    pub(crate) direction: Direction,
+    pub(crate) mode: RateMode,
+    pub(crate) when_undefined: WhenUndefined,
+}
+
+/// One value range and its score.
+#[derive(Clone, Debug)]
+pub struct Band {
+    pub(crate) min: Option<Decimal>,
+    pub(crate) max: Option<Decimal>,
+    pub(crate) score: Decimal,
+}
+
+/// Range scoring.
+#[derive(Clone, Debug)]
+pub struct Bands {
+    pub(crate) value: Expr,
+    pub(crate) bands: Vec<Band>,
+}
+
+/// Ranking order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// The highest value ranks first.
+    Desc,
+    /// The lowest value ranks first.
+    Asc,
+}
+
+/// Points by rank within a batch.
+#[derive(Clone, Debug)]
+pub struct RankRule {
+    pub(crate) value: Expr,
+    pub(crate) order: Order,
+    pub(crate) first: Decimal,
+    pub(crate) step: Decimal,
+    pub(crate) floor: Decimal,
+}
+
+/// A deduction from the total (事故扣分、约谈扣分 …).
+#[derive(Clone, Debug)]
+pub struct Adjustment {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) basis: Option<String>,
+    pub(crate) cap: Option<Decimal>,
+    pub(crate) combine: Combine,
+    pub(crate) lines: Vec<Line>,
+}
+
+/// Bonus points (加分).
+#[derive(Clone, Debug)]
+pub struct Bonus {
+    pub(crate) cap: Decimal,
+    pub(crate) items: Vec<BonusItem>,
+}
+
+/// One bonus item, capped by its points.
+#[derive(Clone, Debug)]
+pub struct BonusItem {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) points: Decimal,
+    pub(crate) basis: Option<String>,
+    pub(crate) combine: Combine,
+    pub(crate) lines: Vec<Line>,
+}
+
+/// What a triggered veto does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VetoEffect {
+    /// The grade becomes the lowest.
+    Fail,
+    /// The total becomes 0 and the grade the lowest.
+    Zero,
+    /// The grade is at most this one (index into grades).
+    MaxGrade(usize),
+    /// The grade moves this many steps down.
+    LowerGrades(u32),
+}
+
+/// A one-vote veto (一票否决).
+#[derive(Clone, Debug)]
+pub struct Veto {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) basis: Option<String>,
+    pub(crate) when: Expr,
+    pub(crate) effect: VetoEffect,
+}
+
+/// A grade (等次) and its lower bound.
+#[derive(Clone, Debug)]
+pub struct Grade {
+    pub(crate) name: String,
+    pub(crate) min: Decimal,
+}
+
+/// A cap on how many units of a batch keep a grade.
+#[derive(Clone, Debug)]
+pub struct Quota {
+    /// Index into grades.
+    pub(crate) grade: usize,
+    pub(crate) max_share: Decimal,
+}
+
+/// An example case embedded in the rule set.
+#[derive(Clone, Debug)]
+pub struct TestCase {
+    pub(crate) name: String,
+    /// The case as a submission for this rule set.
+    pub(crate) submission: crate::submission::Submission,
+    pub(crate) expect: Expect,
+    /// JSON pointer of the case in the rule file.
+    pub(crate) path: String,
+}
+
+/// What a test case expects.
+#[derive(Clone, Debug, Default)]
+pub struct Expect {
+    pub(crate) total: Option<Decimal>,
+    pub(crate) grade: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) items: Vec<(String, Decimal)>,
+    pub(crate) vetoes: Option<Vec<String>>,
+}
+
+impl RuleSet {
+    /// The rule set's id (`subdistrict`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The rule set's version (`2026.1`).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+    /// The rule set's title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// The assessment period (`2026`).
+    pub fn period(&self) -> &str {
+        &self.period
+    }
+    /// The kind of unit assessed.
+    pub fn unit_kind(&self) -> &str {
+        &self.unit_kind
+    }
+    /// The optional description.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Full marks.
+    pub fn full_score(&self) -> Decimal {
+        self.full_score
+    }
+    /// Decimal places of every score.
+    pub fn scale(&self) -> u32 {
+        self.scale
+    }
+    /// Number of scored items.
+    pub fn item_count(&self) -> usize {
+        self.sections.iter().map(|s| s.items.len()).sum()
+    }
+    /// Number of sections.
+    pub fn sections_len(&self) -> usize {
+        self.sections.len()
+    }
+    /// Number of form inputs.
+    pub fn inputs_len(&self) -> usize {
+        self.inputs.len()
+    }
+    /// Number of embedded test cases.
+    pub fn tests_len(&self) -> usize {
+        self.tests.len()
+    }
+    /// Index of the input with this id.
+    pub(crate) fn input_index(&self, id: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.id == id)
+    }
+    /// Index of the lowest grade.
+    pub(crate) fn lowest_grade(&self) -> usize {
+        self.grades.len().saturating_sub(1)
+    }
+}
+
+impl RuleSet {
+    /// The form's inputs, in display order.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+}
+
+impl Input {
+    /// The input's id (used in expressions and submissions).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The label shown on the form.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    /// The input's type.
+    pub fn kind(&self) -> InputType {
+        self.kind
+    }
+    /// The section the form shows it in.
+    pub fn section(&self) -> Option<&str> {
+        self.section.as_deref()
+    }
+    /// Whether it must be filled in for a final score.
+    pub fn required(&self) -> bool {
+        self.required
+    }
+    /// The lower bound, if any.
+    pub fn min(&self) -> Option<&Bound> {
+        self.min.as_ref()
+    }
+    /// The upper bound, if any.
+    pub fn max(&self) -> Option<&Bound> {
+        self.max.as_ref()
+    }
+    /// The options of a choice input.
+    pub fn options(&self) -> &[String] {
+        &self.options
+    }
+    /// The display unit (起, 项, %).
+    pub fn unit(&self) -> Option<&str> {
+        self.unit.as_deref()
+    }
+    /// The longer explanation shown under the field.
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+}

@@ -1,0 +1,802 @@
+//! Scoring one submission into a [`Report`]: items, sections, adjustments, bonus, vetoes, grade.
+//!
+//! Every arithmetic step on a value that came from a submission is checked: an overflow is an
+//! error naming the item, never a panic. Rounding happens only where DESIGN.md says: each item's
+//! score, each adjustment's and bonus item's amount, a converted section and the rescaled sum.
+
+use crate::decimal::{Amount, plain, round};
+use crate::error::{Error, Problem};
+use crate::expr::{Batch, Env, EvalError, Expr, Outcome, Value as V};
+use crate::report::*;
+use crate::rules::*;
+use crate::submission::Submission;
+use rust_decimal::Decimal;
+
+/// An arithmetic overflow while scoring, located by the caller.
+#[derive(Debug)]
+struct Overflow;
+
+impl From<EvalError> for Overflow {
+    fn from(_: EvalError) -> Self {
+        Overflow
+    }
+}
+
+type Calc<T> = Result<T, Overflow>;
+
+fn add(a: Decimal, b: Decimal) -> Calc<Decimal> {
+    a.checked_add(b).ok_or(Overflow)
+}
+fn sub(a: Decimal, b: Decimal) -> Calc<Decimal> {
+    a.checked_sub(b).ok_or(Overflow)
+}
+fn mul(a: Decimal, b: Decimal) -> Calc<Decimal> {
+    a.checked_mul(b).ok_or(Overflow)
+}
+fn div(a: Decimal, b: Decimal) -> Calc<Decimal> {
+    a.checked_div(b).ok_or(Overflow)
+}
+
+/// Per-unit results a batch supplies to `rank` items: the unit's rank for an item id.
+pub(crate) trait ItemRanks {
+    /// The rank (1 = best) of this unit for the rank item `item`, if ranked.
+    fn rank_of(&self, item: &str) -> Option<u32>;
+}
+
+/// Context that only a batch provides.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct BatchContext<'b> {
+    pub aggregates: Option<&'b dyn Batch>,
+    pub ranks: Option<&'b dyn ItemRanks>,
+}
+
+impl RuleSet {
+    /// Scores one submission on its own (outside a batch): rank items and batch aggregates stay
+    /// pending. Empty required inputs make the report provisional; any other problem is an error.
+    pub fn score<'r>(&'r self, sub: &Submission) -> Result<Report<'r>, Error> {
+        self.score_in(sub, BatchContext::default())
+    }
+
+    pub(crate) fn score_in<'r>(&'r self, sub: &Submission, batch: BatchContext<'_>) -> Result<Report<'r>, Error> {
+        let (prepared, problems) = self.prepare(sub);
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
+        let mut s = Scorer {
+            rs: self,
+            sub,
+            env: Env { values: &prepared.values, batch: batch.aggregates },
+            ranks: batch.ranks,
+            pending: Vec::new(),
+            warnings: Vec::new(),
+        };
+        s.run()
+    }
+}
+
+/// The result of evaluating a group of lines.
+struct Lines {
+    total: Decimal,
+    trace: Vec<TraceLine>,
+    /// Some line could not be evaluated: why, in Chinese.
+    unknown: Option<Unknown>,
+}
+
+/// Why something could not be evaluated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unknown {
+    /// An input is empty or a batch aggregate has no batch.
+    Pending,
+    /// A division by zero.
+    Undefined,
+}
+
+struct Scorer<'r, 's> {
+    rs: &'r RuleSet,
+    sub: &'s Submission,
+    env: Env<'s>,
+    ranks: Option<&'s dyn ItemRanks>,
+    pending: Vec<PendingEntry<'r>>,
+    warnings: Vec<Warning>,
+}
+
+impl<'r> Scorer<'r, '_> {
+    fn amount(&self, d: Decimal) -> Amount {
+        Amount::new(d, self.rs.scale)
+    }
+
+    fn line(&self, reason: String, points: Decimal, kind: LineKind) -> TraceLine {
+        TraceLine { reason, points: self.amount(points), kind }
+    }
+
+    /// Builds the error for an overflow in the thing at `path`.
+    fn overflow(&self, path: String, what: &str) -> Error {
+        Error::new(vec![Problem::new(
+            "score.overflow",
+            path,
+            format!("计算{what}时数值溢出（超出可表示范围），请检查填报的数值"),
+        )])
+    }
+
+    fn run(&mut self) -> Result<Report<'r>, Error> {
+        let rs = self.rs;
+        let mut sections = Vec::with_capacity(rs.sections.len());
+        let mut earned = Decimal::ZERO;
+        let mut applicable_points = Decimal::ZERO;
+        let mut all_points = Decimal::ZERO;
+        let mut na_count = 0usize;
+        for (si, section) in rs.sections.iter().enumerate() {
+            let mut items = Vec::with_capacity(section.items.len());
+            let mut raw = Decimal::ZERO;
+            for (ii, item) in section.items.iter().enumerate() {
+                let path = format!("/sections/{si}/items/{ii}");
+                let report = self.item(item).map_err(|_| self.overflow(path, &format!("项目「{} {}」", item.id, item.title)))?;
+                let report = report.map_err(|p| Error::new(vec![p.at(format!("/sections/{si}/items/{ii}"))]))?;
+                all_points += item.points;
+                if report.status == ItemStatus::NotApplicable {
+                    na_count += 1;
+                }
+                if let Some(score) = report.score {
+                    raw += score.value();
+                    if !(report.status == ItemStatus::NotApplicable) {
+                        applicable_points += item.points;
+                    }
+                }
+                items.push(report);
+            }
+            let mut lines = Vec::new();
+            let score = match section.out_of {
+                Some(out_of) => {
+                    let converted = mul(raw, section.points)
+                        .and_then(|x| div(x, out_of))
+                        .map(|x| round(x, rs.scale))
+                        .map_err(|_| self.overflow(format!("/sections/{si}"), &section.title))?;
+                    lines.push(self.line(
+                        format!(
+                            "本部分按{}分制评分得{}分，折算为{}分：{}×{}÷{}={}",
+                            plain(out_of),
+                            plain(raw),
+                            plain(section.points),
+                            plain(raw),
+                            plain(section.points),
+                            plain(out_of),
+                            plain(converted)
+                        ),
+                        converted - raw,
+                        LineKind::Convert,
+                    ));
+                    converted
+                }
+                None => raw,
+            };
+            earned += score;
+            sections.push(SectionReport {
+                id: &section.id,
+                title: &section.title,
+                points: self.amount(section.points),
+                out_of: section.out_of.map(|d| self.amount(d)),
+                score: self.amount(score),
+                lines,
+                items,
+            });
+        }
+
+        let mut report_lines = Vec::new();
+        let subtotal = if rs.not_applicable == NotApplicable::Rescale && na_count > 0 {
+            if applicable_points.is_zero() {
+                self.warnings.push(Warning {
+                    code: "rescale.nothing_applicable",
+                    path: String::new(),
+                    message: "所有项目均不涉及，无法折算，按满分计".into(),
+                });
+                rs.full_score
+            } else {
+                let result = mul(earned, rs.full_score)
+                    .and_then(|x| div(x, applicable_points))
+                    .map(|x| round(x, rs.scale))
+                    .map_err(|_| self.overflow("/not_applicable".into(), "折算得分"))?;
+                report_lines.push(self.line(
+                    format!(
+                        "不涉及项目{}项（共{}分）不计分，按可评分项目折算：{}÷{}×{}={}",
+                        na_count,
+                        plain(all_points - applicable_points),
+                        plain(earned),
+                        plain(applicable_points),
+                        plain(rs.full_score),
+                        plain(result)
+                    ),
+                    result - earned,
+                    LineKind::Rescale,
+                ));
+                result
+            }
+        } else {
+            earned
+        };
+
+        let mut adjustments = Vec::with_capacity(rs.adjustments.len());
+        let mut deducted = Decimal::ZERO;
+        for (ai, adj) in rs.adjustments.iter().enumerate() {
+            let r = self
+                .adjustment(adj)
+                .map_err(|_| self.overflow(format!("/adjustments/{ai}"), &format!("扣分项「{}」", adj.title)))?;
+            deducted = sub(deducted, r.amount.value())
+                .map_err(|_| self.overflow(format!("/adjustments/{ai}"), &format!("扣分项「{}」", adj.title)))?;
+            adjustments.push(r);
+        }
+        let mut base = sub(subtotal, deducted).map_err(|_| self.overflow("/adjustments".into(), "扣分合计"))?;
+        if base < Decimal::ZERO {
+            report_lines.push(self.line("扣分后总分低于0分，按0分计".into(), -base, LineKind::Floor));
+            base = Decimal::ZERO;
+        }
+        let bonus = match &rs.bonus {
+            Some(b) => Some(self.bonus(b).map_err(|_| self.overflow("/bonus".into(), "加分"))?),
+            None => None,
+        };
+        let mut total = base + bonus.as_ref().map_or(Decimal::ZERO, |b| b.amount.value());
+        let grade_by_score = self.grade_for(total);
+        let mut grade = grade_by_score;
+
+        let mut vetoes = Vec::with_capacity(rs.vetoes.len());
+        for (vi, veto) in rs.vetoes.iter().enumerate() {
+            let triggered = match self.eval_bool(&veto.when).map_err(|_| self.overflow(format!("/vetoes/{vi}"), &veto.title))? {
+                Outcome::Known(b) => Some(b),
+                Outcome::Pending => {
+                    self.add_pending("veto", &veto.id, &veto.title, &[&veto.when], Unknown::Pending);
+                    None
+                }
+                Outcome::Undefined => {
+                    self.add_pending("veto", &veto.id, &veto.title, &[&veto.when], Unknown::Undefined);
+                    None
+                }
+            };
+            let lowest = rs.lowest_grade();
+            let (effect, effect_text, result_grade) = match veto.effect {
+                VetoEffect::Fail => (EffectRef::Word("fail"), format!("等次定为{}", self.grade_name(lowest)), lowest),
+                VetoEffect::Zero => (EffectRef::Word("zero"), format!("总分计为0分，等次定为{}", self.grade_name(lowest)), lowest),
+                VetoEffect::MaxGrade(g) => (
+                    EffectRef::MaxGrade { max_grade: self.grade_name(g) },
+                    format!("等次最高为{}", self.grade_name(g)),
+                    grade_by_score.max(g),
+                ),
+                VetoEffect::LowerGrades(n) => (
+                    EffectRef::LowerGrades { lower_grades: n },
+                    format!("等次降低{n}档"),
+                    grade_by_score.saturating_add(n as usize).min(lowest),
+                ),
+            };
+            if triggered == Some(true) {
+                if veto.effect == VetoEffect::Zero && !total.is_zero() {
+                    report_lines.push(self.line(format!("一票否决「{}」：总分计为0分", veto.title), -total, LineKind::Veto));
+                    total = Decimal::ZERO;
+                }
+                report_lines.push(self.line(format!("一票否决「{}」：{}", veto.title, effect_text), Decimal::ZERO, LineKind::Veto));
+                grade = grade.max(result_grade);
+            }
+            vetoes.push(VetoReport { id: &veto.id, title: &veto.title, triggered, effect, effect_text });
+        }
+
+        if let Some(p) = &self.sub.period {
+            if p != &rs.period {
+                self.warnings.push(Warning {
+                    code: "submission.period",
+                    path: "/period".into(),
+                    message: format!("考核表的考核期「{p}」与考核细则的考核期「{}」不一致", rs.period),
+                });
+            }
+        }
+        Ok(Report {
+            format: "kpi-report/1",
+            unit: self.sub.unit.clone(),
+            rules: RulesRef { id: &rs.id, version: &rs.version, title: &rs.title },
+            period: &rs.period,
+            status: if self.pending.is_empty() { Status::Final } else { Status::Provisional },
+            total: self.amount(total),
+            grade: self.grade_name(grade),
+            grade_by_score: self.grade_name(grade_by_score),
+            rank: None,
+            full_score: self.amount(rs.full_score),
+            subtotal: self.amount(subtotal),
+            sections,
+            adjustments,
+            bonus,
+            vetoes,
+            lines: report_lines,
+            pending: std::mem::take(&mut self.pending),
+            warnings: std::mem::take(&mut self.warnings),
+            meta: self.sub.meta.clone(),
+        })
+    }
+
+    fn grade_for(&self, total: Decimal) -> usize {
+        self.rs.grades.iter().position(|g| g.min <= total).unwrap_or_else(|| self.rs.lowest_grade())
+    }
+
+    fn grade_name(&self, index: usize) -> &'r str {
+        self.rs.grades.get(index).map_or("", |g| g.name.as_str())
+    }
+
+    fn eval_bool(&self, e: &Expr) -> Calc<Outcome<bool>> {
+        Ok(e.eval_bool(&self.env)?)
+    }
+
+    fn eval_number(&self, e: &Expr) -> Calc<Outcome<Decimal>> {
+        Ok(e.eval_number(&self.env)?)
+    }
+
+    /// Records something pending, naming the empty inputs its expressions need.
+    fn add_pending(&mut self, kind: &'static str, id: &'r str, title: &'r str, exprs: &[&Expr], why: Unknown) {
+        let mut missing: Vec<&'r str> = Vec::new();
+        let mut batch = false;
+        for e in exprs {
+            batch |= e.uses_batch();
+            for &i in e.inputs() {
+                if matches!(self.env.values.get(i), None | Some(None)) {
+                    if let Some(input) = self.rs.inputs.get(i) {
+                        if !missing.contains(&input.id.as_str()) {
+                            missing.push(&input.id);
+                        }
+                    }
+                }
+            }
+        }
+        let reason = match why {
+            Unknown::Undefined => "计算中出现除数为零，无法计算".to_string(),
+            Unknown::Pending if !missing.is_empty() => {
+                let labels: Vec<&str> = missing
+                    .iter()
+                    .filter_map(|id| self.rs.inputs.iter().find(|i| i.id == *id).map(|i| i.label.as_str()))
+                    .collect();
+                format!("待填写：{}", labels.join("、"))
+            }
+            Unknown::Pending if batch => "需要同批次其他单位的数据，单独评分时无法计算".to_string(),
+            Unknown::Pending => "尚无法计算".to_string(),
+        };
+        self.pending.push(PendingEntry { kind, id, title, missing, reason });
+    }
+
+    /// Scores one item; the inner error is a scoring problem (no band matched) to be located.
+    fn item(&mut self, item: &'r Item) -> Calc<Result<ItemReport<'r>, Problem>> {
+        let mut report = ItemReport {
+            id: &item.id,
+            title: &item.title,
+            points: self.amount(item.points),
+            score: Some(self.amount(item.points)),
+            status: ItemStatus::Scored,
+            value: None,
+            lines: Vec::new(),
+        };
+        if let Some(a) = &item.applicable {
+            match self.eval_bool(a)? {
+                Outcome::Known(true) => {}
+                Outcome::Known(false) => {
+                    report.status = ItemStatus::NotApplicable;
+                    if self.rs.not_applicable == NotApplicable::Rescale {
+                        report.score = None;
+                        report.lines.push(self.line("不涉及，不计入应得分".into(), Decimal::ZERO, LineKind::Info));
+                    } else {
+                        report.lines.push(self.line("不涉及，按满分计".into(), Decimal::ZERO, LineKind::Info));
+                    }
+                    return Ok(Ok(report));
+                }
+                Outcome::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Pending))),
+                Outcome::Undefined => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+            }
+        }
+        let points = item.points;
+        let limit = item.cap.map_or(points, |c| c.min(points));
+        let score = match &item.rule {
+            Rule::Deduct(lines) => {
+                let l = self.lines(lines, item.combine, "扣")?;
+                if let Some(why) = l.unknown {
+                    return Ok(Ok(self.pending_item(report, item, why)));
+                }
+                report.lines = l.trace;
+                self.capped(&mut report.lines, l.total, limit, item.cap, points)
+            }
+            Rule::Rate(rate) => match self.eval_number(&rate.value)? {
+                Outcome::Known(v) => {
+                    report.value = Some(self.amount(v));
+                    self.rate(rate, v, points, limit, item.cap, &mut report.lines)?
+                }
+                Outcome::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Pending))),
+                Outcome::Undefined => match rate.when_undefined {
+                    WhenUndefined::Full => {
+                        report.lines.push(self.line("计算值无定义（除数为零），按满分计".into(), Decimal::ZERO, LineKind::Info));
+                        points
+                    }
+                    WhenUndefined::Zero => {
+                        report.lines.push(self.line("计算值无定义（除数为零），按0分计".into(), -points, LineKind::Rate));
+                        Decimal::ZERO
+                    }
+                    WhenUndefined::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+                },
+            },
+            Rule::Bands(bands) => match self.eval_number(&bands.value)? {
+                Outcome::Known(v) => {
+                    report.value = Some(self.amount(v));
+                    let Some(band) = find_band(&bands.bands, v) else {
+                        return Ok(Err(Problem::new(
+                            "score.no_band",
+                            "",
+                            format!("项目「{} {}」的计算值{}不在任何区间内，无法赋分", item.id, item.title, plain(v)),
+                        )));
+                    };
+                    if band.score < points {
+                        report.lines.push(self.line(
+                            format!("实际值{}，属于{}区间，得{}分", plain(v), band_text(band), plain(band.score)),
+                            band.score - points,
+                            LineKind::Band,
+                        ));
+                    }
+                    band.score
+                }
+                Outcome::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Pending))),
+                Outcome::Undefined => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+            },
+            Rule::Judged(input) => match self.env.values.get(*input).copied().flatten() {
+                Some(V::Number(v)) => {
+                    if v < points {
+                        let reason = match self.sub.notes.get(&item.id) {
+                            Some(note) => format!("评议扣分：{note}"),
+                            None => {
+                                self.warnings.push(Warning {
+                                    code: "judged.no_note",
+                                    path: crate::error::pointer("/notes", &item.id),
+                                    message: format!("项目「{} {}」评议分低于满分，但未填写扣分理由（notes）", item.id, item.title),
+                                });
+                                format!("评议得{}分（满分{}分）", plain(v), plain(points))
+                            }
+                        };
+                        report.lines.push(self.line(reason, v - points, LineKind::Judged));
+                    }
+                    v
+                }
+                _ => {
+                    let mut r = self.pending_item(report, item, Unknown::Pending);
+                    if let Some(input) = self.rs.inputs.get(*input) {
+                        if let Some(p) = self.pending.last_mut() {
+                            p.missing = vec![&input.id];
+                            p.reason = format!("待填写：{}", input.label);
+                        }
+                    }
+                    r.lines.clear();
+                    return Ok(Ok(r));
+                }
+            },
+            Rule::Rank(rank) => {
+                let r = self.ranks.and_then(|r| r.rank_of(&item.id));
+                match (r, self.eval_number(&rank.value)?) {
+                    (Some(position), Outcome::Known(v)) => {
+                        report.value = Some(self.amount(v));
+                        let steps = Decimal::from(position.saturating_sub(1));
+                        let s = sub(rank.first, mul(steps, rank.step)?)?.max(rank.floor).min(points).max(Decimal::ZERO);
+                        if s < points {
+                            report.lines.push(self.line(format!("同批次排名第{position}位，得{}分", plain(s)), s - points, LineKind::Rank));
+                        }
+                        s
+                    }
+                    (_, Outcome::Undefined) => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+                    _ => {
+                        let mut r = self.pending_item(report, item, Unknown::Pending);
+                        if let Some(p) = self.pending.last_mut() {
+                            if p.missing.is_empty() {
+                                p.reason = "排名赋分须在批量评分中计算，单独评分时暂按满分计".into();
+                            }
+                        }
+                        r.lines.clear();
+                        return Ok(Ok(r));
+                    }
+                }
+            }
+            Rule::Formula(e) => match self.eval_number(e)? {
+                Outcome::Known(v) => {
+                    report.value = Some(self.amount(v));
+                    let s = v.max(Decimal::ZERO).min(points);
+                    if s < points {
+                        report.lines.push(self.line(format!("按计分公式计算得{}分", plain(round(s, self.rs.scale))), s - points, LineKind::Formula));
+                    }
+                    s
+                }
+                Outcome::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Pending))),
+                Outcome::Undefined => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+            },
+        };
+        report.score = Some(self.amount(score));
+        Ok(Ok(report))
+    }
+
+    /// Marks an item pending: counted at full points, with the inputs it waits for.
+    fn pending_item(&mut self, mut report: ItemReport<'r>, item: &'r Item, why: Unknown) -> ItemReport<'r> {
+        let exprs = item_exprs(item);
+        self.add_pending("item", &item.id, &item.title, &exprs, why);
+        if why == Unknown::Undefined {
+            self.warnings.push(Warning {
+                code: "score.undefined",
+                path: String::new(),
+                message: format!("项目「{} {}」计算中出现除数为零，暂按满分计，请核实填报数据", item.id, item.title),
+            });
+        }
+        report.status = ItemStatus::Pending;
+        report.score = Some(self.amount(item.points));
+        report.value = None;
+        report.lines = vec![self.line("待定，暂按满分计".into(), Decimal::ZERO, LineKind::Info)];
+        report
+    }
+
+    /// Applies a deduction limit; returns the score and adds a cap line when the limit cut.
+    fn capped(&self, trace: &mut Vec<TraceLine>, total: Decimal, limit: Decimal, cap: Option<Decimal>, points: Decimal) -> Decimal {
+        if total > limit {
+            let reason = match cap {
+                Some(c) if c < points => format!("本项最多扣{}分，超出部分不扣", plain(c)),
+                _ => format!("扣完为止（本项满分{}分）", plain(points)),
+            };
+            trace.push(self.line(reason, total - limit, LineKind::Cap));
+            points - limit
+        } else {
+            points - total
+        }
+    }
+
+    fn rate(&self, rate: &Rate, v: Decimal, points: Decimal, limit: Decimal, cap: Option<Decimal>, trace: &mut Vec<TraceLine>) -> Calc<Decimal> {
+        let (short_word, shortfall) = match rate.direction {
+            Direction::Higher => ("低于", sub(rate.target, v)?),
+            Direction::Lower => ("高于", sub(v, rate.target)?),
+        };
+        if shortfall <= Decimal::ZERO {
+            return Ok(points);
+        }
+        match rate.mode {
+            RateMode::Step { step, points_per_step, partial } => {
+                let raw_steps = div(shortfall, step)?;
+                let steps = match partial {
+                    Partial::Exact => raw_steps,
+                    Partial::Up => raw_steps.ceil(),
+                    Partial::Down => raw_steps.floor(),
+                };
+                let deduction = mul(steps, points_per_step)?;
+                let rule = match partial {
+                    Partial::Exact => String::new(),
+                    Partial::Up => format!("，不足{}的按{}计", plain(step), plain(step)),
+                    Partial::Down => format!("，不足{}的不计", plain(step)),
+                };
+                if !deduction.is_zero() {
+                    trace.push(self.line(
+                        format!(
+                            "实际值{}{}目标值{}，差{}，每{}{}扣{}分{}",
+                            plain(round(v, self.rs.scale)),
+                            short_word,
+                            plain(rate.target),
+                            plain(round(shortfall, self.rs.scale)),
+                            short_word.trim_end_matches('于'),
+                            plain(step),
+                            plain(points_per_step),
+                            rule
+                        ),
+                        -deduction,
+                        LineKind::Rate,
+                    ));
+                }
+                Ok(self.capped(trace, deduction, limit, cap, points))
+            }
+            RateMode::Proportional => {
+                let (score, formula) = match rate.direction {
+                    Direction::Higher => (div(mul(points, v)?, rate.target)?, format!("{}×{}÷{}", plain(points), plain(round(v, self.rs.scale)), plain(rate.target))),
+                    Direction::Lower => (div(mul(points, rate.target)?, v)?, format!("{}×{}÷{}", plain(points), plain(rate.target), plain(round(v, self.rs.scale)))),
+                };
+                let score = score.max(Decimal::ZERO).min(points);
+                trace.push(self.line(
+                    format!("实际值{}{}目标值{}，按比例得分：{}={}分", plain(round(v, self.rs.scale)), short_word, plain(rate.target), formula, plain(round(score, self.rs.scale))),
+                    score - points,
+                    LineKind::Rate,
+                ));
+                let deduction = points - score;
+                Ok(self.capped(trace, deduction, limit, cap, points))
+            }
+        }
+    }
+
+    /// Evaluates lines (`verb` 扣 or 加): their combined amount and trace, or why unknown.
+    fn lines(&self, lines: &[Line], combine: Combine, verb: &str) -> Calc<Lines> {
+        let sign = if verb == "加" { Decimal::ONE } else { Decimal::NEGATIVE_ONE };
+        let kind = if verb == "加" { LineKind::Add } else { LineKind::Deduct };
+        let mut hits: Vec<(Decimal, String)> = Vec::new();
+        for line in lines {
+            let hit = match &line.when {
+                LineWhen::If(e) => match self.eval_bool(e)? {
+                    Outcome::Known(true) => Some((line.points, line.reason.clone())),
+                    Outcome::Known(false) => None,
+                    Outcome::Pending => return Ok(Lines::unknown(Unknown::Pending)),
+                    Outcome::Undefined => return Ok(Lines::unknown(Unknown::Undefined)),
+                },
+                LineWhen::Per { value, free } => match self.eval_number(value)? {
+                    Outcome::Known(v) => {
+                        let n = sub(v, *free)?.max(Decimal::ZERO);
+                        if n.is_zero() {
+                            None
+                        } else {
+                            let amount = mul(n, line.points)?;
+                            Some((amount, self.per_reason(line, value, v, n, amount, *free, verb)))
+                        }
+                    }
+                    Outcome::Pending => return Ok(Lines::unknown(Unknown::Pending)),
+                    Outcome::Undefined => return Ok(Lines::unknown(Unknown::Undefined)),
+                },
+            };
+            if let Some(h) = hit {
+                hits.push(h);
+            }
+        }
+        let mut out = Lines { total: Decimal::ZERO, trace: Vec::with_capacity(hits.len()), unknown: None };
+        match combine {
+            Combine::Sum => {
+                for (amount, reason) in hits {
+                    out.total = add(out.total, amount)?;
+                    out.trace.push(self.line(reason, sign * amount, kind));
+                }
+            }
+            Combine::Max => {
+                // The first of the largest lines counts; the others are listed as not counted.
+                let best = hits.iter().enumerate().fold(None::<(usize, Decimal)>, |acc, (i, (a, _))| match acc {
+                    Some((_, b)) if b >= *a => acc,
+                    _ => Some((i, *a)),
+                });
+                for (i, (amount, reason)) in hits.into_iter().enumerate() {
+                    if best.is_some_and(|(b, _)| b == i) {
+                        out.total = amount;
+                        out.trace.push(self.line(reason, sign * amount, kind));
+                    } else {
+                        out.trace.push(self.line(format!("{reason}（同一事项按最高分计，不累计）"), Decimal::ZERO, LineKind::Info));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The trace text of a `per` line with the numbers filled in.
+    fn per_reason(&self, line: &Line, expr: &Expr, v: Decimal, n: Decimal, amount: Decimal, free: Decimal, verb: &str) -> String {
+        if line.reason.contains('{') {
+            return line
+                .reason
+                .replace("{n}", &plain(n))
+                .replace("{points}", &plain(line.points))
+                .replace("{amount}", &plain(amount));
+        }
+        let unit = line
+            .unit
+            .as_deref()
+            .or_else(|| expr.single_input().and_then(|i| self.rs.inputs.get(i)).and_then(|i| i.unit.as_deref()))
+            .unwrap_or("次");
+        if free.is_zero() {
+            format!("{}{}{unit}，每{unit}{verb}{}分", line.reason, plain(v), plain(line.points))
+        } else {
+            format!("{}{}{unit}，超过{}{unit}的部分每{unit}{verb}{}分", line.reason, plain(v), plain(free), plain(line.points))
+        }
+    }
+
+    fn adjustment(&mut self, adj: &'r Adjustment) -> Calc<AdjustmentReport<'r>> {
+        let l = self.lines(&adj.lines, adj.combine, "扣")?;
+        let mut report = AdjustmentReport {
+            id: &adj.id,
+            title: &adj.title,
+            cap: adj.cap.map(|c| self.amount(c)),
+            amount: self.amount(Decimal::ZERO),
+            status: ItemStatus::Scored,
+            lines: l.trace,
+        };
+        if let Some(why) = l.unknown {
+            let exprs = line_exprs(&adj.lines);
+            self.add_pending("adjustment", &adj.id, &adj.title, &exprs, why);
+            report.status = ItemStatus::Pending;
+            report.lines = vec![self.line("待定，暂不扣分".into(), Decimal::ZERO, LineKind::Info)];
+            return Ok(report);
+        }
+        let mut total = l.total;
+        if let Some(cap) = adj.cap {
+            if total > cap {
+                report.lines.push(self.line(format!("本项最多扣{}分，超出部分不扣", plain(cap)), total - cap, LineKind::Cap));
+                total = cap;
+            }
+        }
+        report.amount = self.amount(-total);
+        Ok(report)
+    }
+
+    fn bonus(&mut self, bonus: &'r Bonus) -> Calc<BonusReport<'r>> {
+        let mut items = Vec::with_capacity(bonus.items.len());
+        let mut sum = Decimal::ZERO;
+        for item in &bonus.items {
+            let l = self.lines(&item.lines, item.combine, "加")?;
+            let mut r = BonusItemReport {
+                id: &item.id,
+                title: &item.title,
+                points: self.amount(item.points),
+                amount: self.amount(Decimal::ZERO),
+                status: ItemStatus::Scored,
+                lines: l.trace,
+            };
+            if let Some(why) = l.unknown {
+                let exprs = line_exprs(&item.lines);
+                self.add_pending("bonus", &item.id, &item.title, &exprs, why);
+                r.status = ItemStatus::Pending;
+                r.lines = vec![self.line("待定，暂不加分".into(), Decimal::ZERO, LineKind::Info)];
+            } else {
+                let mut total = l.total;
+                if total > item.points {
+                    r.lines.push(self.line(format!("本项最多加{}分", plain(item.points)), item.points - total, LineKind::Cap));
+                    total = item.points;
+                }
+                r.amount = self.amount(total);
+                sum += r.amount.value();
+            }
+            items.push(r);
+        }
+        let mut lines = Vec::new();
+        if sum > bonus.cap {
+            lines.push(self.line(format!("加分合计{}分，累计不超过{}分", plain(sum), plain(bonus.cap)), bonus.cap - sum, LineKind::Cap));
+            sum = bonus.cap;
+        }
+        Ok(BonusReport { cap: self.amount(bonus.cap), amount: self.amount(sum), items, lines })
+    }
+}
+
+impl Lines {
+    fn unknown(why: Unknown) -> Lines {
+        Lines { total: Decimal::ZERO, trace: Vec::new(), unknown: Some(why) }
+    }
+}
+
+impl Problem {
+    /// The same problem at another path.
+    fn at(mut self, path: String) -> Problem {
+        if self.path.is_empty() {
+            self.path = path;
+        }
+        self
+    }
+}
+
+/// The first band with `min <= v < max`; the band with the greatest `max` includes its `max`.
+fn find_band(bands: &[Band], v: Decimal) -> Option<&Band> {
+    bands
+        .iter()
+        .find(|b| b.min.is_none_or(|lo| lo <= v) && b.max.is_none_or(|hi| v < hi))
+        .or_else(|| {
+            let top = bands.iter().filter_map(|b| b.max).max()?;
+            bands.iter().find(|b| b.max == Some(top) && v == top && b.min.is_none_or(|lo| lo <= v))
+        })
+}
+
+fn band_text(b: &Band) -> String {
+    match (b.min, b.max) {
+        (Some(lo), Some(hi)) => format!("[{}, {})", plain(lo), plain(hi)),
+        (Some(lo), None) => format!("[{}, +∞)", plain(lo)),
+        (None, Some(hi)) => format!("(-∞, {})", plain(hi)),
+        (None, None) => "(-∞, +∞)".into(),
+    }
+}
+
+fn line_exprs(lines: &[Line]) -> Vec<&Expr> {
+    lines
+        .iter()
+        .map(|l| match &l.when {
+            LineWhen::If(e) => e,
+            LineWhen::Per { value, .. } => value,
+        })
+        .collect()
+}
+
+/// Every expression an item evaluates.
+fn item_exprs(item: &Item) -> Vec<&Expr> {
+    let mut v: Vec<&Expr> = item.applicable.iter().collect();
+    match &item.rule {
+        Rule::Deduct(lines) => v.extend(line_exprs(lines)),
+        Rule::Rate(r) => v.push(&r.value),
+        Rule::Bands(b) => v.push(&b.value),
+        Rule::Judged(_) => {}
+        Rule::Rank(k) => v.push(&k.value),
+        Rule::Formula(e) => v.push(e),
+    }
+    v
+}

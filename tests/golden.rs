@@ -1,0 +1,113 @@
+//! Golden cases: every folder under `tests/cases/` holds a rule set and submissions with the
+//! expected outcome of each. Adding a case is adding files:
+//!
+//! - `rules.json`: the rule set, or `rules.builtin` holding a built-in id (`subdistrict`);
+//! - `rules.out.json`: present only when loading must fail: the expected problems;
+//! - `NAME.sub.json`: a submission; `NAME.out.json`: its report, or `{"error": [problems]}`.
+//!
+//! `UPDATE_EXPECT=1 cargo test --test golden` rewrites the expected files; review them in the diff.
+
+use kpi_wasm::{Problem, RuleSet, Submission};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn problems_json(problems: &[Problem]) -> String {
+    let v = serde_json::json!({ "error": problems });
+    serde_json::to_string_pretty(&v).expect("problems serialize") + "\n"
+}
+
+/// The expected-output text for one submission: the pretty report or its problems.
+pub fn outcome(rules: &RuleSet, sub_text: &str) -> String {
+    match Submission::from_json(sub_text) {
+        Err(e) => problems_json(e.problems()),
+        Ok(sub) => match rules.score(&sub) {
+            Ok(report) => report.to_json_pretty() + "\n",
+            Err(e) => problems_json(e.problems()),
+        },
+    }
+}
+
+fn check(path: &Path, actual: &str, update: bool, failures: &mut Vec<String>) {
+    let expected = fs::read_to_string(path).ok();
+    if expected.as_deref() == Some(actual) {
+        return;
+    }
+    if update {
+        fs::write(path, actual).expect("write expected file");
+    } else if expected.is_none() {
+        failures.push(format!("{}: missing (run with UPDATE_EXPECT=1 to create it)", path.display()));
+    } else {
+        failures.push(format!("{}: differs\n--- actual ---\n{actual}", path.display()));
+    }
+}
+
+fn case_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut dirs: Vec<PathBuf> =
+        fs::read_dir(&root).expect("tests/cases exists").filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    dirs
+}
+
+fn rules_text(dir: &Path) -> String {
+    if let Ok(id) = fs::read_to_string(dir.join("rules.builtin")) {
+        return kpi_wasm::builtin_source(id.trim()).expect("known built-in id").to_string();
+    }
+    fs::read_to_string(dir.join("rules.json")).unwrap_or_else(|_| panic!("{}: no rules.json", dir.display()))
+}
+
+#[test]
+fn golden_cases() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for dir in case_dirs() {
+        let rules_out = dir.join("rules.out.json");
+        let rules = match RuleSet::from_json(&rules_text(&dir)) {
+            Err(e) => {
+                count += 1;
+                check(&rules_out, &problems_json(e.problems()), update, &mut failures);
+                continue;
+            }
+            Ok(r) => r,
+        };
+        if rules_out.exists() {
+            if update {
+                fs::remove_file(&rules_out).expect("remove stale rules.out.json");
+            } else {
+                failures.push(format!("{}: rules loaded but a load failure was expected", dir.display()));
+            }
+        }
+        let mut subs: Vec<PathBuf> = fs::read_dir(&dir)
+            .expect("case dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(".sub.json"))
+            .collect();
+        subs.sort();
+        for sub in subs {
+            count += 1;
+            let text = fs::read_to_string(&sub).expect("read submission");
+            let out = PathBuf::from(sub.to_string_lossy().replace(".sub.json", ".out.json"));
+            check(&out, &outcome(&rules, &text), update, &mut failures);
+        }
+        let run = rules.run_tests();
+        for c in run.cases.iter().filter(|c| !c.passed()) {
+            failures.push(format!("{}: embedded test {} failed: {:?}", dir.display(), c.name, c.failures));
+        }
+    }
+    assert!(count > 0, "no golden cases found");
+    assert!(failures.is_empty(), "{} of {count} golden outcomes failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn builtin_rule_sets_load_and_pass_their_tests() {
+    for id in kpi_wasm::BUILTIN_IDS {
+        let rules = RuleSet::from_json(kpi_wasm::builtin_source(id).expect("source"))
+            .unwrap_or_else(|e| panic!("built-in {id} does not load:\n{e}"));
+        assert!(rules.item_count() >= 25, "{id} has only {} items", rules.item_count());
+        let run = rules.run_tests();
+        assert!(run.cases.len() >= 5, "{id} has only {} embedded tests", run.cases.len());
+        let failed: Vec<_> = run.cases.iter().filter(|c| !c.passed()).collect();
+        assert!(failed.is_empty(), "{id}: {failed:#?}");
+    }
+}

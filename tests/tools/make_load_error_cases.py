@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Writes tests/cases/load-*/rules.json: the valid rule set tests/cases/deduct/rules.json with one
+mistake each. The expected problems (rules.out.json) come from `UPDATE_EXPECT=1 cargo test --test
+golden` and are reviewed by hand. Add a case by adding a line to CASES."""
+import copy, json, os, pathlib
+
+root = pathlib.Path(__file__).resolve().parent.parent / "cases"
+base = json.loads((root / "deduct" / "rules.json").read_text(encoding="utf-8"))
+
+def items(r): return r["sections"][0]["items"]
+
+def mutate(name, fn):
+    r = copy.deepcopy(base)
+    text = fn(r)
+    d = root / f"load-{name}"
+    d.mkdir(exist_ok=True)
+    out = text if isinstance(text, str) else json.dumps(r, ensure_ascii=False, indent=1)
+    (d / "rules.json").write_text(out + ("" if out.endswith("\n") else "\n"), encoding="utf-8")
+
+def set_(path_fn):
+    def f(r):
+        path_fn(r)
+    return f
+
+CASES = {
+    "sections-sum": lambda r: r.update(full_score="25"),
+    "items-sum": lambda r: items(r)[0].update(points="5"),
+    "unknown-id": lambda r: items(r)[0]["deduct"][0].update({"if": "!plan_mad"}),
+    "bool-as-number": lambda r: items(r)[1]["deduct"][0].update(per="plan_made * 2"),
+    "number-as-bool": lambda r: items(r)[0]["deduct"][0].update({"if": "meetings"}),
+    "grades-order": lambda r: r.update(grades=[{"name": "合格", "min": "12"}, {"name": "优秀", "min": "18"}, {"name": "不合格", "min": "0"}]),
+    "grades-lowest": lambda r: r.update(grades=[{"name": "优秀", "min": "18"}, {"name": "合格", "min": "12"}]),
+    "duplicate-ids": lambda r: (items(r)[1].update(id="1.1"), r["inputs"][1].update(id="plan_made")),
+    "unknown-max": lambda r: r["inputs"][1].update(max="meeting_plan"),
+    "unknown-max-grade": lambda r: r.update(vetoes=[{"id": "v", "title": "否优", "when": "interview", "effect": {"max_grade": "良"}}]),
+    "unknown-field": lambda r: (items(r)[0].update(pionts="4"), r.update(titel="x")),
+    "two-rules": lambda r: items(r)[0].update(formula="4"),
+    "no-rule": lambda r: items(r)[0].pop("deduct"),
+    "cap-on-formula": lambda r: r["sections"][0]["items"].__setitem__(5, {"id": "1.6", "title": "通报与约谈", "points": "2", "cap": "1", "formula": "if(notice, 1, 2) + if(interview, 0, 0)"}),
+    "cap-too-big": lambda r: items(r)[2].update(cap="6"),
+    "bad-decimal": lambda r: (items(r)[0].update(points="四"), items(r)[1].update(points=1e400 if False else "1e13")),
+    "expr-syntax": lambda r: items(r)[1]["deduct"][0].update(per="max(4 - meetings, 0"),
+    "expr-arity": lambda r: items(r)[1]["deduct"][0].update(per="max(4 - meetings) + abs(1, 2)"),
+    "expr-too-deep": lambda r: items(r)[1]["deduct"][0].update(per="(" * 40 + "meetings" + ")" * 40),
+    "expr-too-deep-unary": lambda r: items(r)[0]["deduct"][0].update({"if": "!" * 41 + "plan_made"}),
+    "expr-hostile-nesting": lambda r: items(r)[1]["deduct"][0].update(per="(" * 100000 + "meetings" + ")" * 100000),
+    "expr-too-long": lambda r: items(r)[1]["deduct"][0].update(per="+".join(["meetings"] * 300)),
+    "json-too-deep": lambda r: "[" * 100000 + "]" * 100000,
+    "json-syntax": lambda r: json.dumps(r, ensure_ascii=False)[:-30],
+    "not-rules": lambda r: json.dumps({"format": "kpi-submission/1", "values": {}}),
+    "unused-input": lambda r: r["inputs"].append({"id": "spare", "label": "未使用的输入（项）", "type": "count"}),
+    "rescale-with-out-of": lambda r: (r.update(not_applicable="rescale"), r["sections"][0].update(out_of="20")),
+    "choice-option": lambda r: (r["inputs"].append({"id": "level", "label": "标准化等级", "type": "choice", "options": ["一级", "二级"]}),
+                                items(r)[5]["deduct"].append({"if": "level == \"三级\"", "points": "1", "reason": "x"})),
+    "text-in-expr": lambda r: (r["inputs"].append({"id": "remark", "label": "备注", "type": "text", "required": False}),
+                               items(r)[5]["deduct"].append({"if": "remark", "points": "1", "reason": "x"})),
+    "line-shape": lambda r: items(r)[0]["deduct"].append({"if": "notice", "per": "meetings", "points": "-1"}),
+    "veto-effect": lambda r: r.update(vetoes=[{"id": "v", "title": "否决", "when": "interview", "effect": "void"},
+                                              {"id": "v2", "title": "降档", "when": "notice", "effect": {"lower_grades": 0}}]),
+    "judged-input": lambda r: r["sections"][0]["items"].__setitem__(5, {"id": "1.6", "title": "评议", "points": "2", "judged": {"input": "notice"}}),
+    "quota-grade": lambda r: r.update(quotas=[{"grade": "良好", "max_share": "0.3"}, {"grade": "优秀", "max_share": "1.5"}]),
+    "input-bounds": lambda r: (r["inputs"][5].update(min="3", max="2"), r["inputs"][0].update(max="1"), r["inputs"][2].update(max="remarks")),
+}
+
+bands_base = {"value": "meetings", "bands": [{"min": "0", "max": "2", "score": "0"}, {"min": "2", "max": "4", "score": "2"}, {"min": "4", "score": "3"}]}
+def bands(bs):
+    def f(r):
+        b = copy.deepcopy(bands_base); b["bands"] = bs
+        items(r)[1].pop("deduct"); items(r)[1]["bands"] = b
+    return f
+CASES["band-gap"] = bands([{"min": "0", "max": "2", "score": "0"}, {"min": "3", "max": "4", "score": "2"}, {"min": "4", "score": "3"}])
+CASES["band-overlap"] = bands([{"min": "0", "max": "3", "score": "0"}, {"min": "2", "max": "4", "score": "2"}, {"min": "4", "score": "5"}])
+
+for name, fn in CASES.items():
+    mutate(name, fn)
+print(f"{len(CASES)} load-error cases written")
