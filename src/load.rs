@@ -403,7 +403,10 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         quotas,
         tests: Vec::new(),
     };
-    check_unused_inputs(r, &rs);
+    // An expression that failed to compile leaves its inputs looking unused: lint only clean sets.
+    if r.problems.is_empty() {
+        check_unused_inputs(r, &rs);
+    }
     rs.tests = read_tests(r, &top, &rs);
     Some(rs)
 }
@@ -741,7 +744,7 @@ fn read_rule(r: &mut Reader, o: &Obj, key: &str, points: Option<Decimal>, scope:
                     r.push(
                         "judged.input",
                         jo.at("input"),
-                        format!("{}的评议分输入{}应为 number 类型，实为 {}", o.what, input_name(input), input.kind.name()),
+                        format!("{}的评议分须引用 number 类型的输入项，{}是 {} 类型", o.what, input_name(input), input.kind.name()),
                     );
                     None
                 }

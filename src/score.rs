@@ -105,6 +105,11 @@ impl<'r> Scorer<'r, '_> {
         Amount::new(d, self.rs.scale)
     }
 
+    /// An indicator value as shown in a sentence: two places more than the scale, no trailing zeros.
+    fn shown(&self, v: Decimal) -> String {
+        plain(round(v, self.rs.scale + 2))
+    }
+
     fn line(&self, reason: String, points: Decimal, kind: LineKind) -> TraceLine {
         TraceLine { reason, points: self.amount(points), kind }
     }
@@ -424,7 +429,7 @@ impl<'r> Scorer<'r, '_> {
                     };
                     if band.score < points {
                         report.lines.push(self.line(
-                            format!("实际值{}，属于{}区间，得{}分", plain(v), band_text(band), plain(band.score)),
+                            format!("实际值{}，属于{}区间，得{}分", self.shown(v), band_text(band), plain(band.score)),
                             band.score - points,
                             LineKind::Band,
                         ));
@@ -564,10 +569,10 @@ impl<'r> Scorer<'r, '_> {
                     trace.push(self.line(
                         format!(
                             "实际值{}{}目标值{}，差{}，每{}{}扣{}分{}",
-                            plain(round(v, self.rs.scale)),
+                            self.shown(v),
                             short_word,
                             plain(rate.target),
-                            plain(round(shortfall, self.rs.scale)),
+                            self.shown(shortfall),
                             short_word.trim_end_matches('于'),
                             plain(step),
                             plain(points_per_step),
@@ -581,12 +586,12 @@ impl<'r> Scorer<'r, '_> {
             }
             RateMode::Proportional => {
                 let (score, formula) = match rate.direction {
-                    Direction::Higher => (div(mul(points, v)?, rate.target)?, format!("{}×{}÷{}", plain(points), plain(round(v, self.rs.scale)), plain(rate.target))),
-                    Direction::Lower => (div(mul(points, rate.target)?, v)?, format!("{}×{}÷{}", plain(points), plain(rate.target), plain(round(v, self.rs.scale)))),
+                    Direction::Higher => (div(mul(points, v)?, rate.target)?, format!("{}×{}÷{}", plain(points), self.shown(v), plain(rate.target))),
+                    Direction::Lower => (div(mul(points, rate.target)?, v)?, format!("{}×{}÷{}", plain(points), plain(rate.target), self.shown(v))),
                 };
                 let score = score.max(Decimal::ZERO).min(points);
                 trace.push(self.line(
-                    format!("实际值{}{}目标值{}，按比例得分：{}={}分", plain(round(v, self.rs.scale)), short_word, plain(rate.target), formula, plain(round(score, self.rs.scale))),
+                    format!("实际值{}{}目标值{}，按比例得分：{}={}分", self.shown(v), short_word, plain(rate.target), formula, plain(round(score, self.rs.scale))),
                     score - points,
                     LineKind::Rate,
                 ));
