@@ -1181,47 +1181,14 @@ fn check_input_sections(r: &mut Reader, inputs: &[Input], sections: &[Section]) 
 
 /// Every input index some rule reads (expressions, judged items, other inputs' bounds).
 pub(crate) fn used_inputs(rs: &RuleSet) -> BTreeSet<usize> {
-    let mut used = BTreeSet::new();
-    let mut add = |e: &Expr| used.extend(e.inputs().iter().copied());
-    let lines = |lines: &[Line], add: &mut dyn FnMut(&Expr)| {
-        for l in lines {
-            match &l.when {
-                LineWhen::If(e) => add(e),
-                LineWhen::Per { value, .. } => add(value),
-            }
-        }
-    };
-    for s in &rs.sections {
-        for item in &s.items {
-            if let Some(e) = &item.applicable {
-                add(e);
-            }
-            match &item.rule {
-                Rule::Deduct(ls) => lines(ls, &mut add),
-                Rule::Rate(rate) => add(&rate.value),
-                Rule::Bands(b) => add(&b.value),
-                Rule::Judged(_) => {}
-                Rule::Rank(k) => add(&k.value),
-                Rule::Formula(e) => add(e),
-            }
-        }
-    }
-    for a in &rs.adjustments {
-        lines(&a.lines, &mut add);
-    }
-    if let Some(b) = &rs.bonus {
-        for item in &b.items {
-            lines(&item.lines, &mut add);
-        }
-    }
-    for v in &rs.vetoes {
-        add(&v.when);
-    }
-    for s in &rs.sections {
-        for item in &s.items {
-            if let Rule::Judged(i) = item.rule {
-                used.insert(i);
-            }
+    let mut exprs: Vec<&Expr> = rs.sections.iter().flat_map(|s| &s.items).flat_map(Item::exprs).collect();
+    exprs.extend(rs.adjustments.iter().flat_map(|a| a.lines.iter().map(Line::expr)));
+    exprs.extend(rs.bonus.iter().flat_map(|b| &b.items).flat_map(|i| i.lines.iter().map(Line::expr)));
+    exprs.extend(rs.vetoes.iter().map(|v| &v.when));
+    let mut used: BTreeSet<usize> = exprs.iter().flat_map(|e| e.inputs().iter().copied()).collect();
+    for item in rs.sections.iter().flat_map(|s| &s.items) {
+        if let Rule::Judged(i) = item.rule {
+            used.insert(i);
         }
     }
     for input in &rs.inputs {

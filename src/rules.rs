@@ -458,3 +458,29 @@ impl Input {
         self.help.as_deref()
     }
 }
+
+impl Line {
+    /// The expression the line evaluates.
+    pub(crate) fn expr(&self) -> &Expr {
+        match &self.when {
+            LineWhen::If(e) => e,
+            LineWhen::Per { value, .. } => value,
+        }
+    }
+}
+
+impl Item {
+    /// Every expression the item evaluates: `applicable` first, then its rule's.
+    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+        let mut v: Vec<&Expr> = self.applicable.iter().collect();
+        match &self.rule {
+            Rule::Deduct(lines) => v.extend(lines.iter().map(Line::expr)),
+            Rule::Rate(r) => v.push(&r.value),
+            Rule::Bands(b) => v.push(&b.value),
+            Rule::Judged(_) => {}
+            Rule::Rank(k) => v.push(&k.value),
+            Rule::Formula(e) => v.push(e),
+        }
+        v
+    }
+}

@@ -513,7 +513,7 @@ impl<'r> Scorer<'r, '_> {
 
     /// Marks an item pending: counted at full points, with the inputs it waits for.
     fn pending_item(&mut self, mut report: ItemReport<'r>, item: &'r Item, why: Unknown) -> ItemReport<'r> {
-        let exprs = item_exprs(item);
+        let exprs = item.exprs();
         self.add_pending("item", &item.id, &item.title, &exprs, why);
         if why == Unknown::Undefined {
             self.warnings.push(Warning {
@@ -691,7 +691,7 @@ impl<'r> Scorer<'r, '_> {
             lines: l.trace,
         };
         if let Some(why) = l.unknown {
-            let exprs = line_exprs(&adj.lines);
+            let exprs: Vec<&Expr> = adj.lines.iter().map(Line::expr).collect();
             self.add_pending("adjustment", &adj.id, &adj.title, &exprs, why);
             report.status = ItemStatus::Pending;
             report.lines = vec![self.line("待定，暂不扣分".into(), Decimal::ZERO, LineKind::Info)];
@@ -722,7 +722,7 @@ impl<'r> Scorer<'r, '_> {
                 lines: l.trace,
             };
             if let Some(why) = l.unknown {
-                let exprs = line_exprs(&item.lines);
+                let exprs: Vec<&Expr> = item.lines.iter().map(Line::expr).collect();
                 self.add_pending("bonus", &item.id, &item.title, &exprs, why);
                 r.status = ItemStatus::Pending;
                 r.lines = vec![self.line("待定，暂不加分".into(), Decimal::ZERO, LineKind::Info)];
@@ -780,28 +780,4 @@ fn band_text(b: &Band) -> String {
         (None, Some(hi)) => format!("(-∞, {})", plain(hi)),
         (None, None) => "(-∞, +∞)".into(),
     }
-}
-
-fn line_exprs(lines: &[Line]) -> Vec<&Expr> {
-    lines
-        .iter()
-        .map(|l| match &l.when {
-            LineWhen::If(e) => e,
-            LineWhen::Per { value, .. } => value,
-        })
-        .collect()
-}
-
-/// Every expression an item evaluates.
-fn item_exprs(item: &Item) -> Vec<&Expr> {
-    let mut v: Vec<&Expr> = item.applicable.iter().collect();
-    match &item.rule {
-        Rule::Deduct(lines) => v.extend(line_exprs(lines)),
-        Rule::Rate(r) => v.push(&r.value),
-        Rule::Bands(b) => v.push(&b.value),
-        Rule::Judged(_) => {}
-        Rule::Rank(k) => v.push(&k.value),
-        Rule::Formula(e) => v.push(e),
-    }
-    v
 }

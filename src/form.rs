@@ -1,0 +1,347 @@
+//! The form description: everything a form renderer needs to show a rule set's fields and items
+//! (labels, types, ranges, options, the rule wording) without knowing the rule language.
+
+use crate::decimal::{Amount, plain};
+use crate::expr::Expr;
+use crate::rules::*;
+use serde::Serialize;
+
+/// A rule set described for a form renderer.
+#[derive(Clone, Debug, Serialize)]
+pub struct Form<'r> {
+    /// `kpi-form/1`.
+    pub format: &'static str,
+    /// Identity and totals of the rule set.
+    pub rules: FormRules<'r>,
+    /// The fields, in display order.
+    pub inputs: Vec<FormInput<'r>>,
+    /// Sections and their items.
+    pub sections: Vec<FormSection<'r>>,
+    /// Deductions from the total.
+    pub adjustments: Vec<FormEntry<'r>>,
+    /// Bonus items and the overall cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonus: Option<FormBonus<'r>>,
+    /// Vetoes with their effect in words.
+    pub vetoes: Vec<FormEntry<'r>>,
+    /// Grades, highest first.
+    pub grades: Vec<FormGrade<'r>>,
+}
+
+/// Identity and totals of a rule set.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormRules<'r> {
+    /// Rule set id.
+    pub id: &'r str,
+    /// Version.
+    pub version: &'r str,
+    /// Title.
+    pub title: &'r str,
+    /// Assessment period.
+    pub period: &'r str,
+    /// Kind of unit assessed.
+    pub unit_kind: &'r str,
+    /// Description, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'r str>,
+    /// Full marks.
+    pub full_score: Amount,
+    /// Decimal places of scores.
+    pub scale: u32,
+    /// `full` or `rescale`.
+    pub not_applicable: &'static str,
+}
+
+/// A bound as a form shows it: a decimal string, or another input's id.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum FormBound<'r> {
+    /// A literal decimal.
+    Value(String),
+    /// Another input's value.
+    Input {
+        /// The input's id.
+        input: &'r str,
+    },
+}
+
+/// One field.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormInput<'r> {
+    /// Id (key in `values`).
+    pub id: &'r str,
+    /// Label shown next to the field.
+    pub label: &'r str,
+    /// `count`, `number`, `percent`, `bool`, `choice` or `text`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Section it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<&'r str>,
+    /// Whether a final score needs it.
+    pub required: bool,
+    /// Lower bound (percent: 0; count: 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<FormBound<'r>>,
+    /// Upper bound (percent: 100; judged inputs: the item's points).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<FormBound<'r>>,
+    /// Options of a choice.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub options: &'r [String],
+    /// Display unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<&'r str>,
+    /// Help text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<&'r str>,
+    /// Ids of the items, adjustments, bonus items and vetoes that read it.
+    pub used_by: Vec<&'r str>,
+}
+
+/// One section.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormSection<'r> {
+    /// Id.
+    pub id: &'r str,
+    /// Title.
+    pub title: &'r str,
+    /// Points.
+    pub points: Amount,
+    /// The scale its items use, when converted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of: Option<Amount>,
+    /// Its items.
+    pub items: Vec<FormItem<'r>>,
+}
+
+/// One item.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormItem<'r> {
+    /// Id.
+    pub id: &'r str,
+    /// Title.
+    pub title: &'r str,
+    /// Full marks.
+    pub points: Amount,
+    /// The rule's wording.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<&'r str>,
+    /// `deduct`, `rate`, `bands`, `judged`, `rank` or `formula`.
+    pub rule: &'static str,
+    /// Whether it is scored only in a batch.
+    pub batch_only: bool,
+    /// Ids of the inputs it reads.
+    pub inputs: Vec<&'r str>,
+}
+
+/// An adjustment, bonus item or veto.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormEntry<'r> {
+    /// Id.
+    pub id: &'r str,
+    /// Title.
+    pub title: &'r str,
+    /// Maximum (bonus item points, adjustment cap), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<Amount>,
+    /// The rule's wording.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<&'r str>,
+    /// A veto's effect in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect_text: Option<String>,
+    /// Ids of the inputs it reads.
+    pub inputs: Vec<&'r str>,
+}
+
+/// The bonus part of a form.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormBonus<'r> {
+    /// Cap on all bonus together.
+    pub cap: Amount,
+    /// The bonus items.
+    pub items: Vec<FormEntry<'r>>,
+}
+
+/// A grade.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormGrade<'r> {
+    /// Name.
+    pub name: &'r str,
+    /// Lowest total for it.
+    pub min: Amount,
+}
+
+impl RuleSet {
+    /// Describes the rule set for a form renderer.
+    pub fn form(&self) -> Form<'_> {
+        let a = |d| Amount::new(d, self.scale);
+        let ids = |exprs: &[&Expr]| -> Vec<&str> {
+            let mut v: Vec<usize> = exprs.iter().flat_map(|e| e.inputs().iter().copied()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v.iter().filter_map(|&i| self.inputs.get(i).map(|x| x.id.as_str())).collect()
+        };
+        let sections: Vec<FormSection> = self
+            .sections
+            .iter()
+            .map(|s| FormSection {
+                id: &s.id,
+                title: &s.title,
+                points: a(s.points),
+                out_of: s.out_of.map(a),
+                items: s
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let exprs = item.exprs();
+                        let rule = match &item.rule {
+                            Rule::Deduct(_) => "deduct",
+                            Rule::Rate(_) => "rate",
+                            Rule::Bands(_) => "bands",
+                            Rule::Judged(_) => "judged",
+                            Rule::Rank(_) => "rank",
+                            Rule::Formula(_) => "formula",
+                        };
+                        let mut inputs = ids(&exprs);
+                        if let Rule::Judged(i) = item.rule {
+                            inputs.extend(self.inputs.get(i).map(|x| x.id.as_str()));
+                        }
+                        let batch_only = matches!(item.rule, Rule::Rank(_)) || exprs.iter().any(|e| e.uses_batch());
+                        FormItem { id: &item.id, title: &item.title, points: a(item.points), basis: item.basis.as_deref(), rule, batch_only, inputs }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let adjustments: Vec<FormEntry> = self
+            .adjustments
+            .iter()
+            .map(|x| FormEntry {
+                id: &x.id,
+                title: &x.title,
+                points: x.cap.map(a),
+                basis: x.basis.as_deref(),
+                effect_text: None,
+                inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
+            })
+            .collect();
+        let bonus = self.bonus.as_ref().map(|b| FormBonus {
+            cap: a(b.cap),
+            items: b
+                .items
+                .iter()
+                .map(|x| FormEntry {
+                    id: &x.id,
+                    title: &x.title,
+                    points: Some(a(x.points)),
+                    basis: x.basis.as_deref(),
+                    effect_text: None,
+                    inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
+                })
+                .collect(),
+        });
+        let grade = |i: usize| self.grades.get(i).map_or("", |g| g.name.as_str());
+        let vetoes: Vec<FormEntry> = self
+            .vetoes
+            .iter()
+            .map(|v| FormEntry {
+                id: &v.id,
+                title: &v.title,
+                points: None,
+                basis: v.basis.as_deref(),
+                effect_text: Some(match v.effect {
+                    VetoEffect::Fail => format!("等次定为{}", grade(self.lowest_grade())),
+                    VetoEffect::Zero => format!("总分计为0分，等次定为{}", grade(self.lowest_grade())),
+                    VetoEffect::MaxGrade(g) => format!("等次最高为{}", grade(g)),
+                    VetoEffect::LowerGrades(n) => format!("等次降低{n}档"),
+                }),
+                inputs: ids(&[&v.when]),
+            })
+            .collect();
+
+        // Who reads each input, so a form can show the items a field affects.
+        let mut used_by: Vec<Vec<&str>> = vec![Vec::new(); self.inputs.len()];
+        let entries = sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(|i| (i.id, &i.inputs)))
+            .chain(adjustments.iter().map(|x| (x.id, &x.inputs)))
+            .chain(bonus.iter().flat_map(|b| b.items.iter().map(|x| (x.id, &x.inputs))))
+            .chain(vetoes.iter().map(|x| (x.id, &x.inputs)));
+        for (id, inputs) in entries {
+            for input in inputs {
+                if let Some(k) = self.inputs.iter().position(|x| x.id == *input) {
+                    if let Some(list) = used_by.get_mut(k) {
+                        list.push(id);
+                    }
+                }
+            }
+        }
+        let judged_points = |i: usize| {
+            self.sections.iter().flat_map(|s| &s.items).find_map(|item| match item.rule {
+                Rule::Judged(j) if j == i => Some(item.points),
+                _ => None,
+            })
+        };
+        let bound = |b: &Option<Bound>| -> Option<FormBound> {
+            match b.as_ref()? {
+                Bound::Literal(d) => Some(FormBound::Value(plain(*d))),
+                Bound::Input(j) => self.inputs.get(*j).map(|x| FormBound::Input { input: &x.id }),
+            }
+        };
+        let inputs = self
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let zero = || Some(FormBound::Value("0".into()));
+                let min = bound(&x.min).or_else(|| match x.kind {
+                    InputType::Count | InputType::Percent => zero(),
+                    _ if judged_points(i).is_some() => zero(),
+                    _ => None,
+                });
+                let max = bound(&x.max).or_else(|| match (x.kind, judged_points(i)) {
+                    (_, Some(p)) => Some(FormBound::Value(plain(p))),
+                    (InputType::Percent, _) => Some(FormBound::Value("100".into())),
+                    _ => None,
+                });
+                FormInput {
+                    id: &x.id,
+                    label: &x.label,
+                    kind: x.kind.name(),
+                    section: x.section.as_deref(),
+                    required: x.required,
+                    min,
+                    max,
+                    options: &x.options,
+                    unit: x.unit.as_deref(),
+                    help: x.help.as_deref(),
+                    used_by: used_by.get(i).cloned().unwrap_or_default(),
+                }
+            })
+            .collect();
+        Form {
+            format: "kpi-form/1",
+            rules: FormRules {
+                id: &self.id,
+                version: &self.version,
+                title: &self.title,
+                period: &self.period,
+                unit_kind: &self.unit_kind,
+                description: self.description.as_deref(),
+                full_score: a(self.full_score),
+                scale: self.scale,
+                not_applicable: match self.not_applicable {
+                    NotApplicable::Full => "full",
+                    NotApplicable::Rescale => "rescale",
+                },
+            },
+            inputs,
+            sections,
+            adjustments,
+            bonus,
+            vetoes,
+            grades: self.grades.iter().map(|g| FormGrade { name: &g.name, min: a(g.min) }).collect(),
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The `kpi` binary: exit codes, and that its numbers are the library's, byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kpi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run kpi")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn case(p: &str) -> String {
+    Path::new("tests/cases").join(p).to_string_lossy().into_owned()
+}
+
+#[test]
+fn check_exits_zero_for_valid_rules_and_one_with_every_problem() {
+    let ok = kpi(&["check", &case("deduct/rules.json")]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(stdout(&ok).contains("检查通过"));
+    let bad = kpi(&["check", &case("load-not-rules/rules.json")]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("[field.missing]") && err.contains("[rules.format]") && err.contains("/sections"), "{err}");
+}
+
+#[test]
+fn check_accepts_builtin_ids() {
+    for id in kpi_wasm::BUILTIN_IDS {
+        assert_eq!(kpi(&["check", id]).status.code(), Some(0), "{id}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(kpi(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(kpi(&["score", "--rules", "no-such-rules", "x.json"]).status.code(), Some(2));
+    assert_eq!(kpi(&["score", "--rules", "subdistrict", "no-such-file.json"]).status.code(), Some(2));
+}
+
+#[test]
+fn score_json_is_the_library_report_byte_for_byte() {
+    let rules_path = case("adjust-bonus-veto/rules.json");
+    let rules = kpi_wasm::RuleSet::from_json(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rules_path)).expect("rules"))
+        .expect("loads");
+    for name in ["bonus-caps", "veto-zero", "adjust-cap"] {
+        let sub_path = case(&format!("adjust-bonus-veto/{name}.sub.json"));
+        let o = kpi(&["score", "--rules", &rules_path, &sub_path, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0));
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&sub_path)).expect("sub");
+        let sub = kpi_wasm::Submission::from_json(&text).expect("submission");
+        assert_eq!(stdout(&o), rules.score(&sub).expect("scores").to_json_pretty() + "\n");
+    }
+}
+
+#[test]
+fn score_refuses_missing_values_unless_provisional() {
+    let rules = case("pending/rules.json");
+    let sub = case("pending/partial.sub.json");
+    let strict = kpi(&["score", "--rules", &rules, &sub]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("--provisional"));
+    let lenient = kpi(&["score", "--rules", &rules, &sub, "--provisional", "--format", "json"]);
+    assert_eq!(lenient.status.code(), Some(0));
+    assert!(stdout(&lenient).contains("\"status\": \"provisional\""));
+}
+
+#[test]
+fn score_reports_invalid_submissions_with_exit_one() {
+    let o = kpi(&["score", "--rules", &case("submission-errors/rules.json"), &case("submission-errors/wrong-types.sub.json")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("[value.type]") && err.contains("hazards_found"), "{err}");
+}
+
+#[test]
+fn csv_is_utf8_with_bom_and_one_row_per_unit() {
+    let subs: Vec<String> = ["all-good", "caps-and-max", "cap-exact"].iter().map(|n| case(&format!("deduct/{n}.sub.json"))).collect();
+    let mut args = vec!["score", "--rules", "tests/cases/deduct/rules.json", "--format", "csv"];
+    args.extend(subs.iter().map(String::as_str));
+    let o = kpi(&args);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.starts_with(&[0xEF, 0xBB, 0xBF]), "no BOM");
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with("单位编号,单位名称"));
+    assert!(lines[2].starts_with("b,乙街道,,最终,5.00,不合格"), "{}", lines[2]);
+}
+
+#[test]
+fn test_command_prints_the_summary_line() {
+    let dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-cases");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let sub = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(case("deduct/caps-and-max.sub.json"))).expect("sub");
+    std::fs::write(dir.join("b.json"), &sub).expect("write");
+    std::fs::write(dir.join("b.expect.json"), r#"{"total": "5", "grade": "不合格", "items": {"1.3": "2"}}"#).expect("write");
+    std::fs::write(dir.join("c.json"), &sub).expect("write");
+    std::fs::write(dir.join("c.expect.json"), r#"{"total": "6"}"#).expect("write");
+    let o = kpi(&["test", &case("deduct/rules.json"), &dir.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("1 passed, 1 failed"), "{out}");
+    assert!(out.contains("总分应为6，实为5.00"), "{out}");
+}
+
+#[test]
+fn schema_prints_json_schemas() {
+    for which in ["rules", "submission"] {
+        let o = kpi(&["schema", which]);
+        assert_eq!(o.status.code(), Some(0));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema is JSON");
+        assert!(v.get("$schema").is_some(), "{which} schema has no $schema");
+    }
+}
