@@ -99,6 +99,12 @@ impl RuleSet {
     /// A submission that cannot be scored gets its error and takes no part in the others' results;
     /// two submissions for the same unit id are both refused.
     pub fn score_batch<'r>(&'r self, subs: &[Submission]) -> BatchReport<'r> {
+        self.score_batch_with_progress(subs, &mut |_, _| {})
+    }
+
+    /// Like [`RuleSet::score_batch`], calling `progress(done, total)` as units are scored (for a
+    /// progress bar on long runs).
+    pub fn score_batch_with_progress<'r>(&'r self, subs: &[Submission], progress: &mut dyn FnMut(usize, usize)) -> BatchReport<'r> {
         let n = subs.len();
         let mut prepared: Vec<Option<Vec<Option<V>>>> = Vec::with_capacity(n);
         let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
@@ -206,6 +212,9 @@ impl RuleSet {
         // Score each unit with its group's view.
         let mut results: Vec<Result<Report<'r>, Error>> = Vec::with_capacity(n);
         for (i, sub) in subs.iter().enumerate() {
+            if i % 256 == 0 {
+                progress(i, n);
+            }
             if let Some(Some(e)) = errors.get_mut(i).map(Option::take) {
                 results.push(Err(e));
                 continue;
@@ -221,6 +230,7 @@ impl RuleSet {
         }
 
         self.rank_and_apply_quotas(subs, &groups, &mut results);
+        progress(n, n);
         BatchReport { results }
     }
 

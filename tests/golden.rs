@@ -111,3 +111,51 @@ fn builtin_rule_sets_load_and_pass_their_tests() {
         assert!(failed.is_empty(), "{id}: {failed:#?}");
     }
 }
+
+/// The reviewed summary of a batch: per unit its total, grade, rank, item scores and
+/// report-level lines (veto effects, quota moves), or its error.
+fn batch_outcome(rules: &RuleSet, units_jsonl: &str) -> String {
+    let subs: Vec<Submission> = units_jsonl
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Submission::from_json(l).unwrap_or_else(|e| panic!("bad unit line {l}: {e}")))
+        .collect();
+    let batch = rules.score_batch(&subs);
+    let units: Vec<serde_json::Value> = subs
+        .iter()
+        .zip(&batch.results)
+        .map(|(sub, r)| match r {
+            Err(e) => serde_json::json!({"unit": sub.unit.id, "error": e.problems()}),
+            Ok(r) => {
+                let items: serde_json::Map<String, serde_json::Value> = r
+                    .sections
+                    .iter()
+                    .flat_map(|s| &s.items)
+                    .map(|i| (i.id.to_string(), serde_json::json!(i.score.map(|a| a.to_string()))))
+                    .collect();
+                serde_json::json!({
+                    "unit": r.unit.id, "total": r.total, "grade": r.grade, "grade_by_score": r.grade_by_score,
+                    "rank": r.rank.flatten(), "status": r.status, "items": items,
+                    "lines": r.lines.iter().map(|l| format!("{} {}", l.points, l.reason)).collect::<Vec<_>>(),
+                })
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&units).expect("serialize") + "\n"
+}
+
+#[test]
+fn golden_batches() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/batches");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root).expect("tests/batches").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    dirs.sort();
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let rules = RuleSet::from_json(&rules_text(dir)).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let units = fs::read_to_string(dir.join("units.jsonl")).expect("units.jsonl");
+        check(&dir.join("expected.json"), &batch_outcome(&rules, &units), update, &mut failures);
+    }
+    assert!(!dirs.is_empty());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

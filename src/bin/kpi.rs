@@ -145,45 +145,142 @@ mod cli {
         Ok(())
     }
 
-    fn score(arg: &str, paths: &[PathBuf], format: Format, provisional: bool) -> Result<(), Fail> {
-        let rules = load_rules(arg)?;
-        let mut subs = Vec::with_capacity(paths.len());
-        let mut errors = Vec::new();
+    /// A submission and where it came from (a file, or `file.jsonl:LINE`).
+    struct Loaded {
+        origin: String,
+        sub: Submission,
+    }
+
+    /// Reads submissions from files, folders (every `*.json` inside) and JSON-lines files (`*.jsonl`).
+    /// Unreadable files stop the run (exit 2); invalid submissions are collected as errors.
+    fn read_submissions(paths: &[PathBuf], errors: &mut Vec<String>) -> Result<Vec<Loaded>, Fail> {
+        let mut files = Vec::new();
         for p in paths {
-            let origin = format!("{}: ", p.display());
-            match Submission::from_json(&read(p)?) {
-                Ok(s) => subs.push((p, s)),
-                Err(e) => errors.push(problems_text(&origin, e.problems())),
+            if p.is_dir() {
+                let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                    .map_err(|e| Fail(format!("无法读取目录 {}：{e}", p.display()), 2))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|f| f.extension().is_some_and(|x| x == "json" || x == "jsonl"))
+                    .collect();
+                inside.sort();
+                files.extend(inside);
+            } else {
+                files.push(p.clone());
             }
         }
-        let mut reports: Vec<Report> = Vec::with_capacity(subs.len());
-        for (p, s) in &subs {
-            let origin = format!("{}: ", p.display());
-            if !provisional {
-                let missing: Vec<Problem> =
-                    rules.validate(s).into_iter().filter(|x| x.code == "value.missing").collect();
-                if !missing.is_empty() {
-                    errors.push(format!(
-                        "{}\n{origin}有必填项未填写；如需暂定得分，请加 --provisional",
-                        problems_text(&origin, &missing)
-                    ));
-                    continue;
+        let mut out = Vec::new();
+        let mut progress = Progress::new("读取考核表", files.len());
+        for (k, f) in files.iter().enumerate() {
+            progress.update(k);
+            let text = read(f)?;
+            if f.extension().is_some_and(|x| x == "jsonl") {
+                for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                    let origin = format!("{}:{}", f.display(), n + 1);
+                    match Submission::from_json(line) {
+                        Ok(sub) => out.push(Loaded { origin, sub }),
+                        Err(e) => errors.push(problems_text(&format!("{origin}: "), e.problems())),
+                    }
+                }
+            } else {
+                let origin = f.display().to_string();
+                match Submission::from_json(&text) {
+                    Ok(sub) => out.push(Loaded { origin, sub }),
+                    Err(e) => errors.push(problems_text(&format!("{origin}: "), e.problems())),
                 }
             }
-            match rules.score(s) {
-                Ok(r) => reports.push(r),
-                Err(e) => errors.push(problems_text(&origin, e.problems())),
+        }
+        progress.finish();
+        Ok(out)
+    }
+
+    /// A progress bar on stderr, shown only on a terminal and only for long runs.
+    struct Progress {
+        label: &'static str,
+        total: usize,
+        shown: bool,
+        last: usize,
+    }
+
+    impl Progress {
+        fn new(label: &'static str, total: usize) -> Self {
+            use std::io::IsTerminal;
+            Progress { label, total, shown: total >= 2000 && std::io::stderr().is_terminal(), last: usize::MAX }
+        }
+        fn update(&mut self, done: usize) {
+            if !self.shown || self.total == 0 {
+                return;
+            }
+            let pct = done * 100 / self.total;
+            if pct != self.last {
+                self.last = pct;
+                let bar = "█".repeat(pct / 4) + &"░".repeat(25 - pct / 4);
+                eprint!("\r{} {bar} {pct:>3}% ({done}/{})", self.label, self.total);
+            }
+        }
+        fn finish(&mut self) {
+            if self.shown {
+                self.update(self.total);
+                eprintln!();
+            }
+        }
+    }
+
+    fn score(arg: &str, paths: &[PathBuf], format: Format, provisional: bool) -> Result<(), Fail> {
+        let rules = load_rules(arg)?;
+        let mut errors = Vec::new();
+        let loaded = read_submissions(paths, &mut errors)?;
+        let mut first: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for l in &loaded {
+            if let Some(prev) = first.insert(&l.sub.unit.id, &l.origin) {
+                return Err(Fail(
+                    format!("{prev} 与 {} 是同一单位「{}」({})的考核表，同一批次中每个单位只能有一份", l.origin, l.sub.unit.name, l.sub.unit.id),
+                    1,
+                ));
+            }
+        }
+        let mut accepted: Vec<&Loaded> = Vec::with_capacity(loaded.len());
+        for l in &loaded {
+            let missing: Vec<Problem> = if provisional {
+                Vec::new()
+            } else {
+                rules.validate(&l.sub).into_iter().filter(|x| x.code == "value.missing").collect()
+            };
+            if missing.is_empty() {
+                accepted.push(l);
+            } else {
+                let origin = format!("{}: ", l.origin);
+                errors.push(format!("{}\n{origin}有必填项未填写；如需暂定得分，请加 --provisional", problems_text(&origin, &missing)));
+            }
+        }
+        let subs: Vec<Submission> = accepted.iter().map(|l| l.sub.clone()).collect();
+        let single = paths.len() == 1 && subs.len() == 1 && !paths.first().is_some_and(|p| p.is_dir());
+        let mut reports: Vec<Report> = Vec::with_capacity(subs.len());
+        if single {
+            match subs.first().map(|s| rules.score(s)) {
+                Some(Ok(r)) => reports.push(r),
+                Some(Err(e)) => errors.push(problems_text(&format!("{}: ", accepted.first().map_or("", |l| l.origin.as_str())), e.problems())),
+                None => {}
+            }
+        } else {
+            let mut progress = Progress::new("评分", subs.len());
+            let batch = rules.score_batch_with_progress(&subs, &mut |done, _| progress.update(done));
+            progress.finish();
+            for (l, result) in accepted.iter().zip(batch.results) {
+                match result {
+                    Ok(r) => reports.push(r),
+                    Err(e) => errors.push(problems_text(&format!("{}: ", l.origin), e.problems())),
+                }
             }
         }
         let out = match format {
-            Format::Json if paths.len() == 1 => reports.first().map(|r| r.to_json_pretty() + "\n").unwrap_or_default(),
+            Format::Json if single => reports.first().map(|r| r.to_json_pretty() + "\n").unwrap_or_default(),
             Format::Json => {
                 let items: Vec<String> = reports.iter().map(|r| r.to_json()).collect();
                 format!("[{}]\n", items.join(",\n"))
             }
             Format::Csv => kpi_wasm::reports_csv(&reports),
-            Format::Table if reports.len() == 1 => reports.first().map(report_table).unwrap_or_default(),
-            Format::Table => summary_table(&reports),
+            Format::Table if single => reports.first().map(report_table).unwrap_or_default(),
+            Format::Table => ranked_table(&reports),
         };
         if !reports.is_empty() {
             print!("{out}");
@@ -266,13 +363,35 @@ mod cli {
         s
     }
 
-    /// One line per unit.
-    fn summary_table(reports: &[Report]) -> String {
+    /// One line per unit, best rank first (unranked units last), with quota moves marked.
+    fn ranked_table(reports: &[Report]) -> String {
         use std::fmt::Write;
-        let mut s = String::from("单位编号\t单位名称\t总分\t等次\t状态\n");
-        for r in reports {
+        let mut order: Vec<&Report> = reports.iter().collect();
+        order.sort_by_key(|r| (r.unit.group.clone(), r.rank.flatten().map_or(u32::MAX, |n| n)));
+        let mut s = String::from("排名\t单位编号\t单位名称\t分组\t总分\t等次\t状态\t说明\n");
+        for r in order {
+            let rank = match r.rank {
+                Some(Some(n)) => n.to_string(),
+                Some(None) => "不排名".into(),
+                None => "-".into(),
+            };
             let status = if r.status.as_str() == "final" { "最终" } else { "暂定" };
-            let _ = writeln!(s, "{}\t{}\t{}\t{}\t{status}", r.unit.id, r.unit.name, r.total, r.grade);
+            let notes: Vec<&str> = r
+                .lines
+                .iter()
+                .filter(|l| matches!(l.kind, kpi_wasm::LineKind::Quota | kpi_wasm::LineKind::Veto))
+                .map(|l| l.reason.as_str())
+                .collect();
+            let _ = writeln!(
+                s,
+                "{rank}\t{}\t{}\t{}\t{}\t{}\t{status}\t{}",
+                r.unit.id,
+                r.unit.name,
+                r.unit.group.as_deref().unwrap_or(""),
+                r.total,
+                r.grade,
+                notes.join("；")
+            );
         }
         s
     }
