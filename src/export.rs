@@ -1,5 +1,6 @@
 //! Tabular exports of reports (CSV for Excel/WPS), shared by the CLI and the browser.
 
+use crate::diff::{Diff, Standing};
 use crate::report::Report;
 
 /// CSV of reports, one row per unit: unit, status, total, grade, rank, then each item's score.
@@ -51,6 +52,28 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
         let vetoes: Vec<&str> = r.vetoes.iter().filter(|v| v.triggered == Some(true)).map(|v| v.title).collect();
         row.push(vetoes.join("；"));
         push_row(&mut out, row.iter().map(String::as_str));
+    }
+    out
+}
+
+/// CSV of a rule-change diff, one row per unit, UTF-8 with BOM.
+pub fn diff_csv(d: &Diff<'_>) -> String {
+    let mut out = String::from("\u{feff}");
+    push_row(&mut out, ["单位编号", "单位名称", "是否变化", "旧总分", "旧等次", "旧排名", "新总分", "新等次", "新排名", "变化项目", "说明"].into_iter());
+    let side = |s: &Option<Standing<'_>>| -> [String; 3] {
+        match s {
+            Some(x) => [x.total.to_string(), x.grade.to_string(), x.rank.map_or(String::new(), |r| r.to_string())],
+            None => Default::default(),
+        }
+    };
+    let score = |a: Option<crate::Amount>| a.map_or_else(|| "—".to_string(), |a| a.to_string());
+    for u in &d.units {
+        let [ot, og, or] = side(&u.old);
+        let [nt, ng, nr] = side(&u.new);
+        let items: Vec<String> = u.items.iter().map(|i| format!("{} {}→{}", i.id, score(i.old), score(i.new))).collect();
+        let changed = if u.changed { "是" } else { "否" };
+        let cells = [&u.unit.id, &u.unit.name, changed, &ot, &og, &or, &nt, &ng, &nr, &items.join("；"), &u.notes.join("；")];
+        push_row(&mut out, cells.into_iter().map(|c| c as &str));
     }
     out
 }

@@ -760,6 +760,14 @@ impl Expr {
         }
     }
 
+    /// Every numeric literal in the expression (thresholds a rule author may want to probe).
+    pub fn literals(&self) -> impl Iterator<Item = Decimal> + '_ {
+        self.nodes.iter().filter_map(|n| match n {
+            Node::Num(d) => Some(*d),
+            _ => None,
+        })
+    }
+
     /// The source text.
     pub fn source(&self) -> &str {
         &self.source

@@ -20,6 +20,7 @@
 mod batch;
 mod builtin;
 mod decimal;
+mod diff;
 mod error;
 mod export;
 mod form;
@@ -34,8 +35,9 @@ mod submission;
 pub use batch::BatchReport;
 pub use builtin::{BUILTIN_IDS, builtin_source};
 pub use decimal::{Amount, parse_decimal};
+pub use diff::*;
 pub use error::{Error, Problem};
-pub use export::reports_csv;
+pub use export::{diff_csv, reports_csv};
 pub use form::*;
 pub use load::MAX_DOCUMENT_BYTES;
 pub use report::*;

@@ -159,3 +159,31 @@ fn golden_batches() {
     assert!(!dirs.is_empty());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Diff cases: `tests/diffs/NAME/` holds `old.json`, `new.json` and `units.jsonl`; `expected.json`
+/// is the diff and `probe.json` the threshold probe from a neutral submission.
+#[test]
+fn golden_diffs() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diffs");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root).expect("tests/diffs").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    dirs.sort();
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let load = |name: &str| {
+            RuleSet::from_json(&fs::read_to_string(dir.join(name)).expect("rules file")).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()))
+        };
+        let (old, new) = (load("old.json"), load("new.json"));
+        let subs: Vec<Submission> = fs::read_to_string(dir.join("units.jsonl"))
+            .expect("units.jsonl")
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| Submission::from_json(l).expect("unit line"))
+            .collect();
+        check(&dir.join("expected.json"), &(old.diff(&new, &subs).to_json_pretty() + "\n"), update, &mut failures);
+        let probe = serde_json::to_string_pretty(&old.probe(&new, &[])).expect("probe") + "\n";
+        check(&dir.join("probe.json"), &probe, update, &mut failures);
+    }
+    assert!(!dirs.is_empty());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -47,6 +47,26 @@ mod cli {
             #[arg(long)]
             provisional: bool,
         },
+        /// 比较新旧考核细则：不给考核表时列出细则本身的变化；给出考核表时按新旧细则分别评分，列出得分、等次、排名的变化
+        Diff {
+            /// 旧考核细则（文件或内置细则 id）
+            #[arg(long)]
+            old: String,
+            /// 新考核细则（文件或内置细则 id）
+            #[arg(long)]
+            new: String,
+            /// 考核表：JSON 文件、目录或 JSON Lines 文件
+            submissions: Vec<PathBuf>,
+            /// 输出格式
+            #[arg(long, value_enum, default_value_t = Format::Table)]
+            format: Format,
+            /// 在每个阈值两侧生成模拟考核表，找出新旧细则结果不同之处
+            #[arg(long)]
+            probe: bool,
+            /// 有任何变化时以退出码 1 结束（供细则起草人的持续集成使用）
+            #[arg(long)]
+            fail_on_change: bool,
+        },
         /// 运行考核细则内嵌的测试用例，以及用例目录中的用例（NAME.json + NAME.expect.json）
         Test {
             /// 考核细则 JSON 文件，或内置细则 id
@@ -84,6 +104,9 @@ mod cli {
             Command::Check { rules } => check(&rules),
             Command::Score { rules, submissions, format, provisional } => score(&rules, &submissions, format, provisional),
             Command::Test { rules, cases } => test(&rules, cases.as_deref()),
+            Command::Diff { old, new, submissions, format, probe, fail_on_change } => {
+                diff(&old, &new, &submissions, format, probe, fail_on_change)
+            }
             Command::Schema { which } => {
                 print!(
                     "{}",
@@ -286,6 +309,109 @@ mod cli {
             print!("{out}");
         }
         if errors.is_empty() { Ok(()) } else { Err(Fail(errors.join("\n"), 1)) }
+    }
+
+    fn diff(old: &str, new: &str, paths: &[PathBuf], format: Format, probe: bool, fail_on_change: bool) -> Result<(), Fail> {
+        use std::fmt::Write;
+        let old_rules = load_rules(old)?;
+        let new_rules = load_rules(new)?;
+        let mut errors = Vec::new();
+        let loaded = read_submissions(paths, &mut errors)?;
+        let subs: Vec<Submission> = loaded.iter().map(|l| l.sub.clone()).collect();
+        let changes = old_rules.rule_changes(&new_rules);
+        let mut changed = !changes.is_empty();
+        let mut out = String::new();
+        if paths.is_empty() && !probe {
+            match format {
+                Format::Json => out = serde_json::to_string_pretty(&changes).unwrap_or_default() + "\n",
+                _ => {
+                    let _ = writeln!(out, "考核细则变化：{} {} → {} {}（共{}处）", old_rules.id(), old_rules.version(), new_rules.id(), new_rules.version(), changes.len());
+                    for c in &changes {
+                        let _ = writeln!(out, "  · {c}");
+                    }
+                }
+            }
+        } else if probe {
+            let findings = old_rules.probe(&new_rules, &subs);
+            changed |= !findings.is_empty();
+            match format {
+                Format::Json => out = serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n",
+                _ => {
+                    let _ = writeln!(out, "阈值探测：新旧细则结果不同的模拟考核表{}份", findings.len());
+                    let _ = writeln!(out, "起点\t填报项\t取值\t旧总分\t旧等次\t新总分\t新等次\t变化项目");
+                    for f in &findings {
+                        let items: Vec<String> = f.items.iter().map(|i| format!("{} {}→{}", i.id, opt(i.old), opt(i.new))).collect();
+                        let _ = writeln!(
+                            out,
+                            "{}\t{}({})\t{}\t{}\t{}\t{}\t{}\t{}",
+                            f.base, f.label, f.input, f.value, f.old.total, f.old.grade, f.new.total, f.new.grade, items.join("；")
+                        );
+                    }
+                }
+            }
+        } else {
+            let d = old_rules.diff(&new_rules, &subs);
+            changed |= d.summary.changed > 0 || d.units.iter().any(|u| !u.items.is_empty());
+            out = match format {
+                Format::Json => d.to_json_pretty() + "\n",
+                Format::Csv => kpi_wasm::diff_csv(&d),
+                Format::Table => diff_table(&d),
+            };
+        }
+        print!("{out}");
+        if !errors.is_empty() {
+            return Err(Fail(errors.join("\n"), 1));
+        }
+        if fail_on_change && changed {
+            return Err(Fail("有变化（--fail-on-change）".into(), 1));
+        }
+        Ok(())
+    }
+
+    fn opt(a: Option<kpi_wasm::Amount>) -> String {
+        a.map_or_else(|| "—".to_string(), |a| a.to_string())
+    }
+
+    fn standing_text(s: &Option<kpi_wasm::Standing>) -> String {
+        match s {
+            Some(s) => format!("{} {} 第{}名", s.total, s.grade, s.rank.map_or("-".to_string(), |r| r.to_string())),
+            None => "无法评分".into(),
+        }
+    }
+
+    /// Changed units first, each with the items that changed and why.
+    fn diff_table(d: &kpi_wasm::Diff) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(s, "新旧细则对比：{} {} → {} {}", d.old.id, d.old.version, d.new.id, d.new.version);
+        let m = &d.summary;
+        let _ = writeln!(
+            s,
+            "共{}个单位，{}个有变化；总分上升{}个、下降{}个；等次上升{}个、下降{}个；无法评分{}个\n",
+            m.units, m.changed, m.total_up, m.total_down, m.grade_up, m.grade_down, m.errors
+        );
+        let mut order: Vec<&kpi_wasm::UnitDiff> = d.units.iter().collect();
+        order.sort_by_key(|u| !u.changed);
+        for u in order {
+            let mark = if u.changed { "●" } else { "○" };
+            let _ = writeln!(s, "{mark} {}（{}）：{} → {}", u.unit.name, u.unit.id, standing_text(&u.old), standing_text(&u.new));
+            for i in &u.items {
+                let _ = writeln!(s, "    {} {}：{} → {}", i.id, i.title, opt(i.old), opt(i.new));
+                for r in &i.reasons {
+                    let _ = writeln!(s, "        {r}");
+                }
+            }
+            for n in &u.notes {
+                let _ = writeln!(s, "    ! {n}");
+            }
+        }
+        if !d.rule_changes.is_empty() {
+            let _ = writeln!(s, "\n考核细则变化（{}处）：", d.rule_changes.len());
+            for c in &d.rule_changes {
+                let _ = writeln!(s, "  · {c}");
+            }
+        }
+        s
     }
 
     /// A readable Chinese rendering of one report.
