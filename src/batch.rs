@@ -67,8 +67,12 @@ impl Batch for UnitView<'_> {
         Decimal::from(self.stats.units)
     }
     fn rank(&self, input: usize) -> Outcome<Decimal> {
-        let Some(Some(V::Number(mine))) = self.values.get(input) else { return Outcome::Pending };
-        let Some(sorted) = self.stats.sorted.get(input) else { return Outcome::Pending };
+        let Some(Some(V::Number(mine))) = self.values.get(input) else {
+            return Outcome::Pending;
+        };
+        let Some(sorted) = self.stats.sorted.get(input) else {
+            return Outcome::Pending;
+        };
         Outcome::Known(Decimal::from(competition_rank(sorted, *mine, Order::Desc)))
     }
 }
@@ -104,7 +108,11 @@ impl RuleSet {
 
     /// Like [`RuleSet::score_batch`], calling `progress(done, total)` as units are scored (for a
     /// progress bar on long runs).
-    pub fn score_batch_with_progress<'r>(&'r self, subs: &[Submission], progress: &mut dyn FnMut(usize, usize)) -> BatchReport<'r> {
+    pub fn score_batch_with_progress<'r>(
+        &'r self,
+        subs: &[Submission],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> BatchReport<'r> {
         let n = subs.len();
         let mut prepared: Vec<Option<Vec<Option<V>>>> = Vec::with_capacity(n);
         let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
@@ -115,7 +123,13 @@ impl RuleSet {
                     Error::one(
                         "batch.duplicate_unit",
                         "/unit/id",
-                        format!("第{}份与第{}份考核表是同一单位「{}」({})，同一批次中每个单位只能有一份", k + 1, other + 1, sub.unit.name, sub.unit.id),
+                        format!(
+                            "第{}份与第{}份考核表是同一单位「{}」({})，同一批次中每个单位只能有一份",
+                            k + 1,
+                            other + 1,
+                            sub.unit.name,
+                            sub.unit.id
+                        ),
                     )
                 };
                 errors.push(Some(e(i, j)));
@@ -142,8 +156,15 @@ impl RuleSet {
         }
 
         // Peer statistics per group, over ranked units that could be prepared.
-        let group_of = |i: usize| subs.get(i).and_then(|s| s.unit.group.as_deref()).unwrap_or("");
-        let ranked = |i: usize| subs.get(i).is_some_and(|s| s.unit.ranked) && prepared.get(i).is_some_and(Option::is_some);
+        let group_of = |i: usize| {
+            subs.get(i)
+                .and_then(|s| s.unit.group.as_deref())
+                .unwrap_or("")
+        };
+        let ranked = |i: usize| {
+            subs.get(i).is_some_and(|s| s.unit.ranked)
+                && prepared.get(i).is_some_and(Option::is_some)
+        };
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for i in 0..n {
             if prepared.get(i).is_some_and(Option::is_some) {
@@ -159,9 +180,13 @@ impl RuleSet {
             };
             for &i in members.iter().filter(|&&i| ranked(i)) {
                 s.units += 1;
-                let Some(Some(values)) = prepared.get(i) else { continue };
+                let Some(Some(values)) = prepared.get(i) else {
+                    continue;
+                };
                 for (k, v) in values.iter().enumerate() {
-                    if let (Some(V::Number(d)), Some(slot), Some(list)) = (v, s.sums.get_mut(k), s.sorted.get_mut(k)) {
+                    if let (Some(V::Number(d)), Some(slot), Some(list)) =
+                        (v, s.sums.get_mut(k), s.sorted.get_mut(k))
+                    {
                         // Values are within ±10¹² and a batch is far smaller than 10¹⁶ units.
                         slot.0 = slot.0.checked_add(*d).unwrap_or(slot.0);
                         slot.1 += 1;
@@ -192,14 +217,21 @@ impl RuleSet {
                 let value_of = |i: usize| -> Option<Decimal> {
                     let values = prepared.get(i)?.as_ref()?;
                     let view = UnitView { stats: st, values };
-                    match rule.value.eval_number(&Env { values, batch: Some(&view) }) {
+                    match rule.value.eval_number(&Env {
+                        values,
+                        batch: Some(&view),
+                    }) {
                         Ok(Outcome::Known(d)) => Some(d),
                         _ => None,
                     }
                 };
-                let values: Vec<(usize, Option<Decimal>)> = members.iter().map(|&i| (i, value_of(i))).collect();
-                let mut peers: Vec<Decimal> =
-                    values.iter().filter(|(i, _)| ranked(*i)).filter_map(|(_, v)| *v).collect();
+                let values: Vec<(usize, Option<Decimal>)> =
+                    members.iter().map(|&i| (i, value_of(i))).collect();
+                let mut peers: Vec<Decimal> = values
+                    .iter()
+                    .filter(|(i, _)| ranked(*i))
+                    .filter_map(|(_, v)| *v)
+                    .collect();
                 peers.sort_unstable_by(|a, b| b.cmp(a));
                 for (i, v) in values {
                     if let (Some(v), Some(map)) = (v, item_ranks.get_mut(i)) {
@@ -219,13 +251,18 @@ impl RuleSet {
                 results.push(Err(e));
                 continue;
             }
-            let (Some(Some(values)), Some(st), Some(ranks)) = (prepared.get(i), stats.get(group_of(i)), item_ranks.get(i)) else {
+            let (Some(Some(values)), Some(st), Some(ranks)) =
+                (prepared.get(i), stats.get(group_of(i)), item_ranks.get(i))
+            else {
                 results.push(Err(Error::one("batch.internal", "", "无法评分")));
                 continue;
             };
             let view = UnitView { stats: st, values };
             let unit_ranks = UnitRanks { ranks };
-            let ctx = BatchContext { aggregates: Some(&view), ranks: Some(&unit_ranks) };
+            let ctx = BatchContext {
+                aggregates: Some(&view),
+                ranks: Some(&unit_ranks),
+            };
             results.push(self.score_in(sub, ctx));
         }
 
@@ -234,13 +271,28 @@ impl RuleSet {
         BatchReport { results }
     }
 
-    fn rank_and_apply_quotas<'r>(&'r self, subs: &[Submission], groups: &BTreeMap<&str, Vec<usize>>, results: &mut [Result<Report<'r>, Error>]) {
-        let totals_by_index: Vec<Decimal> =
-            results.iter().map(|r| r.as_ref().map_or(Decimal::ZERO, |r| r.total.value())).collect();
+    fn rank_and_apply_quotas<'r>(
+        &'r self,
+        subs: &[Submission],
+        groups: &BTreeMap<&str, Vec<usize>>,
+        results: &mut [Result<Report<'r>, Error>],
+    ) {
+        let totals_by_index: Vec<Decimal> = results
+            .iter()
+            .map(|r| r.as_ref().map_or(Decimal::ZERO, |r| r.total.value()))
+            .collect();
         let total = |i: usize| totals_by_index.get(i).copied().unwrap_or_default();
         for members in groups.values() {
-            let scored: Vec<usize> = members.iter().copied().filter(|&i| results.get(i).is_some_and(Result::is_ok)).collect();
-            let ranked: Vec<usize> = scored.iter().copied().filter(|&i| subs.get(i).is_some_and(|s| s.unit.ranked)).collect();
+            let scored: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&i| results.get(i).is_some_and(Result::is_ok))
+                .collect();
+            let ranked: Vec<usize> = scored
+                .iter()
+                .copied()
+                .filter(|&i| subs.get(i).is_some_and(|s| s.unit.ranked))
+                .collect();
             let mut totals: Vec<Decimal> = ranked.iter().map(|&i| total(i)).collect();
             totals.sort_unstable_by(|a, b| b.cmp(a));
             for &i in &scored {
@@ -258,21 +310,36 @@ impl RuleSet {
     /// that would exceed the quota moves all tied units down. Units a veto lowered neither use a
     /// place nor move. Grades are processed from the highest, so a unit moved down competes for
     /// the next grade's places.
-    fn apply_quotas<'r>(&'r self, ranked: &[usize], results: &mut [Result<Report<'r>, Error>], total: &dyn Fn(usize) -> Decimal) {
+    fn apply_quotas<'r>(
+        &'r self,
+        ranked: &[usize],
+        results: &mut [Result<Report<'r>, Error>],
+        total: &dyn Fn(usize) -> Decimal,
+    ) {
         let units = Decimal::from(ranked.len());
         let mut quotas: Vec<_> = self.quotas.iter().collect();
         quotas.sort_by_key(|q| q.grade);
         for q in quotas {
-            let Some(grade) = self.grades.get(q.grade) else { continue };
-            let limit = q.max_share.checked_mul(units).map_or(0, |d| d.floor().try_into().unwrap_or(0usize));
+            let Some(grade) = self.grades.get(q.grade) else {
+                continue;
+            };
+            let limit = q
+                .max_share
+                .checked_mul(units)
+                .map_or(0, |d| d.floor().try_into().unwrap_or(0usize));
             let holders: Vec<usize> = ranked
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    results.get(i).and_then(|r| r.as_ref().ok()).is_some_and(|r| r.grade == grade.name && !vetoed_grade(r))
+                    results
+                        .get(i)
+                        .and_then(|r| r.as_ref().ok())
+                        .is_some_and(|r| r.grade == grade.name && !vetoed_grade(r))
                 })
                 .collect();
-            let Some(next) = self.grades.get(q.grade + 1) else { continue };
+            let Some(next) = self.grades.get(q.grade + 1) else {
+                continue;
+            };
             for &i in &holders {
                 let t = total(i);
                 let at_or_above = holders.iter().filter(|&&j| total(j) >= t).count();

@@ -128,11 +128,16 @@ mod tests {
 
     #[test]
     fn literals() {
-        assert_eq!(parse_decimal("2.50").map(|d| d.to_string()), Some("2.50".into()));
+        assert_eq!(
+            parse_decimal("2.50").map(|d| d.to_string()),
+            Some("2.50".into())
+        );
         assert_eq!(parse_decimal("1e3").map(plain), Some("1000".into()));
         assert_eq!(parse_decimal("1E-2").map(plain), Some("0.01".into()));
         assert_eq!(parse_decimal("-0").map(|d| d.to_string()), Some("0".into()));
-        for bad in ["", " 1", "1 ", "1_000", ".5", "5.", "+1", "1e", "abc", "0x10", "1e99", "NaN"] {
+        for bad in [
+            "", " 1", "1 ", "1_000", ".5", "5.", "+1", "1e", "abc", "0x10", "1e99", "NaN",
+        ] {
             assert_eq!(parse_decimal(bad), None, "{bad:?}");
         }
         assert_eq!(parse_decimal("79228162514264337593543950336"), None);
@@ -144,7 +149,8 @@ mod tests {
 
     #[test]
     fn rounding_is_half_away_from_zero() {
-        let a = |s: &str, scale| Amount::new(parse_decimal(s).unwrap_or_default(), scale).to_string();
+        let a =
+            |s: &str, scale| Amount::new(parse_decimal(s).unwrap_or_default(), scale).to_string();
         assert_eq!(a("2.345", 2), "2.35");
         assert_eq!(a("2.335", 2), "2.34");
         assert_eq!(a("-2.345", 2), "-2.35");

@@ -109,20 +109,36 @@ impl Diff<'_> {
 }
 
 /// Prepares `sub` for `rules`: same id required; version set; unknown values dropped (noted).
-fn adapt(rules: &RuleSet, sub: &Submission, side: &str, notes: &mut Vec<String>) -> Result<Submission, Error> {
+fn adapt(
+    rules: &RuleSet,
+    sub: &Submission,
+    side: &str,
+    notes: &mut Vec<String>,
+) -> Result<Submission, Error> {
     if sub.rules_id != rules.id {
         return Err(Error::one(
             "diff.rules_id",
             "/rules/id",
-            format!("考核表填写的是考核细则「{}」，与{side}细则「{}」不符", sub.rules_id, rules.id),
+            format!(
+                "考核表填写的是考核细则「{}」，与{side}细则「{}」不符",
+                sub.rules_id, rules.id
+            ),
         ));
     }
     let mut s = sub.clone();
     s.rules_version = rules.version.clone();
     s.period = Some(rules.period.clone());
-    let unknown: Vec<String> = s.values.keys().filter(|k| rules.input_index(k).is_none()).cloned().collect();
+    let unknown: Vec<String> = s
+        .values
+        .keys()
+        .filter(|k| rules.input_index(k).is_none())
+        .cloned()
+        .collect();
     if !unknown.is_empty() {
-        notes.push(format!("{side}细则中没有的填报项（已忽略）：{}", unknown.join("、")));
+        notes.push(format!(
+            "{side}细则中没有的填报项（已忽略）：{}",
+            unknown.join("、")
+        ));
         for k in &unknown {
             s.values.remove(k);
         }
@@ -131,12 +147,20 @@ fn adapt(rules: &RuleSet, sub: &Submission, side: &str, notes: &mut Vec<String>)
 }
 
 fn standing<'r>(r: &Report<'r>) -> Standing<'r> {
-    Standing { total: r.total, grade: r.grade, rank: r.rank.flatten(), status: r.status }
+    Standing {
+        total: r.total,
+        grade: r.grade,
+        rank: r.rank.flatten(),
+        status: r.status,
+    }
 }
 
 /// Position of a grade from the top (0 = best), looked up in the new rules, then the old.
 fn grade_level(new: &RuleSet, old: &RuleSet, name: &str) -> Option<usize> {
-    new.grades.iter().position(|g| g.name == name).or_else(|| old.grades.iter().position(|g| g.name == name))
+    new.grades
+        .iter()
+        .position(|g| g.name == name)
+        .or_else(|| old.grades.iter().position(|g| g.name == name))
 }
 
 impl RuleSet {
@@ -150,7 +174,9 @@ impl RuleSet {
         let mut new_at = vec![None; subs.len()];
         let mut errors: Vec<Vec<String>> = vec![Vec::new(); subs.len()];
         for (i, sub) in subs.iter().enumerate() {
-            let (Some(n), Some(e)) = (notes.get_mut(i), errors.get_mut(i)) else { continue };
+            let (Some(n), Some(e)) = (notes.get_mut(i), errors.get_mut(i)) else {
+                continue;
+            };
             match adapt(self, sub, "旧", n) {
                 Ok(s) => {
                     old_at[i] = Some(old_subs.len());
@@ -169,11 +195,17 @@ impl RuleSet {
         let old_batch = self.score_batch(&old_subs);
         let new_batch = new.score_batch(&new_subs);
         let mut units = Vec::with_capacity(subs.len());
-        let mut summary = DiffSummary { units: subs.len(), ..DiffSummary::default() };
+        let mut summary = DiffSummary {
+            units: subs.len(),
+            ..DiffSummary::default()
+        };
         for (i, sub) in subs.iter().enumerate() {
             let mut unit_notes = notes.get(i).cloned().unwrap_or_default();
             unit_notes.extend(errors.get(i).cloned().unwrap_or_default());
-            let pick = |at: Option<usize>, batch: &'_ crate::batch::BatchReport<'r>, side: &str, notes: &mut Vec<String>| {
+            let pick = |at: Option<usize>,
+                        batch: &'_ crate::batch::BatchReport<'r>,
+                        side: &str,
+                        notes: &mut Vec<String>| {
                 let r = batch.results.get(at?)?;
                 match r {
                     Ok(r) => Some(r.clone()),
@@ -183,15 +215,32 @@ impl RuleSet {
                     }
                 }
             };
-            let old_r = pick(old_at.get(i).copied().flatten(), &old_batch, "旧", &mut unit_notes);
-            let new_r = pick(new_at.get(i).copied().flatten(), &new_batch, "新", &mut unit_notes);
+            let old_r = pick(
+                old_at.get(i).copied().flatten(),
+                &old_batch,
+                "旧",
+                &mut unit_notes,
+            );
+            let new_r = pick(
+                new_at.get(i).copied().flatten(),
+                &new_batch,
+                "新",
+                &mut unit_notes,
+            );
             if let Some(r) = &new_r {
-                let missing: Vec<&str> = r.pending.iter().flat_map(|p| p.missing.iter().copied()).collect();
+                let missing: Vec<&str> = r
+                    .pending
+                    .iter()
+                    .flat_map(|p| p.missing.iter().copied())
+                    .collect();
                 if !missing.is_empty() {
                     let mut m = missing.clone();
                     m.sort_unstable();
                     m.dedup();
-                    unit_notes.push(format!("新细则需要但考核表缺少的数据（新得分为暂定）：{}", m.join("、")));
+                    unit_notes.push(format!(
+                        "新细则需要但考核表缺少的数据（新得分为暂定）：{}",
+                        m.join("、")
+                    ));
                 }
             }
             let items = match (&old_r, &new_r) {
@@ -205,7 +254,10 @@ impl RuleSet {
             if let (Some(o), Some(n)) = (&old_r, &new_r) {
                 summary.total_up += usize::from(n.total > o.total);
                 summary.total_down += usize::from(n.total < o.total);
-                let (go, gn) = (grade_level(new, self, o.grade), grade_level(new, self, n.grade));
+                let (go, gn) = (
+                    grade_level(new, self, o.grade),
+                    grade_level(new, self, n.grade),
+                );
                 if let (Some(go), Some(gn)) = (go, gn) {
                     summary.grade_up += usize::from(gn < go);
                     summary.grade_down += usize::from(gn > go);
@@ -224,8 +276,14 @@ impl RuleSet {
             });
         }
         Diff {
-            old: RulesId { id: &self.id, version: &self.version },
-            new: RulesId { id: &new.id, version: &new.version },
+            old: RulesId {
+                id: &self.id,
+                version: &self.version,
+            },
+            new: RulesId {
+                id: &new.id,
+                version: &new.version,
+            },
             units,
             summary,
             rule_changes: self.rule_changes(new),
@@ -244,7 +302,9 @@ impl RuleSet {
                     for (field, value) in fields {
                         match new_fields.get(field) {
                             None => out.push(format!("{new_what}：取消{field}（原为{value}）")),
-                            Some(v) if v != value => out.push(format!("{new_what}：{field}由{value}改为{v}")),
+                            Some(v) if v != value => {
+                                out.push(format!("{new_what}：{field}由{value}改为{v}"))
+                            }
                             _ => {}
                         }
                     }
@@ -268,8 +328,12 @@ impl RuleSet {
 
 /// Items whose score differs, matched by id.
 fn item_changes<'r>(old: &Report<'r>, new: &Report<'r>) -> Vec<ItemChange<'r>> {
-    let old_items: BTreeMap<&str, &crate::report::ItemReport> =
-        old.sections.iter().flat_map(|s| &s.items).map(|i| (i.id, i)).collect();
+    let old_items: BTreeMap<&str, &crate::report::ItemReport> = old
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| (i.id, i))
+        .collect();
     let mut out = Vec::new();
     let mut seen = Vec::new();
     for item in new.sections.iter().flat_map(|s| &s.items) {
@@ -282,13 +346,23 @@ fn item_changes<'r>(old: &Report<'r>, new: &Report<'r>) -> Vec<ItemChange<'r>> {
                 title: item.title,
                 old: old_score,
                 new: item.score,
-                reasons: item.lines.iter().map(|l| format!("{} {}", l.points, l.reason)).collect(),
+                reasons: item
+                    .lines
+                    .iter()
+                    .map(|l| format!("{} {}", l.points, l.reason))
+                    .collect(),
             });
         }
     }
     for item in old.sections.iter().flat_map(|s| &s.items) {
         if !seen.contains(&item.id) {
-            out.push(ItemChange { id: item.id, title: item.title, old: item.score, new: None, reasons: vec!["新细则已删除该项目".into()] });
+            out.push(ItemChange {
+                id: item.id,
+                title: item.title,
+                old: item.score,
+                new: None,
+                reasons: vec!["新细则已删除该项目".into()],
+            });
         }
     }
     out
@@ -302,13 +376,26 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
     let mut top = Fields::new();
     top.insert("满分".into(), plain(rs.full_score));
     top.insert("小数位数".into(), rs.scale.to_string());
-    top.insert("不涉及项目处理".into(), if rs.not_applicable == NotApplicable::Full { "按满分计".into() } else { "按可评分项目折算".into() });
+    top.insert(
+        "不涉及项目处理".into(),
+        if rs.not_applicable == NotApplicable::Full {
+            "按满分计".into()
+        } else {
+            "按可评分项目折算".into()
+        },
+    );
     for g in &rs.grades {
         top.insert(format!("等次「{}」最低分", g.name), plain(g.min));
     }
     for q in &rs.quotas {
         let name = rs.grades.get(q.grade).map_or("", |g| g.name.as_str());
-        top.insert(format!("等次「{name}」比例上限"), format!("{}%", plain(q.max_share * rust_decimal::Decimal::ONE_HUNDRED)));
+        top.insert(
+            format!("等次「{name}」比例上限"),
+            format!(
+                "{}%",
+                plain(q.max_share * rust_decimal::Decimal::ONE_HUNDRED)
+            ),
+        );
     }
     if let Some(b) = &rs.bonus {
         top.insert("加分上限".into(), format!("{}分", plain(b.cap)));
@@ -320,7 +407,10 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
         if let Some(o) = s.out_of {
             f.insert("折算前满分".into(), format!("{}分", plain(o)));
         }
-        parts.insert(format!("1 section {}", s.id), (format!("部分「{}」", s.title), f));
+        parts.insert(
+            format!("1 section {}", s.id),
+            (format!("部分「{}」", s.title), f),
+        );
         for item in &s.items {
             let mut f = Fields::new();
             f.insert("分值".into(), format!("{}分", plain(item.points)));
@@ -336,7 +426,10 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
                 f.insert("适用条件".into(), format!("「{}」", a.source()));
             }
             describe_rule(&item.rule, rs, &mut f);
-            parts.insert(format!("2 item {}", item.id), (format!("项目「{} {}」", item.id, item.title), f));
+            parts.insert(
+                format!("2 item {}", item.id),
+                (format!("项目「{} {}」", item.id, item.title), f),
+            );
         }
     }
     for a in &rs.adjustments {
@@ -345,13 +438,19 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
             f.insert("扣分上限".into(), format!("{}分", plain(c)));
         }
         describe_lines(&a.lines, "扣", &mut f);
-        parts.insert(format!("3 adjustment {}", a.id), (format!("扣分项「{}」", a.title), f));
+        parts.insert(
+            format!("3 adjustment {}", a.id),
+            (format!("扣分项「{}」", a.title), f),
+        );
     }
     for b in rs.bonus.iter().flat_map(|b| &b.items) {
         let mut f = Fields::new();
         f.insert("最多加分".into(), format!("{}分", plain(b.points)));
         describe_lines(&b.lines, "加", &mut f);
-        parts.insert(format!("4 bonus {}", b.id), (format!("加分项「{}」", b.title), f));
+        parts.insert(
+            format!("4 bonus {}", b.id),
+            (format!("加分项「{}」", b.title), f),
+        );
     }
     for v in &rs.vetoes {
         let mut f = Fields::new();
@@ -366,13 +465,19 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
                 VetoEffect::LowerGrades(n) => format!("等次降低{n}档"),
             },
         );
-        parts.insert(format!("5 veto {}", v.id), (format!("否决项「{}」", v.title), f));
+        parts.insert(
+            format!("5 veto {}", v.id),
+            (format!("否决项「{}」", v.title), f),
+        );
     }
     for input in &rs.inputs {
         let mut f = Fields::new();
         f.insert("类型".into(), input.kind.name().into());
         f.insert("名称".into(), input.label.clone());
-        parts.insert(format!("6 input {}", input.id), (format!("填报项「{}」({})", input.label, input.id), f));
+        parts.insert(
+            format!("6 input {}", input.id),
+            (format!("填报项「{}」({})", input.label, input.id), f),
+        );
     }
     parts
 }
@@ -380,12 +485,28 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
 fn describe_lines(lines: &[Line], verb: &str, f: &mut Fields) {
     for (i, l) in lines.iter().enumerate() {
         let text = match &l.when {
-            LineWhen::If(e) => format!("当「{}」时{verb}{}分（{}）", e.source(), plain(l.points), l.reason),
+            LineWhen::If(e) => format!(
+                "当「{}」时{verb}{}分（{}）",
+                e.source(),
+                plain(l.points),
+                l.reason
+            ),
             LineWhen::Per { value, free } if free.is_zero() => {
-                format!("按「{}」每单位{verb}{}分（{}）", value.source(), plain(l.points), l.reason)
+                format!(
+                    "按「{}」每单位{verb}{}分（{}）",
+                    value.source(),
+                    plain(l.points),
+                    l.reason
+                )
             }
             LineWhen::Per { value, free } => {
-                format!("按「{}」超过{}的部分每单位{verb}{}分（{}）", value.source(), plain(*free), plain(l.points), l.reason)
+                format!(
+                    "按「{}」超过{}的部分每单位{verb}{}分（{}）",
+                    value.source(),
+                    plain(*free),
+                    plain(l.points),
+                    l.reason
+                )
             }
         };
         f.insert(format!("第{}条{verb}分规则", i + 1), text);
@@ -407,10 +528,24 @@ fn describe_rule(rule: &Rule, rs: &RuleSet, f: &mut Fields) {
         Rule::Rate(r) => {
             f.insert("指标".into(), format!("「{}」", r.value.source()));
             f.insert("目标值".into(), plain(r.target));
-            f.insert("方向".into(), if r.direction == Direction::Higher { "越高越好".into() } else { "越低越好".into() });
+            f.insert(
+                "方向".into(),
+                if r.direction == Direction::Higher {
+                    "越高越好".into()
+                } else {
+                    "越低越好".into()
+                },
+            );
             match r.mode {
-                RateMode::Step { step, points_per_step, partial } => {
-                    f.insert("扣分标准".into(), format!("每差{}扣{}分", plain(step), plain(points_per_step)));
+                RateMode::Step {
+                    step,
+                    points_per_step,
+                    partial,
+                } => {
+                    f.insert(
+                        "扣分标准".into(),
+                        format!("每差{}扣{}分", plain(step), plain(points_per_step)),
+                    );
                     f.insert(
                         "不足一档".into(),
                         match partial {
@@ -439,13 +574,21 @@ fn describe_rule(rule: &Rule, rs: &RuleSet, f: &mut Fields) {
             f.insert("区间".into(), bands.join("，"));
         }
         Rule::Judged(i) => {
-            f.insert("评议输入".into(), rs.inputs.get(*i).map_or(String::new(), |x| x.id.clone()));
+            f.insert(
+                "评议输入".into(),
+                rs.inputs.get(*i).map_or(String::new(), |x| x.id.clone()),
+            );
         }
         Rule::Rank(k) => {
             f.insert("排名指标".into(), format!("「{}」", k.value.source()));
             f.insert(
                 "名次赋分".into(),
-                format!("第1名{}分，每后退1名减{}分，最低{}分", plain(k.first), plain(k.step), plain(k.floor)),
+                format!(
+                    "第1名{}分，每后退1名减{}分，最低{}分",
+                    plain(k.first),
+                    plain(k.step),
+                    plain(k.floor)
+                ),
             );
         }
         Rule::Formula(e) => {
@@ -496,11 +639,17 @@ impl RuleSet {
             neutral = neutral_submission(self, &inputs);
             vec![("中性考核表".to_string(), &neutral)]
         } else {
-            bases.iter().map(|b| (format!("{}（{}）", b.unit.name, b.unit.id), b)).collect()
+            bases
+                .iter()
+                .map(|b| (format!("{}（{}）", b.unit.name, b.unit.id), b))
+                .collect()
         };
         let mut candidates: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
         for input in &inputs {
-            candidates.insert(&input.id, probe_values(input, &thresholds(self, new, &input.id)));
+            candidates.insert(
+                &input.id,
+                probe_values(input, &thresholds(self, new, &input.id)),
+            );
         }
         let mut out = Vec::new();
         for (name, base) in &bases {
@@ -510,15 +659,24 @@ impl RuleSet {
                     let mut sub = (*base).clone();
                     sub.values.insert(input.id.clone(), value.clone());
                     let mut sink = Vec::new();
-                    let (Ok(o), Ok(n)) = (adapt(self, &sub, "旧", &mut sink), adapt(new, &sub, "新", &mut sink)) else { continue };
-                    let (Ok(ro), Ok(rn)) = (self.score(&o), new.score(&n)) else { continue };
+                    let (Ok(o), Ok(n)) = (
+                        adapt(self, &sub, "旧", &mut sink),
+                        adapt(new, &sub, "新", &mut sink),
+                    ) else {
+                        continue;
+                    };
+                    let (Ok(ro), Ok(rn)) = (self.score(&o), new.score(&n)) else {
+                        continue;
+                    };
                     let items = item_changes(&ro, &rn);
                     if ro.total != rn.total || ro.grade != rn.grade || !items.is_empty() {
                         run.push(ProbeFinding {
                             base: name.clone(),
                             input: input.id.clone(),
                             label: input.label.clone(),
-                            value: value.as_str().map_or_else(|| value.to_string(), str::to_string),
+                            value: value
+                                .as_str()
+                                .map_or_else(|| value.to_string(), str::to_string),
                             old: standing(&ro),
                             new: standing(&rn),
                             items,
@@ -555,7 +713,9 @@ fn condense(run: Vec<ProbeFinding<'_>>) -> Vec<ProbeFinding<'_>> {
 fn thresholds(a: &RuleSet, b: &RuleSet, input: &str) -> Vec<rust_decimal::Decimal> {
     let mut out = Vec::new();
     for rs in [a, b] {
-        let Some(index) = rs.input_index(input) else { continue };
+        let Some(index) = rs.input_index(input) else {
+            continue;
+        };
         let reads = |e: &crate::expr::Expr| e.inputs().contains(&index);
         for item in rs.sections.iter().flat_map(|s| &s.items) {
             let exprs = item.exprs();
@@ -567,7 +727,9 @@ fn thresholds(a: &RuleSet, b: &RuleSet, input: &str) -> Vec<rust_decimal::Decima
             }
             match &item.rule {
                 Rule::Rate(r) => out.push(r.target),
-                Rule::Bands(bands) => out.extend(bands.bands.iter().flat_map(|x| [x.min, x.max]).flatten()),
+                Rule::Bands(bands) => {
+                    out.extend(bands.bands.iter().flat_map(|x| [x.min, x.max]).flatten())
+                }
                 Rule::Deduct(lines) => out.extend(lines.iter().filter_map(|l| match &l.when {
                     LineWhen::Per { free, .. } => Some(*free),
                     LineWhen::If(_) => None,
@@ -575,11 +737,12 @@ fn thresholds(a: &RuleSet, b: &RuleSet, input: &str) -> Vec<rust_decimal::Decima
                 _ => {}
             }
         }
-        let lines = rs
-            .adjustments
-            .iter()
-            .flat_map(|x| &x.lines)
-            .chain(rs.bonus.iter().flat_map(|b| &b.items).flat_map(|x| &x.lines));
+        let lines = rs.adjustments.iter().flat_map(|x| &x.lines).chain(
+            rs.bonus
+                .iter()
+                .flat_map(|b| &b.items)
+                .flat_map(|x| &x.lines),
+        );
         for l in lines.filter(|l| reads(l.expr())) {
             out.extend(l.expr().literals());
             if let LineWhen::Per { free, .. } = &l.when {
@@ -606,7 +769,11 @@ fn probe_values(input: &Input, thresholds: &[rust_decimal::Decimal]) -> Vec<serd
         kind => {
             let (step, lo, hi) = match kind {
                 InputType::Count => (Decimal::ONE, Some(Decimal::ZERO), None),
-                InputType::Percent => (Decimal::new(1, 2), Some(Decimal::ZERO), Some(Decimal::ONE_HUNDRED)),
+                InputType::Percent => (
+                    Decimal::new(1, 2),
+                    Some(Decimal::ZERO),
+                    Some(Decimal::ONE_HUNDRED),
+                ),
                 _ => (Decimal::new(1, 2), None, None),
             };
             let lit = |b: &Option<Bound>| match b {
@@ -650,7 +817,15 @@ fn neutral_submission(rs: &RuleSet, inputs: &[&Input]) -> Submission {
         };
         values.insert(input.id.clone(), v);
     }
-    let mut sub = Submission::blank(rs, SubmissionUnit { id: "probe".into(), name: "中性考核表".into(), group: None, ranked: true });
+    let mut sub = Submission::blank(
+        rs,
+        SubmissionUnit {
+            id: "probe".into(),
+            name: "中性考核表".into(),
+            group: None,
+            ranked: true,
+        },
+    );
     sub.values = values;
     sub
 }

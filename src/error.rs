@@ -17,13 +17,21 @@ pub struct Problem {
 impl Problem {
     /// A problem with the given code, path and message.
     pub fn new(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { code, path: path.into(), message: message.into() }
+        Problem {
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
         write!(f, "{path}: [{}] {}", self.code, self.message)
     }
 }
@@ -42,7 +50,9 @@ impl Error {
 
     /// An error with a single problem.
     pub fn one(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { problems: vec![Problem::new(code, path, message)] }
+        Error {
+            problems: vec![Problem::new(code, path, message)],
+        }
     }
 
     /// All problems, in the order they were found.

@@ -7,8 +7,18 @@ use crate::report::Report;
 /// UTF-8 with a byte-order mark and CRLF line ends, so Excel and WPS open it correctly.
 pub fn reports_csv(reports: &[Report<'_>]) -> String {
     let mut out = String::from("\u{feff}");
-    let mut header: Vec<String> =
-        ["单位编号", "单位名称", "分组", "状态", "总分", "等次", "排名"].iter().map(|s| s.to_string()).collect();
+    let mut header: Vec<String> = [
+        "单位编号",
+        "单位名称",
+        "分组",
+        "状态",
+        "总分",
+        "等次",
+        "排名",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     if let Some(first) = reports.first() {
         for s in &first.sections {
             for i in &s.items {
@@ -29,7 +39,11 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
             r.unit.id.clone(),
             r.unit.name.clone(),
             r.unit.group.clone().unwrap_or_default(),
-            if r.status.as_str() == "final" { "最终".into() } else { "暂定".into() },
+            if r.status.as_str() == "final" {
+                "最终".into()
+            } else {
+                "暂定".into()
+            },
             r.total.to_string(),
             r.grade.to_string(),
             match r.rank {
@@ -40,7 +54,10 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
         ];
         for s in &r.sections {
             for i in &s.items {
-                row.push(i.score.map_or_else(|| "不涉及".to_string(), |a| a.to_string()));
+                row.push(
+                    i.score
+                        .map_or_else(|| "不涉及".to_string(), |a| a.to_string()),
+                );
             }
         }
         for a in &r.adjustments {
@@ -49,7 +66,12 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
         if let Some(b) = &r.bonus {
             row.push(b.amount.to_string());
         }
-        let vetoes: Vec<&str> = r.vetoes.iter().filter(|v| v.triggered == Some(true)).map(|v| v.title).collect();
+        let vetoes: Vec<&str> = r
+            .vetoes
+            .iter()
+            .filter(|v| v.triggered == Some(true))
+            .map(|v| v.title)
+            .collect();
         row.push(vetoes.join("；"));
         push_row(&mut out, row.iter().map(String::as_str));
     }
@@ -59,10 +81,30 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
 /// CSV of a rule-change diff, one row per unit, UTF-8 with BOM.
 pub fn diff_csv(d: &Diff<'_>) -> String {
     let mut out = String::from("\u{feff}");
-    push_row(&mut out, ["单位编号", "单位名称", "是否变化", "旧总分", "旧等次", "旧排名", "新总分", "新等次", "新排名", "变化项目", "说明"].into_iter());
+    push_row(
+        &mut out,
+        [
+            "单位编号",
+            "单位名称",
+            "是否变化",
+            "旧总分",
+            "旧等次",
+            "旧排名",
+            "新总分",
+            "新等次",
+            "新排名",
+            "变化项目",
+            "说明",
+        ]
+        .into_iter(),
+    );
     let side = |s: &Option<Standing<'_>>| -> [String; 3] {
         match s {
-            Some(x) => [x.total.to_string(), x.grade.to_string(), x.rank.map_or(String::new(), |r| r.to_string())],
+            Some(x) => [
+                x.total.to_string(),
+                x.grade.to_string(),
+                x.rank.map_or(String::new(), |r| r.to_string()),
+            ],
             None => Default::default(),
         }
     };
@@ -70,9 +112,25 @@ pub fn diff_csv(d: &Diff<'_>) -> String {
     for u in &d.units {
         let [ot, og, or] = side(&u.old);
         let [nt, ng, nr] = side(&u.new);
-        let items: Vec<String> = u.items.iter().map(|i| format!("{} {}→{}", i.id, score(i.old), score(i.new))).collect();
+        let items: Vec<String> = u
+            .items
+            .iter()
+            .map(|i| format!("{} {}→{}", i.id, score(i.old), score(i.new)))
+            .collect();
         let changed = if u.changed { "是" } else { "否" };
-        let cells = [&u.unit.id, &u.unit.name, changed, &ot, &og, &or, &nt, &ng, &nr, &items.join("；"), &u.notes.join("；")];
+        let cells = [
+            &u.unit.id,
+            &u.unit.name,
+            changed,
+            &ot,
+            &og,
+            &or,
+            &nt,
+            &ng,
+            &nr,
+            &items.join("；"),
+            &u.notes.join("；"),
+        ];
         push_row(&mut out, cells.into_iter().map(|c| c as &str));
     }
     out
@@ -91,7 +149,8 @@ fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
 /// Quotes a cell when it holds a comma, quote or line break; a leading `=`, `+`, `-` or `@` is
 /// prefixed with `'` so a spreadsheet does not run it as a formula (titles come from rule files).
 fn push_cell(out: &mut String, cell: &str) {
-    let formula = cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && crate::decimal::parse_decimal(cell).is_none());
+    let formula = cell.starts_with(['=', '+', '@'])
+        || (cell.starts_with('-') && crate::decimal::parse_decimal(cell).is_none());
     let needs_quotes = formula || cell.contains([',', '"', '\n', '\r']);
     if needs_quotes {
         out.push('"');

@@ -168,9 +168,17 @@ enum Node {
     Bool(bool),
     Input(usize),
     /// `input == option` (negated for `!=`).
-    ChoiceIs { input: usize, option: usize, negate: bool },
+    ChoiceIs {
+        input: usize,
+        option: usize,
+        negate: bool,
+    },
     /// `a == b` on conditions (negated for `!=`).
-    BoolEq { left: usize, right: usize, negate: bool },
+    BoolEq {
+        left: usize,
+        right: usize,
+        negate: bool,
+    },
     Neg(usize),
     Not(usize),
     Bin(BinOp, usize, usize),
@@ -227,7 +235,11 @@ fn tok_text(t: &Tok) -> String {
 }
 
 fn err(code: &'static str, offset: usize, message: String) -> ExprError {
-    ExprError { code, message: format!("{message}（第{}个字符）", offset + 1), offset }
+    ExprError {
+        code,
+        message: format!("{message}（第{}个字符）", offset + 1),
+        offset,
+    }
 }
 
 fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
@@ -254,16 +266,27 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
                 }
             }
             let text: String = chars.get(start..i).unwrap_or_default().iter().collect();
-            let d = Decimal::from_str_exact(&text)
-                .map_err(|_| err("expr.syntax", start, format!("数值「{text}」无法表示（最多28位有效数字）")))?;
+            let d = Decimal::from_str_exact(&text).map_err(|_| {
+                err(
+                    "expr.syntax",
+                    start,
+                    format!("数值「{text}」无法表示（最多28位有效数字）"),
+                )
+            })?;
             out.push((Tok::Num(d), start));
             continue;
         }
         if c.is_ascii_alphabetic() || c == '_' {
-            while chars.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_') {
+            while chars
+                .get(i)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+            {
                 i += 1;
             }
-            out.push((Tok::Ident(chars.get(start..i).unwrap_or_default().iter().collect()), start));
+            out.push((
+                Tok::Ident(chars.get(start..i).unwrap_or_default().iter().collect()),
+                start,
+            ));
             continue;
         }
         if c == '"' {
@@ -275,7 +298,10 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
             if chars.get(i).is_none() {
                 return Err(err("expr.syntax", start, "字符串缺少结束引号".into()));
             }
-            out.push((Tok::Str(chars.get(body..i).unwrap_or_default().iter().collect()), start));
+            out.push((
+                Tok::Str(chars.get(body..i).unwrap_or_default().iter().collect()),
+                start,
+            ));
             i += 1;
             continue;
         }
@@ -301,7 +327,13 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
             (None, '(') => out.push((Tok::LParen, start)),
             (None, ')') => out.push((Tok::RParen, start)),
             (None, ',') => out.push((Tok::Comma, start)),
-            (None, '=') => return Err(err("expr.syntax", start, "单个「=」不是运算符，比较相等请用「==」".into())),
+            (None, '=') => {
+                return Err(err(
+                    "expr.syntax",
+                    start,
+                    "单个「=」不是运算符，比较相等请用「==」".into(),
+                ));
+            }
             (None, _) => return Err(err("expr.syntax", start, format!("无法识别的字符「{c}」"))),
         }
         i += len;
@@ -358,7 +390,11 @@ impl Parser<'_> {
     fn enter(&mut self) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > self.max_depth {
-            return Err(err("expr.too_deep", self.offset(), format!("表达式嵌套超过{}层", self.max_depth)));
+            return Err(err(
+                "expr.too_deep",
+                self.offset(),
+                format!("表达式嵌套超过{}层", self.max_depth),
+            ));
         }
         Ok(())
     }
@@ -368,7 +404,11 @@ impl Parser<'_> {
             Ok(())
         } else {
             let off = self.offset();
-            Err(err("expr.syntax", off, format!("此处应为{what}，实为「{}」", tok_text(self.peek()))))
+            Err(err(
+                "expr.syntax",
+                off,
+                format!("此处应为{what}，实为「{}」", tok_text(self.peek())),
+            ))
         }
     }
 
@@ -383,8 +423,16 @@ impl Parser<'_> {
             Ty::Choice(_) => "选择项（只能用 == \"选项\" 比较）",
             Ty::Str => "字符串（只能与选择类输入项比较）",
         };
-        let want = if want == Ty::Number { "数值" } else { "条件（真/假）" };
-        Err(err("expr.type", off, format!("{context}需要{want}，但这里是{got}")))
+        let want = if want == Ty::Number {
+            "数值"
+        } else {
+            "条件（真/假）"
+        };
+        Err(err(
+            "expr.type",
+            off,
+            format!("{context}需要{want}，但这里是{got}"),
+        ))
     }
 
     fn or(&mut self) -> Result<(usize, Ty), ExprError> {
@@ -432,38 +480,91 @@ impl Parser<'_> {
         let (right, rt) = self.add()?;
         if matches!(self.peek(), Tok::Op("<" | "<=" | ">" | ">=" | "==" | "!=")) {
             let o = self.offset();
-            return Err(err("expr.syntax", o, "比较运算不能连写（如 a < b < c），请用 && 连接".into()));
+            return Err(err(
+                "expr.syntax",
+                o,
+                "比较运算不能连写（如 a < b < c），请用 && 连接".into(),
+            ));
         }
         let node = match (lt, rt, op) {
             (Ty::Number, Ty::Number, _) => Node::Bin(op, left, right),
-            (Ty::Bool, Ty::Bool, BinOp::Eq | BinOp::Ne) => Node::BoolEq { left, right, negate: op == BinOp::Ne },
-            (Ty::Choice(input), Ty::Str, BinOp::Eq | BinOp::Ne) => self.choice_is(input, right, op == BinOp::Ne, off)?,
-            (Ty::Str, Ty::Choice(input), BinOp::Eq | BinOp::Ne) => self.choice_is(input, left, op == BinOp::Ne, off)?,
+            (Ty::Bool, Ty::Bool, BinOp::Eq | BinOp::Ne) => Node::BoolEq {
+                left,
+                right,
+                negate: op == BinOp::Ne,
+            },
+            (Ty::Choice(input), Ty::Str, BinOp::Eq | BinOp::Ne) => {
+                self.choice_is(input, right, op == BinOp::Ne, off)?
+            }
+            (Ty::Str, Ty::Choice(input), BinOp::Eq | BinOp::Ne) => {
+                self.choice_is(input, left, op == BinOp::Ne, off)?
+            }
             (Ty::Choice(_), _, _) | (_, Ty::Choice(_), _) => {
-                return Err(err("expr.type", off, format!("选择类输入项只能用 == 或 != 与带引号的选项比较，不能用「{sym}」与此比较")));
+                return Err(err(
+                    "expr.type",
+                    off,
+                    format!(
+                        "选择类输入项只能用 == 或 != 与带引号的选项比较，不能用「{sym}」与此比较"
+                    ),
+                ));
             }
             (Ty::Str, _, _) | (_, Ty::Str, _) => {
-                return Err(err("expr.type", off, "带引号的字符串只能与选择类输入项比较".into()));
+                return Err(err(
+                    "expr.type",
+                    off,
+                    "带引号的字符串只能与选择类输入项比较".into(),
+                ));
             }
             _ => {
-                let what = if lt == Ty::Bool || rt == Ty::Bool { "条件（真/假）不能比较大小，也不能与数值比较" } else { "类型不匹配" };
+                let what = if lt == Ty::Bool || rt == Ty::Bool {
+                    "条件（真/假）不能比较大小，也不能与数值比较"
+                } else {
+                    "类型不匹配"
+                };
                 return Err(err("expr.type", off, format!("「{sym}」两边{what}")));
             }
         };
         Ok((self.push(node), Ty::Bool))
     }
 
-    fn choice_is(&mut self, input: usize, string_node: usize, negate: bool, off: usize) -> Result<Node, ExprError> {
-        let text = self.strings.iter().find(|(n, _)| *n == string_node).map(|(_, s)| s.clone()).unwrap_or_default();
-        let Some(options) = self.choices.iter().find(|(i, _)| *i == input).map(|(_, o)| o) else {
+    fn choice_is(
+        &mut self,
+        input: usize,
+        string_node: usize,
+        negate: bool,
+        off: usize,
+    ) -> Result<Node, ExprError> {
+        let text = self
+            .strings
+            .iter()
+            .find(|(n, _)| *n == string_node)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default();
+        let Some(options) = self
+            .choices
+            .iter()
+            .find(|(i, _)| *i == input)
+            .map(|(_, o)| o)
+        else {
             return Err(err("expr.type", off, "选择类输入项无法解析".into()));
         };
         match options.iter().position(|o| *o == text) {
-            Some(option) => Ok(Node::ChoiceIs { input, option, negate }),
+            Some(option) => Ok(Node::ChoiceIs {
+                input,
+                option,
+                negate,
+            }),
             None => Err(err(
                 "expr.type",
                 off,
-                format!("「{text}」不是该选择项的选项，可选：{}", options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join("、")),
+                format!(
+                    "「{text}」不是该选择项的选项，可选：{}",
+                    options
+                        .iter()
+                        .map(|o| format!("\"{o}\""))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
             )),
         }
     }
@@ -553,18 +654,30 @@ impl Parser<'_> {
                     _ => {}
                 }
                 if Func::from_name(&name).is_some() {
-                    return Err(err("expr.syntax", off, format!("「{name}」是函数，应写成 {name}(…)")));
+                    return Err(err(
+                        "expr.syntax",
+                        off,
+                        format!("「{name}」是函数，应写成 {name}(…)"),
+                    ));
                 }
                 let (index, ty) = self.resolve(&name, off)?;
                 Ok((self.push(Node::Input(index)), ty))
             }
-            t => Err(err("expr.syntax", off, format!("此处应为数值、输入项或左括号，实为「{}」", tok_text(&t)))),
+            t => Err(err(
+                "expr.syntax",
+                off,
+                format!("此处应为数值、输入项或左括号，实为「{}」", tok_text(&t)),
+            )),
         }
     }
 
     fn resolve(&mut self, name: &str, off: usize) -> Result<(usize, Ty), ExprError> {
         let Some((index, kind)) = self.scope.lookup(name) else {
-            return Err(err("expr.unknown_id", off, format!("未定义的输入项「{name}」")));
+            return Err(err(
+                "expr.unknown_id",
+                off,
+                format!("未定义的输入项「{name}」"),
+            ));
         };
         let ty = match kind {
             InputKind::Number => Ty::Number,
@@ -575,7 +688,13 @@ impl Parser<'_> {
                 }
                 Ty::Choice(index)
             }
-            InputKind::Text => return Err(err("expr.type", off, format!("「{name}」是文本类输入项，文本类输入不参与计分"))),
+            InputKind::Text => {
+                return Err(err(
+                    "expr.type",
+                    off,
+                    format!("「{name}」是文本类输入项，文本类输入不参与计分"),
+                ));
+            }
         };
         if !self.inputs.contains(&index) {
             self.inputs.push(index);
@@ -585,18 +704,32 @@ impl Parser<'_> {
 
     fn call(&mut self, name: &str, off: usize) -> Result<(usize, Ty), ExprError> {
         let Some(func) = Func::from_name(name) else {
-            return Err(err("expr.unknown_id", off, format!("未知函数「{name}」（可用：if、min、max、abs、floor、ceil、round、avg、sum、count、rank）")));
+            return Err(err(
+                "expr.unknown_id",
+                off,
+                format!(
+                    "未知函数「{name}」（可用：if、min、max、abs、floor、ceil、round、avg、sum、count、rank）"
+                ),
+            ));
         };
         self.bump(); // (
         self.enter()?;
         if matches!(func, Func::Avg | Func::Sum | Func::Rank) {
             let arg_off = self.offset();
             let Tok::Ident(arg) = self.bump() else {
-                return Err(err("expr.syntax", arg_off, format!("{name}() 的参数应为一个数值类输入项的 id")));
+                return Err(err(
+                    "expr.syntax",
+                    arg_off,
+                    format!("{name}() 的参数应为一个数值类输入项的 id"),
+                ));
             };
             let (index, ty) = self.resolve(&arg, arg_off)?;
             if ty != Ty::Number {
-                return Err(err("expr.type", arg_off, format!("{name}() 的参数「{arg}」应为数值类输入项")));
+                return Err(err(
+                    "expr.type",
+                    arg_off,
+                    format!("{name}() 的参数「{arg}」应为数值类输入项"),
+                ));
             }
             self.close_call(name)?;
             self.uses_batch = true;
@@ -625,11 +758,18 @@ impl Parser<'_> {
             if ok {
                 Ok(())
             } else {
-                Err(err("expr.arity", off, format!("{name}() 需要{want}参数，实有{}个", args.len())))
+                Err(err(
+                    "expr.arity",
+                    off,
+                    format!("{name}() 需要{want}参数，实有{}个", args.len()),
+                ))
             }
         };
         let num = |p: &Self, i: usize| -> Result<usize, ExprError> {
-            let (n, t, o) = args.get(i).copied().ok_or_else(|| err("expr.arity", off, format!("{name}() 参数不足")))?;
+            let (n, t, o) = args
+                .get(i)
+                .copied()
+                .ok_or_else(|| err("expr.arity", off, format!("{name}() 参数不足")))?;
             p.need(t, Ty::Number, o, &format!("{name}() 的第{}个参数", i + 1))?;
             Ok(n)
         };
@@ -641,10 +781,19 @@ impl Parser<'_> {
             }
             Func::If => {
                 arity("3个", args.len() == 3)?;
-                let (c, ct, co) = args.first().copied().ok_or_else(|| err("expr.arity", off, "if() 参数不足".into()))?;
+                let (c, ct, co) = args
+                    .first()
+                    .copied()
+                    .ok_or_else(|| err("expr.arity", off, "if() 参数不足".into()))?;
                 self.need(ct, Ty::Bool, co, "if() 的条件")?;
-                let (a, at, ao) = args.get(1).copied().ok_or_else(|| err("expr.arity", off, "if() 参数不足".into()))?;
-                let (b, bt, bo) = args.get(2).copied().ok_or_else(|| err("expr.arity", off, "if() 参数不足".into()))?;
+                let (a, at, ao) = args
+                    .get(1)
+                    .copied()
+                    .ok_or_else(|| err("expr.arity", off, "if() 参数不足".into()))?;
+                let (b, bt, bo) = args
+                    .get(2)
+                    .copied()
+                    .ok_or_else(|| err("expr.arity", off, "if() 参数不足".into()))?;
                 let want = if at == Ty::Bool { Ty::Bool } else { Ty::Number };
                 self.need(at, want, ao, "if() 的第2个参数")?;
                 self.need(bt, want, bo, "if() 的两个分支类型应一致，第3个参数")?;
@@ -652,8 +801,14 @@ impl Parser<'_> {
             }
             Func::Min | Func::Max => {
                 arity("至少2个", args.len() >= 2)?;
-                let ns = (0..args.len()).map(|i| num(self, i)).collect::<Result<Vec<_>, _>>()?;
-                let node = if func == Func::Min { Node::Min(ns) } else { Node::Max(ns) };
+                let ns = (0..args.len())
+                    .map(|i| num(self, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let node = if func == Func::Min {
+                    Node::Min(ns)
+                } else {
+                    Node::Max(ns)
+                };
                 Ok((self.push(node), Ty::Number))
             }
             Func::Abs | Func::Floor | Func::Ceil => {
@@ -669,12 +824,25 @@ impl Parser<'_> {
             Func::Round => {
                 arity("2个", args.len() == 2)?;
                 let a = num(self, 0)?;
-                let (n, _, n_off) = args.get(1).copied().ok_or_else(|| err("expr.arity", off, "round() 参数不足".into()))?;
+                let (n, _, n_off) = args
+                    .get(1)
+                    .copied()
+                    .ok_or_else(|| err("expr.arity", off, "round() 参数不足".into()))?;
                 let places = match self.nodes.get(n) {
-                    Some(Node::Num(d)) if d.fract().is_zero() && *d >= Decimal::ZERO && *d <= Decimal::from(28) => {
+                    Some(Node::Num(d))
+                        if d.fract().is_zero()
+                            && *d >= Decimal::ZERO
+                            && *d <= Decimal::from(28) =>
+                    {
                         u32::try_from(d.mantissa() / 10i128.pow(d.scale())).unwrap_or(0)
                     }
-                    _ => return Err(err("expr.type", n_off, "round() 的第2个参数应为0到28之间的整数常数".into())),
+                    _ => {
+                        return Err(err(
+                            "expr.type",
+                            n_off,
+                            "round() 的第2个参数应为0到28之间的整数常数".into(),
+                        ));
+                    }
                 };
                 Ok((self.push(Node::Round(a, places)), Ty::Number))
             }
@@ -696,10 +864,20 @@ impl Expr {
     }
 
     /// Compiles with explicit limits (the tests lift the length limit to check the depth limit alone).
-    fn compile_limited(src: &str, scope: &dyn Scope, expected: Type, max_length: usize, max_depth: usize) -> Result<Expr, ExprError> {
+    fn compile_limited(
+        src: &str,
+        scope: &dyn Scope,
+        expected: Type,
+        max_length: usize,
+        max_depth: usize,
+    ) -> Result<Expr, ExprError> {
         let len = src.chars().count();
         if len > max_length {
-            return Err(err("expr.too_long", max_length, format!("表达式长{len}个字符，超过上限{max_length}")));
+            return Err(err(
+                "expr.too_long",
+                max_length,
+                format!("表达式长{len}个字符，超过上限{max_length}"),
+            ));
         }
         let toks = lex(src)?;
         if toks.len() == 1 {
@@ -720,9 +898,17 @@ impl Expr {
         let (root, ty) = p.or()?;
         if *p.peek() != Tok::End {
             let off = p.offset();
-            return Err(err("expr.syntax", off, format!("多余的「{}」", tok_text(p.peek()))));
+            return Err(err(
+                "expr.syntax",
+                off,
+                format!("多余的「{}」", tok_text(p.peek())),
+            ));
         }
-        let want = if expected == Type::Number { Ty::Number } else { Ty::Bool };
+        let want = if expected == Type::Number {
+            Ty::Number
+        } else {
+            Ty::Bool
+        };
         if ty != want {
             let got = match ty {
                 Ty::Number => Type::Number.name(),
@@ -730,11 +916,22 @@ impl Expr {
                 Ty::Choice(_) => "选择项（应写成 输入项 == \"选项\"）",
                 Ty::Str => "字符串",
             };
-            return Err(err("expr.type", 0, format!("此处需要{}表达式，但它是{got}", expected.name())));
+            return Err(err(
+                "expr.type",
+                0,
+                format!("此处需要{}表达式，但它是{got}", expected.name()),
+            ));
         }
         let mut inputs = p.inputs;
         inputs.sort_unstable();
-        Ok(Expr { source: src.to_string(), nodes: p.nodes, root, ty: expected, inputs, uses_batch: p.uses_batch })
+        Ok(Expr {
+            source: src.to_string(),
+            nodes: p.nodes,
+            root,
+            ty: expected,
+            inputs,
+            uses_batch: p.uses_batch,
+        })
     }
 
     /// The expression's type.
@@ -834,7 +1031,9 @@ impl Expr {
         }
         let n = |d: Decimal| Ok(Known(Value::Number(d)));
         let b = |x: bool| Ok(Known(Value::Bool(x)));
-        let Some(node) = self.nodes.get(i) else { return Ok(Undefined) };
+        let Some(node) = self.nodes.get(i) else {
+            return Ok(Undefined);
+        };
         match node {
             Node::Num(d) => n(*d),
             Node::Bool(x) => b(*x),
@@ -842,12 +1041,20 @@ impl Expr {
                 Some(Some(v)) => Known(*v),
                 _ => Pending,
             }),
-            Node::ChoiceIs { input, option, negate } => match env.values.get(*input) {
+            Node::ChoiceIs {
+                input,
+                option,
+                negate,
+            } => match env.values.get(*input) {
                 Some(Some(Value::Choice(c))) => b((c == option) != *negate),
                 Some(Some(_)) => Ok(Undefined),
                 _ => Ok(Pending),
             },
-            Node::BoolEq { left, right, negate } => {
+            Node::BoolEq {
+                left,
+                right,
+                negate,
+            } => {
                 let x = boolean!(*left);
                 let y = boolean!(*right);
                 b((x == y) != *negate)
@@ -914,7 +1121,9 @@ impl Expr {
             Node::Abs(a) => n(num!(*a).abs()),
             Node::Floor(a) => n(num!(*a).floor()),
             Node::Ceil(a) => n(num!(*a).ceil()),
-            Node::Round(a, places) => n(num!(*a).round_dp_with_strategy(*places, RoundingStrategy::MidpointAwayFromZero)),
+            Node::Round(a, places) => n(
+                num!(*a).round_dp_with_strategy(*places, RoundingStrategy::MidpointAwayFromZero)
+            ),
             Node::Avg(k) => Ok(aggregate(env.batch.map(|bt| bt.avg(*k)))),
             Node::Sum(k) => Ok(aggregate(env.batch.map(|bt| bt.sum(*k)))),
             Node::Rank(k) => Ok(aggregate(env.batch.map(|bt| bt.rank(*k)))),
@@ -957,7 +1166,9 @@ mod tests {
     }
 
     fn scope() -> TestScope {
-        TestScope { options: vec!["一级".into(), "二级".into(), "无".into()] }
+        TestScope {
+            options: vec!["一级".into(), "二级".into(), "无".into()],
+        }
     }
 
     fn d(s: &str) -> Decimal {
@@ -976,12 +1187,17 @@ mod tests {
     }
 
     fn eval(src: &str) -> Result<Outcome, EvalError> {
-        let e = match Expr::compile(src, &scope(), Type::Number).or_else(|_| Expr::compile(src, &scope(), Type::Bool)) {
+        let e = match Expr::compile(src, &scope(), Type::Number)
+            .or_else(|_| Expr::compile(src, &scope(), Type::Bool))
+        {
             Ok(e) => e,
             Err(e) => panic!("{src}: {}", e.message),
         };
         let v = values();
-        e.eval(&Env { values: &v, batch: None })
+        e.eval(&Env {
+            values: &v,
+            batch: None,
+        })
     }
 
     fn num(src: &str) -> Decimal {
@@ -1048,7 +1264,10 @@ mod tests {
     #[test]
     fn undefined_and_pending() {
         assert_eq!(eval("a / (b - 4)"), Ok(Outcome::Undefined));
-        assert_eq!(eval("if(b == 4, 100, a / (b - 4))"), Ok(Outcome::Known(Value::Number(d("100")))));
+        assert_eq!(
+            eval("if(b == 4, 100, a / (b - 4))"),
+            Ok(Outcome::Known(Value::Number(d("100"))))
+        );
         assert_eq!(eval("empty + 1"), Ok(Outcome::Pending));
         assert_eq!(eval("empty > 1 && true"), Ok(Outcome::Pending));
         assert_eq!(eval("avg(a)"), Ok(Outcome::Pending));
@@ -1057,20 +1276,37 @@ mod tests {
 
     #[test]
     fn overflow_is_an_error() {
-        assert_eq!(eval("79228162514264337593543950335 * 2"), Err(EvalError::Overflow));
-        assert_eq!(eval("79228162514264337593543950335 + 1"), Err(EvalError::Overflow));
+        assert_eq!(
+            eval("79228162514264337593543950335 * 2"),
+            Err(EvalError::Overflow)
+        );
+        assert_eq!(
+            eval("79228162514264337593543950335 + 1"),
+            Err(EvalError::Overflow)
+        );
     }
 
     #[test]
     fn compile_errors_are_clear() {
         let e = compile_err("a + c", Type::Number);
         assert_eq!(e.code, "expr.unknown_id");
-        assert!(e.message.contains("「c」") && e.message.contains("第5个字符"), "{}", e.message);
+        assert!(
+            e.message.contains("「c」") && e.message.contains("第5个字符"),
+            "{}",
+            e.message
+        );
         let e = compile_err("flag * 2", Type::Number);
         assert_eq!(e.code, "expr.type");
         assert_eq!(compile_err("a", Type::Bool).code, "expr.type");
-        assert_eq!(compile_err("level == \"三级\"", Type::Bool).code, "expr.type");
-        assert!(compile_err("level == \"三级\"", Type::Bool).message.contains("\"一级\""));
+        assert_eq!(
+            compile_err("level == \"三级\"", Type::Bool).code,
+            "expr.type"
+        );
+        assert!(
+            compile_err("level == \"三级\"", Type::Bool)
+                .message
+                .contains("\"一级\"")
+        );
         assert_eq!(compile_err("level > 1", Type::Bool).code, "expr.type");
         assert_eq!(compile_err("remark == \"x\"", Type::Bool).code, "expr.type");
         assert_eq!(compile_err("max(a)", Type::Number).code, "expr.arity");
@@ -1104,9 +1340,18 @@ mod tests {
             let nots = format!("{}flag", "!".repeat(depth));
             let negs = format!("{}a", "-".repeat(depth));
             let calls = format!("{}a{}", "abs(".repeat(depth), ")".repeat(depth));
-            for (src, ty) in [(parens, Type::Number), (nots, Type::Bool), (negs, Type::Number), (calls, Type::Number)] {
+            for (src, ty) in [
+                (parens, Type::Number),
+                (nots, Type::Bool),
+                (negs, Type::Number),
+                (calls, Type::Number),
+            ] {
                 let r = Expr::compile_limited(&src, &scope(), ty, usize::MAX, MAX_DEPTH);
-                assert_eq!(r.err().map(|e| e.code), Some("expr.too_deep"), "depth {depth}");
+                assert_eq!(
+                    r.err().map(|e| e.code),
+                    Some("expr.too_deep"),
+                    "depth {depth}"
+                );
             }
         }
         let ok = format!("{}a{}", "(".repeat(32), ")".repeat(32));
@@ -1115,10 +1360,15 @@ mod tests {
 
     #[test]
     fn metadata() {
-        let e = Expr::compile("b / a * 100 + avg(b)", &scope(), Type::Number).map_err(|e| e.message);
-        let e = e.as_ref().map(|e| (e.inputs().to_vec(), e.uses_batch(), e.single_input()));
+        let e =
+            Expr::compile("b / a * 100 + avg(b)", &scope(), Type::Number).map_err(|e| e.message);
+        let e = e
+            .as_ref()
+            .map(|e| (e.inputs().to_vec(), e.uses_batch(), e.single_input()));
         assert_eq!(e, Ok((vec![0, 1], true, None)));
-        let e = Expr::compile("a", &scope(), Type::Number).map(|e| e.single_input()).map_err(|e| e.message);
+        let e = Expr::compile("a", &scope(), Type::Number)
+            .map(|e| e.single_input())
+            .map_err(|e| e.message);
         assert_eq!(e, Ok(Some(0)));
     }
 }

@@ -178,10 +178,15 @@ impl RuleSet {
     pub fn form(&self) -> Form<'_> {
         let a = |d| Amount::new(d, self.scale);
         let ids = |exprs: &[&Expr]| -> Vec<&str> {
-            let mut v: Vec<usize> = exprs.iter().flat_map(|e| e.inputs().iter().copied()).collect();
+            let mut v: Vec<usize> = exprs
+                .iter()
+                .flat_map(|e| e.inputs().iter().copied())
+                .collect();
             v.sort_unstable();
             v.dedup();
-            v.iter().filter_map(|&i| self.inputs.get(i).map(|x| x.id.as_str())).collect()
+            v.iter()
+                .filter_map(|&i| self.inputs.get(i).map(|x| x.id.as_str()))
+                .collect()
         };
         let sections: Vec<FormSection> = self
             .sections
@@ -208,8 +213,17 @@ impl RuleSet {
                         if let Rule::Judged(i) = item.rule {
                             inputs.extend(self.inputs.get(i).map(|x| x.id.as_str()));
                         }
-                        let batch_only = matches!(item.rule, Rule::Rank(_)) || exprs.iter().any(|e| e.uses_batch());
-                        FormItem { id: &item.id, title: &item.title, points: a(item.points), basis: item.basis.as_deref(), rule, batch_only, inputs }
+                        let batch_only = matches!(item.rule, Rule::Rank(_))
+                            || exprs.iter().any(|e| e.uses_batch());
+                        FormItem {
+                            id: &item.id,
+                            title: &item.title,
+                            points: a(item.points),
+                            basis: item.basis.as_deref(),
+                            rule,
+                            batch_only,
+                            inputs,
+                        }
                     })
                     .collect(),
             })
@@ -252,7 +266,9 @@ impl RuleSet {
                 basis: v.basis.as_deref(),
                 effect_text: Some(match v.effect {
                     VetoEffect::Fail => format!("等次定为{}", grade(self.lowest_grade())),
-                    VetoEffect::Zero => format!("总分计为0分，等次定为{}", grade(self.lowest_grade())),
+                    VetoEffect::Zero => {
+                        format!("总分计为0分，等次定为{}", grade(self.lowest_grade()))
+                    }
                     VetoEffect::MaxGrade(g) => format!("等次最高为{}", grade(g)),
                     VetoEffect::LowerGrades(n) => format!("等次降低{n}档"),
                 }),
@@ -266,7 +282,11 @@ impl RuleSet {
             .iter()
             .flat_map(|s| s.items.iter().map(|i| (i.id, &i.inputs)))
             .chain(adjustments.iter().map(|x| (x.id, &x.inputs)))
-            .chain(bonus.iter().flat_map(|b| b.items.iter().map(|x| (x.id, &x.inputs))))
+            .chain(
+                bonus
+                    .iter()
+                    .flat_map(|b| b.items.iter().map(|x| (x.id, &x.inputs))),
+            )
             .chain(vetoes.iter().map(|x| (x.id, &x.inputs)));
         for (id, inputs) in entries {
             for input in inputs {
@@ -278,15 +298,21 @@ impl RuleSet {
             }
         }
         let judged_points = |i: usize| {
-            self.sections.iter().flat_map(|s| &s.items).find_map(|item| match item.rule {
-                Rule::Judged(j) if j == i => Some(item.points),
-                _ => None,
-            })
+            self.sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .find_map(|item| match item.rule {
+                    Rule::Judged(j) if j == i => Some(item.points),
+                    _ => None,
+                })
         };
         let bound = |b: &Option<Bound>| -> Option<FormBound> {
             match b.as_ref()? {
                 Bound::Literal(d) => Some(FormBound::Value(plain(*d))),
-                Bound::Input(j) => self.inputs.get(*j).map(|x| FormBound::Input { input: &x.id }),
+                Bound::Input(j) => self
+                    .inputs
+                    .get(*j)
+                    .map(|x| FormBound::Input { input: &x.id }),
             }
         };
         let inputs = self
@@ -341,7 +367,14 @@ impl RuleSet {
             adjustments,
             bonus,
             vetoes,
-            grades: self.grades.iter().map(|g| FormGrade { name: &g.name, min: a(g.min) }).collect(),
+            grades: self
+                .grades
+                .iter()
+                .map(|g| FormGrade {
+                    name: &g.name,
+                    min: a(g.min),
+                })
+                .collect(),
         }
     }
 }

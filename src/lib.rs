@@ -23,12 +23,12 @@ mod decimal;
 mod diff;
 mod error;
 mod export;
-mod form;
 pub mod expr;
+mod form;
 mod load;
 mod report;
-mod ruletest;
 mod rules;
+mod ruletest;
 mod score;
 mod submission;
 
@@ -41,8 +41,8 @@ pub use export::{diff_csv, reports_csv};
 pub use form::*;
 pub use load::MAX_DOCUMENT_BYTES;
 pub use report::*;
-pub use ruletest::{CaseResult, TestRun};
 pub use rules::{Bound, Input, InputType, RuleSet};
+pub use ruletest::{CaseResult, TestRun};
 pub use submission::{Submission, SubmissionUnit};
 
 impl RuleSet {

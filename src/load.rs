@@ -23,18 +23,31 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
         return Err(Error::one(
             "json.too_large",
             "",
-            format!("文档过大（{} 字节），上限为 {} 字节", text.len(), MAX_DOCUMENT_BYTES),
+            format!(
+                "文档过大（{} 字节），上限为 {} 字节",
+                text.len(),
+                MAX_DOCUMENT_BYTES
+            ),
         ));
     }
     serde_json::from_str(text).map_err(|e| {
         let msg = e.to_string();
         if msg.contains("recursion limit") {
-            Error::one("json.too_deep", "", format!("JSON 嵌套层数过多（第{}行第{}列）", e.line(), e.column()))
+            Error::one(
+                "json.too_deep",
+                "",
+                format!("JSON 嵌套层数过多（第{}行第{}列）", e.line(), e.column()),
+            )
         } else {
             Error::one(
                 "json.syntax",
                 "",
-                format!("JSON 格式错误（第{}行第{}列）：{}", e.line(), e.column(), json_error_text(&e)),
+                format!(
+                    "JSON 格式错误（第{}行第{}列）：{}",
+                    e.line(),
+                    e.column(),
+                    json_error_text(&e)
+                ),
             )
         }
     })
@@ -76,12 +89,23 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub fn push(&mut self, code: &'static str, path: impl Into<String>, message: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.problems.push(Problem::new(code, path, message));
     }
 
     /// Reads `v` as an object whose fields are all in `allowed`.
-    pub fn object<'v>(&mut self, v: &'v Value, path: &str, what: &str, allowed: &[&str]) -> Option<Obj<'v>> {
+    pub fn object<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &str,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Obj<'v>> {
         let Value::Object(map) = v else {
             self.push("field.type", path, format!("{what}应为 JSON 对象"));
             return None;
@@ -91,15 +115,26 @@ impl Reader {
                 self.push(
                     "field.unknown",
                     pointer(path, key),
-                    format!("{what}含有未知字段「{key}」（可用字段：{}）", allowed.join("、")),
+                    format!(
+                        "{what}含有未知字段「{key}」（可用字段：{}）",
+                        allowed.join("、")
+                    ),
                 );
             }
         }
-        Some(Obj { map, path: path.to_string(), what: what.to_string() })
+        Some(Obj {
+            map,
+            path: path.to_string(),
+            what: what.to_string(),
+        })
     }
 
     fn missing(&mut self, o: &Obj, key: &str) {
-        self.push("field.missing", o.at(key), format!("{}缺少必填字段「{key}」", o.what));
+        self.push(
+            "field.missing",
+            o.at(key),
+            format!("{}缺少必填字段「{key}」", o.what),
+        );
     }
 
     /// A required non-empty string field.
@@ -115,12 +150,20 @@ impl Reader {
     pub fn opt_str(&mut self, o: &Obj, key: &str) -> Option<String> {
         match o.get(key)? {
             Value::String(s) if s.trim().is_empty() => {
-                self.push("field.empty", o.at(key), format!("{}的字段「{key}」不能为空", o.what));
+                self.push(
+                    "field.empty",
+                    o.at(key),
+                    format!("{}的字段「{key}」不能为空", o.what),
+                );
                 None
             }
             Value::String(s) => Some(s.clone()),
             _ => {
-                self.push("field.type", o.at(key), format!("{}的字段「{key}」应为字符串", o.what));
+                self.push(
+                    "field.type",
+                    o.at(key),
+                    format!("{}的字段「{key}」应为字符串", o.what),
+                );
                 None
             }
         }
@@ -131,7 +174,11 @@ impl Reader {
         match o.get(key)? {
             Value::Bool(b) => Some(*b),
             _ => {
-                self.push("field.type", o.at(key), format!("{}的字段「{key}」应为 true 或 false", o.what));
+                self.push(
+                    "field.type",
+                    o.at(key),
+                    format!("{}的字段「{key}」应为 true 或 false", o.what),
+                );
                 None
             }
         }
@@ -154,7 +201,11 @@ impl Reader {
             self.push(
                 "decimal.invalid",
                 o.at(key),
-                format!("{}的字段「{key}」不是有效的数值（应为绝对值不超过10¹²的十进制数）：{}", o.what, short(v)),
+                format!(
+                    "{}的字段「{key}」不是有效的数值（应为绝对值不超过10¹²的十进制数）：{}",
+                    o.what,
+                    short(v)
+                ),
             );
         }
         d
@@ -164,7 +215,11 @@ impl Reader {
     pub fn positive(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
         let d = self.req_dec(o, key)?;
         if d <= Decimal::ZERO {
-            self.push("decimal.range", o.at(key), format!("{}的「{key}」应大于0，实为{}", o.what, plain(d)));
+            self.push(
+                "decimal.range",
+                o.at(key),
+                format!("{}的「{key}」应大于0，实为{}", o.what, plain(d)),
+            );
             return None;
         }
         Some(d)
@@ -174,14 +229,23 @@ impl Reader {
     pub fn opt_non_negative(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
         let d = self.opt_dec(o, key)?;
         if d < Decimal::ZERO {
-            self.push("decimal.range", o.at(key), format!("{}的「{key}」不能为负数，实为{}", o.what, plain(d)));
+            self.push(
+                "decimal.range",
+                o.at(key),
+                format!("{}的「{key}」不能为负数，实为{}", o.what, plain(d)),
+            );
             return None;
         }
         Some(d)
     }
 
     /// An optional field whose value is one of `options`; `Ok(None)` when absent.
-    pub fn opt_enum<'a>(&mut self, o: &Obj, key: &str, options: &[&'a str]) -> Result<Option<&'a str>, ()> {
+    pub fn opt_enum<'a>(
+        &mut self,
+        o: &Obj,
+        key: &str,
+        options: &[&'a str],
+    ) -> Result<Option<&'a str>, ()> {
         let Some(v) = o.get(key) else { return Ok(None) };
         if let Value::String(s) = v {
             if let Some(found) = options.iter().find(|x| **x == s.as_str()) {
@@ -191,7 +255,12 @@ impl Reader {
         self.push(
             "field.value",
             o.at(key),
-            format!("{}的字段「{key}」应为 {} 之一，实为{}", o.what, quoted(options), short(v)),
+            format!(
+                "{}的字段「{key}」应为 {} 之一，实为{}",
+                o.what,
+                quoted(options),
+                short(v)
+            ),
         );
         Err(())
     }
@@ -207,7 +276,11 @@ impl Reader {
             }
             Some(Value::Array(a)) => a,
             Some(_) => {
-                self.push("field.type", o.at(key), format!("{}的字段「{key}」应为数组", o.what));
+                self.push(
+                    "field.type",
+                    o.at(key),
+                    format!("{}的字段「{key}」应为数组", o.what),
+                );
                 &[]
             }
         }
@@ -220,13 +293,24 @@ impl Reader {
     }
 
     /// Compiles `src`, reporting a problem at `path` on failure.
-    pub fn compile(&mut self, src: &str, path: String, what: &str, scope: &dyn Scope, ty: Type) -> Option<Expr> {
+    pub fn compile(
+        &mut self,
+        src: &str,
+        path: String,
+        what: &str,
+        scope: &dyn Scope,
+        ty: Type,
+    ) -> Option<Expr> {
         match Expr::compile(src, scope, ty) {
             Ok(e) => Some(e),
             Err(e) => {
                 let shown: String = src.chars().take(80).collect();
                 let ell = if src.chars().count() > 80 { "…" } else { "" };
-                self.push(e.code, path, format!("{what}的表达式「{shown}{ell}」有误：{}", e.message));
+                self.push(
+                    e.code,
+                    path,
+                    format!("{what}的表达式「{shown}{ell}」有误：{}", e.message),
+                );
                 None
             }
         }
@@ -239,41 +323,90 @@ pub(crate) fn short(v: &Value) -> String {
         Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
     };
-    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
 }
 
 fn quoted(options: &[&str]) -> String {
-    options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join("、")
+    options
+        .iter()
+        .map(|o| format!("\"{o}\""))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// Words an input id may not be, because the expression language reserves them.
 const RESERVED: &[&str] = &[
-    "true", "false", "if", "min", "max", "abs", "floor", "ceil", "round", "avg", "sum", "count", "rank",
+    "true", "false", "if", "min", "max", "abs", "floor", "ceil", "round", "avg", "sum", "count",
+    "rank",
 ];
 
 /// Whether `id` can name an input in expressions.
 fn is_identifier(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !RESERVED.contains(&id)
 }
 
 const TOP_KEYS: &[&str] = &[
-    "$schema", "format", "id", "version", "title", "period", "unit_kind", "description", "full_score", "scale",
-    "not_applicable", "inputs", "sections", "adjustments", "bonus", "vetoes", "grades", "quotas", "tests",
+    "$schema",
+    "format",
+    "id",
+    "version",
+    "title",
+    "period",
+    "unit_kind",
+    "description",
+    "full_score",
+    "scale",
+    "not_applicable",
+    "inputs",
+    "sections",
+    "adjustments",
+    "bonus",
+    "vetoes",
+    "grades",
+    "quotas",
+    "tests",
 ];
-const INPUT_KEYS: &[&str] =
-    &["id", "label", "type", "section", "required", "min", "max", "options", "default", "unit", "help"];
+const INPUT_KEYS: &[&str] = &[
+    "id", "label", "type", "section", "required", "min", "max", "options", "default", "unit",
+    "help",
+];
 const SECTION_KEYS: &[&str] = &["id", "title", "points", "out_of", "items"];
 const RULE_KEYS: &[&str] = &["deduct", "rate", "bands", "judged", "rank", "formula"];
 const ITEM_KEYS: &[&str] = &[
-    "id", "title", "points", "basis", "cap", "combine", "applicable", "deduct", "rate", "bands", "judged", "rank",
+    "id",
+    "title",
+    "points",
+    "basis",
+    "cap",
+    "combine",
+    "applicable",
+    "deduct",
+    "rate",
+    "bands",
+    "judged",
+    "rank",
     "formula",
 ];
 const LINE_KEYS: &[&str] = &["if", "per", "points", "free", "unit", "reason"];
-const RATE_KEYS: &[&str] =
-    &["value", "target", "direction", "mode", "step", "points_per_step", "partial", "when_undefined"];
+const RATE_KEYS: &[&str] = &[
+    "value",
+    "target",
+    "direction",
+    "mode",
+    "step",
+    "points_per_step",
+    "partial",
+    "when_undefined",
+];
 const ADJ_KEYS: &[&str] = &["id", "title", "basis", "cap", "combine", "deduct"];
 const BONUS_KEYS: &[&str] = &["cap", "items"];
 const BONUS_ITEM_KEYS: &[&str] = &["id", "title", "points", "basis", "combine", "add"];
@@ -289,7 +422,11 @@ struct InputScope<'a> {
 
 impl<'a> InputScope<'a> {
     fn new(inputs: &'a [Input]) -> Self {
-        let by_id = inputs.iter().enumerate().map(|(i, input)| (input.id.as_str(), i)).collect();
+        let by_id = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| (input.id.as_str(), i))
+            .collect();
         InputScope { inputs, by_id }
     }
 }
@@ -339,8 +476,16 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     let top = r.object(root, "", "考核细则", TOP_KEYS)?;
     match top.get("format") {
         Some(Value::String(f)) if f == "kpi-rules/1" => {}
-        None => r.push("field.missing", "/format", "考核细则缺少「format」字段，应为 \"kpi-rules/1\""),
-        Some(v) => r.push("rules.format", "/format", format!("不支持的格式 {}，应为 \"kpi-rules/1\"", short(v))),
+        None => r.push(
+            "field.missing",
+            "/format",
+            "考核细则缺少「format」字段，应为 \"kpi-rules/1\"",
+        ),
+        Some(v) => r.push(
+            "rules.format",
+            "/format",
+            format!("不支持的格式 {}，应为 \"kpi-rules/1\"", short(v)),
+        ),
     }
     let id = r.req_str(&top, "id");
     let version = r.req_str(&top, "version");
@@ -371,7 +516,11 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
             r.push(
                 "points.sections_sum",
                 "/full_score",
-                format!("各部分分值之和为{}分，与满分 full_score {}分不一致", plain(sum), plain(full)),
+                format!(
+                    "各部分分值之和为{}分，与满分 full_score {}分不一致",
+                    plain(sum),
+                    plain(full)
+                ),
             );
         }
     }
@@ -412,11 +561,17 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
 }
 
 fn read_scale(r: &mut Reader, top: &Obj) -> Option<u32> {
-    let Some(v) = top.get("scale") else { return Some(2) };
+    let Some(v) = top.get("scale") else {
+        return Some(2);
+    };
     match v.as_u64() {
         Some(n) if n <= 6 => u32::try_from(n).ok(),
         _ => {
-            r.push("field.value", top.at("scale"), format!("scale 应为0到6之间的整数，实为{}", short(v)));
+            r.push(
+                "field.value",
+                top.at("scale"),
+                format!("scale 应为0到6之间的整数，实为{}", short(v)),
+            );
             None
         }
     }
@@ -430,7 +585,9 @@ fn read_inputs(r: &mut Reader, top: &Obj) -> Vec<Input> {
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("inputs"), i);
         let mut what = format!("第{}个输入项", i + 1);
-        let Some(mut o) = r.object(v, &path, &what, INPUT_KEYS) else { continue };
+        let Some(mut o) = r.object(v, &path, &what, INPUT_KEYS) else {
+            continue;
+        };
         let id = r.req_str(&o, "id");
         let label = r.req_str(&o, "label");
         if let (Some(id), Some(label)) = (&id, &label) {
@@ -448,7 +605,11 @@ fn read_inputs(r: &mut Reader, top: &Obj) -> Vec<Input> {
         if !seen.insert(id.clone()) {
             r.push("id.duplicate", o.at("id"), format!("输入项 id「{id}」重复"));
         }
-        let kind = match r.opt_enum(&o, "type", &["count", "number", "percent", "bool", "choice", "text"]) {
+        let kind = match r.opt_enum(
+            &o,
+            "type",
+            &["count", "number", "percent", "bool", "choice", "text"],
+        ) {
             Ok(Some(t)) => match t {
                 "count" => InputType::Count,
                 "number" => InputType::Number,
@@ -471,13 +632,23 @@ fn read_inputs(r: &mut Reader, top: &Obj) -> Vec<Input> {
         if kind == InputType::Choice {
             options = read_options(r, &o);
         } else if o.get("options").is_some() {
-            r.push("input.options", o.at("options"), format!("{what}不是选择类（choice），不能设置 options"));
+            r.push(
+                "input.options",
+                o.at("options"),
+                format!("{what}不是选择类（choice），不能设置 options"),
+            );
         }
         let min = read_bound(r, &o, "min", kind);
         let max = read_bound(r, &o, "max", kind);
-        let default = o.get("default").and_then(|v| read_default(r, &o, v, kind, &options));
+        let default = o
+            .get("default")
+            .and_then(|v| read_default(r, &o, v, kind, &options));
         if required && default.is_some() {
-            r.push("input.default", o.at("default"), format!("{what}是必填项，不能设置 default（默认值只用于选填项）"));
+            r.push(
+                "input.default",
+                o.at("default"),
+                format!("{what}是必填项，不能设置 default（默认值只用于选填项）"),
+            );
         }
         bounds.push((inputs.len(), path.clone(), min, max));
         inputs.push(Input {
@@ -527,15 +698,27 @@ fn read_options(r: &mut Reader, o: &Obj) -> Vec<String> {
         match v {
             Value::String(s) if !s.trim().is_empty() => {
                 if out.contains(s) {
-                    r.push("input.options", pointer_at(&o.at("options"), i), format!("{}的选项「{s}」重复", o.what));
+                    r.push(
+                        "input.options",
+                        pointer_at(&o.at("options"), i),
+                        format!("{}的选项「{s}」重复", o.what),
+                    );
                 }
                 out.push(s.clone());
             }
-            _ => r.push("input.options", pointer_at(&o.at("options"), i), format!("{}的选项应为非空字符串", o.what)),
+            _ => r.push(
+                "input.options",
+                pointer_at(&o.at("options"), i),
+                format!("{}的选项应为非空字符串", o.what),
+            ),
         }
     }
     if out.is_empty() && o.get("options").is_some() {
-        r.push("input.options", o.at("options"), format!("{}至少需要一个选项", o.what));
+        r.push(
+            "input.options",
+            o.at("options"),
+            format!("{}至少需要一个选项", o.what),
+        );
     }
     out
 }
@@ -543,7 +726,11 @@ fn read_options(r: &mut Reader, o: &Obj) -> Vec<String> {
 fn read_bound(r: &mut Reader, o: &Obj, key: &str, kind: InputType) -> Option<RawBound> {
     let v = o.get(key)?;
     if !kind.is_numeric() {
-        r.push("input.bound", o.at(key), format!("{}不是数值类输入，不能设置 {key}", o.what));
+        r.push(
+            "input.bound",
+            o.at(key),
+            format!("{}不是数值类输入，不能设置 {key}", o.what),
+        );
         return None;
     }
     if let Some(d) = decimal_from_json(v) {
@@ -555,45 +742,85 @@ fn read_bound(r: &mut Reader, o: &Obj, key: &str, kind: InputType) -> Option<Raw
             r.push(
                 "input.bound",
                 o.at(key),
-                format!("{}的 {key} 应为数值或另一个数值类输入项的 id，实为{}", o.what, short(v)),
+                format!(
+                    "{}的 {key} 应为数值或另一个数值类输入项的 id，实为{}",
+                    o.what,
+                    short(v)
+                ),
             );
             None
         }
     }
 }
 
-fn resolve_bound(r: &mut Reader, inputs: &[Input], index: usize, path: &str, key: &str, b: RawBound) -> Option<Bound> {
+fn resolve_bound(
+    r: &mut Reader,
+    inputs: &[Input],
+    index: usize,
+    path: &str,
+    key: &str,
+    b: RawBound,
+) -> Option<Bound> {
     let what = inputs.get(index).map(input_name).unwrap_or_default();
     match b {
         RawBound::Literal(d) => Some(Bound::Literal(d)),
         RawBound::Input(id) => match inputs.iter().position(|i| i.id == id) {
             Some(j) if j == index => {
-                r.push("input.bound", pointer(path, key), format!("{what}的 {key} 不能引用自身"));
+                r.push(
+                    "input.bound",
+                    pointer(path, key),
+                    format!("{what}的 {key} 不能引用自身"),
+                );
                 None
             }
             Some(j) if inputs.get(j).is_some_and(|i| i.kind.is_numeric()) => Some(Bound::Input(j)),
             Some(_) => {
-                r.push("input.bound", pointer(path, key), format!("{what}的 {key} 引用的「{id}」不是数值类输入项"));
+                r.push(
+                    "input.bound",
+                    pointer(path, key),
+                    format!("{what}的 {key} 引用的「{id}」不是数值类输入项"),
+                );
                 None
             }
             None => {
-                r.push("input.unknown_ref", pointer(path, key), format!("{what}的 {key} 引用了不存在的输入项「{id}」"));
+                r.push(
+                    "input.unknown_ref",
+                    pointer(path, key),
+                    format!("{what}的 {key} 引用了不存在的输入项「{id}」"),
+                );
                 None
             }
         },
     }
 }
 
-fn read_default(r: &mut Reader, o: &Obj, v: &Value, kind: InputType, options: &[String]) -> Option<crate::expr::Value> {
+fn read_default(
+    r: &mut Reader,
+    o: &Obj,
+    v: &Value,
+    kind: InputType,
+    options: &[String],
+) -> Option<crate::expr::Value> {
     use crate::expr::Value as V;
     let ok = match (kind, v) {
         (InputType::Bool, Value::Bool(b)) => Some(V::Bool(*b)),
         (InputType::Choice, Value::String(s)) => options.iter().position(|x| x == s).map(V::Choice),
-        (InputType::Count | InputType::Number | InputType::Percent, v) => decimal_from_json(v).map(V::Number),
+        (InputType::Count | InputType::Number | InputType::Percent, v) => {
+            decimal_from_json(v).map(V::Number)
+        }
         _ => None,
     };
     if ok.is_none() {
-        r.push("input.default", o.at("default"), format!("{}的 default 与类型 {} 不符：{}", o.what, kind.name(), short(v)));
+        r.push(
+            "input.default",
+            o.at("default"),
+            format!(
+                "{}的 default 与类型 {} 不符：{}",
+                o.what,
+                kind.name(),
+                short(v)
+            ),
+        );
     }
     ok
 }
@@ -607,23 +834,38 @@ struct IdRegistry {
 impl IdRegistry {
     fn claim(&mut self, r: &mut Reader, id: &str, path: String, what: &str) {
         if let Some(prev) = self.seen.get(id) {
-            r.push("id.duplicate", path, format!("{what}的 id「{id}」与{prev}重复"));
+            r.push(
+                "id.duplicate",
+                path,
+                format!("{what}的 id「{id}」与{prev}重复"),
+            );
         } else {
             self.seen.insert(id.to_string(), what.to_string());
         }
     }
 }
 
-fn read_sections(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegistry) -> Vec<Section> {
+fn read_sections(
+    r: &mut Reader,
+    top: &Obj,
+    scope: &InputScope,
+    ids: &mut IdRegistry,
+) -> Vec<Section> {
     let arr = r.array(top, "sections", true);
     if arr.is_empty() && top.get("sections").is_some() {
-        r.push("rules.empty", top.at("sections"), "考核细则至少需要一个部分（sections）");
+        r.push(
+            "rules.empty",
+            top.at("sections"),
+            "考核细则至少需要一个部分（sections）",
+        );
     }
     let mut sections = Vec::with_capacity(arr.len());
     let mut section_ids = BTreeSet::new();
     for (si, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("sections"), si);
-        let Some(mut o) = r.object(v, &path, &format!("第{}部分", si + 1), SECTION_KEYS) else { continue };
+        let Some(mut o) = r.object(v, &path, &format!("第{}部分", si + 1), SECTION_KEYS) else {
+            continue;
+        };
         let id = r.req_str(&o, "id");
         let title = r.req_str(&o, "title");
         if let Some(t) = &title {
@@ -635,10 +877,18 @@ fn read_sections(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegi
             }
         }
         let points = r.positive(&o, "points");
-        let out_of = if o.get("out_of").is_some() { r.positive(&o, "out_of") } else { None };
+        let out_of = if o.get("out_of").is_some() {
+            r.positive(&o, "out_of")
+        } else {
+            None
+        };
         let arr = r.array(&o, "items", true);
         if arr.is_empty() && o.get("items").is_some() {
-            r.push("rules.empty", o.at("items"), format!("{}没有考核项目", o.what));
+            r.push(
+                "rules.empty",
+                o.at("items"),
+                format!("{}没有考核项目", o.what),
+            );
         }
         let items: Vec<Item> = arr
             .iter()
@@ -656,19 +906,37 @@ fn read_sections(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegi
                     r.push(
                         "points.items_sum",
                         o.at(key),
-                        format!("{}各项目分值之和为{}分，与该部分{}{}分不一致", o.what, plain(sum), name, plain(target)),
+                        format!(
+                            "{}各项目分值之和为{}分，与该部分{}{}分不一致",
+                            o.what,
+                            plain(sum),
+                            name,
+                            plain(target)
+                        ),
                     );
                 }
             }
         }
         if let (Some(id), Some(title), Some(points)) = (id, title, points) {
-            sections.push(Section { id, title, points, out_of, items });
+            sections.push(Section {
+                id,
+                title,
+                points,
+                out_of,
+                items,
+            });
         }
     }
     sections
 }
 
-fn read_item(r: &mut Reader, v: &Value, path: &str, scope: &InputScope, ids: &mut IdRegistry) -> Option<Item> {
+fn read_item(
+    r: &mut Reader,
+    v: &Value,
+    path: &str,
+    scope: &InputScope,
+    ids: &mut IdRegistry,
+) -> Option<Item> {
     let mut o = r.object(v, path, "考核项目", ITEM_KEYS)?;
     let id = r.req_str(&o, "id");
     let title = r.req_str(&o, "title");
@@ -678,41 +946,85 @@ fn read_item(r: &mut Reader, v: &Value, path: &str, scope: &InputScope, ids: &mu
     }
     let points = r.positive(&o, "points");
     let basis = r.opt_str(&o, "basis");
-    let cap = if o.get("cap").is_some() { r.positive(&o, "cap") } else { None };
+    let cap = if o.get("cap").is_some() {
+        r.positive(&o, "cap")
+    } else {
+        None
+    };
     let combine = read_combine(r, &o);
-    let applicable =
-        if o.get("applicable").is_some() { r.expr(&o, "applicable", scope, Type::Bool) } else { None };
+    let applicable = if o.get("applicable").is_some() {
+        r.expr(&o, "applicable", scope, Type::Bool)
+    } else {
+        None
+    };
 
-    let present: Vec<&str> = RULE_KEYS.iter().copied().filter(|k| o.get(k).is_some()).collect();
+    let present: Vec<&str> = RULE_KEYS
+        .iter()
+        .copied()
+        .filter(|k| o.get(k).is_some())
+        .collect();
     let rule = match present.as_slice() {
         [key] => read_rule(r, &o, key, points, scope),
         [] => {
             r.push(
                 "item.rule",
                 o.path.clone(),
-                format!("{}缺少计分规则，应有且只有一个：deduct、rate、bands、judged、rank、formula", o.what),
+                format!(
+                    "{}缺少计分规则，应有且只有一个：deduct、rate、bands、judged、rank、formula",
+                    o.what
+                ),
             );
             None
         }
         _ => {
-            r.push("item.rule", o.path.clone(), format!("{}只能有一个计分规则，实有：{}", o.what, present.join("、")));
+            r.push(
+                "item.rule",
+                o.path.clone(),
+                format!("{}只能有一个计分规则，实有：{}", o.what, present.join("、")),
+            );
             None
         }
     };
     if let (Some(cap), Some(points)) = (cap, points) {
         if cap > points {
-            r.push("item.cap", o.at("cap"), format!("{}的扣分上限 cap {}分超过其分值{}分", o.what, plain(cap), plain(points)));
+            r.push(
+                "item.cap",
+                o.at("cap"),
+                format!(
+                    "{}的扣分上限 cap {}分超过其分值{}分",
+                    o.what,
+                    plain(cap),
+                    plain(points)
+                ),
+            );
         }
     }
     if let Some(rule) = &rule {
         if cap.is_some() && !matches!(rule, Rule::Deduct(_) | Rule::Rate(_)) {
-            r.push("item.cap", o.at("cap"), format!("{}：cap 只能用于 deduct 或 rate 规则", o.what));
+            r.push(
+                "item.cap",
+                o.at("cap"),
+                format!("{}：cap 只能用于 deduct 或 rate 规则", o.what),
+            );
         }
         if combine == Combine::Max && !matches!(rule, Rule::Deduct(_)) {
-            r.push("item.combine", o.at("combine"), format!("{}：combine 只能用于 deduct 规则", o.what));
+            r.push(
+                "item.combine",
+                o.at("combine"),
+                format!("{}：combine 只能用于 deduct 规则", o.what),
+            );
         }
     }
-    Some(Item { id: id?, title: title?, points: points?, basis, cap, combine, applicable, rule: rule? })
+    Some(Item {
+        id: id?,
+        title: title?,
+        points: points?,
+        basis,
+        cap,
+        combine,
+        applicable,
+        rule: rule?,
+    })
 }
 
 fn read_combine(r: &mut Reader, o: &Obj) -> Combine {
@@ -722,7 +1034,13 @@ fn read_combine(r: &mut Reader, o: &Obj) -> Combine {
     }
 }
 
-fn read_rule(r: &mut Reader, o: &Obj, key: &str, points: Option<Decimal>, scope: &InputScope) -> Option<Rule> {
+fn read_rule(
+    r: &mut Reader,
+    o: &Obj,
+    key: &str,
+    points: Option<Decimal>,
+    scope: &InputScope,
+) -> Option<Rule> {
     let v = o.get(key)?;
     let path = o.at(key);
     match key {
@@ -732,30 +1050,53 @@ fn read_rule(r: &mut Reader, o: &Obj, key: &str, points: Option<Decimal>, scope:
             read_rate(r, &ro, scope).map(Rule::Rate)
         }
         "bands" => {
-            let bo = r.object(v, &path, &format!("{}的 bands", o.what), &["value", "bands"])?;
+            let bo = r.object(
+                v,
+                &path,
+                &format!("{}的 bands", o.what),
+                &["value", "bands"],
+            )?;
             read_bands(r, &bo, &o.what, points, scope).map(Rule::Bands)
         }
         "judged" => {
             let jo = r.object(v, &path, &format!("{}的 judged", o.what), &["input"])?;
             let id = r.req_str(&jo, "input")?;
-            match scope.by_id.get(id.as_str()).and_then(|&i| Some((i, scope.inputs.get(i)?))) {
+            match scope
+                .by_id
+                .get(id.as_str())
+                .and_then(|&i| Some((i, scope.inputs.get(i)?)))
+            {
                 Some((i, input)) if input.kind == InputType::Number => Some(Rule::Judged(i)),
                 Some((_, input)) => {
                     r.push(
                         "judged.input",
                         jo.at("input"),
-                        format!("{}的评议分须引用 number 类型的输入项，{}是 {} 类型", o.what, input_name(input), input.kind.name()),
+                        format!(
+                            "{}的评议分须引用 number 类型的输入项，{}是 {} 类型",
+                            o.what,
+                            input_name(input),
+                            input.kind.name()
+                        ),
                     );
                     None
                 }
                 None => {
-                    r.push("expr.unknown_id", jo.at("input"), format!("{}的评议分引用了不存在的输入项「{id}」", o.what));
+                    r.push(
+                        "expr.unknown_id",
+                        jo.at("input"),
+                        format!("{}的评议分引用了不存在的输入项「{id}」", o.what),
+                    );
                     None
                 }
             }
         }
         "rank" => {
-            let ko = r.object(v, &path, &format!("{}的 rank", o.what), &["value", "order", "first", "step", "floor"])?;
+            let ko = r.object(
+                v,
+                &path,
+                &format!("{}的 rank", o.what),
+                &["value", "order", "first", "step", "floor"],
+            )?;
             let value = r.expr(&ko, "value", scope, Type::Number);
             let order = match r.opt_enum(&ko, "order", &["desc", "asc"]) {
                 Ok(Some("asc")) => Order::Asc,
@@ -767,15 +1108,29 @@ fn read_rule(r: &mut Reader, o: &Obj, key: &str, points: Option<Decimal>, scope:
             let floor = r.opt_non_negative(&ko, "floor").unwrap_or(Decimal::ZERO);
             if let Some(s) = step {
                 if s < Decimal::ZERO {
-                    r.push("decimal.range", ko.at("step"), format!("{}的名次步长 step 不能为负数", o.what));
+                    r.push(
+                        "decimal.range",
+                        ko.at("step"),
+                        format!("{}的名次步长 step 不能为负数", o.what),
+                    );
                 }
             }
             if let Some(f) = first {
                 if floor > f {
-                    r.push("decimal.range", ko.at("floor"), format!("{}的最低分 floor 不能高于第一名得分 first", o.what));
+                    r.push(
+                        "decimal.range",
+                        ko.at("floor"),
+                        format!("{}的最低分 floor 不能高于第一名得分 first", o.what),
+                    );
                 }
             }
-            Some(Rule::Rank(RankRule { value: value?, order, first: first?, step: step?, floor }))
+            Some(Rule::Rank(RankRule {
+                value: value?,
+                order,
+                first: first?,
+                step: step?,
+                floor,
+            }))
         }
         "formula" => r.expr(o, "formula", scope, Type::Number).map(Rule::Formula),
         _ => None,
@@ -783,11 +1138,21 @@ fn read_rule(r: &mut Reader, o: &Obj, key: &str, points: Option<Decimal>, scope:
 }
 
 /// Reads the lines in field `key`; `verb` is 扣 or 加, for messages.
-fn read_lines(r: &mut Reader, o: &Obj, key: &str, scope: &InputScope, verb: &str) -> Option<Vec<Line>> {
+fn read_lines(
+    r: &mut Reader,
+    o: &Obj,
+    key: &str,
+    scope: &InputScope,
+    verb: &str,
+) -> Option<Vec<Line>> {
     let arr = r.array(o, key, true);
     if arr.is_empty() {
         if o.get(key).is_some() {
-            r.push("rules.empty", o.at(key), format!("{}的 {key} 至少需要一行{verb}分规则", o.what));
+            r.push(
+                "rules.empty",
+                o.at(key),
+                format!("{}的 {key} 至少需要一行{verb}分规则", o.what),
+            );
         }
         return None;
     }
@@ -795,7 +1160,13 @@ fn read_lines(r: &mut Reader, o: &Obj, key: &str, scope: &InputScope, verb: &str
     let mut ok = true;
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&o.at(key), i);
-        match read_line(r, v, &path, &format!("{}的第{}条{verb}分规则", o.what, i + 1), scope) {
+        match read_line(
+            r,
+            v,
+            &path,
+            &format!("{}的第{}条{verb}分规则", o.what, i + 1),
+            scope,
+        ) {
             Some(l) => lines.push(l),
             None => ok = false,
         }
@@ -803,7 +1174,13 @@ fn read_lines(r: &mut Reader, o: &Obj, key: &str, scope: &InputScope, verb: &str
     ok.then_some(lines)
 }
 
-fn read_line(r: &mut Reader, v: &Value, path: &str, what: &str, scope: &InputScope) -> Option<Line> {
+fn read_line(
+    r: &mut Reader,
+    v: &Value,
+    path: &str,
+    what: &str,
+    scope: &InputScope,
+) -> Option<Line> {
     let o = r.object(v, path, what, LINE_KEYS)?;
     let points = r.positive(&o, "points");
     let reason = r.req_str(&o, "reason");
@@ -811,20 +1188,34 @@ fn read_line(r: &mut Reader, v: &Value, path: &str, what: &str, scope: &InputSco
     let when = match (o.get("if"), o.get("per")) {
         (Some(_), None) => {
             if o.get("free").is_some() {
-                r.push("line.free", o.at("free"), format!("{what}：free 只能与 per 一起使用"));
+                r.push(
+                    "line.free",
+                    o.at("free"),
+                    format!("{what}：free 只能与 per 一起使用"),
+                );
             }
             r.expr(&o, "if", scope, Type::Bool).map(LineWhen::If)
         }
         (None, Some(_)) => {
             let free = r.opt_non_negative(&o, "free").unwrap_or(Decimal::ZERO);
-            r.expr(&o, "per", scope, Type::Number).map(|value| LineWhen::Per { value, free })
+            r.expr(&o, "per", scope, Type::Number)
+                .map(|value| LineWhen::Per { value, free })
         }
         _ => {
-            r.push("line.kind", path, format!("{what}应有且只有 if 或 per 之一"));
+            r.push(
+                "line.kind",
+                path,
+                format!("{what}应有且只有 if 或 per 之一"),
+            );
             None
         }
     };
-    Some(Line { when: when?, points: points?, reason: reason?, unit })
+    Some(Line {
+        when: when?,
+        points: points?,
+        reason: reason?,
+        unit,
+    })
 }
 
 fn read_rate(r: &mut Reader, o: &Obj, scope: &InputScope) -> Option<Rate> {
@@ -851,37 +1242,70 @@ fn read_rate(r: &mut Reader, o: &Obj, scope: &InputScope) -> Option<Rate> {
                 Ok(_) => Partial::Exact,
                 Err(()) => return None,
             };
-            RateMode::Step { step: step?, points_per_step: pps?, partial }
+            RateMode::Step {
+                step: step?,
+                points_per_step: pps?,
+                partial,
+            }
         }
         Ok(Some(_)) => {
             for k in ["step", "points_per_step", "partial"] {
                 if o.get(k).is_some() {
-                    r.push("rate.field", o.at(k), format!("{}：{k} 只用于 step 模式", o.what));
+                    r.push(
+                        "rate.field",
+                        o.at(k),
+                        format!("{}：{k} 只用于 step 模式", o.what),
+                    );
                 }
             }
             if let Some(t) = target {
                 if t <= Decimal::ZERO {
-                    r.push("decimal.range", o.at("target"), format!("{}：proportional 模式的目标值 target 应大于0", o.what));
+                    r.push(
+                        "decimal.range",
+                        o.at("target"),
+                        format!("{}：proportional 模式的目标值 target 应大于0", o.what),
+                    );
                 }
             }
             RateMode::Proportional
         }
         Ok(None) => {
-            r.push("field.missing", o.at("mode"), format!("{}缺少必填字段「mode」（step 或 proportional）", o.what));
+            r.push(
+                "field.missing",
+                o.at("mode"),
+                format!("{}缺少必填字段「mode」（step 或 proportional）", o.what),
+            );
             return None;
         }
         Err(()) => return None,
     };
-    Some(Rate { value: value?, target: target?, direction, mode, when_undefined })
+    Some(Rate {
+        value: value?,
+        target: target?,
+        direction,
+        mode,
+        when_undefined,
+    })
 }
 
-fn read_bands(r: &mut Reader, o: &Obj, item: &str, points: Option<Decimal>, scope: &InputScope) -> Option<Bands> {
+fn read_bands(
+    r: &mut Reader,
+    o: &Obj,
+    item: &str,
+    points: Option<Decimal>,
+    scope: &InputScope,
+) -> Option<Bands> {
     let value = r.expr(o, "value", scope, Type::Number);
     let arr = r.array(o, "bands", true);
     let mut bands = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&o.at("bands"), i);
-        let Some(bo) = r.object(v, &path, &format!("{item}的第{}个区间", i + 1), &["min", "max", "score"]) else {
+        let Some(bo) = r.object(
+            v,
+            &path,
+            &format!("{item}的第{}个区间", i + 1),
+            &["min", "max", "score"],
+        ) else {
             continue;
         };
         let min = r.opt_dec(&bo, "min");
@@ -889,12 +1313,20 @@ fn read_bands(r: &mut Reader, o: &Obj, item: &str, points: Option<Decimal>, scop
         let score = r.req_dec(&bo, "score");
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo >= hi {
-                r.push("bands.range", path.clone(), format!("{}的 min {}应小于 max {}", bo.what, plain(lo), plain(hi)));
+                r.push(
+                    "bands.range",
+                    path.clone(),
+                    format!("{}的 min {}应小于 max {}", bo.what, plain(lo), plain(hi)),
+                );
             }
         }
         if let (Some(s), Some(p)) = (score, points) {
             if s < Decimal::ZERO || s > p {
-                r.push("bands.score", bo.at("score"), format!("{}的得分{}应在0到{}分之间", bo.what, plain(s), plain(p)));
+                r.push(
+                    "bands.score",
+                    bo.at("score"),
+                    format!("{}的得分{}应在0到{}分之间", bo.what, plain(s), plain(p)),
+                );
             }
         }
         if let Some(score) = score {
@@ -903,12 +1335,19 @@ fn read_bands(r: &mut Reader, o: &Obj, item: &str, points: Option<Decimal>, scop
     }
     if arr.is_empty() {
         if o.get("bands").is_some() {
-            r.push("rules.empty", o.at("bands"), format!("{item}至少需要一个区间"));
+            r.push(
+                "rules.empty",
+                o.at("bands"),
+                format!("{item}至少需要一个区间"),
+            );
         }
         return None;
     }
     check_band_tiling(r, o, item, &bands);
-    Some(Bands { value: value?, bands: bands.into_iter().map(|(_, b)| b).collect() })
+    Some(Bands {
+        value: value?,
+        bands: bands.into_iter().map(|(_, b)| b).collect(),
+    })
 }
 
 /// Sorted by `min`, bands must meet exactly: no gap, no overlap, one open end each side at most.
@@ -922,11 +1361,19 @@ fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(usize, Band)
     });
     let path = o.at("bands");
     if sorted.iter().filter(|b| b.1.min.is_none()).count() > 1 {
-        r.push("bands.overlap", path.clone(), format!("{item}有多个区间没有下限 min，区间重叠"));
+        r.push(
+            "bands.overlap",
+            path.clone(),
+            format!("{item}有多个区间没有下限 min，区间重叠"),
+        );
         return;
     }
     if sorted.iter().filter(|b| b.1.max.is_none()).count() > 1 {
-        r.push("bands.overlap", path.clone(), format!("{item}有多个区间没有上限 max，区间重叠"));
+        r.push(
+            "bands.overlap",
+            path.clone(),
+            format!("{item}有多个区间没有上限 max，区间重叠"),
+        );
         return;
     }
     for pair in sorted.windows(2) {
@@ -935,29 +1382,52 @@ fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(usize, Band)
             (Some(hi), Some(lo)) if hi < lo => r.push(
                 "bands.gap",
                 path.clone(),
-                format!("{item}的第{}个区间与第{}个区间之间有空档：{} 到 {} 没有对应得分", ia + 1, ib + 1, plain(hi), plain(lo)),
+                format!(
+                    "{item}的第{}个区间与第{}个区间之间有空档：{} 到 {} 没有对应得分",
+                    ia + 1,
+                    ib + 1,
+                    plain(hi),
+                    plain(lo)
+                ),
             ),
             (Some(hi), Some(lo)) if hi > lo => r.push(
                 "bands.overlap",
                 path.clone(),
-                format!("{item}的第{}个区间与第{}个区间重叠（{} 到 {}）", ia + 1, ib + 1, plain(lo), plain(hi)),
+                format!(
+                    "{item}的第{}个区间与第{}个区间重叠（{} 到 {}）",
+                    ia + 1,
+                    ib + 1,
+                    plain(lo),
+                    plain(hi)
+                ),
             ),
             (None, _) => r.push(
                 "bands.overlap",
                 path.clone(),
-                format!("{item}的第{}个区间没有上限，与第{}个区间重叠", ia + 1, ib + 1),
+                format!(
+                    "{item}的第{}个区间没有上限，与第{}个区间重叠",
+                    ia + 1,
+                    ib + 1
+                ),
             ),
             _ => {}
         }
     }
 }
 
-fn read_adjustments(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegistry) -> Vec<Adjustment> {
+fn read_adjustments(
+    r: &mut Reader,
+    top: &Obj,
+    scope: &InputScope,
+    ids: &mut IdRegistry,
+) -> Vec<Adjustment> {
     let arr = r.array(top, "adjustments", false);
     let mut out = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("adjustments"), i);
-        let Some(mut o) = r.object(v, &path, &format!("第{}个扣分项", i + 1), ADJ_KEYS) else { continue };
+        let Some(mut o) = r.object(v, &path, &format!("第{}个扣分项", i + 1), ADJ_KEYS) else {
+            continue;
+        };
         let id = r.req_str(&o, "id");
         let title = r.req_str(&o, "title");
         if let (Some(id), Some(title)) = (&id, &title) {
@@ -965,17 +1435,33 @@ fn read_adjustments(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdR
             ids.claim(r, id, o.at("id"), &o.what);
         }
         let basis = r.opt_str(&o, "basis");
-        let cap = if o.get("cap").is_some() { r.positive(&o, "cap") } else { None };
+        let cap = if o.get("cap").is_some() {
+            r.positive(&o, "cap")
+        } else {
+            None
+        };
         let combine = read_combine(r, &o);
         let lines = read_lines(r, &o, "deduct", scope, "扣");
         if let (Some(id), Some(title), Some(lines)) = (id, title, lines) {
-            out.push(Adjustment { id, title, basis, cap, combine, lines });
+            out.push(Adjustment {
+                id,
+                title,
+                basis,
+                cap,
+                combine,
+                lines,
+            });
         }
     }
     out
 }
 
-fn read_bonus(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegistry) -> Option<Bonus> {
+fn read_bonus(
+    r: &mut Reader,
+    top: &Obj,
+    scope: &InputScope,
+    ids: &mut IdRegistry,
+) -> Option<Bonus> {
     let v = top.get("bonus")?;
     let o = r.object(v, &top.at("bonus"), "加分（bonus）", BONUS_KEYS)?;
     let cap = r.positive(&o, "cap");
@@ -983,7 +1469,10 @@ fn read_bonus(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegistr
     let mut items = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&o.at("items"), i);
-        let Some(mut bo) = r.object(v, &path, &format!("第{}个加分项", i + 1), BONUS_ITEM_KEYS) else { continue };
+        let Some(mut bo) = r.object(v, &path, &format!("第{}个加分项", i + 1), BONUS_ITEM_KEYS)
+        else {
+            continue;
+        };
         let id = r.req_str(&bo, "id");
         let title = r.req_str(&bo, "title");
         if let (Some(id), Some(title)) = (&id, &title) {
@@ -995,7 +1484,14 @@ fn read_bonus(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegistr
         let combine = read_combine(r, &bo);
         let lines = read_lines(r, &bo, "add", scope, "加");
         if let (Some(id), Some(title), Some(points), Some(lines)) = (id, title, points, lines) {
-            items.push(BonusItem { id, title, points, basis, combine, lines });
+            items.push(BonusItem {
+                id,
+                title,
+                points,
+                basis,
+                combine,
+                lines,
+            });
         }
     }
     Some(Bonus { cap: cap?, items })
@@ -1004,12 +1500,19 @@ fn read_bonus(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegistr
 fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>) -> Vec<Grade> {
     let arr = r.array(top, "grades", true);
     if arr.is_empty() && top.get("grades").is_some() {
-        r.push("grades.empty", top.at("grades"), "考核细则至少需要一个等次（grades）");
+        r.push(
+            "grades.empty",
+            top.at("grades"),
+            "考核细则至少需要一个等次（grades）",
+        );
     }
     let mut grades: Vec<Grade> = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("grades"), i);
-        let Some(mut o) = r.object(v, &path, &format!("第{}个等次", i + 1), &["name", "min"]) else { continue };
+        let Some(mut o) = r.object(v, &path, &format!("第{}个等次", i + 1), &["name", "min"])
+        else {
+            continue;
+        };
         let name = r.req_str(&o, "name");
         if let Some(n) = &name {
             o.what = format!("等次「{n}」");
@@ -1024,12 +1527,22 @@ fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>) -> Vec<Gr
                     r.push(
                         "grades.order",
                         o.at("min"),
-                        format!("等次应按最低分从高到低排列：{}的最低分{}不低于上一等次「{}」的{}", o.what, plain(m), prev.name, plain(prev.min)),
+                        format!(
+                            "等次应按最低分从高到低排列：{}的最低分{}不低于上一等次「{}」的{}",
+                            o.what,
+                            plain(m),
+                            prev.name,
+                            plain(prev.min)
+                        ),
                     );
                 }
             }
             if full_score.is_some_and(|f| m > f) {
-                r.push("grades.range", o.at("min"), format!("{}的最低分{}超过满分", o.what, plain(m)));
+                r.push(
+                    "grades.range",
+                    o.at("min"),
+                    format!("{}的最低分{}超过满分", o.what, plain(m)),
+                );
             }
         }
         if let (Some(name), Some(min)) = (name, min) {
@@ -1040,8 +1553,15 @@ fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>) -> Vec<Gr
         if !last.min.is_zero() && grades.len() == arr.len() {
             r.push(
                 "grades.lowest",
-                pointer(&pointer_at(&top.at("grades"), arr.len().saturating_sub(1)), "min"),
-                format!("最低等次「{}」的最低分应为0，否则低于{}分的总分没有等次", last.name, plain(last.min)),
+                pointer(
+                    &pointer_at(&top.at("grades"), arr.len().saturating_sub(1)),
+                    "min",
+                ),
+                format!(
+                    "最低等次「{}」的最低分应为0，否则低于{}分的总分没有等次",
+                    last.name,
+                    plain(last.min)
+                ),
             );
         }
     }
@@ -1052,12 +1572,21 @@ fn grade_index(grades: &[Grade], name: &str) -> Option<usize> {
     grades.iter().position(|g| g.name == name)
 }
 
-fn read_vetoes(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegistry, grades: &[Grade]) -> Vec<Veto> {
+fn read_vetoes(
+    r: &mut Reader,
+    top: &Obj,
+    scope: &InputScope,
+    ids: &mut IdRegistry,
+    grades: &[Grade],
+) -> Vec<Veto> {
     let arr = r.array(top, "vetoes", false);
     let mut out = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("vetoes"), i);
-        let Some(mut o) = r.object(v, &path, &format!("第{}个否决项", i + 1), VETO_KEYS) else { continue };
+        let Some(mut o) = r.object(v, &path, &format!("第{}个否决项", i + 1), VETO_KEYS)
+        else {
+            continue;
+        };
         let id = r.req_str(&o, "id");
         let title = r.req_str(&o, "title");
         if let (Some(id), Some(title)) = (&id, &title) {
@@ -1068,7 +1597,13 @@ fn read_vetoes(r: &mut Reader, top: &Obj, scope: &InputScope, ids: &mut IdRegist
         let when = r.expr(&o, "when", scope, Type::Bool);
         let effect = read_effect(r, &o, grades);
         if let (Some(id), Some(title), Some(when), Some(effect)) = (id, title, when, effect) {
-            out.push(Veto { id, title, basis, when, effect });
+            out.push(Veto {
+                id,
+                title,
+                basis,
+                when,
+                effect,
+            });
         }
     }
     out
@@ -1091,7 +1626,12 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
         Some(Value::String(s)) if s == "fail" => Some(VetoEffect::Fail),
         Some(Value::String(s)) if s == "zero" => Some(VetoEffect::Zero),
         Some(v @ Value::Object(_)) => {
-            let eo = r.object(v, &path, &format!("{}的 effect", o.what), &["max_grade", "lower_grades"])?;
+            let eo = r.object(
+                v,
+                &path,
+                &format!("{}的 effect", o.what),
+                &["max_grade", "lower_grades"],
+            )?;
             match (eo.get("max_grade"), eo.get("lower_grades")) {
                 (Some(_), None) => {
                     let name = r.req_str(&eo, "max_grade")?;
@@ -1102,7 +1642,11 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
                             r.push(
                                 "grades.unknown",
                                 eo.at("max_grade"),
-                                format!("{}的 max_grade「{name}」不是已定义的等次（{}）", o.what, names.join("、")),
+                                format!(
+                                    "{}的 max_grade「{name}」不是已定义的等次（{}）",
+                                    o.what,
+                                    names.join("、")
+                                ),
                             );
                             None
                         }
@@ -1111,7 +1655,11 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
                 (None, Some(n)) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
                     Some(n) if n >= 1 => Some(VetoEffect::LowerGrades(n)),
                     _ => {
-                        r.push("veto.effect", eo.at("lower_grades"), format!("{}的 lower_grades 应为不小于1的整数", o.what));
+                        r.push(
+                            "veto.effect",
+                            eo.at("lower_grades"),
+                            format!("{}的 lower_grades 应为不小于1的整数", o.what),
+                        );
                         None
                     }
                 },
@@ -1133,29 +1681,50 @@ fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Quota> {
     let mut out: Vec<Quota> = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("quotas"), i);
-        let Some(o) = r.object(v, &path, &format!("第{}个等次比例限制", i + 1), &["grade", "max_share"]) else {
+        let Some(o) = r.object(
+            v,
+            &path,
+            &format!("第{}个等次比例限制", i + 1),
+            &["grade", "max_share"],
+        ) else {
             continue;
         };
         let name = r.req_str(&o, "grade");
         let share = r.req_dec(&o, "max_share");
         if let Some(s) = share {
             if s <= Decimal::ZERO || s > Decimal::ONE {
-                r.push("decimal.range", o.at("max_share"), format!("{}的 max_share 应大于0且不超过1，实为{}", o.what, plain(s)));
+                r.push(
+                    "decimal.range",
+                    o.at("max_share"),
+                    format!("{}的 max_share 应大于0且不超过1，实为{}", o.what, plain(s)),
+                );
             }
         }
         let grade = name.as_deref().and_then(|n| {
             let g = grade_index(grades, n);
             if g.is_none() {
-                r.push("grades.unknown", o.at("grade"), format!("{}引用了未定义的等次「{n}」", o.what));
+                r.push(
+                    "grades.unknown",
+                    o.at("grade"),
+                    format!("{}引用了未定义的等次「{n}」", o.what),
+                );
             }
             g
         });
         if let Some(g) = grade {
             if out.iter().any(|q| q.grade == g) {
-                r.push("id.duplicate", o.at("grade"), format!("等次「{}」的比例限制重复", name.unwrap_or_default()));
+                r.push(
+                    "id.duplicate",
+                    o.at("grade"),
+                    format!("等次「{}」的比例限制重复", name.unwrap_or_default()),
+                );
             }
             if g == grades.len().saturating_sub(1) {
-                r.push("quota.lowest", o.at("grade"), "最低等次不能设比例限制（超出的单位无处可降）");
+                r.push(
+                    "quota.lowest",
+                    o.at("grade"),
+                    "最低等次不能设比例限制（超出的单位无处可降）",
+                );
             }
         }
         if let (Some(grade), Some(max_share)) = (grade, share) {
@@ -1181,11 +1750,28 @@ fn check_input_sections(r: &mut Reader, inputs: &[Input], sections: &[Section]) 
 
 /// Every input index some rule reads (expressions, judged items, other inputs' bounds).
 pub(crate) fn used_inputs(rs: &RuleSet) -> BTreeSet<usize> {
-    let mut exprs: Vec<&Expr> = rs.sections.iter().flat_map(|s| &s.items).flat_map(Item::exprs).collect();
-    exprs.extend(rs.adjustments.iter().flat_map(|a| a.lines.iter().map(Line::expr)));
-    exprs.extend(rs.bonus.iter().flat_map(|b| &b.items).flat_map(|i| i.lines.iter().map(Line::expr)));
+    let mut exprs: Vec<&Expr> = rs
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .flat_map(Item::exprs)
+        .collect();
+    exprs.extend(
+        rs.adjustments
+            .iter()
+            .flat_map(|a| a.lines.iter().map(Line::expr)),
+    );
+    exprs.extend(
+        rs.bonus
+            .iter()
+            .flat_map(|b| &b.items)
+            .flat_map(|i| i.lines.iter().map(Line::expr)),
+    );
     exprs.extend(rs.vetoes.iter().map(|v| &v.when));
-    let mut used: BTreeSet<usize> = exprs.iter().flat_map(|e| e.inputs().iter().copied()).collect();
+    let mut used: BTreeSet<usize> = exprs
+        .iter()
+        .flat_map(|e| e.inputs().iter().copied())
+        .collect();
     for item in rs.sections.iter().flat_map(|s| &s.items) {
         if let Rule::Judged(i) = item.rule {
             used.insert(i);
@@ -1205,13 +1791,24 @@ fn check_unused_inputs(r: &mut Reader, rs: &RuleSet) {
     let used = used_inputs(rs);
     for (i, input) in rs.inputs.iter().enumerate() {
         if input.kind != InputType::Text && !used.contains(&i) {
-            r.push("input.unused", format!("/inputs/{i}"), format!("{}没有被任何计分规则使用", input_name(input)));
+            r.push(
+                "input.unused",
+                format!("/inputs/{i}"),
+                format!("{}没有被任何计分规则使用", input_name(input)),
+            );
         }
-        if input.kind == InputType::Choice && !input.required && input.default.is_none() && used.contains(&i) {
+        if input.kind == InputType::Choice
+            && !input.required
+            && input.default.is_none()
+            && used.contains(&i)
+        {
             r.push(
                 "input.default",
                 format!("/inputs/{i}"),
-                format!("{}是选填的选择类输入且参与计分，须设置 default", input_name(input)),
+                format!(
+                    "{}是选填的选择类输入且参与计分，须设置 default",
+                    input_name(input)
+                ),
             );
         }
     }
@@ -1222,19 +1819,31 @@ fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
     let mut out = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("tests"), i);
-        let Some(mut o) = r.object(v, &path, &format!("第{}个测试用例", i + 1), TEST_KEYS) else { continue };
+        let Some(mut o) = r.object(v, &path, &format!("第{}个测试用例", i + 1), TEST_KEYS)
+        else {
+            continue;
+        };
         let name = r.req_str(&o, "name");
         if let Some(n) = &name {
             o.what = format!("测试用例「{n}」");
         }
         let unit = match o.get("unit") {
             Some(u) => crate::submission::read_unit(r, u, &o.at("unit")),
-            None => Some(SubmissionUnit { id: format!("test-{}", i + 1), name: name.clone().unwrap_or_default(), group: None, ranked: true }),
+            None => Some(SubmissionUnit {
+                id: format!("test-{}", i + 1),
+                name: name.clone().unwrap_or_default(),
+                group: None,
+                ranked: true,
+            }),
         };
         let values = match o.get("values") {
             Some(Value::Object(m)) => m.clone(),
             Some(_) => {
-                r.push("field.type", o.at("values"), format!("{}的 values 应为 JSON 对象", o.what));
+                r.push(
+                    "field.type",
+                    o.at("values"),
+                    format!("{}的 values 应为 JSON 对象", o.what),
+                );
                 Map::new()
             }
             None => {
@@ -1243,7 +1852,9 @@ fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
             }
         };
         let notes = crate::submission::read_notes(r, &o);
-        let expect = o.get("expect").and_then(|e| read_expect(r, e, &o.at("expect"), &o.what));
+        let expect = o
+            .get("expect")
+            .and_then(|e| read_expect(r, e, &o.at("expect"), &o.what));
         if o.get("expect").is_none() {
             r.missing(&o, "expect");
         }
@@ -1257,7 +1868,12 @@ fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
                 notes,
                 meta: BTreeMap::new(),
             };
-            out.push(TestCase { name, submission, expect, path });
+            out.push(TestCase {
+                name,
+                submission,
+                expect,
+                path,
+            });
         }
     }
     out
@@ -1290,18 +1906,33 @@ fn read_expect(r: &mut Reader, v: &Value, path: &str, what: &str) -> Option<Expe
                 for (k, v) in m {
                     match decimal_from_json(v) {
                         Some(d) => e.items.push((k.clone(), d)),
-                        None => r.push("decimal.invalid", pointer(&o.at("items"), k), format!("{}的项目「{k}」得分不是有效数值", o.what)),
+                        None => r.push(
+                            "decimal.invalid",
+                            pointer(&o.at("items"), k),
+                            format!("{}的项目「{k}」得分不是有效数值", o.what),
+                        ),
                     }
                 }
             }
-            _ => r.push("field.type", o.at("items"), format!("{}的 items 应为对象（项目 id → 得分）", o.what)),
+            _ => r.push(
+                "field.type",
+                o.at("items"),
+                format!("{}的 items 应为对象（项目 id → 得分）", o.what),
+            ),
         }
     }
     if o.get("vetoes").is_some() {
         let arr = r.array(&o, "vetoes", false);
-        let ids: Vec<String> = arr.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+        let ids: Vec<String> = arr
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
         if ids.len() != arr.len() {
-            r.push("field.type", o.at("vetoes"), format!("{}的 vetoes 应为否决项 id 的数组", o.what));
+            r.push(
+                "field.type",
+                o.at("vetoes"),
+                format!("{}的 vetoes 应为否决项 id 的数组", o.what),
+            );
         }
         e.vetoes = Some(ids);
     }

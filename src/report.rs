@@ -302,6 +302,9 @@ impl Report<'_> {
 
     /// The item with this id, if any.
     pub fn item(&self, id: &str) -> Option<&ItemReport<'_>> {
-        self.sections.iter().flat_map(|s| &s.items).find(|i| i.id == id)
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .find(|i| i.id == id)
     }
 }

@@ -69,7 +69,10 @@ impl InputType {
 
     /// Whether values of this type are decimals.
     pub fn is_numeric(self) -> bool {
-        matches!(self, InputType::Count | InputType::Number | InputType::Percent)
+        matches!(
+            self,
+            InputType::Count | InputType::Number | InputType::Percent
+        )
     }
 }
 

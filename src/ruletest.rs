@@ -58,12 +58,22 @@ impl RuleSet {
             Err(err) => CaseResult {
                 name: name.to_string(),
                 source: name.to_string(),
-                failures: err.problems().iter().map(|p| format!("期望结果文件有误：{p}")).collect(),
+                failures: err
+                    .problems()
+                    .iter()
+                    .map(|p| format!("期望结果文件有误：{p}"))
+                    .collect(),
             },
         }
     }
 
-    fn check_case(&self, name: &str, source: &str, sub: &Submission, expect: &Expect) -> CaseResult {
+    fn check_case(
+        &self,
+        name: &str,
+        source: &str,
+        sub: &Submission,
+        expect: &Expect,
+    ) -> CaseResult {
         let mut failures = Vec::new();
         match self.score(sub) {
             Err(e) => failures.push(format!("无法评分：{e}")),
@@ -90,23 +100,40 @@ impl RuleSet {
                             let got = item.score.map(|a| a.value());
                             if got != Some(*want) {
                                 let got = got.map_or("无".to_string(), plain);
-                                failures.push(format!("项目「{id} {}」得分应为{}，实为{got}", item.title, plain(*want)));
+                                failures.push(format!(
+                                    "项目「{id} {}」得分应为{}，实为{got}",
+                                    item.title,
+                                    plain(*want)
+                                ));
                             }
                         }
                     }
                 }
                 if let Some(want) = &expect.vetoes {
-                    let got: Vec<&str> = report.vetoes.iter().filter(|v| v.triggered == Some(true)).map(|v| v.id).collect();
+                    let got: Vec<&str> = report
+                        .vetoes
+                        .iter()
+                        .filter(|v| v.triggered == Some(true))
+                        .map(|v| v.id)
+                        .collect();
                     let mut w: Vec<&str> = want.iter().map(String::as_str).collect();
                     let mut g = got.clone();
                     w.sort_unstable();
                     g.sort_unstable();
                     if w != g {
-                        failures.push(format!("触发的否决项应为[{}]，实为[{}]", w.join(", "), g.join(", ")));
+                        failures.push(format!(
+                            "触发的否决项应为[{}]，实为[{}]",
+                            w.join(", "),
+                            g.join(", ")
+                        ));
                     }
                 }
             }
         }
-        CaseResult { name: name.to_string(), source: source.to_string(), failures }
+        CaseResult {
+            name: name.to_string(),
+            source: source.to_string(),
+            failures,
+        }
     }
 }

@@ -57,7 +57,11 @@ impl RuleSet {
         self.score_in(sub, BatchContext::default())
     }
 
-    pub(crate) fn score_in<'r>(&'r self, sub: &Submission, batch: BatchContext<'_>) -> Result<Report<'r>, Error> {
+    pub(crate) fn score_in<'r>(
+        &'r self,
+        sub: &Submission,
+        batch: BatchContext<'_>,
+    ) -> Result<Report<'r>, Error> {
         let (prepared, problems) = self.prepare(sub);
         if !problems.is_empty() {
             return Err(Error::new(problems));
@@ -65,7 +69,10 @@ impl RuleSet {
         let mut s = Scorer {
             rs: self,
             sub,
-            env: Env { values: &prepared.values, batch: batch.aggregates },
+            env: Env {
+                values: &prepared.values,
+                batch: batch.aggregates,
+            },
             ranks: batch.ranks,
             pending: Vec::new(),
             warnings: Vec::new(),
@@ -111,7 +118,11 @@ impl<'r> Scorer<'r, '_> {
     }
 
     fn line(&self, reason: String, points: Decimal, kind: LineKind) -> TraceLine {
-        TraceLine { reason, points: self.amount(points), kind }
+        TraceLine {
+            reason,
+            points: self.amount(points),
+            kind,
+        }
     }
 
     /// Builds the error for an overflow in the thing at `path`.
@@ -135,8 +146,11 @@ impl<'r> Scorer<'r, '_> {
             let mut raw = Decimal::ZERO;
             for (ii, item) in section.items.iter().enumerate() {
                 let path = format!("/sections/{si}/items/{ii}");
-                let report = self.item(item).map_err(|_| self.overflow(path, &format!("项目「{} {}」", item.id, item.title)))?;
-                let report = report.map_err(|p| Error::new(vec![p.at(format!("/sections/{si}/items/{ii}"))]))?;
+                let report = self.item(item).map_err(|_| {
+                    self.overflow(path, &format!("项目「{} {}」", item.id, item.title))
+                })?;
+                let report = report
+                    .map_err(|p| Error::new(vec![p.at(format!("/sections/{si}/items/{ii}"))]))?;
                 all_points += item.points;
                 if report.status == ItemStatus::NotApplicable {
                     na_count += 1;
@@ -222,20 +236,35 @@ impl<'r> Scorer<'r, '_> {
         let mut adjustments = Vec::with_capacity(rs.adjustments.len());
         let mut deducted = Decimal::ZERO;
         for (ai, adj) in rs.adjustments.iter().enumerate() {
-            let r = self
-                .adjustment(adj)
-                .map_err(|_| self.overflow(format!("/adjustments/{ai}"), &format!("扣分项「{}」", adj.title)))?;
-            deducted = sub(deducted, r.amount.value())
-                .map_err(|_| self.overflow(format!("/adjustments/{ai}"), &format!("扣分项「{}」", adj.title)))?;
+            let r = self.adjustment(adj).map_err(|_| {
+                self.overflow(
+                    format!("/adjustments/{ai}"),
+                    &format!("扣分项「{}」", adj.title),
+                )
+            })?;
+            deducted = sub(deducted, r.amount.value()).map_err(|_| {
+                self.overflow(
+                    format!("/adjustments/{ai}"),
+                    &format!("扣分项「{}」", adj.title),
+                )
+            })?;
             adjustments.push(r);
         }
-        let mut base = sub(subtotal, deducted).map_err(|_| self.overflow("/adjustments".into(), "扣分合计"))?;
+        let mut base = sub(subtotal, deducted)
+            .map_err(|_| self.overflow("/adjustments".into(), "扣分合计"))?;
         if base < Decimal::ZERO {
-            report_lines.push(self.line("扣分后总分低于0分，按0分计".into(), -base, LineKind::Floor));
+            report_lines.push(self.line(
+                "扣分后总分低于0分，按0分计".into(),
+                -base,
+                LineKind::Floor,
+            ));
             base = Decimal::ZERO;
         }
         let bonus = match &rs.bonus {
-            Some(b) => Some(self.bonus(b).map_err(|_| self.overflow("/bonus".into(), "加分"))?),
+            Some(b) => Some(
+                self.bonus(b)
+                    .map_err(|_| self.overflow("/bonus".into(), "加分"))?,
+            ),
             None => None,
         };
         let mut total = base + bonus.as_ref().map_or(Decimal::ZERO, |b| b.amount.value());
@@ -244,23 +273,48 @@ impl<'r> Scorer<'r, '_> {
 
         let mut vetoes = Vec::with_capacity(rs.vetoes.len());
         for (vi, veto) in rs.vetoes.iter().enumerate() {
-            let triggered = match self.eval_bool(&veto.when).map_err(|_| self.overflow(format!("/vetoes/{vi}"), &veto.title))? {
+            let triggered = match self
+                .eval_bool(&veto.when)
+                .map_err(|_| self.overflow(format!("/vetoes/{vi}"), &veto.title))?
+            {
                 Outcome::Known(b) => Some(b),
                 Outcome::Pending => {
-                    self.add_pending("veto", &veto.id, &veto.title, &[&veto.when], Unknown::Pending);
+                    self.add_pending(
+                        "veto",
+                        &veto.id,
+                        &veto.title,
+                        &[&veto.when],
+                        Unknown::Pending,
+                    );
                     None
                 }
                 Outcome::Undefined => {
-                    self.add_pending("veto", &veto.id, &veto.title, &[&veto.when], Unknown::Undefined);
+                    self.add_pending(
+                        "veto",
+                        &veto.id,
+                        &veto.title,
+                        &[&veto.when],
+                        Unknown::Undefined,
+                    );
                     None
                 }
             };
             let lowest = rs.lowest_grade();
             let (effect, effect_text, result_grade) = match veto.effect {
-                VetoEffect::Fail => (EffectRef::Word("fail"), format!("等次定为{}", self.grade_name(lowest)), lowest),
-                VetoEffect::Zero => (EffectRef::Word("zero"), format!("总分计为0分，等次定为{}", self.grade_name(lowest)), lowest),
+                VetoEffect::Fail => (
+                    EffectRef::Word("fail"),
+                    format!("等次定为{}", self.grade_name(lowest)),
+                    lowest,
+                ),
+                VetoEffect::Zero => (
+                    EffectRef::Word("zero"),
+                    format!("总分计为0分，等次定为{}", self.grade_name(lowest)),
+                    lowest,
+                ),
                 VetoEffect::MaxGrade(g) => (
-                    EffectRef::MaxGrade { max_grade: self.grade_name(g) },
+                    EffectRef::MaxGrade {
+                        max_grade: self.grade_name(g),
+                    },
                     format!("等次最高为{}", self.grade_name(g)),
                     grade_by_score.max(g),
                 ),
@@ -272,13 +326,27 @@ impl<'r> Scorer<'r, '_> {
             };
             if triggered == Some(true) {
                 if veto.effect == VetoEffect::Zero && !total.is_zero() {
-                    report_lines.push(self.line(format!("一票否决「{}」：总分计为0分", veto.title), -total, LineKind::Veto));
+                    report_lines.push(self.line(
+                        format!("一票否决「{}」：总分计为0分", veto.title),
+                        -total,
+                        LineKind::Veto,
+                    ));
                     total = Decimal::ZERO;
                 }
-                report_lines.push(self.line(format!("一票否决「{}」：{}", veto.title, effect_text), Decimal::ZERO, LineKind::Veto));
+                report_lines.push(self.line(
+                    format!("一票否决「{}」：{}", veto.title, effect_text),
+                    Decimal::ZERO,
+                    LineKind::Veto,
+                ));
                 grade = grade.max(result_grade);
             }
-            vetoes.push(VetoReport { id: &veto.id, title: &veto.title, triggered, effect, effect_text });
+            vetoes.push(VetoReport {
+                id: &veto.id,
+                title: &veto.title,
+                triggered,
+                effect,
+                effect_text,
+            });
         }
 
         if let Some(p) = &self.sub.period {
@@ -286,16 +354,27 @@ impl<'r> Scorer<'r, '_> {
                 self.warnings.push(Warning {
                     code: "submission.period",
                     path: "/period".into(),
-                    message: format!("考核表的考核期「{p}」与考核细则的考核期「{}」不一致", rs.period),
+                    message: format!(
+                        "考核表的考核期「{p}」与考核细则的考核期「{}」不一致",
+                        rs.period
+                    ),
                 });
             }
         }
         Ok(Report {
             format: "kpi-report/1",
             unit: self.sub.unit.clone(),
-            rules: RulesRef { id: &rs.id, version: &rs.version, title: &rs.title },
+            rules: RulesRef {
+                id: &rs.id,
+                version: &rs.version,
+                title: &rs.title,
+            },
             period: &rs.period,
-            status: if self.pending.is_empty() { Status::Final } else { Status::Provisional },
+            status: if self.pending.is_empty() {
+                Status::Final
+            } else {
+                Status::Provisional
+            },
             total: self.amount(total),
             grade: self.grade_name(grade),
             grade_by_score: self.grade_name(grade_by_score),
@@ -314,7 +393,11 @@ impl<'r> Scorer<'r, '_> {
     }
 
     fn grade_for(&self, total: Decimal) -> usize {
-        self.rs.grades.iter().position(|g| g.min <= total).unwrap_or_else(|| self.rs.lowest_grade())
+        self.rs
+            .grades
+            .iter()
+            .position(|g| g.min <= total)
+            .unwrap_or_else(|| self.rs.lowest_grade())
     }
 
     fn grade_name(&self, index: usize) -> &'r str {
@@ -330,7 +413,14 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// Records something pending, naming the empty inputs its expressions need.
-    fn add_pending(&mut self, kind: &'static str, id: &'r str, title: &'r str, exprs: &[&Expr], why: Unknown) {
+    fn add_pending(
+        &mut self,
+        kind: &'static str,
+        id: &'r str,
+        title: &'r str,
+        exprs: &[&Expr],
+        why: Unknown,
+    ) {
         let mut missing: Vec<&'r str> = Vec::new();
         let mut batch = false;
         for e in exprs {
@@ -350,14 +440,26 @@ impl<'r> Scorer<'r, '_> {
             Unknown::Pending if !missing.is_empty() => {
                 let labels: Vec<&str> = missing
                     .iter()
-                    .filter_map(|id| self.rs.inputs.iter().find(|i| i.id == *id).map(|i| i.label.as_str()))
+                    .filter_map(|id| {
+                        self.rs
+                            .inputs
+                            .iter()
+                            .find(|i| i.id == *id)
+                            .map(|i| i.label.as_str())
+                    })
                     .collect();
                 format!("待填写：{}", labels.join("、"))
             }
             Unknown::Pending if batch => "需要同批次其他单位的数据，单独评分时无法计算".to_string(),
             Unknown::Pending => "尚无法计算".to_string(),
         };
-        self.pending.push(PendingEntry { kind, id, title, missing, reason });
+        self.pending.push(PendingEntry {
+            kind,
+            id,
+            title,
+            missing,
+            reason,
+        });
     }
 
     /// Scores one item; the inner error is a scoring problem (no band matched) to be located.
@@ -378,14 +480,26 @@ impl<'r> Scorer<'r, '_> {
                     report.status = ItemStatus::NotApplicable;
                     if self.rs.not_applicable == NotApplicable::Rescale {
                         report.score = None;
-                        report.lines.push(self.line("不涉及，不计入应得分".into(), Decimal::ZERO, LineKind::Info));
+                        report.lines.push(self.line(
+                            "不涉及，不计入应得分".into(),
+                            Decimal::ZERO,
+                            LineKind::Info,
+                        ));
                     } else {
-                        report.lines.push(self.line("不涉及，按满分计".into(), Decimal::ZERO, LineKind::Info));
+                        report.lines.push(self.line(
+                            "不涉及，按满分计".into(),
+                            Decimal::ZERO,
+                            LineKind::Info,
+                        ));
                     }
                     return Ok(Ok(report));
                 }
-                Outcome::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Pending))),
-                Outcome::Undefined => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+                Outcome::Pending => {
+                    return Ok(Ok(self.pending_item(report, item, Unknown::Pending)));
+                }
+                Outcome::Undefined => {
+                    return Ok(Ok(self.pending_item(report, item, Unknown::Undefined)));
+                }
             }
         }
         let points = item.points;
@@ -404,17 +518,29 @@ impl<'r> Scorer<'r, '_> {
                     report.value = Some(self.amount(v));
                     self.rate(rate, v, points, limit, item.cap, &mut report.lines)?
                 }
-                Outcome::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Pending))),
+                Outcome::Pending => {
+                    return Ok(Ok(self.pending_item(report, item, Unknown::Pending)));
+                }
                 Outcome::Undefined => match rate.when_undefined {
                     WhenUndefined::Full => {
-                        report.lines.push(self.line("计算值无定义（除数为零），按满分计".into(), Decimal::ZERO, LineKind::Info));
+                        report.lines.push(self.line(
+                            "计算值无定义（除数为零），按满分计".into(),
+                            Decimal::ZERO,
+                            LineKind::Info,
+                        ));
                         points
                     }
                     WhenUndefined::Zero => {
-                        report.lines.push(self.line("计算值无定义（除数为零），按0分计".into(), -points, LineKind::Rate));
+                        report.lines.push(self.line(
+                            "计算值无定义（除数为零），按0分计".into(),
+                            -points,
+                            LineKind::Rate,
+                        ));
                         Decimal::ZERO
                     }
-                    WhenUndefined::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+                    WhenUndefined::Pending => {
+                        return Ok(Ok(self.pending_item(report, item, Unknown::Undefined)));
+                    }
                 },
             },
             Rule::Bands(bands) => match self.eval_number(&bands.value)? {
@@ -424,69 +550,97 @@ impl<'r> Scorer<'r, '_> {
                         return Ok(Err(Problem::new(
                             "score.no_band",
                             "",
-                            format!("项目「{} {}」的计算值{}不在任何区间内，无法赋分", item.id, item.title, plain(v)),
+                            format!(
+                                "项目「{} {}」的计算值{}不在任何区间内，无法赋分",
+                                item.id,
+                                item.title,
+                                plain(v)
+                            ),
                         )));
                     };
                     if band.score < points {
                         report.lines.push(self.line(
-                            format!("实际值{}，属于{}区间，得{}分", self.shown(v), band_text(band), plain(band.score)),
+                            format!(
+                                "实际值{}，属于{}区间，得{}分",
+                                self.shown(v),
+                                band_text(band),
+                                plain(band.score)
+                            ),
                             band.score - points,
                             LineKind::Band,
                         ));
                     }
                     band.score
                 }
-                Outcome::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Pending))),
-                Outcome::Undefined => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+                Outcome::Pending => {
+                    return Ok(Ok(self.pending_item(report, item, Unknown::Pending)));
+                }
+                Outcome::Undefined => {
+                    return Ok(Ok(self.pending_item(report, item, Unknown::Undefined)));
+                }
             },
-            Rule::Judged(input) => match self.env.values.get(*input).copied().flatten() {
-                Some(V::Number(v)) => {
-                    if v < points {
-                        let reason = match self.sub.notes.get(&item.id) {
-                            Some(note) => format!("评议扣分：{note}"),
-                            None => {
-                                self.warnings.push(Warning {
+            Rule::Judged(input) => {
+                match self.env.values.get(*input).copied().flatten() {
+                    Some(V::Number(v)) => {
+                        if v < points {
+                            let reason = match self.sub.notes.get(&item.id) {
+                                Some(note) => format!("评议扣分：{note}"),
+                                None => {
+                                    self.warnings.push(Warning {
                                     code: "judged.no_note",
                                     path: crate::error::pointer("/notes", &item.id),
                                     message: format!("项目「{} {}」评议分低于满分，但未填写扣分理由（notes）", item.id, item.title),
                                 });
-                                format!("评议得{}分（满分{}分）", plain(v), plain(points))
-                            }
-                        };
-                        report.lines.push(self.line(reason, v - points, LineKind::Judged));
-                    }
-                    v
-                }
-                _ => {
-                    let mut r = self.pending_item(report, item, Unknown::Pending);
-                    if let Some(input) = self.rs.inputs.get(*input) {
-                        if let Some(p) = self.pending.last_mut() {
-                            p.missing = vec![&input.id];
-                            p.reason = format!("待填写：{}", input.label);
+                                    format!("评议得{}分（满分{}分）", plain(v), plain(points))
+                                }
+                            };
+                            report
+                                .lines
+                                .push(self.line(reason, v - points, LineKind::Judged));
                         }
+                        v
                     }
-                    r.lines.clear();
-                    return Ok(Ok(r));
+                    _ => {
+                        let mut r = self.pending_item(report, item, Unknown::Pending);
+                        if let Some(input) = self.rs.inputs.get(*input) {
+                            if let Some(p) = self.pending.last_mut() {
+                                p.missing = vec![&input.id];
+                                p.reason = format!("待填写：{}", input.label);
+                            }
+                        }
+                        r.lines.clear();
+                        return Ok(Ok(r));
+                    }
                 }
-            },
+            }
             Rule::Rank(rank) => {
                 let r = self.ranks.and_then(|r| r.rank_of(&item.id));
                 match (r, self.eval_number(&rank.value)?) {
                     (Some(position), Outcome::Known(v)) => {
                         report.value = Some(self.amount(v));
                         let steps = Decimal::from(position.saturating_sub(1));
-                        let s = sub(rank.first, mul(steps, rank.step)?)?.max(rank.floor).min(points).max(Decimal::ZERO);
+                        let s = sub(rank.first, mul(steps, rank.step)?)?
+                            .max(rank.floor)
+                            .min(points)
+                            .max(Decimal::ZERO);
                         if s < points {
-                            report.lines.push(self.line(format!("同批次排名第{position}位，得{}分", plain(s)), s - points, LineKind::Rank));
+                            report.lines.push(self.line(
+                                format!("同批次排名第{position}位，得{}分", plain(s)),
+                                s - points,
+                                LineKind::Rank,
+                            ));
                         }
                         s
                     }
-                    (_, Outcome::Undefined) => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+                    (_, Outcome::Undefined) => {
+                        return Ok(Ok(self.pending_item(report, item, Unknown::Undefined)));
+                    }
                     _ => {
                         let mut r = self.pending_item(report, item, Unknown::Pending);
                         if let Some(p) = self.pending.last_mut() {
                             if p.missing.is_empty() {
-                                p.reason = "排名赋分须在批量评分中计算，单独评分时暂按满分计".into();
+                                p.reason =
+                                    "排名赋分须在批量评分中计算，单独评分时暂按满分计".into();
                             }
                         }
                         r.lines.clear();
@@ -499,12 +653,20 @@ impl<'r> Scorer<'r, '_> {
                     report.value = Some(self.amount(v));
                     let s = v.max(Decimal::ZERO).min(points);
                     if s < points {
-                        report.lines.push(self.line(format!("按计分公式计算得{}分", plain(round(s, self.rs.scale))), s - points, LineKind::Formula));
+                        report.lines.push(self.line(
+                            format!("按计分公式计算得{}分", plain(round(s, self.rs.scale))),
+                            s - points,
+                            LineKind::Formula,
+                        ));
                     }
                     s
                 }
-                Outcome::Pending => return Ok(Ok(self.pending_item(report, item, Unknown::Pending))),
-                Outcome::Undefined => return Ok(Ok(self.pending_item(report, item, Unknown::Undefined))),
+                Outcome::Pending => {
+                    return Ok(Ok(self.pending_item(report, item, Unknown::Pending)));
+                }
+                Outcome::Undefined => {
+                    return Ok(Ok(self.pending_item(report, item, Unknown::Undefined)));
+                }
             },
         };
         report.score = Some(self.amount(score));
@@ -512,14 +674,22 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// Marks an item pending: counted at full points, with the inputs it waits for.
-    fn pending_item(&mut self, mut report: ItemReport<'r>, item: &'r Item, why: Unknown) -> ItemReport<'r> {
+    fn pending_item(
+        &mut self,
+        mut report: ItemReport<'r>,
+        item: &'r Item,
+        why: Unknown,
+    ) -> ItemReport<'r> {
         let exprs = item.exprs();
         self.add_pending("item", &item.id, &item.title, &exprs, why);
         if why == Unknown::Undefined {
             self.warnings.push(Warning {
                 code: "score.undefined",
                 path: String::new(),
-                message: format!("项目「{} {}」计算中出现除数为零，暂按满分计，请核实填报数据", item.id, item.title),
+                message: format!(
+                    "项目「{} {}」计算中出现除数为零，暂按满分计，请核实填报数据",
+                    item.id, item.title
+                ),
             });
         }
         report.status = ItemStatus::Pending;
@@ -530,7 +700,14 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// Applies a deduction limit; returns the score and adds a cap line when the limit cut.
-    fn capped(&self, trace: &mut Vec<TraceLine>, total: Decimal, limit: Decimal, cap: Option<Decimal>, points: Decimal) -> Decimal {
+    fn capped(
+        &self,
+        trace: &mut Vec<TraceLine>,
+        total: Decimal,
+        limit: Decimal,
+        cap: Option<Decimal>,
+        points: Decimal,
+    ) -> Decimal {
         if total > limit {
             let reason = match cap {
                 Some(c) if c < points => format!("本项最多扣{}分，超出部分不扣", plain(c)),
@@ -543,7 +720,15 @@ impl<'r> Scorer<'r, '_> {
         }
     }
 
-    fn rate(&self, rate: &Rate, v: Decimal, points: Decimal, limit: Decimal, cap: Option<Decimal>, trace: &mut Vec<TraceLine>) -> Calc<Decimal> {
+    fn rate(
+        &self,
+        rate: &Rate,
+        v: Decimal,
+        points: Decimal,
+        limit: Decimal,
+        cap: Option<Decimal>,
+        trace: &mut Vec<TraceLine>,
+    ) -> Calc<Decimal> {
         let (short_word, shortfall) = match rate.direction {
             Direction::Higher => ("低于", sub(rate.target, v)?),
             Direction::Lower => ("高于", sub(v, rate.target)?),
@@ -552,7 +737,11 @@ impl<'r> Scorer<'r, '_> {
             return Ok(points);
         }
         match rate.mode {
-            RateMode::Step { step, points_per_step, partial } => {
+            RateMode::Step {
+                step,
+                points_per_step,
+                partial,
+            } => {
                 let raw_steps = div(shortfall, step)?;
                 let steps = match partial {
                     Partial::Exact => raw_steps,
@@ -586,12 +775,25 @@ impl<'r> Scorer<'r, '_> {
             }
             RateMode::Proportional => {
                 let (score, formula) = match rate.direction {
-                    Direction::Higher => (div(mul(points, v)?, rate.target)?, format!("{}×{}÷{}", plain(points), self.shown(v), plain(rate.target))),
-                    Direction::Lower => (div(mul(points, rate.target)?, v)?, format!("{}×{}÷{}", plain(points), plain(rate.target), self.shown(v))),
+                    Direction::Higher => (
+                        div(mul(points, v)?, rate.target)?,
+                        format!("{}×{}÷{}", plain(points), self.shown(v), plain(rate.target)),
+                    ),
+                    Direction::Lower => (
+                        div(mul(points, rate.target)?, v)?,
+                        format!("{}×{}÷{}", plain(points), plain(rate.target), self.shown(v)),
+                    ),
                 };
                 let score = score.max(Decimal::ZERO).min(points);
                 trace.push(self.line(
-                    format!("实际值{}{}目标值{}，按比例得分：{}={}分", self.shown(v), short_word, plain(rate.target), formula, plain(round(score, self.rs.scale))),
+                    format!(
+                        "实际值{}{}目标值{}，按比例得分：{}={}分",
+                        self.shown(v),
+                        short_word,
+                        plain(rate.target),
+                        formula,
+                        plain(round(score, self.rs.scale))
+                    ),
                     score - points,
                     LineKind::Rate,
                 ));
@@ -603,8 +805,16 @@ impl<'r> Scorer<'r, '_> {
 
     /// Evaluates lines (`verb` 扣 or 加): their combined amount and trace, or why unknown.
     fn lines(&self, lines: &[Line], combine: Combine, verb: &str) -> Calc<Lines> {
-        let sign = if verb == "加" { Decimal::ONE } else { Decimal::NEGATIVE_ONE };
-        let kind = if verb == "加" { LineKind::Add } else { LineKind::Deduct };
+        let sign = if verb == "加" {
+            Decimal::ONE
+        } else {
+            Decimal::NEGATIVE_ONE
+        };
+        let kind = if verb == "加" {
+            LineKind::Add
+        } else {
+            LineKind::Deduct
+        };
         let mut hits: Vec<(Decimal, String)> = Vec::new();
         for line in lines {
             let hit = match &line.when {
@@ -621,7 +831,7 @@ impl<'r> Scorer<'r, '_> {
                             None
                         } else {
                             let amount = mul(n, line.points)?;
-                            Some((amount, self.per_reason(line, value, v, n, amount, *free, verb)))
+                            Some((amount, self.per_reason(line, v, n, amount, verb)))
                         }
                     }
                     Outcome::Pending => return Ok(Lines::unknown(Unknown::Pending)),
@@ -632,7 +842,11 @@ impl<'r> Scorer<'r, '_> {
                 hits.push(h);
             }
         }
-        let mut out = Lines { total: Decimal::ZERO, trace: Vec::with_capacity(hits.len()), unknown: None };
+        let mut out = Lines {
+            total: Decimal::ZERO,
+            trace: Vec::with_capacity(hits.len()),
+            unknown: None,
+        };
         match combine {
             Combine::Sum => {
                 for (amount, reason) in hits {
@@ -642,16 +856,23 @@ impl<'r> Scorer<'r, '_> {
             }
             Combine::Max => {
                 // The first of the largest lines counts; the others are listed as not counted.
-                let best = hits.iter().enumerate().fold(None::<(usize, Decimal)>, |acc, (i, (a, _))| match acc {
-                    Some((_, b)) if b >= *a => acc,
-                    _ => Some((i, *a)),
-                });
+                let best =
+                    hits.iter()
+                        .enumerate()
+                        .fold(None::<(usize, Decimal)>, |acc, (i, (a, _))| match acc {
+                            Some((_, b)) if b >= *a => acc,
+                            _ => Some((i, *a)),
+                        });
                 for (i, (amount, reason)) in hits.into_iter().enumerate() {
                     if best.is_some_and(|(b, _)| b == i) {
                         out.total = amount;
                         out.trace.push(self.line(reason, sign * amount, kind));
                     } else {
-                        out.trace.push(self.line(format!("{reason}（同一事项按最高分计，不累计）"), Decimal::ZERO, LineKind::Info));
+                        out.trace.push(self.line(
+                            format!("{reason}（同一事项按最高分计，不累计）"),
+                            Decimal::ZERO,
+                            LineKind::Info,
+                        ));
                     }
                 }
             }
@@ -660,7 +881,19 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// The trace text of a `per` line with the numbers filled in.
-    fn per_reason(&self, line: &Line, expr: &Expr, v: Decimal, n: Decimal, amount: Decimal, free: Decimal, verb: &str) -> String {
+    fn per_reason(
+        &self,
+        line: &Line,
+        v: Decimal,
+        n: Decimal,
+        amount: Decimal,
+        verb: &str,
+    ) -> String {
+        let free = match &line.when {
+            LineWhen::Per { free, .. } => *free,
+            LineWhen::If(_) => Decimal::ZERO,
+        };
+        let expr = line.expr();
         if line.reason.contains('{') {
             return line
                 .reason
@@ -671,12 +904,27 @@ impl<'r> Scorer<'r, '_> {
         let unit = line
             .unit
             .as_deref()
-            .or_else(|| expr.single_input().and_then(|i| self.rs.inputs.get(i)).and_then(|i| i.unit.as_deref()))
+            .or_else(|| {
+                expr.single_input()
+                    .and_then(|i| self.rs.inputs.get(i))
+                    .and_then(|i| i.unit.as_deref())
+            })
             .unwrap_or("次");
         if free.is_zero() {
-            format!("{}{}{unit}，每{unit}{verb}{}分", line.reason, plain(v), plain(line.points))
+            format!(
+                "{}{}{unit}，每{unit}{verb}{}分",
+                line.reason,
+                plain(v),
+                plain(line.points)
+            )
         } else {
-            format!("{}{}{unit}，超过{}{unit}的部分每{unit}{verb}{}分", line.reason, plain(v), plain(free), plain(line.points))
+            format!(
+                "{}{}{unit}，超过{}{unit}的部分每{unit}{verb}{}分",
+                line.reason,
+                plain(v),
+                plain(free),
+                plain(line.points)
+            )
         }
     }
 
@@ -700,7 +948,11 @@ impl<'r> Scorer<'r, '_> {
         let mut total = l.total;
         if let Some(cap) = adj.cap {
             if total > cap {
-                report.lines.push(self.line(format!("本项最多扣{}分，超出部分不扣", plain(cap)), total - cap, LineKind::Cap));
+                report.lines.push(self.line(
+                    format!("本项最多扣{}分，超出部分不扣", plain(cap)),
+                    total - cap,
+                    LineKind::Cap,
+                ));
                 total = cap;
             }
         }
@@ -729,7 +981,11 @@ impl<'r> Scorer<'r, '_> {
             } else {
                 let mut total = l.total;
                 if total > item.points {
-                    r.lines.push(self.line(format!("本项最多加{}分", plain(item.points)), item.points - total, LineKind::Cap));
+                    r.lines.push(self.line(
+                        format!("本项最多加{}分", plain(item.points)),
+                        item.points - total,
+                        LineKind::Cap,
+                    ));
                     total = item.points;
                 }
                 r.amount = self.amount(total);
@@ -739,16 +995,29 @@ impl<'r> Scorer<'r, '_> {
         }
         let mut lines = Vec::new();
         if sum > bonus.cap {
-            lines.push(self.line(format!("加分合计{}分，累计不超过{}分", plain(sum), plain(bonus.cap)), bonus.cap - sum, LineKind::Cap));
+            lines.push(self.line(
+                format!("加分合计{}分，累计不超过{}分", plain(sum), plain(bonus.cap)),
+                bonus.cap - sum,
+                LineKind::Cap,
+            ));
             sum = bonus.cap;
         }
-        Ok(BonusReport { cap: self.amount(bonus.cap), amount: self.amount(sum), items, lines })
+        Ok(BonusReport {
+            cap: self.amount(bonus.cap),
+            amount: self.amount(sum),
+            items,
+            lines,
+        })
     }
 }
 
 impl Lines {
     fn unknown(why: Unknown) -> Lines {
-        Lines { total: Decimal::ZERO, trace: Vec::new(), unknown: Some(why) }
+        Lines {
+            total: Decimal::ZERO,
+            trace: Vec::new(),
+            unknown: Some(why),
+        }
     }
 }
 
@@ -769,7 +1038,9 @@ fn find_band(bands: &[Band], v: Decimal) -> Option<&Band> {
         .find(|b| b.min.is_none_or(|lo| lo <= v) && b.max.is_none_or(|hi| v < hi))
         .or_else(|| {
             let top = bands.iter().filter_map(|b| b.max).max()?;
-            bands.iter().find(|b| b.max == Some(top) && v == top && b.min.is_none_or(|lo| lo <= v))
+            bands
+                .iter()
+                .find(|b| b.max == Some(top) && v == top && b.min.is_none_or(|lo| lo <= v))
         })
 }
 

@@ -48,7 +48,9 @@ pub struct Submission {
     pub meta: BTreeMap<String, String>,
 }
 
-const SUBMISSION_KEYS: &[&str] = &["$schema", "format", "rules", "unit", "period", "values", "notes", "meta"];
+const SUBMISSION_KEYS: &[&str] = &[
+    "$schema", "format", "rules", "unit", "period", "values", "notes", "meta",
+];
 
 impl Submission {
     /// Reads a submission from JSON text.
@@ -90,13 +92,25 @@ fn read_submission(r: &mut Reader, v: &Value) -> Option<Submission> {
     let top = r.object(v, "", "考核表", SUBMISSION_KEYS)?;
     match top.get("format") {
         Some(Value::String(f)) if f == "kpi-submission/1" => {}
-        None => r.push("field.missing", "/format", "考核表缺少「format」字段，应为 \"kpi-submission/1\""),
-        Some(v) => r.push("submission.format", "/format", format!("不支持的格式 {}，应为 \"kpi-submission/1\"", short(v))),
+        None => r.push(
+            "field.missing",
+            "/format",
+            "考核表缺少「format」字段，应为 \"kpi-submission/1\"",
+        ),
+        Some(v) => r.push(
+            "submission.format",
+            "/format",
+            format!("不支持的格式 {}，应为 \"kpi-submission/1\"", short(v)),
+        ),
     }
     let rules = match top.get("rules") {
         Some(v) => r.object(v, "/rules", "考核表的 rules", &["id", "version"]),
         None => {
-            r.push("field.missing", "/rules", "考核表缺少必填字段「rules」（考核细则的 id 和 version）");
+            r.push(
+                "field.missing",
+                "/rules",
+                "考核表缺少必填字段「rules」（考核细则的 id 和 version）",
+            );
             None
         }
     };
@@ -107,7 +121,11 @@ fn read_submission(r: &mut Reader, v: &Value) -> Option<Submission> {
     let unit = match top.get("unit") {
         Some(u) => read_unit(r, u, "/unit"),
         None => {
-            r.push("field.missing", "/unit", "考核表缺少必填字段「unit」（被考核单位）");
+            r.push(
+                "field.missing",
+                "/unit",
+                "考核表缺少必填字段「unit」（被考核单位）",
+            );
             None
         }
     };
@@ -115,24 +133,46 @@ fn read_submission(r: &mut Reader, v: &Value) -> Option<Submission> {
     let values = match top.get("values") {
         Some(Value::Object(m)) => m.clone(),
         Some(_) => {
-            r.push("field.type", "/values", "考核表的 values 应为 JSON 对象（输入项 id → 值）");
+            r.push(
+                "field.type",
+                "/values",
+                "考核表的 values 应为 JSON 对象（输入项 id → 值）",
+            );
             Map::new()
         }
         None => Map::new(),
     };
     let notes = read_notes(r, &top);
     let meta = read_string_map(r, &top, "meta");
-    Some(Submission { rules_id: rules_id?, rules_version: rules_version?, unit: unit?, period, values, notes, meta })
+    Some(Submission {
+        rules_id: rules_id?,
+        rules_version: rules_version?,
+        unit: unit?,
+        period,
+        values,
+        notes,
+        meta,
+    })
 }
 
 /// Reads a `unit` object.
 pub(crate) fn read_unit(r: &mut Reader, v: &Value, path: &str) -> Option<SubmissionUnit> {
-    let o = r.object(v, path, "被考核单位（unit）", &["id", "name", "group", "ranked"])?;
+    let o = r.object(
+        v,
+        path,
+        "被考核单位（unit）",
+        &["id", "name", "group", "ranked"],
+    )?;
     let id = r.req_str(&o, "id");
     let name = r.req_str(&o, "name");
     let group = r.opt_str(&o, "group");
     let ranked = r.opt_bool(&o, "ranked").unwrap_or(true);
-    Some(SubmissionUnit { id: id?, name: name?, group, ranked })
+    Some(SubmissionUnit {
+        id: id?,
+        name: name?,
+        group,
+        ranked,
+    })
 }
 
 /// Reads the `notes` map (item id → text).
@@ -151,11 +191,19 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
                         out.insert(k.clone(), s.clone());
                     }
                     Value::Null => {}
-                    _ => r.push("field.type", pointer(&o.at(key), k), format!("{}的 {key}「{k}」应为字符串", o.what)),
+                    _ => r.push(
+                        "field.type",
+                        pointer(&o.at(key), k),
+                        format!("{}的 {key}「{k}」应为字符串", o.what),
+                    ),
                 }
             }
         }
-        Some(_) => r.push("field.type", o.at(key), format!("{}的 {key} 应为 JSON 对象", o.what)),
+        Some(_) => r.push(
+            "field.type",
+            o.at(key),
+            format!("{}的 {key} 应为 JSON 对象", o.what),
+        ),
     }
     out
 }
@@ -223,7 +271,9 @@ impl RuleSet {
                         None
                     } else {
                         input.default.or(match input.kind {
-                            InputType::Count | InputType::Number | InputType::Percent => Some(V::Number(Decimal::ZERO)),
+                            InputType::Count | InputType::Number | InputType::Percent => {
+                                Some(V::Number(Decimal::ZERO))
+                            }
                             InputType::Bool => Some(V::Bool(false)),
                             InputType::Choice | InputType::Text => None,
                         })
@@ -257,7 +307,10 @@ impl RuleSet {
                     Bound::Literal(d) => Some((*d, plain(*d))),
                     Bound::Input(j) => {
                         let other = self.inputs.get(*j)?;
-                        Some((number(*j)?, format!("{}的值{}", input_name(other), plain(number(*j)?))))
+                        Some((
+                            number(*j)?,
+                            format!("{}的值{}", input_name(other), plain(number(*j)?)),
+                        ))
                     }
                 }
             };
@@ -265,12 +318,20 @@ impl RuleSet {
             let name = input_name(input);
             if let Some((lo, text)) = bound(&input.min) {
                 if v < lo {
-                    problems.push(Problem::new("value.range", &path, format!("{name}的值{}小于最小值{text}", plain(v))));
+                    problems.push(Problem::new(
+                        "value.range",
+                        &path,
+                        format!("{name}的值{}小于最小值{text}", plain(v)),
+                    ));
                 }
             }
             if let Some((hi, text)) = bound(&input.max) {
                 if v > hi {
-                    problems.push(Problem::new("value.range", &path, format!("{name}的值{}大于最大值{text}", plain(v))));
+                    problems.push(Problem::new(
+                        "value.range",
+                        &path,
+                        format!("{name}的值{}大于最大值{text}", plain(v)),
+                    ));
                 }
             }
             if let Some(&p) = judged_max.get(&i) {
@@ -278,7 +339,11 @@ impl RuleSet {
                     problems.push(Problem::new(
                         "value.range",
                         &path,
-                        format!("{name}是评议分，应在0到{}分之间，实为{}", plain(p), plain(v)),
+                        format!(
+                            "{name}是评议分，应在0到{}分之间，实为{}",
+                            plain(p),
+                            plain(v)
+                        ),
                     ));
                 }
             }
@@ -292,7 +357,10 @@ fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)
     let wrong = |what: &str| Err(("value.type", format!("{name}应为{what}，实为{}", short(v))));
     let number = |what: &str| match decimal_from_json(v) {
         Some(d) => Ok(d),
-        None if matches!(v, Value::Number(_)) => Err(("value.range", format!("{name}的值{}超出可接受范围（绝对值不超过10¹²）", short(v)))),
+        None if matches!(v, Value::Number(_)) => Err((
+            "value.range",
+            format!("{name}的值{}超出可接受范围（绝对值不超过10¹²）", short(v)),
+        )),
         None => Err(("value.type", format!("{name}应为{what}，实为{}", short(v)))),
     };
     match input.kind {
@@ -307,14 +375,23 @@ fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)
         InputType::Choice => match v {
             Value::String(s) => match input.options.iter().position(|o| o == s) {
                 Some(i) => Ok(Some(V::Choice(i))),
-                None => Err(("value.type", format!("{name}的值「{s}」不是可选项之一（{}）", input.options.join("、")))),
+                None => Err((
+                    "value.type",
+                    format!(
+                        "{name}的值「{s}」不是可选项之一（{}）",
+                        input.options.join("、")
+                    ),
+                )),
             },
             _ => wrong(&format!("以下选项之一：{}", input.options.join("、"))),
         },
         InputType::Count => {
             let d = number("非负整数")?;
             if !d.fract().is_zero() {
-                return Err(("value.type", format!("{name}应为整数（计数），实为{}", short(v))));
+                return Err((
+                    "value.type",
+                    format!("{name}应为整数（计数），实为{}", short(v)),
+                ));
             }
             if d < Decimal::ZERO {
                 return Err(("value.range", format!("{name}不能为负数，实为{}", plain(d))));
@@ -325,7 +402,10 @@ fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)
         InputType::Percent => {
             let d = number("0到100之间的百分数")?;
             if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
-                return Err(("value.range", format!("{name}应在0到100之间（百分数），实为{}", plain(d))));
+                return Err((
+                    "value.range",
+                    format!("{name}应在0到100之间（百分数），实为{}", plain(d)),
+                ));
             }
             Ok(Some(V::Number(d)))
         }

@@ -16,7 +16,10 @@ fn stdout(o: &Output) -> String {
 }
 
 fn case(p: &str) -> String {
-    Path::new("tests/cases").join(p).to_string_lossy().into_owned()
+    Path::new("tests/cases")
+        .join(p)
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -27,7 +30,12 @@ fn check_exits_zero_for_valid_rules_and_one_with_every_problem() {
     let bad = kpi(&["check", &case("load-not-rules/rules.json")]);
     assert_eq!(bad.status.code(), Some(1));
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("[field.missing]") && err.contains("[rules.format]") && err.contains("/sections"), "{err}");
+    assert!(
+        err.contains("[field.missing]")
+            && err.contains("[rules.format]")
+            && err.contains("/sections"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -40,22 +48,46 @@ fn check_accepts_builtin_ids() {
 #[test]
 fn usage_errors_exit_two() {
     assert_eq!(kpi(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(kpi(&["score", "--rules", "no-such-rules", "x.json"]).status.code(), Some(2));
-    assert_eq!(kpi(&["score", "--rules", "subdistrict", "no-such-file.json"]).status.code(), Some(2));
+    assert_eq!(
+        kpi(&["score", "--rules", "no-such-rules", "x.json"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kpi(&["score", "--rules", "subdistrict", "no-such-file.json"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn score_json_is_the_library_report_byte_for_byte() {
     let rules_path = case("adjust-bonus-veto/rules.json");
-    let rules = kpi_wasm::RuleSet::from_json(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rules_path)).expect("rules"))
-        .expect("loads");
+    let rules = kpi_wasm::RuleSet::from_json(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rules_path))
+            .expect("rules"),
+    )
+    .expect("loads");
     for name in ["bonus-caps", "veto-zero", "adjust-cap"] {
         let sub_path = case(&format!("adjust-bonus-veto/{name}.sub.json"));
-        let o = kpi(&["score", "--rules", &rules_path, &sub_path, "--format", "json"]);
+        let o = kpi(&[
+            "score",
+            "--rules",
+            &rules_path,
+            &sub_path,
+            "--format",
+            "json",
+        ]);
         assert_eq!(o.status.code(), Some(0));
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&sub_path)).expect("sub");
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&sub_path))
+            .expect("sub");
         let sub = kpi_wasm::Submission::from_json(&text).expect("submission");
-        assert_eq!(stdout(&o), rules.score(&sub).expect("scores").to_json_pretty() + "\n");
+        assert_eq!(
+            stdout(&o),
+            rules.score(&sub).expect("scores").to_json_pretty() + "\n"
+        );
     }
 }
 
@@ -66,41 +98,81 @@ fn score_refuses_missing_values_unless_provisional() {
     let strict = kpi(&["score", "--rules", &rules, &sub]);
     assert_eq!(strict.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&strict.stderr).contains("--provisional"));
-    let lenient = kpi(&["score", "--rules", &rules, &sub, "--provisional", "--format", "json"]);
+    let lenient = kpi(&[
+        "score",
+        "--rules",
+        &rules,
+        &sub,
+        "--provisional",
+        "--format",
+        "json",
+    ]);
     assert_eq!(lenient.status.code(), Some(0));
     assert!(stdout(&lenient).contains("\"status\": \"provisional\""));
 }
 
 #[test]
 fn score_reports_invalid_submissions_with_exit_one() {
-    let o = kpi(&["score", "--rules", &case("submission-errors/rules.json"), &case("submission-errors/wrong-types.sub.json")]);
+    let o = kpi(&[
+        "score",
+        "--rules",
+        &case("submission-errors/rules.json"),
+        &case("submission-errors/wrong-types.sub.json"),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("[value.type]") && err.contains("hazards_found"), "{err}");
+    assert!(
+        err.contains("[value.type]") && err.contains("hazards_found"),
+        "{err}"
+    );
 }
 
 #[test]
 fn csv_is_utf8_with_bom_and_one_row_per_unit() {
-    let subs: Vec<String> = ["all-good", "caps-and-max", "cap-exact"].iter().map(|n| case(&format!("deduct/{n}.sub.json"))).collect();
-    let mut args = vec!["score", "--rules", "tests/cases/deduct/rules.json", "--format", "csv"];
+    let subs: Vec<String> = ["all-good", "caps-and-max", "cap-exact"]
+        .iter()
+        .map(|n| case(&format!("deduct/{n}.sub.json")))
+        .collect();
+    let mut args = vec![
+        "score",
+        "--rules",
+        "tests/cases/deduct/rules.json",
+        "--format",
+        "csv",
+    ];
     args.extend(subs.iter().map(String::as_str));
     let o = kpi(&args);
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stdout.starts_with(&[0xEF, 0xBB, 0xBF]), "no BOM");
     let text = stdout(&o);
-    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .collect();
     assert_eq!(lines.len(), 4);
     assert!(lines[0].starts_with("单位编号,单位名称"));
-    assert!(lines[2].starts_with("b,乙街道,,最终,5.00,不合格"), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with("b,乙街道,,最终,5.00,不合格"),
+        "{}",
+        lines[2]
+    );
 }
 
 #[test]
 fn test_command_prints_the_summary_line() {
     let dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-cases");
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let sub = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(case("deduct/caps-and-max.sub.json"))).expect("sub");
+    let sub = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(case("deduct/caps-and-max.sub.json")),
+    )
+    .expect("sub");
     std::fs::write(dir.join("b.json"), &sub).expect("write");
-    std::fs::write(dir.join("b.expect.json"), r#"{"total": "5", "grade": "不合格", "items": {"1.3": "2"}}"#).expect("write");
+    std::fs::write(
+        dir.join("b.expect.json"),
+        r#"{"total": "5", "grade": "不合格", "items": {"1.3": "2"}}"#,
+    )
+    .expect("write");
     std::fs::write(dir.join("c.json"), &sub).expect("write");
     std::fs::write(dir.join("c.expect.json"), r#"{"total": "6"}"#).expect("write");
     let o = kpi(&["test", &case("deduct/rules.json"), &dir.to_string_lossy()]);

@@ -35,25 +35,37 @@ fn check(path: &Path, actual: &str, update: bool, failures: &mut Vec<String>) {
     if update {
         fs::write(path, actual).expect("write expected file");
     } else if expected.is_none() {
-        failures.push(format!("{}: missing (run with UPDATE_EXPECT=1 to create it)", path.display()));
+        failures.push(format!(
+            "{}: missing (run with UPDATE_EXPECT=1 to create it)",
+            path.display()
+        ));
     } else {
-        failures.push(format!("{}: differs\n--- actual ---\n{actual}", path.display()));
+        failures.push(format!(
+            "{}: differs\n--- actual ---\n{actual}",
+            path.display()
+        ));
     }
 }
 
 fn case_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    let mut dirs: Vec<PathBuf> =
-        fs::read_dir(&root).expect("tests/cases exists").filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .expect("tests/cases exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     dirs
 }
 
 fn rules_text(dir: &Path) -> String {
     if let Ok(id) = fs::read_to_string(dir.join("rules.builtin")) {
-        return kpi_wasm::builtin_source(id.trim()).expect("known built-in id").to_string();
+        return kpi_wasm::builtin_source(id.trim())
+            .expect("known built-in id")
+            .to_string();
     }
-    fs::read_to_string(dir.join("rules.json")).unwrap_or_else(|_| panic!("{}: no rules.json", dir.display()))
+    fs::read_to_string(dir.join("rules.json"))
+        .unwrap_or_else(|_| panic!("{}: no rules.json", dir.display()))
 }
 
 #[test]
@@ -66,7 +78,12 @@ fn golden_cases() {
         let rules = match RuleSet::from_json(&rules_text(&dir)) {
             Err(e) => {
                 count += 1;
-                check(&rules_out, &problems_json(e.problems()), update, &mut failures);
+                check(
+                    &rules_out,
+                    &problems_json(e.problems()),
+                    update,
+                    &mut failures,
+                );
                 continue;
             }
             Ok(r) => r,
@@ -75,7 +92,10 @@ fn golden_cases() {
             if update {
                 fs::remove_file(&rules_out).expect("remove stale rules.out.json");
             } else {
-                failures.push(format!("{}: rules loaded but a load failure was expected", dir.display()));
+                failures.push(format!(
+                    "{}: rules loaded but a load failure was expected",
+                    dir.display()
+                ));
             }
         }
         let mut subs: Vec<PathBuf> = fs::read_dir(&dir)
@@ -92,11 +112,21 @@ fn golden_cases() {
         }
         let run = rules.run_tests();
         for c in run.cases.iter().filter(|c| !c.passed()) {
-            failures.push(format!("{}: embedded test {} failed: {:?}", dir.display(), c.name, c.failures));
+            failures.push(format!(
+                "{}: embedded test {} failed: {:?}",
+                dir.display(),
+                c.name,
+                c.failures
+            ));
         }
     }
     assert!(count > 0, "no golden cases found");
-    assert!(failures.is_empty(), "{} of {count} golden outcomes failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} golden outcomes failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -104,9 +134,17 @@ fn builtin_rule_sets_load_and_pass_their_tests() {
     for id in kpi_wasm::BUILTIN_IDS {
         let rules = RuleSet::from_json(kpi_wasm::builtin_source(id).expect("source"))
             .unwrap_or_else(|e| panic!("built-in {id} does not load:\n{e}"));
-        assert!(rules.item_count() >= 25, "{id} has only {} items", rules.item_count());
+        assert!(
+            rules.item_count() >= 25,
+            "{id} has only {} items",
+            rules.item_count()
+        );
         let run = rules.run_tests();
-        assert!(run.cases.len() >= 5, "{id} has only {} embedded tests", run.cases.len());
+        assert!(
+            run.cases.len() >= 5,
+            "{id} has only {} embedded tests",
+            run.cases.len()
+        );
         let failed: Vec<_> = run.cases.iter().filter(|c| !c.passed()).collect();
         assert!(failed.is_empty(), "{id}: {failed:#?}");
     }
@@ -148,13 +186,22 @@ fn batch_outcome(rules: &RuleSet, units_jsonl: &str) -> String {
 fn golden_batches() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/batches");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root).expect("tests/batches").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .expect("tests/batches")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     dirs.sort();
     let mut failures = Vec::new();
     for dir in &dirs {
-        let rules = RuleSet::from_json(&rules_text(dir)).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let rules = RuleSet::from_json(&rules_text(dir))
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let units = fs::read_to_string(dir.join("units.jsonl")).expect("units.jsonl");
-        check(&dir.join("expected.json"), &batch_outcome(&rules, &units), update, &mut failures);
+        check(
+            &dir.join("expected.json"),
+            &batch_outcome(&rules, &units),
+            update,
+            &mut failures,
+        );
     }
     assert!(!dirs.is_empty());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -166,12 +213,16 @@ fn golden_batches() {
 fn golden_diffs() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diffs");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root).expect("tests/diffs").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .expect("tests/diffs")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     dirs.sort();
     let mut failures = Vec::new();
     for dir in &dirs {
         let load = |name: &str| {
-            RuleSet::from_json(&fs::read_to_string(dir.join(name)).expect("rules file")).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()))
+            RuleSet::from_json(&fs::read_to_string(dir.join(name)).expect("rules file"))
+                .unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()))
         };
         let (old, new) = (load("old.json"), load("new.json"));
         let subs: Vec<Submission> = fs::read_to_string(dir.join("units.jsonl"))
@@ -180,7 +231,12 @@ fn golden_diffs() {
             .filter(|l| !l.trim().is_empty())
             .map(|l| Submission::from_json(l).expect("unit line"))
             .collect();
-        check(&dir.join("expected.json"), &(old.diff(&new, &subs).to_json_pretty() + "\n"), update, &mut failures);
+        check(
+            &dir.join("expected.json"),
+            &(old.diff(&new, &subs).to_json_pretty() + "\n"),
+            update,
+            &mut failures,
+        );
         let probe = serde_json::to_string_pretty(&old.probe(&new, &[])).expect("probe") + "\n";
         check(&dir.join("probe.json"), &probe, update, &mut failures);
     }

@@ -10,12 +10,21 @@ use std::sync::OnceLock;
 
 fn rule_sets() -> &'static [RuleSet] {
     static SETS: OnceLock<Vec<RuleSet>> = OnceLock::new();
-    SETS.get_or_init(|| kpi_wasm::BUILTIN_IDS.iter().map(|id| RuleSet::builtin(id).expect("built-in loads")).collect())
+    SETS.get_or_init(|| {
+        kpi_wasm::BUILTIN_IDS
+            .iter()
+            .map(|id| RuleSet::builtin(id).expect("built-in loads"))
+            .collect()
+    })
 }
 
 /// Raw material for one submission: a number per input, turned into a valid value below.
 fn raw_values() -> impl Strategy<Value = (usize, Vec<u32>, Vec<u32>)> {
-    (0..3usize, prop::collection::vec(0u32..10_000, 80), prop::collection::vec(0u32..4, 80))
+    (
+        0..3usize,
+        prop::collection::vec(0u32..10_000, 80),
+        prop::collection::vec(0u32..4, 80),
+    )
 }
 
 fn literal(b: Option<&Bound>) -> Option<Decimal> {
@@ -34,11 +43,18 @@ fn submission(rules: &RuleSet, raw: &[u32], small: &[u32]) -> Submission {
         let s = small.get(i % small.len()).copied().unwrap_or(0);
         let (v, n) = match input.kind() {
             InputType::Count => {
-                let d = Decimal::from(if s == 0 { 0 } else { r % 25 });
+                let mut d = Decimal::from(if s == 0 { 0 } else { r % 25 });
+                if let Some(hi) = literal(input.max()) {
+                    d = d.min(hi.floor());
+                }
                 (json!(d.to_string()), Some(d))
             }
             InputType::Percent => {
-                let d = if s == 0 { Decimal::ONE_HUNDRED } else { Decimal::new(i64::from(r % 1001), 1) };
+                let d = if s == 0 {
+                    Decimal::ONE_HUNDRED
+                } else {
+                    Decimal::new(i64::from(r % 1001), 1)
+                };
                 (json!(d.to_string()), Some(d))
             }
             InputType::Number => {
@@ -51,7 +67,14 @@ fn submission(rules: &RuleSet, raw: &[u32], small: &[u32]) -> Submission {
             InputType::Bool => (json!(s % 2 == 0), None),
             InputType::Choice => {
                 let o = input.options();
-                (json!(o.get(s as usize % o.len().max(1)).cloned().unwrap_or_default()), None)
+                (
+                    json!(
+                        o.get(s as usize % o.len().max(1))
+                            .cloned()
+                            .unwrap_or_default()
+                    ),
+                    None,
+                )
             }
             InputType::Text => (json!("备注"), None),
         };
@@ -60,7 +83,9 @@ fn submission(rules: &RuleSet, raw: &[u32], small: &[u32]) -> Submission {
     }
     // Respect bounds that name other inputs (hazards_fixed <= hazards_found).
     for (i, input) in rules.inputs().iter().enumerate() {
-        let Some(mut d) = numbers.get(i).copied().flatten() else { continue };
+        let Some(mut d) = numbers.get(i).copied().flatten() else {
+            continue;
+        };
         if let Some(Bound::Input(j)) = input.max() {
             if let Some(Some(other)) = numbers.get(*j) {
                 d = d.min(*other);
@@ -90,16 +115,26 @@ fn with_value(sub: &Submission, id: &str, v: Decimal) -> Submission {
 }
 
 fn number(sub: &Submission, id: &str) -> Decimal {
-    sub.values.get(id).and_then(|v| v.as_str()).and_then(kpi_wasm::parse_decimal).unwrap_or_default()
+    sub.values
+        .get(id)
+        .and_then(|v| v.as_str())
+        .and_then(kpi_wasm::parse_decimal)
+        .unwrap_or_default()
 }
 
 fn score<'r>(rules: &'r RuleSet, sub: &Submission) -> Report<'r> {
-    rules.score(sub).unwrap_or_else(|e| panic!("valid submission failed to score: {e}\n{:?}", sub.values))
+    rules
+        .score(sub)
+        .unwrap_or_else(|e| panic!("valid submission failed to score: {e}\n{:?}", sub.values))
 }
 
-/// Inputs whose growth is bad news: accidents, deaths, injuries, concealment counts.
+/// Inputs whose growth is bad news: accidents, deaths, injuries. Control targets and last year's
+/// figures are baselines, not accidents: raising them may rightly lower a deduction.
 fn is_bad_count(id: &str) -> bool {
-    ["accident", "death", "injur", "fatal"].iter().any(|w| id.contains(w))
+    let bad = ["accident", "death", "injur", "fatal"]
+        .iter()
+        .any(|w| id.contains(w));
+    bad && !["target", "last_year"].iter().any(|w| id.contains(w))
 }
 
 proptest! {

@@ -102,17 +102,28 @@ mod cli {
         let cli = Cli::parse();
         let result = match cli.command {
             Command::Check { rules } => check(&rules),
-            Command::Score { rules, submissions, format, provisional } => score(&rules, &submissions, format, provisional),
+            Command::Score {
+                rules,
+                submissions,
+                format,
+                provisional,
+            } => score(&rules, &submissions, format, provisional),
             Command::Test { rules, cases } => test(&rules, cases.as_deref()),
-            Command::Diff { old, new, submissions, format, probe, fail_on_change } => {
-                diff(&old, &new, &submissions, format, probe, fail_on_change)
-            }
+            Command::Diff {
+                old,
+                new,
+                submissions,
+                format,
+                probe,
+                fail_on_change,
+            } => diff(&old, &new, &submissions, format, probe, fail_on_change),
             Command::Schema { which } => {
                 print!(
                     "{}",
                     match which {
                         SchemaKind::Rules => include_str!("../../schema/kpi-rules.schema.json"),
-                        SchemaKind::Submission => include_str!("../../schema/kpi-submission.schema.json"),
+                        SchemaKind::Submission =>
+                            include_str!("../../schema/kpi-submission.schema.json"),
                     }
                 );
                 Ok(())
@@ -130,11 +141,16 @@ mod cli {
     }
 
     fn read(path: &Path) -> Result<String, Fail> {
-        std::fs::read_to_string(path).map_err(|e| Fail(format!("无法读取文件 {}：{e}", path.display()), 2))
+        std::fs::read_to_string(path)
+            .map_err(|e| Fail(format!("无法读取文件 {}：{e}", path.display()), 2))
     }
 
     fn problems_text(origin: &str, problems: &[Problem]) -> String {
-        problems.iter().map(|p| format!("{origin}{p}")).collect::<Vec<_>>().join("\n")
+        problems
+            .iter()
+            .map(|p| format!("{origin}{p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Loads `--rules`: a file path, or a built-in id when no such file exists.
@@ -146,7 +162,9 @@ mod cli {
             (src.to_string(), format!("内置细则 {arg}: "))
         } else {
             return Err(Fail(
-                format!("找不到考核细则「{arg}」：既不是文件，也不是内置细则 id（subdistrict、department、enterprise）"),
+                format!(
+                    "找不到考核细则「{arg}」：既不是文件，也不是内置细则 id（subdistrict、department、enterprise）"
+                ),
                 2,
             ));
         };
@@ -197,7 +215,11 @@ mod cli {
             progress.update(k);
             let text = read(f)?;
             if f.extension().is_some_and(|x| x == "jsonl") {
-                for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                for (n, line) in text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                {
                     let origin = format!("{}:{}", f.display(), n + 1);
                     match Submission::from_json(line) {
                         Ok(sub) => out.push(Loaded { origin, sub }),
@@ -227,7 +249,12 @@ mod cli {
     impl Progress {
         fn new(label: &'static str, total: usize) -> Self {
             use std::io::IsTerminal;
-            Progress { label, total, shown: total >= 2000 && std::io::stderr().is_terminal(), last: usize::MAX }
+            Progress {
+                label,
+                total,
+                shown: total >= 2000 && std::io::stderr().is_terminal(),
+                last: usize::MAX,
+            }
         }
         fn update(&mut self, done: usize) {
             if !self.shown || self.total == 0 {
@@ -256,7 +283,10 @@ mod cli {
         for l in &loaded {
             if let Some(prev) = first.insert(&l.sub.unit.id, &l.origin) {
                 return Err(Fail(
-                    format!("{prev} 与 {} 是同一单位「{}」({})的考核表，同一批次中每个单位只能有一份", l.origin, l.sub.unit.name, l.sub.unit.id),
+                    format!(
+                        "{prev} 与 {} 是同一单位「{}」({})的考核表，同一批次中每个单位只能有一份",
+                        l.origin, l.sub.unit.name, l.sub.unit.id
+                    ),
                     1,
                 ));
             }
@@ -266,27 +296,39 @@ mod cli {
             let missing: Vec<Problem> = if provisional {
                 Vec::new()
             } else {
-                rules.validate(&l.sub).into_iter().filter(|x| x.code == "value.missing").collect()
+                rules
+                    .validate(&l.sub)
+                    .into_iter()
+                    .filter(|x| x.code == "value.missing")
+                    .collect()
             };
             if missing.is_empty() {
                 accepted.push(l);
             } else {
                 let origin = format!("{}: ", l.origin);
-                errors.push(format!("{}\n{origin}有必填项未填写；如需暂定得分，请加 --provisional", problems_text(&origin, &missing)));
+                errors.push(format!(
+                    "{}\n{origin}有必填项未填写；如需暂定得分，请加 --provisional",
+                    problems_text(&origin, &missing)
+                ));
             }
         }
         let subs: Vec<Submission> = accepted.iter().map(|l| l.sub.clone()).collect();
-        let single = paths.len() == 1 && subs.len() == 1 && !paths.first().is_some_and(|p| p.is_dir());
+        let single =
+            paths.len() == 1 && subs.len() == 1 && !paths.first().is_some_and(|p| p.is_dir());
         let mut reports: Vec<Report> = Vec::with_capacity(subs.len());
         if single {
             match subs.first().map(|s| rules.score(s)) {
                 Some(Ok(r)) => reports.push(r),
-                Some(Err(e)) => errors.push(problems_text(&format!("{}: ", accepted.first().map_or("", |l| l.origin.as_str())), e.problems())),
+                Some(Err(e)) => errors.push(problems_text(
+                    &format!("{}: ", accepted.first().map_or("", |l| l.origin.as_str())),
+                    e.problems(),
+                )),
                 None => {}
             }
         } else {
             let mut progress = Progress::new("评分", subs.len());
-            let batch = rules.score_batch_with_progress(&subs, &mut |done, _| progress.update(done));
+            let batch =
+                rules.score_batch_with_progress(&subs, &mut |done, _| progress.update(done));
             progress.finish();
             for (l, result) in accepted.iter().zip(batch.results) {
                 match result {
@@ -296,7 +338,10 @@ mod cli {
             }
         }
         let out = match format {
-            Format::Json if single => reports.first().map(|r| r.to_json_pretty() + "\n").unwrap_or_default(),
+            Format::Json if single => reports
+                .first()
+                .map(|r| r.to_json_pretty() + "\n")
+                .unwrap_or_default(),
             Format::Json => {
                 let items: Vec<String> = reports.iter().map(|r| r.to_json()).collect();
                 format!("[{}]\n", items.join(",\n"))
@@ -308,10 +353,21 @@ mod cli {
         if !reports.is_empty() {
             print!("{out}");
         }
-        if errors.is_empty() { Ok(()) } else { Err(Fail(errors.join("\n"), 1)) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Fail(errors.join("\n"), 1))
+        }
     }
 
-    fn diff(old: &str, new: &str, paths: &[PathBuf], format: Format, probe: bool, fail_on_change: bool) -> Result<(), Fail> {
+    fn diff(
+        old: &str,
+        new: &str,
+        paths: &[PathBuf],
+        format: Format,
+        probe: bool,
+        fail_on_change: bool,
+    ) -> Result<(), Fail> {
         use std::fmt::Write;
         let old_rules = load_rules(old)?;
         let new_rules = load_rules(new)?;
@@ -323,9 +379,19 @@ mod cli {
         let mut out = String::new();
         if paths.is_empty() && !probe {
             match format {
-                Format::Json => out = serde_json::to_string_pretty(&changes).unwrap_or_default() + "\n",
+                Format::Json => {
+                    out = serde_json::to_string_pretty(&changes).unwrap_or_default() + "\n"
+                }
                 _ => {
-                    let _ = writeln!(out, "考核细则变化：{} {} → {} {}（共{}处）", old_rules.id(), old_rules.version(), new_rules.id(), new_rules.version(), changes.len());
+                    let _ = writeln!(
+                        out,
+                        "考核细则变化：{} {} → {} {}（共{}处）",
+                        old_rules.id(),
+                        old_rules.version(),
+                        new_rules.id(),
+                        new_rules.version(),
+                        changes.len()
+                    );
                     for c in &changes {
                         let _ = writeln!(out, "  · {c}");
                     }
@@ -335,16 +401,37 @@ mod cli {
             let findings = old_rules.probe(&new_rules, &subs);
             changed |= !findings.is_empty();
             match format {
-                Format::Json => out = serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n",
+                Format::Json => {
+                    out = serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n"
+                }
                 _ => {
-                    let _ = writeln!(out, "阈值探测：新旧细则结果不同的模拟考核表{}份", findings.len());
-                    let _ = writeln!(out, "起点\t填报项\t取值\t旧总分\t旧等次\t新总分\t新等次\t变化项目");
+                    let _ = writeln!(
+                        out,
+                        "阈值探测：新旧细则结果不同的模拟考核表{}份",
+                        findings.len()
+                    );
+                    let _ = writeln!(
+                        out,
+                        "起点\t填报项\t取值\t旧总分\t旧等次\t新总分\t新等次\t变化项目"
+                    );
                     for f in &findings {
-                        let items: Vec<String> = f.items.iter().map(|i| format!("{} {}→{}", i.id, opt(i.old), opt(i.new))).collect();
+                        let items: Vec<String> = f
+                            .items
+                            .iter()
+                            .map(|i| format!("{} {}→{}", i.id, opt(i.old), opt(i.new)))
+                            .collect();
                         let _ = writeln!(
                             out,
                             "{}\t{}({})\t{}\t{}\t{}\t{}\t{}\t{}",
-                            f.base, f.label, f.input, f.value, f.old.total, f.old.grade, f.new.total, f.new.grade, items.join("；")
+                            f.base,
+                            f.label,
+                            f.input,
+                            f.value,
+                            f.old.total,
+                            f.old.grade,
+                            f.new.total,
+                            f.new.grade,
+                            items.join("；")
                         );
                     }
                 }
@@ -374,7 +461,12 @@ mod cli {
 
     fn standing_text(s: &Option<kpi_wasm::Standing>) -> String {
         match s {
-            Some(s) => format!("{} {} 第{}名", s.total, s.grade, s.rank.map_or("-".to_string(), |r| r.to_string())),
+            Some(s) => format!(
+                "{} {} 第{}名",
+                s.total,
+                s.grade,
+                s.rank.map_or("-".to_string(), |r| r.to_string())
+            ),
             None => "无法评分".into(),
         }
     }
@@ -383,7 +475,11 @@ mod cli {
     fn diff_table(d: &kpi_wasm::Diff) -> String {
         use std::fmt::Write;
         let mut s = String::new();
-        let _ = writeln!(s, "新旧细则对比：{} {} → {} {}", d.old.id, d.old.version, d.new.id, d.new.version);
+        let _ = writeln!(
+            s,
+            "新旧细则对比：{} {} → {} {}",
+            d.old.id, d.old.version, d.new.id, d.new.version
+        );
         let m = &d.summary;
         let _ = writeln!(
             s,
@@ -394,9 +490,23 @@ mod cli {
         order.sort_by_key(|u| !u.changed);
         for u in order {
             let mark = if u.changed { "●" } else { "○" };
-            let _ = writeln!(s, "{mark} {}（{}）：{} → {}", u.unit.name, u.unit.id, standing_text(&u.old), standing_text(&u.new));
+            let _ = writeln!(
+                s,
+                "{mark} {}（{}）：{} → {}",
+                u.unit.name,
+                u.unit.id,
+                standing_text(&u.old),
+                standing_text(&u.new)
+            );
             for i in &u.items {
-                let _ = writeln!(s, "    {} {}：{} → {}", i.id, i.title, opt(i.old), opt(i.new));
+                let _ = writeln!(
+                    s,
+                    "    {} {}：{} → {}",
+                    i.id,
+                    i.title,
+                    opt(i.old),
+                    opt(i.new)
+                );
                 for r in &i.reasons {
                     let _ = writeln!(s, "        {r}");
                 }
@@ -419,18 +529,40 @@ mod cli {
         use std::fmt::Write;
         let mut s = String::new();
         let _ = writeln!(s, "{}（{}）", r.unit.name, r.unit.id);
-        let _ = writeln!(s, "考核细则：{}（{} {}）", r.rules.title, r.rules.id, r.rules.version);
-        let status = if r.status.as_str() == "final" { "最终" } else { "暂定（有待定项）" };
-        let _ = writeln!(s, "总分：{}    等次：{}    状态：{status}", r.total, r.grade);
+        let _ = writeln!(
+            s,
+            "考核细则：{}（{} {}）",
+            r.rules.title, r.rules.id, r.rules.version
+        );
+        let status = if r.status.as_str() == "final" {
+            "最终"
+        } else {
+            "暂定（有待定项）"
+        };
+        let _ = writeln!(
+            s,
+            "总分：{}    等次：{}    状态：{status}",
+            r.total, r.grade
+        );
         for sec in &r.sections {
-            let _ = writeln!(s, "\n【{}】 {} 分，得 {} 分", sec.title, sec.points, sec.score);
+            let _ = writeln!(
+                s,
+                "\n【{}】 {} 分，得 {} 分",
+                sec.title, sec.points, sec.score
+            );
             for item in &sec.items {
-                let score = item.score.map_or_else(|| "不涉及".to_string(), |a| a.to_string());
+                let score = item
+                    .score
+                    .map_or_else(|| "不涉及".to_string(), |a| a.to_string());
                 let mark = match item.status.as_str_cn() {
                     "" => String::new(),
                     m => format!("  [{m}]"),
                 };
-                let _ = writeln!(s, "  {:<6} {}  {}/{}{mark}", item.id, item.title, score, item.points);
+                let _ = writeln!(
+                    s,
+                    "  {:<6} {}  {}/{}{mark}",
+                    item.id, item.title, score, item.points
+                );
                 for l in &item.lines {
                     let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
                 }
@@ -493,7 +625,12 @@ mod cli {
     fn ranked_table(reports: &[Report]) -> String {
         use std::fmt::Write;
         let mut order: Vec<&Report> = reports.iter().collect();
-        order.sort_by_key(|r| (r.unit.group.clone(), r.rank.flatten().map_or(u32::MAX, |n| n)));
+        order.sort_by_key(|r| {
+            (
+                r.unit.group.clone(),
+                r.rank.flatten().map_or(u32::MAX, |n| n),
+            )
+        });
         let mut s = String::from("排名\t单位编号\t单位名称\t分组\t总分\t等次\t状态\t说明\n");
         for r in order {
             let rank = match r.rank {
@@ -501,7 +638,11 @@ mod cli {
                 Some(None) => "不排名".into(),
                 None => "-".into(),
             };
-            let status = if r.status.as_str() == "final" { "最终" } else { "暂定" };
+            let status = if r.status.as_str() == "final" {
+                "最终"
+            } else {
+                "暂定"
+            };
             let notes: Vec<&str> = r
                 .lines
                 .iter()
@@ -545,16 +686,25 @@ mod cli {
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
                     p.extension().is_some_and(|x| x == "json")
-                        && !p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".expect.json"))
+                        && !p
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().ends_with(".expect.json"))
                 })
                 .collect();
             entries.sort();
             for sub_path in entries {
                 let name = sub_path.display().to_string();
                 let expect_path = sub_path.with_extension("expect.json");
-                let result = match (Submission::from_json(&read(&sub_path)?), std::fs::read_to_string(&expect_path)) {
+                let result = match (
+                    Submission::from_json(&read(&sub_path)?),
+                    std::fs::read_to_string(&expect_path),
+                ) {
                     (Ok(sub), Ok(expect)) => rules.run_case(&name, &sub, &expect),
-                    (Err(e), _) => kpi_wasm::CaseResult { name: name.clone(), source: name, failures: vec![e.to_string()] },
+                    (Err(e), _) => kpi_wasm::CaseResult {
+                        name: name.clone(),
+                        source: name,
+                        failures: vec![e.to_string()],
+                    },
                     (_, Err(e)) => kpi_wasm::CaseResult {
                         name: name.clone(),
                         source: name,
@@ -575,6 +725,10 @@ mod cli {
             }
         }
         println!("{} passed, {} failed", run.passed(), run.failed());
-        if run.failed() == 0 { Ok(()) } else { Err(Fail(String::new(), 1)) }
+        if run.failed() == 0 {
+            Ok(())
+        } else {
+            Err(Fail(String::new(), 1))
+        }
     }
 }
