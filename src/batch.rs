@@ -81,8 +81,8 @@ impl Batch for UnitView<'_> {
 /// among them gets the place it would take.
 fn competition_rank(sorted_desc: &[Decimal], v: Decimal, order: Order) -> u32 {
     let better = match order {
-        Order::Desc => sorted_desc.iter().take_while(|x| **x > v).count(),
-        Order::Asc => sorted_desc.iter().rev().take_while(|x| **x < v).count(),
+        Order::Desc => sorted_desc.partition_point(|x| *x > v),
+        Order::Asc => sorted_desc.len() - sorted_desc.partition_point(|x| *x >= v),
     };
     u32::try_from(better).unwrap_or(u32::MAX).saturating_add(1)
 }
@@ -263,7 +263,7 @@ impl RuleSet {
                 aggregates: Some(&view),
                 ranks: Some(&unit_ranks),
             };
-            results.push(self.score_in(sub, ctx));
+            results.push(self.score_prepared(sub, values, ctx));
         }
 
         self.rank_and_apply_quotas(subs, &groups, &mut results);
@@ -288,16 +288,12 @@ impl RuleSet {
                 .copied()
                 .filter(|&i| results.get(i).is_some_and(Result::is_ok))
                 .collect();
-            let ranked: Vec<usize> = scored
-                .iter()
-                .copied()
-                .filter(|&i| subs.get(i).is_some_and(|s| s.unit.ranked))
-                .collect();
+            let is_ranked = |i: usize| subs.get(i).is_some_and(|s| s.unit.ranked);
+            let ranked: Vec<usize> = scored.iter().copied().filter(|&i| is_ranked(i)).collect();
             let mut totals: Vec<Decimal> = ranked.iter().map(|&i| total(i)).collect();
             totals.sort_unstable_by(|a, b| b.cmp(a));
             for &i in &scored {
-                let is_ranked = ranked.contains(&i);
-                let rank = is_ranked.then(|| competition_rank(&totals, total(i), Order::Desc));
+                let rank = is_ranked(i).then(|| competition_rank(&totals, total(i), Order::Desc));
                 if let Some(Ok(r)) = results.get_mut(i) {
                     r.rank = Some(rank);
                 }

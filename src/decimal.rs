@@ -68,7 +68,7 @@ fn is_decimal_literal(text: &str) -> bool {
 /// Reads a decimal from a JSON value written as a number or a string.
 pub fn decimal_from_json(v: &Value) -> Option<Decimal> {
     match v {
-        Value::Number(n) => parse_decimal(&n.to_string()),
+        Value::Number(n) => parse_decimal(n.as_str()),
         Value::String(s) => parse_decimal(s),
         _ => None,
     }

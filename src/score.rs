@@ -66,11 +66,21 @@ impl RuleSet {
         if !problems.is_empty() {
             return Err(Error::new(problems));
         }
+        self.score_prepared(sub, &prepared.values, batch)
+    }
+
+    /// Scores values already converted and checked by `prepare`.
+    pub(crate) fn score_prepared<'r>(
+        &'r self,
+        sub: &Submission,
+        values: &[Option<V>],
+        batch: BatchContext<'_>,
+    ) -> Result<Report<'r>, Error> {
         let mut s = Scorer {
             rs: self,
             sub,
             env: Env {
-                values: &prepared.values,
+                values,
                 batch: batch.aggregates,
             },
             ranks: batch.ranks,

@@ -55,8 +55,17 @@ const SUBMISSION_KEYS: &[&str] = &[
 impl Submission {
     /// Reads a submission from JSON text.
     pub fn from_json(text: &str) -> Result<Submission, Error> {
-        let v = parse_json(text)?;
-        Submission::from_value(&v)
+        let mut v = parse_json(text)?;
+        // Take the values map out instead of cloning it: it is most of the document.
+        let values = match v.get_mut("values") {
+            Some(Value::Object(m)) => Some(std::mem::take(m)),
+            _ => None,
+        };
+        let mut s = Submission::from_value(&v)?;
+        if let Some(values) = values {
+            s.values = values;
+        }
+        Ok(s)
     }
 
     /// Reads a submission from a parsed JSON value.
@@ -244,15 +253,6 @@ impl RuleSet {
                 ),
             ));
         }
-        for key in sub.values.keys() {
-            if self.input_index(key).is_none() {
-                problems.push(Problem::new(
-                    "value.unknown",
-                    pointer("/values", key),
-                    format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
-                ));
-            }
-        }
         let mut values: Vec<Option<V>> = Vec::with_capacity(self.inputs.len());
         let mut missing = Vec::new();
         for (i, input) in self.inputs.iter().enumerate() {
@@ -281,6 +281,24 @@ impl RuleSet {
                 }
             };
             values.push(value);
+        }
+        // Every key matched an input unless there are more keys than matches: only then look for
+        // the unknown ones (this runs for every submission, and inputs are many).
+        let matched = self
+            .inputs
+            .iter()
+            .filter(|i| sub.values.contains_key(&i.id))
+            .count();
+        if matched < sub.values.len() {
+            for key in sub.values.keys() {
+                if self.input_index(key).is_none() {
+                    problems.push(Problem::new(
+                        "value.unknown",
+                        pointer("/values", key),
+                        format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
+                    ));
+                }
+            }
         }
         self.check_ranges(&values, &mut problems);
         (Prepared { values, missing }, problems)
@@ -314,13 +332,13 @@ impl RuleSet {
                     }
                 }
             };
-            let path = pointer("/values", &input.id);
-            let name = input_name(input);
+            let path = || pointer("/values", &input.id);
+            let name = InputName(input);
             if let Some((lo, text)) = bound(&input.min) {
                 if v < lo {
                     problems.push(Problem::new(
                         "value.range",
-                        &path,
+                        path(),
                         format!("{name}的值{}小于最小值{text}", plain(v)),
                     ));
                 }
@@ -329,7 +347,7 @@ impl RuleSet {
                 if v > hi {
                     problems.push(Problem::new(
                         "value.range",
-                        &path,
+                        path(),
                         format!("{name}的值{}大于最大值{text}", plain(v)),
                     ));
                 }
@@ -338,7 +356,7 @@ impl RuleSet {
                 if v < Decimal::ZERO || v > p {
                     problems.push(Problem::new(
                         "value.range",
-                        &path,
+                        path(),
                         format!(
                             "{name}是评议分，应在0到{}分之间，实为{}",
                             plain(p),
@@ -351,9 +369,19 @@ impl RuleSet {
     }
 }
 
+/// How messages name an input (`输入项「label」(id)`), formatted only when a message is built:
+/// conversion runs for every value of every submission.
+struct InputName<'a>(&'a Input);
+
+impl std::fmt::Display for InputName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "输入项「{}」({})", self.0.label, self.0.id)
+    }
+}
+
 /// Converts one raw JSON value to the input's type, or says why it can't (code and message).
 fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)> {
-    let name = input_name(input);
+    let name = InputName(input);
     let wrong = |what: &str| Err(("value.type", format!("{name}应为{what}，实为{}", short(v))));
     let number = |what: &str| match decimal_from_json(v) {
         Some(d) => Ok(d),
@@ -394,7 +422,10 @@ fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)
                 ));
             }
             if d < Decimal::ZERO {
-                return Err(("value.range", format!("{name}不能为负数，实为{}", plain(d))));
+                return Err((
+                    "value.range",
+                    format!("{}不能为负数，实为{}", name, plain(d)),
+                ));
             }
             Ok(Some(V::Number(d.trunc())))
         }
