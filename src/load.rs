@@ -225,6 +225,15 @@ impl Reader {
         Some(d)
     }
 
+    /// An optional decimal that must be > 0.
+    pub fn opt_positive(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
+        if o.get(key).is_some() {
+            self.positive(o, key)
+        } else {
+            None
+        }
+    }
+
     /// An optional decimal that must be >= 0.
     pub fn opt_non_negative(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
         let d = self.opt_dec(o, key)?;
@@ -825,6 +834,23 @@ fn read_default(
     ok
 }
 
+/// Reads an entry's `id` and `title`, names the entry after them for later messages (`name(id,
+/// title)`), and claims the id in the shared namespace.
+fn read_named(
+    r: &mut Reader,
+    o: &mut Obj,
+    ids: &mut IdRegistry,
+    name: fn(&str, &str) -> String,
+) -> (Option<String>, Option<String>) {
+    let id = r.req_str(o, "id");
+    let title = r.req_str(o, "title");
+    if let (Some(id), Some(title)) = (&id, &title) {
+        o.what = name(id, title);
+        ids.claim(r, id, o.at("id"), &o.what);
+    }
+    (id, title)
+}
+
 /// Ids of items, adjustments, bonus items and vetoes share one namespace (notes are keyed by id).
 #[derive(Default)]
 struct IdRegistry {
@@ -877,11 +903,7 @@ fn read_sections(
             }
         }
         let points = r.positive(&o, "points");
-        let out_of = if o.get("out_of").is_some() {
-            r.positive(&o, "out_of")
-        } else {
-            None
-        };
+        let out_of = r.opt_positive(&o, "out_of");
         let arr = r.array(&o, "items", true);
         if arr.is_empty() && o.get("items").is_some() {
             r.push(
@@ -938,19 +960,10 @@ fn read_item(
     ids: &mut IdRegistry,
 ) -> Option<Item> {
     let mut o = r.object(v, path, "考核项目", ITEM_KEYS)?;
-    let id = r.req_str(&o, "id");
-    let title = r.req_str(&o, "title");
-    if let (Some(id), Some(title)) = (&id, &title) {
-        o.what = format!("项目「{id} {title}」");
-        ids.claim(r, id, o.at("id"), &o.what);
-    }
+    let (id, title) = read_named(r, &mut o, ids, |id, title| format!("项目「{id} {title}」"));
     let points = r.positive(&o, "points");
     let basis = r.opt_str(&o, "basis");
-    let cap = if o.get("cap").is_some() {
-        r.positive(&o, "cap")
-    } else {
-        None
-    };
+    let cap = r.opt_positive(&o, "cap");
     let combine = read_combine(r, &o);
     let applicable = if o.get("applicable").is_some() {
         r.expr(&o, "applicable", scope, Type::Bool)
@@ -1428,18 +1441,11 @@ fn read_adjustments(
         let Some(mut o) = r.object(v, &path, &format!("第{}个扣分项", i + 1), ADJ_KEYS) else {
             continue;
         };
-        let id = r.req_str(&o, "id");
-        let title = r.req_str(&o, "title");
-        if let (Some(id), Some(title)) = (&id, &title) {
-            o.what = format!("扣分项「{title}」({id})");
-            ids.claim(r, id, o.at("id"), &o.what);
-        }
+        let (id, title) = read_named(r, &mut o, ids, |id, title| {
+            format!("扣分项「{title}」({id})")
+        });
         let basis = r.opt_str(&o, "basis");
-        let cap = if o.get("cap").is_some() {
-            r.positive(&o, "cap")
-        } else {
-            None
-        };
+        let cap = r.opt_positive(&o, "cap");
         let combine = read_combine(r, &o);
         let lines = read_lines(r, &o, "deduct", scope, "扣");
         if let (Some(id), Some(title), Some(lines)) = (id, title, lines) {
@@ -1473,12 +1479,9 @@ fn read_bonus(
         else {
             continue;
         };
-        let id = r.req_str(&bo, "id");
-        let title = r.req_str(&bo, "title");
-        if let (Some(id), Some(title)) = (&id, &title) {
-            bo.what = format!("加分项「{title}」({id})");
-            ids.claim(r, id, bo.at("id"), &bo.what);
-        }
+        let (id, title) = read_named(r, &mut bo, ids, |id, title| {
+            format!("加分项「{title}」({id})")
+        });
         let points = r.positive(&bo, "points");
         let basis = r.opt_str(&bo, "basis");
         let combine = read_combine(r, &bo);
@@ -1587,12 +1590,9 @@ fn read_vetoes(
         else {
             continue;
         };
-        let id = r.req_str(&o, "id");
-        let title = r.req_str(&o, "title");
-        if let (Some(id), Some(title)) = (&id, &title) {
-            o.what = format!("否决项「{title}」({id})");
-            ids.claim(r, id, o.at("id"), &o.what);
-        }
+        let (id, title) = read_named(r, &mut o, ids, |id, title| {
+            format!("否决项「{title}」({id})")
+        });
         let basis = r.opt_str(&o, "basis");
         let when = r.expr(&o, "when", scope, Type::Bool);
         let effect = read_effect(r, &o, grades);

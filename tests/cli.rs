@@ -191,3 +191,112 @@ fn schema_prints_json_schemas() {
         assert!(v.get("$schema").is_some(), "{which} schema has no $schema");
     }
 }
+
+#[test]
+fn duplicate_units_in_a_batch_name_both_files() {
+    let a = case("deduct/all-good.sub.json");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-dup");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let copy = dir.join("again.json");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(&a), &copy).expect("copy");
+    let o = kpi(&[
+        "score",
+        "--rules",
+        &case("deduct/rules.json"),
+        &a,
+        &copy.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("all-good.sub.json") && err.contains("again.json") && err.contains("同一单位"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty(), "a refused batch prints no scores");
+}
+
+#[test]
+fn batches_read_folders_and_json_lines_alike() {
+    let from_lines = kpi(&[
+        "score",
+        "--rules",
+        "tests/batches/ranks-quotas/rules.json",
+        "tests/batches/ranks-quotas/units.jsonl",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(from_lines.status.code(), Some(0));
+    let reports: serde_json::Value =
+        serde_json::from_slice(&from_lines.stdout).expect("json array");
+    let reports = reports.as_array().expect("array");
+    assert_eq!(reports.len(), 11);
+    assert!(
+        reports.iter().all(|r| r.get("rank").is_some()),
+        "every batch report carries its rank"
+    );
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-folder");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let lines = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/batches/ranks-quotas/units.jsonl"),
+    )
+    .expect("units");
+    for (i, l) in lines.lines().enumerate() {
+        std::fs::write(dir.join(format!("{i:02}.json")), l).expect("write");
+    }
+    let from_folder = kpi(&[
+        "score",
+        "--rules",
+        "tests/batches/ranks-quotas/rules.json",
+        &dir.to_string_lossy(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(from_folder.stdout, from_lines.stdout);
+}
+
+#[test]
+fn diff_json_has_the_documented_shape_and_fail_on_change_exits_one() {
+    let args = [
+        "diff",
+        "--old",
+        "tests/diffs/rate-and-grade/old.json",
+        "--new",
+        "tests/diffs/rate-and-grade/new.json",
+        "tests/diffs/rate-and-grade/units.jsonl",
+    ];
+    let o = kpi(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(0));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(d["old"]["version"], "2025.1");
+    assert_eq!(d["new"]["version"], "2026.1");
+    let unit = &d["units"][1];
+    assert_eq!(unit["unit"]["id"], "b");
+    assert_eq!(unit["changed"], true);
+    assert_eq!(
+        (unit["old"]["total"].as_str(), unit["new"]["total"].as_str()),
+        (Some("94.00"), Some("91.00"))
+    );
+    assert_eq!(
+        (unit["old"]["grade"].as_str(), unit["new"]["grade"].as_str()),
+        (Some("优秀"), Some("良好"))
+    );
+    assert_eq!(unit["items"][0]["id"], "w1");
+    assert_eq!(d["summary"]["grade_down"], 2);
+    assert_eq!(
+        kpi(&[&args[..], &["--fail-on-change"]].concat())
+            .status
+            .code(),
+        Some(1)
+    );
+    let same = kpi(&[
+        "diff",
+        "--old",
+        "tests/diffs/rate-and-grade/old.json",
+        "--new",
+        "tests/diffs/rate-and-grade/old.json",
+        "--fail-on-change",
+        "tests/diffs/rate-and-grade/units.jsonl",
+    ]);
+    assert_eq!(same.status.code(), Some(0));
+}
