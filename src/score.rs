@@ -938,70 +938,91 @@ impl<'r> Scorer<'r, '_> {
         }
     }
 
+    /// Evaluates the lines of an adjustment (`verb` 扣) or a bonus item (加) up to `limit`: its
+    /// status, its amount (not negative) and its trace. Unknown lines make it pending, counted as 0.
+    #[allow(clippy::too_many_arguments)]
+    fn line_group(
+        &mut self,
+        kind: &'static str,
+        id: &'r str,
+        title: &'r str,
+        lines: &[Line],
+        combine: Combine,
+        verb: &str,
+        limit: Option<Decimal>,
+    ) -> Calc<(ItemStatus, Decimal, Vec<TraceLine>)> {
+        let l = self.lines(lines, combine, verb)?;
+        if let Some(why) = l.unknown {
+            let exprs: Vec<&Expr> = lines.iter().map(Line::expr).collect();
+            self.add_pending(kind, id, title, &exprs, why);
+            let info = format!("待定，暂不{verb}分");
+            return Ok((
+                ItemStatus::Pending,
+                Decimal::ZERO,
+                vec![self.line(info, Decimal::ZERO, LineKind::Info)],
+            ));
+        }
+        let mut trace = l.trace;
+        let mut total = l.total;
+        if let Some(limit) = limit.filter(|m| total > *m) {
+            // The cap line moves the group back to its limit: up for a deduction, down for a bonus.
+            let (back, reason) = if verb == "加" {
+                (limit - total, format!("本项最多加{}分", plain(limit)))
+            } else {
+                (
+                    total - limit,
+                    format!("本项最多扣{}分，超出部分不扣", plain(limit)),
+                )
+            };
+            trace.push(self.line(reason, back, LineKind::Cap));
+            total = limit;
+        }
+        Ok((ItemStatus::Scored, total, trace))
+    }
+
     fn adjustment(&mut self, adj: &'r Adjustment) -> Calc<AdjustmentReport<'r>> {
-        let l = self.lines(&adj.lines, adj.combine, "扣")?;
-        let mut report = AdjustmentReport {
+        let (status, total, lines) = self.line_group(
+            "adjustment",
+            &adj.id,
+            &adj.title,
+            &adj.lines,
+            adj.combine,
+            "扣",
+            adj.cap,
+        )?;
+        Ok(AdjustmentReport {
             id: &adj.id,
             title: &adj.title,
             cap: adj.cap.map(|c| self.amount(c)),
-            amount: self.amount(Decimal::ZERO),
-            status: ItemStatus::Scored,
-            lines: l.trace,
-        };
-        if let Some(why) = l.unknown {
-            let exprs: Vec<&Expr> = adj.lines.iter().map(Line::expr).collect();
-            self.add_pending("adjustment", &adj.id, &adj.title, &exprs, why);
-            report.status = ItemStatus::Pending;
-            report.lines = vec![self.line("待定，暂不扣分".into(), Decimal::ZERO, LineKind::Info)];
-            return Ok(report);
-        }
-        let mut total = l.total;
-        if let Some(cap) = adj.cap {
-            if total > cap {
-                report.lines.push(self.line(
-                    format!("本项最多扣{}分，超出部分不扣", plain(cap)),
-                    total - cap,
-                    LineKind::Cap,
-                ));
-                total = cap;
-            }
-        }
-        report.amount = self.amount(-total);
-        Ok(report)
+            amount: self.amount(-total),
+            status,
+            lines,
+        })
     }
 
     fn bonus(&mut self, bonus: &'r Bonus) -> Calc<BonusReport<'r>> {
         let mut items = Vec::with_capacity(bonus.items.len());
         let mut sum = Decimal::ZERO;
         for item in &bonus.items {
-            let l = self.lines(&item.lines, item.combine, "加")?;
-            let mut r = BonusItemReport {
+            let (status, total, lines) = self.line_group(
+                "bonus",
+                &item.id,
+                &item.title,
+                &item.lines,
+                item.combine,
+                "加",
+                Some(item.points),
+            )?;
+            let amount = self.amount(total);
+            sum += amount.value();
+            items.push(BonusItemReport {
                 id: &item.id,
                 title: &item.title,
                 points: self.amount(item.points),
-                amount: self.amount(Decimal::ZERO),
-                status: ItemStatus::Scored,
-                lines: l.trace,
-            };
-            if let Some(why) = l.unknown {
-                let exprs: Vec<&Expr> = item.lines.iter().map(Line::expr).collect();
-                self.add_pending("bonus", &item.id, &item.title, &exprs, why);
-                r.status = ItemStatus::Pending;
-                r.lines = vec![self.line("待定，暂不加分".into(), Decimal::ZERO, LineKind::Info)];
-            } else {
-                let mut total = l.total;
-                if total > item.points {
-                    r.lines.push(self.line(
-                        format!("本项最多加{}分", plain(item.points)),
-                        item.points - total,
-                        LineKind::Cap,
-                    ));
-                    total = item.points;
-                }
-                r.amount = self.amount(total);
-                sum += r.amount.value();
-            }
-            items.push(r);
+                amount,
+                status,
+                lines,
+            });
         }
         let mut lines = Vec::new();
         if sum > bonus.cap {
