@@ -31,6 +31,8 @@ mod rules;
 mod ruletest;
 mod score;
 mod submission;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use batch::BatchReport;
 pub use builtin::{BUILTIN_IDS, builtin_source};

@@ -1,5 +1,7 @@
 //! The `kpi` binary: exit codes, and that its numbers are the library's, byte for byte.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -7,6 +7,8 @@
 //!
 //! `UPDATE_EXPECT=1 cargo test --test golden` rewrites the expected files; review them in the diff.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use kpi_wasm::{Problem, RuleSet, Submission};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,8 @@
 //! scores within bounds, trace lines that add up, determinism, and monotonicity (more accidents
 //! or fewer fixed hazards never raise a score).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use kpi_wasm::{Bound, InputType, ItemStatus, Report, RuleSet, Submission};
 use proptest::prelude::*;
 use rust_decimal::Decimal;

@@ -26,12 +26,12 @@ inputs = [
   I("supervision_penalty", "督查发现问题整改扣分（分）", "number", "territorial", min="0", max="3", unit="分",
     help="区安委办对督查发现问题未按期整改的，按每处0.5—2分核定，合计不超过3分"),
   # 企业主体责任督促
-  I("self_check_rate", "企业自查覆盖率", "percent", "enterprise", unit="%"),
+  I("self_check_rate", "企业自查覆盖率（%）", "percent", "enterprise", unit="%"),
   I("enterprises", "辖区纳管企业（家）", "count", "enterprise", unit="家"),
   I("self_reported_hazards", "企业自查发现隐患（项）", "count", "enterprise", unit="项"),
-  I("standardized_rate", "安全生产标准化达标企业占比", "percent", "enterprise", unit="%"),
+  I("standardized_rate", "安全生产标准化达标企业占比（%）", "percent", "enterprise", unit="%"),
   I("has_high_risk", "辖区有高危行业领域企业", "bool", "enterprise"),
-  I("insured_rate", "高危行业领域企业安责险投保率", "percent", "enterprise", unit="%"),
+  I("insured_rate", "高危行业领域企业安责险投保率（%）", "percent", "enterprise", unit="%"),
   I("no_reward_enterprises", "抽查中未建立隐患内部报告奖励制度的企业（家）", "count", "enterprise", unit="家"),
   I("has_chemical", "辖区有危险化学品企业", "bool", "enterprise"),
   I("chem_incomplete", "危化品专项检查未全覆盖", "bool", "enterprise"),
@@ -43,7 +43,7 @@ inputs = [
   I("gas_issues", "城镇燃气检查发现问题（项）", "count", "key", unit="项"),
   I("has_confined_space", "辖区有有限空间作业单位", "bool", "key"),
   I("confined_issues", "有限空间作业检查发现问题（项）", "count", "key", unit="项"),
-  I("site_pass_rate", "在建工程安全检查合格率", "percent", "key", unit="%"),
+  I("site_pass_rate", "在建工程安全检查合格率（%）", "percent", "key", unit="%"),
   # 应急管理
   I("plan_updated", "总体应急预案按期修订", "bool", "emergency"),
   I("plan_filed", "应急预案按规定报备", "bool", "emergency"),
@@ -88,7 +88,7 @@ sections = [
     item("1.5", "安委会运转", "5", "根据区安委办日常督查、会议纪要和工作台账评议，满分5分", judged={"input": "council_score"}),
   ]},
   {"id": "territorial", "title": "属地管理责任", "points": "25", "items": [
-    item("2.1", "网格化安全监管", "5", "每发现1个网格未落实安全监管员的，扣0.5分",
+    item("2.1", "网格化安全监管", "5", "每发现1个网格未落实安全监管员的，扣0.5分，本项最多扣3分", cap="3",
          deduct=[per("grid_gaps", "0.5", "网格未落实安全监管员")]),
     item("2.2", "重大事故隐患整改率", "8", "重大事故隐患整改率100%得满分，每低1个百分点扣0.5分，扣完为止；未排查出重大事故隐患的得满分",
          rate={"value": "hazards_fixed / hazards_found * 100", "target": "100", "mode": "step", "step": "1",
@@ -126,8 +126,8 @@ sections = [
                  when("chem_major_unfixed", "3", "危化品企业存在未整改重大事故隐患")]),
   ]},
   {"id": "key", "title": "重点领域专项整治", "points": "15", "items": [
-    item("4.1", "消防安全", "5", "未制定消防安全专项整治方案的扣2分；检查发现问题每项扣0.5分，扣完为止",
-         deduct=[when("!fire_plan", "2", "未制定消防安全专项整治方案"), per("fire_issues", "0.5", "消防安全检查发现问题")]),
+    item("4.1", "消防安全", "5", "未制定消防安全专项整治方案的扣2分；消防安全检查发现问题2项以内（含）的不扣分，超过的每项扣0.5分；扣完为止",
+         deduct=[when("!fire_plan", "2", "未制定消防安全专项整治方案"), per("fire_issues", "0.5", "消防安全检查发现问题", free="2")]),
     item("4.2", "城镇燃气安全", "3", "检查发现问题每项扣0.5分，扣完为止；辖区无非居民用户的不扣分",
          applicable="has_gas_users", deduct=[per("gas_issues", "0.5", "城镇燃气检查发现问题")]),
     item("4.3", "有限空间作业", "3", "检查发现问题每项扣1分，扣完为止；辖区无有限空间作业单位的不扣分",
@@ -156,8 +156,8 @@ rules = {
   "id": "subdistrict", "version": "2026.1", "period": "2026",
   "title": "2026年度街镇安全生产和应急管理工作考核细则（示例）",
   "unit_kind": "subdistrict",
-  "description": "示例细则：根据上海市各区应急管理局公开的2025—2026年工作要点、区安委会工作意见与“十四五”规划中的指标和责任清单编写，用于演示和测试，非官方细则。",
-  "full_score": "100", "scale": 2,
+  "description": "示例细则，非官方细则：根据公开工作计划（上海市各区应急管理局2025—2026年工作要点）、区安委会工作意见与“十四五”规划中的指标和责任清单编写，仅用于演示和测试，不代表任何地区的正式考核标准。",
+  "full_score": "100", "scale": 2, "not_applicable": "full",
   "inputs": inputs,
   "sections": sections,
   "adjustments": [
@@ -236,6 +236,21 @@ rules["tests"] = [
   case("获表彰的街道", {"total": "103.00", "grade": "优秀"}, national_awards=1, city_awards=2, innovations=3),
   # Concealment lowers one grade: 100 优秀 → 良好; 3 deaths over target 2 → at most 良好; total 100 - 9 = 91.
   case("瞒报事故的街道", {"total": "91.00", "grade": "良好", "vetoes": ["concealed", "deaths_over"]}, concealed=True, deaths=3),
+  # An average subdistrict. 1: 3 meetings (−1), judged 4 (−1) → 18. 2: 8 grid gaps → 4, capped at 3 → 2; hazards 11/12 =
+  # 91.67% → 8.33 × 0.5 = 4.17 lost → 3.83; listed 2/3 = 66.67% → 4 steps (up) → 0; findings 3/400 × 1000 = 7.5 → 3;
+  # supervision 1.5 (assessor-sized) → 1.5 → 2 + 3.83 + 0 + 3 + 2 + 1.5 = 12.33. 3: self-check 93% → 0.75 lost → 4.25;
+  # 150/250 × 10 = 6 of 8 → 3; standardized 25% → 2; insured 88% → 2 full steps (down) → 1 → 4.25 + 3 + 2 + 1 + 2 + 3 = 15.25.
+  # 4: 4 fire issues → 2 over the free 2 → −1 → 4; site pass 95% → 3.8 → 4 + 3 + 3 + 3.8 = 13.8.
+  # 5: 2 drills → 2.5; response 20 minutes → 3 × 15 ÷ 20 = 2.25 → 4 + 2.5 + 5 + 2.25 + 4 = 17.75.
+  # Sections 77.13; 1 accident (last year 2, target 3) → 2; a notice → 1. 74.13 合格.
+  case("一般水平的街道", {"total": "74.13", "grade": "合格",
+       "items": {"1.5": "4", "2.1": "2", "2.2": "3.83", "2.3": "0", "2.6": "1.5", "3.1": "4.25", "3.2": "3", "3.4": "1",
+                 "4.1": "4", "4.4": "3.8", "5.4": "2.25"}},
+       safety_meetings=3, council_score="4", grid_gaps=8, hazards_fixed=11, listed_closed=2, supervision_penalty="1.5",
+       self_check_rate="93", self_reported_hazards=150, standardized_rate="25", insured_rate="88", fire_issues=4,
+       site_pass_rate="95", drills=2, response_minutes="20", general_accidents=1, notices=1),
+  # Falsified materials: total 0 whatever the score and bonus (年度考核分计为零).
+  case("考核材料弄虚作假的街道", {"total": "0.00", "grade": "不合格", "vetoes": ["falsified"]}, falsified=True, city_awards=1),
 ]
 
 print(json.dumps(rules, ensure_ascii=False, indent=1))

@@ -1,0 +1,261 @@
+//! WebAssembly bindings: conversion only, no scoring logic.
+//!
+//! Everything crosses the boundary as JSON text, parsed by the same code as natively: a JS object
+//! argument is `JSON.stringify`-ed (so a decimal arrives as its shortest literal text, never through
+//! a Rust float), and results are serialized by serde_json and handed to `JSON.parse`. That keeps the
+//! numbers byte-identical to the CLI's. Every failure is a thrown JS `Error` carrying `code`, `path`
+//! and `problems`; no input can trap the module.
+
+use crate::{BUILTIN_IDS, Error, Problem, RuleSet, Submission, builtin_source};
+use js_sys::{Array, JSON, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Turns engine problems into a thrown JS `Error` (message, `code`, `path`, `problems`).
+fn js_error(e: &Error) -> JsValue {
+    let first = e.first();
+    let message = match e.problems().len() {
+        0 | 1 => first.map_or_else(String::new, |p| p.message.clone()),
+        n => format!(
+            "{}（另有{}个问题）",
+            first.map_or("", |p| p.message.as_str()),
+            n - 1
+        ),
+    };
+    let err = js_sys::Error::new(&message);
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&err, &JsValue::from_str(k), &v);
+    };
+    set("code", JsValue::from_str(first.map_or("", |p| p.code)));
+    set(
+        "path",
+        JsValue::from_str(first.map_or("", |p| p.path.as_str())),
+    );
+    set("problems", to_js(e.problems()));
+    err.into()
+}
+
+/// A value as JS, through JSON (the engine's own serialization).
+fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
+    let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    JSON::parse(&text).unwrap_or(JsValue::NULL)
+}
+
+/// JSON text of an argument: a string is taken as JSON text, anything else is `JSON.stringify`-ed.
+fn json_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    let text = JSON::stringify(v).ok().and_then(|s| s.as_string());
+    text.ok_or_else(|| {
+        js_error(&Error::one(
+            "js.argument",
+            "",
+            format!("{what}应为 JSON 文本或可序列化为 JSON 的对象"),
+        ))
+    })
+}
+
+fn submission(v: &JsValue) -> Result<Submission, JsValue> {
+    Submission::from_json(&json_text(v, "考核表")?).map_err(|e| js_error(&e))
+}
+
+fn submissions(v: &JsValue) -> Result<Vec<Submission>, JsValue> {
+    let items: Vec<JsValue> = if Array::is_array(v) {
+        Array::from(v).iter().collect()
+    } else {
+        let text = json_text(v, "考核表列表")?;
+        let parsed = JSON::parse(&text)
+            .map_err(|_| js_error(&Error::one("json.syntax", "", "考核表列表不是有效的 JSON")))?;
+        if !Array::is_array(&parsed) {
+            return Err(js_error(&Error::one(
+                "js.argument",
+                "",
+                "考核表列表应为数组",
+            )));
+        }
+        Array::from(&parsed).iter().collect()
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            submission(s).map_err(|e| {
+                let _ = Reflect::set(
+                    &e,
+                    &JsValue::from_str("index"),
+                    &JsValue::from_f64(i as f64),
+                );
+                e
+            })
+        })
+        .collect()
+}
+
+/// Loads rules from a built-in id, JSON text or an object.
+fn load_rules(v: &JsValue) -> Result<RuleSet, JsValue> {
+    if let Some(id) = v.as_string() {
+        if let Some(src) = builtin_source(id.trim()) {
+            return RuleSet::from_json(src).map_err(|e| js_error(&e));
+        }
+    }
+    RuleSet::from_json(&json_text(v, "考核细则")?).map_err(|e| js_error(&e))
+}
+
+/// A scoring engine for one rule set.
+#[wasm_bindgen]
+pub struct Engine {
+    rules: RuleSet,
+}
+
+#[derive(Serialize)]
+struct RuleSetInfo<'a> {
+    id: &'a str,
+    version: &'a str,
+    title: &'a str,
+    period: &'a str,
+    unit_kind: &'a str,
+    description: Option<&'a str>,
+}
+
+/// One entry of a batch result: the report, or the error for that submission.
+#[derive(Serialize)]
+struct BatchEntry<'a, 'r> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a crate::Report<'r>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a [Problem]>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Builds an engine from rule-set JSON text or object, or a built-in id (`"subdistrict"`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(rules: JsValue) -> Result<Engine, JsValue> {
+        Ok(Engine {
+            rules: load_rules(&rules)?,
+        })
+    }
+
+    /// Scores one submission (JSON text or object) into a report object.
+    pub fn score(&self, submission_json: JsValue) -> Result<JsValue, JsValue> {
+        let sub = submission(&submission_json)?;
+        let report = self.rules.score(&sub).map_err(|e| js_error(&e))?;
+        Ok(to_js(&report))
+    }
+
+    /// Scores one submission given as JSON text and returns the report as JSON text (the exact
+    /// bytes the CLI prints with `--format jsonl`).
+    #[wasm_bindgen(js_name = scoreJson)]
+    pub fn score_json(&self, submission_json: &str) -> Result<String, JsValue> {
+        let sub = Submission::from_json(submission_json).map_err(|e| js_error(&e))?;
+        let report = self.rules.score(&sub).map_err(|e| js_error(&e))?;
+        Ok(report.to_json())
+    }
+
+    /// Every problem of a submission, including empty required fields; never throws for a bad
+    /// submission (unreadable JSON is reported as a problem too).
+    pub fn validate(&self, submission_json: JsValue) -> JsValue {
+        let text = match json_text(&submission_json, "考核表") {
+            Ok(t) => t,
+            Err(e) => return Array::of1(&e).into(),
+        };
+        match Submission::from_json(&text) {
+            Ok(sub) => to_js(&self.rules.validate(&sub)),
+            Err(e) => to_js(e.problems()),
+        }
+    }
+
+    /// The form description: sections, items, inputs with labels, types, ranges and options.
+    pub fn form(&self) -> JsValue {
+        to_js(&self.rules.form())
+    }
+
+    /// Scores submissions together: ranks, quotas, peer aggregates. Returns one entry per
+    /// submission: `{report}` or `{error: problems}`.
+    #[wasm_bindgen(js_name = scoreBatch)]
+    pub fn score_batch(&self, submissions_json: JsValue) -> Result<JsValue, JsValue> {
+        let subs = submissions(&submissions_json)?;
+        let batch = self.rules.score_batch(&subs);
+        let entries: Vec<BatchEntry> = batch
+            .results
+            .iter()
+            .map(|r| match r {
+                Ok(report) => BatchEntry {
+                    report: Some(report),
+                    error: None,
+                },
+                Err(e) => BatchEntry {
+                    report: None,
+                    error: Some(e.problems()),
+                },
+            })
+            .collect();
+        Ok(to_js(&entries))
+    }
+
+    /// Scores the submissions under this rule set and `new_rules`, unit by unit.
+    pub fn diff(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
+        let new = load_rules(&new_rules)?;
+        let subs = submissions(&submissions_json)?;
+        Ok(to_js(&self.rules.diff(&new, &subs)))
+    }
+
+    /// What changed from this rule set to `new_rules`, in words.
+    #[wasm_bindgen(js_name = ruleChanges)]
+    pub fn rule_changes(&self, new_rules: JsValue) -> Result<JsValue, JsValue> {
+        let new = load_rules(&new_rules)?;
+        Ok(to_js(&self.rules.rule_changes(&new)))
+    }
+
+    /// Id, version, title, period and unit kind of the rule set.
+    #[wasm_bindgen(js_name = ruleSet)]
+    pub fn rule_set(&self) -> JsValue {
+        let r = &self.rules;
+        to_js(&RuleSetInfo {
+            id: r.id(),
+            version: r.version(),
+            title: r.title(),
+            period: r.period(),
+            unit_kind: r.unit_kind(),
+            description: r.description(),
+        })
+    }
+
+    /// CSV (UTF-8 with BOM) of a batch's reports, as Excel and WPS open it.
+    #[wasm_bindgen(js_name = batchCsv)]
+    pub fn batch_csv(&self, submissions_json: JsValue) -> Result<String, JsValue> {
+        let subs = submissions(&submissions_json)?;
+        let batch = self.rules.score_batch(&subs);
+        let reports: Vec<crate::Report> =
+            batch.results.into_iter().filter_map(Result::ok).collect();
+        Ok(crate::reports_csv(&reports))
+    }
+}
+
+/// The built-in rule sets: `[{id, version, title, period, unit_kind, description}]`.
+#[wasm_bindgen(js_name = builtInRuleSets)]
+pub fn built_in_rule_sets() -> JsValue {
+    let sets: Vec<RuleSet> = BUILTIN_IDS
+        .iter()
+        .filter_map(|id| RuleSet::builtin(id))
+        .collect();
+    let infos: Vec<RuleSetInfo> = sets
+        .iter()
+        .map(|r| RuleSetInfo {
+            id: r.id(),
+            version: r.version(),
+            title: r.title(),
+            period: r.period(),
+            unit_kind: r.unit_kind(),
+            description: r.description(),
+        })
+        .collect();
+    to_js(&infos)
+}
+
+/// The JSON text of a built-in rule set (for editors and the rule-change view), or undefined.
+#[wasm_bindgen(js_name = builtInRuleSetSource)]
+pub fn built_in_rule_set_source(id: &str) -> Option<String> {
+    builtin_source(id).map(str::to_string)
+}
