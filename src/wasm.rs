@@ -80,13 +80,8 @@ fn submissions(v: &JsValue) -> Result<Vec<Submission>, JsValue> {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            submission(s).map_err(|e| {
-                let _ = Reflect::set(
-                    &e,
-                    &JsValue::from_str("index"),
-                    &JsValue::from_f64(i as f64),
-                );
-                e
+            submission(s).inspect_err(|e| {
+                let _ = Reflect::set(e, &JsValue::from_str("index"), &JsValue::from_f64(i as f64));
             })
         })
         .collect()

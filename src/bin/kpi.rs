@@ -37,7 +37,7 @@ mod cli {
             /// 考核细则 JSON 文件，或内置细则 id
             #[arg(long)]
             rules: String,
-            /// 考核表 JSON 文件
+            /// 考核表：JSON 文件、目录、JSON Lines 文件，或 - 表示标准输入
             #[arg(required = true)]
             submissions: Vec<PathBuf>,
             /// 输出格式
@@ -86,6 +86,8 @@ mod cli {
     enum Format {
         Table,
         Json,
+        /// One compact JSON report per line (the exact bytes the wasm package's `scoreJson` returns).
+        Jsonl,
         Csv,
     }
 
@@ -140,7 +142,14 @@ mod cli {
         }
     }
 
+    /// Reads a file, or standard input for `-`.
     fn read(path: &Path) -> Result<String, Fail> {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            return std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map(|_| text)
+                .map_err(|e| Fail(format!("无法读取标准输入：{e}"), 2));
+        }
         std::fs::read_to_string(path)
             .map_err(|e| Fail(format!("无法读取文件 {}：{e}", path.display()), 2))
     }
@@ -346,6 +355,7 @@ mod cli {
                 let items: Vec<String> = reports.iter().map(|r| r.to_json()).collect();
                 format!("[{}]\n", items.join(",\n"))
             }
+            Format::Jsonl => reports.iter().map(|r| r.to_json() + "\n").collect(),
             Format::Csv => kpi_wasm::reports_csv(&reports),
             Format::Table if single => reports.first().map(report_table).unwrap_or_default(),
             Format::Table => ranked_table(&reports),
@@ -440,7 +450,7 @@ mod cli {
             let d = old_rules.diff(&new_rules, &subs);
             changed |= d.summary.changed > 0 || d.units.iter().any(|u| !u.items.is_empty());
             out = match format {
-                Format::Json => d.to_json_pretty() + "\n",
+                Format::Json | Format::Jsonl => d.to_json_pretty() + "\n",
                 Format::Csv => kpi_wasm::diff_csv(&d),
                 Format::Table => diff_table(&d),
             };

@@ -1,0 +1,16 @@
+// Writes pkg/package.json from pkg.json (the npm manifest kept in the repository): the version is
+// checked against Cargo.toml by the tests; here we add the entry points and the shipped files.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const manifest = JSON.parse(readFileSync(new URL('../pkg.json', import.meta.url), 'utf8'));
+Object.assign(manifest, {
+  type: 'module',
+  main: './index.js',
+  module: './index.js',
+  types: './index.d.ts',
+  exports: { '.': { types: './index.d.ts', import: './index.js', default: './index.js' }, './kpi_wasm_bg.wasm': './kpi_wasm_bg.wasm' },
+  files: ['index.js', 'index.d.ts', 'kpi_wasm.js', 'kpi_wasm_bg.wasm', 'README.md'],
+  sideEffects: ['./index.js'],
+  engines: { node: '>=18' },
+});
+writeFileSync(new URL('../pkg/package.json', import.meta.url), JSON.stringify(manifest, null, 2) + '\n');

@@ -1,0 +1,36 @@
+// Compiled with `tsc --noEmit` by ./test: an integrator's use of the package must type-check.
+import { Engine, builtInRuleSets, type Report, type KpiError, type SubmissionDocument, type Form, type Diff, type BatchEntry, type Problem } from '../../pkg/index.js';
+
+const sets = builtInRuleSets();
+const engine = new Engine(sets[0].id);
+const form: Form = engine.form();
+const labels: string[] = form.inputs.map((i) => `${i.label}${i.unit ?? ''}`);
+
+const submission: SubmissionDocument = {
+  format: 'kpi-submission/1',
+  rules: { id: engine.ruleSet().id, version: engine.ruleSet().version },
+  unit: { id: 'yp-dq', name: '大桥街道', group: '街道' },
+  values: { plan_made: true, general_accidents: 2, self_check_rate: '97.5', remark: null },
+  notes: { '1.5': '会议纪要缺第二季度' },
+};
+
+const problems: Problem[] = engine.validate(submission);
+try {
+  const report: Report = engine.score(submission);
+  const total: string = report.total; // a decimal string: never Number() it for scoring
+  const reasons: string[] = report.sections.flatMap((s) => s.items.flatMap((i) => i.lines.map((l) => `${l.reason} ${l.points}`)));
+  const pending = report.status === 'provisional' ? report.pending.map((p) => p.missing.join('、')) : [];
+  console.log(total, report.grade, reasons.length, pending, labels.length, problems.length);
+} catch (e) {
+  const err = e as KpiError;
+  console.error(err.code, err.path, err.problems.map((p) => p.message));
+}
+
+const batch: BatchEntry[] = engine.scoreBatch([submission, JSON.stringify(submission)]);
+for (const entry of batch) {
+  if (entry.report) console.log(entry.report.rank, entry.report.total);
+  else console.log(entry.error.map((p) => p.code));
+}
+const diff: Diff = engine.diff(sets[0].id, [submission]);
+console.log(diff.summary.grade_down, diff.units[0].new?.grade, engine.ruleChanges('subdistrict').length, engine.batchCsv([submission]).length);
+engine.free();
