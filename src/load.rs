@@ -1200,12 +1200,14 @@ fn read_line(
     let unit = r.opt_str(&o, "unit");
     let when = match (o.get("if"), o.get("per")) {
         (Some(_), None) => {
-            if o.get("free").is_some() {
-                r.push(
-                    "line.free",
-                    o.at("free"),
-                    format!("{what}：free 只能与 per 一起使用"),
-                );
+            for key in ["free", "unit"] {
+                if o.get(key).is_some() {
+                    r.push(
+                        "line.per_only",
+                        o.at(key),
+                        format!("{what}：{key} 只能与 per 一起使用"),
+                    );
+                }
             }
             r.expr(&o, "if", scope, Type::Bool).map(LineWhen::If)
         }

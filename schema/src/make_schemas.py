@@ -1,92 +1,387 @@
 #!/usr/bin/env python3
-"""Writes schema/kpi-rules.schema.json and schema/kpi-submission.schema.json (JSON Schema 2020-12)
-from the field lists in docs/FORMATS.md. Run: python3 schema/src/make_schemas.py"""
-import json, pathlib
+"""Writes schema/kpi-rules.schema.json and schema/kpi-submission.schema.json (JSON Schema draft
+2020-12) from the field reference in docs/FORMATS.md. Usage: make_schemas.py [OUT_DIR]
+Only standard keywords are used (no VS Code extensions), so strict validators such as Ajv accept them."""
+import json, pathlib, sys
 
-out = pathlib.Path(__file__).resolve().parent.parent
-DEC = {"$ref": "#/$defs/decimal"}
-EXPR = {"type": "string", "minLength": 1, "maxLength": 2000, "description": "表达式（expression）：输入项 id、+ - * /、比较、&& || !、if/min/max/abs/floor/ceil/round、avg/sum/count/rank"}
-TEXT = {"type": "string", "minLength": 1}
+out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent
+META = "https://json-schema.org/draft/2020-12/schema"
+BASE = "https://kpi-wasm.invalid/schema/"
+RESERVED = ["true", "false", "if", "min", "max", "abs", "floor", "ceil", "round", "avg", "sum", "count", "rank"]
+ID_RE = "^(?!(?:" + "|".join(RESERVED) + ")$)[A-Za-z_][A-Za-z0-9_]*$"
+DEC_RE = r"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
 
-def obj(props, required=(), desc=None, **kw):
-    d = {"type": "object", "properties": props, "additionalProperties": False}
-    if required: d["required"] = list(required)
-    if desc: d["description"] = desc
+
+def ref(name, desc=None, **kw):
+    d = {"$ref": f"#/$defs/{name}"}
+    if desc:
+        d["description"] = desc
     d.update(kw)
     return d
 
-decimal = {"description": "十进制数，写作字符串（\"2.5\"）或数字（2.5）；绝对值不超过10¹²",
-           "oneOf": [{"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$"}, {"type": "number"}]}
-line = {"description": "扣分/加分规则：{if, points, reason}（条件成立扣/加一次）或 {per, points, free?, unit?, reason}（按数量计）",
-        "oneOf": [
-          obj({"if": {**EXPR, "description": "条件表达式（bool）"}, "points": DEC, "reason": TEXT}, ["if", "points", "reason"]),
-          obj({"per": {**EXPR, "description": "数量表达式（number）"}, "points": DEC, "free": DEC, "unit": TEXT,
-               "reason": {**TEXT, "description": "原因；可含 {n}、{points}、{amount} 占位符"}}, ["per", "points", "reason"])]}
-lines = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/line"}}
-rules = {
-  "deduct": {**lines, "description": "定额扣分（deduct）：扣分规则列表"},
-  "rate": obj({"value": EXPR, "target": DEC, "direction": {"enum": ["higher", "lower"]}, "mode": {"enum": ["step", "proportional"]},
-               "step": DEC, "points_per_step": DEC, "partial": {"enum": ["exact", "up", "down"]},
-               "when_undefined": {"enum": ["full", "zero", "pending"]}}, ["value", "target", "mode"], "比率指标（rate）"),
-  "bands": obj({"value": EXPR, "bands": {"type": "array", "minItems": 1, "items": obj({"min": DEC, "max": DEC, "score": DEC}, ["score"])}},
-               ["value", "bands"], "区间赋分（bands）：min ≤ 值 < max"),
-  "judged": obj({"input": TEXT}, ["input"], "评议分（judged）：引用一个 number 类型输入项"),
-  "rank": obj({"value": EXPR, "order": {"enum": ["desc", "asc"]}, "first": DEC, "step": DEC, "floor": DEC},
-              ["value", "first", "step"], "排名赋分（rank，仅批量评分）"),
-  "formula": {**EXPR, "description": "公式计分（formula），结果限定在 0..points"},
+
+def dec(desc, **kw):
+    return ref("decimal", desc, **kw)
+
+
+def text(desc, **kw):
+    return {"type": "string", "minLength": 1, "pattern": r"\S", "description": desc, **kw}
+
+
+def expr(desc):
+    return ref("expression", desc)
+
+
+def obj(title, desc, props, required=(), **kw):
+    desc = desc.removeprefix(title + "：")  # editors show the title above the description
+    d = {"title": title, "description": desc, "type": "object", "properties": props}
+    if required:
+        d["required"] = list(required)
+    d["additionalProperties"] = False
+    d.update(kw)
+    return d
+
+
+def enum(values, desc, default=None):
+    d = {"type": "string", "enum": values, "description": desc}
+    if default is not None:
+        d["default"] = default
+    return d
+
+
+def req(*keys, **props):
+    """`required` with each key also named under `properties` (Ajv's strictRequired wants that)."""
+    return {"required": list(keys), "properties": {**{k: True for k in keys}, **props}}
+
+
+def when(prop, values, then, otherwise=None):
+    """if `prop` is present and one of `values` then …"""
+    cond = {"required": [prop], "properties": {prop: {"const": values} if isinstance(values, str) else {"enum": values}}}
+    d = {"if": cond, "then": then}
+    if otherwise is not None:
+        d["else"] = otherwise
+    return d
+
+
+# ---------------------------------------------------------------- shared by both documents
+decimal = {
+    "title": "十进制数（decimal）",
+    "description": "精确十进制数，可写作 JSON 字符串（\"2.5\"，推荐）或 JSON 数字（2.5）；数字按字面文本读取，"
+                   "不经二进制浮点。可用指数（1e3）；有效数字至多28位，绝对值不超过10¹²。",
+    "type": ["string", "number"],
+    "pattern": DEC_RE,
+    "examples": ["2.5", "100", 0.5],
 }
-rule_keys = list(rules)
-item_props = {"id": TEXT, "title": TEXT, "points": DEC, "basis": {**TEXT, "description": "细则原文"}, "cap": {**DEC, "description": "本项最多扣分（仅 deduct、rate）"},
-              "combine": {"enum": ["sum", "max"], "description": "max：就高不就低、不累计"}, "applicable": {**EXPR, "description": "适用条件；为假时不涉及"}}
-item_props.update(rules)
-item = {**obj(item_props, ["id", "title", "points"], "考核项目（item）：有且只有一个计分规则"),
-        "oneOf": [{"required": [k], "not": {"anyOf": [{"required": [o]} for o in rule_keys if o != k]}} for k in rule_keys]}
-bound = {"description": "数值，或另一个数值类输入项的 id", "oneOf": [DEC, {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}]}
-input_ = obj({"id": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}, "label": TEXT,
-              "type": {"enum": ["count", "number", "percent", "bool", "choice", "text"]}, "section": TEXT, "required": {"type": "boolean"},
-              "min": bound, "max": bound, "options": {"type": "array", "minItems": 1, "items": TEXT},
-              "default": {"type": ["string", "number", "boolean"]}, "unit": TEXT, "help": TEXT}, ["id", "label", "type"], "填报项（input）")
-effect = {"description": "否决后果", "oneOf": [{"enum": ["fail", "zero"]}, obj({"max_grade": TEXT}, ["max_grade"]),
-                                           obj({"lower_grades": {"type": "integer", "minimum": 1}}, ["lower_grades"])]}
-expect = obj({"total": DEC, "grade": TEXT, "status": {"enum": ["final", "provisional"]},
-              "items": {"type": "object", "additionalProperties": DEC}, "vetoes": {"type": "array", "items": TEXT}})
-unit = obj({"id": TEXT, "name": TEXT, "group": TEXT, "ranked": {"type": "boolean"}}, ["id", "name"], "被考核单位")
-values = {"type": "object", "description": "输入项 id → 值（null 表示未填）",
-          "additionalProperties": {"type": ["string", "number", "boolean", "null"]}}
-notes = {"type": "object", "description": "项目 id → 扣分理由", "additionalProperties": {"type": ["string", "null"]}}
+unit = obj("被考核单位（unit）", "被考核单位（unit）：街镇、部门或企业。", {
+    "id": text("单位的稳定 id（id），如 \"yp-dq\"。", examples=["yp-dq"]),
+    "name": text("单位名称（name），如「大桥街道」。", examples=["大桥街道"]),
+    "group": text("分类排名的组别（group）：排名、等次比例和批量聚合（avg/sum/count/rank）只在同组内计算。"),
+    "ranked": {"type": "boolean", "default": True,
+               "description": "是否纳入排名（ranked）；false 表示纳入考核、不纳入排名（不参与排名、等次比例和聚合）。默认 true。"},
+}, ["id", "name"])
+values = {
+    "title": "填报值（values）",
+    "description": "输入项 id → 值（values）；null 表示未填。count：整数（数字或字符串）；number、percent：十进制数"
+                   "（percent 在0到100之间）；bool：true/false；choice：选项之一；text：文本。",
+    "type": "object",
+    "propertyNames": ref("identifier"),
+    "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+}
+notes = {
+    "title": "扣分理由（notes）",
+    "description": "项目 id → 考核人员填写的理由（notes）；评议分（judged）低于满分时应填写。null 等同于未填。",
+    "type": "object",
+    "additionalProperties": {"type": ["string", "null"]},
+}
+identifier = {
+    "title": "标识符（identifier）",
+    "description": "输入项 id（identifier）：字母或下划线开头，只含字母、数字、下划线；不能是保留字 "
+                   + "、".join(RESERVED) + "。",
+    "type": "string",
+    "pattern": ID_RE,
+}
+schema_prop = {"type": "string", "description": "本文件所用 JSON Schema 的地址（$schema），仅供编辑器校验和补全，引擎忽略。"}
+
+# ---------------------------------------------------------------- rule set
+expression = {
+    "title": "表达式（expression）",
+    "description": "表达式（expression）：字面量（2.5、true、false、\"一级\" 仅用于与选择类输入比较）、输入项 id、"
+                   "+ - * /、一元 - 和 !、< <= > >= == !=、&& ||、括号、if(c, a, b)、min(a, b, …)、max(a, b, …)、"
+                   "abs(x)、floor(x)、ceil(x)、round(x, n)，以及批量聚合 avg(id)、sum(id)、count()、rank(id)。"
+                   "除以零为「无定义」。至多2000个字符、32层嵌套。",
+    "type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S",
+}
+line = {
+    "title": "扣分/加分规则（line）",
+    "description": "一条扣分或加分规则（line），两种写法之一：\n"
+                   "· {\"if\": 条件, \"points\": P, \"reason\": 原因}：条件成立时扣（加）P 分一次；\n"
+                   "· {\"per\": 数量, \"points\": P, \"free\"?: N, \"unit\"?: 单位, \"reason\": 原因}：按数量计，"
+                   "扣（加）P × max(0, 数量 − free)。",
+    "type": "object",
+    "properties": {
+        "if": expr("条件（if，bool 表达式）：为真时扣（加）points 分一次。与 per 二选一。"),
+        "per": expr("数量（per，number 表达式）：每超出 free 一个单位扣（加）points 分。与 if 二选一。"),
+        "points": dec("每次（每单位）扣（加）的分值（points，> 0）。"),
+        "free": dec("免扣数量（free，≥ 0，仅用于 per）：不超过此数量不扣分。默认 0。", default="0"),
+        "unit": text("计数单位（unit，仅用于 per），如「起」「项」「次」；用于说明文字。"
+                     "默认取 per 所引用输入项的单位，否则为「次」。", examples=["起", "项", "人"]),
+        "reason": text("原因（reason），写入扣分说明。per 规则可含占位符 {n}（超出 free 的数量）、"
+                       "{points}（每单位分值）、{amount}（本条合计）；不含占位符时引擎写作"
+                       "「原因」{n}{unit}，每{unit}扣{P}分。"),
+    },
+    "required": ["points", "reason"],
+    "additionalProperties": False,
+    "oneOf": [
+        {"title": "条件规则（if line）", **req("if", per=False, free=False, unit=False)},
+        {"title": "计数规则（per line）", **req("per", **{"if": False})},
+    ],
+}
+lines = lambda desc: {"type": "array", "minItems": 1, "items": ref("line"), "description": desc}
+
+inp = obj("输入项（input）", "表单中的一个填报项（input）。", {
+    "id": ref("identifier", "输入项 id（id）：在表达式中引用，唯一。", examples=["hazards_fixed"]),
+    "label": text("显示名称（label），如「已整改重大事故隐患（项）」。"),
+    "type": enum(["count", "number", "percent", "bool", "choice", "text"],
+                 "类型（type）：count 计数（≥ 0 的整数）；number 十进制数；percent 百分数（0到100）；"
+                 "bool 是/否；choice 单选（需 options）；text 文本（不计分）。"),
+    "section": text("所属部分 id（section）：表单在哪一部分下显示此项（可选）。"),
+    "required": {"type": "boolean", "default": True,
+                 "description": "是否必填（required），默认 true。选填项为空时按 default 取值；无 default 时"
+                               "数值类为0、bool 为 false；参与计分的选填 choice 须设置 default。"},
+    "min": ref("bound", "最小值（min，仅 count/number/percent）：数值，或另一个数值类输入项的 id。"),
+    "max": ref("bound", "最大值（max，仅 count/number/percent）：数值，或另一个数值类输入项的 id（如已整改数不超过发现数）。"),
+    "options": {"type": "array", "minItems": 1, "uniqueItems": True, "items": text("选项文本。"),
+                "description": "可选项（options，仅 choice 且必填）：互不相同的非空字符串列表。",
+                "examples": [["一级", "二级", "三级", "无"]]},
+    "default": {"type": ["string", "number", "boolean"],
+                "description": "默认值（default，扩展字段，仅选填项 required: false）：类型须与 type 相符"
+                               "（数值类为十进制数，bool 为 true/false，choice 为选项之一）。"},
+    "unit": text("显示单位（unit，扩展字段），如「起」「项」「人」「%」；用于表单和扣分说明。"),
+    "help": text("填写说明（help，扩展字段）：显示在字段下方的较长解释。"),
+}, ["id", "label", "type"],
+    allOf=[
+        when("type", "choice", req("options", default={"type": "string"}),
+             {"properties": {"options": False}}),
+        when("type", ["bool", "choice", "text"], {"properties": {"min": False, "max": False}}),
+        when("type", "bool", {"properties": {"default": {"type": "boolean"}}}),
+        when("type", ["count", "number", "percent"], {"properties": {"default": ref("decimal")}}),
+        when("type", "text", {"properties": {"default": False}}),
+    ],
+    dependentSchemas={"default": {"required": ["required"], "properties": {"required": {"const": False}}}},
+)
+bound = {
+    "title": "上下限（bound）",
+    "description": "数值，或另一个数值类输入项的 id。",
+    "anyOf": [ref("decimal"), ref("identifier")],
+}
+
+rate = obj("比率指标（rate）", "比率指标（rate）：有目标值的百分比指标。step 模式：得分 = points − min(points, 差距步数 × "
+           "points_per_step)；proportional 模式：得分 = points × 值 ÷ target（lower 时 points × target ÷ 值），不超过 points。", {
+    "value": expr("指标值（value，number 表达式），如 \"hazards_fixed / hazards_found * 100\"。"),
+    "target": dec("目标值（target）；proportional 模式须 > 0。"),
+    "direction": enum(["higher", "lower"], "方向（direction）：higher 越高越好（默认）；lower 越低越好。", "higher"),
+    "mode": enum(["step", "proportional"], "计分方式（mode）：step 按差距步数扣分（需 step、points_per_step）；"
+                 "proportional 按比例得分。"),
+    "step": dec("步长（step，> 0，仅 step 模式）：差距每满一个步长扣一次。"),
+    "points_per_step": dec("每步扣分（points_per_step，> 0，仅 step 模式）。"),
+    "partial": enum(["exact", "up", "down"], "不足一步的处理（partial，仅 step 模式）：exact 按比例（默认）；"
+                    "up 向上取整；down 向下取整。", "exact"),
+    "when_undefined": enum(["full", "zero", "pending"], "指标无定义（除以零，如分母为0）时（when_undefined）：full 得满分"
+                           "（默认）；zero 得0分；pending 待定。", "full"),
+}, ["value", "target", "mode"],
+    allOf=[when("mode", "step", req("step", "points_per_step")),
+           when("mode", "proportional", {"properties": {"step": False, "points_per_step": False, "partial": False}})])
+
+band = obj("区间（band）", "一个区间（band）：min ≤ 值 < max 时得 score（最后一个区间的 max 含端点）。", {
+    "min": dec("下限（min，含）；省略表示无下限（至多一个区间）。"),
+    "max": dec("上限（max，不含）；省略表示无上限（至多一个区间）。"),
+    "score": dec("得分（score），在 0 到项目分值 points 之间。"),
+}, ["score"])
+bands = obj("区间赋分（bands）", "区间赋分（bands）：按指标值落入的区间得分；各区间按 min 排序后须首尾相接，不得有空档或重叠。", {
+    "value": expr("指标值（value，number 表达式）。"),
+    "bands": {"type": "array", "minItems": 1, "items": ref("band"), "description": "区间列表（bands）。"},
+}, ["value", "bands"])
+judged = obj("评议分（judged）", "评议分（judged）：考核人员直接填写0到 points 之间的分数；低于满分而 notes 中无理由时给出警告。", {
+    "input": ref("identifier", "填写分数的输入项 id（input），须为 number 类型。"),
+}, ["input"])
+rank = obj("排名赋分（rank）", "排名赋分（rank，仅批量评分）：竞赛排名（并列取较好名次，1-2-2-4），"
+           "得分 = max(floor, first − (名次 − 1) × step)，不超过 points；单份评分时为待定。", {
+    "value": expr("排名依据（value，number 表达式）。"),
+    "order": enum(["desc", "asc"], "排序（order）：desc 值越高名次越前（默认）；asc 值越低名次越前。", "desc"),
+    "first": dec("第一名得分（first，> 0）。"),
+    "step": dec("每降一个名次减少的分数（step，≥ 0）。"),
+    "floor": dec("最低得分（floor，≥ 0，不高于 first）。默认 0。", default="0"),
+}, ["value", "first", "step"])
+
+RULES = ["deduct", "rate", "bands", "judged", "rank", "formula"]
+has = lambda *ks: {"anyOf": [req(k) for k in ks]}
+item = obj("考核项目（item）", "考核项目（item）：id、title、points，以及有且只有一个计分规则："
+           "deduct（定额扣分）、rate（比率指标）、bands（区间赋分）、judged（评议分）、rank（排名赋分）、formula（公式）。", {
+    "id": text("项目 id（id），如 \"1.2\"；与扣分项、加分项、否决项共用一个命名空间，须唯一。notes 按此 id 填写。",
+               examples=["1.1"]),
+    "title": text("项目名称（title），如「重大事故隐患整改率」。"),
+    "points": dec("项目分值（points，满分，> 0）。"),
+    "basis": text("考核细则原文（basis），显示给考核人员。"),
+    "cap": dec("本项最多扣分（cap，0 < cap ≤ points，仅 deduct、rate）：「最多扣 X 分」。"),
+    "combine": enum(["sum", "max"], "合并方式（combine，仅 deduct）：sum 累计扣分（默认）；"
+                    "max 只计最大一条（就高不就低、不累计扣分）。", "sum"),
+    "applicable": expr("适用条件（applicable，bool 表达式）：为假时本项不涉及（not applicable），"
+                       "按 not_applicable 计满分或折算。"),
+    "deduct": lines("定额扣分（deduct）：扣分规则列表；得分 = points − min(points, Σ 扣分)（扣完为止）。"),
+    "rate": ref("rate"),
+    "bands": ref("bands"),
+    "judged": ref("judged"),
+    "rank": ref("rank"),
+    "formula": expr("公式计分（formula，number 表达式）：其值即得分，限定在 0 到 points 之间。"),
+}, ["id", "title", "points"],
+    oneOf=[{"title": f"计分规则 {k}", **req(k)} for k in RULES],
+    allOf=[
+        {"if": has("bands", "judged", "rank", "formula"), "then": {"properties": {"cap": False}}},
+        {"if": has("rate", "bands", "judged", "rank", "formula"), "then": {"properties": {"combine": {"const": "sum"}}}},
+    ],
+)
+section = obj("部分（section）", "考核内容的一个部分（section），如「党政领导责任」。各项目分值之和等于 out_of（若有）或 points。", {
+    "id": text("部分 id（id），唯一；输入项的 section 引用它。"),
+    "title": text("部分名称（title）。"),
+    "points": dec("本部分分值（points，> 0）；各部分之和等于 full_score。"),
+    "out_of": dec("折算前满分（out_of，> 0，可选）：本部分按 out_of 分制评分，再折算为 points 分"
+                  "（得分 = Σ 项目得分 × points ÷ out_of）。不能与 not_applicable: \"rescale\" 同用。"),
+    "items": {"type": "array", "minItems": 1, "items": ref("item"), "description": "考核项目列表（items）。"},
+}, ["id", "title", "points", "items"])
+adjustment = obj("扣分项（adjustment）", "总分扣分项（adjustment），如事故扣分、约谈扣分：从各部分合计中扣除；无 cap 时不设上限，总分不低于0。", {
+    "id": text("扣分项 id（id），唯一。"),
+    "title": text("扣分项名称（title）。"),
+    "basis": text("考核细则原文（basis）。"),
+    "cap": dec("本项最多扣分（cap，> 0）；省略则不设上限。"),
+    "combine": enum(["sum", "max"], "合并方式（combine）：sum 累计（默认）；max 只计最大一条（就高不就低）。", "sum"),
+    "deduct": lines("扣分规则列表（deduct）。"),
+}, ["id", "title", "deduct"])
+bonus_item = obj("加分项（bonus item）", "加分项（bonus item）：按规则加分，不超过本项 points。", {
+    "id": text("加分项 id（id），唯一。"),
+    "title": text("加分项名称（title）。"),
+    "points": dec("本项最多加分（points，> 0）。"),
+    "basis": text("考核细则原文（basis）。"),
+    "combine": enum(["sum", "max"], "合并方式（combine）：sum 累计（默认）；max 只计最大一条。", "sum"),
+    "add": lines("加分规则列表（add），写法与扣分规则相同。"),
+}, ["id", "title", "points", "add"])
+bonus = obj("加分（bonus）", "加分（bonus）：各加分项之和不超过 cap；总分 = max(0, Σ 部分 − Σ 扣分项) + 加分。", {
+    "cap": dec("加分总上限（cap，> 0）。"),
+    "items": {"type": "array", "items": ref("bonus_item"), "description": "加分项列表（items）。"},
+}, ["cap", "items"])
+effect = {
+    "title": "否决后果（effect）",
+    "description": "\"fail\" 等次降为最低；\"zero\" 总分归零、等次最低；"
+                   "{\"max_grade\": 等次} 等次至多为该等次（一票否优）；{\"lower_grades\": N} 降低 N 个等次（不低于最低等次）。",
+    "oneOf": [
+        enum(["fail", "zero"], "fail：等次降为最低；zero：总分归零且等次最低。"),
+        obj("最高等次（max_grade）", "等次至多为 max_grade（一票否优、取消评优资格）。",
+            {"max_grade": text("等次名称（max_grade），须为 grades 中的 name，如「合格」。")}, ["max_grade"]),
+        obj("降低等次（lower_grades）", "等次降低 lower_grades 级（降低考核等次），不低于最低等次。",
+            {"lower_grades": {"type": "integer", "minimum": 1, "description": "降低的等次数（lower_grades，≥ 1 的整数）。"}},
+            ["lower_grades"]),
+    ],
+    "examples": ["fail", "zero", {"max_grade": "合格"}, {"lower_grades": 1}],
+}
+veto = obj("否决项（veto）", "一票否决项（veto）：when 为真时施加 effect；多个否决同时触发时取最低的结果等次。", {
+    "id": text("否决项 id（id），唯一。"),
+    "title": text("否决项名称（title），如「发生较大及以上生产安全事故」。"),
+    "basis": text("考核细则原文（basis）。"),
+    "when": expr("触发条件（when，bool 表达式），如 \"major_accidents >= 1\"。"),
+    "effect": ref("effect"),
+}, ["id", "title", "when", "effect"])
+grade = obj("等次（grade）", "考核等次（grade）：总分 ≥ min 的第一个等次。", {
+    "name": text("等次名称（name），如「优秀」。"),
+    "min": dec("最低分（min）；各等次按 min 严格递减，最后一个为0。"),
+}, ["name", "min"])
+quota = obj("等次比例限制（quota）", "等次比例限制（quota，仅批量评分）：至多 floor(max_share × 单位数) 个单位保持该等次，按名次选取，其余降一等。", {
+    "grade": text("等次名称（grade），不能是最低等次。"),
+    "max_share": dec("最高比例（max_share），0 < max_share ≤ 1，如 \"0.3\"。"),
+}, ["grade", "max_share"])
+expect = obj("期望结果（expect）", "测试用例的期望结果（expect）；只核对给出的字段。", {
+    "total": dec("期望总分（total）。"),
+    "grade": text("期望等次（grade）。"),
+    "status": enum(["final", "provisional"], "期望状态（status）：final 最终；provisional 暂定（有待定项）。"),
+    "items": {"type": "object", "additionalProperties": ref("decimal"),
+              "description": "项目 id → 期望得分（items）。"},
+    "vetoes": {"type": "array", "items": {"type": "string"}, "description": "期望触发的否决项 id 列表（vetoes）。"},
+})
+test = obj("测试用例（test）", "规则作者的测试用例（test）：一份填报值及其期望结果。", {
+    "name": text("用例名称（name）。"),
+    "unit": ref("unit", "被考核单位（unit，可选）；省略时用 test-N 和用例名称。"),
+    "values": ref("values"),
+    "notes": ref("notes"),
+    "expect": ref("expect"),
+}, ["name", "values", "expect"])
 
 rules_schema = {
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "$id": "https://kpi-wasm.invalid/schema/kpi-rules.schema.json",
-  "title": "考核细则（kpi-rules/1）",
-  **obj({
-    "$schema": {"type": "string"}, "format": {"const": "kpi-rules/1"}, "id": TEXT, "version": TEXT, "title": TEXT, "period": TEXT,
-    "unit_kind": TEXT, "description": TEXT, "full_score": DEC, "scale": {"type": "integer", "minimum": 0, "maximum": 6},
-    "not_applicable": {"enum": ["full", "rescale"]},
-    "inputs": {"type": "array", "items": {"$ref": "#/$defs/input"}},
-    "sections": {"type": "array", "minItems": 1, "items": obj({"id": TEXT, "title": TEXT, "points": DEC, "out_of": DEC,
-                  "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/item"}}}, ["id", "title", "points", "items"])},
-    "adjustments": {"type": "array", "items": obj({"id": TEXT, "title": TEXT, "basis": TEXT, "cap": DEC, "combine": {"enum": ["sum", "max"]},
-                    "deduct": lines}, ["id", "title", "deduct"], "扣分项（adjustment）")},
-    "bonus": obj({"cap": DEC, "items": {"type": "array", "items": obj({"id": TEXT, "title": TEXT, "points": DEC, "basis": TEXT,
-                  "combine": {"enum": ["sum", "max"]}, "add": lines}, ["id", "title", "points", "add"])}}, ["cap", "items"], "加分"),
-    "vetoes": {"type": "array", "items": obj({"id": TEXT, "title": TEXT, "basis": TEXT, "when": EXPR, "effect": effect},
-               ["id", "title", "when", "effect"], "一票否决")},
-    "grades": {"type": "array", "minItems": 1, "items": obj({"name": TEXT, "min": DEC}, ["name", "min"])},
-    "quotas": {"type": "array", "items": obj({"grade": TEXT, "max_share": DEC}, ["grade", "max_share"])},
-    "tests": {"type": "array", "items": obj({"name": TEXT, "unit": unit, "values": values, "notes": notes, "expect": expect},
-              ["name", "values", "expect"])},
-  }, ["format", "id", "version", "title", "period", "unit_kind", "full_score", "inputs", "sections", "grades"]),
-  "$defs": {"decimal": decimal, "line": line, "item": item, "input": input_},
+    "$schema": META,
+    "$id": BASE + "kpi-rules.schema.json",
+    "title": "考核细则（rule set, kpi-rules/1）",
+    "description": "安全生产考核细则（rule set）：一类单位一年的考核规则。字段说明见 docs/FORMATS.md；未列出的字段均为错误。",
+    "type": "object",
+    "properties": {
+        "$schema": schema_prop,
+        "format": {"const": "kpi-rules/1", "description": "格式标识（format），固定为 \"kpi-rules/1\"。"},
+        "id": text("考核细则 id（id），如 \"subdistrict\"；考核表 rules.id 引用它。", examples=["subdistrict"]),
+        "version": text("版本（version），如 \"2026.1\"；考核表 rules.version 须与之一致。", examples=["2026.1"]),
+        "title": text("标题（title），如「2026年度街镇安全生产和应急管理工作考核细则」。"),
+        "period": text("考核年度（period），如 \"2026\"。", examples=["2026"]),
+        "unit_kind": text("被考核单位类别（unit_kind）：subdistrict 街镇、department 部门、enterprise 企业 等。",
+                          examples=["subdistrict", "department", "enterprise"]),
+        "description": text("说明（description，扩展字段）：显示在标题下方。"),
+        "full_score": dec("满分（full_score，> 0），须等于各部分 points 之和。", examples=["100"]),
+        "scale": {"type": "integer", "minimum": 0, "maximum": 6, "default": 2,
+                  "description": "小数位数（scale，0到6）：得分四舍五入到的位数，默认2。"},
+        "not_applicable": enum(["full", "rescale"], "不涉及项目的处理（not_applicable）：full 按满分计（默认，不涉及的不扣分）；"
+                               "rescale 按可评分项目折算（实得分 = 可评分项目实得分之和 ÷ 可评分项目应得分之和 × full_score）。", "full"),
+        "inputs": {"type": "array", "items": ref("input"), "description": "填报项（inputs），按表单显示顺序。"},
+        "sections": {"type": "array", "minItems": 1, "items": ref("section"), "description": "考核内容各部分（sections），至少一个。"},
+        "adjustments": {"type": "array", "items": ref("adjustment"), "description": "总分扣分项（adjustments），如事故扣分。"},
+        "bonus": ref("bonus"),
+        "vetoes": {"type": "array", "items": ref("veto"), "description": "一票否决项（vetoes）。"},
+        "grades": {"type": "array", "minItems": 1, "items": ref("grade"),
+                   "description": "考核等次（grades），按 min 从高到低，最后一个 min 为0。"},
+        "quotas": {"type": "array", "items": ref("quota"), "description": "等次比例限制（quotas，仅批量评分）。"},
+        "tests": {"type": "array", "items": ref("test"), "description": "规则作者的测试用例（tests），由 kpi test 运行。"},
+    },
+    "required": ["format", "id", "version", "title", "period", "unit_kind", "full_score", "inputs", "sections", "grades"],
+    "additionalProperties": False,
+    "$defs": {
+        "decimal": decimal, "identifier": identifier, "expression": expression, "bound": bound,
+        "input": inp, "section": section, "item": item, "line": line,
+        "rate": rate, "bands": bands, "band": band, "judged": judged, "rank": rank,
+        "adjustment": adjustment, "bonus": bonus, "bonus_item": bonus_item,
+        "veto": veto, "effect": effect, "grade": grade, "quota": quota,
+        "test": test, "expect": expect, "unit": unit, "values": values, "notes": notes,
+    },
 }
+
 sub_schema = {
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "$id": "https://kpi-wasm.invalid/schema/kpi-submission.schema.json",
-  "title": "考核表（kpi-submission/1）",
-  **obj({"$schema": {"type": "string"}, "format": {"const": "kpi-submission/1"},
-         "rules": obj({"id": TEXT, "version": TEXT}, ["id", "version"]), "unit": unit, "period": TEXT,
-         "values": values, "notes": notes, "meta": {"type": "object", "additionalProperties": {"type": ["string", "null"]}}},
-        ["format", "rules", "unit"]),
+    "$schema": META,
+    "$id": BASE + "kpi-submission.schema.json",
+    "title": "考核表（submission, kpi-submission/1）",
+    "description": "考核表（submission）：一个单位按某一考核细则填写的数据。字段说明见 docs/FORMATS.md；未列出的字段均为错误。",
+    "type": "object",
+    "properties": {
+        "$schema": schema_prop,
+        "format": {"const": "kpi-submission/1", "description": "格式标识（format），固定为 \"kpi-submission/1\"。"},
+        "rules": obj("考核细则（rules）", "所依据的考核细则（rules）：id 和 version 须与细则一致，否则拒绝评分。", {
+            "id": text("考核细则 id（id），如 \"subdistrict\"。", examples=["subdistrict"]),
+            "version": text("考核细则版本（version），如 \"2026.1\"。", examples=["2026.1"]),
+        }, ["id", "version"]),
+        "unit": ref("unit"),
+        "period": text("考核年度（period，可选），如 \"2026\"；与细则不一致时给出警告。", examples=["2026"]),
+        "values": ref("values"),
+        "notes": ref("notes"),
+        "meta": {"title": "附加信息（meta）",
+                 "description": "附加信息（meta，扩展字段）：任意 字符串 → 字符串（考核人、日期、OA 记录号等），原样写入考核结果。",
+                 "type": "object", "additionalProperties": {"type": ["string", "null"]}},
+    },
+    "required": ["format", "rules", "unit", "values"],
+    "additionalProperties": False,
+    "$defs": {"identifier": identifier, "unit": unit, "values": values, "notes": notes},
 }
+
 for name, s in [("kpi-rules.schema.json", rules_schema), ("kpi-submission.schema.json", sub_schema)]:
-    (out / name).write_text(json.dumps(s, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / name).write_text(json.dumps(s, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print("wrote", out / name)

@@ -13,7 +13,7 @@ rules_schema, sub_schema = load(root / "schema/kpi-rules.schema.json"), load(roo
 for s in (rules_schema, sub_schema):
     jsonschema.Draft202012Validator.check_schema(s)
 rv, sv = jsonschema.Draft202012Validator(rules_schema), jsonschema.Draft202012Validator(sub_schema)
-STRUCTURAL = {"field.unknown", "field.missing", "field.type", "item.rule", "line.kind", "veto.effect", "rules.format", "decimal.invalid"}
+STRUCTURAL = {"field.unknown", "field.missing", "field.type", "item.rule", "line.kind", "line.per_only", "veto.effect", "rules.format", "decimal.invalid"}
 passed, failed = 0, []
 
 def verdict(ok, what):

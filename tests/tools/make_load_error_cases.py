@@ -55,6 +55,7 @@ CASES = {
     "text-in-expr": lambda r: (r["inputs"].append({"id": "remark", "label": "备注", "type": "text", "required": False}),
                                items(r)[5]["deduct"].append({"if": "remark", "points": "1", "reason": "x"})),
     "line-shape": lambda r: items(r)[0]["deduct"].append({"if": "notice", "per": "meetings", "points": "-1"}),
+    "line-shape-unit": lambda r: items(r)[0]["deduct"][0].update(unit="项", free="1"),
     "veto-effect": lambda r: r.update(vetoes=[{"id": "v", "title": "否决", "when": "interview", "effect": "void"},
                                               {"id": "v2", "title": "降档", "when": "notice", "effect": {"lower_grades": 0}}]),
     "judged-input": lambda r: r["sections"][0]["items"].__setitem__(5, {"id": "1.6", "title": "评议", "points": "2", "judged": {"input": "notice"}}),
