@@ -77,6 +77,13 @@ impl Batch for UnitView<'_> {
     }
 }
 
+/// Sorts decimals highest first. One function for every such sort: each sort instantiation costs
+/// wasm size.
+fn sort_desc(v: &mut [Decimal]) {
+    v.sort_unstable();
+    v.reverse();
+}
+
 /// Competition rank of `v` among `sorted_desc` (ties share the better rank: 1-2-2-4); a value not
 /// among them gets the place it would take.
 fn competition_rank(sorted_desc: &[Decimal], v: Decimal, order: Order) -> u32 {
@@ -195,7 +202,7 @@ impl RuleSet {
                 }
             }
             for list in &mut s.sorted {
-                list.sort_unstable_by(|a, b| b.cmp(a));
+                sort_desc(list);
             }
             stats.insert(g, s);
         }
@@ -232,7 +239,7 @@ impl RuleSet {
                     .filter(|(i, _)| ranked(*i))
                     .filter_map(|(_, v)| *v)
                     .collect();
-                peers.sort_unstable_by(|a, b| b.cmp(a));
+                sort_desc(&mut peers);
                 for (i, v) in values {
                     if let (Some(v), Some(map)) = (v, item_ranks.get_mut(i)) {
                         map.insert(item_id, competition_rank(&peers, v, rule.order));
@@ -291,7 +298,7 @@ impl RuleSet {
             let is_ranked = |i: usize| subs.get(i).is_some_and(|s| s.unit.ranked);
             let ranked: Vec<usize> = scored.iter().copied().filter(|&i| is_ranked(i)).collect();
             let mut totals: Vec<Decimal> = ranked.iter().map(|&i| total(i)).collect();
-            totals.sort_unstable_by(|a, b| b.cmp(a));
+            sort_desc(&mut totals);
             for &i in &scored {
                 let rank = is_ranked(i).then(|| competition_rank(&totals, total(i), Order::Desc));
                 if let Some(Ok(r)) = results.get_mut(i) {
@@ -313,9 +320,10 @@ impl RuleSet {
         total: &dyn Fn(usize) -> Decimal,
     ) {
         let units = Decimal::from(ranked.len());
-        let mut quotas: Vec<_> = self.quotas.iter().collect();
-        quotas.sort_by_key(|q| q.grade);
-        for q in quotas {
+        // Highest grade first (the grades' order), so a unit moved down competes for the next places.
+        let in_grade_order =
+            (0..self.grades.len()).filter_map(|g| self.quotas.iter().find(|q| q.grade == g));
+        for q in in_grade_order {
             let Some(grade) = self.grades.get(q.grade) else {
                 continue;
             };

@@ -5,12 +5,12 @@
 /// Ids of the built-in rule sets, in display order.
 pub const BUILTIN_IDS: &[&str] = &["subdistrict", "department", "enterprise"];
 
-/// The JSON text of a built-in rule set.
+/// The JSON text of a built-in rule set (minified by `build.rs`; `rules/` holds the readable files).
 pub fn builtin_source(id: &str) -> Option<&'static str> {
     match id {
-        "subdistrict" => Some(include_str!("../rules/subdistrict.json")),
-        "department" => Some(include_str!("../rules/department.json")),
-        "enterprise" => Some(include_str!("../rules/enterprise.json")),
+        "subdistrict" => Some(include_str!(concat!(env!("OUT_DIR"), "/subdistrict.json"))),
+        "department" => Some(include_str!(concat!(env!("OUT_DIR"), "/department.json"))),
+        "enterprise" => Some(include_str!(concat!(env!("OUT_DIR"), "/enterprise.json"))),
         _ => None,
     }
 }

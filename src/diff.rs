@@ -328,12 +328,10 @@ impl RuleSet {
 
 /// Items whose score differs, matched by id.
 fn item_changes<'r>(old: &Report<'r>, new: &Report<'r>) -> Vec<ItemChange<'r>> {
-    let old_items: BTreeMap<&str, &crate::report::ItemReport> = old
-        .sections
-        .iter()
-        .flat_map(|s| &s.items)
-        .map(|i| (i.id, i))
-        .collect();
+    let mut old_items: BTreeMap<&str, &crate::report::ItemReport> = BTreeMap::new();
+    for i in old.sections.iter().flat_map(|s| &s.items) {
+        old_items.insert(i.id, i);
+    }
     let mut out = Vec::new();
     let mut seen = Vec::new();
     for item in new.sections.iter().flat_map(|s| &s.items) {

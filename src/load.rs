@@ -431,11 +431,12 @@ struct InputScope<'a> {
 
 impl<'a> InputScope<'a> {
     fn new(inputs: &'a [Input]) -> Self {
-        let by_id = inputs
-            .iter()
-            .enumerate()
-            .map(|(i, input)| (input.id.as_str(), i))
-            .collect();
+        // Inserted one by one: collecting into a BTreeMap sorts first, and each sort instantiation
+        // costs wasm size (see BENCHMARKS.md).
+        let mut by_id = BTreeMap::new();
+        for (i, input) in inputs.iter().enumerate() {
+            by_id.insert(input.id.as_str(), i);
+        }
         InputScope { inputs, by_id }
     }
 }
@@ -1770,10 +1771,10 @@ pub(crate) fn used_inputs(rs: &RuleSet) -> BTreeSet<usize> {
             .flat_map(|i| i.lines.iter().map(Line::expr)),
     );
     exprs.extend(rs.vetoes.iter().map(|v| &v.when));
-    let mut used: BTreeSet<usize> = exprs
-        .iter()
-        .flat_map(|e| e.inputs().iter().copied())
-        .collect();
+    let mut used: BTreeSet<usize> = BTreeSet::new();
+    for e in &exprs {
+        used.extend(e.inputs().iter().copied());
+    }
     for item in rs.sections.iter().flat_map(|s| &s.items) {
         if let Rule::Judged(i) = item.rule {
             used.insert(i);

@@ -309,15 +309,12 @@ impl RuleSet {
             Some(Some(V::Number(d))) => Some(*d),
             _ => None,
         };
-        let judged_max: BTreeMap<usize, Decimal> = self
-            .sections
-            .iter()
-            .flat_map(|s| &s.items)
-            .filter_map(|item| match item.rule {
-                Rule::Judged(i) => Some((i, item.points)),
-                _ => None,
-            })
-            .collect();
+        let mut judged_max: BTreeMap<usize, Decimal> = BTreeMap::new();
+        for item in self.sections.iter().flat_map(|s| &s.items) {
+            if let Rule::Judged(i) = item.rule {
+                judged_max.insert(i, item.points);
+            }
+        }
         for (i, input) in self.inputs.iter().enumerate() {
             let Some(v) = number(i) else { continue };
             let bound = |b: &Option<Bound>| -> Option<(Decimal, String)> {
