@@ -113,6 +113,19 @@ struct RuleSetInfo<'a> {
     description: Option<&'a str>,
 }
 
+impl<'a> From<&'a RuleSet> for RuleSetInfo<'a> {
+    fn from(r: &'a RuleSet) -> Self {
+        RuleSetInfo {
+            id: r.id(),
+            version: r.version(),
+            title: r.title(),
+            period: r.period(),
+            unit_kind: r.unit_kind(),
+            description: r.description(),
+        }
+    }
+}
+
 /// One entry of a batch result: the report, or the error for that submission.
 #[derive(Serialize)]
 struct BatchEntry<'a, 'r> {
@@ -206,15 +219,7 @@ impl Engine {
     /// Id, version, title, period and unit kind of the rule set.
     #[wasm_bindgen(js_name = ruleSet)]
     pub fn rule_set(&self) -> JsValue {
-        let r = &self.rules;
-        to_js(&RuleSetInfo {
-            id: r.id(),
-            version: r.version(),
-            title: r.title(),
-            period: r.period(),
-            unit_kind: r.unit_kind(),
-            description: r.description(),
-        })
+        to_js(&RuleSetInfo::from(&self.rules))
     }
 
     /// CSV (UTF-8 with BOM) of a batch's reports, as Excel and WPS open it.
@@ -235,17 +240,7 @@ pub fn built_in_rule_sets() -> JsValue {
         .iter()
         .filter_map(|id| RuleSet::builtin(id))
         .collect();
-    let infos: Vec<RuleSetInfo> = sets
-        .iter()
-        .map(|r| RuleSetInfo {
-            id: r.id(),
-            version: r.version(),
-            title: r.title(),
-            period: r.period(),
-            unit_kind: r.unit_kind(),
-            description: r.description(),
-        })
-        .collect();
+    let infos: Vec<RuleSetInfo> = sets.iter().map(RuleSetInfo::from).collect();
     to_js(&infos)
 }
 
