@@ -5,6 +5,13 @@
 
 use kpi_wasm::{RuleSet, Submission};
 use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+/// Loaded once: re-parsing it on every run would spend most of the fuzzing time there.
+fn subdistrict() -> Option<&'static RuleSet> {
+    static RULES: OnceLock<Option<RuleSet>> = OnceLock::new();
+    RULES.get_or_init(|| RuleSet::builtin("subdistrict")).as_ref()
+}
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -21,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = batch.reports().count();
         }
     }
-    if let Some(rules) = RuleSet::builtin("subdistrict") {
+    if let Some(rules) = subdistrict() {
         if let Ok(sub) = Submission::from_json(&text) {
             let _ = rules.score(&sub).map(|r| r.to_json());
         }
