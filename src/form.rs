@@ -210,11 +210,12 @@ impl RuleSet {
                             Rule::Formula(_) => "formula",
                         };
                         let mut inputs = ids(&exprs);
-                        if let Rule::Judged(i) = item.rule {
-                            inputs.extend(self.inputs.get(i).map(|x| x.id.as_str()));
-                        }
-                        let batch_only = matches!(item.rule, Rule::Rank(_))
-                            || exprs.iter().any(|e| e.uses_batch());
+                        inputs.extend(
+                            item.judged_input()
+                                .and_then(|i| self.inputs.get(i))
+                                .map(|x| x.id.as_str()),
+                        );
+                        let batch_only = item.batch_only();
                         FormItem {
                             id: &item.id,
                             title: &item.title,

@@ -1775,11 +1775,12 @@ pub(crate) fn used_inputs(rs: &RuleSet) -> BTreeSet<usize> {
     for e in &exprs {
         used.extend(e.inputs().iter().copied());
     }
-    for item in rs.sections.iter().flat_map(|s| &s.items) {
-        if let Rule::Judged(i) = item.rule {
-            used.insert(i);
-        }
-    }
+    used.extend(
+        rs.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter_map(Item::judged_input),
+    );
     for input in &rs.inputs {
         for b in [&input.min, &input.max].into_iter().flatten() {
             if let Bound::Input(j) = b {

@@ -473,6 +473,19 @@ impl Line {
 }
 
 impl Item {
+    /// The input a `judged` item reads directly (outside any expression).
+    pub(crate) fn judged_input(&self) -> Option<usize> {
+        match self.rule {
+            Rule::Judged(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// Whether the item can be scored only in a batch (a `rank` item or a batch aggregate).
+    pub(crate) fn batch_only(&self) -> bool {
+        matches!(self.rule, Rule::Rank(_)) || self.exprs().iter().any(|e| e.uses_batch())
+    }
+
     /// Every expression the item evaluates: `applicable` first, then its rule's.
     pub(crate) fn exprs(&self) -> Vec<&Expr> {
         let mut v: Vec<&Expr> = self.applicable.iter().collect();

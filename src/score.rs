@@ -106,6 +106,8 @@ enum Unknown {
     Pending,
     /// A division by zero.
     Undefined,
+    /// A `rank` item scored outside a batch.
+    NeedsBatch,
 }
 
 struct Scorer<'r, 's> {
@@ -294,6 +296,7 @@ impl<'r> Scorer<'r, '_> {
                         &veto.id,
                         &veto.title,
                         &[&veto.when],
+                        None,
                         Unknown::Pending,
                     );
                     None
@@ -304,6 +307,7 @@ impl<'r> Scorer<'r, '_> {
                         &veto.id,
                         &veto.title,
                         &[&veto.when],
+                        None,
                         Unknown::Undefined,
                     );
                     None
@@ -429,22 +433,24 @@ impl<'r> Scorer<'r, '_> {
         id: &'r str,
         title: &'r str,
         exprs: &[&Expr],
+        direct: Option<usize>,
         why: Unknown,
     ) {
         let mut missing: Vec<&'r str> = Vec::new();
-        let mut batch = false;
-        for e in exprs {
-            batch |= e.uses_batch();
-            for &i in e.inputs() {
-                if matches!(self.env.values.get(i), None | Some(None)) {
-                    if let Some(input) = self.rs.inputs.get(i) {
-                        if !missing.contains(&input.id.as_str()) {
-                            missing.push(&input.id);
-                        }
+        let read = exprs
+            .iter()
+            .flat_map(|e| e.inputs().iter().copied())
+            .chain(direct);
+        for i in read {
+            if matches!(self.env.values.get(i), None | Some(None)) {
+                if let Some(input) = self.rs.inputs.get(i) {
+                    if !missing.contains(&input.id.as_str()) {
+                        missing.push(&input.id);
                     }
                 }
             }
         }
+        let batch = exprs.iter().any(|e| e.uses_batch());
         let reason = match why {
             Unknown::Undefined => "计算中出现除数为零，无法计算".to_string(),
             Unknown::Pending if !missing.is_empty() => {
@@ -460,6 +466,7 @@ impl<'r> Scorer<'r, '_> {
                     .collect();
                 format!("待填写：{}", labels.join("、"))
             }
+            Unknown::NeedsBatch => "排名赋分须在批量评分中计算，单独评分时暂按满分计".to_string(),
             Unknown::Pending if batch => "需要同批次其他单位的数据，单独评分时无法计算".to_string(),
             Unknown::Pending => "尚无法计算".to_string(),
         };
@@ -611,13 +618,8 @@ impl<'r> Scorer<'r, '_> {
                         v
                     }
                     _ => {
+                        // A judged item waits only for its score: no trace line (unlike rules).
                         let mut r = self.pending_item(report, item, Unknown::Pending);
-                        if let Some(input) = self.rs.inputs.get(*input) {
-                            if let Some(p) = self.pending.last_mut() {
-                                p.missing = vec![&input.id];
-                                p.reason = format!("待填写：{}", input.label);
-                            }
-                        }
                         r.lines.clear();
                         return Ok(Ok(r));
                     }
@@ -645,14 +647,13 @@ impl<'r> Scorer<'r, '_> {
                     (_, Outcome::Undefined) => {
                         return Ok(Ok(self.pending_item(report, item, Unknown::Undefined)));
                     }
-                    _ => {
-                        let mut r = self.pending_item(report, item, Unknown::Pending);
-                        if let Some(p) = self.pending.last_mut() {
-                            if p.missing.is_empty() {
-                                p.reason =
-                                    "排名赋分须在批量评分中计算，单独评分时暂按满分计".into();
-                            }
-                        }
+                    (r, v) => {
+                        let why = match (r, v) {
+                            (None, Outcome::Known(_)) => Unknown::NeedsBatch,
+                            _ => Unknown::Pending,
+                        };
+                        // A rank item waits for the batch: no trace line (unlike rules).
+                        let mut r = self.pending_item(report, item, why);
                         r.lines.clear();
                         return Ok(Ok(r));
                     }
@@ -691,7 +692,14 @@ impl<'r> Scorer<'r, '_> {
         why: Unknown,
     ) -> ItemReport<'r> {
         let exprs = item.exprs();
-        self.add_pending("item", &item.id, &item.title, &exprs, why);
+        self.add_pending(
+            "item",
+            &item.id,
+            &item.title,
+            &exprs,
+            item.judged_input(),
+            why,
+        );
         if why == Unknown::Undefined {
             self.warnings.push(Warning {
                 code: "score.undefined",
@@ -954,7 +962,7 @@ impl<'r> Scorer<'r, '_> {
         let l = self.lines(lines, combine, verb)?;
         if let Some(why) = l.unknown {
             let exprs: Vec<&Expr> = lines.iter().map(Line::expr).collect();
-            self.add_pending(kind, id, title, &exprs, why);
+            self.add_pending(kind, id, title, &exprs, None, why);
             let info = format!("待定，暂不{verb}分");
             return Ok((
                 ItemStatus::Pending,

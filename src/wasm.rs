@@ -81,7 +81,11 @@ fn submissions(v: &JsValue) -> Result<Vec<Submission>, JsValue> {
         .enumerate()
         .map(|(i, s)| {
             submission(s).inspect_err(|e| {
-                let _ = Reflect::set(e, &JsValue::from_str("index"), &JsValue::from_f64(i as f64));
+                let _ = Reflect::set(
+                    e,
+                    &JsValue::from_str("index"),
+                    &JsValue::from(u32::try_from(i).unwrap_or(u32::MAX)),
+                );
             })
         })
         .collect()

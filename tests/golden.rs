@@ -49,10 +49,13 @@ fn check(path: &Path, actual: &str, update: bool, failures: &mut Vec<String>) {
     }
 }
 
-fn case_dirs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+/// The case folders under `tests/NAME`, sorted.
+fn case_dirs(name: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(name);
     let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
-        .expect("tests/cases exists")
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .collect();
@@ -75,7 +78,7 @@ fn golden_cases() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
     let mut count = 0;
-    for dir in case_dirs() {
+    for dir in case_dirs("cases") {
         let rules_out = dir.join("rules.out.json");
         let rules = match RuleSet::from_json(&rules_text(&dir)) {
             Err(e) => {
@@ -187,12 +190,7 @@ fn batch_outcome(rules: &RuleSet, units_jsonl: &str) -> String {
 #[test]
 fn golden_batches() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/batches");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
-        .expect("tests/batches")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    dirs.sort();
+    let dirs = case_dirs("batches");
     let mut failures = Vec::new();
     for dir in &dirs {
         let rules = RuleSet::from_json(&rules_text(dir))
@@ -214,12 +212,7 @@ fn golden_batches() {
 #[test]
 fn golden_diffs() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diffs");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
-        .expect("tests/diffs")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    dirs.sort();
+    let dirs = case_dirs("diffs");
     let mut failures = Vec::new();
     for dir in &dirs {
         let load = |name: &str| {
