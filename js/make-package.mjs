@@ -13,4 +13,5 @@ Object.assign(manifest, {
   sideEffects: ['./index.js'],
   engines: { node: '>=18' },
 });
-writeFileSync(new URL('../pkg/package.json', import.meta.url), JSON.stringify(manifest, null, 2) + '\n');
+const out = process.argv[2] ?? new URL('../pkg', import.meta.url).pathname;
+writeFileSync(`${out}/package.json`, JSON.stringify(manifest, null, 2) + '\n');
