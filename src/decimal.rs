@@ -1,8 +1,7 @@
 //! Exact decimals: reading them from JSON text and writing them at a fixed scale.
 
+use crate::json::{JsonWriter, ToJson, Value, push_u64};
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::{Serialize, Serializer};
-use serde_json::Value;
 use std::fmt;
 
 /// Longest decimal literal accepted (sign, digits, point and exponent included).
@@ -107,19 +106,68 @@ impl Amount {
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        let mut s = String::new();
+        push_decimal(&mut s, self.0);
+        f.pad(&s)
     }
 }
 
-impl Serialize for Amount {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
+impl ToJson for Amount {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.decimal(self.0);
     }
 }
 
 /// A decimal as people write it in a sentence: no trailing zeros (`2`, `0.5`).
 pub fn plain(d: Decimal) -> String {
-    positive_zero(d.normalize()).to_string()
+    let mut s = String::new();
+    push_decimal(&mut s, positive_zero(d.normalize()));
+    s
+}
+
+/// Appends `d` as `Decimal`'s `Display` writes it (`-12.50`: every place of its scale), without
+/// going through `core::fmt` or dividing a 128-bit number when the digits fit in 64 bits.
+pub(crate) fn push_decimal(out: &mut String, d: Decimal) {
+    let m = d.mantissa().unsigned_abs();
+    let scale = d.scale() as usize;
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    // At most 29 digits (96-bit mantissa), at most 28 places.
+    let mut digits = String::new();
+    match u64::try_from(m) {
+        Ok(small) => push_u64(&mut digits, small),
+        Err(_) => {
+            let (mut rest, mut buf) = (m, [b'0'; 40]);
+            let mut i = buf.len();
+            while rest > 0 && i > 0 {
+                i -= 1;
+                if let Some(slot) = buf.get_mut(i) {
+                    *slot = b'0' + (rest % 10) as u8;
+                }
+                rest /= 10;
+            }
+            for &b in buf.get(i..).unwrap_or_default() {
+                digits.push(char::from(b));
+            }
+        }
+    }
+    if scale == 0 {
+        out.push_str(&digits);
+        return;
+    }
+    if digits.len() <= scale {
+        out.push_str("0.");
+        for _ in digits.len()..scale {
+            out.push('0');
+        }
+        out.push_str(&digits);
+    } else {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +193,32 @@ mod tests {
         assert!(parse_decimal("1000000000000").is_some());
         assert_eq!(parse_decimal("1000000000000.01"), None);
         assert_eq!(parse_decimal("-1e13"), None);
+    }
+
+    #[test]
+    fn formatting_matches_decimal_display() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let (lo, mid, hi) = (next() as u32, next() as u32, next() as u32);
+            let hi = if next() % 2 == 0 { 0 } else { hi };
+            let mid = if next() % 3 == 0 { 0 } else { mid };
+            let d = Decimal::from_parts(lo, mid, hi, next() % 2 == 0, (next() % 29) as u32);
+            let mut s = String::new();
+            push_decimal(&mut s, d);
+            assert_eq!(s, d.to_string(), "{d:?}");
+        }
+        assert_eq!(plain(Decimal::new(-2500, 3)), "-2.5");
+        assert_eq!(plain(Decimal::new(0, 3)), "0");
+        assert_eq!(
+            format!("{:>6}", Amount::new(Decimal::new(75, 1), 2)),
+            "  7.50"
+        );
     }
 
     #[test]

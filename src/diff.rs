@@ -7,14 +7,14 @@
 
 use crate::decimal::{Amount, plain};
 use crate::error::Error;
+use crate::json::{JsonWriter, ToJson, Value};
 use crate::report::{Report, Status};
 use crate::rules::*;
 use crate::submission::{Submission, SubmissionUnit};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Which rule set.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct RulesId<'r> {
     /// Rule set id.
     pub id: &'r str,
@@ -23,7 +23,7 @@ pub struct RulesId<'r> {
 }
 
 /// A unit's standing under one rule set.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Standing<'r> {
     /// Total score.
     pub total: Amount,
@@ -36,7 +36,7 @@ pub struct Standing<'r> {
 }
 
 /// One item whose score changed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ItemChange<'r> {
     /// Item id.
     pub id: &'r str,
@@ -51,7 +51,7 @@ pub struct ItemChange<'r> {
 }
 
 /// One unit's comparison.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct UnitDiff<'r> {
     /// The unit.
     pub unit: SubmissionUnit,
@@ -68,7 +68,7 @@ pub struct UnitDiff<'r> {
 }
 
 /// Counts over all units.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default)]
 pub struct DiffSummary {
     /// Units compared.
     pub units: usize,
@@ -87,7 +87,7 @@ pub struct DiffSummary {
 }
 
 /// The same submissions under two rule sets.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Diff<'r> {
     /// The old rule set.
     pub old: RulesId<'r>,
@@ -104,7 +104,7 @@ pub struct Diff<'r> {
 impl Diff<'_> {
     /// The diff as indented JSON.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        ToJson::to_json_pretty(self)
     }
 }
 
@@ -596,7 +596,7 @@ fn describe_rule(rule: &Rule, rs: &RuleSet, f: &mut Fields) {
 }
 
 /// A synthetic submission where the two rule sets disagree.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ProbeFinding<'r> {
     /// The submission it started from (`中性考核表` for the neutral one).
     pub base: String,
@@ -642,7 +642,7 @@ impl RuleSet {
                 .map(|b| (format!("{}（{}）", b.unit.name, b.unit.id), b))
                 .collect()
         };
-        let mut candidates: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
+        let mut candidates: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
         for input in &inputs {
             candidates.insert(
                 &input.id,
@@ -757,12 +757,11 @@ fn thresholds(a: &RuleSet, b: &RuleSet, input: &str) -> Vec<rust_decimal::Decima
 }
 
 /// Values on either side of each threshold, valid for the input's type.
-fn probe_values(input: &Input, thresholds: &[rust_decimal::Decimal]) -> Vec<serde_json::Value> {
+fn probe_values(input: &Input, thresholds: &[rust_decimal::Decimal]) -> Vec<Value> {
     use rust_decimal::Decimal;
-    use serde_json::json;
     match input.kind {
-        InputType::Bool => vec![json!(true), json!(false)],
-        InputType::Choice => input.options.iter().map(|o| json!(o)).collect(),
+        InputType::Bool => vec![Value::Bool(true), Value::Bool(false)],
+        InputType::Choice => input.options.iter().map(Value::string).collect(),
         InputType::Text => Vec::new(),
         kind => {
             let (step, lo, hi) = match kind {
@@ -791,26 +790,25 @@ fn probe_values(input: &Input, thresholds: &[rust_decimal::Decimal]) -> Vec<serd
             }
             vals.sort_unstable();
             vals.dedup();
-            vals.into_iter().map(|v| json!(plain(v))).collect()
+            vals.into_iter().map(|v| Value::String(plain(v))).collect()
         }
     }
 }
 
 /// A submission where every input has an unremarkable value: counts 0, rates 100%, no flags.
 fn neutral_submission(rs: &RuleSet, inputs: &[&Input]) -> Submission {
-    use serde_json::json;
-    let mut values = serde_json::Map::new();
+    let mut values = crate::json::Map::new();
     for input in inputs {
         let v = match input.kind {
-            InputType::Count => json!("0"),
-            InputType::Percent => json!("100"),
+            InputType::Count => Value::string("0"),
+            InputType::Percent => Value::string("100"),
             InputType::Number => match (&input.min, &input.max) {
-                (_, Some(Bound::Literal(hi))) => json!(plain(*hi)),
-                (Some(Bound::Literal(lo)), _) => json!(plain(*lo)),
-                _ => json!("0"),
+                (_, Some(Bound::Literal(hi))) => Value::String(plain(*hi)),
+                (Some(Bound::Literal(lo)), _) => Value::String(plain(*lo)),
+                _ => Value::string("0"),
             },
-            InputType::Bool => json!(false),
-            InputType::Choice => json!(input.options.first().cloned().unwrap_or_default()),
+            InputType::Bool => Value::Bool(false),
+            InputType::Choice => Value::String(input.options.first().cloned().unwrap_or_default()),
             InputType::Text => continue,
         };
         values.insert(input.id.clone(), v);
@@ -826,4 +824,91 @@ fn neutral_submission(rs: &RuleSet, inputs: &[&Input]) -> Submission {
     );
     sub.values = values;
     sub
+}
+
+// The JSON forms of a diff and of probe findings: members in declaration order.
+
+impl ToJson for RulesId<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("version", self.version);
+        w.end_object();
+    }
+}
+
+impl ToJson for Standing<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("total", &self.total);
+        w.field("grade", self.grade);
+        w.field("rank", &self.rank);
+        w.field("status", &self.status);
+        w.end_object();
+    }
+}
+
+impl ToJson for ItemChange<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field("old", &self.old);
+        w.field("new", &self.new);
+        w.field("reasons", &self.reasons);
+        w.end_object();
+    }
+}
+
+impl ToJson for UnitDiff<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("unit", &self.unit);
+        w.field("changed", &self.changed);
+        w.field("old", &self.old);
+        w.field("new", &self.new);
+        w.field("items", &self.items);
+        w.field("notes", &self.notes);
+        w.end_object();
+    }
+}
+
+impl ToJson for DiffSummary {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("units", &self.units);
+        w.field("changed", &self.changed);
+        w.field("total_up", &self.total_up);
+        w.field("total_down", &self.total_down);
+        w.field("grade_up", &self.grade_up);
+        w.field("grade_down", &self.grade_down);
+        w.field("errors", &self.errors);
+        w.end_object();
+    }
+}
+
+impl ToJson for Diff<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("old", &self.old);
+        w.field("new", &self.new);
+        w.field("units", &self.units);
+        w.field("summary", &self.summary);
+        w.field("rule_changes", &self.rule_changes);
+        w.end_object();
+    }
+}
+
+impl ToJson for ProbeFinding<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("base", &self.base);
+        w.field("input", &self.input);
+        w.field("label", &self.label);
+        w.field("value", &self.value);
+        w.field("old", &self.old);
+        w.field("new", &self.new);
+        w.field("items", &self.items);
+        w.end_object();
+    }
 }

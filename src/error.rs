@@ -1,10 +1,10 @@
 //! Problems and the one public error type.
 
-use serde::Serialize;
+use crate::json::{JsonWriter, ToJson};
 use std::fmt;
 
 /// One problem found in a rule set, a submission or while scoring.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     /// Stable, dotted identifier of the kind of problem (`expr.unknown_id`).
     pub code: &'static str,
@@ -103,4 +103,14 @@ pub(crate) fn pointer(base: &str, key: &str) -> String {
 /// Appends an array index to the JSON pointer `base`.
 pub(crate) fn pointer_at(base: &str, index: usize) -> String {
     format!("{base}/{index}")
+}
+
+impl ToJson for Problem {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("code", self.code);
+        w.field("path", &self.path);
+        w.field("message", &self.message);
+        w.end_object();
+    }
 }

@@ -1634,9 +1634,10 @@ impl Expr {
     /// decimal.
     pub fn eval(&self, env: &Env<'_>) -> Result<Outcome, EvalError> {
         match self.max_stack {
-            0..=8 => self.run::<8>(env),
-            9..=32 => self.run::<32>(env),
-            _ => self.run::<MAX_STACK>(env),
+            // Small stacks for the usual expressions: the slots are initialised on every call.
+            0..=8 => self.run(env, &mut [Value::Bool(false); 8]),
+            9..=32 => self.run(env, &mut [Value::Bool(false); 32]),
+            _ => self.run(env, &mut [Value::Bool(false); MAX_STACK]),
         }
     }
 
@@ -1668,12 +1669,11 @@ impl Expr {
         })
     }
 
-    /// Runs the program on a stack of `N` slots. Pending and undefined values are never
+    /// Runs the program on `stack`. Pending and undefined values are never
     /// absorbed by any operator (`&&`, `||` and `if` skip code instead), so the first one met
     /// ends the run and is the result.
-    fn run<const N: usize>(&self, env: &Env<'_>) -> Result<Outcome, EvalError> {
+    fn run(&self, env: &Env<'_>, stack: &mut [Value]) -> Result<Outcome, EvalError> {
         use Outcome::{Pending, Undefined};
-        let mut stack = [Value::Bool(false); N];
         let mut sp = 0usize;
         let mut pc = 0usize;
         macro_rules! push {

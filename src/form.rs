@@ -3,11 +3,11 @@
 
 use crate::decimal::{Amount, plain};
 use crate::expr::Expr;
+use crate::json::{JsonWriter, ToJson};
 use crate::rules::*;
-use serde::Serialize;
 
 /// A rule set described for a form renderer.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Form<'r> {
     /// `kpi-form/1`.
     pub format: &'static str,
@@ -20,7 +20,6 @@ pub struct Form<'r> {
     /// Deductions from the total.
     pub adjustments: Vec<FormEntry<'r>>,
     /// Bonus items and the overall cap.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus: Option<FormBonus<'r>>,
     /// Vetoes with their effect in words.
     pub vetoes: Vec<FormEntry<'r>>,
@@ -29,7 +28,7 @@ pub struct Form<'r> {
 }
 
 /// Identity and totals of a rule set.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct FormRules<'r> {
     /// Rule set id.
     pub id: &'r str,
@@ -42,7 +41,6 @@ pub struct FormRules<'r> {
     /// Kind of unit assessed.
     pub unit_kind: &'r str,
     /// Description, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'r str>,
     /// Full marks.
     pub full_score: Amount,
@@ -53,8 +51,7 @@ pub struct FormRules<'r> {
 }
 
 /// A bound as a form shows it: a decimal string, or another input's id.
-#[derive(Clone, Debug, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug)]
 pub enum FormBound<'r> {
     /// A literal decimal.
     Value(String),
@@ -66,41 +63,34 @@ pub enum FormBound<'r> {
 }
 
 /// One field.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct FormInput<'r> {
     /// Id (key in `values`).
     pub id: &'r str,
     /// Label shown next to the field.
     pub label: &'r str,
     /// `count`, `number`, `percent`, `bool`, `choice` or `text`.
-    #[serde(rename = "type")]
     pub kind: &'static str,
     /// Section it belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<&'r str>,
     /// Whether a final score needs it.
     pub required: bool,
     /// Lower bound (percent: 0; count: 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<FormBound<'r>>,
     /// Upper bound (percent: 100; judged inputs: the item's points).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<FormBound<'r>>,
     /// Options of a choice.
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub options: &'r [String],
     /// Display unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<&'r str>,
     /// Help text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<&'r str>,
     /// Ids of the items, adjustments, bonus items and vetoes that read it.
     pub used_by: Vec<&'r str>,
 }
 
 /// One section.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct FormSection<'r> {
     /// Id.
     pub id: &'r str,
@@ -109,14 +99,13 @@ pub struct FormSection<'r> {
     /// Points.
     pub points: Amount,
     /// The scale its items use, when converted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_of: Option<Amount>,
     /// Its items.
     pub items: Vec<FormItem<'r>>,
 }
 
 /// One item.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct FormItem<'r> {
     /// Id.
     pub id: &'r str,
@@ -125,7 +114,6 @@ pub struct FormItem<'r> {
     /// Full marks.
     pub points: Amount,
     /// The rule's wording.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub basis: Option<&'r str>,
     /// `deduct`, `rate`, `bands`, `judged`, `rank` or `formula`.
     pub rule: &'static str,
@@ -136,27 +124,24 @@ pub struct FormItem<'r> {
 }
 
 /// An adjustment, bonus item or veto.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct FormEntry<'r> {
     /// Id.
     pub id: &'r str,
     /// Title.
     pub title: &'r str,
     /// Maximum (bonus item points, adjustment cap), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<Amount>,
     /// The rule's wording.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub basis: Option<&'r str>,
     /// A veto's effect in words.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_text: Option<String>,
     /// Ids of the inputs it reads.
     pub inputs: Vec<&'r str>,
 }
 
 /// The bonus part of a form.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct FormBonus<'r> {
     /// Cap on all bonus together.
     pub cap: Amount,
@@ -165,7 +150,7 @@ pub struct FormBonus<'r> {
 }
 
 /// A grade.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct FormGrade<'r> {
     /// Name.
     pub name: &'r str,
@@ -377,5 +362,128 @@ impl RuleSet {
                 })
                 .collect(),
         }
+    }
+}
+
+// The JSON form (`kpi-form/1`): members in declaration order, absent options left out.
+
+impl ToJson for Form<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("format", self.format);
+        w.field("rules", &self.rules);
+        w.field("inputs", &self.inputs);
+        w.field("sections", &self.sections);
+        w.field("adjustments", &self.adjustments);
+        w.field_opt("bonus", &self.bonus);
+        w.field("vetoes", &self.vetoes);
+        w.field("grades", &self.grades);
+        w.end_object();
+    }
+}
+
+impl ToJson for FormRules<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("version", self.version);
+        w.field("title", self.title);
+        w.field("period", self.period);
+        w.field("unit_kind", self.unit_kind);
+        w.field_opt("description", &self.description);
+        w.field("full_score", &self.full_score);
+        w.field("scale", &self.scale);
+        w.field("not_applicable", self.not_applicable);
+        w.end_object();
+    }
+}
+
+impl ToJson for FormBound<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        match self {
+            FormBound::Value(v) => w.string(v),
+            FormBound::Input { input } => {
+                w.begin_object();
+                w.field("input", *input);
+                w.end_object();
+            }
+        }
+    }
+}
+
+impl ToJson for FormInput<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("label", self.label);
+        w.field("type", self.kind);
+        w.field_opt("section", &self.section);
+        w.field("required", &self.required);
+        w.field_opt("min", &self.min);
+        w.field_opt("max", &self.max);
+        if !self.options.is_empty() {
+            w.field("options", self.options);
+        }
+        w.field_opt("unit", &self.unit);
+        w.field_opt("help", &self.help);
+        w.field("used_by", &self.used_by);
+        w.end_object();
+    }
+}
+
+impl ToJson for FormSection<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field("points", &self.points);
+        w.field_opt("out_of", &self.out_of);
+        w.field("items", &self.items);
+        w.end_object();
+    }
+}
+
+impl ToJson for FormItem<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field("points", &self.points);
+        w.field_opt("basis", &self.basis);
+        w.field("rule", self.rule);
+        w.field("batch_only", &self.batch_only);
+        w.field("inputs", &self.inputs);
+        w.end_object();
+    }
+}
+
+impl ToJson for FormEntry<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field_opt("points", &self.points);
+        w.field_opt("basis", &self.basis);
+        w.field_opt("effect_text", &self.effect_text);
+        w.field("inputs", &self.inputs);
+        w.end_object();
+    }
+}
+
+impl ToJson for FormBonus<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("cap", &self.cap);
+        w.field("items", &self.items);
+        w.end_object();
+    }
+}
+
+impl ToJson for FormGrade<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("name", self.name);
+        w.field("min", &self.min);
+        w.end_object();
     }
 }

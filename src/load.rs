@@ -1,16 +1,16 @@
 //! Loading and validating rule sets: JSON text → [`RuleSet`], collecting every problem.
 //!
-//! The reader walks a `serde_json::Value` by hand instead of deriving `Deserialize`, because serde
+//! The reader walks a [`crate::json::Value`] by hand instead of deriving `Deserialize`, because serde
 //! stops at the first error while a rule author wants all of them, each with its JSON pointer and a
 //! Chinese message naming the item by its title.
 
 use crate::decimal::{decimal_from_json, plain};
 use crate::error::{Error, Problem, pointer, pointer_at};
 use crate::expr::{Expr, InputKind, Scope, Type};
+use crate::json::{Map, SyntaxErrorKind, Value};
 use crate::rules::*;
 use crate::submission::{Submission, SubmissionUnit};
 use rust_decimal::Decimal;
-use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Largest rule-set or submission document accepted, in bytes.
@@ -30,43 +30,28 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
             ),
         ));
     }
-    serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        if msg.contains("recursion limit") {
-            Error::one(
-                "json.too_deep",
-                "",
-                format!("JSON 嵌套层数过多（第{}行第{}列）", e.line(), e.column()),
-            )
-        } else {
-            Error::one(
-                "json.syntax",
-                "",
-                format!(
-                    "JSON 格式错误（第{}行第{}列）：{}",
-                    e.line(),
-                    e.column(),
-                    json_error_text(&e)
-                ),
-            )
-        }
+    crate::json::parse(text).map_err(|e| match e.kind {
+        SyntaxErrorKind::TooDeep => Error::one(
+            "json.too_deep",
+            "",
+            format!("JSON 嵌套层数过多（第{}行第{}列）", e.line, e.column),
+        ),
+        kind => Error::one(
+            "json.syntax",
+            "",
+            format!(
+                "JSON 格式错误（第{}行第{}列）：{}",
+                e.line,
+                e.column,
+                kind.text()
+            ),
+        ),
     })
-}
-
-/// A short Chinese description of a serde_json error.
-fn json_error_text(e: &serde_json::Error) -> &'static str {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Eof => "内容不完整，意外结束",
-        Category::Syntax => "语法错误",
-        Category::Data => "数据类型错误",
-        Category::Io => "读取失败",
-    }
 }
 
 /// A JSON object being read, with its pointer and a Chinese name for messages.
 pub(crate) struct Obj<'v> {
-    pub map: &'v Map<String, Value>,
+    pub map: &'v Map,
     pub path: String,
     pub what: String,
 }

@@ -4,12 +4,12 @@
 //! few allocations. Their JSON form (`kpi-report/1`) is documented in `docs/FORMATS.md`.
 
 use crate::decimal::Amount;
+use crate::json::{JsonWriter, ToJson};
 use crate::submission::SubmissionUnit;
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The scored result of one submission.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Report<'r> {
     /// Always `kpi-report/1`.
     pub format: &'static str,
@@ -28,7 +28,6 @@ pub struct Report<'r> {
     /// The grade the total alone gives.
     pub grade_by_score: &'r str,
     /// The rank in a batch (null for unranked units); absent outside a batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<Option<u32>>,
     /// Full marks of the rule set.
     pub full_score: Amount,
@@ -39,7 +38,6 @@ pub struct Report<'r> {
     /// Deductions from the total.
     pub adjustments: Vec<AdjustmentReport<'r>>,
     /// Bonus points.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus: Option<BonusReport<'r>>,
     /// Every veto, triggered or not.
     pub vetoes: Vec<VetoReport<'r>>,
@@ -50,13 +48,11 @@ pub struct Report<'r> {
     /// Things worth a second look that do not stop scoring.
     pub warnings: Vec<Warning>,
     /// The submission's metadata, echoed.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub meta: BTreeMap<String, String>,
 }
 
 /// Whether a report is complete.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     /// Everything is known.
     Final,
@@ -75,7 +71,7 @@ impl Status {
 }
 
 /// Which rule set a report was scored with.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct RulesRef<'r> {
     /// Rule set id.
     pub id: &'r str,
@@ -86,7 +82,7 @@ pub struct RulesRef<'r> {
 }
 
 /// One section's result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct SectionReport<'r> {
     /// Section id.
     pub id: &'r str,
@@ -95,7 +91,6 @@ pub struct SectionReport<'r> {
     /// The section's points.
     pub points: Amount,
     /// The scale its items are scored on, when converted (折算).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_of: Option<Amount>,
     /// The section's score.
     pub score: Amount,
@@ -106,8 +101,7 @@ pub struct SectionReport<'r> {
 }
 
 /// How an item was scored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemStatus {
     /// Scored from known values.
     Scored,
@@ -118,7 +112,7 @@ pub enum ItemStatus {
 }
 
 /// One item's result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ItemReport<'r> {
     /// Item id.
     pub id: &'r str,
@@ -131,15 +125,13 @@ pub struct ItemReport<'r> {
     /// How it was scored.
     pub status: ItemStatus,
     /// The indicator value (rate, bands, formula, rank), rounded to scale.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Amount>,
     /// Every point lost or given back, with its reason.
     pub lines: Vec<TraceLine>,
 }
 
 /// What a trace line records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineKind {
     /// A deduction.
     Deduct,
@@ -172,7 +164,7 @@ pub enum LineKind {
 }
 
 /// One explained change of points.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct TraceLine {
     /// Why, in Chinese, with the numbers filled in.
     pub reason: String,
@@ -183,14 +175,13 @@ pub struct TraceLine {
 }
 
 /// One adjustment's result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct AdjustmentReport<'r> {
     /// Adjustment id.
     pub id: &'r str,
     /// Adjustment title.
     pub title: &'r str,
     /// Its cap, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cap: Option<Amount>,
     /// Signed amount (negative or zero).
     pub amount: Amount,
@@ -201,7 +192,7 @@ pub struct AdjustmentReport<'r> {
 }
 
 /// The bonus result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct BonusReport<'r> {
     /// The cap on all bonus together.
     pub cap: Amount,
@@ -214,7 +205,7 @@ pub struct BonusReport<'r> {
 }
 
 /// One bonus item's result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct BonusItemReport<'r> {
     /// Bonus item id.
     pub id: &'r str,
@@ -231,7 +222,7 @@ pub struct BonusItemReport<'r> {
 }
 
 /// One veto and whether it triggered.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct VetoReport<'r> {
     /// Veto id.
     pub id: &'r str,
@@ -246,8 +237,7 @@ pub struct VetoReport<'r> {
 }
 
 /// A veto effect as written in rule files.
-#[derive(Clone, Debug, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug)]
 pub enum EffectRef<'r> {
     /// `"fail"` or `"zero"`.
     Word(&'static str),
@@ -264,7 +254,7 @@ pub enum EffectRef<'r> {
 }
 
 /// Something pending.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct PendingEntry<'r> {
     /// `item`, `adjustment`, `bonus` or `veto`.
     pub kind: &'static str,
@@ -279,7 +269,7 @@ pub struct PendingEntry<'r> {
 }
 
 /// A warning: scoring went on, but a person should look.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
     /// Stable code (`judged.no_note`).
     pub code: &'static str,
@@ -292,12 +282,12 @@ pub struct Warning {
 impl Report<'_> {
     /// The report as compact JSON (the form the tests compare byte for byte).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        ToJson::to_json(self)
     }
 
     /// The report as indented JSON.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        ToJson::to_json_pretty(self)
     }
 
     /// The item with this id, if any.
@@ -306,5 +296,217 @@ impl Report<'_> {
             .iter()
             .flat_map(|s| &s.items)
             .find(|i| i.id == id)
+    }
+}
+
+// The JSON form (`kpi-report/1`, docs/FORMATS.md): members in declaration order.
+
+impl ToJson for Report<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("format", self.format);
+        w.field("unit", &self.unit);
+        w.field("rules", &self.rules);
+        w.field("period", self.period);
+        w.field("status", &self.status);
+        w.field("total", &self.total);
+        w.field("grade", self.grade);
+        w.field("grade_by_score", self.grade_by_score);
+        w.field_opt("rank", &self.rank);
+        w.field("full_score", &self.full_score);
+        w.field("subtotal", &self.subtotal);
+        w.field("sections", &self.sections);
+        w.field("adjustments", &self.adjustments);
+        w.field_opt("bonus", &self.bonus);
+        w.field("vetoes", &self.vetoes);
+        w.field("lines", &self.lines);
+        w.field("pending", &self.pending);
+        w.field("warnings", &self.warnings);
+        if !self.meta.is_empty() {
+            w.field("meta", &self.meta);
+        }
+        w.end_object();
+    }
+}
+
+impl ToJson for Status {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.string(self.as_str());
+    }
+}
+
+impl ToJson for RulesRef<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("version", self.version);
+        w.field("title", self.title);
+        w.end_object();
+    }
+}
+
+impl ToJson for SectionReport<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field("points", &self.points);
+        w.field_opt("out_of", &self.out_of);
+        w.field("score", &self.score);
+        w.field("lines", &self.lines);
+        w.field("items", &self.items);
+        w.end_object();
+    }
+}
+
+impl ItemStatus {
+    /// The status as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Scored => "scored",
+            ItemStatus::NotApplicable => "not_applicable",
+            ItemStatus::Pending => "pending",
+        }
+    }
+}
+
+impl ToJson for ItemStatus {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.string(self.as_str());
+    }
+}
+
+impl ToJson for ItemReport<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field("points", &self.points);
+        w.field("score", &self.score);
+        w.field("status", &self.status);
+        w.field_opt("value", &self.value);
+        w.field("lines", &self.lines);
+        w.end_object();
+    }
+}
+
+impl LineKind {
+    /// The kind as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Deduct => "deduct",
+            LineKind::Add => "add",
+            LineKind::Cap => "cap",
+            LineKind::Rate => "rate",
+            LineKind::Band => "band",
+            LineKind::Judged => "judged",
+            LineKind::Formula => "formula",
+            LineKind::Rank => "rank",
+            LineKind::Convert => "convert",
+            LineKind::Rescale => "rescale",
+            LineKind::Floor => "floor",
+            LineKind::Veto => "veto",
+            LineKind::Quota => "quota",
+            LineKind::Info => "info",
+        }
+    }
+}
+
+impl ToJson for TraceLine {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("reason", &self.reason);
+        w.field("points", &self.points);
+        w.field("kind", self.kind.as_str());
+        w.end_object();
+    }
+}
+
+impl ToJson for AdjustmentReport<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field_opt("cap", &self.cap);
+        w.field("amount", &self.amount);
+        w.field("status", &self.status);
+        w.field("lines", &self.lines);
+        w.end_object();
+    }
+}
+
+impl ToJson for BonusReport<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("cap", &self.cap);
+        w.field("amount", &self.amount);
+        w.field("items", &self.items);
+        w.field("lines", &self.lines);
+        w.end_object();
+    }
+}
+
+impl ToJson for BonusItemReport<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field("points", &self.points);
+        w.field("amount", &self.amount);
+        w.field("status", &self.status);
+        w.field("lines", &self.lines);
+        w.end_object();
+    }
+}
+
+impl ToJson for VetoReport<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field("triggered", &self.triggered);
+        w.field("effect", &self.effect);
+        w.field("effect_text", &self.effect_text);
+        w.end_object();
+    }
+}
+
+impl ToJson for EffectRef<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        match self {
+            EffectRef::Word(word) => w.string(word),
+            EffectRef::MaxGrade { max_grade } => {
+                w.begin_object();
+                w.field("max_grade", *max_grade);
+                w.end_object();
+            }
+            EffectRef::LowerGrades { lower_grades } => {
+                w.begin_object();
+                w.field("lower_grades", lower_grades);
+                w.end_object();
+            }
+        }
+    }
+}
+
+impl ToJson for PendingEntry<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("kind", self.kind);
+        w.field("id", self.id);
+        w.field("title", self.title);
+        w.field("missing", &self.missing);
+        w.field("reason", &self.reason);
+        w.end_object();
+    }
+}
+
+impl ToJson for Warning {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("code", self.code);
+        w.field("path", &self.path);
+        w.field("message", &self.message);
+        w.end_object();
     }
 }

@@ -3,30 +3,23 @@
 use crate::decimal::{decimal_from_json, plain};
 use crate::error::{Error, Problem, pointer};
 use crate::expr::Value as V;
+use crate::json::{JsonWriter, Map, ToJson, Value};
 use crate::load::{Obj, Reader, input_name, parse_json, short};
 use crate::rules::{Bound, Input, InputType, Rule, RuleSet};
 use rust_decimal::Decimal;
-use serde::Serialize;
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The unit a submission is for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubmissionUnit {
     /// Stable id of the unit (`yp-dq`).
     pub id: String,
     /// Display name (大桥街道).
     pub name: String,
     /// Ranking group (分类排名), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// False for units scored but not ranked (纳入考核，不纳入排名).
-    #[serde(skip_serializing_if = "is_true")]
     pub ranked: bool,
-}
-
-fn is_true(b: &bool) -> bool {
-    *b
 }
 
 /// One unit's filled-in form, as read from `kpi-submission/1` JSON.
@@ -41,7 +34,7 @@ pub struct Submission {
     /// The period, if given.
     pub period: Option<String>,
     /// Raw values by input id (checked when scored).
-    pub values: Map<String, Value>,
+    pub values: Map,
     /// The assessor's notes by item id.
     pub notes: BTreeMap<String, String>,
     /// Free-form metadata, echoed in the report.
@@ -437,5 +430,18 @@ fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)
             }
             Ok(Some(V::Number(d)))
         }
+    }
+}
+
+impl ToJson for SubmissionUnit {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", &self.id);
+        w.field("name", &self.name);
+        w.field_opt("group", &self.group);
+        if !self.ranked {
+            w.field("ranked", &self.ranked);
+        }
+        w.end_object();
     }
 }

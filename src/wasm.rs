@@ -2,13 +2,13 @@
 //!
 //! Everything crosses the boundary as JSON text, parsed by the same code as natively: a JS object
 //! argument is `JSON.stringify`-ed (so a decimal arrives as its shortest literal text, never through
-//! a Rust float), and results are serialized by serde_json and handed to `JSON.parse`. That keeps the
+//! a Rust float), and results are written by the engine's own JSON writer and handed to `JSON.parse`. That keeps the
 //! numbers byte-identical to the CLI's. Every failure is a thrown JS `Error` carrying `code`, `path`
 //! and `problems`; no input can trap the module.
 
+use crate::json::{JsonWriter, ToJson};
 use crate::{BUILTIN_IDS, Error, Problem, RuleSet, Submission, builtin_source};
 use js_sys::{Array, JSON, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Turns engine problems into a thrown JS `Error` (message, `code`, `path`, `problems`).
@@ -36,9 +36,8 @@ fn js_error(e: &Error) -> JsValue {
 }
 
 /// A value as JS, through JSON (the engine's own serialization).
-fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
-    let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
-    JSON::parse(&text).unwrap_or(JsValue::NULL)
+fn to_js<T: ToJson + ?Sized>(v: &T) -> JsValue {
+    JSON::parse(&v.to_json()).unwrap_or(JsValue::NULL)
 }
 
 /// JSON text of an argument: a string is taken as JSON text, anything else is `JSON.stringify`-ed.
@@ -107,7 +106,6 @@ pub struct Engine {
     rules: RuleSet,
 }
 
-#[derive(Serialize)]
 struct RuleSetInfo<'a> {
     id: &'a str,
     version: &'a str,
@@ -131,12 +129,31 @@ impl<'a> From<&'a RuleSet> for RuleSetInfo<'a> {
 }
 
 /// One entry of a batch result: the report, or the error for that submission.
-#[derive(Serialize)]
 struct BatchEntry<'a, 'r> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     report: Option<&'a crate::Report<'r>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a [Problem]>,
+}
+
+impl ToJson for RuleSetInfo<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field("id", self.id);
+        w.field("version", self.version);
+        w.field("title", self.title);
+        w.field("period", self.period);
+        w.field("unit_kind", self.unit_kind);
+        w.field("description", &self.description);
+        w.end_object();
+    }
+}
+
+impl ToJson for BatchEntry<'_, '_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.field_opt("report", &self.report);
+        w.field_opt("error", &self.error);
+        w.end_object();
+    }
 }
 
 #[wasm_bindgen]

@@ -9,13 +9,18 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use kpi_wasm::{Problem, RuleSet, Submission};
+use kpi_wasm::{Problem, RuleSet, Submission, ToJson};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 fn problems_json(problems: &[Problem]) -> String {
-    let v = serde_json::json!({ "error": problems });
+    let v = serde_json::json!({ "error": as_serde(&problems.to_json()) });
     serde_json::to_string_pretty(&v).expect("problems serialize") + "\n"
+}
+
+/// The engine's JSON read by serde_json (objects with sorted keys, as the expected files have them).
+fn as_serde(json: &str) -> serde_json::Value {
+    serde_json::from_str(json).expect("the engine writes valid JSON")
 }
 
 /// The expected-output text for one submission: the pretty report or its problems.
@@ -168,7 +173,7 @@ fn batch_outcome(rules: &RuleSet, units_jsonl: &str) -> String {
         .iter()
         .zip(&batch.results)
         .map(|(sub, r)| match r {
-            Err(e) => serde_json::json!({"unit": sub.unit.id, "error": e.problems()}),
+            Err(e) => serde_json::json!({"unit": sub.unit.id, "error": as_serde(&e.problems().to_json())}),
             Ok(r) => {
                 let items: serde_json::Map<String, serde_json::Value> = r
                     .sections
@@ -177,8 +182,8 @@ fn batch_outcome(rules: &RuleSet, units_jsonl: &str) -> String {
                     .map(|i| (i.id.to_string(), serde_json::json!(i.score.map(|a| a.to_string()))))
                     .collect();
                 serde_json::json!({
-                    "unit": r.unit.id, "total": r.total, "grade": r.grade, "grade_by_score": r.grade_by_score,
-                    "rank": r.rank.flatten(), "status": r.status, "items": items,
+                    "unit": r.unit.id, "total": r.total.to_string(), "grade": r.grade, "grade_by_score": r.grade_by_score,
+                    "rank": r.rank.flatten(), "status": r.status.as_str(), "items": items,
                     "lines": r.lines.iter().map(|l| format!("{} {}", l.points, l.reason)).collect::<Vec<_>>(),
                 })
             }
@@ -232,7 +237,7 @@ fn golden_diffs() {
             update,
             &mut failures,
         );
-        let probe = serde_json::to_string_pretty(&old.probe(&new, &[])).expect("probe") + "\n";
+        let probe = old.probe(&new, &[]).to_json_pretty() + "\n";
         check(&dir.join("probe.json"), &probe, update, &mut failures);
     }
     assert!(!dirs.is_empty());

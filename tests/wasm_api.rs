@@ -113,7 +113,11 @@ fn the_golden_corpus_scores_byte_identically_in_wasm() {
         {
             Ok(text) => text,
             Err(e) => {
-                serde_json::to_string_pretty(&serde_json::json!({ "error": e.problems() }))
+                // Objects with sorted keys, as the expected files have them.
+                let problems: serde_json::Value =
+                    serde_json::from_str(&kpi_wasm::ToJson::to_json(e.problems()))
+                        .unwrap_or_default();
+                serde_json::to_string_pretty(&serde_json::json!({ "error": problems }))
                     .unwrap_or_default()
                     + "\n"
             }

@@ -14,7 +14,7 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_family = "wasm"))]
 mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
-    use kpi_wasm::{Problem, Report, RuleSet, Submission, builtin_source};
+    use kpi_wasm::{Problem, Report, RuleSet, Submission, ToJson, builtin_source};
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
 
@@ -389,9 +389,7 @@ mod cli {
         let mut out = String::new();
         if paths.is_empty() && !probe {
             match format {
-                Format::Json => {
-                    out = serde_json::to_string_pretty(&changes).unwrap_or_default() + "\n"
-                }
+                Format::Json => out = changes.to_json_pretty() + "\n",
                 _ => {
                     let _ = writeln!(
                         out,
@@ -411,9 +409,7 @@ mod cli {
             let findings = old_rules.probe(&new_rules, &subs);
             changed |= !findings.is_empty();
             match format {
-                Format::Json => {
-                    out = serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n"
-                }
+                Format::Json => out = findings.to_json_pretty() + "\n",
                 _ => {
                     let _ = writeln!(
                         out,
