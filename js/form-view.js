@@ -1,0 +1,638 @@
+// The assessment form renderer shared by <kpi-assessment> (element.js) and the browser app (www/).
+//
+// Everything shown is built from the engine: the fields, sections and items from `engine.form()`,
+// every number, deduction, veto and pending item from `engine.score()`, every problem from
+// `engine.validate()`. Nothing here scores. Decimals stay strings from input to screen: a field's
+// text goes to the engine as typed (trimmed, full-width digits made ASCII) and the engine's strings
+// are shown as they come.
+//
+// Rule-set text (titles, labels, basis, reasons) is untrusted: it only ever reaches the page as
+// text nodes, attribute values or select options, never as markup.
+
+/** The engine's limit on a rule-set or submission document (MAX_DOCUMENT_BYTES in src/load.rs). */
+export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+
+const SECTION_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五', '十六', '十七', '十八', '十九', '二十'];
+const TYPE_HINTS = { count: '非负整数', number: '数值', percent: '百分数，0—100', bool: '', choice: '', text: '' };
+const PLACEHOLDER_UNIT = { id: '未填写', name: '未填写' };
+
+/** Builds an element: `h('p', {className: 'x'}, 'text', child)`. Strings become text nodes. */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key === 'testid') el.setAttribute('data-testid', value);
+    else if (key.startsWith('aria-') || key === 'role' || key === 'for' || key === 'part') el.setAttribute(key, value === true ? 'true' : value);
+    else el[key] = value;
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+}
+
+/** Replaces an element's children (text or nodes). */
+export function setChildren(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/**
+ * Parses JSON keeping every number's literal text (as a string), so a decimal never passes
+ * through a binary float. Uses the reviver's `source` (JSON.parse source text access) where the
+ * browser has it; elsewhere numbers come back as their shortest round-trip text.
+ */
+export function parseJsonExact(text) {
+  return JSON.parse(text, function (_key, value, context) {
+    if (typeof value !== 'number') return value;
+    return context && typeof context.source === 'string' ? context.source : String(value);
+  });
+}
+
+/** Field text as the engine should see it: trimmed, full-width digits and points made ASCII. */
+export function normalizeNumberText(text) {
+  return text
+    .trim()
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[．。]/g, '.')
+    .replace(/[－—]/g, '-');
+}
+
+function signed(points) {
+  return points.startsWith('-') ? points : `+${points}`;
+}
+
+function isNumeric(type) {
+  return type === 'count' || type === 'number' || type === 'percent';
+}
+
+/** An empty submission state for a form. */
+function emptyState(form) {
+  return {
+    unit: { id: '', name: '' },
+    period: form.rules.period,
+    raw: Object.fromEntries(form.inputs.map((i) => [i.id, ''])),
+    notes: {},
+    meta: {},
+  };
+}
+
+/** Which problems of an imported submission can be shown in the form and fixed there. */
+function isShowable(problem, inputs, doc) {
+  if (problem.code === 'value.missing') return true;
+  if ((problem.path === '/unit/id' || problem.path === '/unit/name') && problem.code === 'field.empty') return true;
+  const m = /^\/values\/([^/]+)$/.exec(problem.path);
+  if (!m) return false;
+  const input = inputs.get(m[1]);
+  // A numeric field's wrong text (as text in the file) is loaded and flagged; any other wrong value is not.
+  return Boolean(input && (isNumeric(input.type) || input.type === 'text') && typeof doc.values?.[m[1]] === 'string'
+    && (problem.code === 'value.type' || problem.code === 'value.range'));
+}
+
+/**
+ * The form: owns the DOM inside `host` (a shadow root or an element) for one engine at a time,
+ * and the submission state. `onUpdate({report, problems, submission, cause})` runs after every
+ * recomputation; `cause` is "input" for a user's edit, else "load".
+ */
+export class FormView {
+  constructor(host, { onUpdate } = {}) {
+    this.host = host;
+    this.onUpdate = onUpdate ?? (() => {});
+    this.engine = null;
+    this.form = null;
+    this.report = null;
+    this.problems = [];
+    this.readonly = false;
+    this.touched = new Set();
+    this.root = h('div', { className: 'kpi', part: 'form' });
+    host.append(this.root);
+  }
+
+  /** Renders the form of `engine` with an empty (or the given) submission state. */
+  setEngine(engine, state) {
+    this.engine = engine;
+    this.form = engine.form();
+    this.inputs = new Map(this.form.inputs.map((i) => [i.id, i]));
+    this.state = state ?? emptyState(this.form);
+    this.touched = new Set();
+    this.lastRender = new Map();
+    this.build();
+    this.recompute('load');
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // State <-> submission documents
+
+  /** The current submission document (`kpi-submission/1`); empty fields are absent from values. */
+  submission({ unit = this.state.unit } = {}) {
+    const values = {};
+    for (const input of this.form.inputs) {
+      const raw = this.state.raw[input.id] ?? '';
+      if (input.type === 'bool') {
+        if (raw === 'true') values[input.id] = true;
+        else if (raw === 'false') values[input.id] = false;
+      } else if (input.type === 'choice') {
+        if (raw !== '') values[input.id] = raw;
+      } else if (input.type === 'text') {
+        if (raw.trim() !== '') values[input.id] = raw;
+      } else {
+        const text = normalizeNumberText(raw);
+        if (text !== '') values[input.id] = text;
+      }
+    }
+    const notes = {};
+    for (const [id, text] of Object.entries(this.state.notes)) if (text.trim() !== '') notes[id] = text;
+    const meta = {};
+    for (const [key, text] of Object.entries(this.state.meta)) if (typeof text === 'string' && text.trim() !== '') meta[key] = text;
+    const doc = {
+      format: 'kpi-submission/1',
+      rules: { id: this.form.rules.id, version: this.form.rules.version },
+      unit: { ...unit },
+      period: this.state.period || this.form.rules.period,
+      values,
+      notes,
+    };
+    if (Object.keys(meta).length > 0) doc.meta = meta;
+    return doc;
+  }
+
+  /**
+   * Problems that keep `doc` (a parsed submission) out of this form: anything the engine finds
+   * that cannot be shown next to a field and fixed there. Empty when it can be loaded.
+   */
+  importProblems(doc, engine = this.engine) {
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      return [{ code: 'json.type', path: '', message: '考核表应为 JSON 对象（kpi-submission/1）' }];
+    }
+    if (doc.format !== 'kpi-submission/1') {
+      return [{ code: 'format', path: '/format', message: `不是考核表文件：format 应为「kpi-submission/1」，实为「${String(doc.format ?? '（无）')}」` }];
+    }
+    const inputs = engine === this.engine ? this.inputs : new Map(engine.form().inputs.map((i) => [i.id, i]));
+    return engine.validate(doc).filter((p) => !isShowable(p, inputs, doc));
+  }
+
+  /** Loads a parsed submission (check it with importProblems first). */
+  load(doc) {
+    const state = emptyState(this.form);
+    state.unit = { ...(doc.unit ?? {}) };
+    state.unit.id = typeof state.unit.id === 'string' ? state.unit.id : '';
+    state.unit.name = typeof state.unit.name === 'string' ? state.unit.name : '';
+    if (typeof doc.period === 'string') state.period = doc.period;
+    for (const [id, value] of Object.entries(doc.values ?? {})) {
+      if (!(id in state.raw) || value === null || value === undefined) continue;
+      state.raw[id] = String(value);
+    }
+    for (const [id, text] of Object.entries(doc.notes ?? {})) if (typeof text === 'string') state.notes[id] = text;
+    for (const [key, text] of Object.entries(doc.meta ?? {})) if (typeof text === 'string') state.meta[key] = text;
+    this.state = state;
+    this.touched = new Set(['unit.id', 'unit.name']);
+    this.syncControls();
+    this.recompute('load');
+  }
+
+  clear() {
+    this.state = emptyState(this.form);
+    this.touched = new Set();
+    this.syncControls();
+    this.recompute('input');
+  }
+
+  setReadonly(readonly) {
+    this.readonly = readonly;
+    for (const control of this.controls ?? []) control.disabled = readonly;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Building the DOM (once per rule set)
+
+  build() {
+    const form = this.form;
+    this.fieldRefs = new Map(); // input id -> {control, error, row}
+    this.entryRefs = new Map(); // "item:1.1" -> {card, score, status, lines, pending, note, noteError}
+    this.sectionRefs = new Map();
+    this.controls = [];
+
+    const head = this.buildHead();
+    const unit = this.buildUnit();
+    this.generalProblems = h('ul', { className: 'kpi-problems', testid: 'problems', hidden: true, 'aria-live': 'polite' });
+
+    const groups = form.sections.map((section, index) => {
+      const entries = section.items.map((item) => ({ kind: 'item', ...item }));
+      const inputs = form.inputs.filter((i) => i.section === section.id);
+      return this.buildGroup({
+        key: section.id,
+        heading: `${SECTION_NUMBERS[index] ?? index + 1}、${section.title}`,
+        points: section.out_of ? `满分${section.points}分（按${section.out_of}分制评分后折算）` : `满分${section.points}分`,
+        entries,
+        inputs,
+        section,
+      });
+    });
+    const sectionIds = new Set(form.sections.map((s) => s.id));
+    const otherEntries = [
+      ...form.adjustments.map((a) => ({ kind: 'adjustment', ...a })),
+      ...(form.bonus?.items ?? []).map((b) => ({ kind: 'bonus', ...b })),
+      ...form.vetoes.map((v) => ({ kind: 'veto', ...v })),
+    ];
+    const otherInputs = form.inputs.filter((i) => !i.section || !sectionIds.has(i.section));
+    if (otherEntries.length > 0 || otherInputs.length > 0) {
+      const kinds = [form.adjustments.length > 0 ? '扣分项' : '', form.bonus ? '加分项' : '', form.vetoes.length > 0 ? '一票否决' : ''].filter(Boolean);
+      groups.push(this.buildGroup({
+        key: '',
+        heading: kinds.length > 0 ? `其他考核事项：${kinds.join('、')}` : '其他填报项',
+        points: form.bonus ? `加分合计不超过${form.bonus.cap}分` : '',
+        entries: otherEntries,
+        inputs: otherInputs,
+      }));
+    }
+
+    const result = this.buildResult();
+    const sign = h('section', { className: 'kpi-sign', 'aria-label': '签字' },
+      h('div', {}, h('span', {}, '被考核单位签字：'), h('span', { className: 'kpi-sign-line' })),
+      h('div', {}, h('span', {}, '考核人员签字：'), h('span', { className: 'kpi-sign-line' })),
+      h('div', {}, h('span', {}, '日期：'), h('span', { className: 'kpi-sign-line' })));
+
+    this.root.replaceChildren(head, unit, this.generalProblems, ...groups, result, sign);
+    this.setReadonly(this.readonly);
+  }
+
+  buildHead() {
+    const r = this.form.rules;
+    this.totalEl = h('output', { className: 'kpi-total', testid: 'total' });
+    this.gradeEl = h('output', { className: 'kpi-grade', testid: 'grade' });
+    this.statusEl = h('output', { className: 'kpi-status', testid: 'status' });
+    this.pendingCountEl = h('span', { className: 'kpi-pending-count', testid: 'pending-count' });
+    this.vetoBanners = h('div', { className: 'kpi-vetoes', testid: 'veto-banners', role: 'alert' });
+    this.pendingList = h('ul', { className: 'kpi-pending-list', testid: 'pending' });
+    this.printUnit = h('p', { className: 'kpi-print-unit' });
+    return h('header', { className: 'kpi-head' },
+      h('div', { className: 'kpi-rules' },
+        h('h2', { className: 'kpi-title', testid: 'rules-title' }, r.title),
+        h('p', { className: 'kpi-rules-meta', testid: 'rules-version' }, `细则编号 ${r.id} · 版本 ${r.version} · 考核年度 ${r.period} · 满分 ${r.full_score} 分`),
+        this.printUnit),
+      h('div', { className: 'kpi-scoreboard', 'aria-live': 'polite' },
+        h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '总分'), this.totalEl),
+        h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '等次'), this.gradeEl),
+        h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '状态'), this.statusEl, this.pendingCountEl)),
+      this.vetoBanners,
+      h('details', { className: 'kpi-pending' }, h('summary', {}, '待定项目（按满分暂计）'), this.pendingList),
+      r.description ? h('p', { className: 'kpi-description' }, r.description) : null);
+  }
+
+  buildUnit() {
+    const field = (key, label, { type = 'text', path, meta = false, autocomplete = 'off' } = {}) => {
+      const id = `kpi-unit-${key}`;
+      const control = h('input', { id, type, autocomplete, dataset: { unitField: key } });
+      const error = h('p', { className: 'kpi-error', id: `${id}-error`, hidden: true });
+      control.setAttribute('aria-describedby', error.id);
+      control.addEventListener('input', () => {
+        if (meta) this.state.meta[key] = control.value;
+        else this.state.unit[key] = control.value;
+        this.touched.add(`unit.${key}`);
+        this.recompute('input');
+      });
+      control.addEventListener('blur', () => {
+        if (!meta && !this.touched.has(`unit.${key}`)) {
+          this.touched.add(`unit.${key}`);
+          this.recompute('load');
+        }
+      });
+      this.controls.push(control);
+      this.unitRefs.set(key, { control, error, path, meta });
+      return h('div', { className: 'kpi-field' }, h('label', { for: id }, label), h('div', { className: 'kpi-control' }, control), error);
+    };
+    this.unitRefs = new Map();
+    return h('fieldset', { className: 'kpi-unit' },
+      h('legend', {}, '被考核单位与考核人员'),
+      h('div', { className: 'kpi-unit-grid' },
+        field('name', '被考核单位名称', { path: '/unit/name' }),
+        field('id', '被考核单位编号', { path: '/unit/id' }),
+        field('assessor', '考核人员', { meta: true }),
+        field('date', '考核日期', { type: 'date', meta: true })));
+  }
+
+  /** A section (or the "other" group): its entries, each with the fields it reads first. */
+  buildGroup({ key, heading, points, entries, inputs, section }) {
+    // Each field goes with the first entry that reads it (a field no entry reads stays with the
+    // field before it), unless that would change the rule set's field order: then the group lists
+    // its fields first, in order, and its entries after.
+    const index = new Map(entries.map((e, i) => [e, i]));
+    const homes = [];
+    let previous = entries[0] ?? null;
+    for (const input of inputs) {
+      const home = entries.find((e) => e.inputs.includes(input.id)) ?? previous;
+      homes.push(home);
+      previous = home;
+    }
+    const ordered = homes.every((home, i) => i === 0 || home === null || homes[i - 1] === null || index.get(home) >= index.get(homes[i - 1]));
+    const fieldsOf = new Map(entries.map((e) => [e, []]));
+    const loose = [];
+    inputs.forEach((input, i) => {
+      const row = this.buildField(input);
+      if (ordered && homes[i]) fieldsOf.get(homes[i]).push(row);
+      else loose.push(row);
+    });
+
+    const scoreEl = h('output', { className: 'kpi-section-score', testid: `section-score-${key}` });
+    if (section) this.sectionRefs.set(section.id, { score: scoreEl, lines: h('ul', { className: 'kpi-lines' }) });
+    return h('section', { className: 'kpi-section', dataset: { section: key } },
+      h('header', { className: 'kpi-section-head' },
+        h('h3', {}, heading),
+        h('p', { className: 'kpi-section-points' }, points, section ? h('span', {}, ' · 得分 ', scoreEl) : null)),
+      section ? this.sectionRefs.get(section.id).lines : null,
+      loose.length > 0 ? h('div', { className: 'kpi-fields kpi-loose' }, loose) : null,
+      entries.map((entry) => this.buildEntry(entry, fieldsOf.get(entry))));
+  }
+
+  buildEntry(entry, fields) {
+    const refKey = `${entry.kind}:${entry.id}`;
+    const score = h('output', { className: 'kpi-entry-score', testid: `${entry.kind}-score-${entry.id}` });
+    const status = h('span', { className: 'kpi-entry-status' });
+    const lines = h('ul', { className: 'kpi-lines', testid: `${entry.kind}-lines-${entry.id}` });
+    const pending = h('p', { className: 'kpi-entry-pending', hidden: true });
+    const kindLabel = { item: '', adjustment: '扣分项', bonus: '加分项', veto: '一票否决' }[entry.kind];
+    const pointsText = entry.kind === 'item' ? `满分${entry.points}分`
+      : entry.kind === 'adjustment' ? (entry.points ? `最多扣${entry.points}分` : '扣分不设上限')
+        : entry.kind === 'bonus' ? `最多加${entry.points}分` : entry.effect_text ?? '';
+    const card = h('article', { className: `kpi-entry kpi-${entry.kind}`, dataset: { entry: entry.id, kind: entry.kind } },
+      h('header', { className: 'kpi-entry-head' },
+        h('h4', {}, entry.kind === 'item' ? h('span', { className: 'kpi-entry-id' }, entry.id) : h('span', { className: 'kpi-entry-id' }, kindLabel), ' ', entry.title),
+        h('span', { className: 'kpi-entry-points' }, pointsText),
+        h('span', { className: 'kpi-entry-result' }, status, score)),
+      entry.basis ? h('p', { className: 'kpi-basis' }, h('span', { className: 'kpi-basis-label' }, '评分标准：'), entry.basis) : null,
+      entry.batch_only ? h('p', { className: 'kpi-batch-only' }, '排名赋分项目需在批量评分中计算：单独评分时暂按满分计，在「批量评分」中按全区排名得分。') : null,
+      fields && fields.length > 0 ? h('div', { className: 'kpi-fields' }, fields) : null,
+      lines,
+      pending);
+    const ref = { card, score, status, lines, pending, entry };
+    if (entry.kind === 'item') {
+      const id = `kpi-note-${entry.id}`;
+      const note = h('textarea', { id, rows: 2, className: 'kpi-note-text', dataset: { note: entry.id } });
+      const noteError = h('p', { className: 'kpi-warning', id: `${id}-warning`, hidden: true });
+      note.setAttribute('aria-describedby', noteError.id);
+      note.setAttribute('data-testid', `note-${entry.id}`);
+      note.addEventListener('input', () => {
+        this.state.notes[entry.id] = note.value;
+        this.recompute('input');
+      });
+      this.controls.push(note);
+      const details = h('details', { className: 'kpi-note' },
+        h('summary', {}, '情况说明'),
+        h('label', { for: id }, `项目${entry.id}情况说明`), note);
+      card.append(details, noteError);
+      Object.assign(ref, { note, noteError, details });
+    }
+    this.entryRefs.set(refKey, ref);
+    return card;
+  }
+
+  buildField(input) {
+    const id = `kpi-field-${input.id}`;
+    let control;
+    if (input.type === 'bool') {
+      control = h('select', { id }, h('option', { value: '' }, '（未填）'), h('option', { value: 'true' }, '是'), h('option', { value: 'false' }, '否'));
+    } else if (input.type === 'choice') {
+      control = h('select', { id }, h('option', { value: '' }, '（未填）'), (input.options ?? []).map((o) => h('option', { value: o }, o)));
+    } else if (input.type === 'text') {
+      control = h('textarea', { id, rows: 2 });
+    } else {
+      control = h('input', { id, type: 'text', autocomplete: 'off', spellcheck: false, inputMode: input.type === 'count' ? 'numeric' : 'decimal' });
+    }
+    control.dataset.input = input.id;
+    const error = h('p', { className: 'kpi-error', id: `${id}-error`, hidden: true, testid: `error-${input.id}` });
+    const hint = h('p', { className: 'kpi-hint', id: `${id}-hint` }, this.hintFor(input));
+    control.setAttribute('aria-describedby', `${error.id} ${hint.id}`);
+    if (input.required) control.setAttribute('aria-required', 'true');
+    control.addEventListener(input.type === 'bool' || input.type === 'choice' ? 'change' : 'input', () => {
+      this.state.raw[input.id] = control.value;
+      this.recompute('input');
+    });
+    this.controls.push(control);
+    const row = h('div', { className: `kpi-field kpi-type-${input.type}`, dataset: { field: input.id } },
+      h('label', { for: id }, input.label),
+      h('div', { className: 'kpi-control' }, control, isNumeric(input.type) && input.unit ? h('span', { className: 'kpi-unit-suffix' }, input.unit) : null,
+        input.required ? null : h('span', { className: 'kpi-optional' }, '选填')),
+      error,
+      hint);
+    this.fieldRefs.set(input.id, { control, error, row, input });
+    return row;
+  }
+
+  hintFor(input) {
+    const parts = [];
+    if (TYPE_HINTS[input.type]) parts.push(TYPE_HINTS[input.type]);
+    const bound = (b) => (typeof b === 'string' ? b : `「${this.inputs.get(b.input)?.label ?? b.input}」`);
+    if (input.type === 'number' || (input.type === 'count' && input.max !== undefined)) {
+      if (input.min !== undefined && input.max !== undefined) parts.push(`${bound(input.min)}至${bound(input.max)}`);
+      else if (input.max !== undefined) parts.push(`不超过${bound(input.max)}`);
+      else if (input.min !== undefined && input.type === 'number') parts.push(`不小于${bound(input.min)}`);
+    }
+    if (input.help) parts.push(input.help);
+    return parts.join('；');
+  }
+
+  buildResult() {
+    this.subtotalEl = h('output', { testid: 'subtotal' });
+    this.adjustEl = h('output', { testid: 'adjustments-total' });
+    this.bonusEl = h('output', { testid: 'bonus-total' });
+    this.resultTotal = h('output', { testid: 'result-total' });
+    this.resultGrade = h('output', { testid: 'result-grade' });
+    this.reportLines = h('ul', { className: 'kpi-lines', testid: 'report-lines' });
+    this.warningsEl = h('ul', { className: 'kpi-warnings', testid: 'warnings' });
+    const row = (label, value) => h('div', {}, h('dt', {}, label), h('dd', {}, value));
+    return h('section', { className: 'kpi-result', 'aria-label': '考核结果' },
+      h('h3', {}, '考核结果'),
+      h('dl', { className: 'kpi-result-table' },
+        row('各部分得分合计', this.subtotalEl),
+        row('扣分项', this.adjustEl),
+        row('加分项', this.bonusEl),
+        row('总分', this.resultTotal),
+        row('等次', this.resultGrade)),
+      this.reportLines,
+      this.warningsEl);
+  }
+
+  /** Puts the state's values into the controls (after load or clear). */
+  syncControls() {
+    for (const [id, ref] of this.fieldRefs) ref.control.value = this.state.raw[id] ?? '';
+    for (const [key, ref] of this.unitRefs) ref.control.value = (ref.meta ? this.state.meta[key] : this.state.unit[key]) ?? '';
+    for (const ref of this.entryRefs.values()) {
+      if (!ref.note) continue;
+      ref.note.value = this.state.notes[ref.entry.id] ?? '';
+      ref.details.open = ref.note.value !== '';
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Recomputing (every input)
+
+  recompute(cause) {
+    const engine = this.engine;
+    const submission = this.submission();
+    const unitFilled = submission.unit.id.trim() !== '' && submission.unit.name.trim() !== '';
+    // The engine refuses a submission without a unit before looking at its values; a placeholder
+    // unit lets the values be checked and scored while the unit is still empty.
+    const scoring = unitFilled ? submission : { ...submission, unit: { ...submission.unit, ...PLACEHOLDER_UNIT } };
+    let problems = engine.validate(scoring);
+    if (!unitFilled) problems = [...engine.validate({ ...submission, values: {} }).filter((p) => p.path.startsWith('/unit')), ...problems];
+    const rejected = new Set();
+    for (const p of problems) {
+      const m = /^\/values\/([^/]+)$/.exec(p.path);
+      if (m && p.code !== 'value.missing') rejected.add(m[1]);
+    }
+    let report = null;
+    let scoreError = null;
+    const values = { ...scoring.values };
+    for (const id of rejected) delete values[id];
+    try {
+      report = engine.score({ ...scoring, values });
+    } catch (err) {
+      scoreError = err;
+    }
+    this.report = report;
+    this.problems = problems;
+    this.render(report, problems, scoreError, rejected);
+    this.onUpdate({ report, problems, submission, cause, error: scoreError });
+  }
+
+  render(report, problems, scoreError, rejected) {
+    // Field problems next to their fields; the rest in the list under the unit.
+    const byPath = new Map();
+    for (const p of problems) {
+      if (p.code === 'value.missing') continue;
+      if (!byPath.has(p.path)) byPath.set(p.path, []);
+      byPath.get(p.path).push(p.message);
+    }
+    const shown = new Set();
+    for (const [id, ref] of this.fieldRefs) {
+      const path = `/values/${id}`;
+      const messages = byPath.get(path);
+      shown.add(path);
+      setProblem(ref.control, ref.error, messages);
+      ref.row.classList.toggle('kpi-invalid', Boolean(messages));
+    }
+    for (const ref of this.unitRefs.values()) {
+      if (!ref.path) continue;
+      shown.add(ref.path);
+      const key = ref.path.slice('/unit/'.length);
+      setProblem(ref.control, ref.error, this.touched.has(`unit.${key}`) ? byPath.get(ref.path) : undefined);
+    }
+    const warnings = report?.warnings ?? [];
+    const noteWarnings = new Map();
+    for (const w of warnings) {
+      const m = /^\/notes\/(.+)$/.exec(w.path);
+      if (m) noteWarnings.set(m[1], w.message);
+    }
+    const general = [];
+    for (const [path, messages] of byPath) if (!shown.has(path)) general.push(...messages);
+    if (scoreError) general.unshift(`无法评分：${scoreError.message}`);
+    if (rejected.size > 0) general.push(`${rejected.size}个输入项填写有误，相关项目暂按待定计分，请按提示修改。`);
+    setChildren(this.generalProblems, general.map((m) => h('li', {}, m)));
+    this.generalProblems.hidden = general.length === 0;
+
+    if (!report) {
+      this.totalEl.value = '—';
+      this.gradeEl.value = '—';
+      this.statusEl.value = '无法评分';
+      return;
+    }
+    const u = this.state.unit;
+    this.printUnit.textContent = `被考核单位：${u.name || '（未填写）'}（编号 ${u.id || '未填写'}）${this.state.meta.assessor ? ` · 考核人员：${this.state.meta.assessor}` : ''}${this.state.meta.date ? ` · 考核日期：${this.state.meta.date}` : ''}`;
+    this.totalEl.value = report.total;
+    this.gradeEl.value = report.grade;
+    this.statusEl.value = report.status === 'final' ? '最终' : '暂定';
+    this.statusEl.dataset.status = report.status;
+    this.pendingCountEl.textContent = report.pending.length > 0 ? `（${report.pending.length}项待定）` : '';
+    this.root.dataset.status = report.status;
+
+    // Vetoes: a banner for each triggered one.
+    const triggered = report.vetoes.filter((v) => v.triggered === true);
+    const vetoKey = triggered.map((v) => v.id).join('\n');
+    if (vetoKey !== this.lastRender.get('vetoes')) {
+      setChildren(this.vetoBanners, triggered.map((v) => h('p', { className: 'kpi-veto-banner', testid: `veto-banner-${v.id}` }, h('strong', {}, '一票否决：'), v.title, `（${v.effect_text}）`)));
+      this.lastRender.set('vetoes', vetoKey);
+    }
+    const pendingKey = JSON.stringify(report.pending);
+    if (pendingKey !== this.lastRender.get('pending')) {
+      const kindName = { item: '项目', adjustment: '扣分项', bonus: '加分项', veto: '否决项' };
+      setChildren(this.pendingList, report.pending.map((p) => h('li', {}, `${kindName[p.kind] ?? ''} ${p.kind === 'item' ? `${p.id} ` : ''}${p.title}：${p.reason}`)));
+      this.lastRender.set('pending', pendingKey);
+    }
+    const pendingOf = new Map(report.pending.map((p) => [`${p.kind}:${p.id}`, p]));
+
+    for (const section of report.sections) {
+      const ref = this.sectionRefs.get(section.id);
+      if (!ref) continue;
+      ref.score.value = section.score;
+      this.renderLines(`section:${section.id}`, ref.lines, section.lines);
+      for (const item of section.items) {
+        this.renderEntry(`item:${item.id}`, item.score === null ? '不计分' : item.score, item.status, item.lines, pendingOf, item.value);
+      }
+    }
+    for (const a of report.adjustments) this.renderEntry(`adjustment:${a.id}`, a.amount, a.status, a.lines, pendingOf);
+    for (const b of report.bonus?.items ?? []) this.renderEntry(`bonus:${b.id}`, signed(b.amount), b.status, b.lines, pendingOf);
+    for (const v of report.vetoes) {
+      const text = v.triggered === true ? '已触发' : v.triggered === false ? '未触发' : '待定';
+      const ref = this.entryRefs.get(`veto:${v.id}`);
+      if (ref) ref.card.classList.toggle('kpi-triggered', v.triggered === true);
+      this.renderEntry(`veto:${v.id}`, text, v.triggered === null ? 'pending' : 'scored', [], pendingOf, undefined, false);
+    }
+    for (const ref of this.entryRefs.values()) {
+      if (!ref.note) continue;
+      const message = noteWarnings.get(ref.entry.id);
+      setProblem(ref.note, ref.noteError, message ? [message] : undefined);
+      if (message) ref.details.open = true;
+    }
+
+    this.subtotalEl.value = report.subtotal;
+    // Adjustments that took points, each with its amount as the engine gave it.
+    const taken = report.adjustments.filter((a) => !/^-?0(\.0*)?$/.test(a.amount));
+    this.adjustEl.value = taken.length === 0 ? '无' : taken.map((a) => `${a.title} ${a.amount}`).join('；');
+    this.bonusEl.value = report.bonus ? signed(report.bonus.amount) : '无';
+    this.resultTotal.value = `${report.total} / ${report.full_score}`;
+    this.resultGrade.value = report.grade === report.grade_by_score ? report.grade : `${report.grade}（按分数为${report.grade_by_score}）`;
+    this.renderLines('report', this.reportLines, [...(report.bonus?.lines ?? []), ...report.lines]);
+    const warningsKey = JSON.stringify(warnings);
+    if (warningsKey !== this.lastRender.get('warnings')) {
+      setChildren(this.warningsEl, warnings.map((w) => h('li', {}, w.message)));
+      this.lastRender.set('warnings', warningsKey);
+    }
+  }
+
+  renderEntry(key, scoreText, status, lines, pendingOf, value, withStatus = true) {
+    const ref = this.entryRefs.get(key);
+    if (!ref) return;
+    ref.score.value = scoreText;
+    const statusText = !withStatus ? '' : status === 'pending' ? '待定' : status === 'not_applicable' ? '不涉及' : '';
+    if (ref.status.textContent !== statusText) ref.status.textContent = statusText;
+    ref.card.dataset.status = status;
+    const lineList = value !== undefined ? [{ reason: `指标实际值：${value}`, points: '', kind: 'info' }, ...lines] : lines;
+    this.renderLines(key, ref.lines, lineList);
+    const pending = pendingOf.get(key);
+    ref.pending.hidden = !pending;
+    if (pending && ref.pending.textContent !== pending.reason) ref.pending.textContent = pending.reason;
+  }
+
+  renderLines(key, list, lines) {
+    const signature = JSON.stringify(lines);
+    if (this.lastRender.get(key) === signature) return;
+    this.lastRender.set(key, signature);
+    setChildren(list, lines.map((line) => h('li', { className: `kpi-line kpi-line-${line.kind}` },
+      h('span', { className: 'kpi-line-reason' }, line.reason),
+      line.points === '' || line.kind === 'info' ? null : h('span', { className: 'kpi-line-points' }, signed(line.points)))));
+  }
+}
+
+function setProblem(control, errorEl, messages) {
+  const text = messages ? messages.join('；') : '';
+  if (errorEl.textContent !== text) errorEl.textContent = text;
+  errorEl.hidden = !messages;
+  if (messages) control.setAttribute('aria-invalid', 'true');
+  else control.removeAttribute('aria-invalid');
+}
