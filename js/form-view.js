@@ -258,7 +258,8 @@ export class FormView {
       h('div', {}, h('span', {}, '考核人员签字：'), h('span', { className: 'kpi-sign-line' })),
       h('div', {}, h('span', {}, '日期：'), h('span', { className: 'kpi-sign-line' })));
 
-    this.root.replaceChildren(head, unit, this.generalProblems, ...groups, result, sign);
+    const description = form.rules.description ? h('p', { className: 'kpi-description' }, form.rules.description) : '';
+    this.root.replaceChildren(head, description, unit, this.generalProblems, ...groups, result, sign);
     this.setReadonly(this.readonly);
   }
 
@@ -281,8 +282,7 @@ export class FormView {
         h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '等次'), this.gradeEl),
         h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '状态'), this.statusEl, this.pendingCountEl)),
       this.vetoBanners,
-      h('details', { className: 'kpi-pending' }, h('summary', {}, '待定项目（按满分暂计）'), this.pendingList),
-      r.description ? h('p', { className: 'kpi-description' }, r.description) : null);
+      h('details', { className: 'kpi-pending' }, h('summary', {}, '待定项目（按满分暂计）'), this.pendingList));
   }
 
   buildUnit() {
