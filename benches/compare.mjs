@@ -1,0 +1,329 @@
+// Side by side in Node: our package against peer rules engines doing the same scoring work.
+//
+//   node benches/compare.mjs            # N=2000 inputs, 3 interleaved rounds, 7 cold starts per engine
+//   node benches/compare.mjs --n 5000 --rounds 5 --batch 50 --cold 9 --rules rules/subdistrict.json
+//
+// Uses the built pkg/ (run ./build first); installs the peers into benches/peers/ on first run (npm ci
+// from the committed lock files). The peers' rule definitions are translated from the rule set by
+// benches/peers/translate.mjs and written to benches/peers/generated/ on every run. Every engine gets
+// the same submission JSON texts (benches/make_submissions.py, seeded); before timing, every peer's
+// total and grade are compared with ours on every input (a difference is reported, not fatal). Then
+// rounds × batches, each batch through every engine in rotated order, one sample per call
+// (process.hrtime via performance.now), medians and p90. Sizes of the files each engine loads (raw and
+// gzip -9) and cold starts (import + instantiate, rules load, first call) in fresh child processes.
+// Markdown on stdout, progress on stderr.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { checkPkg, ensurePeers, makeInputs, fileSizes, kb, machine, rel, peersDir, wasiDir, pkgDir, root } from './peers/setup.mjs';
+import { generate, generatedDir } from './peers/generate.mjs';
+import { translateZenExpression } from './peers/translate.mjs';
+import {
+  oursAdapters, zenGraphAdapter, zenExpressionSyncAdapter, zenWasmAdapter, jreAdapter, plainAdapter,
+} from './peers/adapters.mjs';
+import { agreement, measure, stats, tables, agreementDetails, fmtUs } from './peers/harness.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const k = argv.indexOf(`--${name}`);
+  return k >= 0 ? argv[k + 1] : dflt;
+};
+const N = Number(opt('n', 2000));
+const ROUNDS = Number(opt('rounds', 3));
+const BATCH = Number(opt('batch', 50));
+const COLD = Number(opt('cold', 7));
+const RULES = join(root, opt('rules', 'rules/subdistrict.json'));
+const ONLY = opt('only', null)?.split(',');
+const log = (...a) => console.error(...a);
+
+const peersRequire = createRequire(join(peersDir, 'package.json'));
+const wasiRequire = createRequire(join(wasiDir, 'package.json'));
+const now = () => performance.now();
+
+// Node prints an ExperimentalWarning for WASI; keep stderr readable.
+const emit = process.emitWarning;
+process.emitWarning = (w, ...rest) => {
+  if (String(w?.message ?? w).includes('WASI')) return;
+  return emit.call(process, w, ...rest);
+};
+
+// ------------------------------------------------------------------------------------------------
+// The engines. Each: key, label, load() (import + instantiate; returns a module), rules(mod, ctx)
+// (load the rules; returns adapters), files(mod) (what it loads, for sizes). Peers that fail to
+// load are reported and skipped.
+
+function genFile(name) {
+  return join(generatedDir, name);
+}
+
+function cjsFilesUnder(dir) {
+  return Object.keys(peersRequire.cache).filter((f) => f.startsWith(dir + '/') && f.includes('/node_modules/'));
+}
+
+const ENGINES = [
+  {
+    key: 'ours', label: 'ours (kpi-wasm, built-in rule set)', group: 'ours',
+    load: async () => import(pathToFileURL(join(pkgDir, 'index.js')).href),
+    rules: (m, c) => oursAdapters(new m.Engine(c.rules.id)),
+    files: () => ['index.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm'].map((f) => join(pkgDir, f)),
+  },
+  {
+    key: 'ours-json', label: 'ours (kpi-wasm, rule set JSON text)', group: 'ours', coldOnly: true,
+    load: async () => import(pathToFileURL(join(pkgDir, 'index.js')).href),
+    rules: (m, c) => oursAdapters(new m.Engine(c.rulesText)).slice(0, 1),
+    files: () => ['index.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm'].map((f) => join(pkgDir, f)),
+  },
+  {
+    key: 'zen', label: 'ZEN 0.54.0 native: JDM graph', group: 'peer',
+    load: async () => peersRequire('@gorules/zen-engine'),
+    rules: (zen, c) => [zenGraphAdapter({
+      name: 'ZEN 0.54.0 native: JDM graph (async evaluate)', zen, jdm: JSON.parse(c.text.jdm), inputs: c.rules.inputs, scale: c.scale,
+    })],
+    files: () => cjsFilesUnder(join(peersDir, 'node_modules', '@gorules')),
+  },
+  {
+    key: 'zen-expr', label: 'ZEN 0.54.0 native: one expression', group: 'peer',
+    load: async () => peersRequire('@gorules/zen-engine'),
+    rules: (zen, c) => [zenExpressionSyncAdapter({
+      name: 'ZEN 0.54.0 native: one expression (evaluateExpressionSync)', zen, expression: c.text.zenExpression.trim(), inputs: c.rules.inputs, scale: c.scale,
+    })],
+    files: () => cjsFilesUnder(join(peersDir, 'node_modules', '@gorules')),
+  },
+  {
+    key: 'zen-052', label: 'ZEN 0.52.1 native: JDM graph', group: 'peer',
+    load: async () => wasiRequire('@gorules/zen-engine-linux-x64-gnu'),
+    rules: (zen, c) => [zenGraphAdapter({
+      name: 'ZEN 0.52.1 native: JDM graph (async evaluate)', zen, jdm: JSON.parse(c.text.jdm), inputs: c.rules.inputs, scale: c.scale,
+    })],
+    files: () => cjsFilesUnder(join(wasiDir, 'node_modules', '@gorules')),
+  },
+  {
+    key: 'zen-wasi', label: 'ZEN 0.52.1 wasm32-wasi: JDM graph', group: 'peer',
+    load: async (cold) => {
+      // The way the docs say: NAPI_RS_FORCE_WASI=1 and the main package. Its generated loader only
+      // falls back to wasi when no native binding loaded, so with the linux-x64-gnu package installed
+      // (an optional dependency npm installs) it still returns the native binding; then load the wasi
+      // package itself, which is what the loader would have returned.
+      let viaLoader = null;
+      if (cold) {
+        process.env.NAPI_RS_FORCE_WASI = '1';
+        viaLoader = wasiRequire('@gorules/zen-engine');
+        delete process.env.NAPI_RS_FORCE_WASI;
+      }
+      const wasi = wasiRequire('@gorules/zen-engine-wasm32-wasi');
+      if (viaLoader) wasi.__loaderGaveWasi = viaLoader.ZenEngine === wasi.ZenEngine;
+      return wasi;
+    },
+    rules: (zen, c) => [zenGraphAdapter({
+      name: 'ZEN 0.52.1 wasm32-wasi: JDM graph (async evaluate)', zen, jdm: JSON.parse(c.text.jdm), inputs: c.rules.inputs, scale: c.scale,
+    })],
+    files: () => [
+      ...cjsFilesUnder(join(wasiDir, 'node_modules')).filter((f) => !f.includes('/@gorules/zen-engine/') && !f.includes('linux-x64-gnu')),
+      join(wasiDir, 'node_modules', '@gorules', 'zen-engine-wasm32-wasi', 'zen-engine.wasm32-wasi.wasm'),
+      join(wasiDir, 'node_modules', '@gorules', 'zen-engine-wasm32-wasi', 'wasi-worker.mjs'),
+    ],
+  },
+  {
+    key: 'zen-wasm', label: '@gorules/zen-engine-wasm 0.23.1: one expression', group: 'peer',
+    load: async () => {
+      const dir = join(peersDir, 'node_modules', '@gorules', 'zen-engine-wasm');
+      const m = await import(pathToFileURL(join(dir, 'index.js')).href);
+      m.initSync({ module: readFileSync(join(dir, 'dist', 'zen_engine_wasm_bg.wasm')) });
+      return m;
+    },
+    rules: (zenWasm, c) => [
+      zenWasmAdapter({
+        name: '@gorules/zen-engine-wasm 0.23.1: one expression', zenWasm, expression: c.text.zenExpression.trim(), inputs: c.rules.inputs, scale: c.scale,
+        note: 'the expression returns the total as text (string(#)): 0.23.1 truncates every non-integer number it returns to JS (1.5 → 1; 0.22.1 does not)',
+      }),
+      zenWasmAdapter({
+        name: '@gorules/zen-engine-wasm 0.23.1: the same, total returned as a number', zenWasm, timed: false,
+        expression: translateZenExpression(c.rules, { totalAs: 'number' }), inputs: c.rules.inputs, scale: c.scale,
+      }),
+    ],
+    files: () => {
+      const dir = join(peersDir, 'node_modules', '@gorules', 'zen-engine-wasm');
+      return ['index.js', 'dist/zen_engine_wasm.js', 'dist/zen_engine_wasm_bg.wasm', 'util/index.js', 'util/variable-type.js'].map((f) => join(dir, f));
+    },
+  },
+  ...['number', 'big'].map((mode) => ({
+    key: `jre-${mode}`, label: `json-rules-engine 7.3.1, ${mode === 'big' ? 'big.js' : 'plain numbers'}`, group: 'peer',
+    load: async () => ({ JEngine: peersRequire('json-rules-engine').Engine, Big: mode === 'big' ? peersRequire('big.js') : null }),
+    rules: async (m, c) => {
+      const glue = await import(pathToFileURL(genFile(c.names[mode === 'big' ? 'jreBigGlue' : 'jreNumberGlue'])).href);
+      return [jreAdapter({
+        name: `json-rules-engine 7.3.1 + JS glue, ${mode === 'big' ? 'big.js 7.0.1' : 'plain numbers'}`,
+        JEngine: m.JEngine, Big: m.Big, def: JSON.parse(c.text[mode === 'big' ? 'jreBig' : 'jreNumber']), makeGlue: glue.default, mode,
+      })];
+    },
+    files: (c) => [...cjsFilesUnder(join(peersDir, 'node_modules')).filter((f) => !f.includes('@gorules')),
+      genFile(c.names[mode === 'big' ? 'jreBigGlue' : 'jreNumberGlue'])],
+  })),
+  ...[['plain', 'plain JS (numbers, exact rounding on integer hundredths)'], ['plainNaive', 'plain JS (numbers, Math.round(x * 100) / 100)'], ['plainBig', 'plain JS (big.js)']].map(([k, name]) => ({
+    key: k, label: name, group: 'peer',
+    load: async () => ({ Big: k === 'plainBig' ? peersRequire('big.js') : null }),
+    rules: async (m, c) => {
+      const mod = await import(pathToFileURL(genFile(c.names[k])).href);
+      return [plainAdapter({ name, make: mod.default, Big: m.Big })];
+    },
+    files: (c) => [...(k === 'plainBig' ? cjsFilesUnder(join(peersDir, 'node_modules', 'big.js')) : []), genFile(c.names[k])],
+  })),
+];
+
+function context() {
+  const rulesText = readFileSync(RULES, 'utf8');
+  const rules = JSON.parse(rulesText);
+  const gen = generate(RULES);
+  const text = {};
+  for (const [k, f] of Object.entries(gen.names)) if (!f.endsWith('.mjs')) text[k] = readFileSync(genFile(f), 'utf8');
+  return { rules, rulesText, scale: rules.scale ?? 2, names: gen.names, text, gen };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Cold start: one engine in a fresh process.
+
+async function coldChild(key) {
+  const e = ENGINES.find((x) => x.key === key);
+  const c = context();
+  const texts = makeInputs(RULES, 1);
+  const t0 = now();
+  const m = await e.load(true);
+  const t1 = now();
+  const adapters = await e.rules(m, c);
+  const t2 = now();
+  const a = adapters[0];
+  const r = a.async ? await a.call(texts[0]) : a.call(texts[0]);
+  const t3 = now();
+  if (!a.pick(r).total) throw new Error('no total');
+  const out = { key, load: t1 - t0, rules: t2 - t1, first: t3 - t2, sinceStart: t3, files: e.files(c) };
+  if (m && '__loaderGaveWasi' in m) out.loaderGaveWasi = m.__loaderGaveWasi;
+  process.stdout.write(JSON.stringify(out) + '\n');
+  process.exit(0);
+}
+
+function coldStarts(keys) {
+  const runs = new Map(keys.map((k) => [k, []]));
+  const errors = new Map();
+  for (let r = 0; r < COLD; r++) {
+    for (const k of keys) {
+      if (errors.has(k)) continue;
+      const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', k, '--rules', rel(RULES)], { encoding: 'utf8', timeout: 120000 });
+      const line = p.stdout.trim().split('\n').pop();
+      try {
+        runs.get(k).push(JSON.parse(line));
+      } catch {
+        errors.set(k, (p.stderr || p.error?.message || 'no output').trim().split('\n').slice(-3).join(' '));
+      }
+    }
+    log(`cold starts: round ${r + 1}/${COLD}`);
+  }
+  return { runs, errors };
+}
+
+// ------------------------------------------------------------------------------------------------
+
+async function main() {
+  await checkPkg();
+  const installNotes = ensurePeers();
+  const m0 = machine();
+  const c = context();
+  if (c.gen.changed.length) log(`regenerated benches/peers/generated/: ${c.gen.changed.join(', ')} (from ${rel(RULES)}; commit them)`);
+  const hasRank = c.rules.sections.some((s) => s.items.some((it) => 'rank' in it));
+  log(`inputs: python3 benches/make_submissions.py ${rel(RULES)} ${N}`);
+  const texts = makeInputs(RULES, N);
+
+  // Load every engine in this process.
+  const adapters = [];
+  const unavailable = [];
+  for (const e of ENGINES) {
+    if (e.coldOnly || (ONLY && !ONLY.includes(e.key) && e.key !== 'ours')) continue;
+    try {
+      const m = await e.load(false);
+      for (const a of await e.rules(m, c)) {
+        if (a.unavailable) unavailable.push(`${a.name}: ${a.unavailable}`);
+        else adapters.push(a);
+      }
+    } catch (err) {
+      unavailable.push(`${e.label}: ${String(err?.message ?? err).split('\n')[0]}`);
+    }
+  }
+  const reference = adapters.find((a) => a.name.startsWith('ours: score('));
+  log(`engines: ${adapters.map((a) => a.name).join('; ')}`);
+  for (const u of unavailable) log(`not run: ${u}`);
+
+  log(`agreement check over ${N} inputs …`);
+  const agree = await agreement(adapters, texts, reference);
+  log(`timing: ${ROUNDS} rounds × ${Math.ceil(N / BATCH)} batches of ${BATCH}, ${adapters.length} engines interleaved …`);
+  const samples = await measure(adapters, texts, {
+    rounds: ROUNDS, batchSize: BATCH, warm: 200, perCall: true, now,
+    onRound: (r, n) => log(`  round ${r}/${n} done`),
+  });
+  const m1 = machine();
+
+  const keys = ENGINES.filter((e) => !ONLY || ONLY.includes(e.key) || e.key.startsWith('ours')).map((e) => e.key);
+  log(`cold starts: ${COLD} fresh processes per engine …`);
+  const cold = coldStarts(keys);
+
+  // ---------------------------------------------------------------- report
+  const out = [];
+  out.push(`### Node: ${c.rules.id} ${c.rules.version}, ${N} submissions`, '');
+  out.push(`Machine: ${m0.cpu}, ${m0.mem}, ${m0.os}, Node ${m0.node}; load average ${m0.load} at start, ${m1.load} after timing.`);
+  out.push(`Command: \`node benches/compare.mjs --n ${N} --rounds ${ROUNDS} --batch ${BATCH} --cold ${COLD}\` (inputs: \`python3 benches/make_submissions.py ${rel(RULES)} ${N}\`).`, '');
+  if (hasRank) {
+    out.push(`The rule set has a \`rank\` item (${c.rules.sections.flatMap((s) => s.items).filter((it) => 'rank' in it).map((it) => it.id).join(', ')}): scored only in a batch, so \`engine.score\` of one submission is "provisional" with it at full points; the peers reproduce exactly that.`, '');
+  }
+  out.push(tables({ adapters, samples, agree }), '');
+  const details = agreementDetails(adapters, agree);
+  if (details) out.push('Differences (checked before timing):', '', details, '');
+  for (const a of adapters) if (a.note) out.push(`- ${a.name}: ${a.note}`);
+  for (const u of [...unavailable, ...installNotes]) out.push(`- not run: ${u}`);
+  out.push('');
+
+  out.push('Cold start (fresh `node` process each; median of ' + COLD + '; ms):', '');
+  out.push('| engine | import + instantiate | rules load | first call | total | process start → first result |');
+  out.push('|---|---:|---:|---:|---:|---:|');
+  const sizes = [];
+  for (const k of keys) {
+    const e = ENGINES.find((x) => x.key === k);
+    const rs = cold.runs.get(k);
+    if (cold.errors.has(k) || !rs.length) {
+      out.push(`| ${e.label} | failed: ${cold.errors.get(k) ?? '?'} | | | | |`);
+      continue;
+    }
+    const med = (f) => stats(rs.map(f)).median;
+    out.push(`| ${e.label} | ${med((r) => r.load).toFixed(1)} | ${med((r) => r.rules).toFixed(1)} | ${med((r) => r.first).toFixed(1)} | ${med((r) => r.load + r.rules + r.first).toFixed(1)} | ${med((r) => r.sinceStart).toFixed(0)} |`);
+    if (k === 'zen-wasi' && rs[0].loaderGaveWasi === false) {
+      out.push('', '(ZEN wasi: with `NAPI_RS_FORCE_WASI=1` the 0.52.1 loader still returned the native binding, because its fallback only runs when no native binding loaded; the wasi package was loaded directly.)', '');
+    }
+    if (!e.coldOnly && !['zen-expr', 'plainNaive'].includes(k)) sizes.push({ label: e.label, files: rs[0].files });
+  }
+  out.push('', 'Size of what each engine loads (raw and gzip -9, per file then summed); rule definitions separately:', '');
+  out.push('| engine | files | raw | gzip -9 | largest file |');
+  out.push('|---|---:|---:|---:|---|');
+  for (const s of sizes) {
+    const fz = fileSizes([...new Set(s.files)]);
+    const big = fz.rows.sort((a, b) => b.raw - a.raw)[0];
+    out.push(`| ${s.label} | ${fz.rows.length} | ${kb(fz.raw)} | ${kb(fz.gz)} | ${rel(big.file).replace('benches/peers/', '').replace(/^.*node_modules\//, '')} (${kb(big.raw)}, ${kb(big.gz)} gz) |`);
+  }
+  out.push('');
+  out.push('| rule definitions | raw | gzip -9 |', '|---|---:|---:|');
+  const defRows = [
+    [`${rel(RULES)} (ours; the built-in copy is embedded in the .wasm)`, [RULES]],
+    ['JDM graph (ZEN)', [genFile(c.names.jdm)]],
+    ['ZEN expression (zen-engine-wasm)', [genFile(c.names.zenExpression)]],
+    ['json-rules-engine rules + glue (numbers)', [genFile(c.names.jreNumber), genFile(c.names.jreNumberGlue)]],
+    ['json-rules-engine rules + glue (big.js)', [genFile(c.names.jreBig), genFile(c.names.jreBigGlue)]],
+    ['plain JS function (numbers)', [genFile(c.names.plain)]],
+  ];
+  for (const [label, files] of defRows) {
+    const fz = fileSizes(files);
+    out.push(`| ${label} | ${kb(fz.raw)} | ${kb(fz.gz)} |`);
+  }
+  console.log(out.join('\n'));
+}
+
+if (argv[0] === '--cold-child') await coldChild(argv[1]);
+else await main();

@@ -1,0 +1,101 @@
+// Node-side helpers for benches/compare.mjs and benches/browser-compare.mjs: the package check, the peer
+// installs, the inputs, file sizes and the machine description.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+
+export const peersDir = dirname(fileURLToPath(import.meta.url));
+export const wasiDir = join(peersDir, 'wasi');
+export const root = join(peersDir, '..', '..');
+export const pkgDir = join(root, 'pkg');
+
+const log = (...a) => console.error(...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** pkg/ must exist (./build writes it; it is swapped in whole now and then, so wait briefly). */
+export async function checkPkg() {
+  const need = ['index.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm'].map((f) => join(pkgDir, f));
+  for (let k = 0; k < 20; k++) {
+    if (need.every((f) => existsSync(f))) return;
+    if (k === 0 && !existsSync(pkgDir)) break;
+    await sleep(500);
+  }
+  log(`pkg/ is missing or incomplete (${need.filter((f) => !existsSync(f)).map((f) => f.slice(root.length + 1)).join(', ')}): run ./build first.`);
+  process.exit(2);
+}
+
+function npm(args, cwd) {
+  log(`$ (cd ${cwd.slice(root.length + 1)} && npm ${args.join(' ')})`);
+  const r = spawnSync('npm', args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  return r.status === 0;
+}
+
+/**
+ * Installs the peers on first run (npm ci from the committed lock files). Returns notes on what did
+ * not install; the run goes on without it.
+ */
+export function ensurePeers() {
+  const notes = [];
+  const mainOk = ['@gorules/zen-engine', '@gorules/zen-engine-wasm', 'json-rules-engine', 'big.js']
+    .every((p) => existsSync(join(peersDir, 'node_modules', p, 'package.json')));
+  if (!mainOk) {
+    const lock = existsSync(join(peersDir, 'package-lock.json'));
+    if (!npm(lock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], peersDir)) {
+      notes.push('npm install in benches/peers failed: peers missing from this run');
+    }
+  }
+  if (!existsSync(join(wasiDir, 'node_modules', '@gorules', 'zen-engine-wasm32-wasi', 'package.json'))) {
+    // The wasm32-wasi package declares cpu: wasm32, so npm refuses it on x64 without --force.
+    const lock = existsSync(join(wasiDir, 'package-lock.json'));
+    if (!npm([lock ? 'ci' : 'install', '--force', '--no-audit', '--no-fund'], wasiDir)) {
+      notes.push('npm install --force in benches/peers/wasi failed: no ZEN wasm32-wasi in this run');
+    }
+  }
+  return notes;
+}
+
+/** N submissions, one JSON text each, from benches/make_submissions.py (seeded). */
+export function makeInputs(rulesPath, n, seed) {
+  const args = [join(root, 'benches', 'make_submissions.py'), rulesPath, String(n)];
+  if (seed !== undefined) args.push(String(seed));
+  const out = execFileSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  return out.trim().split('\n');
+}
+
+export function fileSizes(files) {
+  let raw = 0;
+  let gz = 0;
+  const rows = [];
+  for (const f of files) {
+    const buf = readFileSync(f);
+    const g = gzipSync(buf, { level: 9 }).length;
+    raw += buf.length;
+    gz += g;
+    rows.push({ file: f, raw: buf.length, gz: g });
+  }
+  return { raw, gz, rows };
+}
+
+export const kb = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} KB`);
+
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus.length} × ${cpus[0]?.model ?? '?'}`,
+    mem: `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+  };
+}
+
+export function rel(f) {
+  return f.startsWith(root) ? f.slice(root.length + 1) : f;
+}
+
+export function exists(f) {
+  try { return statSync(f).isFile(); } catch { return false; }
+}
