@@ -550,6 +550,7 @@ function start() {
   if (restored) notice('已恢复上次自动保存的考核表。');
   $('loading').remove();
   document.body.dataset.ready = 'true';
+  performance.mark('kpi-form-ready'); // read by benches/browser-form.mjs
 }
 
 start();
