@@ -1,6 +1,6 @@
 // Screenshots of the browser form for review and for the README (not a test):
 //   node js/test/e2e-screenshots.mjs [outdir]     (default target/screenshots; docs/screenshot-form.png is the 1366×768 one)
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +33,23 @@ async function shoot(name, { width, height, print = false, full = false, scroll 
 await shoot('form-1366', { width: 1366, height: 768 });
 await shoot('form-tablet', { width: 820, height: 1180 });
 await shoot('print', { width: 794, height: 1123, print: true, full: true });
+// The batch and compare views with the example district.
+{
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  await page.getByTestId('tab-batch').click();
+  const units = readdirSync(`${root}examples/units`).map((f) => ({ name: f, mimeType: 'application/json', buffer: readFileSync(`${root}examples/units/${f}`) }));
+  await page.getByTestId('batch-files').setInputFiles([...units, { name: 'subdistrict-dq.json', mimeType: 'application/json', buffer: dq }]);
+  await page.getByTestId('batch-table').locator('tbody tr').first().waitFor();
+  await page.screenshot({ path: `${out}/batch.png` });
+  await page.getByTestId('tab-compare').click();
+  await page.getByTestId('compare-rules').setInputFiles({ name: 'subdistrict-2027.json', mimeType: 'application/json', buffer: readFileSync(`${root}examples/subdistrict-2027.json`) });
+  await page.getByTestId('diff-table').locator('tbody tr').first().waitFor();
+  await page.screenshot({ path: `${out}/compare.png` });
+  await context.close();
+}
 await browser.close();
 server.close();
 console.log(`screenshots in ${out}`);

@@ -143,6 +143,23 @@ test('the server: the CSP on every response, wasm as application/wasm, 127.0.0.1
   }
 });
 
+test('no request leaves 127.0.0.1: the page, its styles, the package and the wasm all come from the server', async () => {
+  const { page, context, done } = await open(`${base}/`, { waitReady: false });
+  const urls = [];
+  context.on('request', (r) => urls.push(r.url()));
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  for (const tab of ['tab-batch', 'tab-compare', 'tab-form']) await page.getByTestId(tab).click();
+  await page.emulateMedia({ media: 'print' });
+  await page.emulateMedia({ media: 'screen' });
+  assert.ok(urls.length >= 6, urls.join('\n'));
+  for (const u of urls) assert.ok(u.startsWith(`${base}/`), u);
+  for (const path of ['/app.js', '/app.css', '/pkg/index.js', '/pkg/element.js', '/pkg/element.css', '/pkg/kpi_wasm_bg.wasm']) {
+    assert.ok(urls.includes(`${base}${path}`), path);
+  }
+  await done(); // and, like every test here: no CSP violation, no page error
+});
+
 test('fill the subdistrict form by label: total, grade, every item and reason as the engine gives', async () => {
   const engine = new Engine('subdistrict');
   const doc = JSON.parse(DQ);
