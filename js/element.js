@@ -83,12 +83,21 @@ export class KpiAssessment extends HTMLElement {
       this.#ready = this.#loadFromAttribute(value);
     } else if (name === 'readonly') {
       this.#view.setReadonly(value !== null);
-    } else if (name === 'values' && value !== null) {
-      this.#ready = this.#ready.then(() => this.#guard(() => { this.values = parseSubmissionText(value); }));
-    } else if ((name === 'unit-id' || name === 'unit-name') && value !== null) {
-      const key = name === 'unit-id' ? 'id' : 'name';
-      this.#ready = this.#ready.then(() => this.#guard(() => { this.unit = { ...this.unit, [key]: value }; }));
+    } else if ((name === 'values' || name === 'unit-id' || name === 'unit-name') && value !== null && this.#view.engine) {
+      // Without a form yet, these are applied when the rules have loaded (#applyValueAttributes).
+      this.#guard(() => this.#applyValueAttributes([name]), '考核表数据无法载入');
     }
+  }
+
+  #applyValueAttributes(names = ['values', 'unit-id', 'unit-name']) {
+    const doc = this.#view.submission();
+    for (const name of names) {
+      const value = this.getAttribute(name);
+      if (value === null) continue;
+      if (name === 'values') doc.values = parseSubmissionText(value);
+      else doc.unit = { ...doc.unit, [name === 'unit-id' ? 'id' : 'name']: value };
+    }
+    this.submission = doc;
   }
 
   async #loadFromAttribute(value) {
@@ -102,22 +111,23 @@ export class KpiAssessment extends HTMLElement {
       } else {
         this.setRules(value);
       }
+      if (['values', 'unit-id', 'unit-name'].some((a) => this.hasAttribute(a))) this.#applyValueAttributes();
     });
   }
 
-  async #guard(fn) {
+  async #guard(fn, what = '考核细则无法加载') {
     try {
       await fn();
     } catch (err) {
-      this.#showMessage(err);
+      this.#showMessage(err, what);
       this.dispatchEvent(new CustomEvent('error', { detail: { error: err, problems: err.problems ?? [] } }));
     }
   }
 
-  #showMessage(err) {
+  #showMessage(err, what = '考核细则无法加载') {
     const problems = err?.problems ?? [];
     const list = problems.length > 0 ? h('ul', {}, problems.map((p) => h('li', {}, p.path ? `${p.path}：${p.message}` : p.message))) : null;
-    this.#message.replaceChildren(h('p', {}, err ? `考核细则无法加载：${problems.length > 0 ? `共${problems.length}个问题` : err.message}` : ''), list ?? '');
+    this.#message.replaceChildren(h('p', {}, err ? `${what}：${problems.length > 0 ? `共${problems.length}个问题` : err.message}` : ''), list ?? '');
     this.#message.hidden = !err;
   }
 

@@ -479,6 +479,18 @@ test('the custom element in a bare page: attributes, properties, change and scor
   }, doc.values);
   assert.equal(total, engine.score({ ...doc, notes: {} }).total);
   assert.equal(await text(page, 'total'), total);
+  // Attributes set before the rules: applied once the rules load.
+  const viaAttributes = await page.evaluate(() => {
+    const el = document.createElement('kpi-assessment');
+    el.setAttribute('values', '{"safety_meetings": "1", "drills": 2}');
+    el.setAttribute('unit-name', '殷行街道');
+    el.setAttribute('rules', 'subdistrict');
+    document.body.append(el);
+    const result = { total: el.report.total, unit: el.unit.name, drills: el.values.drills };
+    el.remove();
+    return result;
+  });
+  assert.deepEqual(viaAttributes, { total: engine.score({ ...emptySub(), values: { safety_meetings: '1', drills: '2' } }).total, unit: '殷行街道', drills: '2' });
   // Changing the rules attribute renders the other rule set's form.
   await page.evaluate(() => document.querySelector('kpi-assessment').setAttribute('rules', 'department'));
   const dept = new Engine('department');
