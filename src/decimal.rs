@@ -1,6 +1,6 @@
 //! Exact decimals: reading them from JSON text and writing them at a fixed scale.
 
-use crate::json::{JsonWriter, ToJson, Value, push_u64};
+use crate::json::{JsonWriter, ToJson, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 
@@ -18,7 +18,9 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     if text.is_empty() || text.len() > MAX_LITERAL || !is_decimal_literal(text) {
         return None;
     }
-    let d = if text.contains(['e', 'E']) {
+    let d = if let Some(d) = parse_short(text) {
+        d
+    } else if text.contains(['e', 'E']) {
         Decimal::from_scientific(text).ok()?
     } else {
         Decimal::from_str_exact(text).ok()?
@@ -27,6 +29,32 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         return None;
     }
     Some(positive_zero(d))
+}
+
+/// A literal of at most 18 digits without exponent (`-12.50`), read without rust_decimal's
+/// general parser: submissions are full of them.
+fn parse_short(text: &str) -> Option<Decimal> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if digits.len() > 19 {
+        return None;
+    }
+    let (mut m, mut scale, mut seen_point) = (0i64, 0u32, false);
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                m = m.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+                if seen_point {
+                    scale += 1;
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => return None,
+        }
+    }
+    Some(Decimal::new(if negative { -m } else { m }, scale))
 }
 
 /// `-?digits(.digits)?([eE][+-]?digits)?`, checked by hand so that `1_000` or ` 1` are refused.
@@ -93,6 +121,17 @@ pub struct Amount(Decimal);
 impl Amount {
     /// Rounds `d` half away from zero to `scale` places and fixes its written scale.
     pub fn new(d: Decimal, scale: u32) -> Self {
+        // Usually there is nothing to round (points, sums of them): only widen the scale, in
+        // 64 bits (128-bit multiplication is a slow library call in WebAssembly).
+        if let Some(widened) = scale
+            .checked_sub(d.scale())
+            .and_then(|k| 10i64.checked_pow(k))
+            .zip(i64::try_from(d.mantissa()).ok())
+            .and_then(|(f, m)| m.checked_mul(f))
+            .map(|m| Decimal::new(m, scale))
+        {
+            return Amount(positive_zero(widened));
+        }
         let mut r = round(d, scale);
         r.rescale(scale);
         Amount(r)
@@ -125,49 +164,65 @@ pub fn plain(d: Decimal) -> String {
     s
 }
 
-/// Appends `d` as `Decimal`'s `Display` writes it (`-12.50`: every place of its scale), without
-/// going through `core::fmt` or dividing a 128-bit number when the digits fit in 64 bits.
-pub(crate) fn push_decimal(out: &mut String, d: Decimal) {
-    let m = d.mantissa().unsigned_abs();
+/// [`plain`] as a `format!` argument, written without a String of its own.
+#[derive(Clone, Copy)]
+pub(crate) struct Plain(pub Decimal);
+
+impl fmt::Display for Plain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; 40];
+        let text = format_decimal(positive_zero(self.0.normalize()), &mut buf);
+        // Only ASCII digits, point and sign were written.
+        f.write_str(std::str::from_utf8(text).unwrap_or_default())
+    }
+}
+
+/// Writes `d` as `Decimal`'s `Display` does (`-12.50`: every place of its scale) at the end of
+/// `buf` and returns that text, without `core::fmt` or allocating, and without 128-bit division
+/// when the digits fit in 64 bits: reports write a hundred decimals each.
+pub(crate) fn format_decimal(d: Decimal, buf: &mut [u8; 40]) -> &[u8] {
+    // At most 29 digits (96-bit mantissa) or 28 places and "0.", a point and a sign: 32 bytes.
     let scale = d.scale() as usize;
-    if d.is_sign_negative() {
-        out.push('-');
-    }
-    // At most 29 digits (96-bit mantissa), at most 28 places.
-    let mut digits = String::new();
-    match u64::try_from(m) {
-        Ok(small) => push_u64(&mut digits, small),
-        Err(_) => {
-            let (mut rest, mut buf) = (m, [b'0'; 40]);
-            let mut i = buf.len();
-            while rest > 0 && i > 0 {
-                i -= 1;
-                if let Some(slot) = buf.get_mut(i) {
-                    *slot = b'0' + (rest % 10) as u8;
+    let mut i = buf.len();
+    let mut put = |i: &mut usize, b: u8| {
+        if let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+            *slot = b;
+            *i -= 1;
+        }
+    };
+    let mut written = 0usize;
+    macro_rules! digits {
+        ($n:expr) => {{
+            let mut n = $n;
+            loop {
+                if written == scale && scale > 0 {
+                    put(&mut i, b'.');
                 }
-                rest /= 10;
+                put(&mut i, b'0' + (n % 10) as u8);
+                n /= 10;
+                written += 1;
+                if n == 0 && written > scale {
+                    break;
+                }
             }
-            for &b in buf.get(i..).unwrap_or_default() {
-                digits.push(char::from(b));
-            }
-        }
+        }};
     }
-    if scale == 0 {
-        out.push_str(&digits);
-        return;
+    let m = d.mantissa().unsigned_abs();
+    match u64::try_from(m) {
+        Ok(small) => digits!(small),
+        Err(_) => digits!(m),
     }
-    if digits.len() <= scale {
-        out.push_str("0.");
-        for _ in digits.len()..scale {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let (int, frac) = digits.split_at(digits.len() - scale);
-        out.push_str(int);
-        out.push('.');
-        out.push_str(frac);
+    if d.is_sign_negative() {
+        put(&mut i, b'-');
     }
+    buf.get(i..).unwrap_or_default()
+}
+
+/// Appends `d` as [`format_decimal`] writes it.
+pub(crate) fn push_decimal(out: &mut String, d: Decimal) {
+    let mut buf = [0u8; 40];
+    // Only ASCII digits, point and sign were written.
+    out.push_str(std::str::from_utf8(format_decimal(d, &mut buf)).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -214,11 +269,48 @@ mod tests {
             assert_eq!(s, d.to_string(), "{d:?}");
         }
         assert_eq!(plain(Decimal::new(-2500, 3)), "-2.5");
+        // Widening without rounding gives what rounding and rescaling give.
+        for _ in 0..20_000 {
+            let d = Decimal::new((next() % 2_000_000) as i64 - 1_000_000, (next() % 8) as u32);
+            for scale in 0..7 {
+                let mut slow = round(d, scale);
+                slow.rescale(scale);
+                assert_eq!(
+                    Amount::new(d, scale).0.to_string(),
+                    slow.to_string(),
+                    "{d} {scale}"
+                );
+            }
+        }
         assert_eq!(plain(Decimal::new(0, 3)), "0");
         assert_eq!(
             format!("{:>6}", Amount::new(Decimal::new(75, 1), 2)),
             "  7.50"
         );
+    }
+
+    #[test]
+    fn short_literals_read_as_the_general_parser_reads_them() {
+        for text in [
+            "0",
+            "7",
+            "12.50",
+            "-3.14159",
+            "100",
+            "0.001",
+            "999999999999999999",
+            "1.00000000000000000",
+        ] {
+            let general = Decimal::from_str_exact(text).ok();
+            assert_eq!(
+                parse_short(text).map(|d| d.to_string()),
+                general.map(|d| d.to_string()),
+                "{text}"
+            );
+        }
+        // Longer or exotic literals go to the general parser.
+        assert_eq!(parse_short("9999999999999999999"), None);
+        assert_eq!(parse_short("1e3"), None);
     }
 
     #[test]

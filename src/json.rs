@@ -41,6 +41,11 @@ pub type Map = BTreeMap<String, Value>;
 pub struct Number(String);
 
 impl Number {
+    /// A number from literal text already checked to be a JSON number.
+    pub(crate) fn literal(text: &str) -> Number {
+        Number(text.to_string())
+    }
+
     /// The literal text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -138,6 +143,7 @@ impl SyntaxErrorKind {
 /// Parses JSON text (RFC 8259; no byte-order mark, no comments, no trailing commas).
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     let mut p = Reader {
+        text,
         b: text.as_bytes(),
         i: 0,
         depth: 0,
@@ -193,12 +199,13 @@ enum Stop {
 type Read<T> = Result<T, Stop>;
 
 struct Reader<'a> {
+    text: &'a str,
     b: &'a [u8],
     i: usize,
     depth: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
             self.i += 1;
@@ -311,10 +318,8 @@ impl Reader<'_> {
                 }
                 self.i += 1;
             }
-            // The input is a &str and the run stops only at ASCII bytes: a char boundary.
-            if let Some(run) = self.b.get(start..self.i) {
-                out.push_str(std::str::from_utf8(run).map_err(|_| Stop::Syntax("无效的 UTF-8"))?);
-            }
+            // The run stops only at ASCII bytes: whole characters.
+            out.push_str(self.text.get(start..self.i).unwrap_or_default());
             match self.b.get(self.i) {
                 None => return Err(Stop::Eof),
                 Some(b'"') => {
@@ -388,7 +393,7 @@ impl Reader<'_> {
     }
 
     /// A number's literal text: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-    fn number(&mut self) -> Read<&str> {
+    fn number(&mut self) -> Read<&'a str> {
         let start = self.i;
         if self.b.get(self.i) == Some(&b'-') {
             self.i += 1;
@@ -410,8 +415,8 @@ impl Reader<'_> {
             }
             self.some_digits()?;
         }
-        let text = self.b.get(start..self.i).unwrap_or_default();
-        std::str::from_utf8(text).map_err(|_| Stop::Syntax("数字格式错误"))
+        // Only ASCII was consumed: whole characters.
+        Ok(self.text.get(start..self.i).unwrap_or_default())
     }
 
     fn digits(&mut self) {
@@ -429,6 +434,126 @@ impl Reader<'_> {
             }
             Some(_) => Err(Stop::Syntax("数字格式错误")),
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scanning without building values
+
+/// A scalar seen by [`Scan`], borrowed from the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    /// A number's literal text.
+    Number(&'a str),
+    /// A string without escape sequences.
+    Str(&'a str),
+}
+
+/// Reads shallow JSON documents without allocating: objects of scalars and of objects of
+/// scalars, as a submission is. It gives up (`None`) on anything else — an array, an escape
+/// sequence, a syntax error — and then the caller reads the document the thorough way, which
+/// also explains what is wrong. So it only needs to accept valid JSON and read it right.
+pub(crate) struct Scan<'a> {
+    text: &'a str,
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Scan { text, i: 0 }
+    }
+
+    fn byte(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.i).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.byte() {
+            self.i += 1;
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Option<()> {
+        self.skip_ws();
+        (self.byte()? == b).then(|| self.i += 1)
+    }
+
+    /// `{`.
+    pub(crate) fn begin_object(&mut self) -> Option<()> {
+        self.expect(b'{')
+    }
+
+    /// The next member's key, or `Some(None)` at the closing `}`. `first` says whether a member
+    /// was read already (then a comma must come first).
+    pub(crate) fn key(&mut self, first: bool) -> Option<Option<&'a str>> {
+        self.skip_ws();
+        if self.byte()? == b'}' {
+            self.i += 1;
+            return Some(None);
+        }
+        if !first {
+            self.expect(b',')?;
+            self.skip_ws();
+        }
+        if self.byte()? != b'"' {
+            return None;
+        }
+        let key = self.string()?;
+        self.expect(b':')?;
+        Some(Some(key))
+    }
+
+    /// A scalar value.
+    pub(crate) fn scalar(&mut self) -> Option<Scalar<'a>> {
+        self.skip_ws();
+        let word = |s: &mut Self, w: &str, v: Scalar<'a>| {
+            let end = s.i.checked_add(w.len())?;
+            (s.text.get(s.i..end)? == w).then(|| {
+                s.i = end;
+                v
+            })
+        };
+        match self.byte()? {
+            b'"' => self.string().map(Scalar::Str),
+            b't' => word(self, "true", Scalar::Bool(true)),
+            b'f' => word(self, "false", Scalar::Bool(false)),
+            b'n' => word(self, "null", Scalar::Null),
+            b'-' | b'0'..=b'9' => {
+                let mut r = Reader {
+                    text: self.text,
+                    b: self.text.as_bytes(),
+                    i: self.i,
+                    depth: 0,
+                };
+                let lit = r.number().ok()?;
+                self.i = r.i;
+                Some(Scalar::Number(lit))
+            }
+            _ => None,
+        }
+    }
+
+    /// A string without escapes or control characters, starting at its opening quote.
+    fn string(&mut self) -> Option<&'a str> {
+        let start = self.i + 1;
+        let rest = self.text.as_bytes().get(start..)?;
+        let len = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        if rest.get(len) != Some(&b'"') {
+            return None;
+        }
+        self.i = start + len + 1;
+        // The run ends at an ASCII quote, so it is whole characters.
+        self.text.get(start..start + len)
+    }
+
+    /// Only white space is left.
+    pub(crate) fn end(&mut self) -> Option<()> {
+        self.skip_ws();
+        (self.i == self.text.len()).then_some(())
     }
 }
 
@@ -453,69 +578,79 @@ pub trait ToJson {
     }
 }
 
-/// Appends compact JSON to a string. Separators are implied: every value and key written after
+/// Appends compact JSON to a buffer. Separators are implied: every value and key written after
 /// another one in the same array or object gets its comma.
 #[derive(Default)]
 pub struct JsonWriter {
-    out: String,
+    /// Always valid UTF-8: only the bytes of `&str`s and ASCII bytes are appended.
+    out: Vec<u8>,
 }
 
 impl JsonWriter {
     /// A writer with room for `n` bytes.
     pub fn with_capacity(n: usize) -> Self {
         JsonWriter {
-            out: String::with_capacity(n),
+            out: Vec::with_capacity(n),
         }
     }
 
     /// The text written.
+    #[allow(unsafe_code)]
     pub fn finish(self) -> String {
-        self.out
+        // SAFETY: every method appends either the bytes of a `&str` or ASCII bytes (the only
+        // writes to `out` are in this impl and `push_escaped`), so `out` is valid UTF-8. Checking
+        // the 7 KB of a report again cost more than scoring a third of its items.
+        unsafe { String::from_utf8_unchecked(self.out) }
     }
 
     /// A comma, unless this is the first thing in an array or object, or follows a key.
+    #[inline]
     fn sep(&mut self) {
-        if !matches!(self.out.as_bytes().last(), None | Some(b'{' | b'[' | b':')) {
-            self.out.push(',');
+        if !matches!(self.out.last(), None | Some(b'{' | b'[' | b':')) {
+            self.out.push(b',');
         }
     }
 
     /// Opens an object.
     pub fn begin_object(&mut self) {
         self.sep();
-        self.out.push('{');
+        self.out.push(b'{');
     }
 
     /// Closes an object.
     pub fn end_object(&mut self) {
-        self.out.push('}');
+        self.out.push(b'}');
     }
 
     /// Opens an array.
     pub fn begin_array(&mut self) {
         self.sep();
-        self.out.push('[');
+        self.out.push(b'[');
     }
 
     /// Closes an array.
     pub fn end_array(&mut self) {
-        self.out.push(']');
+        self.out.push(b']');
     }
 
-    /// A member's key; its value follows.
+    /// A member's key, any text; its value follows.
     pub fn key(&mut self, key: &str) {
         self.string(key);
-        self.out.push(':');
+        self.out.push(b':');
     }
 
-    /// A member.
-    pub fn field<T: ToJson + ?Sized>(&mut self, key: &str, value: &T) {
-        self.key(key);
+    /// A member named by a key known when writing the code (plain ASCII: no escaping needed).
+    pub fn field<T: ToJson + ?Sized>(&mut self, key: &'static str, value: &T) {
+        debug_assert!(!needs_escape(key.as_bytes()));
+        self.sep();
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
         value.write_json(self);
     }
 
     /// A member, left out when `value` is `None`.
-    pub fn field_opt<T: ToJson>(&mut self, key: &str, value: &Option<T>) {
+    pub fn field_opt<T: ToJson>(&mut self, key: &'static str, value: &Option<T>) {
         if let Some(v) = value {
             self.field(key, v);
         }
@@ -524,36 +659,42 @@ impl JsonWriter {
     /// `null`.
     pub fn null(&mut self) {
         self.sep();
-        self.out.push_str("null");
+        self.out.extend_from_slice(b"null");
     }
 
     /// Text already in JSON form (a number literal, or a value written elsewhere).
     pub fn raw(&mut self, json: &str) {
         self.sep();
-        self.out.push_str(json);
+        self.out.extend_from_slice(json.as_bytes());
     }
 
     /// A whole number.
     pub fn integer(&mut self, n: u64) {
         self.sep();
-        push_u64(&mut self.out, n);
+        let mut buf = [0u8; 40];
+        self.out.extend_from_slice(crate::decimal::format_decimal(
+            rust_decimal::Decimal::from(n),
+            &mut buf,
+        ));
     }
 
     /// A quoted decimal with exactly its scale's places (`"97.50"`).
     pub fn decimal(&mut self, d: rust_decimal::Decimal) {
         self.sep();
-        self.out.push('"');
-        crate::decimal::push_decimal(&mut self.out, d);
-        self.out.push('"');
+        let mut buf = [0u8; 40];
+        self.out.push(b'"');
+        self.out
+            .extend_from_slice(crate::decimal::format_decimal(d, &mut buf));
+        self.out.push(b'"');
     }
 
     /// A string, escaped.
     pub fn string(&mut self, s: &str) {
         self.sep();
         self.out.reserve(s.len() + 2);
-        self.out.push('"');
+        self.out.push(b'"');
         push_escaped(&mut self.out, s);
-        self.out.push('"');
+        self.out.push(b'"');
     }
 
     /// An array of the items.
@@ -567,56 +708,60 @@ impl JsonWriter {
 }
 
 /// Appends `s` with `"`, `\` and control characters escaped as serde_json escapes them.
-fn push_escaped(out: &mut String, s: &str) {
+fn push_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    if !needs_escape(bytes) {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
             _ => continue,
         };
-        out.push_str(s.get(start..i).unwrap_or_default());
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
         if esc.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(char::from(
-                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-            ));
-            out.push(char::from(
-                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-            ));
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
+            out.push(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'));
         } else {
-            out.push_str(esc);
+            out.extend_from_slice(esc);
         }
         start = i + 1;
     }
-    out.push_str(s.get(start..).unwrap_or_default());
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
 
-/// Appends the decimal digits of `n`.
-pub(crate) fn push_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            *slot = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
+/// Whether any byte is `"`, `\\` or a control character, eight bytes at a time: report text is
+/// mostly Chinese (bytes >= 0x80), and checking byte by byte was a tenth of a `score` call.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Some byte of x is zero / below n (n <= 128): the classic bit tricks, exact as a whole.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let special =
+        |x: u64| below(x, 0x20) || below(x ^ (ONES * 0x22), 1) || below(x ^ (ONES * 0x5c), 1);
+    let mut chunks = bytes.chunks_exact(8);
+    let word = |c: &[u8]| <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+    if chunks.by_ref().any(|c| special(word(c))) {
+        return true;
     }
-    for &d in buf.get(i..).unwrap_or_default() {
-        out.push(char::from(d));
+    let rest = chunks.remainder();
+    // The tail, padded with a harmless byte, as one more word.
+    let mut last = [b'a'; 8];
+    for (slot, &b) in last.iter_mut().zip(rest) {
+        *slot = b;
     }
+    special(u64::from_le_bytes(last))
 }
 
 /// Re-indents compact JSON text: two spaces per level, `": "` after keys, empty arrays and
@@ -747,7 +892,8 @@ impl ToJson for BTreeMap<String, String> {
     fn write_json(&self, w: &mut JsonWriter) {
         w.begin_object();
         for (k, v) in self {
-            w.field(k, v);
+            w.key(k);
+            w.string(v);
         }
         w.end_object();
     }
@@ -764,7 +910,8 @@ impl ToJson for Value {
             Value::Object(m) => {
                 w.begin_object();
                 for (k, v) in m {
-                    w.field(k, v);
+                    w.key(k);
+                    v.write_json(w);
                 }
                 w.end_object();
             }
@@ -829,6 +976,53 @@ mod tests {
         let deep = "[".repeat(200);
         assert_eq!(err(&deep), (SyntaxErrorKind::TooDeep, 1, 128));
         assert!(parse(&format!("{}{}", "[".repeat(127), "]".repeat(127))).is_ok());
+    }
+
+    #[test]
+    fn scan_reads_plain_documents_and_gives_up_on_the_rest() {
+        let mut s = Scan::new(r#" {"a": -1.5e2, "b" : "中文", "c": {"d": null}, "e": true} "#);
+        s.begin_object().expect("{");
+        assert_eq!(s.key(true), Some(Some("a")));
+        assert_eq!(s.scalar(), Some(Scalar::Number("-1.5e2")));
+        assert_eq!(s.key(false), Some(Some("b")));
+        assert_eq!(s.scalar(), Some(Scalar::Str("中文")));
+        assert_eq!(s.key(false), Some(Some("c")));
+        s.begin_object().expect("{");
+        assert_eq!(s.key(true), Some(Some("d")));
+        assert_eq!(s.scalar(), Some(Scalar::Null));
+        assert_eq!(s.key(false), Some(None));
+        assert_eq!(s.key(false), Some(Some("e")));
+        assert_eq!(s.scalar(), Some(Scalar::Bool(true)));
+        assert_eq!(s.key(false), Some(None));
+        assert_eq!(s.end(), Some(()));
+        for bad in [r#""a\"b""#, "[1]", "01", "1.", "tru", "\"a\nb\"", "nul"] {
+            let mut s = Scan::new(bad);
+            assert!(s.scalar().is_none() || s.end().is_none(), "{bad}");
+        }
+        let mut s = Scan::new(r#"{"a": 1 "b": 2}"#);
+        s.begin_object().expect("{");
+        assert_eq!(s.key(true), Some(Some("a")));
+        assert!(s.scalar().is_some());
+        assert_eq!(s.key(false), None);
+    }
+
+    #[test]
+    fn escape_check_finds_every_special_byte() {
+        for len in 0..40 {
+            for pos in 0..len {
+                for special in [b'"', b'\\', 0u8, 0x1f, b'\n'] {
+                    let mut bytes = vec![0xe4u8; len];
+                    assert!(!needs_escape(&bytes));
+                    bytes[pos] = special;
+                    assert!(needs_escape(&bytes), "{len} {pos} {special}");
+                }
+                let mut bytes = vec![b'a'; len];
+                bytes[pos] = 0x20;
+                assert!(!needs_escape(&bytes));
+                bytes[pos] = 0x7f;
+                assert!(!needs_escape(&bytes));
+            }
+        }
     }
 
     #[test]

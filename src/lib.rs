@@ -16,6 +16,7 @@
 //!
 //! The core does no I/O and never panics on input; numbers are `rust_decimal::Decimal` end to end.
 #![deny(missing_docs)]
+#![deny(unsafe_code)]
 
 mod batch;
 mod builtin;

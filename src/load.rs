@@ -546,7 +546,15 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         grades,
         quotas,
         tests: Vec::new(),
+        by_id: Vec::new(),
     };
+    rs.by_id = (0..rs.inputs.len()).collect();
+    rs.by_id.sort_unstable_by(|&a, &b| {
+        rs.inputs
+            .get(a)
+            .map(|x| &x.id)
+            .cmp(&rs.inputs.get(b).map(|x| &x.id))
+    });
     // An expression that failed to compile leaves its inputs looking unused: lint only clean sets.
     if r.problems.is_empty() {
         check_unused_inputs(r, &rs);

@@ -282,7 +282,12 @@ pub struct Warning {
 impl Report<'_> {
     /// The report as compact JSON (the form the tests compare byte for byte).
     pub fn to_json(&self) -> String {
-        ToJson::to_json(self)
+        // Room for a typical report at once: growing the buffer step by step copies it again
+        // and again.
+        let items: usize = self.sections.iter().map(|s| s.items.len()).sum();
+        let mut w = JsonWriter::with_capacity(2048 + 320 * items);
+        self.write_json(&mut w);
+        w.finish()
     }
 
     /// The report as indented JSON.

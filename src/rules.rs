@@ -26,6 +26,8 @@ pub struct RuleSet {
     pub(crate) grades: Vec<Grade>,
     pub(crate) quotas: Vec<Quota>,
     pub(crate) tests: Vec<TestCase>,
+    /// Input indices sorted by id, for looking inputs up by name.
+    pub(crate) by_id: Vec<usize>,
 }
 
 /// What a not-applicable item (不涉及) means for the total.
@@ -404,7 +406,19 @@ impl RuleSet {
     }
     /// Index of the input with this id.
     pub(crate) fn input_index(&self, id: &str) -> Option<usize> {
-        self.inputs.iter().position(|i| i.id == id)
+        let at = self
+            .by_id
+            .binary_search_by(|&i| self.inputs.get(i).map_or("", |x| x.id.as_str()).cmp(id))
+            .ok()?;
+        self.by_id.get(at).copied()
+    }
+
+    /// The items scored by an assessor's judgement: the input each reads and the item's points.
+    pub(crate) fn judged_inputs(&self) -> impl Iterator<Item = (usize, Decimal)> + '_ {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter_map(|item| item.judged_input().map(|i| (i, item.points)))
     }
     /// Index of the lowest grade.
     pub(crate) fn lowest_grade(&self) -> usize {

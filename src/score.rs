@@ -4,7 +4,7 @@
 //! error naming the item, never a panic. Rounding happens only where DESIGN.md says: each item's
 //! score, each adjustment's and bonus item's amount, a converted section and the rescaled sum.
 
-use crate::decimal::{Amount, plain, round};
+use crate::decimal::{Amount, Plain, plain, round};
 use crate::error::{Error, Problem};
 use crate::expr::{Batch, Env, EvalError, Expr, Outcome, Value as V};
 use crate::report::*;
@@ -55,6 +55,16 @@ impl RuleSet {
     /// pending. Empty required inputs make the report provisional; any other problem is an error.
     pub fn score<'r>(&'r self, sub: &Submission) -> Result<Report<'r>, Error> {
         self.score_in(sub, BatchContext::default())
+    }
+
+    /// Scores a submission given as JSON text: the same report, or the same error, as
+    /// [`Submission::from_json`] followed by [`RuleSet::score`], several times faster for the
+    /// usual, plainly valid submission (it is read straight into the inputs, without a JSON tree).
+    pub fn score_text(&self, text: &str) -> Result<Report<'_>, Error> {
+        if let Some((sub, prepared)) = self.read_plain(text) {
+            return self.score_prepared(&sub, &prepared.values, BatchContext::default());
+        }
+        self.score(&Submission::from_json(text)?)
     }
 
     pub(crate) fn score_in<'r>(
@@ -125,8 +135,8 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// An indicator value as shown in a sentence: two places more than the scale, no trailing zeros.
-    fn shown(&self, v: Decimal) -> String {
-        plain(round(v, self.rs.scale + 2))
+    fn shown(&self, v: Decimal) -> Plain {
+        Plain(round(v, self.rs.scale + 2))
     }
 
     fn line(&self, reason: String, points: Decimal, kind: LineKind) -> TraceLine {
@@ -157,9 +167,11 @@ impl<'r> Scorer<'r, '_> {
             let mut items = Vec::with_capacity(section.items.len());
             let mut raw = Decimal::ZERO;
             for (ii, item) in section.items.iter().enumerate() {
-                let path = format!("/sections/{si}/items/{ii}");
                 let report = self.item(item).map_err(|_| {
-                    self.overflow(path, &format!("项目「{} {}」", item.id, item.title))
+                    self.overflow(
+                        format!("/sections/{si}/items/{ii}"),
+                        &format!("项目「{} {}」", item.id, item.title),
+                    )
                 })?;
                 let report = report
                     .map_err(|p| Error::new(vec![p.at(format!("/sections/{si}/items/{ii}"))]))?;
@@ -185,13 +197,13 @@ impl<'r> Scorer<'r, '_> {
                     lines.push(self.line(
                         format!(
                             "本部分按{}分制评分得{}分，折算为{}分：{}×{}÷{}={}",
-                            plain(out_of),
-                            plain(raw),
-                            plain(section.points),
-                            plain(raw),
-                            plain(section.points),
-                            plain(out_of),
-                            plain(converted)
+                            Plain(out_of),
+                            Plain(raw),
+                            Plain(section.points),
+                            Plain(raw),
+                            Plain(section.points),
+                            Plain(out_of),
+                            Plain(converted)
                         ),
                         converted - raw,
                         LineKind::Convert,
@@ -230,11 +242,11 @@ impl<'r> Scorer<'r, '_> {
                     format!(
                         "不涉及项目{}项（共{}分）不计分，按可评分项目折算：{}÷{}×{}={}",
                         na_count,
-                        plain(all_points - applicable_points),
-                        plain(earned),
-                        plain(applicable_points),
-                        plain(rs.full_score),
-                        plain(result)
+                        Plain(all_points - applicable_points),
+                        Plain(earned),
+                        Plain(applicable_points),
+                        Plain(rs.full_score),
+                        Plain(result)
                     ),
                     result - earned,
                     LineKind::Rescale,
@@ -571,7 +583,7 @@ impl<'r> Scorer<'r, '_> {
                                 "项目「{} {}」的计算值{}不在任何区间内，无法赋分",
                                 item.id,
                                 item.title,
-                                plain(v)
+                                Plain(v)
                             ),
                         )));
                     };
@@ -581,7 +593,7 @@ impl<'r> Scorer<'r, '_> {
                                 "实际值{}，属于{}区间，得{}分",
                                 self.shown(v),
                                 band_text(band),
-                                plain(band.score)
+                                Plain(band.score)
                             ),
                             band.score - points,
                             LineKind::Band,
@@ -608,7 +620,7 @@ impl<'r> Scorer<'r, '_> {
                                     path: crate::error::pointer("/notes", &item.id),
                                     message: format!("项目「{} {}」评议分低于满分，但未填写扣分理由（notes）", item.id, item.title),
                                 });
-                                    format!("评议得{}分（满分{}分）", plain(v), plain(points))
+                                    format!("评议得{}分（满分{}分）", Plain(v), Plain(points))
                                 }
                             };
                             report
@@ -637,7 +649,7 @@ impl<'r> Scorer<'r, '_> {
                             .max(Decimal::ZERO);
                         if s < points {
                             report.lines.push(self.line(
-                                format!("同批次排名第{position}位，得{}分", plain(s)),
+                                format!("同批次排名第{position}位，得{}分", Plain(s)),
                                 s - points,
                                 LineKind::Rank,
                             ));
@@ -665,7 +677,7 @@ impl<'r> Scorer<'r, '_> {
                     let s = v.max(Decimal::ZERO).min(points);
                     if s < points {
                         report.lines.push(self.line(
-                            format!("按计分公式计算得{}分", plain(round(s, self.rs.scale))),
+                            format!("按计分公式计算得{}分", Plain(round(s, self.rs.scale))),
                             s - points,
                             LineKind::Formula,
                         ));
@@ -728,8 +740,8 @@ impl<'r> Scorer<'r, '_> {
     ) -> Decimal {
         if total > limit {
             let reason = match cap {
-                Some(c) if c < points => format!("本项最多扣{}分，超出部分不扣", plain(c)),
-                _ => format!("扣完为止（本项满分{}分）", plain(points)),
+                Some(c) if c < points => format!("本项最多扣{}分，超出部分不扣", Plain(c)),
+                _ => format!("扣完为止（本项满分{}分）", Plain(points)),
             };
             trace.push(self.line(reason, total - limit, LineKind::Cap));
             points - limit
@@ -769,8 +781,8 @@ impl<'r> Scorer<'r, '_> {
                 let deduction = mul(steps, points_per_step)?;
                 let rule = match partial {
                     Partial::Exact => String::new(),
-                    Partial::Up => format!("，不足{}的按{}计", plain(step), plain(step)),
-                    Partial::Down => format!("，不足{}的不计", plain(step)),
+                    Partial::Up => format!("，不足{}的按{}计", Plain(step), Plain(step)),
+                    Partial::Down => format!("，不足{}的不计", Plain(step)),
                 };
                 if !deduction.is_zero() {
                     trace.push(self.line(
@@ -778,11 +790,11 @@ impl<'r> Scorer<'r, '_> {
                             "实际值{}{}目标值{}，差{}，每{}{}扣{}分{}",
                             self.shown(v),
                             short_word,
-                            plain(rate.target),
+                            Plain(rate.target),
                             self.shown(shortfall),
                             short_word.trim_end_matches('于'),
-                            plain(step),
-                            plain(points_per_step),
+                            Plain(step),
+                            Plain(points_per_step),
                             rule
                         ),
                         -deduction,
@@ -795,11 +807,11 @@ impl<'r> Scorer<'r, '_> {
                 let (score, formula) = match rate.direction {
                     Direction::Higher => (
                         div(mul(points, v)?, rate.target)?,
-                        format!("{}×{}÷{}", plain(points), self.shown(v), plain(rate.target)),
+                        format!("{}×{}÷{}", Plain(points), self.shown(v), Plain(rate.target)),
                     ),
                     Direction::Lower => (
                         div(mul(points, rate.target)?, v)?,
-                        format!("{}×{}÷{}", plain(points), plain(rate.target), self.shown(v)),
+                        format!("{}×{}÷{}", Plain(points), Plain(rate.target), self.shown(v)),
                     ),
                 };
                 let score = score.max(Decimal::ZERO).min(points);
@@ -808,9 +820,9 @@ impl<'r> Scorer<'r, '_> {
                         "实际值{}{}目标值{}，按比例得分：{}={}分",
                         self.shown(v),
                         short_word,
-                        plain(rate.target),
+                        Plain(rate.target),
                         formula,
-                        plain(round(score, self.rs.scale))
+                        Plain(round(score, self.rs.scale))
                     ),
                     score - points,
                     LineKind::Rate,
@@ -932,16 +944,16 @@ impl<'r> Scorer<'r, '_> {
             format!(
                 "{}{}{unit}，每{unit}{verb}{}分",
                 line.reason,
-                plain(v),
-                plain(line.points)
+                Plain(v),
+                Plain(line.points)
             )
         } else {
             format!(
                 "{}{}{unit}，超过{}{unit}的部分每{unit}{verb}{}分",
                 line.reason,
-                plain(v),
-                plain(free),
-                plain(line.points)
+                Plain(v),
+                Plain(free),
+                Plain(line.points)
             )
         }
     }
@@ -975,11 +987,11 @@ impl<'r> Scorer<'r, '_> {
         if let Some(limit) = limit.filter(|m| total > *m) {
             // The cap line moves the group back to its limit: up for a deduction, down for a bonus.
             let (back, reason) = if verb == "加" {
-                (limit - total, format!("本项最多加{}分", plain(limit)))
+                (limit - total, format!("本项最多加{}分", Plain(limit)))
             } else {
                 (
                     total - limit,
-                    format!("本项最多扣{}分，超出部分不扣", plain(limit)),
+                    format!("本项最多扣{}分，超出部分不扣", Plain(limit)),
                 )
             };
             trace.push(self.line(reason, back, LineKind::Cap));
@@ -1035,7 +1047,7 @@ impl<'r> Scorer<'r, '_> {
         let mut lines = Vec::new();
         if sum > bonus.cap {
             lines.push(self.line(
-                format!("加分合计{}分，累计不超过{}分", plain(sum), plain(bonus.cap)),
+                format!("加分合计{}分，累计不超过{}分", Plain(sum), Plain(bonus.cap)),
                 bonus.cap - sum,
                 LineKind::Cap,
             ));
@@ -1085,9 +1097,9 @@ fn find_band(bands: &[Band], v: Decimal) -> Option<&Band> {
 
 fn band_text(b: &Band) -> String {
     match (b.min, b.max) {
-        (Some(lo), Some(hi)) => format!("[{}, {})", plain(lo), plain(hi)),
-        (Some(lo), None) => format!("[{}, +∞)", plain(lo)),
-        (None, Some(hi)) => format!("(-∞, {})", plain(hi)),
+        (Some(lo), Some(hi)) => format!("[{}, {})", Plain(lo), Plain(hi)),
+        (Some(lo), None) => format!("[{}, +∞)", Plain(lo)),
+        (None, Some(hi)) => format!("(-∞, {})", Plain(hi)),
         (None, None) => "(-∞, +∞)".into(),
     }
 }

@@ -1,11 +1,12 @@
 //! Submissions (考核表): one unit's filled-in values, and their validation against a rule set.
 
-use crate::decimal::{decimal_from_json, plain};
+use crate::decimal::{parse_decimal, plain};
 use crate::error::{Error, Problem, pointer};
 use crate::expr::Value as V;
 use crate::json::{JsonWriter, Map, ToJson, Value};
-use crate::load::{Obj, Reader, input_name, parse_json, short};
-use crate::rules::{Bound, Input, InputType, Rule, RuleSet};
+use crate::json::{Scalar, Scan};
+use crate::load::{MAX_DOCUMENT_BYTES, Obj, Reader, input_name, parse_json, short};
+use crate::rules::{Bound, Input, InputType, RuleSet};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -210,6 +211,19 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
     out
 }
 
+/// What a submission gave for one input.
+#[derive(Clone, Debug)]
+enum Given {
+    /// Nothing.
+    Absent,
+    /// `null`, which counts as nothing (read only by the plain path, to refuse repeats).
+    Null,
+    /// A value that could not be converted, and why.
+    Invalid(Problem),
+    /// The converted value (`None` for text).
+    Value(Option<V>),
+}
+
 /// Values ready for evaluation, by input index, and the required inputs still empty.
 pub(crate) struct Prepared {
     pub values: Vec<Option<V>>,
@@ -246,55 +260,171 @@ impl RuleSet {
                 ),
             ));
         }
-        let mut values: Vec<Option<V>> = Vec::with_capacity(self.inputs.len());
-        let mut missing = Vec::new();
-        for (i, input) in self.inputs.iter().enumerate() {
-            let raw = sub.values.get(&input.id).filter(|v| !v.is_null());
-            let value = match raw {
-                Some(v) => match convert(input, v) {
-                    Ok(x) => x,
-                    Err((code, msg)) => {
-                        problems.push(Problem::new(code, pointer("/values", &input.id), msg));
-                        None
-                    }
-                },
-                None => {
-                    if input.required && input.kind != InputType::Text {
-                        missing.push(i);
-                        None
-                    } else {
-                        input.default.or(match input.kind {
-                            InputType::Count | InputType::Number | InputType::Percent => {
-                                Some(V::Number(Decimal::ZERO))
-                            }
-                            InputType::Bool => Some(V::Bool(false)),
-                            InputType::Choice | InputType::Text => None,
-                        })
-                    }
+        // Given values by input index; null counts as not given.
+        let mut given: Vec<Given> = vec![Given::Absent; self.inputs.len()];
+        for (key, v) in &sub.values {
+            let Some(i) = self.input_index(key) else {
+                problems.push(Problem::new(
+                    "value.unknown",
+                    pointer("/values", key),
+                    format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
+                ));
+                continue;
+            };
+            let (Some(input), Some(slot)) = (self.inputs.get(i), given.get_mut(i)) else {
+                continue;
+            };
+            if v.is_null() {
+                continue;
+            }
+            *slot = match convert(input, v) {
+                Ok(x) => Given::Value(x),
+                Err((code, msg)) => {
+                    Given::Invalid(Problem::new(code, pointer("/values", &input.id), msg))
                 }
             };
-            values.push(value);
         }
-        // Every key matched an input unless there are more keys than matches: only then look for
-        // the unknown ones (this runs for every submission, and inputs are many).
-        let matched = self
+        // Conversion problems in input order, as the form lists its fields, before unknown keys.
+        let mut problems_in_order: Vec<Problem> = given
+            .iter()
+            .filter_map(|g| match g {
+                Given::Invalid(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        let unknown_start = problems
+            .iter()
+            .position(|p| p.code == "value.unknown")
+            .unwrap_or(problems.len());
+        let unknown = problems.split_off(unknown_start);
+        problems.append(&mut problems_in_order);
+        problems.extend(unknown);
+        let prepared = self.complete(given);
+        self.check_ranges(&prepared.values, &mut problems);
+        (prepared, problems)
+    }
+
+    /// Fills defaults for inputs not given and lists the required ones still empty.
+    fn complete(&self, given: Vec<Given>) -> Prepared {
+        let mut missing = Vec::new();
+        let values = self
             .inputs
             .iter()
-            .filter(|i| sub.values.contains_key(&i.id))
-            .count();
-        if matched < sub.values.len() {
-            for key in sub.values.keys() {
-                if self.input_index(key).is_none() {
-                    problems.push(Problem::new(
-                        "value.unknown",
-                        pointer("/values", key),
-                        format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
-                    ));
+            .zip(given)
+            .enumerate()
+            .map(|(i, (input, g))| match g {
+                Given::Value(v) => v,
+                Given::Invalid(_) => None,
+                Given::Absent | Given::Null if input.required && input.kind != InputType::Text => {
+                    missing.push(i);
+                    None
                 }
+                Given::Absent | Given::Null => input.default.or(match input.kind {
+                    InputType::Count | InputType::Number | InputType::Percent => {
+                        Some(V::Number(Decimal::ZERO))
+                    }
+                    InputType::Bool => Some(V::Bool(false)),
+                    InputType::Choice | InputType::Text => None,
+                }),
+            })
+            .collect();
+        Prepared { values, missing }
+    }
+
+    /// Reads a plainly valid submission for this rule set straight into its input slots, without
+    /// building a JSON tree: most of the time of scoring one submission went into that tree.
+    ///
+    /// `None` when anything is unusual (an unknown or repeated key, a wrong type, a value out of
+    /// range, another rule set, an escape sequence, an array): the caller then takes the thorough
+    /// path, `Submission::from_json` and `prepare`, which explains the problem. For every text
+    /// this accepts, the thorough path accepts it too and reads the same (tests/properties.rs
+    /// and the fuzz target check that).
+    pub(crate) fn read_plain(&self, text: &str) -> Option<(Submission, Prepared)> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return None;
+        }
+        let mut s = Scan::new(text);
+        s.begin_object()?;
+        let mut given: Vec<Given> = vec![Given::Absent; self.inputs.len()];
+        let (mut unit, mut period) = (None, None);
+        let (mut notes, mut meta) = (BTreeMap::new(), BTreeMap::new());
+        let (mut seen, mut first) = (0u8, true);
+        while let Some(key) = s.key(first)? {
+            first = false;
+            let bit = match key {
+                "$schema" => 1,
+                "format" => 2,
+                "rules" => 4,
+                "unit" => 8,
+                "period" => 16,
+                "values" => 32,
+                "notes" => 64,
+                "meta" => 128,
+                _ => return None,
+            };
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            match key {
+                "$schema" => {
+                    s.scalar()?;
+                }
+                "format" => (s.scalar()? == Scalar::Str("kpi-submission/1")).then_some(())?,
+                "rules" => {
+                    let [id, version] = plain_strings(&mut s, ["id", "version"])?;
+                    (id? == self.id && version? == self.version).then_some(())?;
+                }
+                "unit" => unit = Some(plain_unit(&mut s)?),
+                "period" => period = Some(non_empty(s.scalar()?)?.to_string()),
+                "values" => self.plain_values(&mut s, &mut given)?,
+                "notes" => notes = plain_string_map(&mut s)?,
+                _ => meta = plain_string_map(&mut s)?,
             }
         }
-        self.check_ranges(&values, &mut problems);
-        (Prepared { values, missing }, problems)
+        s.end()?;
+        // format, rules and unit are required.
+        (seen & 0b1110 == 0b1110).then_some(())?;
+        let prepared = self.complete(given);
+        let mut problems = Vec::new();
+        self.check_ranges(&prepared.values, &mut problems);
+        problems.is_empty().then_some(())?;
+        let sub = Submission {
+            rules_id: self.id.clone(),
+            rules_version: self.version.clone(),
+            unit: unit?,
+            period,
+            values: Map::new(),
+            notes,
+            meta,
+        };
+        Some((sub, prepared))
+    }
+
+    /// The `values` object, converted into `given`.
+    fn plain_values(&self, s: &mut Scan, given: &mut [Given]) -> Option<()> {
+        s.begin_object()?;
+        let mut first = true;
+        // Forms write values in the rule set's order: try the input after the last one first.
+        let mut next = 0usize;
+        while let Some(key) = s.key(first)? {
+            first = false;
+            let i = match self.inputs.get(next) {
+                Some(input) if input.id == key => next,
+                _ => self.input_index(key)?,
+            };
+            next = i + 1;
+            let (input, slot) = (self.inputs.get(i)?, given.get_mut(i)?);
+            if !matches!(slot, Given::Absent) {
+                return None;
+            }
+            match s.scalar()? {
+                Scalar::Null => *slot = Given::Null,
+                v => *slot = Given::Value(convert_scalar(input, v).ok()?),
+            }
+        }
+        Some(())
     }
 
     fn check_ranges(&self, values: &[Option<V>], problems: &mut Vec<Problem>) {
@@ -302,57 +432,55 @@ impl RuleSet {
             Some(Some(V::Number(d))) => Some(*d),
             _ => None,
         };
-        let mut judged_max: BTreeMap<usize, Decimal> = BTreeMap::new();
-        for item in self.sections.iter().flat_map(|s| &s.items) {
-            if let Rule::Judged(i) = item.rule {
-                judged_max.insert(i, item.points);
+        // The bound's value, and how a message names it (written only for a message: this runs
+        // for every value of every submission).
+        let bound = |b: &Option<Bound>| -> Option<(Decimal, Option<usize>)> {
+            match b.as_ref()? {
+                Bound::Literal(d) => Some((*d, None)),
+                Bound::Input(j) => Some((number(*j)?, Some(*j))),
             }
-        }
+        };
+        let bound_text =
+            |d: Decimal, other: Option<usize>| match other.and_then(|j| self.inputs.get(j)) {
+                Some(other) => format!("{}的值{}", input_name(other), plain(d)),
+                None => plain(d),
+            };
         for (i, input) in self.inputs.iter().enumerate() {
             let Some(v) = number(i) else { continue };
-            let bound = |b: &Option<Bound>| -> Option<(Decimal, String)> {
-                match b.as_ref()? {
-                    Bound::Literal(d) => Some((*d, plain(*d))),
-                    Bound::Input(j) => {
-                        let other = self.inputs.get(*j)?;
-                        Some((
-                            number(*j)?,
-                            format!("{}的值{}", input_name(other), plain(number(*j)?)),
-                        ))
-                    }
-                }
-            };
             let path = || pointer("/values", &input.id);
             let name = InputName(input);
-            if let Some((lo, text)) = bound(&input.min) {
+            if let Some((lo, other)) = bound(&input.min) {
                 if v < lo {
                     problems.push(Problem::new(
                         "value.range",
                         path(),
-                        format!("{name}的值{}小于最小值{text}", plain(v)),
+                        format!("{name}的值{}小于最小值{}", plain(v), bound_text(lo, other)),
                     ));
                 }
             }
-            if let Some((hi, text)) = bound(&input.max) {
+            if let Some((hi, other)) = bound(&input.max) {
                 if v > hi {
                     problems.push(Problem::new(
                         "value.range",
                         path(),
-                        format!("{name}的值{}大于最大值{text}", plain(v)),
+                        format!("{name}的值{}大于最大值{}", plain(v), bound_text(hi, other)),
                     ));
                 }
             }
-            if let Some(&p) = judged_max.get(&i) {
-                if v < Decimal::ZERO || v > p {
-                    problems.push(Problem::new(
-                        "value.range",
-                        path(),
-                        format!(
-                            "{name}是评议分，应在0到{}分之间，实为{}",
-                            plain(p),
-                            plain(v)
-                        ),
-                    ));
+            // Judged inputs are number inputs (the loader checks it).
+            if input.kind == InputType::Number {
+                if let Some((_, p)) = self.judged_inputs().find(|&(j, _)| j == i) {
+                    if v < Decimal::ZERO || v > p {
+                        problems.push(Problem::new(
+                            "value.range",
+                            path(),
+                            format!(
+                                "{name}是评议分，应在0到{}分之间，实为{}",
+                                plain(p),
+                                plain(v)
+                            ),
+                        ));
+                    }
                 }
             }
         }
@@ -369,29 +497,90 @@ impl std::fmt::Display for InputName<'_> {
     }
 }
 
+/// What an input of this type must be given, in words.
+fn expected(input: &Input) -> String {
+    match input.kind {
+        InputType::Text => "文本".into(),
+        InputType::Bool => "true（是）或 false（否）".into(),
+        InputType::Choice => format!("以下选项之一：{}", input.options.join("、")),
+        InputType::Count => "非负整数".into(),
+        InputType::Number => "数值".into(),
+        InputType::Percent => "0到100之间的百分数".into(),
+    }
+}
+
 /// Converts one raw JSON value to the input's type, or says why it can't (code and message).
 fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)> {
+    let scalar = match v {
+        Value::Bool(b) => Scalar::Bool(*b),
+        Value::Number(n) => Scalar::Number(n.as_str()),
+        Value::String(s) => Scalar::Str(s),
+        Value::Null | Value::Array(_) | Value::Object(_) => {
+            return Err((
+                "value.type",
+                format!(
+                    "{}应为{}，实为{}",
+                    InputName(input),
+                    expected(input),
+                    short(v)
+                ),
+            ));
+        }
+    };
+    convert_scalar(input, scalar)
+}
+
+/// A scalar shown briefly in a message, as `short` shows the same JSON value.
+fn short_scalar(v: Scalar) -> String {
+    match v {
+        Scalar::Null => "null".into(),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Number(n) => short(&Value::Number(crate::json::Number::literal(n))),
+        Scalar::Str(s) => short(&Value::string(s)),
+    }
+}
+
+/// Converts one scalar to the input's type, or says why it can't (code and message).
+fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (&'static str, String)> {
     let name = InputName(input);
-    let wrong = |what: &str| Err(("value.type", format!("{name}应为{what}，实为{}", short(v))));
-    let number = |what: &str| match decimal_from_json(v) {
-        Some(d) => Ok(d),
-        None if matches!(v, Value::Number(_)) => Err((
-            "value.range",
-            format!("{name}的值{}超出可接受范围（绝对值不超过10¹²）", short(v)),
+    let wrong = || {
+        Err((
+            "value.type",
+            format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
+        ))
+    };
+    let number = || match v {
+        Scalar::Number(n) => parse_decimal(n).ok_or_else(|| {
+            (
+                "value.range",
+                format!(
+                    "{name}的值{}超出可接受范围（绝对值不超过10¹²）",
+                    short_scalar(v)
+                ),
+            )
+        }),
+        Scalar::Str(s) => parse_decimal(s).ok_or_else(|| {
+            (
+                "value.type",
+                format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
+            )
+        }),
+        Scalar::Null | Scalar::Bool(_) => Err((
+            "value.type",
+            format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
         )),
-        None => Err(("value.type", format!("{name}应为{what}，实为{}", short(v)))),
     };
     match input.kind {
         InputType::Text => match v {
-            Value::String(_) => Ok(None),
-            _ => wrong("文本"),
+            Scalar::Str(_) => Ok(None),
+            _ => wrong(),
         },
         InputType::Bool => match v {
-            Value::Bool(b) => Ok(Some(V::Bool(*b))),
-            _ => wrong("true（是）或 false（否）"),
+            Scalar::Bool(b) => Ok(Some(V::Bool(b))),
+            _ => wrong(),
         },
         InputType::Choice => match v {
-            Value::String(s) => match input.options.iter().position(|o| o == s) {
+            Scalar::Str(s) => match input.options.iter().position(|o| o == s) {
                 Some(i) => Ok(Some(V::Choice(i))),
                 None => Err((
                     "value.type",
@@ -401,14 +590,14 @@ fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)
                     ),
                 )),
             },
-            _ => wrong(&format!("以下选项之一：{}", input.options.join("、"))),
+            _ => wrong(),
         },
         InputType::Count => {
-            let d = number("非负整数")?;
+            let d = number()?;
             if !d.fract().is_zero() {
                 return Err((
                     "value.type",
-                    format!("{name}应为整数（计数），实为{}", short(v)),
+                    format!("{name}应为整数（计数），实为{}", short_scalar(v)),
                 ));
             }
             if d < Decimal::ZERO {
@@ -419,9 +608,9 @@ fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)
             }
             Ok(Some(V::Number(d.trunc())))
         }
-        InputType::Number => Ok(Some(V::Number(number("数值")?))),
+        InputType::Number => Ok(Some(V::Number(number()?))),
         InputType::Percent => {
-            let d = number("0到100之间的百分数")?;
+            let d = number()?;
             if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
                 return Err((
                     "value.range",
@@ -431,6 +620,84 @@ fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)
             Ok(Some(V::Number(d)))
         }
     }
+}
+
+/// A non-empty string, as `Reader::opt_str` accepts it.
+fn non_empty(v: Scalar<'_>) -> Option<&str> {
+    match v {
+        Scalar::Str(s) if !s.trim().is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// An object of the named non-empty string members, each at most once, nothing else.
+fn plain_strings<'a, const N: usize>(
+    s: &mut Scan<'a>,
+    keys: [&str; N],
+) -> Option<[Option<&'a str>; N]> {
+    s.begin_object()?;
+    let mut out = [None; N];
+    let mut first = true;
+    while let Some(key) = s.key(first)? {
+        first = false;
+        let k = keys.iter().position(|x| *x == key)?;
+        let slot = out.get_mut(k)?;
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(non_empty(s.scalar()?)?);
+    }
+    Some(out)
+}
+
+/// A `unit` object, as `read_unit` reads it.
+fn plain_unit(s: &mut Scan) -> Option<SubmissionUnit> {
+    s.begin_object()?;
+    let (mut id, mut name, mut group, mut ranked) = (None, None, None, None);
+    let mut first = true;
+    while let Some(key) = s.key(first)? {
+        first = false;
+        let v = s.scalar()?;
+        let slot_was_empty = match key {
+            "id" => id.replace(non_empty(v)?).is_none(),
+            "name" => name.replace(non_empty(v)?).is_none(),
+            "group" => group.replace(non_empty(v)?).is_none(),
+            "ranked" => match v {
+                Scalar::Bool(b) => ranked.replace(b).is_none(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        slot_was_empty.then_some(())?;
+    }
+    Some(SubmissionUnit {
+        id: id?.to_string(),
+        name: name?.to_string(),
+        group: group.map(str::to_string),
+        ranked: ranked.unwrap_or(true),
+    })
+}
+
+/// A `notes` or `meta` object: string members kept, null ones skipped.
+fn plain_string_map(s: &mut Scan) -> Option<BTreeMap<String, String>> {
+    s.begin_object()?;
+    let mut out = BTreeMap::new();
+    let mut first = true;
+    while let Some(key) = s.key(first)? {
+        first = false;
+        match s.scalar()? {
+            Scalar::Str(v) => {
+                if out.insert(key.to_string(), v.to_string()).is_some() {
+                    return None;
+                }
+            }
+            // null is skipped, as the thorough path skips it; null after a value is refused,
+            // because there the value would be dropped (the last repeat wins).
+            Scalar::Null if !out.contains_key(key) => {}
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 impl ToJson for SubmissionUnit {
@@ -443,5 +710,36 @@ impl ToJson for SubmissionUnit {
             w.field("ranked", &self.ranked);
         }
         w.end_object();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_submissions_take_the_plain_path() {
+        let rules = RuleSet::builtin("subdistrict").expect("built-in");
+        let text = include_str!("../examples/subdistrict-dq.json");
+        let (sub, prepared) = rules
+            .read_plain(text)
+            .expect("a plain submission reads plainly");
+        let thorough = Submission::from_json(text).expect("reads");
+        let (expected, problems) = rules.prepare(&thorough);
+        assert!(problems.is_empty());
+        assert_eq!(prepared.values, expected.values);
+        assert_eq!(prepared.missing, expected.missing);
+        assert_eq!(
+            (sub.unit, sub.period, sub.notes),
+            (thorough.unit, thorough.period, thorough.notes)
+        );
+        // Anything unusual goes the thorough way.
+        for unusual in [
+            text.replacen("\"values\": {", "\"values\": {\"nope\": 1, ", 1),
+            text.replacen("大桥街道", "\\u5927桥街道", 1),
+            text.replacen("2026.1", "2027.1", 1),
+        ] {
+            assert!(rules.read_plain(&unusual).is_none(), "{unusual}");
+        }
     }
 }

@@ -168,8 +168,8 @@ impl Engine {
 
     /// Scores one submission (JSON text or object) into a report object.
     pub fn score(&self, submission_json: JsValue) -> Result<JsValue, JsValue> {
-        let sub = submission(&submission_json)?;
-        let report = self.rules.score(&sub).map_err(|e| js_error(&e))?;
+        let text = json_text(&submission_json, "考核表")?;
+        let report = self.rules.score_text(&text).map_err(|e| js_error(&e))?;
         Ok(to_js(&report))
     }
 
@@ -177,8 +177,10 @@ impl Engine {
     /// bytes the CLI prints with `--format jsonl`).
     #[wasm_bindgen(js_name = scoreJson)]
     pub fn score_json(&self, submission_json: &str) -> Result<String, JsValue> {
-        let sub = Submission::from_json(submission_json).map_err(|e| js_error(&e))?;
-        let report = self.rules.score(&sub).map_err(|e| js_error(&e))?;
+        let report = self
+            .rules
+            .score_text(submission_json)
+            .map_err(|e| js_error(&e))?;
         Ok(report.to_json())
     }
 

@@ -38,6 +38,11 @@ fn literal(b: Option<&Bound>) -> Option<Decimal> {
 
 /// A valid submission for `rules`, every required input filled, built from the raw numbers.
 fn submission(rules: &RuleSet, raw: &[u32], small: &[u32]) -> Submission {
+    Submission::from_json(&submission_text(rules, raw, small)).expect("generated submission reads")
+}
+
+/// The same submission as JSON text.
+fn submission_text(rules: &RuleSet, raw: &[u32], small: &[u32]) -> String {
     let mut values = Map::new();
     let mut numbers: Vec<Option<Decimal>> = Vec::new();
     for (i, input) in rules.inputs().iter().enumerate() {
@@ -107,7 +112,67 @@ fn submission(rules: &RuleSet, raw: &[u32], small: &[u32]) -> Submission {
         "unit": {"id": "u1", "name": "测试单位"},
         "values": Value::Object(values),
     });
-    Submission::from_json(&doc.to_string()).expect("generated submission reads")
+    doc.to_string()
+}
+
+/// One way of spoiling or varying a submission's text, chosen by `kind`, at the input `at`.
+fn mutate(rules: &RuleSet, text: &str, kind: u32, at: usize) -> String {
+    let inputs = rules.inputs();
+    let id = inputs.get(at % inputs.len().max(1)).map_or("x", |i| i.id());
+    let set = |v: &str| {
+        let mut doc: Value = serde_json::from_str(text).expect("generated text is JSON");
+        doc["values"][id] = serde_json::from_str(v).expect("replacement is JSON");
+        doc.to_string()
+    };
+    match kind {
+        0 => text.to_string(),
+        1 => set("null"),
+        2 => {
+            let mut doc: Value = serde_json::from_str(text).expect("JSON");
+            doc["values"].as_object_mut().map(|m| m.remove(id));
+            doc.to_string()
+        }
+        3 => text.replacen("\"values\":{", "\"values\":{\"no_such_input\":1,", 1),
+        4 => text.replacen("\"values\":{", &format!("\"values\":{{\"{id}\":\"1\","), 1),
+        5 => set("\"abc\""),
+        6 => set("true"),
+        7 => set("[1]"),
+        8 => set("{\"a\":1}"),
+        9 => set("-1"),
+        10 => set("100.5"),
+        11 => set("1e40"),
+        12 => set("\"7\""),
+        13 => set("0.5"),
+        14 => text.replacen("测试单位", "\\u6d4b\\u8bd5", 1),
+        15 => format!("\u{feff} {text}\n"),
+        16 => text.replacen(
+            "\"unit\":",
+            "\"notes\":{\"1.1\":\"说明\",\"x\":null},\"unit\":",
+            1,
+        ),
+        17 => text.replacen("\"unit\":", "\"meta\":{\"a\":1},\"unit\":", 1),
+        18 => text.replacen(
+            &format!("\"version\":\"{}\"", rules.version()),
+            "\"version\":\"0\"",
+            1,
+        ),
+        19 => text.replacen("kpi-submission/1", "kpi-submission/2", 1),
+        20 => text.replacen(
+            "\"unit\":{",
+            "\"unit\":{\"group\":\"A\",\"ranked\":false,",
+            1,
+        ),
+        21 => text.replacen("\"unit\":{", "\"unit\":{\"group\":null,", 1),
+        22 => text.replacen(
+            "\"unit\":",
+            "\"period\":\"2025\",\"$schema\":\"x\",\"unit\":",
+            1,
+        ),
+        23 => text.replacen("{", "{\"format\":\"kpi-submission/1\",", 1),
+        24 => text.replacen("\"name\":\"测试单位\"", "\"name\":\"  \"", 1),
+        25 => format!("{text} x"),
+        _ => text.get(..text.len() / 2).unwrap_or_default().to_string(),
+    }
 }
 
 fn with_value(sub: &Submission, id: &str, v: Decimal) -> Submission {
@@ -165,6 +230,17 @@ proptest! {
         let bonus_cap = report.bonus.as_ref().map_or(Decimal::ZERO, |b| b.cap.value());
         let total = report.total.value();
         prop_assert!(total >= Decimal::ZERO && total <= rules.full_score() + bonus_cap, "total {}", total);
+    }
+
+    #[test]
+    fn reading_text_fast_agrees_with_reading_it_thoroughly(
+        (set, raw, small) in raw_values(), kind in 0u32..28, at in 0usize..100
+    ) {
+        let rules = &rule_sets()[set];
+        let text = mutate(rules, &submission_text(rules, &raw, &small), kind, at);
+        let fast = rules.score_text(&text).map(|r| r.to_json());
+        let thorough = Submission::from_json(&text).and_then(|s| rules.score(&s)).map(|r| r.to_json());
+        prop_assert_eq!(fast, thorough, "mutation {}", kind);
     }
 
     #[test]
