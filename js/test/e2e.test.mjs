@@ -206,6 +206,29 @@ test('fill the subdistrict form by label: total, grade, every item and reason as
   await done();
 });
 
+test('each built-in form, filled by label with its rule authors\' "一般水平" case, gives the expected total and grade', async () => {
+  const { page, done } = await open();
+  for (const id of ['subdistrict', 'department', 'enterprise']) {
+    const rules = JSON.parse(read(`rules/${id}.json`));
+    const cases = rules.tests.filter((t) => t.name.startsWith('一般水平'));
+    assert.equal(cases.length, 1, id);
+    const [c] = cases;
+    const engine = new Engine(id);
+    const expected = engine.score({ ...emptySub(id, rules.version), values: c.values, notes: c.notes ?? {} });
+    assert.equal(expected.total, c.expect.total, `${id}: the engine agrees with the rule set's own case`);
+    await page.getByTestId('rules-picker').selectOption(`builtin:${id}`);
+    await fillByLabel(page, engine.form(), c.values);
+    for (const [item, note] of Object.entries(c.notes ?? {})) {
+      await openNote(page, item);
+      await page.getByLabel(`项目${item}情况说明`).fill(note);
+    }
+    assert.equal(await text(page, 'total'), c.expect.total, id);
+    assert.equal(await text(page, 'grade'), expected.grade, id);
+    if (c.expect.grade) assert.equal(await text(page, 'grade'), c.expect.grade, id);
+  }
+  await done();
+});
+
 test('every validation message shows next to the field it names, and goes when fixed', async () => {
   const engine = new Engine('subdistrict');
   const { page, done } = await open();
