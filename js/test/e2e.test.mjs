@@ -383,6 +383,17 @@ test('import: a failing import says why and leaves the form intact; a good one l
   assert.deepEqual(Object.keys(exported.values).sort(), Object.keys(original.values).sort());
   for (const [id, value] of Object.entries(original.values)) assert.equal(String(exported.values[id]), String(value), id);
   assert.equal(engine.scoreJson(JSON.stringify(exported)), engine.scoreJson(DQ));
+
+  // A submission for another built-in rule set switches to it (the current draft stays saved).
+  const dept = new Engine('department');
+  const deptRules = JSON.parse(read('rules/department.json'));
+  const deptSub = { ...emptySub('department', deptRules.version), unit: { id: 'd1', name: '区住房城乡建设管理委' }, values: deptRules.tests[1].values };
+  await chooseFile(page, 'import', [{ name: 'dept.json', text: JSON.stringify(deptSub) }]);
+  await page.waitForFunction(() => /已切换到细则/.test(document.querySelector('[data-testid=notice]').textContent));
+  assert.equal(await page.getByTestId('rules-picker').inputValue(), 'builtin:department');
+  assert.equal(await text(page, 'total'), dept.score(deptSub).total);
+  await page.getByTestId('rules-picker').selectOption('builtin:subdistrict');
+  assert.equal(await page.getByLabel('被考核单位名称').inputValue(), '大桥街道');
   await done();
 });
 
