@@ -145,15 +145,17 @@ async function main() {
   const adapters = result.adapters;
   const samples = new Map(result.samples);
   const agree = new Map(result.agree);
+  const agree2 = new Map(result.agree2);
   const out = [];
   out.push(`### Headless Chromium: ${rules.id} ${rules.version}, ${N} submissions`, '');
   out.push(`Machine: ${m0.cpu}, ${m0.mem}, ${m0.os}; ${result.userAgent.match(/(HeadlessChrome|Chrome)\/[\d.]+/)?.[0] ?? result.userAgent}; load average ${m0.load} at start, ${m1.load} at the end.`);
   out.push(`Command: \`node benches/browser-compare.mjs --n ${N} --rounds ${ROUNDS} --batch ${BATCH} --cold ${COLD}\`; cross-origin isolated: ${result.crossOriginIsolated}.`, '');
   out.push(tables({
-    adapters, samples, agree, unit: 'µs per call',
+    adapters, samples, agree, agree2, unit: 'µs per call',
     perCallNote: `A sample is the mean of a batch of ${BATCH} calls (the browser's timer is too coarse for single calls of the fast engines), so p90 is over batch means.`,
   }), '');
-  const details = agreementDetails(adapters, agree);
+  out.push(`Agreement as in Node: the timed inputs, and (untimed) ${N} milder submissions, the rule set's embedded tests and the known cases (${result.mildCount} in all).`, '');
+  const details = [agreementDetails(adapters, agree, ' (timed inputs)'), agreementDetails(adapters, agree2, ' (mild inputs)')].filter(Boolean).join('\n');
   if (details) out.push('Differences (checked before timing):', '', details, '');
   for (const a of adapters) if (a.note) out.push(`- ${a.name}: ${a.note}`);
   for (const u of [...result.unavailable, ...installNotes]) out.push(`- not run: ${u}`);

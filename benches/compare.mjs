@@ -12,15 +12,16 @@
 // (process.hrtime via performance.now), medians and p90. Sizes of the files each engine loads (raw and
 // gzip -9) and cold starts (import + instantiate, rules load, first call) in fresh child processes.
 // Markdown on stdout, progress on stderr.
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { checkPkg, ensurePeers, makeInputs, fileSizes, kb, machine, rel, peersDir, wasiDir, pkgDir, root } from './peers/setup.mjs';
-import { generate, generatedDir } from './peers/generate.mjs';
+import { generate, generatedDir, generatedNames } from './peers/generate.mjs';
 import { translateZenExpression } from './peers/translate.mjs';
+import { agreementInputs } from './peers/variants.mjs';
 import {
   oursAdapters, zenGraphAdapter, zenExpressionSyncAdapter, zenWasmAdapter, jreAdapter, plainAdapter,
 } from './peers/adapters.mjs';
@@ -173,10 +174,10 @@ const ENGINES = [
   })),
 ];
 
-function context() {
+function context({ regenerate = true } = {}) {
   const rulesText = readFileSync(RULES, 'utf8');
   const rules = JSON.parse(rulesText);
-  const gen = generate(RULES);
+  const gen = regenerate ? generate(RULES) : { names: generatedNames(rules.id), changed: [] };
   const text = {};
   for (const [k, f] of Object.entries(gen.names)) if (!f.endsWith('.mjs')) text[k] = readFileSync(genFile(f), 'utf8');
   return { rules, rulesText, scale: rules.scale ?? 2, names: gen.names, text, gen };
@@ -187,8 +188,10 @@ function context() {
 
 async function coldChild(key) {
   const e = ENGINES.find((x) => x.key === key);
-  const c = context();
-  const texts = makeInputs(RULES, 1);
+  // The parent has regenerated the files and passes one input, so nothing but the engine runs here
+  // between process start and the first result (besides Node's own start and this script's imports).
+  const c = context({ regenerate: false });
+  const texts = [process.env.KPI_COLD_INPUT];
   const t0 = now();
   const m = await e.load(true);
   const t1 = now();
@@ -204,13 +207,13 @@ async function coldChild(key) {
   process.exit(0);
 }
 
-function coldStarts(keys) {
+function coldStarts(keys, input) {
   const runs = new Map(keys.map((k) => [k, []]));
   const errors = new Map();
   for (let r = 0; r < COLD; r++) {
     for (const k of keys) {
       if (errors.has(k)) continue;
-      const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', k, '--rules', rel(RULES)], { encoding: 'utf8', timeout: 120000 });
+      const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', k, '--rules', rel(RULES)], { encoding: 'utf8', timeout: 120000, env: { ...process.env, KPI_COLD_INPUT: input } });
       const line = p.stdout.trim().split('\n').pop();
       try {
         runs.get(k).push(JSON.parse(line));
@@ -256,6 +259,11 @@ async function main() {
 
   log(`agreement check over ${N} inputs …`);
   const agree = await agreement(adapters, texts, reference);
+  const casesFile = join(peersDir, 'cases', `${c.rules.id}.json`);
+  const cases = existsSync(casesFile) ? JSON.parse(readFileSync(casesFile, 'utf8')) : [];
+  const mild = agreementInputs(c.rules, N, 7, cases);
+  log(`agreement check over ${mild.length} milder inputs and the rule set's tests (untimed) …`);
+  const agree2 = await agreement(adapters, mild, reference);
   log(`timing: ${ROUNDS} rounds × ${Math.ceil(N / BATCH)} batches of ${BATCH}, ${adapters.length} engines interleaved …`);
   const samples = await measure(adapters, texts, {
     rounds: ROUNDS, batchSize: BATCH, warm: 200, perCall: true, now,
@@ -265,7 +273,7 @@ async function main() {
 
   const keys = ENGINES.filter((e) => !ONLY || ONLY.includes(e.key) || e.key.startsWith('ours')).map((e) => e.key);
   log(`cold starts: ${COLD} fresh processes per engine …`);
-  const cold = coldStarts(keys);
+  const cold = coldStarts(keys, texts[0]);
 
   // ---------------------------------------------------------------- report
   const out = [];
@@ -275,8 +283,9 @@ async function main() {
   if (hasRank) {
     out.push(`The rule set has a \`rank\` item (${c.rules.sections.flatMap((s) => s.items).filter((it) => 'rank' in it).map((it) => it.id).join(', ')}): scored only in a batch, so \`engine.score\` of one submission is "provisional" with it at full points; the peers reproduce exactly that.`, '');
   }
-  out.push(tables({ adapters, samples, agree }), '');
-  const details = agreementDetails(adapters, agree);
+  out.push(tables({ adapters, samples, agree, agree2 }), '');
+  out.push(`Agreement is checked before timing on the timed inputs and, untimed, on ${N} milder seeded submissions (benches/peers/variants.mjs: vetoes rarely trigger, so totals and grades spread; the timed inputs trip the 弄虚作假 veto, total 0, in about half the cases and are nearly all 不合格), the rule set's ${(c.rules.tests ?? []).length} embedded test cases and ${cases.length} known cases (${rel(casesFile)}).`, '');
+  const details = [agreementDetails(adapters, agree, ' (timed inputs)'), agreementDetails(adapters, agree2, ' (mild inputs)')].filter(Boolean).join('\n');
   if (details) out.push('Differences (checked before timing):', '', details, '');
   for (const a of adapters) if (a.note) out.push(`- ${a.name}: ${a.note}`);
   for (const u of [...unavailable, ...installNotes]) out.push(`- not run: ${u}`);
@@ -286,6 +295,7 @@ async function main() {
   out.push('| engine | import + instantiate | rules load | first call | total | process start → first result |');
   out.push('|---|---:|---:|---:|---:|---:|');
   const sizes = [];
+  const coldNotes = [];
   for (const k of keys) {
     const e = ENGINES.find((x) => x.key === k);
     const rs = cold.runs.get(k);
@@ -296,10 +306,11 @@ async function main() {
     const med = (f) => stats(rs.map(f)).median;
     out.push(`| ${e.label} | ${med((r) => r.load).toFixed(1)} | ${med((r) => r.rules).toFixed(1)} | ${med((r) => r.first).toFixed(1)} | ${med((r) => r.load + r.rules + r.first).toFixed(1)} | ${med((r) => r.sinceStart).toFixed(0)} |`);
     if (k === 'zen-wasi' && rs[0].loaderGaveWasi === false) {
-      out.push('', '(ZEN wasi: with `NAPI_RS_FORCE_WASI=1` the 0.52.1 loader still returned the native binding, because its fallback only runs when no native binding loaded; the wasi package was loaded directly.)', '');
+      coldNotes.push('ZEN wasi: with `NAPI_RS_FORCE_WASI=1` the 0.52.1 loader (`require(\'@gorules/zen-engine\')`) still returned the native binding: its generated code tries wasi only when no native binding loaded, and npm installs the linux-x64-gnu optional dependency. The wasi package was loaded directly (what the loader would have returned).');
     }
     if (!e.coldOnly && !['zen-expr', 'plainNaive'].includes(k)) sizes.push({ label: e.label, files: rs[0].files });
   }
+  if (coldNotes.length) out.push('', ...coldNotes.map((n) => `- ${n}`));
   out.push('', 'Size of what each engine loads (raw and gzip -9, per file then summed); rule definitions separately:', '');
   out.push('| engine | files | raw | gzip -9 | largest file |');
   out.push('|---|---:|---:|---:|---|');

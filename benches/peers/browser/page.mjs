@@ -9,6 +9,7 @@ import { Big } from '/bundle/big.js';
 import { oursAdapters, zenWasmAdapter, jreAdapter, plainAdapter } from '/peers/adapters.mjs';
 import { agreement, measure } from '/peers/harness.mjs';
 import { translateZenExpression } from '/peers/translate.mjs';
+import { agreementInputs } from '/peers/variants.mjs';
 
 const get = async (url) => { const r = await fetch(url); if (!r.ok) throw new Error(`${url}: ${r.status}`); return r; };
 
@@ -42,6 +43,11 @@ async function run() {
   const reference = ok.find((a) => a.name.startsWith('ours: score('));
   console.log(`agreement check over ${texts.length} inputs …`);
   const agree = await agreement(ok, texts, reference);
+  const casesRes = await fetch(`/peers/cases/${rules.id}.json`);
+  const cases = casesRes.ok ? await casesRes.json() : [];
+  const mild = agreementInputs(rules, texts.length, 7, cases);
+  console.log(`agreement check over ${mild.length} milder inputs and the rule set's tests …`);
+  const agree2 = await agreement(ok, mild, reference);
   console.log(`timing: ${cfg.rounds} rounds, batches of ${cfg.batch} …`);
   const samples = await measure(ok, texts, {
     rounds: cfg.rounds, batchSize: cfg.batch, warm: 200, perCall: false, now: () => performance.now(),
@@ -54,6 +60,8 @@ async function run() {
     adapters: ok.map((a) => ({ name: a.name, group: a.group, timed: a.timed, check: a.check, note: a.note, batch: a.batch })),
     samples: [...samples.entries()],
     agree: [...agree.entries()],
+    agree2: [...agree2.entries()],
+    mildCount: mild.length,
   };
 }
 
