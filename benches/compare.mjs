@@ -183,6 +183,28 @@ function context({ regenerate = true } = {}) {
   return { rules, rulesText, scale: rules.scale ?? 2, names: gen.names, text, gen };
 }
 
+// Where a ZEN graph evaluation spends its time, by ZEN's own clock (trace: true; untimed here).
+async function zenBreakdown(adapters, texts) {
+  const us = (s) => (s.endsWith('ns') ? parseFloat(s) / 1000 : s.endsWith('ms') ? parseFloat(s) * 1000 : s.endsWith('µs') ? parseFloat(s) : parseFloat(s) * 1e6);
+  const notes = [];
+  for (const a of adapters.filter((x) => x.trace)) {
+    const total = [];
+    const nodes = new Map();
+    const some = texts.slice(0, 500);
+    for (const t of some) total.push(us((await a.trace(t, false)).performance));
+    for (const t of some) {
+      const r = await a.trace(t, true);
+      for (const n of Object.values(r.trace ?? {})) {
+        if (!nodes.has(n.name)) nodes.set(n.name, []);
+        if (n.performance) nodes.get(n.name).push(us(n.performance));
+      }
+    }
+    const parts = [...nodes.entries()].filter(([, v]) => v.length).map(([k, v]) => `${k} ${fmtUs(stats(v).median)}`);
+    notes.push(`${a.name}: by ZEN's own clock (its \`performance\` field, ${some.length} inputs, median) the graph takes ${fmtUs(stats(total).median)} µs; per node (with \`trace: true\`, which adds its own cost): ${parts.join(', ')} µs. The rest of the per-call time is moving the input and result between JS and Rust and the hop to libuv's thread pool and back (\`evaluate\` is async only)`);
+  }
+  return notes;
+}
+
 // ------------------------------------------------------------------------------------------------
 // Cold start: one engine in a fresh process.
 
@@ -270,6 +292,7 @@ async function main() {
     onRound: (r, n) => log(`  round ${r}/${n} done`),
   });
   const m1 = machine();
+  const zenNotes = await zenBreakdown(adapters, texts);
 
   const keys = ENGINES.filter((e) => !ONLY || ONLY.includes(e.key) || e.key.startsWith('ours')).map((e) => e.key);
   log(`cold starts: ${COLD} fresh processes per engine …`);
@@ -288,6 +311,7 @@ async function main() {
   const details = [agreementDetails(adapters, agree, ' (timed inputs)'), agreementDetails(adapters, agree2, ' (mild inputs)')].filter(Boolean).join('\n');
   if (details) out.push('Differences (checked before timing):', '', details, '');
   for (const a of adapters) if (a.note) out.push(`- ${a.name}: ${a.note}`);
+  for (const n of zenNotes) out.push(`- ${n}`);
   for (const u of [...unavailable, ...installNotes]) out.push(`- not run: ${u}`);
   out.push('');
 

@@ -60,6 +60,8 @@ export function zenGraphAdapter({ name, zen, jdm, inputs, scale, note }) {
       return { total: r.total.toFixed(scale), grade: r.grade, lines: r.lines };
     },
     pick: (r) => r,
+    // Untimed diagnosis: ZEN's own timing of the whole graph and of each node (trace: true).
+    trace: async (text, trace) => decision.evaluate(ctx(JSON.parse(text).values), { trace }),
   };
 }
 
