@@ -174,7 +174,13 @@ export class FormView {
       return [{ code: 'format', path: '/format', message: `不是考核表文件：format 应为「kpi-submission/1」，实为「${String(doc.format ?? '（无）')}」` }];
     }
     const inputs = engine === this.engine ? this.inputs : new Map(engine.form().inputs.map((i) => [i.id, i]));
-    return engine.validate(doc).filter((p) => !isShowable(p, inputs, doc));
+    let problems = engine.validate(doc);
+    const unit = doc.unit;
+    if (unit && typeof unit === 'object' && (unit.id === '' || unit.name === '')) {
+      // An empty unit stops the engine before the values; check them with a placeholder unit too.
+      problems = [...problems, ...engine.validate({ ...doc, unit: { ...unit, id: unit.id || PLACEHOLDER_UNIT.id, name: unit.name || PLACEHOLDER_UNIT.name } })];
+    }
+    return problems.filter((p) => !isShowable(p, inputs, doc));
   }
 
   /** Loads a parsed submission (check it with importProblems first). */

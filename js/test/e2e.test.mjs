@@ -333,6 +333,7 @@ test('import: a failing import says why and leaves the form intact; a good one l
     [{ name: 'rules.json', text: builtInRulesText('department') }, /不是考核表文件/],
     [{ name: 'other.json', text: JSON.stringify({ ...JSON.parse(DQ), rules: { id: 'nowhere', version: '9' } }) }, /nowhere/],
     [{ name: 'unknown.json', text: JSON.stringify(wrongValues) }, new RegExp(escape(engine.validate(wrongValues).find((p) => p.code === 'value.unknown').message))],
+    [{ name: 'no-unit.json', text: JSON.stringify({ ...wrongValues, unit: { id: '', name: '' } }) }, /bogus_field/],
     [{ name: 'bool.json', text: JSON.stringify(boolAsText) }, new RegExp(escape(engine.validate(boolAsText).find((p) => p.path === '/values/plan_made').message))],
   ];
   for (const [file, why] of failing) {
