@@ -592,6 +592,12 @@ test('rule-set text is shown as text: <img onerror> and <script> in titles, labe
     return { pwned: window.__pwned ?? null, imgs: count(document, 'img') + count(el.shadowRoot, 'img'), scripts: count(el.shadowRoot, 'script') + count(document.body, 'script') };
   });
   assert.deepEqual(found, { pwned: null, imgs: 0, scripts: 0 });
+  // A loaded rule-set file is kept with its draft: after a reload the same form and total.
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  assert.equal(await page.getByTestId('rules-picker').inputValue(), 'custom:hostile@1');
+  assert.equal(await text(page, 'total'), expected.total);
+  assert.equal(await page.evaluate(() => window.__pwned ?? null), null);
   await done();
 });
 
