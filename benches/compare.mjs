@@ -233,7 +233,7 @@ function coldStarts(keys, input) {
   const runs = new Map(keys.map((k) => [k, []]));
   const errors = new Map();
   for (let r = 0; r < COLD; r++) {
-    for (const k of keys) {
+    for (const k of keys.map((_, i) => keys[(i + r) % keys.length])) {
       if (errors.has(k)) continue;
       const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', k, '--rules', rel(RULES)], { encoding: 'utf8', timeout: 120000, env: { ...process.env, KPI_COLD_INPUT: input } });
       const line = p.stdout.trim().split('\n').pop();
