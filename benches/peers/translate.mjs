@@ -203,21 +203,27 @@ function prepare(rules) {
 function gradeRows(P) {
   const L = P.grades.length - 1;
   const rows = [];
+  const done = new Set(); // vetoes with an unconditional row already: later rows could never match
   for (let g = L; g >= 1; g--) {
     const name = P.grades[g].name;
     rows.push({ grade: name, total: P.grades[g - 1].min });
     for (const v of P.vetoes) {
+      if (done.has(v)) continue;
       const eff = v.effect;
-      if (eff === 'fail' || eff === 'zero') rows.push({ grade: name, veto: v });
+      let row = null;
+      if (eff === 'fail' || eff === 'zero') row = { grade: name, veto: v };
       else if (eff.max_grade !== undefined) {
         const k = P.grades.findIndex((x) => x.name === eff.max_grade);
         if (k < 0) throw new Error(`translate: unknown grade ${eff.max_grade}`);
-        if (k >= g) rows.push({ grade: name, veto: v });
+        if (k >= g) row = { grade: name, veto: v };
       } else if (eff.lower_grades !== undefined) {
         const need = g - Number(eff.lower_grades); // grade by score >= need
-        if (need <= 0) rows.push({ grade: name, veto: v });
-        else rows.push({ grade: name, veto: v, total: P.grades[need - 1].min });
+        row = need <= 0 ? { grade: name, veto: v } : { grade: name, veto: v, total: P.grades[need - 1].min };
       } else throw new Error('translate: unknown veto effect');
+      if (row) {
+        rows.push(row);
+        if (row.total === undefined) done.add(v);
+      }
     }
   }
   rows.push({ grade: P.grades[0].name });
