@@ -2,9 +2,11 @@
 //
 //   node benches/compare.mjs            # N=2000 inputs, 3 interleaved rounds, 7 cold starts per engine
 //   node benches/compare.mjs --n 5000 --rounds 5 --batch 50 --cold 9 --rules rules/subdistrict.json
+//   node benches/compare.mjs --only zen,plain      # ours and just these engines (keys in ENGINES below)
 //
-// Uses the built pkg/ (run ./build first); installs the peers into benches/peers/ on first run (npm ci
-// from the committed lock files). The peers' rule definitions are translated from the rule set by
+// Uses the built pkg/ (run ./build first); installs the peers into benches/peers/ and benches/peers/wasi/
+// on first run (npm install, keeping the committed lock files' versions; the wasm32-wasi build needs
+// --force). The peers' rule definitions are translated from the rule set by
 // benches/peers/translate.mjs and written to benches/peers/generated/ on every run. Every engine gets
 // the same submission JSON texts (benches/make_submissions.py, seeded); before timing, every peer's
 // total and grade are compared with ours on every input (a difference is reported, not fatal). Then
@@ -17,7 +19,6 @@ import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import os from 'node:os';
 import { checkPkg, ensurePeers, makeInputs, fileSizes, kb, machine, rel, peersDir, wasiDir, pkgDir, root } from './peers/setup.mjs';
 import { generate, generatedDir, generatedNames } from './peers/generate.mjs';
 import { translateZenExpression } from './peers/translate.mjs';
