@@ -33,8 +33,106 @@ pub enum Value {
     Object(Map),
 }
 
-/// An object's members, sorted by key.
-pub type Map = BTreeMap<String, Value>;
+/// An object's members, sorted by key. A sorted vector rather than a `BTreeMap`: objects are
+/// small, and every `BTreeMap` instance costs kilobytes of WebAssembly.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Map {
+    members: Vec<(String, Value)>,
+}
+
+impl Map {
+    /// An empty object.
+    pub fn new() -> Self {
+        Map::default()
+    }
+
+    /// Members in any order; a key given twice keeps its last value.
+    fn from_members(mut members: Vec<(String, Value)>) -> Self {
+        // Stable: of equal keys the last written stays last, and is the one kept.
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(String, Value)> = Vec::with_capacity(members.len());
+        for m in members {
+            match kept.last_mut() {
+                Some(last) if last.0 == m.0 => *last = m,
+                _ => kept.push(m),
+            }
+        }
+        Map { members: kept }
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.members.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        let i = self.find(key).ok()?;
+        self.members.get(i).map(|(_, v)| v)
+    }
+
+    /// The value of `key`, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        let i = self.find(key).ok()?;
+        self.members.get_mut(i).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Sets `key`, giving back its old value.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        match self.find(&key) {
+            Ok(i) => self
+                .members
+                .get_mut(i)
+                .map(|(_, v)| std::mem::replace(v, value)),
+            Err(i) => {
+                self.members.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`, giving back its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.find(key).ok()?;
+        Some(self.members.remove(i).1)
+    }
+
+    /// The keys, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.members.iter().map(|(k, _)| k)
+    }
+
+    /// The members, sorted by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.members.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Number of members.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Value)>,
+        fn(&'a (String, Value)) -> (&'a String, &'a Value),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.members.iter().map(|(k, v)| (k, v))
+    }
+}
 
 /// A JSON number as its literal text (`-12.50`, `1e3`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -277,11 +375,11 @@ impl<'a> Reader<'a> {
 
     fn object(&mut self) -> Read<Value> {
         self.enter()?;
-        let mut map = Map::new();
+        let mut members = Vec::new();
         if self.peek()? == b'}' {
             self.i += 1;
             self.depth -= 1;
-            return Ok(Value::Object(map));
+            return Ok(Value::Object(Map::new()));
         }
         loop {
             if self.peek()? != b'"' {
@@ -293,13 +391,13 @@ impl<'a> Reader<'a> {
             }
             self.i += 1;
             let value = self.value()?;
-            map.insert(key, value);
+            members.push((key, value));
             match self.peek()? {
                 b',' => self.i += 1,
                 b'}' => {
                     self.i += 1;
                     self.depth -= 1;
-                    return Ok(Value::Object(map));
+                    return Ok(Value::Object(Map::from_members(members)));
                 }
                 _ => return Err(Stop::Syntax("对象成员之后应为「,」或「}」")),
             }

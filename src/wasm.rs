@@ -7,7 +7,7 @@
 //! and `problems`; no input can trap the module.
 
 use crate::json::{JsonWriter, ToJson};
-use crate::{BUILTIN_IDS, Error, Problem, RuleSet, Submission, builtin_source};
+use crate::{Error, Problem, RuleSet, Submission, builtin_source};
 use js_sys::{Array, JSON, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -256,10 +256,12 @@ impl Engine {
     }
 }
 
-/// The built-in rule sets: `[{id, version, title, period, unit_kind, description}]`.
+/// The built-in rule sets: `[{id, version, title, period, unit_kind, description}]`. (The npm
+/// package is built without them and gives the same from `builtins.js`.)
+#[cfg(feature = "builtin-rules")]
 #[wasm_bindgen(js_name = builtInRuleSets)]
 pub fn built_in_rule_sets() -> JsValue {
-    let sets: Vec<RuleSet> = BUILTIN_IDS
+    let sets: Vec<RuleSet> = crate::BUILTIN_IDS
         .iter()
         .filter_map(|id| RuleSet::builtin(id))
         .collect();
@@ -268,6 +270,7 @@ pub fn built_in_rule_sets() -> JsValue {
 }
 
 /// The JSON text of a built-in rule set (for editors and the rule-change view), or undefined.
+#[cfg(feature = "builtin-rules")]
 #[wasm_bindgen(js_name = builtInRuleSetSource)]
 pub fn built_in_rule_set_source(id: &str) -> Option<String> {
     builtin_source(id).map(str::to_string)
