@@ -45,12 +45,13 @@ const peersRequire = createRequire(join(peersDir, 'package.json'));
 const wasiRequire = createRequire(join(wasiDir, 'package.json'));
 const now = () => performance.now();
 
-// Node prints an ExperimentalWarning for WASI; keep stderr readable.
-const emit = process.emitWarning;
-process.emitWarning = (w, ...rest) => {
-  if (String(w?.message ?? w).includes('WASI')) return;
-  return emit.call(process, w, ...rest);
-};
+// Node prints an ExperimentalWarning for WASI (through its own 'warning' listener); keep stderr readable.
+const printers = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w?.name === 'ExperimentalWarning' && String(w.message).includes('WASI')) return;
+  for (const p of printers) p(w);
+});
 
 // ------------------------------------------------------------------------------------------------
 // The engines. Each: key, label, load() (import + instantiate; returns a module), rules(mod, ctx)
