@@ -45,7 +45,9 @@ const peersRequire = createRequire(join(peersDir, 'package.json'));
 const wasiRequire = createRequire(join(wasiDir, 'package.json'));
 const now = () => performance.now();
 
-// Node prints an ExperimentalWarning for WASI (through its own 'warning' listener); keep stderr readable.
+// Node prints an ExperimentalWarning for WASI (through its own 'warning' listener, and in each worker
+// thread the wasi build starts, which read NODE_NO_WARNINGS from the env they are given); keep stderr readable.
+process.env.NODE_NO_WARNINGS = '1';
 const printers = process.listeners('warning');
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
@@ -202,7 +204,7 @@ async function zenBreakdown(adapters, texts) {
       }
     }
     const parts = [...nodes.entries()].filter(([, v]) => v.length).map(([k, v]) => `${k} ${fmtUs(stats(v).median)}`);
-    notes.push(`${a.name}: by ZEN's own clock (its \`performance\` field, ${some.length} inputs, median) the graph takes ${fmtUs(stats(total).median)} µs; per node (with \`trace: true\`, which adds its own cost): ${parts.join(', ')} µs. The rest of the per-call time is moving the input and result between JS and Rust and the hop to libuv's thread pool and back (\`evaluate\` is async only)`);
+    notes.push(`${a.name}: by ZEN's own clock (its \`performance\` field, ${some.length} inputs, median) the graph takes ${fmtUs(stats(total).median)} µs; per node (with \`trace: true\`, which adds its own cost): ${parts.join(', ')} µs. The rest of the per-call time is moving the input and result between JS and Rust and the hop to another thread and back (\`evaluate\` is async only: libuv's thread pool natively, emnapi's worker threads in the wasi build)`);
   }
   return notes;
 }
