@@ -16,7 +16,7 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { extname, join, resolve, sep } from 'node:path';
-import { checkPkg, ensurePeers, makeInputs, fileSizes, kb, machine, rel, peersDir, pkgDir, root } from './peers/setup.mjs';
+import { checkPkg, ensurePeers, makeInputs, fileSizes, kb, machine, rel, oursFiles, peersDir, pkgDir, root } from './peers/setup.mjs';
 import { generate, generatedDir } from './peers/generate.mjs';
 import { stats, tables, agreementDetails } from './peers/harness.mjs';
 
@@ -186,7 +186,7 @@ async function main() {
   out.push('| engine | files | raw | gzip -9 |', '|---|---|---:|---:|');
   const zw = join(peersDir, 'node_modules', '@gorules', 'zen-engine-wasm');
   const rowsSz = [
-    ['ours', ['index.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm'].map((f) => join(pkgDir, f))],
+    ['ours', oursFiles()],
     ['@gorules/zen-engine-wasm 0.23.1', ['index.js', 'dist/zen_engine_wasm.js', 'dist/zen_engine_wasm_bg.wasm', 'util/index.js', 'util/variable-type.js'].map((f) => join(zw, f))],
     ['json-rules-engine 7.3.1 (Vite bundle, minified)', [join(bundleDir, 'jre.js')]],
     ['big.js 7.0.1 (Vite bundle, minified)', [join(bundleDir, 'big.js')]],

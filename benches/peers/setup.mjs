@@ -15,6 +15,26 @@ export const pkgDir = join(root, 'pkg');
 const log = (...a) => console.error(...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The files our package's entry loads: pkg/index.js and every module it imports (statically or with a
+ * literal dynamic import), followed through, plus the .wasm files they reference with new URL(…).
+ * Not the optional form element (element.js, form-view.js, element.css), which index.js does not load.
+ */
+export function oursFiles() {
+  const seen = new Set();
+  const wasm = new Set();
+  const queue = [join(pkgDir, 'index.js')];
+  while (queue.length) {
+    const f = queue.shift();
+    if (seen.has(f) || !existsSync(f)) continue;
+    seen.add(f);
+    const src = readFileSync(f, 'utf8');
+    for (const m of src.matchAll(/(?:from\s*|import\s*\(\s*)['"](\.\/[^'"]+\.m?js)['"]/g)) queue.push(join(dirname(f), m[1]));
+    for (const m of src.matchAll(/new URL\(\s*['"](\.?\/?[^'"]+\.wasm)['"]/g)) wasm.add(join(dirname(f), m[1]));
+  }
+  return [...seen, ...[...wasm].filter((w) => existsSync(w))];
+}
+
 /** pkg/ must exist (./build writes it; it is swapped in whole now and then, so wait briefly). */
 export async function checkPkg() {
   const need = ['index.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm'].map((f) => join(pkgDir, f));
