@@ -9,8 +9,8 @@
 // Rule-set text (titles, labels, basis, reasons) is untrusted: it only ever reaches the page as
 // text nodes, attribute values or select options, never as markup.
 
-/** The engine's limit on a rule-set or submission document (MAX_DOCUMENT_BYTES in src/load.rs). */
-export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+/** The engine's limit on a rule-set or submission document, from the engine. */
+export { MAX_DOCUMENT_BYTES } from './index.js';
 
 const SECTION_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五', '十六', '十七', '十八', '十九', '二十'];
 const TYPE_HINTS = { count: '非负整数', number: '数值', percent: '百分数，0—100', bool: '', choice: '', text: '' };

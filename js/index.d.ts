@@ -305,11 +305,14 @@ export class Engine {
   score(submission: SubmissionArg): Report;
   /** Scores a submission given as JSON text; returns the report's JSON text, byte-identical to the CLI's. */
   scoreJson(submission: string): string;
-  /** Every problem of a submission, including empty required fields. Never throws. */
+  /** Every problem of a submission at once (header, unit, values, empty required fields). Never throws. */
   validate(submission: SubmissionArg): Problem[];
   /** The fields, sections and items a form renderer needs. */
   form(): Form;
-  /** Scores submissions together: ranks, grade quotas, peer aggregates. */
+  /**
+   * Scores submissions together: ranks, grade quotas, peer aggregates. One entry per submission, in
+   * order; one that cannot be read or scored gets `{error}` and takes no part in ranks and quotas.
+   */
   scoreBatch(submissions: SubmissionArg[] | string): BatchEntry[];
   /** Scores the submissions under this rule set and `newRules`, unit by unit. */
   diff(newRules: RulesArg, submissions: SubmissionArg[] | string): Diff;
@@ -319,9 +322,14 @@ export class Engine {
   ruleSet(): RuleSetInfo;
   /** CSV (UTF-8 with BOM) of a batch's reports. */
   batchCsv(submissions: SubmissionArg[] | string): string;
+  /** CSV (UTF-8 with BOM) of the diff against `newRules`, as `kpi diff --format csv` writes it. */
+  diffCsv(newRules: RulesArg, submissions: SubmissionArg[] | string): string;
   /** Releases the engine's memory in the module. */
   free(): void;
 }
+
+/** The largest rule-set or submission document the engine reads, in bytes (8 MiB). */
+export const MAX_DOCUMENT_BYTES: number;
 
 /** The built-in example rule sets. */
 export function builtInRuleSets(): RuleSetInfo[];

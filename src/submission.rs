@@ -65,7 +65,7 @@ impl Submission {
     /// Reads a submission from a parsed JSON value.
     pub fn from_value(v: &Value) -> Result<Submission, Error> {
         let mut r = Reader::default();
-        let s = read_submission(&mut r, v);
+        let s = read_submission(&mut r, v, None);
         match s {
             Some(s) if r.problems.is_empty() => Ok(s),
             _ => {
@@ -91,7 +91,10 @@ impl Submission {
     }
 }
 
-fn read_submission(r: &mut Reader, v: &Value) -> Option<Submission> {
+/// Reads a submission, reporting problems in `r`. With `fallback`, a missing or broken `rules` or
+/// `unit` is replaced (by that rule set's identity, or an empty unit) so that the values can still
+/// be checked: a half-filled form wants every problem at once.
+fn read_submission(r: &mut Reader, v: &Value, fallback: Option<&RuleSet>) -> Option<Submission> {
     let top = r.object(v, "", "考核表", SUBMISSION_KEYS)?;
     match top.get("format") {
         Some(Value::String(f)) if f == "kpi-submission/1" => {}
@@ -147,6 +150,21 @@ fn read_submission(r: &mut Reader, v: &Value) -> Option<Submission> {
     };
     let notes = read_notes(r, &top);
     let meta = read_string_map(r, &top, "meta");
+    let (rules_id, rules_version, unit) = match fallback {
+        None => (rules_id, rules_version, unit),
+        Some(rs) => (
+            rules_id.or_else(|| Some(rs.id.clone())),
+            rules_version.or_else(|| Some(rs.version.clone())),
+            unit.or_else(|| {
+                Some(SubmissionUnit {
+                    id: String::new(),
+                    name: String::new(),
+                    group: None,
+                    ranked: true,
+                })
+            }),
+        ),
+    };
     Some(Submission {
         rules_id: rules_id?,
         rules_version: rules_version?,
@@ -245,6 +263,25 @@ impl RuleSet {
             }
         }
         problems
+    }
+
+    /// Every problem of a submission given as JSON text, in one list: its header and unit, its
+    /// values, and empty required inputs. Unlike [`Submission::from_json`] followed by
+    /// [`RuleSet::validate`], a broken unit or header does not hide the problems in the values.
+    pub fn validate_text(&self, text: &str) -> Vec<Problem> {
+        let v = match parse_json(text) {
+            Ok(v) => v,
+            Err(e) => return e.into_problems(),
+        };
+        let mut r = Reader::default();
+        match read_submission(&mut r, &v, Some(self)) {
+            Some(sub) => {
+                let mut problems = r.problems;
+                problems.extend(self.validate(&sub));
+                problems
+            }
+            None => r.problems,
+        }
     }
 
     /// Converts and checks the submission's values; problems exclude empty required inputs.

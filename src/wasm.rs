@@ -55,36 +55,56 @@ fn json_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
     })
 }
 
-fn submission(v: &JsValue) -> Result<Submission, JsValue> {
-    Submission::from_json(&json_text(v, "考核表")?).map_err(|e| js_error(&e))
+/// Reads a list of submissions (a JS array of JSON texts or objects, or the JSON text of an
+/// array): each one read, or the problems of the one that could not be.
+fn read_submissions(v: &JsValue) -> Result<Vec<Result<Submission, Error>>, JsValue> {
+    if Array::is_array(v) {
+        return Ok(Array::from(v)
+            .iter()
+            .map(|s| match json_text(&s, "考核表") {
+                Ok(text) => Submission::from_json(&text),
+                Err(_) => Err(Error::one(
+                    "js.argument",
+                    "",
+                    "考核表应为 JSON 文本或可序列化为 JSON 的对象",
+                )),
+            })
+            .collect());
+    }
+    // Text is read here, not by JSON.parse: a number's literal never passes through a JS float.
+    let text = json_text(v, "考核表列表")?;
+    match crate::json::parse(&text) {
+        Ok(crate::json::Value::Array(items)) => {
+            Ok(items.iter().map(Submission::from_value).collect())
+        }
+        Ok(_) => Err(js_error(&Error::one(
+            "js.argument",
+            "",
+            "考核表列表应为数组",
+        ))),
+        Err(_) => Err(js_error(&Error::one(
+            "json.syntax",
+            "",
+            "考核表列表不是有效的 JSON",
+        ))),
+    }
 }
 
+/// Every submission of a list, or a thrown error for the first that could not be read (with its
+/// `index`).
 fn submissions(v: &JsValue) -> Result<Vec<Submission>, JsValue> {
-    let items: Vec<JsValue> = if Array::is_array(v) {
-        Array::from(v).iter().collect()
-    } else {
-        let text = json_text(v, "考核表列表")?;
-        let parsed = JSON::parse(&text)
-            .map_err(|_| js_error(&Error::one("json.syntax", "", "考核表列表不是有效的 JSON")))?;
-        if !Array::is_array(&parsed) {
-            return Err(js_error(&Error::one(
-                "js.argument",
-                "",
-                "考核表列表应为数组",
-            )));
-        }
-        Array::from(&parsed).iter().collect()
-    };
-    items
-        .iter()
+    read_submissions(v)?
+        .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            submission(s).inspect_err(|e| {
+            s.map_err(|e| {
+                let err = js_error(&e);
                 let _ = Reflect::set(
-                    e,
+                    &err,
                     &JsValue::from_str("index"),
                     &JsValue::from(u32::try_from(i).unwrap_or(u32::MAX)),
                 );
+                err
             })
         })
         .collect()
@@ -184,16 +204,13 @@ impl Engine {
         Ok(report.to_json())
     }
 
-    /// Every problem of a submission, including empty required fields; never throws for a bad
-    /// submission (unreadable JSON is reported as a problem too).
+    /// Every problem of a submission, including empty required fields, all at once (a missing unit
+    /// does not hide the values' problems); never throws for a bad submission (unreadable JSON is
+    /// reported as a problem too).
     pub fn validate(&self, submission_json: JsValue) -> JsValue {
-        let text = match json_text(&submission_json, "考核表") {
-            Ok(t) => t,
-            Err(e) => return Array::of1(&e).into(),
-        };
-        match Submission::from_json(&text) {
-            Ok(sub) => to_js(&self.rules.validate(&sub)),
-            Err(e) => to_js(e.problems()),
+        match json_text(&submission_json, "考核表") {
+            Ok(text) => to_js(&self.rules.validate_text(&text)),
+            Err(e) => Array::of1(&e).into(),
         }
     }
 
@@ -203,28 +220,56 @@ impl Engine {
     }
 
     /// Scores submissions together: ranks, quotas, peer aggregates. Returns one entry per
-    /// submission: `{report}` or `{error: problems}`.
+    /// submission, in order: `{report}`, or `{error: problems}` for one that could not be read or
+    /// scored (it takes no part in ranks and quotas). Throws only when the list itself is unusable.
     #[wasm_bindgen(js_name = scoreBatch)]
     pub fn score_batch(&self, submissions_json: JsValue) -> Result<JsValue, JsValue> {
-        let subs = submissions(&submissions_json)?;
-        let batch = self.rules.score_batch(&subs);
-        let entries: Vec<BatchEntry> = batch
-            .results
+        let read = read_submissions(&submissions_json)?;
+        // The readable ones are scored together; the others keep their place with their problems.
+        let subs: Vec<Submission> = read
             .iter()
-            .map(|r| match r {
-                Ok(report) => BatchEntry {
-                    report: Some(report),
-                    error: None,
-                },
+            .filter_map(|s| s.as_ref().ok().cloned())
+            .collect();
+        let batch = self.rules.score_batch(&subs);
+        let mut results = batch.results.iter();
+        let entries: Vec<BatchEntry> = read
+            .iter()
+            .map(|s| match s {
                 Err(e) => BatchEntry {
                     report: None,
                     error: Some(e.problems()),
+                },
+                Ok(_) => match results.next() {
+                    Some(Ok(report)) => BatchEntry {
+                        report: Some(report),
+                        error: None,
+                    },
+                    Some(Err(e)) => BatchEntry {
+                        report: None,
+                        error: Some(e.problems()),
+                    },
+                    None => BatchEntry {
+                        report: None,
+                        error: None,
+                    },
                 },
             })
             .collect();
         Ok(to_js(&entries))
     }
 
+    /// CSV (UTF-8 with BOM) of the diff between this rule set and `new_rules` over the
+    /// submissions, as `kpi diff --format csv` writes it.
+    #[wasm_bindgen(js_name = diffCsv)]
+    pub fn diff_csv(
+        &self,
+        new_rules: JsValue,
+        submissions_json: JsValue,
+    ) -> Result<String, JsValue> {
+        let new = load_rules(&new_rules)?;
+        let subs = submissions(&submissions_json)?;
+        Ok(crate::diff_csv(&self.rules.diff(&new, &subs)))
+    }
     /// Scores the submissions under this rule set and `new_rules`, unit by unit.
     pub fn diff(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
         let new = load_rules(&new_rules)?;
@@ -274,4 +319,11 @@ pub fn built_in_rule_sets() -> JsValue {
 #[wasm_bindgen(js_name = builtInRuleSetSource)]
 pub fn built_in_rule_set_source(id: &str) -> Option<String> {
     builtin_source(id).map(str::to_string)
+}
+
+/// The largest rule-set or submission document accepted, in bytes (a form refuses bigger files
+/// before reading them).
+#[wasm_bindgen(js_name = maxDocumentBytes)]
+pub fn max_document_bytes() -> u32 {
+    u32::try_from(crate::MAX_DOCUMENT_BYTES).unwrap_or(u32::MAX)
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Engine, builtInRuleSets, builtInRuleSetSource } from '../../pkg/index.js';
+import { Engine, MAX_DOCUMENT_BYTES, builtInRuleSets, builtInRuleSetSource } from '../../pkg/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const kpi = `${root}target/release/kpi`;
@@ -89,6 +89,12 @@ test('scoreBatch ranks units; diff compares rule sets', () => {
   const expected = JSON.parse(read('tests/diffs/rate-and-grade/expected.json'));
   assert.deepEqual(diff, expected);
   assert.equal(old.ruleChanges(read('tests/diffs/rate-and-grade/new.json')).length, 2);
+  // The diff CSV is the CLI's, byte for byte.
+  const d = `${root}tests/diffs/rate-and-grade`;
+  const csv = old.diffCsv(read('tests/diffs/rate-and-grade/new.json'), read('tests/diffs/rate-and-grade/units.jsonl').trim().split('\n'));
+  assert.ok(csv.startsWith('\ufeff'));
+  const cliCsv = execFileSync(kpi, ['diff', '--old', `${d}/old.json`, '--new', `${d}/new.json`, `${d}/units.jsonl`, '--format', 'csv'], { encoding: 'utf8' });
+  assert.equal(csv, cliCsv);
 });
 
 test('bad rules, bad submissions and hostile inputs throw coded errors; the engine keeps working', () => {
@@ -108,8 +114,22 @@ test('bad rules, bad submissions and hostile inputs throw coded errors; the engi
   expectKpiError(() => engine.score(undefined));
   const deep = '{"format":"kpi-submission/1","values":' + '['.repeat(100000) + ']'.repeat(100000) + '}';
   expectKpiError(() => engine.score(deep), 'json.too_deep');
-  const batchErr = expectKpiError(() => engine.scoreBatch([read('tests/cases/rate/on-target.sub.json').replace('t-rate', 't-rate'), '{']));
+  // A batch keeps going past a submission it cannot read: that one gets its problems, in place.
+  const good = read('tests/cases/submission-errors/period-mismatch.sub.json');
+  const entries = engine.scoreBatch([good, '{', good.replace('"x"', '"y"')]);
+  assert.deepEqual(entries.map((e) => (e.report ? e.report.rank : e.error[0].code)), [1, 'json.syntax', 1]);
+  // Calls that need every submission still throw, naming the one that failed.
+  const batchErr = expectKpiError(() => engine.batchCsv([good, '{']), 'json.syntax');
   assert.equal(batchErr.index, 1);
+  // validate reports everything at once: a missing unit does not hide the values' problems.
+  const noUnit = JSON.parse(read('tests/cases/submission-errors/wrong-types.sub.json'));
+  delete noUnit.unit;
+  const codes = engine.validate(noUnit).map((p) => `${p.code} ${p.path}`);
+  assert.ok(codes.includes('field.missing /unit'), codes.join('\n'));
+  assert.ok(codes.some((c) => c.startsWith('value.type /values/')), codes.join('\n'));
+
+  assert.equal(MAX_DOCUMENT_BYTES, 8 * 1024 * 1024);
+  expectKpiError(() => engine.score(' '.repeat(MAX_DOCUMENT_BYTES + 1)), 'json.too_large');
 
   // Still scoring correctly after all of that.
   const again = engine.score(read('tests/cases/submission-errors/period-mismatch.sub.json'));
