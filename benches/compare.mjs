@@ -280,6 +280,11 @@ async function main() {
     }
   }
   const reference = adapters.find((a) => a.name.startsWith('ours: score('));
+  // Inputs our engine refuses (make_submissions.py ignores literal count maxima, which matters for
+  // rules/department.json) are left out for every engine, and counted.
+  const valid = texts.filter((t) => { try { reference.call(t); return true; } catch { return false; } });
+  const dropped = texts.length - valid.length;
+  if (dropped) { log(`${dropped} of ${texts.length} inputs are refused by our engine (invalid values): left out`); texts.length = 0; texts.push(...valid); }
   log(`engines: ${adapters.map((a) => a.name).join('; ')}`);
   for (const u of unavailable) log(`not run: ${u}`);
 
@@ -306,7 +311,7 @@ async function main() {
   const out = [];
   out.push(`### Node: ${c.rules.id} ${c.rules.version}, ${N} submissions`, '');
   out.push(`Machine: ${m0.cpu}, ${m0.mem}, ${m0.os}, Node ${m0.node}; load average ${m0.load} at start, ${m1.load} after timing.`);
-  out.push(`Command: \`node benches/compare.mjs --n ${N} --rounds ${ROUNDS} --batch ${BATCH} --cold ${COLD}\` (inputs: \`python3 benches/make_submissions.py ${rel(RULES)} ${N}\`).`, '');
+  out.push(`Command: \`node benches/compare.mjs --n ${N} --rounds ${ROUNDS} --batch ${BATCH} --cold ${COLD}\` (inputs: \`python3 benches/make_submissions.py ${rel(RULES)} ${N}\`${dropped ? `; ${dropped} refused by our engine as invalid and left out` : ''}).`, '');
   if (hasRank) {
     out.push(`The rule set has a \`rank\` item (${c.rules.sections.flatMap((s) => s.items).filter((it) => 'rank' in it).map((it) => it.id).join(', ')}): scored only in a batch, so \`engine.score\` of one submission is "provisional" with it at full points; the peers reproduce exactly that.`, '');
   }
