@@ -14,6 +14,7 @@ export { MAX_DOCUMENT_BYTES } from './index.js';
 
 const SECTION_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五', '十六', '十七', '十八', '十九', '二十'];
 const TYPE_HINTS = { count: '非负整数', number: '数值', percent: '百分数，0—100', bool: '', choice: '', text: '' };
+// `score` refuses a submission whose unit is empty; the form scores with this unit until it is filled.
 const PLACEHOLDER_UNIT = { id: '未填写', name: '未填写' };
 
 /** Builds an element: `h('p', {className: 'x'}, 'text', child)`. Strings become text nodes. */
@@ -174,13 +175,8 @@ export class FormView {
       return [{ code: 'format', path: '/format', message: `不是考核表文件：format 应为「kpi-submission/1」，实为「${String(doc.format ?? '（无）')}」` }];
     }
     const inputs = engine === this.engine ? this.inputs : new Map(engine.form().inputs.map((i) => [i.id, i]));
-    let problems = engine.validate(doc);
-    const unit = doc.unit;
-    if (unit && typeof unit === 'object' && (unit.id === '' || unit.name === '')) {
-      // An empty unit stops the engine before the values; check them with a placeholder unit too.
-      problems = [...problems, ...engine.validate({ ...doc, unit: { ...unit, id: unit.id || PLACEHOLDER_UNIT.id, name: unit.name || PLACEHOLDER_UNIT.name } })];
-    }
-    return problems.filter((p) => !isShowable(p, inputs, doc));
+    // Every problem at once: an empty or missing unit does not hide the values' problems.
+    return engine.validate(doc).filter((p) => !isShowable(p, inputs, doc));
   }
 
   /** Loads a parsed submission (check it with importProblems first). */
@@ -481,12 +477,12 @@ export class FormView {
   recompute(cause) {
     const engine = this.engine;
     const submission = this.submission();
+    // Every problem at once, the unit's and the values'.
+    const problems = engine.validate(submission);
     const unitFilled = submission.unit.id.trim() !== '' && submission.unit.name.trim() !== '';
-    // The engine refuses a submission without a unit before looking at its values; a placeholder
-    // unit lets the values be checked and scored while the unit is still empty.
+    // `score` refuses a submission without a unit; a placeholder unit lets the values be scored
+    // while the unit is still empty.
     const scoring = unitFilled ? submission : { ...submission, unit: { ...submission.unit, ...PLACEHOLDER_UNIT } };
-    let problems = engine.validate(scoring);
-    if (!unitFilled) problems = [...engine.validate({ ...submission, values: {} }).filter((p) => p.path.startsWith('/unit')), ...problems];
     const rejected = new Set();
     for (const p of problems) {
       const m = /^\/values\/([^/]+)$/.exec(p.path);

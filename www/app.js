@@ -387,22 +387,17 @@ $('batch-clear').addEventListener('click', () => {
   renderBatch();
 });
 
-/** Scores the batch; submissions the engine refuses outright are set aside with their problems. */
+/**
+ * Scores the batch: one entry per submission, in order; one the engine cannot read or score is
+ * `{error: problems}` and takes no part in ranks and quotas. Throws only for an unusable list.
+ */
 function scoreBatch() {
-  const engine = form.engine;
-  let items = batch.slice();
-  const refused = [];
-  for (let attempt = 0; attempt <= batch.length; attempt++) {
-    try {
-      const entries = items.length > 0 ? engine.scoreBatch(items.map((i) => i.text)) : [];
-      return { items, entries, refused };
-    } catch (err) {
-      if (typeof err.index !== 'number' || !items[err.index]) return { items: [], entries: [], refused, error: err };
-      refused.push({ name: items[err.index].name, problems: err.problems ?? [{ path: '', message: err.message }] });
-      items = items.filter((_, i) => i !== err.index);
-    }
+  if (batch.length === 0) return { entries: [] };
+  try {
+    return { entries: form.engine.scoreBatch(batch.map((b) => b.text)) };
+  } catch (err) {
+    return { entries: [], error: err };
   }
-  return { items: [], entries: [], refused };
 }
 
 let batchGood = [];
@@ -411,17 +406,18 @@ function renderBatch(fileProblems = []) {
   const tbody = $('batch-table').tBodies[0];
   hide($('batch-alert'));
   if (!form.engine) return;
-  const { items, entries, refused, error } = scoreBatch();
+  const { entries, error } = scoreBatch();
   const rows = [];
+  const refused = [];
   const errors = [...fileProblems];
   batchGood = [];
   entries.forEach((entry, i) => {
-    if (entry.error) {
-      refused.push({ name: items[i].name, problems: entry.error });
-      return;
+    if (entry.report) {
+      batchGood.push(batch[i].text);
+      rows.push({ report: entry.report, name: batch[i].name });
+    } else {
+      refused.push({ name: batch[i].name, problems: entry.error ?? [{ path: '', message: '未能评分' }] });
     }
-    batchGood.push(items[i].text);
-    rows.push({ report: entry.report, name: items[i].name });
   });
   rows.sort((a, b) => (a.report.rank ?? Infinity) - (b.report.rank ?? Infinity));
   tbody.replaceChildren(...rows.map(({ report, name }) => {
@@ -453,6 +449,7 @@ $('batch-csv').addEventListener('click', () => {
 // Compare: the same submissions under the current and a second rule set
 
 let compareRules = null; // {name, rules}
+let compared = null; // {rules, texts, name}: what the table shows, for the CSV export
 
 $('compare-builtin').addEventListener('change', () => {
   const id = $('compare-builtin').value;
@@ -488,6 +485,8 @@ function renderCompare() {
   hide($('compare-alert'));
   tbody.replaceChildren();
   $('rule-changes').replaceChildren();
+  compared = null;
+  $('compare-csv').disabled = true;
   if (!compareRules || !form.engine) {
     $('compare-summary').textContent = '请选择或载入新细则。';
     return;
@@ -502,6 +501,8 @@ function renderCompare() {
     $('compare-summary').textContent = '';
     return;
   }
+  compared = { rules: compareRules.rules, texts, name: `细则对比-${diff.old.id}-${diff.old.version}-${diff.new.id}-${diff.new.version}.csv` };
+  $('compare-csv').disabled = false;
   const s = diff.summary;
   $('compare-summary').textContent = `${diff.old.id} ${diff.old.version} → ${diff.new.id} ${diff.new.version}：共${s.units}个单位，${s.changed}个有变化；总分上升${s.total_up}个、下降${s.total_down}个；等次上升${s.grade_up}个、下降${s.grade_down}个；无法评分${s.errors}个。`;
   $('rule-changes').replaceChildren(...(diff.rule_changes.length > 0 ? diff.rule_changes : ['两套细则的评分规则没有差别。']).map((c) => h('li', {}, c)));
@@ -523,6 +524,17 @@ function renderCompare() {
   }));
   if (units.length === 0) tbody.append(h('tr', {}, h('td', { colSpan: 5 }, '没有单位的总分、等次或排名发生变化。')));
 }
+
+$('compare-csv').addEventListener('click', () => {
+  if (!compared) return;
+  hide($('compare-alert'));
+  try {
+    // Every unit, changed or not, as `kpi diff --format csv` writes it: UTF-8 with BOM, for Excel/WPS.
+    download(compared.name, form.engine.diffCsv(compared.rules, compared.texts), 'text/csv;charset=utf-8');
+  } catch (err) {
+    show($('compare-alert'), `无法导出 CSV：${err.message}`, err.problems ?? []);
+  }
+});
 
 // ------------------------------------------------------------------------------------------------
 // Start: restore the last rule set and its draft

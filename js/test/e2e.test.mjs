@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 if (!existsSync(`${root}pkg/element.js`)) throw new Error('pkg/element.js is missing: run ./build first');
-const { Engine } = await import('../../pkg/index.js');
+const { Engine, MAX_DOCUMENT_BYTES } = await import('../../pkg/index.js');
 const { createAppServer, listen, CSP } = await import('../../tools/serve.mjs');
 const require = createRequire(`${root}tools/package.json`);
 const { chromium } = require('playwright-core');
@@ -334,6 +334,9 @@ test('import: a failing import says why and leaves the form intact; a good one l
     [{ name: 'other.json', text: JSON.stringify({ ...JSON.parse(DQ), rules: { id: 'nowhere', version: '9' } }) }, /nowhere/],
     [{ name: 'unknown.json', text: JSON.stringify(wrongValues) }, new RegExp(escape(engine.validate(wrongValues).find((p) => p.code === 'value.unknown').message))],
     [{ name: 'no-unit.json', text: JSON.stringify({ ...wrongValues, unit: { id: '', name: '' } }) }, /bogus_field/],
+    // A blank or absent unit does not hide the values' problems either.
+    [{ name: 'blank-unit.json', text: JSON.stringify({ ...wrongValues, unit: { id: ' ', name: ' ' } }) }, /bogus_field/],
+    [{ name: 'unitless.json', text: JSON.stringify({ ...wrongValues, unit: undefined }) }, /缺少必填字段「unit」[^]*bogus_field/],
     [{ name: 'bool.json', text: JSON.stringify(boolAsText) }, new RegExp(escape(engine.validate(boolAsText).find((p) => p.path === '/values/plan_made').message))],
   ];
   for (const [file, why] of failing) {
@@ -357,11 +360,11 @@ test('import: a failing import says why and leaves the form intact; a good one l
     const readAs = FileReader.prototype.readAsText;
     FileReader.prototype.readAsText = function (...args) { window.__reads++; return readAs.apply(this, args); };
   });
-  await page.getByTestId('import').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(8 * 1024 * 1024 + 1, 32) });
+  await page.getByTestId('import').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(MAX_DOCUMENT_BYTES + 1, 32) });
   await page.waitForFunction(() => /超过 8 MiB/.test(document.querySelector('[data-testid=alert]').textContent));
   assert.equal(await page.evaluate(() => window.__reads), 0, 'the big file was not read');
   assert.equal(await text(page, 'total'), before);
-  await chooseFile(page, 'load-rules', [{ name: 'huge-rules.json', text: ' '.repeat(8 * 1024 * 1024 + 1) }]);
+  await chooseFile(page, 'load-rules', [{ name: 'huge-rules.json', text: ' '.repeat(MAX_DOCUMENT_BYTES + 1) }]);
   await page.waitForFunction(() => /细则文件.*超过 8 MiB/.test(document.querySelector('[data-testid=alert]').textContent));
   assert.equal(await page.evaluate(() => window.__reads), 0, 'the big rules file was not read');
 
@@ -456,6 +459,41 @@ test('batch view: the ranked table with grades and quota moves, and its CSV expo
   await done();
 });
 
+test('batch view: a submission the engine cannot read or score is refused with its problems; the others are ranked without it', async () => {
+  const engine = new Engine('subdistrict');
+  const dq = JSON.parse(DQ);
+  const bad = [
+    { name: 'broken.json', text: '{"format": "kpi-submission/1", ' },
+    { name: 'other-rules.json', text: JSON.stringify({ ...dq, rules: { id: 'department', version: '2026.1' }, unit: { id: 'd', name: '部门' } }) },
+    { name: 'no-unit.json', text: JSON.stringify({ ...dq, unit: { id: '', name: '' } }) },
+    { name: 'bad-value.json', text: JSON.stringify({ ...dq, unit: { id: 'bv', name: '某街道' }, values: { ...dq.values, drills: 'abc' } }) },
+  ];
+  const files = [UNIT_FILES[0], bad[0], ...UNIT_FILES.slice(1), ...bad.slice(1), { name: 'subdistrict-dq.json', text: DQ }];
+  const entries = engine.scoreBatch(files.map((f) => f.text));
+  assert.equal(entries.filter((e) => e.error).length, bad.length, 'the engine refuses each bad file and only those');
+  const good = files.filter((_, i) => entries[i].report);
+  const expected = entries.filter((e) => e.report).map((e) => e.report).sort((a, b) => a.rank - b.rank);
+  const { page, done } = await open();
+  await page.getByTestId('tab-batch').click();
+  await chooseFile(page, 'batch-files', files);
+  const rows = page.getByTestId('batch-table').locator('tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), good.length);
+  for (let i = 0; i < expected.length; i++) {
+    const cells = (await rows.nth(i).locator('td').allTextContents()).map((c) => c.trim());
+    assert.deepEqual(cells.slice(0, 6), [String(expected[i].rank), expected[i].unit.id, expected[i].unit.name, expected[i].unit.group ?? '', expected[i].total, expected[i].grade]);
+  }
+  const alert = await text(page, 'batch-alert');
+  files.forEach((f, i) => {
+    for (const p of entries[i].error ?? []) assert.ok(alert.includes(`${f.name}：${p.message}`), `${f.name}: ${p.message}`);
+  });
+  for (const f of good) assert.ok(!alert.includes(f.name), f.name);
+  assert.equal(await text(page, 'batch-summary'), `共${files.length}份考核表，${good.length}份已评分，${bad.length}份未能评分。`);
+  const { bytes } = await downloadText(page, () => page.getByTestId('batch-csv').click());
+  assert.equal(bytes.toString('utf8'), engine.batchCsv(good.map((f) => f.text)));
+  await done();
+});
+
 test('compare view: units whose total, grade or rank change under a second rule set, with the items', async () => {
   const engine = new Engine('subdistrict');
   const files = [...UNIT_FILES, { name: 'subdistrict-dq.json', text: DQ }];
@@ -486,6 +524,48 @@ test('compare view: units whose total, grade or rank change under a second rule 
   assert.match(await text(page, 'compare-summary'), new RegExp(`共${diff.summary.units}个单位，${diff.summary.changed}个有变化`));
   await page.getByTestId('compare-all').check();
   assert.equal(await rows.count(), diff.units.length);
+  await done();
+});
+
+test('compare view: its CSV export is the engine\'s diffCsv, byte for byte with the BOM', async () => {
+  const engine = new Engine('subdistrict');
+  const files = [...UNIT_FILES, { name: 'subdistrict-dq.json', text: DQ }];
+  const next = read('examples/subdistrict-2027.json');
+  const expected = engine.diffCsv(next, files.map((f) => f.text));
+  assert.ok(expected.startsWith('\ufeff'));
+  const { page, done } = await open();
+  await page.getByTestId('tab-compare').click();
+  assert.equal(await page.getByTestId('compare-csv').isDisabled(), true, 'nothing to export before a new rule set is chosen');
+  await page.getByTestId('tab-batch').click();
+  await chooseFile(page, 'batch-files', files);
+  await page.getByTestId('tab-compare').click();
+  await chooseFile(page, 'compare-rules', [{ name: 'subdistrict-2027.json', text: next }]);
+  await page.getByTestId('diff-table').locator('tbody tr').first().waitFor();
+  const { name, bytes } = await downloadText(page, () => page.getByTestId('compare-csv').click());
+  assert.match(name, /^细则对比.*\.csv$/);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+  assert.equal(bytes.toString('utf8'), expected);
+  assert.ok(bytes.equals(Buffer.from(expected, 'utf8')), 'byte for byte');
+  // Showing the unchanged units changes the table, not the export (it has every unit).
+  await page.getByTestId('compare-all').check();
+  assert.ok((await downloadText(page, () => page.getByTestId('compare-csv').click())).bytes.equals(bytes));
+  // A built-in as the new rules; without a batch, the current form is compared.
+  await page.getByTestId('tab-batch').click();
+  await page.getByTestId('batch-clear').click();
+  await page.getByTestId('tab-form').click();
+  await page.getByLabel('被考核单位名称').fill('某街道');
+  await page.getByLabel('被考核单位编号').fill('mj');
+  await page.getByTestId('tab-compare').click();
+  await page.getByTestId('compare-builtin').selectOption('subdistrict');
+  const current = await page.evaluate(() => JSON.stringify(document.querySelector('kpi-assessment').submission));
+  const own = await downloadText(page, () => page.getByTestId('compare-csv').click());
+  assert.equal(own.bytes.toString('utf8'), engine.diffCsv('subdistrict', [current]));
+  // Submissions that cannot be compared: the reason, and nothing to export.
+  await page.getByTestId('tab-batch').click();
+  await chooseFile(page, 'batch-files', [{ name: 'broken.json', text: '{' }]);
+  await page.getByTestId('tab-compare').click();
+  assert.match(await text(page, 'compare-alert'), /无法对比（broken\.json）/);
+  assert.equal(await page.getByTestId('compare-csv').isDisabled(), true);
   await done();
 });
 
