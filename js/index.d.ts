@@ -314,6 +314,8 @@ export class Engine {
    * order; one that cannot be read or scored gets `{error}` and takes no part in ranks and quotas.
    */
   scoreBatch(submissions: SubmissionArg[] | string): BatchEntry[];
+  /** `scoreBatch` with the entries as one JSON text (an array): no JS objects built. */
+  scoreBatchJson(submissions: SubmissionArg[] | string): string;
   /** Scores the submissions under this rule set and `newRules`, unit by unit. */
   diff(newRules: RulesArg, submissions: SubmissionArg[] | string): Diff;
   /** What changed from this rule set to `newRules`, in words. */

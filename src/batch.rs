@@ -12,7 +12,7 @@ use crate::expr::{Batch, Env, Outcome, Value as V};
 use crate::report::{LineKind, Report, TraceLine};
 use crate::rules::{Order, Rule, RuleSet};
 use crate::score::{BatchContext, ItemRanks};
-use crate::submission::Submission;
+use crate::submission::{Prepared, Submission};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -105,6 +105,24 @@ impl ItemRanks for UnitRanks<'_> {
     }
 }
 
+/// The results of the submissions that could be read, put back among the problems of those that
+/// could not, in the list's order.
+pub(crate) fn in_place<T>(
+    places: Vec<Result<(), Error>>,
+    results: Vec<Result<T, Error>>,
+) -> Vec<Result<T, Error>> {
+    let mut results = results.into_iter();
+    places
+        .into_iter()
+        .map(|p| match p {
+            Err(e) => Err(e),
+            Ok(()) => results
+                .next()
+                .unwrap_or_else(|| Err(Error::one("batch.internal", "", "无法评分"))),
+        })
+        .collect()
+}
+
 impl RuleSet {
     /// Scores submissions together: aggregates, `rank` items, ranks by total and grade quotas.
     /// A submission that cannot be scored gets its error and takes no part in the others' results;
@@ -118,6 +136,43 @@ impl RuleSet {
     pub fn score_batch_with_progress<'r>(
         &'r self,
         subs: &[Submission],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> BatchReport<'r> {
+        self.score_batch_read(subs, Vec::new(), progress)
+    }
+
+    /// Scores submissions given as JSON texts together, as [`RuleSet::score_batch`] does: plainly
+    /// valid ones are read straight into the inputs (as [`RuleSet::score_text`] reads them); a
+    /// text that cannot be read gets its problems in its place and takes no part in the others'
+    /// results.
+    pub fn score_batch_texts<'r>(&'r self, texts: &[&str]) -> BatchReport<'r> {
+        // Each text's place: read (scored below, in order) or its problems.
+        let mut places: Vec<Result<(), Error>> = Vec::with_capacity(texts.len());
+        let (mut subs, mut prepared) = (Vec::new(), Vec::new());
+        for text in texts {
+            let read = match self.read_plain(text) {
+                Some((sub, p)) => Ok((sub, Some(p))),
+                None => Submission::from_json(text).map(|sub| (sub, None)),
+            };
+            places.push(read.map(|(sub, p)| {
+                subs.push(sub);
+                prepared.push(p);
+            }));
+        }
+        let results = in_place(
+            places,
+            self.score_batch_read(&subs, prepared, &mut |_, _| {})
+                .results,
+        );
+        BatchReport { results }
+    }
+
+    /// The batch itself; `read[i]`, when given, holds submission i's values already converted and
+    /// checked (by the plain reader), so they are not prepared again.
+    fn score_batch_read<'r>(
+        &'r self,
+        subs: &[Submission],
+        mut read: Vec<Option<Prepared>>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> BatchReport<'r> {
         let n = subs.len();
@@ -152,7 +207,10 @@ impl RuleSet {
                 continue;
             }
             first_of.insert(&sub.unit.id, i);
-            let (p, problems) = self.prepare(sub);
+            let (p, problems) = match read.get_mut(i).and_then(Option::take) {
+                Some(p) => (p, Vec::new()),
+                None => self.prepare(sub),
+            };
             if problems.is_empty() {
                 prepared.push(Some(p.values));
                 errors.push(None);

@@ -224,40 +224,58 @@ impl Engine {
     /// scored (it takes no part in ranks and quotas). Throws only when the list itself is unusable.
     #[wasm_bindgen(js_name = scoreBatch)]
     pub fn score_batch(&self, submissions_json: JsValue) -> Result<JsValue, JsValue> {
-        let read = read_submissions(&submissions_json)?;
-        // The readable ones are scored together; the others keep their place with their problems.
-        let subs: Vec<Submission> = read
+        Ok(JSON::parse(&self.score_batch_json(submissions_json)?).unwrap_or(JsValue::NULL))
+    }
+
+    /// [`Engine::score_batch`] giving the entries as one JSON text (an array), which spares
+    /// building thousands of JS objects when the caller only stores or forwards them.
+    #[wasm_bindgen(js_name = scoreBatchJson)]
+    pub fn score_batch_json(&self, submissions_json: JsValue) -> Result<String, JsValue> {
+        let (places, batch) = if Array::is_array(&submissions_json) {
+            // Texts are read as they are (fast for plainly valid ones); objects are stringified.
+            let texts: Vec<Result<String, Error>> = Array::from(&submissions_json)
+                .iter()
+                .map(|s| {
+                    json_text(&s, "考核表").map_err(|_| {
+                        Error::one(
+                            "js.argument",
+                            "",
+                            "考核表应为 JSON 文本或可序列化为 JSON 的对象",
+                        )
+                    })
+                })
+                .collect();
+            let refs: Vec<&str> = texts.iter().filter_map(|t| t.as_deref().ok()).collect();
+            let batch = self.rules.score_batch_texts(&refs);
+            (texts.into_iter().map(|t| t.map(|_| ())).collect(), batch)
+        } else {
+            let read = read_submissions(&submissions_json)?;
+            let subs: Vec<Submission> = read
+                .iter()
+                .filter_map(|s| s.as_ref().ok().cloned())
+                .collect();
+            let batch = self.rules.score_batch(&subs);
+            (read.into_iter().map(|s| s.map(|_| ())).collect(), batch)
+        };
+        let batch = crate::BatchReport {
+            results: crate::batch::in_place(places, batch.results),
+        };
+        let entries: Vec<BatchEntry> = batch
+            .results
             .iter()
-            .filter_map(|s| s.as_ref().ok().cloned())
-            .collect();
-        let batch = self.rules.score_batch(&subs);
-        let mut results = batch.results.iter();
-        let entries: Vec<BatchEntry> = read
-            .iter()
-            .map(|s| match s {
+            .map(|r| match r {
+                Ok(report) => BatchEntry {
+                    report: Some(report),
+                    error: None,
+                },
                 Err(e) => BatchEntry {
                     report: None,
                     error: Some(e.problems()),
                 },
-                Ok(_) => match results.next() {
-                    Some(Ok(report)) => BatchEntry {
-                        report: Some(report),
-                        error: None,
-                    },
-                    Some(Err(e)) => BatchEntry {
-                        report: None,
-                        error: Some(e.problems()),
-                    },
-                    None => BatchEntry {
-                        report: None,
-                        error: None,
-                    },
-                },
             })
             .collect();
-        Ok(to_js(&entries))
+        Ok(entries.to_json())
     }
-
     /// CSV (UTF-8 with BOM) of the diff between this rule set and `new_rules` over the
     /// submissions, as `kpi diff --format csv` writes it.
     #[wasm_bindgen(js_name = diffCsv)]

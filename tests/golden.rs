@@ -216,6 +216,24 @@ fn golden_batches() {
             update,
             &mut failures,
         );
+        // The batch from JSON texts (the plain reader) gives the same reports, byte for byte.
+        let lines: Vec<&str> = units.lines().filter(|l| !l.trim().is_empty()).collect();
+        let subs: Vec<Submission> = lines
+            .iter()
+            .map(|l| Submission::from_json(l).expect("unit line reads"))
+            .collect();
+        let json = |b: kpi_wasm::BatchReport| -> Vec<String> {
+            b.results
+                .iter()
+                .map(|r| match r {
+                    Ok(report) => report.to_json(),
+                    Err(e) => e.problems().to_json(),
+                })
+                .collect()
+        };
+        if json(rules.score_batch_texts(&lines)) != json(rules.score_batch(&subs)) {
+            failures.push(format!("{}: score_batch_texts differs", dir.display()));
+        }
     }
     assert!(!dirs.is_empty());
     assert!(failures.is_empty(), "{}", failures.join("\n"));

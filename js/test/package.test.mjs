@@ -84,6 +84,10 @@ test('scoreBatch ranks units; diff compares rule sets', () => {
   assert.equal(batch[9].report.rank, 1);
   assert.equal(batch[10].report.rank, null);
   assert.ok(engine.batchCsv(units).startsWith('\ufeff单位编号'));
+  // The same entries as JSON text, whether the list is texts, objects or the text of an array.
+  assert.deepEqual(JSON.parse(engine.scoreBatchJson(units)), batch);
+  assert.deepEqual(engine.scoreBatch(units.map((u) => JSON.parse(u))), batch);
+  assert.deepEqual(engine.scoreBatch(`[${units.join(',')}]`), batch);
   const old = new Engine(read('tests/diffs/rate-and-grade/old.json'));
   const diff = old.diff(read('tests/diffs/rate-and-grade/new.json'), read('tests/diffs/rate-and-grade/units.jsonl').trim().split('\n'));
   const expected = JSON.parse(read('tests/diffs/rate-and-grade/expected.json'));
