@@ -89,7 +89,9 @@ fn sort_desc(v: &mut [Decimal]) {
 fn competition_rank(sorted_desc: &[Decimal], v: Decimal, order: Order) -> u32 {
     let better = match order {
         Order::Desc => sorted_desc.partition_point(|x| *x > v),
-        Order::Asc => sorted_desc.len() - sorted_desc.partition_point(|x| *x >= v),
+        Order::Asc => sorted_desc
+            .len()
+            .saturating_sub(sorted_desc.partition_point(|x| *x >= v)),
     };
     u32::try_from(better).unwrap_or(u32::MAX).saturating_add(1)
 }
@@ -187,8 +189,8 @@ impl RuleSet {
                         "/unit/id",
                         format!(
                             "第{}份与第{}份考核表是同一单位「{}」({})，同一批次中每个单位只能有一份",
-                            k + 1,
-                            other + 1,
+                            k.saturating_add(1),
+                            other.saturating_add(1),
                             sub.unit.name,
                             sub.unit.id
                         ),
@@ -244,7 +246,7 @@ impl RuleSet {
                 sorted: vec![Vec::new(); self.inputs.len()],
             };
             for &i in members.iter().filter(|&&i| ranked(i)) {
-                s.units += 1;
+                s.units = s.units.saturating_add(1);
                 let Some(Some(values)) = prepared.get(i) else {
                     continue;
                 };
@@ -254,7 +256,7 @@ impl RuleSet {
                     {
                         // Values are within ±10¹² and a batch is far smaller than 10¹⁶ units.
                         slot.0 = slot.0.checked_add(*d).unwrap_or(slot.0);
-                        slot.1 += 1;
+                        slot.1 = slot.1.saturating_add(1);
                         list.push(*d);
                     }
                 }
@@ -399,7 +401,7 @@ impl RuleSet {
                         .is_some_and(|r| r.grade == grade.name && !vetoed_grade(r))
                 })
                 .collect();
-            let Some(next) = self.grades.get(q.grade + 1) else {
+            let Some(next) = self.grades.get(q.grade.saturating_add(1)) else {
                 continue;
             };
             for &i in &holders {
@@ -412,7 +414,7 @@ impl RuleSet {
                             reason: format!(
                                 "「{}」等次比例不超过{}%（本组{}个单位，至多{}个），按名次调整为「{}」",
                                 grade.name,
-                                plain(q.max_share * Decimal::ONE_HUNDRED),
+                                plain(q.max_share.saturating_mul(Decimal::ONE_HUNDRED)),
                                 ranked.len(),
                                 limit,
                                 next.name

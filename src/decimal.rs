@@ -45,29 +45,32 @@ fn parse_short(text: &str) -> Option<Decimal> {
     for b in digits.bytes() {
         match b {
             b'0'..=b'9' => {
-                m = m.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+                m = m
+                    .checked_mul(10)?
+                    .checked_add(i64::from(b.saturating_sub(b'0')))?;
                 if seen_point {
-                    scale += 1;
+                    scale = scale.saturating_add(1);
                 }
             }
             b'.' if !seen_point => seen_point = true,
             _ => return None,
         }
     }
-    Some(Decimal::new(if negative { -m } else { m }, scale))
+    let d = Decimal::new(m, scale);
+    Some(if negative { negate(d) } else { d })
 }
 
 /// `-?digits(.digits)?([eE][+-]?digits)?`, checked by hand so that `1_000` or ` 1` are refused.
 fn is_decimal_literal(text: &str) -> bool {
     let b = text.as_bytes();
-    let mut i = 0;
+    let mut i = 0usize;
     if b.first() == Some(&b'-') {
-        i += 1;
+        i = i.saturating_add(1);
     }
     let digits = |i: &mut usize| {
         let start = *i;
         while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
+            *i = i.saturating_add(1);
         }
         *i > start
     };
@@ -75,15 +78,15 @@ fn is_decimal_literal(text: &str) -> bool {
         return false;
     }
     if b.get(i) == Some(&b'.') {
-        i += 1;
+        i = i.saturating_add(1);
         if !digits(&mut i) {
             return false;
         }
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
+        i = i.saturating_add(1);
         if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
+            i = i.saturating_add(1);
         }
         if !digits(&mut i) {
             return false;
@@ -99,6 +102,12 @@ pub fn decimal_from_json(v: &Value) -> Option<Decimal> {
         Value::String(s) => parse_decimal(s),
         _ => None,
     }
+}
+
+/// `-d`: only the sign changes, which cannot overflow (as `-` on a `Decimal` cannot either, but
+/// the lint that keeps every other operation checked cannot tell).
+pub(crate) fn negate(d: Decimal) -> Decimal {
+    Decimal::ZERO.checked_sub(d).unwrap_or_default()
 }
 
 /// Rounds half away from zero (四舍五入) to `scale` places.
@@ -187,7 +196,7 @@ pub(crate) fn format_decimal(d: Decimal, buf: &mut [u8; 40]) -> &[u8] {
     let mut put = |i: &mut usize, b: u8| {
         if let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
             *slot = b;
-            *i -= 1;
+            *i = i.saturating_sub(1);
         }
     };
     let mut written = 0usize;
@@ -198,9 +207,10 @@ pub(crate) fn format_decimal(d: Decimal, buf: &mut [u8; 40]) -> &[u8] {
                 if written == scale && scale > 0 {
                     put(&mut i, b'.');
                 }
-                put(&mut i, b'0' + (n % 10) as u8);
+                // A digit: n % 10 < 10.
+                put(&mut i, b'0'.saturating_add((n % 10) as u8));
                 n /= 10;
-                written += 1;
+                written = written.saturating_add(1);
                 if n == 0 && written > scale {
                     break;
                 }

@@ -179,14 +179,18 @@ impl RuleSet {
             };
             match adapt(self, sub, "旧", n) {
                 Ok(s) => {
-                    old_at[i] = Some(old_subs.len());
+                    if let Some(slot) = old_at.get_mut(i) {
+                        *slot = Some(old_subs.len());
+                    }
                     old_subs.push(s);
                 }
                 Err(err) => e.push(format!("旧细则无法评分：{err}")),
             }
             match adapt(new, sub, "新", n) {
                 Ok(s) => {
-                    new_at[i] = Some(new_subs.len());
+                    if let Some(slot) = new_at.get_mut(i) {
+                        *slot = Some(new_subs.len());
+                    }
                     new_subs.push(s);
                 }
                 Err(err) => e.push(format!("新细则无法评分：{err}")),
@@ -252,20 +256,24 @@ impl RuleSet {
                 _ => false,
             };
             if let (Some(o), Some(n)) = (&old_r, &new_r) {
-                summary.total_up += usize::from(n.total > o.total);
-                summary.total_down += usize::from(n.total < o.total);
+                summary.total_up = summary
+                    .total_up
+                    .saturating_add(usize::from(n.total > o.total));
+                summary.total_down = summary
+                    .total_down
+                    .saturating_add(usize::from(n.total < o.total));
                 let (go, gn) = (
                     grade_level(new, self, o.grade),
                     grade_level(new, self, n.grade),
                 );
                 if let (Some(go), Some(gn)) = (go, gn) {
-                    summary.grade_up += usize::from(gn < go);
-                    summary.grade_down += usize::from(gn > go);
+                    summary.grade_up = summary.grade_up.saturating_add(usize::from(gn < go));
+                    summary.grade_down = summary.grade_down.saturating_add(usize::from(gn > go));
                 }
             } else {
-                summary.errors += 1;
+                summary.errors = summary.errors.saturating_add(1);
             }
-            summary.changed += usize::from(changed);
+            summary.changed = summary.changed.saturating_add(usize::from(changed));
             units.push(UnitDiff {
                 unit: sub.unit.clone(),
                 changed,
@@ -391,7 +399,10 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
             format!("等次「{name}」比例上限"),
             format!(
                 "{}%",
-                plain(q.max_share * rust_decimal::Decimal::ONE_HUNDRED)
+                plain(
+                    q.max_share
+                        .saturating_mul(rust_decimal::Decimal::ONE_HUNDRED)
+                )
             ),
         );
     }
@@ -507,7 +518,7 @@ fn describe_lines(lines: &[Line], verb: &str, f: &mut Fields) {
                 )
             }
         };
-        f.insert(format!("第{}条{verb}分规则", i + 1), text);
+        f.insert(format!("第{}条{verb}分规则", i.saturating_add(1)), text);
     }
 }
 
@@ -699,7 +710,7 @@ fn condense(run: Vec<ProbeFinding<'_>>) -> Vec<ProbeFinding<'_>> {
     let n = run.len();
     let mut out = Vec::new();
     for (i, f) in run.into_iter().enumerate() {
-        let edge = i == 0 || i + 1 == n;
+        let edge = i == 0 || i.saturating_add(1) == n;
         if grade_differs(&f) || edge || out.last().is_some_and(grade_differs) {
             out.push(f);
         }
@@ -782,7 +793,7 @@ fn probe_values(input: &Input, thresholds: &[rust_decimal::Decimal]) -> Vec<Valu
             // Small whole values too: totals cross grade bounds at counts no literal mentions.
             let mut vals: Vec<Decimal> = (0..=PROBE_SCAN).map(Decimal::from).collect();
             for t in thresholds {
-                vals.extend([*t - step, *t, *t + step]);
+                vals.extend([t.saturating_sub(step), *t, t.saturating_add(step)]);
             }
             vals.retain(|v| lo.is_none_or(|l| *v >= l) && hi.is_none_or(|h| *v <= h));
             if kind == InputType::Count {

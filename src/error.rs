@@ -87,7 +87,7 @@ impl std::error::Error for Error {}
 
 /// Appends `key` to the JSON pointer `base`, escaping `~` and `/` (RFC 6901).
 pub(crate) fn pointer(base: &str, key: &str) -> String {
-    let mut s = String::with_capacity(base.len() + key.len() + 1);
+    let mut s = String::with_capacity(base.len().saturating_add(key.len()).saturating_add(1));
     s.push_str(base);
     s.push('/');
     for c in key.chars() {

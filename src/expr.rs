@@ -321,7 +321,7 @@ impl Lexer {
 
     fn next(&mut self) -> Result<Token, ExprError> {
         while self.at(self.pos).is_some_and(char::is_whitespace) {
-            self.pos += 1;
+            self.pos = self.pos.saturating_add(1);
         }
         let start = self.pos;
         let tok = |tok, end| Ok(Token { tok, start, end });
@@ -337,23 +337,26 @@ impl Lexer {
                 .at(i)
                 .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
             {
-                i += 1;
+                i = i.saturating_add(1);
             }
             self.pos = i;
             return tok(Tok::Ident(self.text(start, i)), i);
         }
         if c == '"' {
-            let mut i = start + 1;
+            let mut i = start.saturating_add(1);
             while self.at(i).is_some_and(|c| c != '"') {
-                i += 1;
+                i = i.saturating_add(1);
             }
             if self.at(i).is_none() {
                 return Err(syntax(start, "字符串缺少结束的双引号「\"」".into()));
             }
-            self.pos = i + 1;
-            return tok(Tok::Str(self.text(start + 1, i)), i + 1);
+            self.pos = i.saturating_add(1);
+            return tok(
+                Tok::Str(self.text(start.saturating_add(1), i)),
+                i.saturating_add(1),
+            );
         }
-        let next = self.at(start + 1);
+        let next = self.at(start.saturating_add(1));
         let (t, len) = match (c, next) {
             ('<', Some('=')) => (Tok::Sym(Sym::Le), 2),
             ('>', Some('=')) => (Tok::Sym(Sym::Ge), 2),
@@ -373,8 +376,8 @@ impl Lexer {
             (',', _) => (Tok::Comma, 1),
             _ => return Err(self.bad_char(c, start)),
         };
-        self.pos = start + len;
-        tok(t, start + len)
+        self.pos = start.saturating_add(len);
+        tok(t, start.saturating_add(len))
     }
 
     fn bad_char(&self, c: char, at: usize) -> ExprError {
@@ -383,7 +386,10 @@ impl Lexer {
             '&' => "单个「&」不是运算符，“并且”请用「&&」".to_string(),
             '|' => "单个「|」不是运算符，“或者”请用「||」".to_string(),
             '\'' => "字符串请用半角双引号「\"」括起".to_string(),
-            '.' if self.at(at + 1).is_some_and(|c| c.is_ascii_digit()) => {
+            '.' if self
+                .at(at.saturating_add(1))
+                .is_some_and(|c| c.is_ascii_digit()) =>
+            {
                 "数值不能以小数点开头，请在前面补0（如 0.5）".to_string()
             }
             _ => match half_width_hint(c) {
@@ -400,10 +406,10 @@ impl Lexer {
     fn number(&mut self, start: usize) -> Result<Token, ExprError> {
         let mut i = start;
         while self.at(i).is_some_and(|c| c.is_ascii_digit()) {
-            i += 1;
+            i = i.saturating_add(1);
         }
         if self.at(i) == Some('.') {
-            i += 1;
+            i = i.saturating_add(1);
             if !self.at(i).is_some_and(|c| c.is_ascii_digit()) {
                 return Err(syntax(
                     i.saturating_sub(1),
@@ -411,7 +417,7 @@ impl Lexer {
                 ));
             }
             while self.at(i).is_some_and(|c| c.is_ascii_digit()) {
-                i += 1;
+                i = i.saturating_add(1);
             }
         }
         if let Some(c) = self.at(i)
@@ -639,7 +645,7 @@ impl<'s> Parser<'s> {
 
     fn emit(&mut self, op: Op) -> usize {
         self.code.push(op);
-        self.code.len() - 1
+        self.code.len().saturating_sub(1)
     }
 
     /// Points the jump at `at` to the next instruction to be emitted.
@@ -676,7 +682,7 @@ impl<'s> Parser<'s> {
                 ),
             ));
         }
-        self.depth += 1;
+        self.depth = self.depth.saturating_add(1);
         self.frames.push(frame);
         Ok(())
     }
@@ -884,7 +890,7 @@ impl<'s> Parser<'s> {
                     // Fold `-2.5` into a literal (so that thresholds read as written).
                     Some(Op::Num(d)) if !d.is_zero() => {
                         self.code.truncate(inner.code_start);
-                        self.emit(Op::Num(-d));
+                        self.emit(Op::Num(crate::decimal::negate(d)));
                     }
                     _ => {
                         self.emit(Op::Neg);
@@ -926,7 +932,7 @@ impl<'s> Parser<'s> {
         let prec = precedence(sym).unwrap_or(0);
         if is_comparison(sym) {
             // Comparisons do not associate: `a < b < c` is refused.
-            self.reduce_binaries(prec + 1)?;
+            self.reduce_binaries(prec.saturating_add(1))?;
             if let Some(&Frame::Binary { sym: before, .. }) = self.frames.last()
                 && is_comparison(before)
             {
@@ -1207,7 +1213,7 @@ impl<'s> Parser<'s> {
         else {
             return Err(internal());
         };
-        let index = self.operands.len().saturating_sub(base + 1);
+        let index = self.operands.len().saturating_sub(base.saturating_add(1));
         let mut jumps = if_jumps;
         match (func, index) {
             (Func::If, 0) => jumps.0 = Some(self.emit(Op::JumpIfFalse(0))),
@@ -1330,7 +1336,11 @@ impl<'s> Parser<'s> {
             Func::Min | Func::Max => {
                 arity("至少2个", n >= 2)?;
                 for (i, a) in args.iter().enumerate() {
-                    self.need(a, Type::Number, &format!("{name}() 的第{}个参数", i + 1))?;
+                    self.need(
+                        a,
+                        Type::Number,
+                        &format!("{name}() 的第{}个参数", i.saturating_add(1)),
+                    )?;
                 }
                 Ok(Ty::Number)
             }
@@ -1429,7 +1439,7 @@ impl<'s> Parser<'s> {
 /// The largest stack the program needs, or `None` if it is malformed (unbalanced stack, a
 /// backward jump, a jump out of range). Only forward jumps exist, so one pass suffices.
 fn stack_need(code: &[Op]) -> Option<usize> {
-    let mut at: Vec<Option<usize>> = vec![None; code.len() + 1];
+    let mut at: Vec<Option<usize>> = vec![None; code.len().saturating_add(1)];
     *at.first_mut()? = Some(0);
     let mut max = 0;
     let set = |at: &mut Vec<Option<usize>>, pc: usize, h: usize| -> Option<()> {
@@ -1456,9 +1466,9 @@ fn stack_need(code: &[Op]) -> Option<usize> {
             | Op::Avg(_)
             | Op::Sum(_)
             | Op::Rank(_)
-            | Op::Count => (Some(h + 1), None),
+            | Op::Count => (Some(h.saturating_add(1)), None),
             Op::Neg | Op::Not | Op::Abs | Op::Floor | Op::Ceil | Op::Round(_) => {
-                (Some(h.checked_sub(1)? + 1), None)
+                (Some(h.checked_sub(1)?.saturating_add(1)), None)
             }
             Op::Add
             | Op::Sub
@@ -1471,7 +1481,7 @@ fn stack_need(code: &[Op]) -> Option<usize> {
             | Op::Eq
             | Op::Ne
             | Op::Min
-            | Op::Max => (Some(h.checked_sub(2)? + 1), None),
+            | Op::Max => (Some(h.checked_sub(2)?.saturating_add(1)), None),
             Op::AndJump(t) | Op::OrJump(t) => (Some(h.checked_sub(1)?), Some((forward(t)?, h))),
             Op::JumpIfFalse(t) => {
                 let h = h.checked_sub(1)?;
@@ -1481,7 +1491,7 @@ fn stack_need(code: &[Op]) -> Option<usize> {
         };
         if let Some(f) = fall {
             max = max.max(f);
-            set(&mut at, pc + 1, f)?;
+            set(&mut at, pc.saturating_add(1), f)?;
         }
         if let Some((t, th)) = jump {
             max = max.max(th);
@@ -1682,7 +1692,7 @@ impl Expr {
                 match stack.get_mut(sp) {
                     Some(slot) => {
                         *slot = v;
-                        sp += 1;
+                        sp = sp.saturating_add(1);
                     }
                     None => return Ok(Undefined),
                 }
@@ -1751,7 +1761,7 @@ impl Expr {
             }};
         }
         while let Some(op) = self.code.get(pc) {
-            pc += 1;
+            pc = pc.saturating_add(1);
             match *op {
                 Op::Num(d) => push!(Value::Number(d)),
                 Op::Bool(b) => push!(Value::Bool(b)),
@@ -1774,7 +1784,7 @@ impl Expr {
                     Some(Some(_)) => return Ok(Undefined),
                     _ => return Ok(Pending),
                 },
-                Op::Neg => push!(Value::Number(-num!())),
+                Op::Neg => push!(Value::Number(crate::decimal::negate(num!()))),
                 Op::Not => push!(Value::Bool(!boolean!())),
                 Op::Abs => push!(Value::Number(num!().abs())),
                 Op::Floor => push!(Value::Number(num!().floor())),

@@ -273,7 +273,7 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
 fn next_char_end(text: &str, i: usize) -> usize {
     let mut end = i.saturating_add(1).min(text.len());
     while !text.is_char_boundary(end) {
-        end += 1;
+        end = end.saturating_add(1);
     }
     end
 }
@@ -281,8 +281,12 @@ fn next_char_end(text: &str, i: usize) -> usize {
 /// Line and column (in characters) of the text before byte offset `end`.
 fn position(text: &str, end: usize) -> (usize, usize) {
     let before = text.get(..end).unwrap_or(text);
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |n| n + 1);
+    let line = before
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        .saturating_add(1);
+    let start = before.rfind('\n').map_or(0, |n| n.saturating_add(1));
     let column = before.get(start..).map_or(0, |s| s.chars().count());
     (line, column)
 }
@@ -306,7 +310,7 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
-            self.i += 1;
+            self.i = self.i.saturating_add(1);
         }
     }
 
@@ -335,7 +339,7 @@ impl<'a> Reader<'a> {
         for &expected in word.as_bytes() {
             match self.b.get(self.i) {
                 None => return Err(Stop::Eof),
-                Some(&b) if b == expected => self.i += 1,
+                Some(&b) if b == expected => self.i = self.i.saturating_add(1),
                 Some(_) => return Err(Stop::Syntax("无法识别的词（应为 true、false 或 null）")),
             }
         }
@@ -343,11 +347,11 @@ impl<'a> Reader<'a> {
     }
 
     fn enter(&mut self) -> Read<()> {
-        self.depth += 1;
+        self.depth = self.depth.saturating_add(1);
         if self.depth >= MAX_NESTING {
             return Err(Stop::TooDeep);
         }
-        self.i += 1;
+        self.i = self.i.saturating_add(1);
         Ok(())
     }
 
@@ -355,17 +359,17 @@ impl<'a> Reader<'a> {
         self.enter()?;
         let mut items = Vec::new();
         if self.peek()? == b']' {
-            self.i += 1;
-            self.depth -= 1;
+            self.i = self.i.saturating_add(1);
+            self.depth = self.depth.saturating_sub(1);
             return Ok(Value::Array(items));
         }
         loop {
             items.push(self.value()?);
             match self.peek()? {
-                b',' => self.i += 1,
+                b',' => self.i = self.i.saturating_add(1),
                 b']' => {
-                    self.i += 1;
-                    self.depth -= 1;
+                    self.i = self.i.saturating_add(1);
+                    self.depth = self.depth.saturating_sub(1);
                     return Ok(Value::Array(items));
                 }
                 _ => return Err(Stop::Syntax("数组元素之后应为「,」或「]」")),
@@ -377,8 +381,8 @@ impl<'a> Reader<'a> {
         self.enter()?;
         let mut members = Vec::new();
         if self.peek()? == b'}' {
-            self.i += 1;
-            self.depth -= 1;
+            self.i = self.i.saturating_add(1);
+            self.depth = self.depth.saturating_sub(1);
             return Ok(Value::Object(Map::new()));
         }
         loop {
@@ -389,14 +393,14 @@ impl<'a> Reader<'a> {
             if self.peek()? != b':' {
                 return Err(Stop::Syntax("对象的键之后应为「:」"));
             }
-            self.i += 1;
+            self.i = self.i.saturating_add(1);
             let value = self.value()?;
             members.push((key, value));
             match self.peek()? {
-                b',' => self.i += 1,
+                b',' => self.i = self.i.saturating_add(1),
                 b'}' => {
-                    self.i += 1;
-                    self.depth -= 1;
+                    self.i = self.i.saturating_add(1);
+                    self.depth = self.depth.saturating_sub(1);
                     return Ok(Value::Object(Map::from_members(members)));
                 }
                 _ => return Err(Stop::Syntax("对象成员之后应为「,」或「}」")),
@@ -406,7 +410,7 @@ impl<'a> Reader<'a> {
 
     /// A string starting at the opening quote.
     fn string(&mut self) -> Read<String> {
-        self.i += 1;
+        self.i = self.i.saturating_add(1);
         let mut out = String::new();
         loop {
             let start = self.i;
@@ -414,18 +418,18 @@ impl<'a> Reader<'a> {
                 if b == b'"' || b == b'\\' || b < 0x20 {
                     break;
                 }
-                self.i += 1;
+                self.i = self.i.saturating_add(1);
             }
             // The run stops only at ASCII bytes: whole characters.
             out.push_str(self.text.get(start..self.i).unwrap_or_default());
             match self.b.get(self.i) {
                 None => return Err(Stop::Eof),
                 Some(b'"') => {
-                    self.i += 1;
+                    self.i = self.i.saturating_add(1);
                     return Ok(out);
                 }
                 Some(b'\\') => {
-                    self.i += 1;
+                    self.i = self.i.saturating_add(1);
                     self.escape(&mut out)?;
                 }
                 Some(_) => return Err(Stop::Syntax("字符串中有未转义的控制字符")),
@@ -439,7 +443,7 @@ impl<'a> Reader<'a> {
             None => return Err(Stop::Eof),
             Some(&c) => c,
         };
-        self.i += 1;
+        self.i = self.i.saturating_add(1);
         let ch = match c {
             b'"' => '"',
             b'\\' => '\\',
@@ -451,23 +455,28 @@ impl<'a> Reader<'a> {
             b't' => '\t',
             b'u' => {
                 let hi = self.hex4()?;
-                let code = if (0xD800..0xDC00).contains(&hi) {
-                    if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
+                let mut units = vec![hi];
+                if (0xD800..0xDC00).contains(&hi) {
+                    if self.b.get(self.i..self.i.saturating_add(2)) != Some(b"\\u") {
                         return Err(Stop::Syntax("无效的 Unicode 转义（代理对不完整）"));
                     }
-                    self.i += 2;
-                    let lo = self.hex4()?;
-                    if !(0xDC00..0xE000).contains(&lo) {
-                        return Err(Stop::Syntax("无效的 Unicode 转义（代理对不完整）"));
-                    }
-                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                } else {
-                    hi
-                };
-                char::from_u32(code).ok_or(Stop::Syntax("无效的 Unicode 转义（孤立的代理项）"))?
+                    self.i = self.i.saturating_add(2);
+                    units.push(self.hex4()?);
+                }
+                // A lone or mismatched surrogate decodes to an error.
+                char::decode_utf16(
+                    units
+                        .into_iter()
+                        .map(|u| u16::try_from(u).unwrap_or(0xDC00)),
+                )
+                .next()
+                .and_then(Result::ok)
+                .ok_or(Stop::Syntax(
+                    "无效的 Unicode 转义（代理对不完整或孤立的代理项）",
+                ))?
             }
             _ => {
-                self.i -= 1;
+                self.i = self.i.saturating_sub(1);
                 return Err(Stop::Syntax("无效的转义序列"));
             }
         };
@@ -484,8 +493,11 @@ impl<'a> Reader<'a> {
                     .to_digit(16)
                     .ok_or(Stop::Syntax("\\u 之后应为4位十六进制数"))?,
             };
-            v = v * 16 + d;
-            self.i += 1;
+            v = v
+                .checked_mul(16)
+                .and_then(|v| v.checked_add(d))
+                .ok_or(Stop::Syntax("\\u 之后应为4位十六进制数"))?;
+            self.i = self.i.saturating_add(1);
         }
         Ok(v)
     }
@@ -494,22 +506,22 @@ impl<'a> Reader<'a> {
     fn number(&mut self) -> Read<&'a str> {
         let start = self.i;
         if self.b.get(self.i) == Some(&b'-') {
-            self.i += 1;
+            self.i = self.i.saturating_add(1);
         }
         match self.b.get(self.i) {
             None => return Err(Stop::Eof),
-            Some(b'0') => self.i += 1,
+            Some(b'0') => self.i = self.i.saturating_add(1),
             Some(b'1'..=b'9') => self.digits(),
             Some(_) => return Err(Stop::Syntax("数字格式错误")),
         }
         if self.b.get(self.i) == Some(&b'.') {
-            self.i += 1;
+            self.i = self.i.saturating_add(1);
             self.some_digits()?;
         }
         if let Some(b'e' | b'E') = self.b.get(self.i) {
-            self.i += 1;
+            self.i = self.i.saturating_add(1);
             if let Some(b'+' | b'-') = self.b.get(self.i) {
-                self.i += 1;
+                self.i = self.i.saturating_add(1);
             }
             self.some_digits()?;
         }
@@ -519,7 +531,7 @@ impl<'a> Reader<'a> {
 
     fn digits(&mut self) {
         while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
-            self.i += 1;
+            self.i = self.i.saturating_add(1);
         }
     }
 
@@ -569,13 +581,13 @@ impl<'a> Scan<'a> {
 
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.byte() {
-            self.i += 1;
+            self.i = self.i.saturating_add(1);
         }
     }
 
     fn expect(&mut self, b: u8) -> Option<()> {
         self.skip_ws();
-        (self.byte()? == b).then(|| self.i += 1)
+        (self.byte()? == b).then(|| self.i = self.i.saturating_add(1))
     }
 
     /// `{`.
@@ -588,7 +600,7 @@ impl<'a> Scan<'a> {
     pub(crate) fn key(&mut self, first: bool) -> Option<Option<&'a str>> {
         self.skip_ws();
         if self.byte()? == b'}' {
-            self.i += 1;
+            self.i = self.i.saturating_add(1);
             return Some(None);
         }
         if !first {
@@ -635,7 +647,7 @@ impl<'a> Scan<'a> {
 
     /// A string without escapes or control characters, starting at its opening quote.
     fn string(&mut self) -> Option<&'a str> {
-        let start = self.i + 1;
+        let start = self.i.saturating_add(1);
         let rest = self.text.as_bytes().get(start..)?;
         let len = rest
             .iter()
@@ -643,9 +655,10 @@ impl<'a> Scan<'a> {
         if rest.get(len) != Some(&b'"') {
             return None;
         }
-        self.i = start + len + 1;
+        let end = start.saturating_add(len);
+        self.i = end.saturating_add(1);
         // The run ends at an ASCII quote, so it is whole characters.
-        self.text.get(start..start + len)
+        self.text.get(start..end)
     }
 
     /// Only white space is left.
@@ -789,7 +802,7 @@ impl JsonWriter {
     /// A string, escaped.
     pub fn string(&mut self, s: &str) {
         self.sep();
-        self.out.reserve(s.len() + 2);
+        self.out.reserve(s.len().saturating_add(2));
         self.out.push(b'"');
         push_escaped(&mut self.out, s);
         self.out.push(b'"');
@@ -834,7 +847,7 @@ fn push_escaped(out: &mut Vec<u8>, s: &str) {
         } else {
             out.extend_from_slice(esc);
         }
-        start = i + 1;
+        start = i.saturating_add(1);
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
@@ -845,7 +858,7 @@ fn needs_escape(bytes: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Some byte of x is zero / below n (n <= 128): the classic bit tricks, exact as a whole.
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES.wrapping_mul(n)) & !x & HIGH != 0;
     let special =
         |x: u64| below(x, 0x20) || below(x ^ (ONES * 0x22), 1) || below(x ^ (ONES * 0x5c), 1);
     let mut chunks = bytes.chunks_exact(8);
@@ -866,7 +879,7 @@ fn needs_escape(bytes: &[u8]) -> bool {
 /// objects as `[]` and `{}`.
 pub fn pretty(compact: &str) -> String {
     let b = compact.as_bytes();
-    let mut out = String::with_capacity(compact.len() * 3 / 2);
+    let mut out = String::with_capacity(compact.len().saturating_mul(3) / 2);
     let mut level = 0usize;
     let mut in_string = false;
     let mut start = 0;
@@ -880,48 +893,48 @@ pub fn pretty(compact: &str) -> String {
     while let Some(&c) = b.get(i) {
         if in_string {
             match c {
-                b'\\' => i += 1,
+                b'\\' => i = i.saturating_add(1),
                 b'"' => in_string = false,
                 _ => {}
             }
-            i += 1;
+            i = i.saturating_add(1);
             continue;
         }
         let text = |from: usize, to: usize| compact.get(from..to).unwrap_or_default();
         match c {
             b'"' => in_string = true,
             b'{' | b'[' => {
-                out.push_str(text(start, i + 1));
+                out.push_str(text(start, i.saturating_add(1)));
                 let close = if c == b'{' { b'}' } else { b']' };
-                if b.get(i + 1) == Some(&close) {
+                if b.get(i.saturating_add(1)) == Some(&close) {
                     out.push(char::from(close));
-                    i += 1;
+                    i = i.saturating_add(1);
                 } else {
-                    level += 1;
+                    level = level.saturating_add(1);
                     newline(&mut out, level);
                 }
-                start = i + 1;
+                start = i.saturating_add(1);
             }
             b'}' | b']' => {
                 out.push_str(text(start, i));
                 level = level.saturating_sub(1);
                 newline(&mut out, level);
                 out.push(char::from(c));
-                start = i + 1;
+                start = i.saturating_add(1);
             }
             b',' => {
-                out.push_str(text(start, i + 1));
+                out.push_str(text(start, i.saturating_add(1)));
                 newline(&mut out, level);
-                start = i + 1;
+                start = i.saturating_add(1);
             }
             b':' => {
-                out.push_str(text(start, i + 1));
+                out.push_str(text(start, i.saturating_add(1)));
                 out.push(' ');
-                start = i + 1;
+                start = i.saturating_add(1);
             }
             _ => {}
         }
-        i += 1;
+        i = i.saturating_add(1);
     }
     out.push_str(compact.get(start..).unwrap_or_default());
     out

@@ -17,6 +17,19 @@
 //! The core does no I/O and never panics on input; numbers are `rust_decimal::Decimal` end to end.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
+// Never panic on input, enforced: no unwrap/expect, no indexing that can go out of bounds, no
+// explicit panics, and no unchecked arithmetic (a `Decimal` overflow panics). The few justified
+// exceptions carry their own `allow` with the reason. Tests may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 mod batch;
 mod builtin;

@@ -587,7 +587,7 @@ fn read_inputs(r: &mut Reader, top: &Obj) -> Vec<Input> {
     let mut seen = BTreeSet::new();
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("inputs"), i);
-        let mut what = format!("第{}个输入项", i + 1);
+        let mut what = format!("第{}个输入项", i.saturating_add(1));
         let Some(mut o) = r.object(v, &path, &what, INPUT_KEYS) else {
             continue;
         };
@@ -883,13 +883,18 @@ fn read_sections(
     let mut section_ids = BTreeSet::new();
     for (si, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("sections"), si);
-        let Some(mut o) = r.object(v, &path, &format!("第{}部分", si + 1), SECTION_KEYS) else {
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}部分", si.saturating_add(1)),
+            SECTION_KEYS,
+        ) else {
             continue;
         };
         let id = r.req_str(&o, "id");
         let title = r.req_str(&o, "title");
         if let Some(t) = &title {
-            o.what = format!("第{}部分「{t}」", si + 1);
+            o.what = format!("第{}部分「{t}」", si.saturating_add(1));
         }
         if let Some(id) = &id {
             if !section_ids.insert(id.clone()) {
@@ -1171,7 +1176,7 @@ fn read_lines(
             r,
             v,
             &path,
-            &format!("{}的第{}条{verb}分规则", o.what, i + 1),
+            &format!("{}的第{}条{verb}分规则", o.what, i.saturating_add(1)),
             scope,
         ) {
             Some(l) => lines.push(l),
@@ -1312,7 +1317,7 @@ fn read_bands(
         let Some(bo) = r.object(
             v,
             &path,
-            &format!("{item}的第{}个区间", i + 1),
+            &format!("{item}的第{}个区间", i.saturating_add(1)),
             &["min", "max", "score"],
         ) else {
             continue;
@@ -1393,8 +1398,8 @@ fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(usize, Band)
                 path.clone(),
                 format!(
                     "{item}的第{}个区间与第{}个区间之间有空档：{} 到 {} 没有对应得分",
-                    ia + 1,
-                    ib + 1,
+                    ia.saturating_add(1),
+                    ib.saturating_add(1),
                     plain(hi),
                     plain(lo)
                 ),
@@ -1404,8 +1409,8 @@ fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(usize, Band)
                 path.clone(),
                 format!(
                     "{item}的第{}个区间与第{}个区间重叠（{} 到 {}）",
-                    ia + 1,
-                    ib + 1,
+                    ia.saturating_add(1),
+                    ib.saturating_add(1),
                     plain(lo),
                     plain(hi)
                 ),
@@ -1415,8 +1420,8 @@ fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(usize, Band)
                 path.clone(),
                 format!(
                     "{item}的第{}个区间没有上限，与第{}个区间重叠",
-                    ia + 1,
-                    ib + 1
+                    ia.saturating_add(1),
+                    ib.saturating_add(1)
                 ),
             ),
             _ => {}
@@ -1434,7 +1439,12 @@ fn read_adjustments(
     let mut out = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("adjustments"), i);
-        let Some(mut o) = r.object(v, &path, &format!("第{}个扣分项", i + 1), ADJ_KEYS) else {
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}个扣分项", i.saturating_add(1)),
+            ADJ_KEYS,
+        ) else {
             continue;
         };
         let (id, title) = read_named(r, &mut o, ids, |id, title| {
@@ -1471,8 +1481,12 @@ fn read_bonus(
     let mut items = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&o.at("items"), i);
-        let Some(mut bo) = r.object(v, &path, &format!("第{}个加分项", i + 1), BONUS_ITEM_KEYS)
-        else {
+        let Some(mut bo) = r.object(
+            v,
+            &path,
+            &format!("第{}个加分项", i.saturating_add(1)),
+            BONUS_ITEM_KEYS,
+        ) else {
             continue;
         };
         let (id, title) = read_named(r, &mut bo, ids, |id, title| {
@@ -1508,8 +1522,12 @@ fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>) -> Vec<Gr
     let mut grades: Vec<Grade> = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("grades"), i);
-        let Some(mut o) = r.object(v, &path, &format!("第{}个等次", i + 1), &["name", "min"])
-        else {
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}个等次", i.saturating_add(1)),
+            &["name", "min"],
+        ) else {
             continue;
         };
         let name = r.req_str(&o, "name");
@@ -1582,8 +1600,12 @@ fn read_vetoes(
     let mut out = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("vetoes"), i);
-        let Some(mut o) = r.object(v, &path, &format!("第{}个否决项", i + 1), VETO_KEYS)
-        else {
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}个否决项", i.saturating_add(1)),
+            VETO_KEYS,
+        ) else {
             continue;
         };
         let (id, title) = read_named(r, &mut o, ids, |id, title| {
@@ -1680,7 +1702,7 @@ fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Quota> {
         let Some(o) = r.object(
             v,
             &path,
-            &format!("第{}个等次比例限制", i + 1),
+            &format!("第{}个等次比例限制", i.saturating_add(1)),
             &["grade", "max_share"],
         ) else {
             continue;
@@ -1816,8 +1838,12 @@ fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
     let mut out = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("tests"), i);
-        let Some(mut o) = r.object(v, &path, &format!("第{}个测试用例", i + 1), TEST_KEYS)
-        else {
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}个测试用例", i.saturating_add(1)),
+            TEST_KEYS,
+        ) else {
             continue;
         };
         let name = r.req_str(&o, "name");
@@ -1827,7 +1853,7 @@ fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
         let unit = match o.get("unit") {
             Some(u) => crate::submission::read_unit(r, u, &o.at("unit")),
             None => Some(SubmissionUnit {
-                id: format!("test-{}", i + 1),
+                id: format!("test-{}", i.saturating_add(1)),
                 name: name.clone().unwrap_or_default(),
                 group: None,
                 ranked: true,

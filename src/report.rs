@@ -285,7 +285,7 @@ impl Report<'_> {
         // Room for a typical report at once: growing the buffer step by step copies it again
         // and again.
         let items: usize = self.sections.iter().map(|s| s.items.len()).sum();
-        let mut w = JsonWriter::with_capacity(2048 + 320 * items);
+        let mut w = JsonWriter::with_capacity(items.saturating_mul(320).saturating_add(2048));
         self.write_json(&mut w);
         w.finish()
     }

@@ -36,7 +36,7 @@ impl TestRun {
     }
     /// Number of cases that failed.
     pub fn failed(&self) -> usize {
-        self.cases.len() - self.passed()
+        self.cases.len().saturating_sub(self.passed())
     }
 }
 

@@ -4,7 +4,7 @@
 //! error naming the item, never a panic. Rounding happens only where DESIGN.md says: each item's
 //! score, each adjustment's and bonus item's amount, a converted section and the rescaled sum.
 
-use crate::decimal::{Amount, Plain, plain, round};
+use crate::decimal::{Amount, Plain, negate, plain, round};
 use crate::error::{Error, Problem};
 use crate::expr::{Batch, Env, EvalError, Expr, Outcome, Value as V};
 use crate::report::*;
@@ -136,7 +136,7 @@ impl<'r> Scorer<'r, '_> {
 
     /// An indicator value as shown in a sentence: two places more than the scale, no trailing zeros.
     fn shown(&self, v: Decimal) -> Plain {
-        Plain(round(v, self.rs.scale + 2))
+        Plain(round(v, self.rs.scale.saturating_add(2)))
     }
 
     fn line(&self, reason: String, points: Decimal, kind: LineKind) -> TraceLine {
@@ -175,24 +175,30 @@ impl<'r> Scorer<'r, '_> {
                 })?;
                 let report = report
                     .map_err(|p| Error::new(vec![p.at(format!("/sections/{si}/items/{ii}"))]))?;
-                all_points += item.points;
-                if report.status == ItemStatus::NotApplicable {
-                    na_count += 1;
-                }
-                if let Some(score) = report.score {
-                    raw += score.value();
-                    if !(report.status == ItemStatus::NotApplicable) {
-                        applicable_points += item.points;
+                let applicable = report.status != ItemStatus::NotApplicable;
+                let sums = (|| {
+                    all_points = add(all_points, item.points)?;
+                    if let Some(score) = report.score {
+                        raw = add(raw, score.value())?;
+                        if applicable {
+                            applicable_points = add(applicable_points, item.points)?;
+                        }
                     }
+                    Ok::<(), Overflow>(())
+                })();
+                sums.map_err(|_| self.overflow(format!("/sections/{si}"), &section.title))?;
+                if !applicable {
+                    na_count = na_count.saturating_add(1);
                 }
                 items.push(report);
             }
             let mut lines = Vec::new();
             let score = match section.out_of {
                 Some(out_of) => {
-                    let converted = mul(raw, section.points)
+                    let (converted, change) = mul(raw, section.points)
                         .and_then(|x| div(x, out_of))
                         .map(|x| round(x, rs.scale))
+                        .and_then(|c| Ok((c, sub(c, raw)?)))
                         .map_err(|_| self.overflow(format!("/sections/{si}"), &section.title))?;
                     lines.push(self.line(
                         format!(
@@ -205,14 +211,15 @@ impl<'r> Scorer<'r, '_> {
                             Plain(out_of),
                             Plain(converted)
                         ),
-                        converted - raw,
+                        change,
                         LineKind::Convert,
                     ));
                     converted
                 }
                 None => raw,
             };
-            earned += score;
+            earned = add(earned, score)
+                .map_err(|_| self.overflow(format!("/sections/{si}"), &section.title))?;
             sections.push(SectionReport {
                 id: &section.id,
                 title: &section.title,
@@ -234,21 +241,22 @@ impl<'r> Scorer<'r, '_> {
                 });
                 rs.full_score
             } else {
-                let result = mul(earned, rs.full_score)
+                let (result, change, not_counted) = mul(earned, rs.full_score)
                     .and_then(|x| div(x, applicable_points))
                     .map(|x| round(x, rs.scale))
+                    .and_then(|r| Ok((r, sub(r, earned)?, sub(all_points, applicable_points)?)))
                     .map_err(|_| self.overflow("/not_applicable".into(), "折算得分"))?;
                 report_lines.push(self.line(
                     format!(
                         "不涉及项目{}项（共{}分）不计分，按可评分项目折算：{}÷{}×{}={}",
                         na_count,
-                        Plain(all_points - applicable_points),
+                        Plain(not_counted),
                         Plain(earned),
                         Plain(applicable_points),
                         Plain(rs.full_score),
                         Plain(result)
                     ),
-                    result - earned,
+                    change,
                     LineKind::Rescale,
                 ));
                 result
@@ -279,7 +287,7 @@ impl<'r> Scorer<'r, '_> {
         if base < Decimal::ZERO {
             report_lines.push(self.line(
                 "扣分后总分低于0分，按0分计".into(),
-                -base,
+                negate(base),
                 LineKind::Floor,
             ));
             base = Decimal::ZERO;
@@ -291,7 +299,11 @@ impl<'r> Scorer<'r, '_> {
             ),
             None => None,
         };
-        let mut total = base + bonus.as_ref().map_or(Decimal::ZERO, |b| b.amount.value());
+        let mut total = add(
+            base,
+            bonus.as_ref().map_or(Decimal::ZERO, |b| b.amount.value()),
+        )
+        .map_err(|_| self.overflow("/bonus".into(), "总分"))?;
         let grade_by_score = self.grade_for(total);
         let mut grade = grade_by_score;
 
@@ -354,7 +366,7 @@ impl<'r> Scorer<'r, '_> {
                 if veto.effect == VetoEffect::Zero && !total.is_zero() {
                     report_lines.push(self.line(
                         format!("一票否决「{}」：总分计为0分", veto.title),
-                        -total,
+                        negate(total),
                         LineKind::Veto,
                     ));
                     total = Decimal::ZERO;
@@ -540,7 +552,7 @@ impl<'r> Scorer<'r, '_> {
                     return Ok(Ok(self.pending_item(report, item, why)));
                 }
                 report.lines = l.trace;
-                self.capped(&mut report.lines, l.total, limit, item.cap, points)
+                self.capped(&mut report.lines, l.total, limit, item.cap, points)?
             }
             Rule::Rate(rate) => match self.eval_number(&rate.value)? {
                 Outcome::Known(v) => {
@@ -562,7 +574,7 @@ impl<'r> Scorer<'r, '_> {
                     WhenUndefined::Zero => {
                         report.lines.push(self.line(
                             "计算值无定义（除数为零），按0分计".into(),
-                            -points,
+                            negate(points),
                             LineKind::Rate,
                         ));
                         Decimal::ZERO
@@ -595,7 +607,7 @@ impl<'r> Scorer<'r, '_> {
                                 band_text(band),
                                 Plain(band.score)
                             ),
-                            band.score - points,
+                            sub(band.score, points)?,
                             LineKind::Band,
                         ));
                     }
@@ -625,7 +637,7 @@ impl<'r> Scorer<'r, '_> {
                             };
                             report
                                 .lines
-                                .push(self.line(reason, v - points, LineKind::Judged));
+                                .push(self.line(reason, sub(v, points)?, LineKind::Judged));
                         }
                         v
                     }
@@ -650,7 +662,7 @@ impl<'r> Scorer<'r, '_> {
                         if s < points {
                             report.lines.push(self.line(
                                 format!("同批次排名第{position}位，得{}分", Plain(s)),
-                                s - points,
+                                sub(s, points)?,
                                 LineKind::Rank,
                             ));
                         }
@@ -678,7 +690,7 @@ impl<'r> Scorer<'r, '_> {
                     if s < points {
                         report.lines.push(self.line(
                             format!("按计分公式计算得{}分", Plain(round(s, self.rs.scale))),
-                            s - points,
+                            sub(s, points)?,
                             LineKind::Formula,
                         ));
                     }
@@ -737,16 +749,16 @@ impl<'r> Scorer<'r, '_> {
         limit: Decimal,
         cap: Option<Decimal>,
         points: Decimal,
-    ) -> Decimal {
+    ) -> Calc<Decimal> {
         if total > limit {
             let reason = match cap {
                 Some(c) if c < points => format!("本项最多扣{}分，超出部分不扣", Plain(c)),
                 _ => format!("扣完为止（本项满分{}分）", Plain(points)),
             };
-            trace.push(self.line(reason, total - limit, LineKind::Cap));
-            points - limit
+            trace.push(self.line(reason, sub(total, limit)?, LineKind::Cap));
+            sub(points, limit)
         } else {
-            points - total
+            sub(points, total)
         }
     }
 
@@ -797,11 +809,11 @@ impl<'r> Scorer<'r, '_> {
                             Plain(points_per_step),
                             rule
                         ),
-                        -deduction,
+                        negate(deduction),
                         LineKind::Rate,
                     ));
                 }
-                Ok(self.capped(trace, deduction, limit, cap, points))
+                self.capped(trace, deduction, limit, cap, points)
             }
             RateMode::Proportional => {
                 let (score, formula) = match rate.direction {
@@ -824,22 +836,19 @@ impl<'r> Scorer<'r, '_> {
                         formula,
                         Plain(round(score, self.rs.scale))
                     ),
-                    score - points,
+                    sub(score, points)?,
                     LineKind::Rate,
                 ));
-                let deduction = points - score;
-                Ok(self.capped(trace, deduction, limit, cap, points))
+                let deduction = sub(points, score)?;
+                self.capped(trace, deduction, limit, cap, points)
             }
         }
     }
 
     /// Evaluates lines (`verb` 扣 or 加): their combined amount and trace, or why unknown.
     fn lines(&self, lines: &[Line], combine: Combine, verb: &str) -> Calc<Lines> {
-        let sign = if verb == "加" {
-            Decimal::ONE
-        } else {
-            Decimal::NEGATIVE_ONE
-        };
+        // Trace lines are signed: positive for an addition, negative for a deduction.
+        let signed = |d: Decimal| if verb == "加" { d } else { negate(d) };
         let kind = if verb == "加" {
             LineKind::Add
         } else {
@@ -881,7 +890,7 @@ impl<'r> Scorer<'r, '_> {
             Combine::Sum => {
                 for (amount, reason) in hits {
                     out.total = add(out.total, amount)?;
-                    out.trace.push(self.line(reason, sign * amount, kind));
+                    out.trace.push(self.line(reason, signed(amount), kind));
                 }
             }
             Combine::Max => {
@@ -896,7 +905,7 @@ impl<'r> Scorer<'r, '_> {
                 for (i, (amount, reason)) in hits.into_iter().enumerate() {
                     if best.is_some_and(|(b, _)| b == i) {
                         out.total = amount;
-                        out.trace.push(self.line(reason, sign * amount, kind));
+                        out.trace.push(self.line(reason, signed(amount), kind));
                     } else {
                         out.trace.push(self.line(
                             format!("{reason}（同一事项按最高分计，不累计）"),
@@ -987,10 +996,10 @@ impl<'r> Scorer<'r, '_> {
         if let Some(limit) = limit.filter(|m| total > *m) {
             // The cap line moves the group back to its limit: up for a deduction, down for a bonus.
             let (back, reason) = if verb == "加" {
-                (limit - total, format!("本项最多加{}分", Plain(limit)))
+                (sub(limit, total)?, format!("本项最多加{}分", Plain(limit)))
             } else {
                 (
-                    total - limit,
+                    sub(total, limit)?,
                     format!("本项最多扣{}分，超出部分不扣", Plain(limit)),
                 )
             };
@@ -1014,7 +1023,7 @@ impl<'r> Scorer<'r, '_> {
             id: &adj.id,
             title: &adj.title,
             cap: adj.cap.map(|c| self.amount(c)),
-            amount: self.amount(-total),
+            amount: self.amount(negate(total)),
             status,
             lines,
         })
@@ -1034,7 +1043,7 @@ impl<'r> Scorer<'r, '_> {
                 Some(item.points),
             )?;
             let amount = self.amount(total);
-            sum += amount.value();
+            sum = add(sum, amount.value())?;
             items.push(BonusItemReport {
                 id: &item.id,
                 title: &item.title,
@@ -1048,7 +1057,7 @@ impl<'r> Scorer<'r, '_> {
         if sum > bonus.cap {
             lines.push(self.line(
                 format!("加分合计{}分，累计不超过{}分", Plain(sum), Plain(bonus.cap)),
-                bonus.cap - sum,
+                sub(bonus.cap, sum)?,
                 LineKind::Cap,
             ));
             sum = bonus.cap;

@@ -451,7 +451,7 @@ impl RuleSet {
                 Some(input) if input.id == key => next,
                 _ => self.input_index(key)?,
             };
-            next = i + 1;
+            next = i.saturating_add(1);
             let (input, slot) = (self.inputs.get(i)?, given.get_mut(i)?);
             if !matches!(slot, Given::Absent) {
                 return None;

@@ -19,7 +19,7 @@ fn js_error(e: &Error) -> JsValue {
         n => format!(
             "{}（另有{}个问题）",
             first.map_or("", |p| p.message.as_str()),
-            n - 1
+            n.saturating_sub(1)
         ),
     };
     let err = js_sys::Error::new(&message);
