@@ -1007,9 +1007,7 @@ impl Spec {
                 ctx.num(&cents(full))
             }
         );
-        if rescale {
-            out.push_str(", \"not_applicable\": \"rescale\"");
-        } else if mistake == Some(M::RescaleWithOutOf) {
+        if rescale || mistake == Some(M::RescaleWithOutOf) {
             out.push_str(", \"not_applicable\": \"rescale\"");
         }
         if mistake == Some(M::UnknownField) {
