@@ -4,6 +4,7 @@
 //!
 //!     cargo bench --bench engine                 # everything (about 10 minutes)
 //!     cargo bench --bench engine -- score/       # one group
+//!     cargo bench --bench engine -- limits/      # the largest input the limits accept
 //!
 //! Every iteration scores a different submission (seeded, generated up front, not timed) and no
 //! result is kept between calls: a figure is what a caller gets. See BENCHMARKS.md.
@@ -12,6 +13,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use kpi_wasm::json::{Map, Value};
 use kpi_wasm::{FormBound, RuleSet, Submission, ToJson};
 use std::hint::black_box;
+
+#[path = "worst_case.rs"]
+mod worst_case;
 use std::time::Duration;
 
 /// A small, seeded generator (xorshift), so that inputs are the same from run to run.
@@ -92,8 +96,9 @@ fn submissions(rules: &RuleSet, n: usize, seed: u64) -> Vec<String> {
         .collect()
 }
 
-/// A rule set of `n` items (a multiple of 10) in sections of ten, each item reading its own
-/// inputs, the rules taking turns: fixed deductions, a rate, bands, a formula.
+/// A rule set of `n` items (a multiple of 10, at most 1,000: two inputs each) in sections of ten,
+/// each item reading its own inputs, the rules taking turns: fixed deductions, a rate, bands, a
+/// formula.
 fn synthetic_rules(n: usize) -> String {
     let p = rust_decimal::Decimal::ONE_HUNDRED / rust_decimal::Decimal::from(n);
     let (half, quarter, tenth) = (
@@ -111,9 +116,6 @@ fn synthetic_rules(n: usize) -> String {
             ));
             inputs.push(format!(
                 r#"{{"id":"p{k}","label":"比率{k}","type":"percent"}}"#
-            ));
-            inputs.push(format!(
-                r#"{{"id":"b{k}","label":"制度{k}","type":"bool"}}"#
             ));
             let rule = match k % 4 {
                 0 => format!(
@@ -133,7 +135,7 @@ fn synthetic_rules(n: usize) -> String {
                 String::new()
             };
             items.push(format!(
-                r#"{{"id":"{s}.{k}","title":"考核项目{k}","points":"{p}","basis":"示例项目",{cap}"applicable":"b{k} || c{k} < 9",{rule}}}"#
+                r#"{{"id":"{s}.{k}","title":"考核项目{k}","points":"{p}","basis":"示例项目",{cap}"applicable":"c{k} < 9",{rule}}}"#
             ));
         }
         sections.push(format!(
@@ -272,5 +274,27 @@ fn diff(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, load, score, scaling, batch, diff);
+/// The largest input the limits accept (SECURITY.md): loading it, and scoring one submission.
+fn limits(c: &mut Criterion) {
+    let text = worst_case::rules();
+    let rules = RuleSet::from_json(&text).unwrap_or_else(|e| panic!("worst case loads: {e}"));
+    let subs: Vec<String> = (0..5).map(worst_case::submission).collect();
+    let mut g = c.benchmark_group("limits");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("worst_case_load", |b| {
+        b.iter(|| RuleSet::from_json(black_box(&text)).map(|r| r.item_count()))
+    });
+    let mut i = 0;
+    g.bench_function("worst_case_score_text_to_json", |b| {
+        b.iter(|| {
+            i = (i + 1) % subs.len();
+            rules
+                .score_text(black_box(&subs[i]))
+                .map(|r| r.to_json().len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, load, score, scaling, batch, diff, limits);
 criterion_main!(benches);

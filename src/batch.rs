@@ -9,6 +9,7 @@
 use crate::decimal::plain;
 use crate::error::Error;
 use crate::expr::{Batch, Env, Outcome, Value as V};
+use crate::limits::MAX_BATCH;
 use crate::report::{LineKind, Report, TraceLine};
 use crate::rules::{Order, Rule, RuleSet};
 use crate::score::{BatchContext, ItemRanks};
@@ -107,6 +108,18 @@ impl ItemRanks for UnitRanks<'_> {
     }
 }
 
+/// A batch over the limit: every submission gets the same error, none is read or scored.
+fn too_large<'r>(n: usize) -> BatchReport<'r> {
+    let e = Error::one(
+        "limit.batch",
+        "",
+        format!("一次最多评分{MAX_BATCH}份考核表，本次有{n}份，请分批评分"),
+    );
+    BatchReport {
+        results: (0..n).map(|_| Err(e.clone())).collect(),
+    }
+}
+
 /// The results of the submissions that could be read, put back among the problems of those that
 /// could not, in the list's order.
 pub(crate) fn in_place<T>(
@@ -148,6 +161,9 @@ impl RuleSet {
     /// text that cannot be read gets its problems in its place and takes no part in the others'
     /// results.
     pub fn score_batch_texts<'r>(&'r self, texts: &[&str]) -> BatchReport<'r> {
+        if texts.len() > MAX_BATCH {
+            return too_large(texts.len());
+        }
         // Each text's place: read (scored below, in order) or its problems.
         let mut places: Vec<Result<(), Error>> = Vec::with_capacity(texts.len());
         let (mut subs, mut prepared) = (Vec::new(), Vec::new());
@@ -178,6 +194,9 @@ impl RuleSet {
         progress: &mut dyn FnMut(usize, usize),
     ) -> BatchReport<'r> {
         let n = subs.len();
+        if n > MAX_BATCH {
+            return too_large(n);
+        }
         let mut prepared: Vec<Option<Vec<Option<V>>>> = Vec::with_capacity(n);
         let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
         let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();

@@ -661,10 +661,17 @@ impl RuleSet {
             );
         }
         let mut out = Vec::new();
+        let mut runs = 0usize;
         for (name, base) in &bases {
             for input in &inputs {
                 let mut run: Vec<ProbeFinding<'r>> = Vec::new();
                 for value in candidates.get(input.id.as_str()).into_iter().flatten() {
+                    // Bounded work, whatever the rules and bases: the first MAX_PROBE_RUNS.
+                    runs = runs.saturating_add(1);
+                    if runs > crate::limits::MAX_PROBE_RUNS {
+                        out.extend(condense(run));
+                        return out;
+                    }
                     let mut sub = (*base).clone();
                     sub.values.insert(input.id.clone(), value.clone());
                     let mut sink = Vec::new();

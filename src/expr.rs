@@ -1630,6 +1630,11 @@ impl Expr {
         })
     }
 
+    /// Number of operations of the compiled program (what evaluating it costs at most).
+    pub fn op_count(&self) -> usize {
+        self.code.len()
+    }
+
     /// The source text.
     pub fn source(&self) -> &str {
         &self.source

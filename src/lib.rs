@@ -40,6 +40,7 @@ mod export;
 pub mod expr;
 mod form;
 pub mod json;
+pub mod limits;
 mod load;
 mod report;
 mod rules;

@@ -13,8 +13,8 @@ use crate::submission::{Submission, SubmissionUnit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Largest rule-set or submission document accepted, in bytes.
-pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+use crate::limits;
+pub use crate::limits::MAX_DOCUMENT_BYTES;
 
 /// Parses JSON text, mapping syntax errors, excessive nesting and size to problems.
 pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
@@ -71,6 +71,8 @@ impl<'v> Obj<'v> {
 #[derive(Default)]
 pub(crate) struct Reader {
     pub problems: Vec<Problem>,
+    /// Compiled operations of every expression read so far (bounded by `MAX_EXPR_OPS`).
+    pub expr_ops: usize,
 }
 
 impl Reader {
@@ -142,7 +144,22 @@ impl Reader {
                 );
                 None
             }
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => {
+                let max = limits::max_chars(key);
+                if s.len() > max && s.chars().count() > max {
+                    self.push(
+                        "limit.chars",
+                        o.at(key),
+                        format!(
+                            "{}的字段「{key}」过长（{}个字符），最多{max}个字符",
+                            o.what,
+                            s.chars().count()
+                        ),
+                    );
+                    return None;
+                }
+                Some(s.clone())
+            }
             _ => {
                 self.push(
                     "field.type",
@@ -268,7 +285,21 @@ impl Reader {
                 }
                 &[]
             }
-            Some(Value::Array(a)) => a,
+            Some(Value::Array(a)) => {
+                let max = limits::max_list(key);
+                if a.len() > max {
+                    self.push(
+                        "limit.count",
+                        o.at(key),
+                        format!(
+                            "{}的「{key}」有{}项，最多{max}项（超出部分未检查）",
+                            o.what,
+                            a.len()
+                        ),
+                    );
+                }
+                a.get(..max).unwrap_or(a)
+            }
             Some(_) => {
                 self.push(
                     "field.type",
@@ -296,7 +327,10 @@ impl Reader {
         ty: Type,
     ) -> Option<Expr> {
         match Expr::compile(src, scope, ty) {
-            Ok(e) => Some(e),
+            Ok(e) => {
+                self.expr_ops = self.expr_ops.saturating_add(e.op_count());
+                Some(e)
+            }
             Err(e) => {
                 let shown: String = src.chars().take(80).collect();
                 let ell = if src.chars().count() > 80 { "…" } else { "" };
@@ -527,6 +561,25 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         );
     }
     check_input_sections(r, &inputs, &sections);
+    let items: usize = sections.iter().map(|s| s.items.len()).sum();
+    if items > limits::MAX_ITEMS {
+        r.push(
+            "limit.count",
+            "/sections",
+            format!("考核细则共有{items}个考核项目，最多{}个", limits::MAX_ITEMS),
+        );
+    }
+    if r.expr_ops > limits::MAX_EXPR_OPS {
+        r.push(
+            "limit.expressions",
+            "",
+            format!(
+                "考核细则的表达式合计编译为{}步运算，最多{}步，请精简规则",
+                r.expr_ops,
+                limits::MAX_EXPR_OPS
+            ),
+        );
+    }
 
     let mut rs = RuleSet {
         id: id?,

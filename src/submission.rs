@@ -5,6 +5,7 @@ use crate::error::{Error, Problem, pointer};
 use crate::expr::Value as V;
 use crate::json::{JsonWriter, Map, ToJson, Value};
 use crate::json::{Scalar, Scan};
+use crate::limits::{MAX_ITEMS, MAX_LONG_TEXT_CHARS, MAX_META, max_chars};
 use crate::load::{MAX_DOCUMENT_BYTES, Obj, Reader, input_name, parse_json, short};
 use crate::rules::{Bound, Input, InputType, RuleSet};
 use rust_decimal::Decimal;
@@ -206,8 +207,26 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
     match o.get(key) {
         None => {}
         Some(Value::Object(m)) => {
+            let most = if key == "meta" { MAX_META } else { MAX_ITEMS };
+            if m.len() > most {
+                r.push(
+                    "limit.count",
+                    o.at(key),
+                    format!("{}的 {key} 有{}项，最多{most}项", o.what, m.len()),
+                );
+                return out;
+            }
             for (k, v) in m {
                 match v {
+                    Value::String(s) if too_long(s) || too_long(k) => r.push(
+                        "limit.chars",
+                        pointer(&o.at(key), k),
+                        format!(
+                            "{}的 {key}「{}」过长，最多{MAX_LONG_TEXT_CHARS}个字符",
+                            o.what,
+                            k.chars().take(40).collect::<String>()
+                        ),
+                    ),
                     Value::String(s) => {
                         out.insert(k.clone(), s.clone());
                     }
@@ -227,6 +246,11 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
         ),
     }
     out
+}
+
+/// Whether a long text (a note, a text value) is over its limit.
+fn too_long(s: &str) -> bool {
+    s.len() > MAX_LONG_TEXT_CHARS && s.chars().count() > MAX_LONG_TEXT_CHARS
 }
 
 /// What a submission gave for one input.
@@ -414,10 +438,10 @@ impl RuleSet {
                     (id? == self.id && version? == self.version).then_some(())?;
                 }
                 "unit" => unit = Some(plain_unit(&mut s)?),
-                "period" => period = Some(non_empty(s.scalar()?)?.to_string()),
+                "period" => period = Some(non_empty(s.scalar()?, "period")?.to_string()),
                 "values" => self.plain_values(&mut s, &mut given)?,
-                "notes" => notes = plain_string_map(&mut s)?,
-                _ => meta = plain_string_map(&mut s)?,
+                "notes" => notes = plain_string_map(&mut s, MAX_ITEMS)?,
+                _ => meta = plain_string_map(&mut s, MAX_META)?,
             }
         }
         s.end()?;
@@ -609,6 +633,10 @@ fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (&'static str, 
     };
     match input.kind {
         InputType::Text => match v {
+            Scalar::Str(s) if too_long(s) => Err((
+                "limit.chars",
+                format!("{name}过长，最多{MAX_LONG_TEXT_CHARS}个字符"),
+            )),
             Scalar::Str(_) => Ok(None),
             _ => wrong(),
         },
@@ -659,10 +687,10 @@ fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (&'static str, 
     }
 }
 
-/// A non-empty string, as `Reader::opt_str` accepts it.
-fn non_empty(v: Scalar<'_>) -> Option<&str> {
+/// A non-empty string within the limit of field `key`, as `Reader::opt_str` accepts it.
+fn non_empty<'a>(v: Scalar<'a>, key: &str) -> Option<&'a str> {
     match v {
-        Scalar::Str(s) if !s.trim().is_empty() => Some(s),
+        Scalar::Str(s) if !s.trim().is_empty() && s.chars().count() <= max_chars(key) => Some(s),
         _ => None,
     }
 }
@@ -682,7 +710,7 @@ fn plain_strings<'a, const N: usize>(
         if slot.is_some() {
             return None;
         }
-        *slot = Some(non_empty(s.scalar()?)?);
+        *slot = Some(non_empty(s.scalar()?, key)?);
     }
     Some(out)
 }
@@ -696,9 +724,9 @@ fn plain_unit(s: &mut Scan) -> Option<SubmissionUnit> {
         first = false;
         let v = s.scalar()?;
         let slot_was_empty = match key {
-            "id" => id.replace(non_empty(v)?).is_none(),
-            "name" => name.replace(non_empty(v)?).is_none(),
-            "group" => group.replace(non_empty(v)?).is_none(),
+            "id" => id.replace(non_empty(v, key)?).is_none(),
+            "name" => name.replace(non_empty(v, key)?).is_none(),
+            "group" => group.replace(non_empty(v, key)?).is_none(),
             "ranked" => match v {
                 Scalar::Bool(b) => ranked.replace(b).is_none(),
                 _ => return None,
@@ -716,13 +744,18 @@ fn plain_unit(s: &mut Scan) -> Option<SubmissionUnit> {
 }
 
 /// A `notes` or `meta` object: string members kept, null ones skipped.
-fn plain_string_map(s: &mut Scan) -> Option<BTreeMap<String, String>> {
+fn plain_string_map(s: &mut Scan, most: usize) -> Option<BTreeMap<String, String>> {
     s.begin_object()?;
     let mut out = BTreeMap::new();
-    let mut first = true;
+    let (mut first, mut members) = (true, 0usize);
     while let Some(key) = s.key(first)? {
         first = false;
+        members = members.saturating_add(1);
+        if members > most || too_long(key) {
+            return None;
+        }
         match s.scalar()? {
+            Scalar::Str(v) if too_long(v) => return None,
             Scalar::Str(v) => {
                 if out.insert(key.to_string(), v.to_string()).is_some() {
                     return None;

@@ -59,6 +59,7 @@ fn json_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
 /// array): each one read, or the problems of the one that could not be.
 fn read_submissions(v: &JsValue) -> Result<Vec<Result<Submission, Error>>, JsValue> {
     if Array::is_array(v) {
+        check_batch_size(Array::from(v).length())?;
         return Ok(Array::from(v)
             .iter()
             .map(|s| match json_text(&s, "考核表") {
@@ -75,6 +76,7 @@ fn read_submissions(v: &JsValue) -> Result<Vec<Result<Submission, Error>>, JsVal
     let text = json_text(v, "考核表列表")?;
     match crate::json::parse(&text) {
         Ok(crate::json::Value::Array(items)) => {
+            check_batch_size(u32::try_from(items.len()).unwrap_or(u32::MAX))?;
             Ok(items.iter().map(Submission::from_value).collect())
         }
         Ok(_) => Err(js_error(&Error::one(
@@ -88,6 +90,19 @@ fn read_submissions(v: &JsValue) -> Result<Vec<Result<Submission, Error>>, JsVal
             "考核表列表不是有效的 JSON",
         ))),
     }
+}
+
+/// A thrown `limit.batch` error for a list longer than the batch limit.
+fn check_batch_size(n: u32) -> Result<(), JsValue> {
+    let max = crate::limits::MAX_BATCH;
+    if usize::try_from(n).map_or(true, |n| n > max) {
+        return Err(js_error(&Error::one(
+            "limit.batch",
+            "",
+            format!("一次最多评分{max}份考核表，本次有{n}份，请分批评分"),
+        )));
+    }
+    Ok(())
 }
 
 /// Every submission of a list, or a thrown error for the first that could not be read (with its
@@ -232,6 +247,7 @@ impl Engine {
     #[wasm_bindgen(js_name = scoreBatchJson)]
     pub fn score_batch_json(&self, submissions_json: JsValue) -> Result<String, JsValue> {
         let (places, batch) = if Array::is_array(&submissions_json) {
+            check_batch_size(Array::from(&submissions_json).length())?;
             // Texts are read as they are (fast for plainly valid ones); objects are stringified.
             let texts: Vec<Result<String, Error>> = Array::from(&submissions_json)
                 .iter()

@@ -244,6 +244,16 @@ mod cli {
             }
         }
         progress.finish();
+        let max = kpi_wasm::limits::MAX_BATCH;
+        if out.len() > max {
+            return Err(Fail(
+                format!(
+                    "一次最多评分{max}份考核表，本次读到{}份，请分批评分",
+                    out.len()
+                ),
+                2,
+            ));
+        }
         Ok(out)
     }
 

@@ -1,0 +1,66 @@
+//! What the engine accepts at most. Rule sets and submissions come from outside (uploaded by OA
+//! administrators, imported by assessors), so every size is bounded, and going over a bound is a
+//! problem with a code (`limit.*`), a JSON pointer and a Chinese message, found before any costly
+//! work. SECURITY.md gives the reasons and what the largest accepted input costs.
+//!
+//! The bounds are far above any real assessment rule set (the built-in ones have about 60 inputs
+//! and 30 items) and small enough that the worst accepted rule set scores a submission well within
+//! a second.
+
+/// Largest rule-set or submission document, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+/// Deepest nesting of JSON arrays and objects.
+pub const MAX_NESTING: usize = crate::json::MAX_NESTING;
+/// Longest expression, in characters.
+pub const MAX_EXPR_LENGTH: usize = crate::expr::MAX_LENGTH;
+/// Deepest expression nesting.
+pub const MAX_EXPR_DEPTH: usize = crate::expr::MAX_DEPTH;
+/// Most compiled operations over all the expressions of a rule set: what one scoring evaluates
+/// at most (each expression once), whatever the shape of the rules.
+pub const MAX_EXPR_OPS: usize = 100_000;
+/// Most inputs (form fields) in a rule set.
+pub const MAX_INPUTS: usize = 2_000;
+/// Most sections in a rule set.
+pub const MAX_SECTIONS: usize = 100;
+/// Most items over all sections.
+pub const MAX_ITEMS: usize = 2_000;
+/// Most elements of any other list in a rule set: an item's lines, bands, a choice's options,
+/// adjustments, bonus items, vetoes, grades, quotas.
+pub const MAX_LIST: usize = 200;
+/// Most embedded test cases in a rule set.
+pub const MAX_TESTS: usize = 1_000;
+/// Longest id-like string (ids, versions, periods, units), in characters.
+pub const MAX_ID_CHARS: usize = 100;
+/// Longest short text (titles, labels, reasons, names, expressions), in characters.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+/// Longest long text (basis, description, help, notes, text values), in characters.
+pub const MAX_LONG_TEXT_CHARS: usize = 20_000;
+/// Most entries in a submission's `meta`.
+pub const MAX_META: usize = 100;
+/// Most submissions scored together in one batch or diff call.
+pub const MAX_BATCH: usize = 100_000;
+/// Most synthetic submissions a threshold probe scores (under each rule set).
+pub const MAX_PROBE_RUNS: usize = 20_000;
+
+/// The most elements the list in field `key` may have.
+pub(crate) fn max_list(key: &str) -> usize {
+    match key {
+        "inputs" => MAX_INPUTS,
+        "sections" => MAX_SECTIONS,
+        "items" => MAX_ITEMS,
+        "tests" => MAX_TESTS,
+        _ => MAX_LIST,
+    }
+}
+
+/// The most characters the string in field `key` may have.
+pub(crate) fn max_chars(key: &str) -> usize {
+    match key {
+        "id" | "version" | "period" | "unit_kind" | "format" | "section" | "input" | "unit"
+        | "group" | "grade" | "max_grade" | "type" => MAX_ID_CHARS,
+        "basis" | "description" | "help" => MAX_LONG_TEXT_CHARS,
+        // Expressions have their own limit, checked when they compile (`expr.too_long`).
+        "if" | "per" | "when" | "value" | "formula" | "applicable" => usize::MAX,
+        _ => MAX_TEXT_CHARS,
+    }
+}

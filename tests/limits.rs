@@ -1,0 +1,159 @@
+//! The limits of src/limits.rs: going over each is a `limit.*` problem naming the place; the
+//! largest input they accept loads and scores (how fast: `cargo bench --bench engine -- limits`).
+
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "../benches/worst_case.rs"]
+mod worst_case;
+
+use kpi_wasm::limits::*;
+use kpi_wasm::{RuleSet, Submission};
+
+/// A small valid rule set with `inputs` extra count inputs, all used by one item's lines.
+fn rules_with(inputs: usize, title: &str, lines_per_input: usize) -> String {
+    let ids: Vec<String> = (0..inputs)
+        .map(|i| format!(r#"{{"id":"c{i}","label":"问题{i}","type":"count"}}"#))
+        .collect();
+    let lines: Vec<String> = (0..inputs)
+        .flat_map(|i| {
+            (0..lines_per_input)
+                .map(move |_| format!(r#"{{"per":"c{i}","points":"1","reason":"问题"}}"#))
+        })
+        .collect();
+    format!(
+        r#"{{"format":"kpi-rules/1","id":"t","version":"1","title":"{title}","period":"2026","unit_kind":"subdistrict","full_score":"100","inputs":[{}],"sections":[{{"id":"s","title":"部分","points":"100","items":[{{"id":"1","title":"项目","points":"100","deduct":[{}]}}]}}],"grades":[{{"name":"合格","min":"60"}},{{"name":"不合格","min":"0"}}]}}"#,
+        ids.join(","),
+        lines.join(",")
+    )
+}
+
+fn codes(text: &str) -> Vec<(String, String)> {
+    match RuleSet::from_json(text) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .problems()
+            .iter()
+            .map(|p| (p.code.to_string(), p.path.clone()))
+            .collect(),
+    }
+}
+
+#[test]
+fn each_limit_is_a_located_problem() {
+    // Within the limits: loads.
+    assert!(RuleSet::from_json(&rules_with(3, "细则", 1)).is_ok());
+    // Too many inputs (and the item's lines then too many as well).
+    let c = codes(&rules_with(MAX_INPUTS + 1, "细则", 0));
+    assert!(
+        c.contains(&("limit.count".into(), "/inputs".into())),
+        "{c:?}"
+    );
+    // Too many lines in one item.
+    let c = codes(&rules_with(1, "细则", MAX_LIST + 1));
+    assert!(
+        c.contains(&("limit.count".into(), "/sections/0/items/0/deduct".into())),
+        "{c:?}"
+    );
+    // A title too long.
+    let c = codes(&rules_with(1, &"长".repeat(MAX_TEXT_CHARS + 1), 1));
+    assert!(
+        c.contains(&("limit.chars".into(), "/title".into())),
+        "{c:?}"
+    );
+    // Expressions over the budget of operations: many long expressions, each within its own limit.
+    let long = vec!["c0"; 400].join(" + ");
+    let many = rules_with(1, "细则", 0).replace(
+        r#""deduct":[]"#,
+        &format!(
+            r#""deduct":[{}]"#,
+            vec![format!(r#"{{"per":"{long}","points":"1","reason":"x"}}"#); MAX_LIST].join(",")
+        ),
+    );
+    let c = codes(&many);
+    assert!(
+        c.contains(&("limit.expressions".into(), "".into())),
+        "{c:?}"
+    );
+}
+
+#[test]
+fn submissions_over_the_limits_are_refused_the_same_way_fast_or_thorough() {
+    let rules = RuleSet::from_json(&rules_with(2, "细则", 1)).expect("loads");
+    let sub = |extra: &str| {
+        format!(
+            r#"{{"format":"kpi-submission/1","rules":{{"id":"t","version":"1"}},"unit":{{"id":"u","name":"单位"}},"values":{{"c0":1,"c1":2}}{extra}}}"#
+        )
+    };
+    let long = "字".repeat(MAX_LONG_TEXT_CHARS + 1);
+    let meta: Vec<String> = (0..=MAX_META).map(|i| format!(r#""k{i}":"v""#)).collect();
+    for (extra, code) in [
+        (format!(r#","notes":{{"1":"{long}"}}"#), "limit.chars"),
+        (format!(r#","meta":{{{}}}"#, meta.join(",")), "limit.count"),
+        (
+            format!(r#","period":"{}""#, "9".repeat(MAX_ID_CHARS + 1)),
+            "limit.chars",
+        ),
+    ] {
+        let text = sub(&extra);
+        let thorough = Submission::from_json(&text)
+            .and_then(|s| rules.score(&s))
+            .map(|r| r.to_json());
+        let fast = rules.score_text(&text).map(|r| r.to_json());
+        assert_eq!(fast, thorough);
+        let e = thorough.expect_err("over a limit");
+        assert_eq!(e.first().map(|p| p.code), Some(code), "{e}");
+    }
+}
+
+#[test]
+fn a_batch_over_the_limit_is_refused_whole() {
+    let rules = RuleSet::from_json(&rules_with(1, "细则", 1)).expect("loads");
+    let text = r#"{"format":"kpi-submission/1","rules":{"id":"t","version":"1"},"unit":{"id":"u","name":"单位"},"values":{"c0":1}}"#;
+    let texts = vec![text; MAX_BATCH + 1];
+    let batch = rules.score_batch_texts(&texts);
+    assert_eq!(batch.results.len(), MAX_BATCH + 1);
+    assert!(
+        batch
+            .results
+            .iter()
+            .all(|r| matches!(r, Err(e) if e.first().map(|p| p.code) == Some("limit.batch")))
+    );
+}
+
+#[test]
+fn the_largest_accepted_input_loads_and_scores() {
+    let text = worst_case::rules();
+    assert!(
+        text.len() <= MAX_DOCUMENT_BYTES && text.len() > MAX_DOCUMENT_BYTES / 2,
+        "{} bytes",
+        text.len()
+    );
+    let rules = RuleSet::from_json(&text)
+        .unwrap_or_else(|e| panic!("the worst case is within the limits: {e}"));
+    assert_eq!(rules.item_count(), MAX_ITEMS);
+    assert_eq!(rules.inputs_len(), MAX_INPUTS);
+    let report = rules
+        .score_text(&worst_case::submission(1))
+        .expect("scores");
+    let lines: usize = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| i.lines.len())
+        .sum();
+    // Every line fired, and every item was capped.
+    assert!(lines > MAX_EXPR_OPS * 9 / 10, "{lines} trace lines");
+    assert_eq!(report.total.to_string(), "0.00");
+}
+
+/// Writes the largest accepted input to target/worst-case/ for measuring it elsewhere:
+/// `cargo test --test limits -- --ignored` then `node benches/node-limits.mjs`.
+#[test]
+#[ignore = "writes files for benches/node-limits.mjs"]
+fn write_the_largest_accepted_input() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/worst-case");
+    std::fs::create_dir_all(&dir).expect("target/worst-case");
+    std::fs::write(dir.join("rules.json"), worst_case::rules()).expect("write rules");
+    let subs: Vec<String> = (0..5).map(worst_case::submission).collect();
+    std::fs::write(dir.join("subs.jsonl"), subs.join("\n") + "\n").expect("write submissions");
+}
