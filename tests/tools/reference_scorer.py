@@ -11,13 +11,16 @@ Companions: tests/tools/crosscheck.py RULES.json N SEED scores N random submissi
 status, subtotal, item scores and statuses, triggered vetoes); (a property check was run the same way) checks the
 engine's property-test invariants (bounds, more accidents / fewer fixed hazards never raise a total).
 rules/src/*.py are the generator sources of the three JSON files (python3 X.py > rules/X.json).
+tests/tools/differential.py does the same over thousands of generated rule sets (tests/tools/gen_rules.py),
+single submissions and batches, through RuleSet.score and RuleSet.score_batch.
 
 For every file it prints: lint problems (sums, bands, caps, expression types, unused inputs …),
 a feature-coverage table (which scoring rules and patterns the file uses), then every embedded test
 recomputed here and compared with its "expect" (total, grade, status, items, vetoes).
 
 Semantics implemented (DESIGN.md):
-- item score rounded to `scale`, half away from zero (ROUND_HALF_UP on Decimal = away from zero);
+- item score rounded to `scale`, half away from zero (ROUND_HALF_UP on Decimal = away from zero), a
+  pending or not-applicable item's full points too;
 - deduct: points - min(limit, sum of lines) (limit = cap or points); `combine: max` keeps the largest line;
   a `per` line deducts P * max(0, value - free);
 - rate step: steps = shortfall / step, rounded per `partial` (exact / up = ceil / down = floor),
@@ -33,14 +36,57 @@ Semantics implemented (DESIGN.md):
 - adjustments: lines (sum or max), capped, rounded; bonus items capped by their points, all bonus by cap;
 - total = max(0, sections - adjustments) + bonus; grade = first grade with min <= total; vetoes:
   fail -> lowest, zero -> total 0 and lowest, max_grade, lower_grades; the lowest resulting grade wins;
-- status "provisional" when anything is pending (rank items, undefined values, empty inputs).
+- status "provisional" when anything is pending (rank items, undefined values, empty inputs);
+- expressions: an operation with a pending operand is pending, else one with an undefined operand
+  (division by zero) is undefined; `&&`, `||` and `if` evaluate left to right and stop early;
+- a batch (RuleSet.score_batch; used by tests/tools/differential.py): the peers of a unit are the
+  `ranked` units of its `group`; avg/sum over the peers' filled-in values (avg of none is undefined),
+  count() = number of peers, rank(id) = 1 + peers with a higher value (pending if the unit's own value is
+  empty); a rank item ranks the unit's value among the peers' defined values (competition ranking, ties
+  share the better rank; `ranked: false` units are placed among the peers without taking part), score
+  min(points, max(floor, first - (rank - 1) * step)); report rank = competition rank of the total among
+  the peers; quotas best grade first: at most floor(max_share x peers) keep the grade by rank, a tie that
+  would exceed it moves all tied units down, a unit moved down competes in the next grade's quota, a
+  unit a veto already lowered takes no place (README.md).
 """
 import json
 import re
 import sys
-from decimal import Decimal, ROUND_HALF_UP, ROUND_CEILING, ROUND_FLOOR, getcontext
+from collections import Counter
+from decimal import Decimal, ROUND_HALF_UP, ROUND_CEILING, ROUND_FLOOR, Inexact, getcontext, localcontext
+from functools import lru_cache
 
 getcontext().prec = 60
+
+# Which constructs a scoring run went through (tests/tools/differential.py prints them as coverage).
+HITS = Counter()
+
+# Known engine differences the reference can reproduce on request (tests/tools/differential.py sets them
+# to tell a known difference from a new one): "left-first" - in an operation whose operands include both
+# an undefined value and a pending one, the first operand (left to right) decides, instead of pending;
+# "quota-noop-veto" - see RuleSet.score_batch; "bonus-cap-rounded" - bonus.cap is rounded to `scale` before
+# it caps the bonus (2.5 at scale 0 lets 3 through).
+QUIRKS = set()
+
+
+# The engine computes with 28-digit decimals (rust_decimal), this file with 60 digits. Where an exact edge
+# (a comparison, floor/ceil, a band edge, a rounding half-point) is reached through a non-terminating
+# quotient (1.3 / 3 * 3.75 = 1.625), the last digit decides and either side is defensible. To recognise
+# that case, differential.py scores again with NUDGE[0] = -1e-40 and +1e-40: the k-th inexact quotient is
+# moved by k times that relative amount (so that nudges do not cancel in a quotient of quotients); a
+# result that moves with them sits on such an edge.
+NUDGE = [None, 0]
+
+
+def div(a, b):
+    """a / b (b != 0), nudged when inexact and NUDGE is set."""
+    with localcontext() as c:
+        c.clear_flags()
+        q = a / b
+        if NUDGE[0] is not None and c.flags[Inexact]:
+            NUDGE[1] += 1
+            q = q * (1 + NUDGE[0] * NUDGE[1])
+    return q
 
 
 class Undef:  # division by zero
@@ -165,13 +211,14 @@ class Parser:
                 if val not in FUNCS:
                     raise SyntaxError(f"unknown function {val}")
                 n = FUNCS[val]
-                if (n is not None and len(args) != n) or (n is None and len(args) < 1):
+                if (n is not None and len(args) != n) or (n is None and len(args) < 2):
                     raise SyntaxError(f"{val}: wrong arity {len(args)}")
                 return ("call", val, args)
             return ("id", val)
         raise SyntaxError(f"unexpected {kind} {val}")
 
 
+@lru_cache(maxsize=None)
 def parse(text):
     return Parser(text).parse()
 
@@ -279,6 +326,34 @@ def typeof(e, inputs, problems, where):
     raise AssertionError(e)
 
 
+BATCH = "\0batch"  # env key of the unit's peers (a Peers) when scored in a batch
+
+
+class Peers:
+    """The ranked units of one group of a batch (DESIGN: ranks, quotas and aggregates are computed within
+    each group; `ranked: false` units are scored but left out of ranks, quotas and aggregates)."""
+
+    def __init__(self, envs):
+        self.envs = envs
+        self.rank_values = {}
+
+    def values(self, iid):
+        """The peers' filled-in values of an input (an empty one takes no part)."""
+        return [e[iid] for e in self.envs if e.get(iid) is not None]
+
+
+def first_bad(vals):
+    """For a strict operation: PENDING if an operand is pending (DESIGN: an item whose expression needs an
+    empty input is pending), else UNDEF if one is undefined, else None."""
+    if "left-first" in QUIRKS:
+        return next((x for x in vals if x is PENDING or x is UNDEF), None)
+    if any(x is PENDING for x in vals):
+        return PENDING
+    if any(x is UNDEF for x in vals):
+        return UNDEF
+    return None
+
+
 def ev(e, env):
     """Decimal | bool | str | UNDEF | PENDING."""
     tag = e[0]
@@ -305,12 +380,9 @@ def ev(e, env):
                 return True
             return ev(e[3], env)
         a, b = ev(e[2], env), ev(e[3], env)
-        for x in (a, b):
-            if x is PENDING:
-                return PENDING
-        for x in (a, b):
-            if x is UNDEF:
-                return UNDEF
+        bad = first_bad((a, b))
+        if bad is not None:
+            return bad
         if op == "+":
             return a + b
         if op == "-":
@@ -318,24 +390,35 @@ def ev(e, env):
         if op == "*":
             return a * b
         if op == "/":
-            return UNDEF if b == 0 else a / b
+            return UNDEF if b == 0 else div(a, b)
         return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
     if tag == "call":
         f, args = e[1], e[2]
         if f in ("avg", "sum", "count", "rank"):
-            return PENDING  # single unit: batch aggregates are pending
+            peers = env.get(BATCH)
+            if peers is None:
+                return PENDING  # single unit: batch aggregates are pending
+            HITS[f"aggregate {f}"] += 1
+            if f == "count":
+                return Decimal(len(peers.envs))
+            vals = peers.values(args[0][1])
+            if f == "sum":
+                return sum(vals, Decimal(0))
+            if f == "avg":
+                return UNDEF if not vals else div(sum(vals, Decimal(0)), Decimal(len(vals)))
+            own = env.get(args[0][1])
+            if own is None:
+                return PENDING
+            return Decimal(1 + sum(1 for v in vals if v > own))
         if f == "if":
             c = ev(args[0], env)
             if c in (UNDEF, PENDING):
                 return c
             return ev(args[1] if c else args[2], env)
         vs = [ev(a, env) for a in args]
-        for x in vs:
-            if x is PENDING:
-                return PENDING
-        for x in vs:
-            if x is UNDEF:
-                return UNDEF
+        bad = first_bad(vs)
+        if bad is not None:
+            return bad
         if f == "min":
             return min(vs)
         if f == "max":
@@ -517,7 +600,7 @@ class RuleSet:
                 elif rule == "rank":
                     r = it["rank"]
                     self.expr(r["value"], "num", wi + "/rank/value")
-                    if r["order"] not in ("asc", "desc"):
+                    if r.get("order", "desc") not in ("asc", "desc"):
                         p.append(f"{wi}: order")
                 elif rule == "formula":
                     self.expr(it["formula"], "num", wi + "/formula")
@@ -634,7 +717,12 @@ class RuleSet:
         return max(amounts) if combine == "max" else sum(amounts)
 
     def score_item(self, it, rule, env):
-        """(score or None, status)."""
+        """(score or None, status); every score rounded to `scale` (a pending item's full points too)."""
+        score, status = self._score_item(it, rule, env)
+        HITS[f"item {rule} {status}"] += 1
+        return (None if score is None else rnd(score, self.scale)), status
+
+    def _score_item(self, it, rule, env):
         pts = D(it["points"])
         na = self.doc.get("not_applicable", "full")
         if "applicable" in it:
@@ -648,6 +736,10 @@ class RuleSet:
             tot = self.eval_lines(it["deduct"], env, it.get("combine", "sum"))
             if tot in (UNDEF, PENDING):
                 return pts, "pending"
+            if limit < pts and tot > limit:
+                HITS["deduct cap cut"] += 1
+            if tot > pts:
+                HITS["deduct beyond points (扣完为止)"] += 1
             return rnd(pts - min(limit, tot), self.scale), "scored"
         if rule == "rate":
             r = it["rate"]
@@ -656,6 +748,7 @@ class RuleSet:
                 return pts, "pending"
             if v is UNDEF:
                 wu = r.get("when_undefined", "full")
+                HITS[f"rate undefined -> {wu}{' (item has a cap)' if 'cap' in it else ''}"] += 1
                 if wu == "full":
                     return pts, "scored"
                 if wu == "zero":
@@ -665,9 +758,11 @@ class RuleSet:
             lower = r.get("direction", "higher") == "lower"
             shortfall = (v - target) if lower else (target - v)
             if shortfall <= 0:
+                HITS["rate at or beyond target"] += 1
                 return rnd(pts, self.scale), "scored"
+            HITS[f"rate {r['mode']} {r.get('partial', 'exact') if r['mode'] == 'step' else ''} shortfall"] += 1
             if r["mode"] == "step":
-                steps = shortfall / D(r["step"])
+                steps = div(shortfall, D(r["step"]))
                 partial = r.get("partial", "exact")
                 if partial == "up":
                     steps = steps.to_integral_value(rounding=ROUND_CEILING)
@@ -675,7 +770,7 @@ class RuleSet:
                     steps = steps.to_integral_value(rounding=ROUND_FLOOR)
                 ded = steps * D(r["points_per_step"])
             else:
-                s = (pts * target / v) if lower else (pts * v / target)
+                s = div(pts * target, v) if lower else div(pts * v, target)
                 s = max(Decimal(0), min(pts, s))
                 ded = pts - s
             return rnd(pts - min(limit, ded), self.scale), "scored"
@@ -690,6 +785,7 @@ class RuleSet:
             maxes = [D(b["max"]) for b in bands if "max" in b]
             for b in bands:
                 if maxes and "max" in b and D(b["max"]) == max(maxes) == v:
+                    HITS["band inclusive last max"] += 1
                     return rnd(D(b["score"]), self.scale), "scored"
             raise ValueError(f"item {it['id']}: no band for {v}")
         if rule == "judged":
@@ -698,7 +794,28 @@ class RuleSet:
                 return pts, "pending"
             return rnd(v, self.scale), "scored"
         if rule == "rank":
-            return pts, "pending"  # batch only
+            peers = env.get(BATCH)
+            if peers is None:
+                return pts, "pending"  # batch only
+            r = it["rank"]
+            v = ev(parse(r["value"]), env)
+            if v in (UNDEF, PENDING):
+                return pts, "pending"
+            if it["id"] not in peers.rank_values:
+                # the peers' values: those for which the item applies and the value is defined
+                vals = []
+                for pe in peers.envs:
+                    if "applicable" in it and ev(parse(it["applicable"]), pe) is not True:
+                        continue
+                    pv = ev(parse(r["value"]), pe)
+                    if pv not in (UNDEF, PENDING):
+                        vals.append(pv)
+                peers.rank_values[it["id"]] = vals
+            desc = r.get("order", "desc") == "desc"
+            rank = 1 + sum(1 for p in peers.rank_values[it["id"]] if (p > v if desc else p < v))
+            HITS[f"rank item rank {min(rank, 4)}{'+' if rank >= 4 else ''}"] += 1
+            s = max(D(r.get("floor", 0)), D(r["first"]) - (rank - 1) * D(r["step"]))
+            return min(pts, s), "scored"
         if rule == "formula":
             v = ev(parse(it["formula"]), env)
             if v in (UNDEF, PENDING):
@@ -706,9 +823,53 @@ class RuleSet:
             return rnd(max(Decimal(0), min(pts, v)), self.scale), "scored"
         raise AssertionError(rule)
 
-    def score(self, values):
+    def score_batch(self, units):
+        """units: [(unit dict, values)] scored together: peers per group, ranks by total, quotas.
+
+        QUIRKS "quota-noop-veto" reproduces a known engine difference (tests/tools/differential.py, KNOWN):
+        a unit that a quota moved down and that has a triggered veto which lowered nothing is taken for a
+        veto-lowered unit by the later quotas."""
+        envs = [self.env(v) for _, v in units]
+        groups = {}
+        for k, (u, _) in enumerate(units):
+            groups.setdefault(u.get("group"), []).append(k)
+        out = [None] * len(units)
+        names = [g["name"] for g in self.doc["grades"]]
+        for members in groups.values():
+            ranked = [k for k in members if units[k][0].get("ranked", True) is not False]
+            peers = Peers([envs[k] for k in ranked])
+            for k in ranked:
+                envs[k][BATCH] = peers
+            for k in members:
+                envs[k][BATCH] = peers
+                out[k] = self.score(units[k][1], envs[k])
+                out[k]["rank"] = None
+            totals = {k: D(out[k]["total"]) for k in ranked}
+            for k in ranked:  # competition ranking: ties share the better rank (1-2-2-4)
+                out[k]["rank"] = 1 + sum(1 for j in ranked if totals[j] > totals[k])
+            # quotas, best grade first (DESIGN + README): at most floor(max_share x units) units keep the
+            # grade, chosen by rank; a tie that would exceed it moves all tied units down; a unit moved
+            # down competes for the next grade's quota; a unit a veto already lowered (its grade after
+            # vetoes is below its grade by score) takes no place and is not moved
+            quotas = sorted(self.doc.get("quotas", []), key=lambda q: names.index(q["grade"]))
+            by_score = {k: names.index(out[k]["grade_by_score"]) for k in ranked}
+            veto_lowered = {k for k in ranked if names.index(out[k]["grade"]) > by_score[k]}
+            for q in quotas:
+                gi = names.index(q["grade"])
+                limit = int((D(q["max_share"]) * len(ranked)).to_integral_value(rounding=ROUND_FLOOR))
+                if "quota-noop-veto" in QUIRKS:
+                    veto_lowered = {k for k in ranked if out[k]["vetoes"] and names.index(out[k]["grade"]) > by_score[k]}
+                holders = [k for k in ranked if out[k]["grade"] == q["grade"] and k not in veto_lowered]
+                for k in holders:
+                    if sum(1 for j in holders if out[j]["rank"] <= out[k]["rank"]) > limit and gi + 1 < len(names):
+                        out[k]["grade"] = names[gi + 1]
+                        out[k]["quota_moves"] = out[k].get("quota_moves", 0) + 1
+                        HITS["quota moved a unit down"] += 1
+        return out
+
+    def score(self, values, env=None):
         d, sc = self.doc, self.scale
-        env = self.env(values)
+        env = self.env(values) if env is None else env
         pending = []
         out_items, sections = {}, {}
         earned = Decimal(0)
@@ -729,38 +890,56 @@ class RuleSet:
                     if status != "not_applicable":
                         applicable_pts += D(it["points"])
             if "out_of" in s:
-                sec = rnd(raw * D(s["points"]) / D(s["out_of"]), sc)
+                sec = rnd(div(raw * D(s["points"]), D(s["out_of"])), sc)
             else:
                 sec = raw
             sections[s["id"]] = sec
             earned += sec
         full = D(d["full_score"])
         if d.get("not_applicable", "full") == "rescale" and any_na:
-            subtotal = full if applicable_pts == 0 else rnd(earned * full / applicable_pts, sc)
+            subtotal = full if applicable_pts == 0 else rnd(div(earned * full, applicable_pts), sc)
         else:
             subtotal = earned
+        if d.get("not_applicable", "full") == "rescale" and any_na:
+            HITS["rescale applied" if applicable_pts else "rescale with nothing applicable"] += 1
         adj_total = Decimal(0)
-        adjustments = {}
+        adjustments, adj_status = {}, {}
         for a in d.get("adjustments", []):
             t = self.eval_lines(a["deduct"], env, a.get("combine", "sum"))
+            adj_status[a["id"]] = "scored"
             if t in (UNDEF, PENDING):
                 pending.append(a["id"])
+                adj_status[a["id"]] = "pending"
                 t = Decimal(0)
             if "cap" in a:
+                if t > D(a["cap"]):
+                    HITS["adjustment cap cut"] += 1
                 t = min(t, D(a["cap"]))
             t = rnd(t, sc)
             adjustments[a["id"]] = t
             adj_total += t
+        if subtotal - adj_total < 0:
+            HITS["total floored at zero"] += 1
         base = max(Decimal(0), subtotal - adj_total)
         bonus_amt = Decimal(0)
+        bonus_items = {}
         if "bonus" in d:
             for b in d["bonus"]["items"]:
                 t = self.eval_lines(b["add"], env, b.get("combine", "sum"))
+                st = "scored"
                 if t in (UNDEF, PENDING):
                     pending.append(b["id"])
+                    st = "pending"
                     t = Decimal(0)
-                bonus_amt += rnd(min(t, D(b["points"])), sc)
-            bonus_amt = min(bonus_amt, D(d["bonus"]["cap"]))
+                amt = rnd(min(t, D(b["points"])), sc)
+                bonus_items[b["id"]] = (fmt(amt, sc), st)
+                bonus_amt += amt
+            cap = D(d["bonus"]["cap"])
+            if "bonus-cap-rounded" in QUIRKS:
+                cap = rnd(cap, sc)
+            if bonus_amt > cap:
+                HITS["bonus cap cut"] += 1
+            bonus_amt = min(bonus_amt, cap)
         total = base + bonus_amt
         grades = d["grades"]
         names = [g["name"] for g in grades]
@@ -772,11 +951,13 @@ class RuleSet:
             w = ev(parse(v["when"]), env)
             if w in (UNDEF, PENDING):
                 pending.append(v["id"])
+                HITS["veto pending"] += 1
                 continue
             if not w:
                 continue
             triggered.append(v["id"])
             eff = v["effect"]
+            HITS[f"veto triggered {eff if isinstance(eff, str) else next(iter(eff))}"] += 1
             if eff == "fail":
                 gi = max(gi, lowest)
             elif eff == "zero":
@@ -786,11 +967,13 @@ class RuleSet:
                 gi = max(gi, names.index(eff["max_grade"]))
             else:
                 gi = max(gi, min(lowest, grade_by_score + int(eff["lower_grades"])))
+        HITS[f"grade index {gi}"] += 1
         return {
             "total": fmt(total, sc), "grade": names[gi], "grade_by_score": names[grade_by_score],
             "status": "provisional" if pending else "final", "pending": pending,
             "subtotal": fmt(subtotal, sc), "sections": {k: fmt(v, sc) for k, v in sections.items()},
-            "adjustments": {k: fmt(v, sc) for k, v in adjustments.items()}, "bonus": fmt(bonus_amt, sc),
+            "adjustments": {k: fmt(v, sc) for k, v in adjustments.items()}, "adjustment_status": adj_status,
+            "bonus": fmt(bonus_amt, sc), "bonus_items": bonus_items,
             "items": {k: (None if s is None else fmt(s, sc), st) for k, (s, st) in out_items.items()},
             "vetoes": triggered,
         }
