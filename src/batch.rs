@@ -399,6 +399,18 @@ impl RuleSet {
         total: &dyn Fn(usize) -> Decimal,
     ) {
         let units = Decimal::from(ranked.len());
+        // Units whose grade a veto lowered take no place in any quota; decided before the first
+        // quota moves anyone (after that a moved unit's grade differs from its score's too).
+        let lowered_by_veto: Vec<usize> = ranked
+            .iter()
+            .copied()
+            .filter(|&i| {
+                results
+                    .get(i)
+                    .and_then(|r| r.as_ref().ok())
+                    .is_some_and(|r| r.grade != r.grade_by_score)
+            })
+            .collect();
         // Highest grade first (the grades' order), so a unit moved down competes for the next places.
         let in_grade_order =
             (0..self.grades.len()).filter_map(|g| self.quotas.iter().find(|q| q.grade == g));
@@ -417,7 +429,7 @@ impl RuleSet {
                     results
                         .get(i)
                         .and_then(|r| r.as_ref().ok())
-                        .is_some_and(|r| r.grade == grade.name && !vetoed_grade(r))
+                        .is_some_and(|r| r.grade == grade.name && !lowered_by_veto.contains(&i))
                 })
                 .collect();
             let Some(next) = self.grades.get(q.grade.saturating_add(1)) else {
@@ -447,9 +459,4 @@ impl RuleSet {
             }
         }
     }
-}
-
-/// Whether a veto lowered the report's grade below what its total gives.
-fn vetoed_grade(r: &Report<'_>) -> bool {
-    r.grade != r.grade_by_score && r.lines.iter().any(|l| l.kind == LineKind::Veto)
 }

@@ -1684,13 +1684,17 @@ impl Expr {
         })
     }
 
-    /// Runs the program on `stack`. Pending and undefined values are never
-    /// absorbed by any operator (`&&`, `||` and `if` skip code instead), so the first one met
-    /// ends the run and is the result.
+    /// Runs the program on `stack`. An empty input ends the run as pending (`&&`, `||` and `if`
+    /// skip the code they do not need, so only inputs on the evaluated path count); a division by
+    /// zero makes the result undefined unless an empty input is met on the rest of the path.
     fn run(&self, env: &Env<'_>, stack: &mut [Value]) -> Result<Outcome, EvalError> {
         use Outcome::{Pending, Undefined};
         let mut sp = 0usize;
         let mut pc = 0usize;
+        // A division by zero (or an aggregate over no peers) makes the result undefined, but the
+        // run goes on with 0 in its place: an empty input met later still makes it pending, so
+        // `1 / a + b` and `b + 1 / a` agree (pending while b is empty).
+        let mut undefined = false;
         macro_rules! push {
             ($v:expr) => {{
                 let v = $v;
@@ -1760,7 +1764,10 @@ impl Expr {
                 };
                 match batch.$f($i) {
                     Outcome::Known(d) => push!(Value::Number(d)),
-                    Outcome::Undefined => return Ok(Undefined),
+                    Outcome::Undefined => {
+                        undefined = true;
+                        push!(Value::Number(Decimal::ZERO))
+                    }
                     Outcome::Pending => return Ok(Pending),
                 }
             }};
@@ -1804,9 +1811,11 @@ impl Expr {
                     let y = num!();
                     let x = num!();
                     if y.is_zero() {
-                        return Ok(Undefined);
+                        undefined = true;
+                        push!(Value::Number(Decimal::ZERO))
+                    } else {
+                        push!(Value::Number(x.checked_div(y).ok_or(EvalError::Overflow)?))
                     }
-                    push!(Value::Number(x.checked_div(y).ok_or(EvalError::Overflow)?))
                 }
                 Op::Lt => compare!(<),
                 Op::Le => compare!(<=),
@@ -1860,6 +1869,7 @@ impl Expr {
             }
         }
         match (sp, stack.first()) {
+            (1, Some(_)) if undefined => Ok(Undefined),
             (1, Some(v)) => Ok(Outcome::Known(*v)),
             _ => Ok(Undefined),
         }
@@ -2181,7 +2191,7 @@ mod tests {
     }
 
     #[test]
-    fn pending_and_undefined_propagate_first_wins() {
+    fn an_empty_input_makes_it_pending_whatever_the_order() {
         assert_eq!(eval("empty"), Ok(Outcome::Pending));
         assert_eq!(eval("empty + 1"), Ok(Outcome::Pending));
         assert_eq!(eval("-empty"), Ok(Outcome::Pending));
@@ -2194,8 +2204,10 @@ mod tests {
             "index past the values"
         );
         assert_eq!(eval("empty + a / 0"), Ok(Outcome::Pending));
-        assert_eq!(eval("a / 0 + empty"), Ok(Outcome::Undefined));
-        assert_eq!(eval("min(a / zero, empty)"), Ok(Outcome::Undefined));
+        assert_eq!(eval("a / 0 + empty"), Ok(Outcome::Pending));
+        assert_eq!(eval("min(a / zero, empty)"), Ok(Outcome::Pending));
+        assert_eq!(eval("a / zero + 1"), Ok(Outcome::Undefined));
+        assert_eq!(eval("a / zero * 0 + 1"), Ok(Outcome::Undefined));
         assert_eq!(eval("min(empty, a / zero)"), Ok(Outcome::Pending));
         assert_eq!(eval("max(1, 2, empty)"), Ok(Outcome::Pending));
         assert_eq!(eval("empty / 0"), Ok(Outcome::Pending));
@@ -2203,7 +2215,7 @@ mod tests {
         assert_eq!(eval("0 / 0.000"), Ok(Outcome::Undefined));
         assert_eq!(eval("empty + big * 2"), Ok(Outcome::Pending));
         assert_eq!(eval("big * 2 + empty"), Err(EvalError::Overflow));
-        assert_eq!(eval("(a / zero > 1) == unset"), Ok(Outcome::Undefined));
+        assert_eq!(eval("(a / zero > 1) == unset"), Ok(Outcome::Pending));
         assert_eq!(eval("unset == (a / zero > 1)"), Ok(Outcome::Pending));
     }
 

@@ -608,6 +608,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
             .map(|x| &x.id)
             .cmp(&rs.inputs.get(b).map(|x| &x.id))
     });
+    check_points_scale(r, &rs);
     // An expression that failed to compile leaves its inputs looking unused: lint only clean sets.
     if r.problems.is_empty() {
         check_unused_inputs(r, &rs);
@@ -1857,6 +1858,62 @@ pub(crate) fn used_inputs(rs: &RuleSet) -> BTreeSet<usize> {
         }
     }
     used
+}
+
+/// Points that sections, totals and caps add up must be whole units of `scale` places: scores are
+/// rounded to `scale`, and a total of rounded parts then stays exactly representable (full marks
+/// of 4.005 with scale 2, or a bonus cap of 2.5 with scale 0, would give totals the report cannot
+/// show as they are).
+fn check_points_scale(r: &mut Reader, rs: &RuleSet) {
+    let mut check = |d: Decimal, path: String, what: &dyn Fn() -> String| {
+        if d.normalize().scale() > rs.scale {
+            r.push(
+                "points.scale",
+                path,
+                format!(
+                    "{}为{}，小数位数超过计分精度 scale（{}位）",
+                    what(),
+                    plain(d),
+                    rs.scale
+                ),
+            );
+        }
+    };
+    check(rs.full_score, "/full_score".into(), &|| {
+        "满分 full_score".into()
+    });
+    for (si, s) in rs.sections.iter().enumerate() {
+        check(s.points, format!("/sections/{si}/points"), &|| {
+            format!("部分「{}」的分值", s.title)
+        });
+        if let Some(o) = s.out_of {
+            check(o, format!("/sections/{si}/out_of"), &|| {
+                format!("部分「{}」的折算前满分", s.title)
+            });
+        }
+        for (ii, item) in s.items.iter().enumerate() {
+            check(
+                item.points,
+                format!("/sections/{si}/items/{ii}/points"),
+                &|| format!("项目「{} {}」的分值", item.id, item.title),
+            );
+        }
+    }
+    for (ai, a) in rs.adjustments.iter().enumerate() {
+        if let Some(c) = a.cap {
+            check(c, format!("/adjustments/{ai}/cap"), &|| {
+                format!("扣分项「{}」的上限", a.title)
+            });
+        }
+    }
+    if let Some(b) = &rs.bonus {
+        check(b.cap, "/bonus/cap".into(), &|| "加分上限 bonus.cap".into());
+        for (bi, item) in b.items.iter().enumerate() {
+            check(item.points, format!("/bonus/items/{bi}/points"), &|| {
+                format!("加分项「{}」的分值", item.title)
+            });
+        }
+    }
 }
 
 fn check_unused_inputs(r: &mut Reader, rs: &RuleSet) {

@@ -376,7 +376,9 @@ impl RuleSet {
             .map(|(i, (input, g))| match g {
                 Given::Value(v) => v,
                 Given::Invalid(_) => None,
-                Given::Absent | Given::Null if input.required && input.kind != InputType::Text => {
+                // A required text input left empty is reported by `validate` like any other,
+                // though it is never scored.
+                Given::Absent | Given::Null if input.required => {
                     missing.push(i);
                     None
                 }
@@ -786,6 +788,41 @@ impl ToJson for SubmissionUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_required_text_input_left_empty_is_reported() {
+        let rules = RuleSet::from_json(
+            r#"{"format":"kpi-rules/1","id":"t","version":"1","title":"细则","period":"2026",
+            "unit_kind":"subdistrict","full_score":"10",
+            "inputs":[{"id":"a","label":"问题","type":"count"},{"id":"note","label":"说明","type":"text"}],
+            "sections":[{"id":"s","title":"部分","points":"10","items":[
+              {"id":"1","title":"项目","points":"10","deduct":[{"per":"a","points":"1","reason":"问题"}]}]}],
+            "grades":[{"name":"合格","min":"6"},{"name":"不合格","min":"0"}]}"#,
+        )
+        .expect("loads");
+        let sub = |values: &str| {
+            let text = format!(
+                r#"{{"format":"kpi-submission/1","rules":{{"id":"t","version":"1"}},"unit":{{"id":"u","name":"单位"}},"values":{values}}}"#
+            );
+            Submission::from_json(&text).expect("reads")
+        };
+        let problems = rules.validate(&sub(r#"{"a":1}"#));
+        assert_eq!(
+            problems
+                .iter()
+                .map(|p| (p.code, p.path.as_str()))
+                .collect::<Vec<_>>(),
+            [("value.missing", "/values/note")]
+        );
+        assert!(
+            rules
+                .validate(&sub(r#"{"a":1,"note":"已整改"}"#))
+                .is_empty()
+        );
+        // It is never scored: the report is final either way.
+        let report = rules.score(&sub(r#"{"a":1}"#)).expect("scores");
+        assert_eq!(report.status.as_str(), "final");
+    }
 
     #[test]
     fn plain_submissions_take_the_plain_path() {
