@@ -286,27 +286,35 @@ impl RuleSet {
             stats.insert(g, s);
         }
 
-        // Rank items: each unit's value of the item's expression, ranked within its group.
-        let rank_items: Vec<(&str, &crate::rules::RankRule)> = self
+        // Rank items: each unit's value of the item's expression, ranked within its group among
+        // the units the item applies to (a unit for which it is 不涉及 is not a peer).
+        let rank_items: Vec<(&crate::rules::Item, &crate::rules::RankRule)> = self
             .sections
             .iter()
             .flat_map(|s| &s.items)
             .filter_map(|it| match &it.rule {
-                Rule::Rank(k) => Some((it.id.as_str(), k)),
+                Rule::Rank(k) => Some((it, k)),
                 _ => None,
             })
             .collect();
         let mut item_ranks: Vec<BTreeMap<&str, u32>> = vec![BTreeMap::new(); n];
-        for (item_id, rule) in &rank_items {
+        for (item, rule) in &rank_items {
+            let item_id = item.id.as_str();
             for (g, members) in &groups {
                 let Some(st) = stats.get(g) else { continue };
                 let value_of = |i: usize| -> Option<Decimal> {
                     let values = prepared.get(i)?.as_ref()?;
                     let view = UnitView { stats: st, values };
-                    match rule.value.eval_number(&Env {
+                    let env = Env {
                         values,
                         batch: Some(&view),
-                    }) {
+                    };
+                    if let Some(applicable) = &item.applicable {
+                        if applicable.eval_bool(&env) != Ok(Outcome::Known(true)) {
+                            return None;
+                        }
+                    }
+                    match rule.value.eval_number(&env) {
                         Ok(Outcome::Known(d)) => Some(d),
                         _ => None,
                     }

@@ -735,6 +735,37 @@ fn read_inputs(r: &mut Reader, top: &Obj) -> Vec<Input> {
                 );
             }
         }
+        // An optional number left empty counts as 0 (or its default): that value must lie within
+        // the input's own literal range, or every submission leaving it empty would be refused.
+        if let Some(input) = inputs.get(index) {
+            let empty_value = match input.default {
+                Some(crate::expr::Value::Number(d)) => Some(d),
+                Some(_) => None,
+                None if input.kind.is_numeric() => Some(Decimal::ZERO),
+                None => None,
+            };
+            let outside = |b: &Option<Bound>, below: bool| match (b, empty_value) {
+                (Some(Bound::Literal(limit)), Some(v)) => {
+                    if below {
+                        v < *limit
+                    } else {
+                        v > *limit
+                    }
+                }
+                _ => false,
+            };
+            if !input.required && (outside(&min, true) || outside(&max, false)) {
+                r.push(
+                    "input.default",
+                    pointer(&path, "default"),
+                    format!(
+                        "{}是选填项，未填写时按{}计，但该值不在其取值范围内；请给出范围内的 default",
+                        input_name(input),
+                        plain(empty_value.unwrap_or_default())
+                    ),
+                );
+            }
+        }
         if let Some(input) = inputs.get_mut(index) {
             input.min = min;
             input.max = max;
