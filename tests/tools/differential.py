@@ -21,22 +21,22 @@ aggregates avg/sum/count/rank and quotas; so a rule set is checked in one of thr
 - the rest are scored in one call, and the reference scores each submission alone: with no rank item,
   aggregate or quota, batch scoring must equal single scoring. For a quarter of these the same
   submissions also go through `kpi score` without --provisional, which must refuse exactly the
-  submissions with an empty required input, naming each.
+  submissions with an empty (null or absent) required input, text inputs included, naming each.
+A quarter of the rule sets whose points have decimals are also checked at a lower `scale`: `kpi check` must
+refuse the copy with `points.scale` at exactly the paths (full_score, section points and out_of, item
+points, adjustment caps, bonus.cap, bonus item points) that have more decimal places than the new scale,
+and nothing else; the reference's lint must name the same paths.
 
 Compared per submission: status, total, grade, grade_by_score, subtotal, every section's score, every
 item's score and status, every adjustment's amount and status, the bonus amount and every bonus item's
 amount and status, the triggered vetoes and the pending list (kind-less ids). A rule set the engine refuses
 to load (or the reference lints) is a generator bug or an engine bug and fails too.
 
-When a rule set differs, the check looks for an explanation before failing it:
-- a known difference (KNOWN below: engine behaviour that disagrees with DESIGN.md/README.md, reported
-  to the engine's owners): the reference, with that quirk switched on, reproduces the engine exactly.
-  Such rule sets are listed loudly ("KNOWN DIFFERENCE") but do not fail;
-- precision: the engine computes with 28-digit decimals, the reference with 60 digits; where an exact
-  edge (a comparison, floor/ceil/round, a band edge, a rounding half-point) is reached through a
-  non-terminating quotient (1.3 / 3 * 3.75 = 1.625), the last digit decides. If the reference's own
-  result changes when every inexact quotient is nudged by -1e-40 or +1e-40 (relative), the difference
-  is listed ("PRECISION") and not failed.
+Any difference fails, with one exception that is not an engine bug, precision: the engine computes with
+28-digit decimals, the reference with 60 digits; where an exact edge (a comparison, floor/ceil/round, a
+band edge, a rounding half-point) is reached through a non-terminating quotient (1.3 / 3 * 3.75 = 1.625),
+the last digit decides. If the reference's own result changes when every inexact quotient is nudged by
+-1e-40 or +1e-40 (relative), the difference is listed ("PRECISION") and not failed.
 
 On failure the rule set, the submission, both results and the differences are written to
 target/differential/fail-SEED-K/ and the replay command is printed. Output ends with
@@ -207,6 +207,9 @@ def static_coverage(doc):
         e = v["effect"]
         c[f"veto {e if isinstance(e, str) else next(iter(e))}"] += 1
     c[f"{len(doc['grades'])} grades"] += 1
+    for _, v in scaled_points(doc):
+        if isinstance(v, str) and "." in v and v.endswith("0"):
+            c["points written with trailing zeros"] += 1
     text = json.dumps(doc, ensure_ascii=False)
     for tok in ("+", " - ", "*", "/", "<=", ">=", "==", "!=", "&&", "||", "!", "if(", "min(", "max(", "abs(",
                 "floor(", "ceil(", "round(", "avg(", "sum(", "rank(", "count(", '\\"'):
@@ -229,7 +232,7 @@ def check_one(args):
                  for j, v in enumerate(gen_rules.submissions(doc, rng, lits, n_subs))]
     subs = [{"format": "kpi-submission/1", "rules": {"id": name, "version": "1"}, "unit": u, "values": v}
             for u, v in units]
-    res = {"k": k, "subs": len(subs), "fail": None, "precision": [], "known": [], "cov": static_coverage(doc),
+    res = {"k": k, "subs": len(subs), "fail": None, "precision": [], "cov": static_coverage(doc),
            "hits": Counter(), "mode": "batch" if batch else "single"}
     problems = []
     ref.HITS.clear()
@@ -260,31 +263,34 @@ def check_one(args):
             return res
         if not batch and not needs_batch and k % 4 == 0:
             # without --provisional, `kpi score` must refuse exactly the submissions with an empty
-            # required input (DESIGN: "Inputs are required unless required: false"; "The CLI's score
-            # refuses a submission with missing required inputs unless asked for a provisional score")
+            # (null or absent) required input, text inputs included (DESIGN: "Inputs are required unless
+            # required: false"; "The CLI's score refuses a submission with missing required inputs unless
+            # asked for a provisional score")
             want = {(j + 1, i["id"]) for j, (_, v) in enumerate(units) for i in doc["inputs"]
                     if i.get("required", True) is not False and v.get(i["id"]) is None}
             got = missing_required(path, subs)
+            if want:
+                res["hits"]["required inputs left empty (refused without --provisional)"] += 1
+            if any(i["type"] == "text" for _, iid in want for i in doc["inputs"] if i["id"] == iid):
+                res["hits"]["required text input left empty (refused without --provisional)"] += 1
             if got != want:
-                only_text = all(next(i for i in doc["inputs"] if i["id"] == iid)["type"] == "text"
-                                for _, iid in got ^ want)
-                if only_text and got < want:
-                    res["known"].append(("required-text", [("missing required inputs", sorted(got), sorted(want))]))
-                else:
-                    res["fail"] = ("refusal of missing required inputs without --provisional",
-                                   [("engine named", sorted(got)), ("expected", sorted(want))], subs, None)
-                    return res
+                res["fail"] = ("refusal of missing required inputs without --provisional",
+                               [("engine named", sorted(got)), ("expected", sorted(want))], subs, None)
+                return res
+        if k % 4 == 1:
+            bad = points_scale_check(doc, rng, path)
+            res["hits"]["points.scale refusal checked at a lower scale"] += bad is not None
+            if bad:
+                res["fail"] = ("points.scale at a lower scale", bad, None, None)
+                return res
 
-        def reference(quirks=(), nudge=None):
-            ref.QUIRKS.clear()
-            ref.QUIRKS.update(quirks)
+        def reference(nudge=None):
             ref.NUDGE[0], ref.NUDGE[1] = nudge, 0
             try:
                 if batch:
                     return rs.score_batch([(u, dec_load(json.dumps(v))) for u, v in units])
                 return [rs.score(dec_load(json.dumps(v))) for _, v in units]
             finally:
-                ref.QUIRKS.clear()
                 ref.NUDGE[0] = None
 
         def all_diffs(results):
@@ -301,18 +307,9 @@ def check_one(args):
         except Exception as e:
             res["fail"] = ("reference refused a submission", repr(e), subs, reps)
             return res
-        hits = Counter(ref.HITS)
+        hits = Counter(ref.HITS) + res["hits"]
         diff_all = all_diffs(mine_all)
         orig = list(diff_all)
-        for quirks in KNOWN_COMBOS if any(diff_all) else ():
-            # a known engine difference, reproduced by the reference on request? (a batch as a whole, since
-            # its units interact; otherwise each submission on its own)
-            alt = all_diffs(reference(quirks))
-            explained = [j for j, d in enumerate(diff_all) if d and (not alt[j] if not batch else not any(alt))]
-            if explained:
-                res["known"].append(("+".join(quirks), [diff_all[j] for j in explained]))
-                for j in explained:
-                    diff_all[j] = []
         if any(diff_all):
             # or 28 against 60 digits: the reference's own result moves when every inexact quotient is
             # nudged down or up (an exact edge reached through a non-terminating quotient, e.g. 1/3*3)
@@ -343,31 +340,53 @@ def check_one(args):
         return res
     finally:
         os.unlink(path)
-        res["doc"] = text if res["fail"] or res["precision"] or res["known"] else None
-        res["units"] = subs if res["fail"] or res["precision"] or res["known"] else None
+        res["doc"] = text if res["fail"] or res["precision"] else None
+        res["units"] = subs if res["fail"] or res["precision"] else None
 
 
-# Differences between the engine and DESIGN.md (or README.md) that the reference can reproduce on request;
-# a rule set whose only difference is one of these is listed loudly but does not fail the run.
-KNOWN = {
-    "left-first": "an expression whose operands include both an undefined value (division by zero) and a pending "
-                  "one (an empty input, an aggregate outside a batch) is decided by the leftmost: `1 / c4 + c3` "
-                  "with c4 = 0 and c3 empty is undefined (when_undefined applies, e.g. 0 points, final) while "
-                  "`c3 + 1 / c4` is pending (DESIGN: an item whose expression needs an empty input is pending)",
-    "quota-noop-veto": "a unit a quota moved down that has a triggered veto which lowered nothing (e.g. "
-                       "max_grade = the top grade) takes no place in the next grade's quota, as if the veto had "
-                       "lowered it (README: only 'a unit a veto already lowered takes no place')",
-}
+# The fields whose decimal places `scale` limits (engine: points.scale), as (JSON pointer, value).
+def scaled_points(doc):
+    out = [("/full_score", doc["full_score"])]
+    for si, s in enumerate(doc["sections"]):
+        out += [(f"/sections/{si}/{f}", s[f]) for f in ("points", "out_of") if f in s]
+        out += [(f"/sections/{si}/items/{ii}/points", it["points"]) for ii, it in enumerate(s["items"])]
+    out += [(f"/adjustments/{ai}/cap", a["cap"]) for ai, a in enumerate(doc.get("adjustments", [])) if "cap" in a]
+    if "bonus" in doc:
+        out.append(("/bonus/cap", doc["bonus"]["cap"]))
+        out += [(f"/bonus/items/{bi}/points", b["points"]) for bi, b in enumerate(doc["bonus"]["items"])]
+    return out
 
 
-KNOWN["required-text"] = ("an empty required text input is accepted without --provisional (DESIGN: inputs are "
-                          "required unless required: false; score refuses missing required inputs)")
-KNOWN["bonus-cap-rounded"] = ("a bonus.cap with more decimals than `scale` is rounded before it caps the bonus: cap "
-                              "2.5 at scale 0 lets 3 through (DESIGN: all bonus together capped by bonus.cap; the "
-                              "total is an exact sum of the rounded parts, so 9 + 2.5 = 11.5, graded as 11.5)")
-KNOWN_COMBOS = [("left-first",), ("quota-noop-veto",), ("bonus-cap-rounded",), ("left-first", "quota-noop-veto"),
-                ("left-first", "bonus-cap-rounded"), ("quota-noop-veto", "bonus-cap-rounded"),
-                ("left-first", "quota-noop-veto", "bonus-cap-rounded")]
+def points_scale_check(doc, rng, path):
+    """The rule set at a lower `scale` than its points need: `kpi check` must report points.scale at exactly
+    the paths with more decimal places than that scale, and nothing else; so must the reference's lint.
+    [] when both do, else the differences; None when every point is whole."""
+    need = {p: gen_rules.places(Decimal(str(v))) for p, v in scaled_points(doc)}
+    if max(need.values()) == 0:
+        return None  # nothing to check: every point is whole
+    low = rng.randint(0, max(need.values()) - 1)
+    want = sorted(p for p, n in need.items() if n > low)
+    copy = dict(doc, scale=low)
+    low_path = path[:-len(".json")] + ".scale.json"
+    with open(low_path, "w", encoding="utf-8") as f:
+        json.dump(copy, f, ensure_ascii=False)
+    try:
+        chk = subprocess.run([KPI, "check", low_path], capture_output=True, text=True)
+    finally:
+        os.unlink(low_path)
+    out = chk.stdout + chk.stderr
+    got = sorted(m.group(1) for m in re.finditer(r": (/[^:\s]*): \[points\.scale\]", out))
+    others = [l for l in out.splitlines() if "[" in l and "[points.scale]" not in l]
+    problems = []
+    ref.RuleSet(dec_load(json.dumps(copy, ensure_ascii=False)), problems)
+    ref_got = sorted(x.split(":")[0] for x in problems if "decimal places than scale" in x)
+    ref_others = [x for x in problems if "decimal places than scale" not in x]
+    bad = []
+    if got != want or others or chk.returncode == 0:
+        bad += [(f"scale {low}: engine reported (exit {chk.returncode})", got, others[:5]), ("expected", want)]
+    if ref_got != want or ref_others:
+        bad += [(f"scale {low}: reference lint", ref_got, ref_others[:5]), ("expected", want)]
+    return bad
 
 
 def write_subs(d, subs):
@@ -376,16 +395,6 @@ def write_subs(d, subs):
     with open(os.path.join(d, "submissions.jsonl"), "w", encoding="utf-8") as f:
         for s in subs:
             f.write(json.dumps(s, ensure_ascii=False) + "\n")
-
-
-def write_known(seed, res, name, diffs):
-    d = os.path.join(OUT, f"known-{name}-{seed}-{res['k']}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "rules.json"), "w", encoding="utf-8") as f:
-        f.write(res["doc"])
-    write_subs(d, res["units"])
-    with open(os.path.join(d, "differences.txt"), "w", encoding="utf-8") as f:
-        f.write("\n".join(KNOWN[part] for part in name.split("+")) + "\n" + "\n".join(map(str, diffs)) + "\n")
 
 
 def write_failure(seed, res):
@@ -441,7 +450,6 @@ def main(argv):
     passed = failed = subs = 0
     modes = Counter()
     precision = []
-    known = []
     if jobs > 1 and len(work) > 1:
         pool = Pool(jobs)
         results = pool.imap_unordered(check_one, work, chunksize=8)
@@ -453,10 +461,6 @@ def main(argv):
         hits += res["hits"]
         subs += res["subs"]
         modes[res["mode"]] += 1
-        for name, diffs in res["known"]:
-            known.append((res["k"], name, diffs))
-            if sum(1 for _, n, _ in known if n == name) <= 5:  # files for the first few of each kind
-                write_known(seed, res, name, diffs)
         for j, diffs in res["precision"]:
             precision.append((res["k"], j, diffs))
         if res["fail"]:
@@ -492,16 +496,6 @@ def main(argv):
               f"result moves with its last digit); not counted as failures:")
         for k, j, diffs in precision[:10]:
             print(f"    rule set {k} submission {j}: {diffs[:3]}  (replay: --only {k})")
-    for name in sorted(set(n for _, n, _ in known)):
-        hit = [(k, diffs) for k, n, diffs in known if n == name]
-        if hit:
-            print(f"KNOWN DIFFERENCE ({name}), not counted as failures, in {len(hit)} rule set(s): "
-                  f"{', '.join(str(k) for k, _ in hit[:12])}{' ...' if len(hit) > 12 else ''}")
-            for part in name.split("+"):
-                print(f"    {KNOWN[part]}")
-            k, diffs = hit[0]
-            print(f"    e.g. rule set {k}: {str([d for d in diffs if d][:2])[:300]}  (replay: --only {k}; files: "
-                  f"target/differential/known-{name}-{seed}-{k}/)")
     print(f"{len(ks)} rule sets ({modes['batch']} as a batch with ranks/aggregates/quotas, "
           f"{modes['one per call']} one submission per call, {modes['single']} as a plain batch), "
           f"{subs} submissions, {dt:.1f} s, seed {seed}")

@@ -31,9 +31,12 @@ batch: groups in some batches, some `ranked: false` units, repeated values (ties
 What the generator deliberately avoids: what the engine refuses at load although DESIGN.md and
 FORMATS.md do not forbid it (a default on a text input, a rank floor above first, a grade min above
 full_score, chained comparisons such as `a < b == c`); an optional number input without default whose
-range excludes 0 (the engine refuses every submission that leaves it empty: its implicit 0 is out of
-range); in batch rule sets, `applicable` on rank items (whether a peer for which the item does not apply
-takes part in its ranking is not specified).
+range excludes 0 (its implicit 0 would be out of range: a load error); points finer than `scale` where
+totals add them up (points.scale: full_score, section points and out_of, item points, adjustment caps,
+bonus.cap, bonus item points; item caps, line points, band scores, rate constants, rank points and grade
+mins may be finer, and some points are written with trailing zeros beyond `scale`).
+`applicable` on a rank item in a batch: a unit for which the item does not apply is no peer in its
+ranking (the engine's rule; the reference scorer does the same).
 """
 import json
 import random
@@ -48,6 +51,16 @@ GRADE_NAMES = ["优秀", "良好", "合格", "基本合格", "不合格"]
 UNITS = ["起", "项", "人", "次", "家", "%"]
 NICE_POINTS = [D("0.5"), D(1), D("1.5"), D(2), D("2.5"), D(3), D(4), D(5), D(6), D("7.5"), D(8), D(10),
                D(12), D(15), D(20), D("0.25"), D("3.75")]
+
+
+def places(x):
+    """Decimal places of x once trailing zeros are dropped ("2.50" has 1, "100" has 0)."""
+    return max(0, -D(x).normalize().as_tuple().exponent)
+
+
+def fitting(choices, scale):
+    """The choices with at most `scale` decimal places."""
+    return [c for c in choices if places(D(str(c))) <= scale]
 
 
 def q(x):
@@ -74,6 +87,19 @@ class Writer:
         if D(repr(f)) == D(s):
             return f
         return s
+
+    def points(self, x, scale):
+        """A point value that totals add up (full_score, section points and out_of, item points, adjustment
+        and bonus caps, bonus item points): at most `scale` decimal places once trailing zeros are dropped
+        (the engine refuses finer ones: points.scale), sometimes written with trailing zeros beyond that
+        ("2.50" or "2.500" at scale 1: still one place)."""
+        assert places(D(x)) <= scale, (x, scale)
+        if self.rng.random() < 0.08:
+            s = q(x)
+            have = len(s.split(".")[1]) if "." in s else 0
+            pad = self.rng.randint(1, 2) + max(0, scale - have) * self.rng.randint(0, 1)
+            return s + ("" if "." in s else ".") + "0" * pad
+        return self.dec(x)
 
 
 class Exprs:
@@ -136,6 +162,13 @@ class Exprs:
         if d <= 0 or r.random() < 0.3:
             return self.num_leaf()
         k = r.random()
+        if k < 0.05 and self.numeric():
+            # a quotient on the left of another operand: a division by zero followed by an empty input is
+            # pending, as the other way round (the evaluation goes on past the undefined quotient)
+            a = self.num_leaf()
+            op = r.choice("+-*")
+            c = self.wrap(*self.num(d - 1), 7 if op == "*" else 6)
+            return self.maybe_paren(f"{a[0]} / {self.divisor()[0]} {op} {c[0]}", 5 if op in "+-" else 6)
         if k < 0.40:
             op = r.choice("+-*/")
             lvl = 5 if op in "+-" else 6
@@ -206,6 +239,15 @@ class Exprs:
         if d <= 0 or r.random() < 0.4:
             return self.maybe_paren(*self.bool_leaf(d - 1))
         k = r.random()
+        if k < 0.06 and self.numeric():
+            # a condition on a quotient before `&&`/`||`: when the divisor is zero the condition is decided as
+            # if the quotient were 0 and the result is undefined, unless the operand it then evaluates (and
+            # only that one) meets an empty input
+            op = r.choice(["&&", "||"])
+            lvl = 2 if op == "&&" else 1
+            c = f"{self.num_leaf()[0]} / {self.divisor()[0]} {r.choice(['<', '<=', '>', '>='])} {self.lit()}"
+            b = self.wrap(*self.boolean(d - 1), lvl + 1)
+            return f"{c} {op} {b[0]}", lvl
         if k < 0.6:
             op = r.choice(["&&", "||"])
             lvl = 2 if op == "&&" else 1
@@ -330,7 +372,8 @@ class Gen:
     def split(self, total, n):
         """n positive parts summing to total (multiples of 0.25 when possible)."""
         r = self.r
-        for unit in (r.choice([D(1), D("0.5"), D("0.25")]), D("0.25"), D("0.05"), D("0.01")):
+        units_tried = fitting([r.choice([D(1), D("0.5"), D("0.25")]), D("0.25"), D("0.05"), D("0.01")], self.scale)
+        for unit in units_tried + [D(1).scaleb(-self.scale)]:  # whole units of `scale` places: points.scale
             units = int(total / unit)
             if units * unit == total and units >= n:
                 break
@@ -375,14 +418,12 @@ class Gen:
     # ------------------------------------------------------------ items
     def item(self, ex, iid, pts, rescale):
         r = self.r
-        it = {"id": iid, "title": f"项目{iid}", "points": self.w.dec(pts)}
+        it = {"id": iid, "title": f"项目{iid}", "points": self.w.points(pts, self.scale)}
         if r.random() < 0.3:
             it["basis"] = "按细则评分"
         rule = r.choices(["deduct", "rate", "bands", "judged", "rank", "formula"],
                          [30, 20, 16, 8, 18 if self.batch else 6, 16])[0]
-        # in a batch, whether a peer for which a rank item does not apply takes part in its ranking is
-        # not specified by DESIGN.md: batch rule sets leave `applicable` off rank items
-        if r.random() < (0.25 if rescale else 0.15) and not (self.batch and rule == "rank"):
+        if r.random() < (0.25 if rescale else 0.15):
             it["applicable"] = ex.boolean(1)[0]
         if rule == "deduct":
             it["deduct"] = self.lines(ex)
@@ -452,6 +493,15 @@ class Gen:
         elif nums and k < 0.7:
             a, b = r.choice(nums)["id"], r.choice(nums)["id"]
             value = f"({ex.use(a)} + 1) / {ex.use(b)} * 10"
+        elif nums and k < 0.78:
+            # inputs after a quotient: with a zero divisor the value is undefined (when_undefined), unless an
+            # input it then needs is empty (pending); `if` evaluates only the branch the condition picks
+            a, c = r.choice(nums)["id"], r.choice(nums)["id"]
+            if r.random() < 0.5:
+                value = f"{ex.use(a)} / {ex.divisor()[0]} * 100 - {ex.use(c)}"
+            else:
+                value = (f"if({ex.use(a)} / {ex.divisor()[0]} {r.choice(['<', '<=', '>', '>='])} {ex.lit()}, "
+                         f"{ex.num(1)[0]}, {ex.num(1)[0]})")
         else:
             value = ex.num(2)[0]
         mode = r.choice(["step", "step", "proportional"])
@@ -513,7 +563,9 @@ class Gen:
         r = self.r
         self.make_inputs()
         ex = Exprs(r, self.inputs, 0.06 if self.batch else 0.015)
-        scale = r.choices([0, 1, 2, 3, 4, 5, 6], [12, 12, 40, 17, 17, 1, 1])[0]
+        # points that totals add up have at most `scale` places (points.scale); item caps, line points, band
+        # scores, rate constants, rank points and grade mins may be finer
+        scale = self.scale = r.choices([0, 1, 2, 3, 4, 5, 6], [12, 12, 40, 17, 17, 1, 1])[0]
         rescale = r.random() < 0.3
         doc = {"format": "kpi-rules/1", "id": name, "version": "1", "period": "2026",
                "title": f"随机生成的考核细则 {name}", "unit_kind": r.choice(["subdistrict", "department", "enterprise"])}
@@ -523,20 +575,20 @@ class Gen:
             n_items = r.randint(1, 5)
             sec = {"id": f"s{si + 1}", "title": f"第{si + 1}部分"}
             if not rescale and r.random() < 0.25:
-                out_of = D(str(r.choice([10, 20, 50, 100, "12.5"])))
-                sec["points"] = self.w.dec(D(str(r.choice([5, 10, 15, 20, 30, "7.5", 40]))))
-                sec["out_of"] = self.w.dec(out_of)
+                out_of = D(str(r.choice(fitting([10, 20, 50, 100, "12.5"], scale))))
+                sec["points"] = self.w.points(D(str(r.choice(fitting([5, 10, 15, 20, 30, "7.5", 40], scale)))), scale)
+                sec["out_of"] = self.w.points(out_of, scale)
                 parts = self.split(out_of, n_items)
             else:
-                parts = [r.choice(NICE_POINTS) for _ in range(n_items)]
-                sec["points"] = self.w.dec(sum(parts))
+                parts = [r.choice(fitting(NICE_POINTS, scale)) for _ in range(n_items)]
+                sec["points"] = self.w.points(sum(parts), scale)
             sec["items"] = []
             for pts in parts:
                 item_no += 1
                 sec["items"].append(self.item(ex, f"{si + 1}.{len(sec['items']) + 1}", pts, rescale))
             sections.append(sec)
         full = sum(D(str(s["points"])) for s in sections)
-        doc["full_score"] = self.w.dec(full)
+        doc["full_score"] = self.w.points(full, scale)
         if scale != 2 or r.random() < 0.5:
             doc["scale"] = scale
         if rescale:
@@ -549,7 +601,7 @@ class Gen:
         for k in range(r.choice([0, 0, 1, 1, 2, 3])):
             a = {"id": f"adj{k + 1}", "title": f"扣分事项{k + 1}", "deduct": self.lines(ex)}
             if r.random() < 0.5:
-                a["cap"] = self.w.dec(r.choice([1, 2, 5, 10, D("2.5")]))
+                a["cap"] = self.w.points(r.choice(fitting([1, 2, 5, 10, D("2.5")], scale)), scale)
             if r.random() < 0.2:
                 a["combine"] = "max"
             adjustments.append(a)
@@ -558,11 +610,13 @@ class Gen:
             items = []
             for k in range(r.randint(1, 3)):
                 b = {"id": f"bonus{k + 1}", "title": f"加分事项{k + 1}",
-                     "points": self.w.dec(r.choice([1, 2, 3, 4, D("0.5")])), "add": self.lines(ex, "add")}
+                     "points": self.w.points(r.choice(fitting([1, 2, 3, 4, D("0.5")], scale)), scale),
+                     "add": self.lines(ex, "add")}
                 if r.random() < 0.25:
                     b["combine"] = "max"
                 items.append(b)
-            bonus = {"cap": self.w.dec(r.choice([1, 2, 3, 5, D("2.5"), D("1.25")])), "items": items}
+            bonus = {"cap": self.w.points(r.choice(fitting([1, 2, 3, 5, D("2.5"), D("1.25")], scale)), scale),
+                     "items": items}
         names = self.grades(doc, full)
         vetoes = []
         for k in range(r.choice([0, 0, 1, 1, 2, 3])):
@@ -696,7 +750,14 @@ def values(doc, r, lits, kind):
     vals = {}
     inputs = doc["inputs"]
     empty = set()
-    if "provisional" in kind:
+    if kind == "provisional" and r.random() < 0.5:
+        kind = "zero-provisional"
+    if kind == "zero-provisional":
+        # zeros (divisions by zero) next to many empty inputs: an empty input met on the evaluated path
+        # makes the expression pending, whether before or after the undefined quotient
+        cand = [i["id"] for i in inputs]
+        empty = set(r.sample(cand, max(1, round(len(cand) * r.choice([0.2, 0.3, 0.4])))))
+    elif "provisional" in kind:
         cand = [i["id"] for i in inputs]
         empty = set(r.sample(cand, min(len(cand), r.choice([1, 1, 2, 3]))))
     for i in inputs:
@@ -741,7 +802,7 @@ def number_value(i, vals, r, lits, kind):
         hi = D(int(hi.to_integral_value(rounding="ROUND_FLOOR")))
     if hi < lo:
         return None
-    if kind == "zero":
+    if "zero" in kind:
         return max(lo, min(hi, D(0)))
     if "edge" in kind and r.random() < 0.7:
         cand = [x for x in lits if lo <= x <= hi and (t != "count" or x == x.to_integral_value())]

@@ -37,17 +37,21 @@ Semantics implemented (DESIGN.md):
 - total = max(0, sections - adjustments) + bonus; grade = first grade with min <= total; vetoes:
   fail -> lowest, zero -> total 0 and lowest, max_grade, lower_grades; the lowest resulting grade wins;
 - status "provisional" when anything is pending (rank items, undefined values, empty inputs);
-- expressions: an operation with a pending operand is pending, else one with an undefined operand
-  (division by zero) is undefined; `&&`, `||` and `if` evaluate left to right and stop early;
+- expressions (see `ev`): pending when an empty input is met on the evaluated path, whatever the order of
+  the operands; else undefined when a division by zero (or avg over no peers) was met, the evaluation going
+  on with 0 in its place; `&&`, `||` and `if` evaluate left to right and skip what they do not need;
 - a batch (RuleSet.score_batch; used by tests/tools/differential.py): the peers of a unit are the
   `ranked` units of its `group`; avg/sum over the peers' filled-in values (avg of none is undefined),
   count() = number of peers, rank(id) = 1 + peers with a higher value (pending if the unit's own value is
-  empty); a rank item ranks the unit's value among the peers' defined values (competition ranking, ties
+  empty); a rank item ranks the unit's value among the defined values of the peers it applies to (a
+  peer for which it is not applicable, or whose `applicable` is pending, is none; competition ranking, ties
   share the better rank; `ranked: false` units are placed among the peers without taking part), score
   min(points, max(floor, first - (rank - 1) * step)); report rank = competition rank of the total among
   the peers; quotas best grade first: at most floor(max_share x peers) keep the grade by rank, a tie that
   would exceed it moves all tied units down, a unit moved down competes in the next grade's quota, a
-  unit a veto already lowered takes no place (README.md).
+  unit a veto already lowered (decided before any quota moves anyone) takes no place (README.md);
+- lint (besides sums, bands, types …): full_score, section points and out_of, item points, adjustment
+  caps, bonus.cap and bonus item points have at most `scale` decimal places (engine: points.scale).
 """
 import json
 import re
@@ -60,14 +64,6 @@ getcontext().prec = 60
 
 # Which constructs a scoring run went through (tests/tools/differential.py prints them as coverage).
 HITS = Counter()
-
-# Known engine differences the reference can reproduce on request (tests/tools/differential.py sets them
-# to tell a known difference from a new one): "left-first" - in an operation whose operands include both
-# an undefined value and a pending one, the first operand (left to right) decides, instead of pending;
-# "quota-noop-veto" - see RuleSet.score_batch; "bonus-cap-rounded" - bonus.cap is rounded to `scale` before
-# it caps the bonus (2.5 at scale 0 lets 3 through).
-QUIRKS = set()
-
 
 # The engine computes with 28-digit decimals (rust_decimal), this file with 60 digits. Where an exact edge
 # (a comparison, floor/ceil, a band edge, a rounding half-point) is reached through a non-terminating
@@ -109,6 +105,11 @@ def D(x):
     if isinstance(x, bool):
         raise ValueError("bool is not a decimal")
     return Decimal(str(x))
+
+
+def places(x):
+    """Decimal places of x once trailing zeros are dropped ("2.50" has 1, "100" has 0)."""
+    return max(0, -x.normalize().as_tuple().exponent)
 
 
 def rnd(x, scale):
@@ -342,47 +343,60 @@ class Peers:
         return [e[iid] for e in self.envs if e.get(iid) is not None]
 
 
-def first_bad(vals):
-    """For a strict operation: PENDING if an operand is pending (DESIGN: an item whose expression needs an
-    empty input is pending), else UNDEF if one is undefined, else None."""
-    if "left-first" in QUIRKS:
-        return next((x for x in vals if x is PENDING or x is UNDEF), None)
-    if any(x is PENDING for x in vals):
-        return PENDING
-    if any(x is UNDEF for x in vals):
-        return UNDEF
-    return None
+class _Pending(Exception):
+    """An empty input (or a batch aggregate outside a batch) met on the evaluated path."""
 
 
 def ev(e, env):
-    """Decimal | bool | str | UNDEF | PENDING."""
+    """Decimal | bool | str | UNDEF | PENDING.
+
+    Operands are evaluated left to right. An empty input met on the evaluated path makes the whole
+    expression PENDING (DESIGN: an item whose expression needs an empty input is pending), whatever the
+    order of the operands. A division by zero (or an average over no peers) makes it UNDEF, but the
+    evaluation goes on with 0 in its place, so an empty input met later still makes it pending: `1 / a + b`
+    and `b + 1 / a` agree. `&&`, `||` and `if` evaluate only the operand or branch they need (with an
+    undefined value counting as 0 in the condition), so an input only in a skipped branch does not count."""
+    state = {"undefined": False}
+    try:
+        v = _ev(e, env, state)
+    except _Pending:
+        if state["undefined"]:
+            HITS["expression pending after a division by zero"] += 1
+        return PENDING
+    return UNDEF if state["undefined"] else v
+
+
+def _undefined(state):
+    state["undefined"] = True
+    return Decimal(0)
+
+
+def _ev(e, env, st):
     tag = e[0]
     if tag in ("num", "bool", "str"):
         return e[1]
     if tag == "id":
-        v = env.get(e[1], PENDING)
-        return PENDING if v is None else v
+        v = env.get(e[1])
+        if v is None:
+            raise _Pending
+        return v
     if tag == "not":
-        v = ev(e[1], env)
-        return v if v in (UNDEF, PENDING) else (not v)
+        return not _ev(e[1], env, st)
     if tag == "neg":
-        v = ev(e[1], env)
-        return v if v in (UNDEF, PENDING) else -v
+        return -_ev(e[1], env, st)
     if tag == "bin":
         op = e[1]
         if op in ("&&", "||"):
-            a = ev(e[2], env)
-            if a in (UNDEF, PENDING):
-                return a
+            a = _ev(e[2], env, st)
+            if st["undefined"]:
+                HITS["&& or || after a division by zero"] += 1
             if op == "&&" and not a:
                 return False
             if op == "||" and a:
                 return True
-            return ev(e[3], env)
-        a, b = ev(e[2], env), ev(e[3], env)
-        bad = first_bad((a, b))
-        if bad is not None:
-            return bad
+            return _ev(e[3], env, st)
+        a = _ev(e[2], env, st)
+        b = _ev(e[3], env, st)
         if op == "+":
             return a + b
         if op == "-":
@@ -390,14 +404,14 @@ def ev(e, env):
         if op == "*":
             return a * b
         if op == "/":
-            return UNDEF if b == 0 else div(a, b)
+            return _undefined(st) if b == 0 else div(a, b)
         return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
     if tag == "call":
         f, args = e[1], e[2]
         if f in ("avg", "sum", "count", "rank"):
             peers = env.get(BATCH)
             if peers is None:
-                return PENDING  # single unit: batch aggregates are pending
+                raise _Pending  # single unit: batch aggregates are pending
             HITS[f"aggregate {f}"] += 1
             if f == "count":
                 return Decimal(len(peers.envs))
@@ -405,20 +419,17 @@ def ev(e, env):
             if f == "sum":
                 return sum(vals, Decimal(0))
             if f == "avg":
-                return UNDEF if not vals else div(sum(vals, Decimal(0)), Decimal(len(vals)))
+                return _undefined(st) if not vals else div(sum(vals, Decimal(0)), Decimal(len(vals)))
             own = env.get(args[0][1])
             if own is None:
-                return PENDING
+                raise _Pending
             return Decimal(1 + sum(1 for v in vals if v > own))
         if f == "if":
-            c = ev(args[0], env)
-            if c in (UNDEF, PENDING):
-                return c
-            return ev(args[1] if c else args[2], env)
-        vs = [ev(a, env) for a in args]
-        bad = first_bad(vs)
-        if bad is not None:
-            return bad
+            c = _ev(args[0], env, st)
+            if st["undefined"]:
+                HITS["if() after a division by zero"] += 1
+            return _ev(args[1] if c else args[2], env, st)
+        vs = [_ev(a, env, st) for a in args]
         if f == "min":
             return min(vs)
         if f == "max":
@@ -641,6 +652,19 @@ class RuleSet:
         for inp in d["inputs"]:
             if inp["type"] != "text" and inp["id"] not in self.used:
                 p.append(f"input {inp['id']} ({inp['label']}) unused")
+        # points that totals add up are whole units of `scale` places (points.scale): full_score, section
+        # points and out_of, item points, adjustment caps, bonus.cap and bonus item points
+        finer = [("/full_score", d["full_score"])]
+        for si, s in enumerate(d["sections"]):
+            finer += [(f"/sections/{si}/{k}", s[k]) for k in ("points", "out_of") if k in s]
+            finer += [(f"/sections/{si}/items/{ii}/points", it["points"]) for ii, it in enumerate(s["items"])]
+        finer += [(f"/adjustments/{ai}/cap", a["cap"]) for ai, a in enumerate(d.get("adjustments", [])) if "cap" in a]
+        if "bonus" in d:
+            finer.append(("/bonus/cap", d["bonus"]["cap"]))
+            finer += [(f"/bonus/items/{bi}/points", b["points"]) for bi, b in enumerate(d["bonus"]["items"])]
+        for w, v in finer:
+            if places(D(v)) > self.scale:
+                p.append(f"{w}: {v} has more decimal places than scale {self.scale}")
 
     def check_bands(self, bands, pts, w):
         if sum(1 for b in bands if "min" not in b) > 1 or sum(1 for b in bands if "max" not in b) > 1:
@@ -806,6 +830,7 @@ class RuleSet:
                 vals = []
                 for pe in peers.envs:
                     if "applicable" in it and ev(parse(it["applicable"]), pe) is not True:
+                        HITS["rank item: a peer it does not apply to left out"] += 1
                         continue
                     pv = ev(parse(r["value"]), pe)
                     if pv not in (UNDEF, PENDING):
@@ -824,11 +849,7 @@ class RuleSet:
         raise AssertionError(rule)
 
     def score_batch(self, units):
-        """units: [(unit dict, values)] scored together: peers per group, ranks by total, quotas.
-
-        QUIRKS "quota-noop-veto" reproduces a known engine difference (tests/tools/differential.py, KNOWN):
-        a unit that a quota moved down and that has a triggered veto which lowered nothing is taken for a
-        veto-lowered unit by the later quotas."""
+        """units: [(unit dict, values)] scored together: peers per group, ranks by total, quotas."""
         envs = [self.env(v) for _, v in units]
         groups = {}
         for k, (u, _) in enumerate(units):
@@ -850,15 +871,14 @@ class RuleSet:
             # quotas, best grade first (DESIGN + README): at most floor(max_share x units) units keep the
             # grade, chosen by rank; a tie that would exceed it moves all tied units down; a unit moved
             # down competes for the next grade's quota; a unit a veto already lowered (its grade after
-            # vetoes is below its grade by score) takes no place and is not moved
+            # vetoes is below its grade by score, decided before any quota moves anyone) takes no place
+            # and is not moved; a triggered veto that lowered nothing shields nothing
             quotas = sorted(self.doc.get("quotas", []), key=lambda q: names.index(q["grade"]))
             by_score = {k: names.index(out[k]["grade_by_score"]) for k in ranked}
             veto_lowered = {k for k in ranked if names.index(out[k]["grade"]) > by_score[k]}
             for q in quotas:
                 gi = names.index(q["grade"])
                 limit = int((D(q["max_share"]) * len(ranked)).to_integral_value(rounding=ROUND_FLOOR))
-                if "quota-noop-veto" in QUIRKS:
-                    veto_lowered = {k for k in ranked if out[k]["vetoes"] and names.index(out[k]["grade"]) > by_score[k]}
                 holders = [k for k in ranked if out[k]["grade"] == q["grade"] and k not in veto_lowered]
                 for k in holders:
                     if sum(1 for j in holders if out[j]["rank"] <= out[k]["rank"]) > limit and gi + 1 < len(names):
@@ -935,8 +955,6 @@ class RuleSet:
                 bonus_items[b["id"]] = (fmt(amt, sc), st)
                 bonus_amt += amt
             cap = D(d["bonus"]["cap"])
-            if "bonus-cap-rounded" in QUIRKS:
-                cap = rnd(cap, sc)
             if bonus_amt > cap:
                 HITS["bonus cap cut"] += 1
             bonus_amt = min(bonus_amt, cap)
