@@ -173,6 +173,11 @@ pub fn plain(d: Decimal) -> String {
     s
 }
 
+/// Appends `d` as [`plain`] writes it.
+pub(crate) fn push_plain(out: &mut String, d: Decimal) {
+    push_decimal(out, positive_zero(d.normalize()));
+}
+
 /// [`plain`] as a `format!` argument, written without a String of its own.
 #[derive(Clone, Copy)]
 pub(crate) struct Plain(pub Decimal);

@@ -135,7 +135,7 @@ pub struct FormEntry<'r> {
     /// The rule's wording.
     pub basis: Option<&'r str>,
     /// A veto's effect in words.
-    pub effect_text: Option<String>,
+    pub effect_text: Option<&'r str>,
     /// Ids of the inputs it reads.
     pub inputs: Vec<&'r str>,
 }
@@ -241,7 +241,6 @@ impl RuleSet {
                 })
                 .collect(),
         });
-        let grade = |i: usize| self.grades.get(i).map_or("", |g| g.name.as_str());
         let vetoes: Vec<FormEntry> = self
             .vetoes
             .iter()
@@ -250,14 +249,7 @@ impl RuleSet {
                 title: &v.title,
                 points: None,
                 basis: v.basis.as_deref(),
-                effect_text: Some(match v.effect {
-                    VetoEffect::Fail => format!("等次定为{}", grade(self.lowest_grade())),
-                    VetoEffect::Zero => {
-                        format!("总分计为0分，等次定为{}", grade(self.lowest_grade()))
-                    }
-                    VetoEffect::MaxGrade(g) => format!("等次最高为{}", grade(g)),
-                    VetoEffect::LowerGrades(n) => format!("等次降低{n}档"),
-                }),
+                effect_text: Some(&v.effect_text),
                 inputs: ids(&[&v.when]),
             })
             .collect();

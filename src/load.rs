@@ -1705,6 +1705,7 @@ fn read_vetoes(
                 title,
                 basis,
                 when,
+                effect_text: effect.text(grades),
                 effect,
             });
         }

@@ -233,7 +233,7 @@ pub struct VetoReport<'r> {
     /// The effect as written in the rule set.
     pub effect: EffectRef<'r>,
     /// The effect in words.
-    pub effect_text: String,
+    pub effect_text: &'r str,
 }
 
 /// A veto effect as written in rule files.

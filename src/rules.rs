@@ -317,6 +317,22 @@ pub struct Veto {
     pub(crate) basis: Option<String>,
     pub(crate) when: Expr,
     pub(crate) effect: VetoEffect,
+    /// The effect in words (`等次最高为良好`), as reports and forms show it.
+    pub(crate) effect_text: String,
+}
+
+impl VetoEffect {
+    /// The effect in words, naming grades from `grades` (highest first).
+    pub(crate) fn text(&self, grades: &[Grade]) -> String {
+        let name = |i: usize| grades.get(i).map_or("", |g| g.name.as_str());
+        let lowest = name(grades.len().saturating_sub(1));
+        match self {
+            VetoEffect::Fail => format!("等次定为{lowest}"),
+            VetoEffect::Zero => format!("总分计为0分，等次定为{lowest}"),
+            VetoEffect::MaxGrade(g) => format!("等次最高为{}", name(*g)),
+            VetoEffect::LowerGrades(n) => format!("等次降低{n}档"),
+        }
+    }
 }
 
 /// A grade (等次) and its lower bound.

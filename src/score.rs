@@ -4,7 +4,7 @@
 //! error naming the item, never a panic. Rounding happens only where DESIGN.md says: each item's
 //! score, each adjustment's and bonus item's amount, a converted section and the rescaled sum.
 
-use crate::decimal::{Amount, Plain, negate, plain, round};
+use crate::decimal::{Amount, Plain, negate, round};
 use crate::error::{Error, Problem};
 use crate::expr::{Batch, Env, EvalError, Expr, Outcome, Value as V};
 use crate::report::*;
@@ -338,27 +338,17 @@ impl<'r> Scorer<'r, '_> {
                 }
             };
             let lowest = rs.lowest_grade();
-            let (effect, effect_text, result_grade) = match veto.effect {
-                VetoEffect::Fail => (
-                    EffectRef::Word("fail"),
-                    format!("等次定为{}", self.grade_name(lowest)),
-                    lowest,
-                ),
-                VetoEffect::Zero => (
-                    EffectRef::Word("zero"),
-                    format!("总分计为0分，等次定为{}", self.grade_name(lowest)),
-                    lowest,
-                ),
+            let (effect, result_grade) = match veto.effect {
+                VetoEffect::Fail => (EffectRef::Word("fail"), lowest),
+                VetoEffect::Zero => (EffectRef::Word("zero"), lowest),
                 VetoEffect::MaxGrade(g) => (
                     EffectRef::MaxGrade {
                         max_grade: self.grade_name(g),
                     },
-                    format!("等次最高为{}", self.grade_name(g)),
                     grade_by_score.max(g),
                 ),
                 VetoEffect::LowerGrades(n) => (
                     EffectRef::LowerGrades { lower_grades: n },
-                    format!("等次降低{n}档"),
                     grade_by_score.saturating_add(n as usize).min(lowest),
                 ),
             };
@@ -372,7 +362,7 @@ impl<'r> Scorer<'r, '_> {
                     total = Decimal::ZERO;
                 }
                 report_lines.push(self.line(
-                    format!("一票否决「{}」：{}", veto.title, effect_text),
+                    format!("一票否决「{}」：{}", veto.title, veto.effect_text),
                     Decimal::ZERO,
                     LineKind::Veto,
                 ));
@@ -383,7 +373,7 @@ impl<'r> Scorer<'r, '_> {
                 title: &veto.title,
                 triggered,
                 effect,
-                effect_text,
+                effect_text: &veto.effect_text,
             });
         }
 
@@ -752,8 +742,16 @@ impl<'r> Scorer<'r, '_> {
     ) -> Calc<Decimal> {
         if total > limit {
             let reason = match cap {
-                Some(c) if c < points => format!("本项最多扣{}分，超出部分不扣", Plain(c)),
-                _ => format!("扣完为止（本项满分{}分）", Plain(points)),
+                Some(c) if c < points => text(&[
+                    Part::W("本项最多扣"),
+                    Part::D(c),
+                    Part::W("分，超出部分不扣"),
+                ]),
+                _ => text(&[
+                    Part::W("扣完为止（本项满分"),
+                    Part::D(points),
+                    Part::W("分）"),
+                ]),
             };
             trace.push(self.line(reason, sub(total, limit)?, LineKind::Cap));
             sub(points, limit)
@@ -791,27 +789,35 @@ impl<'r> Scorer<'r, '_> {
                     Partial::Down => raw_steps.floor(),
                 };
                 let deduction = mul(steps, points_per_step)?;
-                let rule = match partial {
-                    Partial::Exact => String::new(),
-                    Partial::Up => format!("，不足{}的按{}计", Plain(step), Plain(step)),
-                    Partial::Down => format!("，不足{}的不计", Plain(step)),
-                };
                 if !deduction.is_zero() {
-                    trace.push(self.line(
-                        format!(
-                            "实际值{}{}目标值{}，差{}，每{}{}扣{}分{}",
-                            self.shown(v),
-                            short_word,
-                            Plain(rate.target),
-                            self.shown(shortfall),
-                            short_word.trim_end_matches('于'),
-                            Plain(step),
-                            Plain(points_per_step),
-                            rule
+                    use Part::{D, W};
+                    let shown = |d: Decimal| D(self.shown(d).0);
+                    let mut reason = text(&[
+                        W("实际值"),
+                        shown(v),
+                        W(short_word),
+                        W("目标值"),
+                        D(rate.target),
+                        W("，差"),
+                        shown(shortfall),
+                        W("，每"),
+                        W(short_word.trim_end_matches('于')),
+                        D(step),
+                        W("扣"),
+                        D(points_per_step),
+                        W("分"),
+                    ]);
+                    match partial {
+                        Partial::Exact => {}
+                        Partial::Up => write_parts(
+                            &mut reason,
+                            &[W("，不足"), D(step), W("的按"), D(step), W("计")],
                         ),
-                        negate(deduction),
-                        LineKind::Rate,
-                    ));
+                        Partial::Down => {
+                            write_parts(&mut reason, &[W("，不足"), D(step), W("的不计")])
+                        }
+                    }
+                    trace.push(self.line(reason, negate(deduction), LineKind::Rate));
                 }
                 self.capped(trace, deduction, limit, cap, points)
             }
@@ -934,11 +940,10 @@ impl<'r> Scorer<'r, '_> {
         };
         let expr = line.expr();
         if line.reason.contains('{') {
-            return line
-                .reason
-                .replace("{n}", &plain(n))
-                .replace("{points}", &plain(line.points))
-                .replace("{amount}", &plain(amount));
+            return fill(
+                &line.reason,
+                &[("{n}", n), ("{points}", line.points), ("{amount}", amount)],
+            );
         }
         let unit = line
             .unit
@@ -949,21 +954,32 @@ impl<'r> Scorer<'r, '_> {
                     .and_then(|i| i.unit.as_deref())
             })
             .unwrap_or("次");
+        use Part::{D, W};
         if free.is_zero() {
-            format!(
-                "{}{}{unit}，每{unit}{verb}{}分",
-                line.reason,
-                Plain(v),
-                Plain(line.points)
-            )
+            text(&[
+                W(&line.reason),
+                D(v),
+                W(unit),
+                W("，每"),
+                W(unit),
+                W(verb),
+                D(line.points),
+                W("分"),
+            ])
         } else {
-            format!(
-                "{}{}{unit}，超过{}{unit}的部分每{unit}{verb}{}分",
-                line.reason,
-                Plain(v),
-                Plain(free),
-                Plain(line.points)
-            )
+            text(&[
+                W(&line.reason),
+                D(v),
+                W(unit),
+                W("，超过"),
+                D(free),
+                W(unit),
+                W("的部分每"),
+                W(unit),
+                W(verb),
+                D(line.points),
+                W("分"),
+            ])
         }
     }
 
@@ -1069,6 +1085,59 @@ impl<'r> Scorer<'r, '_> {
             lines,
         })
     }
+}
+
+/// A piece of a trace text: words, or a decimal written as in a sentence (`2`, `0.5`).
+enum Part<'a> {
+    W(&'a str),
+    D(Decimal),
+}
+
+/// A trace text from its pieces, without `core::fmt`: every deduction writes one, and `format!`
+/// was a sixth of a report's cost.
+fn text(parts: &[Part]) -> String {
+    let len = parts
+        .iter()
+        .map(|p| match p {
+            Part::W(w) => w.len(),
+            Part::D(_) => 8,
+        })
+        .fold(16usize, usize::saturating_add);
+    let mut out = String::with_capacity(len);
+    write_parts(&mut out, parts);
+    out
+}
+
+/// Appends the pieces of a trace text.
+fn write_parts(out: &mut String, parts: &[Part]) {
+    for p in parts {
+        match p {
+            Part::W(w) => out.push_str(w),
+            Part::D(d) => crate::decimal::push_plain(out, *d),
+        }
+    }
+}
+
+/// A rule author's reason template with its placeholders (`{n}`) filled in, in one pass.
+fn fill(template: &str, values: &[(&str, Decimal)]) -> String {
+    let mut out = String::with_capacity(template.len().saturating_add(16));
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        match values.iter().find(|(name, _)| from.starts_with(name)) {
+            Some((name, d)) => {
+                crate::decimal::push_plain(&mut out, *d);
+                rest = from.get(name.len()..).unwrap_or_default();
+            }
+            None => {
+                out.push('{');
+                rest = from.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Lines {
