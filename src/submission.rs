@@ -248,6 +248,11 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
     out
 }
 
+/// Whether a text value is only white space: for a text input that is the same as not filled in.
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
 /// Whether a long text (a note, a text value) is over its limit.
 fn too_long(s: &str) -> bool {
     s.len() > MAX_LONG_TEXT_CHARS && s.chars().count() > MAX_LONG_TEXT_CHARS
@@ -335,7 +340,7 @@ impl RuleSet {
             let (Some(input), Some(slot)) = (self.inputs.get(i), given.get_mut(i)) else {
                 continue;
             };
-            if v.is_null() {
+            if v.is_null() || (input.kind == InputType::Text && v.as_str().is_some_and(blank)) {
                 continue;
             }
             *slot = match convert(input, v) {
@@ -484,6 +489,7 @@ impl RuleSet {
             }
             match s.scalar()? {
                 Scalar::Null => *slot = Given::Null,
+                Scalar::Str(s) if input.kind == InputType::Text && blank(s) => *slot = Given::Null,
                 v => *slot = Given::Value(convert_scalar(input, v).ok()?),
             }
         }
@@ -806,14 +812,30 @@ mod tests {
             );
             Submission::from_json(&text).expect("reads")
         };
-        let problems = rules.validate(&sub(r#"{"a":1}"#));
-        assert_eq!(
-            problems
-                .iter()
-                .map(|p| (p.code, p.path.as_str()))
-                .collect::<Vec<_>>(),
-            [("value.missing", "/values/note")]
-        );
+        for values in [
+            r#"{"a":1}"#,
+            r#"{"a":1,"note":null}"#,
+            r#"{"a":1,"note":"  "}"#,
+        ] {
+            let problems = rules.validate(&sub(values));
+            assert_eq!(
+                problems
+                    .iter()
+                    .map(|p| (p.code, p.path.as_str()))
+                    .collect::<Vec<_>>(),
+                [("value.missing", "/values/note")],
+                "{values}"
+            );
+            let text = format!(
+                r#"{{"format":"kpi-submission/1","rules":{{"id":"t","version":"1"}},"unit":{{"id":"u","name":"单位"}},"values":{values}}}"#
+            );
+            assert_eq!(rules.validate_text(&text), problems);
+            // The fast reader takes a blank text as empty too.
+            assert_eq!(
+                rules.score_text(&text).map(|r| r.to_json()),
+                rules.score(&sub(values)).map(|r| r.to_json())
+            );
+        }
         assert!(
             rules
                 .validate(&sub(r#"{"a":1,"note":"已整改"}"#))
