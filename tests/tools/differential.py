@@ -21,7 +21,8 @@ aggregates avg/sum/count/rank and quotas; so a rule set is checked in one of thr
 - the rest are scored in one call, and the reference scores each submission alone: with no rank item,
   aggregate or quota, batch scoring must equal single scoring. For a quarter of these the same
   submissions also go through `kpi score` without --provisional, which must refuse exactly the
-  submissions with an empty (null or absent) required input, text inputs included, naming each.
+  submissions with an empty (null or absent; a text input also when only white space) required input,
+  text inputs included, naming each.
 A quarter of the rule sets whose points have decimals are also checked at a lower `scale`: `kpi check` must
 refuse the copy with `points.scale` at exactly the paths (full_score, section points and out_of, item
 points, adjustment caps, bonus.cap, bonus item points) that have more decimal places than the new scale,
@@ -263,11 +264,14 @@ def check_one(args):
             return res
         if not batch and not needs_batch and k % 4 == 0:
             # without --provisional, `kpi score` must refuse exactly the submissions with an empty
-            # (null or absent) required input, text inputs included (DESIGN: "Inputs are required unless
-            # required: false"; "The CLI's score refuses a submission with missing required inputs unless
-            # asked for a provisional score")
+            # (null or absent; for a text input also only white space) required input, text inputs
+            # included (DESIGN: "Inputs are required unless required: false"; "The CLI's score refuses
+            # a submission with missing required inputs unless asked for a provisional score")
+            def empty(i, v):
+                x = v.get(i["id"])
+                return x is None or (i["type"] == "text" and isinstance(x, str) and not x.strip())
             want = {(j + 1, i["id"]) for j, (_, v) in enumerate(units) for i in doc["inputs"]
-                    if i.get("required", True) is not False and v.get(i["id"]) is None}
+                    if i.get("required", True) is not False and empty(i, v)}
             got = missing_required(path, subs)
             if want:
                 res["hits"]["required inputs left empty (refused without --provisional)"] += 1
