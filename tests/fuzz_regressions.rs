@@ -25,9 +25,11 @@ use std::path::{Path, PathBuf};
 
 /// Reproducers of findings not fixed yet: (target, file name). Skipped by
 /// `regressions_and_seeds_do_not_panic`, replayed by the `#[ignore]`d tests below.
+/// (F1, points finer than `scale`, was listed here until aacfa66 made such points a load error.)
 const OPEN: &[(&str, &str)] = &[
-    ("load", "f1-points-finer-than-scale-rescale.json"),
-    ("load", "f1-points-finer-than-scale-section.json"),
+    ("load", "f2-grade-min-finer-than-scale.json"),
+    ("load", "f3-huge-value-loses-scale.json"),
+    ("load", "f4-judged-input-read-by-two-items.json"),
 ];
 
 fn root() -> PathBuf {
@@ -91,20 +93,41 @@ fn open_finding(target: &str, name: &str) {
     }
 }
 
-/// F1 (SECURITY.md): points finer than `scale` round full marks up, so a section scores more than
-/// its points (2 of 1) and, under `not_applicable: "rescale"`, the total exceeds full marks (200 of
-/// 100). Open until the loader refuses such points or the engine rounds them at load.
+/// Replays every open finding (each should still fail until its fix lands); add an `#[ignore]`d
+/// test per finding, named after it, that calls `open_finding` for its file.
 #[test]
-#[ignore = "F1: points finer than scale (open, see SECURITY.md)"]
-fn f1_points_finer_than_scale_rescale() {
-    open_finding("load", "f1-points-finer-than-scale-rescale.json");
+#[ignore = "replays the open findings listed in OPEN"]
+fn open_findings() {
+    for (target, name) in OPEN {
+        open_finding(target, name);
+    }
 }
 
-/// F1, second form: two items of 0.5 at scale 0 in a section of 1 point score 1 each.
+/// F2 (SECURITY.md): a grade `min` finer than `scale` loads, but `form()` rounds it (0.4 at scale 0
+/// shows as "0"), so the form states a threshold other than the one applied: a total of 0 is
+/// graded 不合格 while the form says 合格 starts at 0.
 #[test]
-#[ignore = "F1: points finer than scale (open, see SECURITY.md)"]
-fn f1_points_finer_than_scale_section() {
-    open_finding("load", "f1-points-finer-than-scale-section.json");
+#[ignore = "F2: grade min finer than scale (open, see SECURITY.md)"]
+fn f2_grade_min_finer_than_scale() {
+    open_finding("load", "f2-grade-min-finer-than-scale.json");
+}
+
+/// F3 (SECURITY.md): an indicator value near `Decimal::MAX` (here 10¹² × 10¹² × 79228) scores, but
+/// its trace lines cannot carry `scale` places (`-7922800000000000000000000000.0`) and the
+/// deduction and the cap's give-back no longer add up to the item score (1 − X + X ≠ 0.98).
+#[test]
+#[ignore = "F3: huge values lose the scale in trace lines (open, see SECURITY.md)"]
+fn f3_huge_value_loses_scale() {
+    open_finding("load", "f3-huge-value-loses-scale.json");
+}
+
+/// F4 (SECURITY.md): an input read by two `judged` items is range-checked against the first item's
+/// points only, so the second (3 points) scores 4 of 3 (found by the `score` generator; kept as
+/// the rule set it rendered, since generator bytes replay differently once the generator changes).
+#[test]
+#[ignore = "F4: judged input read by two items (open, see SECURITY.md)"]
+fn f4_judged_input_read_by_two_items() {
+    open_finding("load", "f4-judged-input-read-by-two-items.json");
 }
 
 #[test]
@@ -122,6 +145,18 @@ fn cases() -> u32 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(64)
+}
+
+/// A fixed seed, so that `./test` is the same pass every time (a new finding shows up in the
+/// fuzzers, not as a flaky CI run); `KPI_FUZZ_SEED=n` picks another, `KPI_FUZZ_SEED=random` a
+/// random one.
+fn seed() -> proptest::test_runner::RngSeed {
+    use proptest::test_runner::RngSeed;
+    match std::env::var("KPI_FUZZ_SEED").ok().as_deref() {
+        Some("random") => RngSeed::Random,
+        Some(n) => RngSeed::Fixed(n.parse().unwrap_or(2026)),
+        None => RngSeed::Fixed(2026),
+    }
 }
 
 /// Tokens the generated expressions are made of: the expr target's scope, literals, operators,
@@ -185,6 +220,7 @@ proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(),
         failure_persistence: None,
+        rng_seed: seed(),
         ..ProptestConfig::default()
     })]
 
@@ -192,6 +228,7 @@ proptest! {
     /// invariants.
     #[test]
     fn structured_generator_bounded_pass(data in prop::collection::vec(any::<u8>(), 0..4096)) {
+        fuzz::TOLERATE_F3.store(true, std::sync::atomic::Ordering::Relaxed);
         fuzz::score(&data);
     }
 
@@ -220,6 +257,7 @@ fn generated_rule_sets_mostly_load() {
     let mut loaded = 0;
     let mut described = 0;
     let mut failures: Vec<String> = Vec::new();
+    let mut codes: std::collections::BTreeMap<&str, usize> = Default::default();
     for seed in 0..300 {
         let data = bytes(seed, 256 + (seed as usize % 8) * 256);
         let Ok(spec) = fuzz::generator::Spec::arbitrary(&mut Unstructured::new(&data)) else {
@@ -227,23 +265,27 @@ fn generated_rule_sets_mostly_load() {
         };
         described += 1;
         let case = spec.render();
-        if kpi_wasm::RuleSet::from_json(&case.rules).is_ok() {
-            loaded += 1;
-        } else if case.mistake.is_none() && failures.len() < 5 {
-            let e = kpi_wasm::RuleSet::from_json(&case.rules).err();
-            failures.push(format!(
-                "{}\n{}",
-                e.map(|e| e.to_string()).unwrap_or_default(),
-                case.rules
-            ));
+        match kpi_wasm::RuleSet::from_json(&case.rules) {
+            Ok(_) => loaded += 1,
+            Err(e) if case.mistake.is_none() => {
+                for p in e.problems() {
+                    *codes.entry(p.code).or_default() += 1;
+                }
+                if failures.len() < 5 {
+                    failures.push(format!("{e}"));
+                }
+            }
+            Err(_) => {}
         }
     }
+    // `cargo test --test fuzz_regressions -- --nocapture mostly_load` shows why the others fail.
+    eprintln!("{loaded} of {described} generated rule sets load; refused for: {codes:?}");
     assert!(
         described >= 250,
         "only {described} of 300 byte strings described a case"
     );
     assert!(
-        loaded * 10 >= described * 7,
+        loaded * 10 >= described * 8,
         "only {loaded} of {described} generated rule sets load; first refusals:\n{}",
         failures.join("\n\n")
     );

@@ -325,7 +325,7 @@ fn gen_n(u: &mut Unstructured, depth: u32) -> Result<N> {
         ),
         4 => N::Neg(Box::new(gen_n(u, d)?)),
         5 => {
-            let n = u.int_in_range(1..=3)?;
+            let n = u.int_in_range(2..=3)?;
             let mut args = Vec::with_capacity(n);
             for _ in 0..n {
                 args.push(gen_n(u, d)?);
@@ -431,6 +431,8 @@ struct Ctx {
     batch: bool,
     json_numbers: bool,
     perturb: Option<Perturb>,
+    /// Hundredths per unit of the scale's last place (100 for scale 0, 10 for 1, else 1).
+    unit: u64,
 }
 
 const OPTIONS: [&str; 5] = ["一级", "二级", "三级", "无", "a\"b\\c"];
@@ -584,7 +586,7 @@ impl Ctx {
                 let f = ["abs", "floor", "ceil"][usize::from(*f) % 3];
                 format!("{f}({})", self.n(x))
             }
-            N::Round(x, places) => format!("round({}, {})", self.n(x), places % 30),
+            N::Round(x, places) => format!("round({}, {})", self.n(x), places % 29),
             N::If(c, a, b) => format!("if({}, {}, {})", self.b(c), self.n(a), self.n(b)),
             N::Aggregate(f, k) => {
                 self.batch = true;
@@ -736,6 +738,7 @@ impl Spec {
             batch: false,
             json_numbers: self.numbers_as_json,
             perturb,
+            unit: 1,
         };
         ctx.used = vec![false; ctx.inputs.len()];
         let mut scale = u32::from(self.scale % 7);
@@ -749,6 +752,7 @@ impl Spec {
             1 => 10,
             _ => 1,
         };
+        ctx.unit = unit;
         let on_scale = |c: u64| c.div_ceil(unit) * unit;
         let rescale = self.rescale && mistake != Some(M::RescaleWithOutOf);
 
@@ -830,7 +834,11 @@ impl Spec {
         for (k, a) in self.adjustments.iter().take(2).enumerate() {
             let mut s = format!("{{\"id\": \"adj{k}\", \"title\": \"事故控制{k}\"");
             if let Some(c) = a.cap {
-                let _ = write!(s, ", \"cap\": {}", ctx.num(&cents(u64::from(c.cents()))));
+                let _ = write!(
+                    s,
+                    ", \"cap\": {}",
+                    ctx.num(&cents(on_scale(u64::from(c.cents()))))
+                );
             }
             if a.combine_max {
                 s.push_str(", \"combine\": \"max\"");
@@ -870,7 +878,11 @@ impl Spec {
         shares.push(0);
         let names = ["优秀", "良好", "合格", "基本合格", "不合格"];
         // Shares of full marks in hundredths, floored; equal mins after flooring are merged.
-        let mut mins: Vec<u64> = shares.iter().map(|s| full * u64::from(*s) / 100).collect();
+        // On the scale too: a finer grade min shows rounded in the form (finding F2).
+        let mut mins: Vec<u64> = shares
+            .iter()
+            .map(|s| full * u64::from(*s) / 100 / unit * unit)
+            .collect();
         mins.dedup();
         let grade_names: Vec<&str> = names[names.len() - mins.len()..].to_vec();
         let mut grades: Vec<String> = mins
@@ -1069,7 +1081,9 @@ impl Spec {
         }
         let cap = |ctx: &Ctx, s: &mut String| {
             if let Some(c) = it.cap {
-                let c = (pts * u64::from(c % 100 + 1)).div_ceil(100).max(1).min(pts);
+                let unit = ctx.unit;
+                let c = (pts * u64::from(c % 100 + 1)).div_ceil(100).div_ceil(unit) * unit;
+                let c = c.clamp(unit, pts);
                 let _ = write!(s, ", \"cap\": {}", ctx.num(&cents(c)));
             }
         };
@@ -1188,7 +1202,12 @@ impl Spec {
                     bands.join(", ")
                 );
             }
-            RuleSpec::Judged(k) => match ctx.pick(*k, &[Kind::Number]) {
+            // One judged item per input: a second one is range-checked against the first one's
+            // points only (finding F4), so the generator leaves that case to its regression.
+            RuleSpec::Judged(k) => match ctx
+                .pick(*k, &[Kind::Number])
+                .filter(|&i| ctx.inputs[i].judged.is_none())
+            {
                 Some(i) => {
                     let j = &mut ctx.inputs[i].judged;
                     *j = Some(j.map_or(pts, |j| j.min(pts)));
@@ -1312,8 +1331,8 @@ impl Spec {
                 Kind::Bool => Some((spec.default.small().len() % 2 == 0).to_string()),
                 Kind::Choice => Some(js(input.options[0])),
                 Kind::Text => None,
-                _ if spec.options % 2 == 0 => Some(ctx.num(&spec.default.small())),
-                _ => None,
+                // Within the input's own range (an empty optional number counts as its default).
+                _ => Some(ctx.num(input.lo.as_deref().unwrap_or("0"))),
             };
             if let Some(d) = default {
                 let _ = write!(s, ", \"default\": {d}");
