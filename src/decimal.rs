@@ -4,6 +4,16 @@ use crate::json::{JsonWriter, ToJson, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 
+/// Largest magnitude of any value the engine computes (10²⁰). Beyond it a calculation is an
+/// overflow error: every computed amount then still has room for its `scale`'s places within a
+/// `Decimal`'s 28 digits, so no figure in a report is ever shown with fewer places than promised.
+pub const MAX_COMPUTED: Decimal = Decimal::from_parts(1_661_992_960, 1_808_227_885, 5, false, 0);
+
+/// `Some(d)` when `d` is within ±[`MAX_COMPUTED`].
+pub(crate) fn bounded(d: Decimal) -> Option<Decimal> {
+    (d.abs() <= MAX_COMPUTED).then_some(d)
+}
+
 /// Longest decimal literal accepted (sign, digits, point and exponent included).
 const MAX_LITERAL: usize = 64;
 
@@ -260,6 +270,9 @@ mod tests {
         }
         assert_eq!(parse_decimal("79228162514264337593543950336"), None);
         assert_eq!(MAX_MAGNITUDE.to_string(), "1000000000000");
+        assert_eq!(MAX_COMPUTED.to_string(), "100000000000000000000");
+        assert_eq!(bounded(MAX_COMPUTED), Some(MAX_COMPUTED));
+        assert_eq!(bounded(-MAX_COMPUTED - Decimal::ONE), None);
         assert!(parse_decimal("1000000000000").is_some());
         assert_eq!(parse_decimal("1000000000000.01"), None);
         assert_eq!(parse_decimal("-1e13"), None);

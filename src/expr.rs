@@ -1747,7 +1747,11 @@ impl Expr {
             ($f:ident) => {{
                 let y = num!();
                 let x = num!();
-                push!(Value::Number(x.$f(y).ok_or(EvalError::Overflow)?))
+                push!(Value::Number(
+                    x.$f(y)
+                        .and_then(crate::decimal::bounded)
+                        .ok_or(EvalError::Overflow)?
+                ))
             }};
         }
         macro_rules! compare {
@@ -1814,7 +1818,11 @@ impl Expr {
                         undefined = true;
                         push!(Value::Number(Decimal::ZERO))
                     } else {
-                        push!(Value::Number(x.checked_div(y).ok_or(EvalError::Overflow)?))
+                        push!(Value::Number(
+                            x.checked_div(y)
+                                .and_then(crate::decimal::bounded)
+                                .ok_or(EvalError::Overflow)?
+                        ))
                     }
                 }
                 Op::Lt => compare!(<),
@@ -2228,14 +2236,22 @@ mod tests {
             "big / 0.5",
             "big * big",
             "max(big + big, 0)",
+            // Any computed result beyond ±10²⁰ is an overflow, so that every amount in a report
+            // keeps its scale's places.
+            "big - 1 + 1",
+            "ceil(big / 10)",
+            "100000000000000000000 + 1",
+            "-100000000000000000000 - 1",
+            "10000000000 * 10000000001",
         ] {
             assert_eq!(eval(src), Err(EvalError::Overflow), "{src}");
         }
-        assert_eq!(num("big - 1 + 1"), Decimal::MAX);
+        assert_eq!(num("100000000000000000000 * 1"), d("100000000000000000000"));
+        assert_eq!(num("10000000000 * 10000000000"), d("100000000000000000000"));
+        // Operations that compute no new magnitude are exact on any value.
         assert_eq!(num("-big"), Decimal::MIN);
         assert_eq!(num("abs(-big)"), Decimal::MAX);
         assert_eq!(num("floor(big)"), Decimal::MAX);
-        assert_eq!(num("ceil(big / 10)"), d("7922816251426433759354395034"));
         assert_eq!(num("round(big, 0)"), Decimal::MAX);
         assert_eq!(num("0.0000000000000000000000000001 / big"), Decimal::ZERO);
     }

@@ -609,6 +609,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
             .cmp(&rs.inputs.get(b).map(|x| &x.id))
     });
     check_points_scale(r, &rs);
+    check_judged_inputs(r, &rs);
     // An expression that failed to compile leaves its inputs looking unused: lint only clean sets.
     if r.problems.is_empty() {
         check_unused_inputs(r, &rs);
@@ -1938,12 +1939,66 @@ fn check_points_scale(r: &mut Reader, rs: &RuleSet) {
             });
         }
     }
+    for (gi, g) in rs.grades.iter().enumerate() {
+        check(g.min, format!("/grades/{gi}/min"), &|| {
+            format!("等次「{}」的最低分", g.name)
+        });
+    }
     if let Some(b) = &rs.bonus {
         check(b.cap, "/bonus/cap".into(), &|| "加分上限 bonus.cap".into());
         for (bi, item) in b.items.iter().enumerate() {
             check(item.points, format!("/bonus/items/{bi}/points"), &|| {
                 format!("加分项「{}」的分值", item.title)
             });
+        }
+    }
+}
+
+/// A judged score (评议分) is entered for one item: an input read by two judged items would give
+/// both the same score whatever their points, and its `default` must be a score within the item's
+/// points.
+fn check_judged_inputs(r: &mut Reader, rs: &RuleSet) {
+    let mut seen: Vec<(usize, &Item)> = Vec::new();
+    for (si, s) in rs.sections.iter().enumerate() {
+        for (ii, item) in s.items.iter().enumerate() {
+            let Some(i) = item.judged_input() else {
+                continue;
+            };
+            let Some(input) = rs.inputs.get(i) else {
+                continue;
+            };
+            let path = format!("/sections/{si}/items/{ii}/judged/input");
+            if let Some((_, first)) = seen.iter().find(|(j, _)| *j == i) {
+                r.push(
+                    "judged.input",
+                    path.clone(),
+                    format!(
+                        "{}已是项目「{} {}」的评议分，不能再用于项目「{} {}」",
+                        input_name(input),
+                        first.id,
+                        first.title,
+                        item.id,
+                        item.title
+                    ),
+                );
+            }
+            seen.push((i, item));
+            if let Some(crate::expr::Value::Number(d)) = input.default {
+                if d < Decimal::ZERO || d > item.points {
+                    r.push(
+                        "input.default",
+                        path,
+                        format!(
+                            "{}是项目「{} {}」的评议分，其 default {}不在0到{}分之间",
+                            input_name(input),
+                            item.id,
+                            item.title,
+                            plain(d),
+                            plain(item.points)
+                        ),
+                    );
+                }
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! error naming the item, never a panic. Rounding happens only where DESIGN.md says: each item's
 //! score, each adjustment's and bonus item's amount, a converted section and the rescaled sum.
 
-use crate::decimal::{Amount, Plain, negate, round};
+use crate::decimal::{Amount, Plain, bounded, negate, round};
 use crate::error::{Error, Problem};
 use crate::expr::{Batch, Env, EvalError, Expr, Outcome, Value as V};
 use crate::report::*;
@@ -24,17 +24,18 @@ impl From<EvalError> for Overflow {
 
 type Calc<T> = Result<T, Overflow>;
 
+// Checked arithmetic: a result beyond ±10²⁰ (`MAX_COMPUTED`) is an overflow too.
 fn add(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_add(b).ok_or(Overflow)
+    a.checked_add(b).and_then(bounded).ok_or(Overflow)
 }
 fn sub(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_sub(b).ok_or(Overflow)
+    a.checked_sub(b).and_then(bounded).ok_or(Overflow)
 }
 fn mul(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_mul(b).ok_or(Overflow)
+    a.checked_mul(b).and_then(bounded).ok_or(Overflow)
 }
 fn div(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_div(b).ok_or(Overflow)
+    a.checked_div(b).and_then(bounded).ok_or(Overflow)
 }
 
 /// Per-unit results a batch supplies to `rank` items: the unit's rank for an item id.
