@@ -358,6 +358,7 @@ def scaled_points(doc):
     if "bonus" in doc:
         out.append(("/bonus/cap", doc["bonus"]["cap"]))
         out += [(f"/bonus/items/{bi}/points", b["points"]) for bi, b in enumerate(doc["bonus"]["items"])]
+    out += [(f"/grades/{gi}/min", g["min"]) for gi, g in enumerate(doc["grades"])]
     return out
 
 

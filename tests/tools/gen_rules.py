@@ -563,8 +563,8 @@ class Gen:
         r = self.r
         self.make_inputs()
         ex = Exprs(r, self.inputs, 0.06 if self.batch else 0.015)
-        # points that totals add up have at most `scale` places (points.scale); item caps, line points, band
-        # scores, rate constants, rank points and grade mins may be finer
+        # points that totals add up, and grade mins, have at most `scale` places (points.scale); item caps,
+        # line points, band scores, rate constants and rank points may be finer
         scale = self.scale = r.choices([0, 1, 2, 3, 4, 5, 6], [12, 12, 40, 17, 17, 1, 1])[0]
         rescale = r.random() < 0.3
         doc = {"format": "kpi-rules/1", "id": name, "version": "1", "period": "2026",
@@ -674,7 +674,8 @@ class Gen:
         names = GRADE_NAMES[:k - 1] + [GRADE_NAMES[-1]]
         fracs = sorted(set(r.choice([D(1), D("0.95"), D("0.9"), D("0.85"), D("0.8"), D("0.75"), D("0.7"), D("0.6"),
                                      D("0.5"), D("0.333"), D("0.2")]) for _ in range(k - 1)), reverse=True)
-        mins = [(full * f).quantize(D("0.01")) for f in fracs]
+        # grade mins on the rule set's scale (points.scale)
+        mins = [(full * f).quantize(D(1).scaleb(-min(self.scale, 2)), rounding="ROUND_DOWN") for f in fracs]
         mins = sorted(set(m for m in mins if m > 0), reverse=True)
         names = names[:len(mins)] + [GRADE_NAMES[-1]]
         out = {n: self.w.dec(m) for n, m in zip(names, mins)}

@@ -653,7 +653,8 @@ class RuleSet:
             if inp["type"] != "text" and inp["id"] not in self.used:
                 p.append(f"input {inp['id']} ({inp['label']}) unused")
         # points that totals add up are whole units of `scale` places (points.scale): full_score, section
-        # points and out_of, item points, adjustment caps, bonus.cap and bonus item points
+        # points and out_of, item points, adjustment caps, bonus.cap and bonus item points, and grade mins
+        # (a total is compared with them)
         finer = [("/full_score", d["full_score"])]
         for si, s in enumerate(d["sections"]):
             finer += [(f"/sections/{si}/{k}", s[k]) for k in ("points", "out_of") if k in s]
@@ -662,6 +663,7 @@ class RuleSet:
         if "bonus" in d:
             finer.append(("/bonus/cap", d["bonus"]["cap"]))
             finer += [(f"/bonus/items/{bi}/points", b["points"]) for bi, b in enumerate(d["bonus"]["items"])]
+        finer += [(f"/grades/{gi}/min", g["min"]) for gi, g in enumerate(d["grades"])]
         for w, v in finer:
             if places(D(v)) > self.scale:
                 p.append(f"{w}: {v} has more decimal places than scale {self.scale}")
