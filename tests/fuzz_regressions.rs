@@ -8,9 +8,9 @@
 //! - the generator keeps producing mostly loadable rule sets (else the `score` target would
 //!   only test the loader).
 //!
-//! An input whose finding is not fixed yet is listed in `OPEN` and replayed by an `#[ignore]`d
-//! test of its own (`cargo test --test fuzz_regressions -- --ignored`), named after the finding
-//! in SECURITY.md; once the fix lands, remove it from `OPEN` and the `#[ignore]`.
+//! An input whose finding is not fixed yet is listed in `OPEN` and replayed only by the
+//! `#[ignore]`d `open_findings` (`cargo test --test fuzz_regressions -- --ignored`); once the fix
+//! lands, remove it from `OPEN`.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -24,13 +24,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 /// Reproducers of findings not fixed yet: (target, file name). Skipped by
-/// `regressions_and_seeds_do_not_panic`, replayed by the `#[ignore]`d tests below.
-/// (F1, points finer than `scale`, was listed here until aacfa66 made such points a load error.)
-const OPEN: &[(&str, &str)] = &[
-    ("load", "f2-grade-min-finer-than-scale.json"),
-    ("load", "f3-huge-value-loses-scale.json"),
-    ("load", "f4-judged-input-read-by-two-items.json"),
-];
+/// `regressions_and_seeds_do_not_panic`, replayed by the `#[ignore]`d `open_findings`.
+/// Empty: F1-F5 (SECURITY.md) are fixed and their reproducers replay with the others.
+const OPEN: &[(&str, &str)] = &[];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
@@ -85,58 +81,16 @@ fn regressions_and_seeds_do_not_panic() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Replays one open finding (see `OPEN`).
-fn open_finding(target: &str, name: &str) {
-    let path = root().join("regressions").join(target).join(name);
-    if let Some(msg) = replay(target, &path) {
-        panic!("{target}: {}: {msg}", path.display());
-    }
-}
-
-/// Replays every open finding (each should still fail until its fix lands); add an `#[ignore]`d
-/// test per finding, named after it, that calls `open_finding` for its file.
+/// Replays every open finding (each fails until its fix lands; then move it out of `OPEN`).
 #[test]
 #[ignore = "replays the open findings listed in OPEN"]
 fn open_findings() {
     for (target, name) in OPEN {
-        open_finding(target, name);
-    }
-}
-
-/// F2 (SECURITY.md): a grade `min` finer than `scale` loads, but `form()` rounds it (0.4 at scale 0
-/// shows as "0"), so the form states a threshold other than the one applied: a total of 0 is
-/// graded 不合格 while the form says 合格 starts at 0.
-#[test]
-#[ignore = "F2: grade min finer than scale (open, see SECURITY.md)"]
-fn f2_grade_min_finer_than_scale() {
-    open_finding("load", "f2-grade-min-finer-than-scale.json");
-}
-
-/// F3 (SECURITY.md): an indicator value near `Decimal::MAX` (here 10¹² × 10¹² × 79228) scores, but
-/// its trace lines cannot carry `scale` places (`-7922800000000000000000000000.0`) and the
-/// deduction and the cap's give-back no longer add up to the item score (1 − X + X ≠ 0.98).
-#[test]
-#[ignore = "F3: huge values lose the scale in trace lines (open, see SECURITY.md)"]
-fn f3_huge_value_loses_scale() {
-    open_finding("load", "f3-huge-value-loses-scale.json");
-}
-
-/// F4 (SECURITY.md): an input read by two `judged` items is range-checked against the first item's
-/// points only, so the second (3 points) scores 4 of 3 (found by the `score` generator; kept as
-/// the rule set it rendered, since generator bytes replay differently once the generator changes).
-#[test]
-#[ignore = "F4: judged input read by two items (open, see SECURITY.md)"]
-fn f4_judged_input_read_by_two_items() {
-    open_finding("load", "f4-judged-input-read-by-two-items.json");
-}
-
-#[test]
-fn every_open_finding_has_its_file() {
-    for (target, name) in OPEN {
-        assert!(
-            root().join("regressions").join(target).join(name).is_file(),
-            "{target}/{name} missing"
-        );
+        let path = root().join("regressions").join(target).join(name);
+        assert!(path.is_file(), "{target}/{name} missing");
+        if let Some(msg) = replay(target, &path) {
+            panic!("{target}: {}: {msg}", path.display());
+        }
     }
 }
 
@@ -228,7 +182,6 @@ proptest! {
     /// invariants.
     #[test]
     fn structured_generator_bounded_pass(data in prop::collection::vec(any::<u8>(), 0..4096)) {
-        fuzz::TOLERATE_F3.store(true, std::sync::atomic::Ordering::Relaxed);
         fuzz::score(&data);
     }
 

@@ -745,8 +745,8 @@ impl Spec {
         if perturb == Some(Perturb::Scale) {
             scale = (scale + 1).min(6);
         }
-        // Points on the scale (in hundredths: 100 for scale 0, 10 for scale 1): finer points round
-        // full marks up past them (finding F1 in SECURITY.md), which would hide everything else.
+        // Points on the scale (in hundredths: 100 for scale 0, 10 for scale 1): the loader refuses
+        // finer points (`points.scale`, since finding F1), which would only test the loader.
         let unit: u64 = match scale {
             0 => 100,
             1 => 10,
@@ -878,7 +878,7 @@ impl Spec {
         shares.push(0);
         let names = ["优秀", "良好", "合格", "基本合格", "不合格"];
         // Shares of full marks in hundredths, floored; equal mins after flooring are merged.
-        // On the scale too: a finer grade min shows rounded in the form (finding F2).
+        // On the scale too: the loader refuses a finer grade min (`points.scale`, since F2).
         let mut mins: Vec<u64> = shares
             .iter()
             .map(|s| full * u64::from(*s) / 100 / unit * unit)
@@ -1202,8 +1202,8 @@ impl Spec {
                     bands.join(", ")
                 );
             }
-            // One judged item per input: a second one is range-checked against the first one's
-            // points only (finding F4), so the generator leaves that case to its regression.
+            // One judged item per input: the loader refuses a second one (`judged.input`, since
+            // finding F4), which would only test the loader.
             RuleSpec::Judged(k) => match ctx
                 .pick(*k, &[Kind::Number])
                 .filter(|&i| ctx.inputs[i].judged.is_none())

@@ -78,22 +78,6 @@ fn check_problem(what: &str, p: &kpi_wasm::Problem) {
     assert!(!p.message.is_empty(), "{what}: empty message {p:?}");
 }
 
-/// When set (by the bounded pass in `tests/fuzz_regressions.rs` only), the report checks skip
-/// items whose indicator value or trace lines exceed 10¹⁵ in magnitude: open finding F3, which the
-/// generator cannot avoid without giving up huge inputs. The fuzz targets and the regression
-/// replays stay strict. Remove with F3's fix.
-pub static TOLERATE_F3: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-fn f3_huge(d: Decimal) -> bool {
-    TOLERATE_F3.load(std::sync::atomic::Ordering::Relaxed)
-        && d.abs() > Decimal::from(1_000_000_000_000_000u64)
-}
-
-fn f3_item(item: &kpi_wasm::ItemReport<'_>) -> bool {
-    item.value.is_some_and(|v| f3_huge(v.value()))
-        || item.lines.iter().any(|l| f3_huge(l.points.value()))
-}
-
 // ---------------------------------------------------------------------------------------------
 // load
 
@@ -531,9 +515,6 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     // Output decimals have exactly `scale` places (DESIGN.md, Numbers).
     let scale = rules.scale();
     let places = |what: &str, a: kpi_wasm::Amount| {
-        if f3_huge(a.value()) {
-            return;
-        }
         assert_eq!(
             a.value().scale(),
             scale,
@@ -544,7 +525,7 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     places("subtotal", r.subtotal);
     for s in &r.sections {
         places("section score", s.score);
-        for item in s.items.iter().filter(|i| !f3_item(i)) {
+        for item in &s.items {
             item.score.into_iter().for_each(|a| places("item score", a));
             item.value.into_iter().for_each(|a| places("item value", a));
             item.lines
@@ -589,7 +570,7 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
                         sc,
                         item.points
                     );
-                    if item.status == ItemStatus::Scored && !f3_item(item) {
+                    if item.status == ItemStatus::Scored {
                         let sum: Decimal = item
                             .lines
                             .iter()
@@ -628,9 +609,8 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     }
     let bonus_cap = r.bonus.as_ref().map_or(zero, |b| b.cap.value());
     let total = r.total.value();
-    // Against full marks as the report shows them (rounded to scale). Points finer than the scale
-    // break this and the section bound above (finding F1 in SECURITY.md); the generator keeps
-    // points on the scale.
+    // Against full marks as the report shows them: points are on the scale (`points.scale`,
+    // since finding F1 in SECURITY.md), so this is exact.
     let full = r.full_score.value();
     assert!(
         total >= zero && total <= full + bonus_cap,
