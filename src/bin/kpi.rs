@@ -84,10 +84,13 @@ mod cli {
 
     #[derive(Clone, Copy, ValueEnum)]
     enum Format {
+        /// 每个单位一行的表格（总分、等次、否决）
         Table,
+        /// 完整评分报告 JSON（缩进排版）
         Json,
-        /// One compact JSON report per line (the exact bytes the wasm package's `scoreJson` returns).
+        /// 每行一份紧凑 JSON 报告（与 wasm 包 scoreJson 返回的字节完全相同）
         Jsonl,
+        /// 每个单位一行的 CSV，可用 Excel 打开
         Csv,
     }
 
