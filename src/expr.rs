@@ -2257,7 +2257,10 @@ mod tests {
         ] {
             assert_eq!(eval(src), Err(EvalError::Overflow), "{src}");
         }
-        assert_eq!(num("10000000000 * 10000000000 * 1"), d("100000000000000000000"));
+        assert_eq!(
+            num("10000000000 * 10000000000 * 1"),
+            d("100000000000000000000")
+        );
         assert_eq!(num("10000000000 * 10000000000"), d("100000000000000000000"));
         // Operations that compute no new magnitude are exact on any value.
         assert_eq!(num("-big"), Decimal::MIN);
@@ -2680,9 +2683,21 @@ mod tests {
             assert_err(src, Type::Number, "expr.syntax", *offset, parts);
         }
         // Literals keep to the bound of every other decimal in a rule set (10¹²).
-        for src in ["1000000000000.01", "79228162514264337593543950335", "-(0 + 2000000000000)"] {
-            let offset = src.find(|c: char| c.is_ascii_digit() && c != '0').unwrap_or(0);
-            assert_err(src, Type::Number, "expr.syntax", offset, &["超出可接受范围", "10¹²"]);
+        for src in [
+            "1000000000000.01",
+            "79228162514264337593543950335",
+            "-(0 + 2000000000000)",
+        ] {
+            let offset = src
+                .find(|c: char| c.is_ascii_digit() && c != '0')
+                .unwrap_or(0);
+            assert_err(
+                src,
+                Type::Number,
+                "expr.syntax",
+                offset,
+                &["超出可接受范围", "10¹²"],
+            );
         }
         let huge = "9".repeat(1500);
         assert_err(
