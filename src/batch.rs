@@ -85,6 +85,11 @@ fn sort_desc(v: &mut [Decimal]) {
     v.reverse();
 }
 
+/// The report of the submission at `i`, if it was scored.
+fn scored<'a, 'r>(results: &'a [Result<Report<'r>, Error>], i: usize) -> Option<&'a Report<'r>> {
+    results.get(i).and_then(|r| r.as_ref().ok())
+}
+
 /// Competition rank of `v` among `sorted_desc` (ties share the better rank: 1-2-2-4); a value not
 /// among them gets the place it would take.
 fn competition_rank(sorted_desc: &[Decimal], v: Decimal, order: Order) -> u32 {
@@ -409,15 +414,9 @@ impl RuleSet {
         let units = Decimal::from(ranked.len());
         // Units whose grade a veto lowered take no place in any quota; decided before the first
         // quota moves anyone (after that a moved unit's grade differs from its score's too).
-        let lowered_by_veto: Vec<usize> = ranked
-            .iter()
-            .copied()
-            .filter(|&i| {
-                results
-                    .get(i)
-                    .and_then(|r| r.as_ref().ok())
-                    .is_some_and(|r| r.grade != r.grade_by_score)
-            })
+        // Indexed like `results`, so that each holder's check is one lookup.
+        let lowered_by_veto: Vec<bool> = (0..results.len())
+            .map(|i| scored(results, i).is_some_and(|r| r.grade != r.grade_by_score))
             .collect();
         // Highest grade first (the grades' order), so a unit moved down competes for the next places.
         let in_grade_order =
@@ -434,18 +433,19 @@ impl RuleSet {
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    results
-                        .get(i)
-                        .and_then(|r| r.as_ref().ok())
-                        .is_some_and(|r| r.grade == grade.name && !lowered_by_veto.contains(&i))
+                    scored(results, i).is_some_and(|r| r.grade == grade.name)
+                        && !lowered_by_veto.get(i).copied().unwrap_or(false)
                 })
                 .collect();
             let Some(next) = self.grades.get(q.grade.saturating_add(1)) else {
                 continue;
             };
+            // Sorted once: a holder's count of totals at or above its own is a binary search.
+            let mut holder_totals: Vec<Decimal> = holders.iter().map(|&i| total(i)).collect();
+            sort_desc(&mut holder_totals);
             for &i in &holders {
                 let t = total(i);
-                let at_or_above = holders.iter().filter(|&&j| total(j) >= t).count();
+                let at_or_above = holder_totals.partition_point(|x| *x >= t);
                 if at_or_above > limit {
                     if let Some(Ok(r)) = results.get_mut(i) {
                         let scale = self.scale;
