@@ -208,7 +208,7 @@ def static_coverage(doc):
         e = v["effect"]
         c[f"veto {e if isinstance(e, str) else next(iter(e))}"] += 1
     c[f"{len(doc['grades'])} grades"] += 1
-    for _, v in scaled_points(doc):
+    for _, v in ref.scaled_points(doc):
         if isinstance(v, str) and "." in v and v.endswith("0"):
             c["points written with trailing zeros"] += 1
     text = json.dumps(doc, ensure_ascii=False)
@@ -348,25 +348,11 @@ def check_one(args):
         res["units"] = subs if res["fail"] or res["precision"] else None
 
 
-# The fields whose decimal places `scale` limits (engine: points.scale), as (JSON pointer, value).
-def scaled_points(doc):
-    out = [("/full_score", doc["full_score"])]
-    for si, s in enumerate(doc["sections"]):
-        out += [(f"/sections/{si}/{f}", s[f]) for f in ("points", "out_of") if f in s]
-        out += [(f"/sections/{si}/items/{ii}/points", it["points"]) for ii, it in enumerate(s["items"])]
-    out += [(f"/adjustments/{ai}/cap", a["cap"]) for ai, a in enumerate(doc.get("adjustments", [])) if "cap" in a]
-    if "bonus" in doc:
-        out.append(("/bonus/cap", doc["bonus"]["cap"]))
-        out += [(f"/bonus/items/{bi}/points", b["points"]) for bi, b in enumerate(doc["bonus"]["items"])]
-    out += [(f"/grades/{gi}/min", g["min"]) for gi, g in enumerate(doc["grades"])]
-    return out
-
-
 def points_scale_check(doc, rng, path):
     """The rule set at a lower `scale` than its points need: `kpi check` must report points.scale at exactly
     the paths with more decimal places than that scale, and nothing else; so must the reference's lint.
     [] when both do, else the differences; None when every point is whole."""
-    need = {p: gen_rules.places(Decimal(str(v))) for p, v in scaled_points(doc)}
+    need = {p: gen_rules.places(Decimal(str(v))) for p, v in ref.scaled_points(doc)}
     if max(need.values()) == 0:
         return None  # nothing to check: every point is whole
     low = rng.randint(0, max(need.values()) - 1)

@@ -458,6 +458,23 @@ LINE_FIELDS_PER = {"per", "points", "free", "unit", "reason"}
 RATE_FIELDS = {"value", "target", "direction", "mode", "step", "points_per_step", "partial", "when_undefined"}
 
 
+
+def scaled_points(d):
+    """The fields whose decimal places `scale` limits (points.scale), as (JSON pointer, value): full_score,
+    section points and out_of, item points, adjustment caps, bonus.cap and bonus item points, and grade mins
+    (a total is compared with them)."""
+    out = [("/full_score", d["full_score"])]
+    for si, s in enumerate(d["sections"]):
+        out += [(f"/sections/{si}/{k}", s[k]) for k in ("points", "out_of") if k in s]
+        out += [(f"/sections/{si}/items/{ii}/points", it["points"]) for ii, it in enumerate(s["items"])]
+    out += [(f"/adjustments/{ai}/cap", a["cap"]) for ai, a in enumerate(d.get("adjustments", [])) if "cap" in a]
+    if "bonus" in d:
+        out.append(("/bonus/cap", d["bonus"]["cap"]))
+        out += [(f"/bonus/items/{bi}/points", b["points"]) for bi, b in enumerate(d["bonus"]["items"])]
+    out += [(f"/grades/{gi}/min", g["min"]) for gi, g in enumerate(d["grades"])]
+    return out
+
+
 class RuleSet:
     def __init__(self, doc, problems):
         self.doc = doc
@@ -655,16 +672,7 @@ class RuleSet:
         # points that totals add up are whole units of `scale` places (points.scale): full_score, section
         # points and out_of, item points, adjustment caps, bonus.cap and bonus item points, and grade mins
         # (a total is compared with them)
-        finer = [("/full_score", d["full_score"])]
-        for si, s in enumerate(d["sections"]):
-            finer += [(f"/sections/{si}/{k}", s[k]) for k in ("points", "out_of") if k in s]
-            finer += [(f"/sections/{si}/items/{ii}/points", it["points"]) for ii, it in enumerate(s["items"])]
-        finer += [(f"/adjustments/{ai}/cap", a["cap"]) for ai, a in enumerate(d.get("adjustments", [])) if "cap" in a]
-        if "bonus" in d:
-            finer.append(("/bonus/cap", d["bonus"]["cap"]))
-            finer += [(f"/bonus/items/{bi}/points", b["points"]) for bi, b in enumerate(d["bonus"]["items"])]
-        finer += [(f"/grades/{gi}/min", g["min"]) for gi, g in enumerate(d["grades"])]
-        for w, v in finer:
+        for w, v in scaled_points(d):
             if places(D(v)) > self.scale:
                 p.append(f"{w}: {v} has more decimal places than scale {self.scale}")
 
