@@ -413,7 +413,13 @@ test('clear asks first; cancelling keeps everything', async () => {
   assert.equal(await field.inputValue(), '1');
   assert.equal(await text(page, 'total'), filled);
   await page.getByTestId('clear').click();
+  // The dialog's "close" event (which clears) is dispatched after the click returns: wait for it.
+  await page.evaluate(() => {
+    const dialog = document.querySelector('[data-testid=confirm-clear]');
+    window.clearClosed = new Promise((resolve) => dialog.addEventListener('close', () => resolve(), { once: true }));
+  });
   await page.getByTestId('confirm-ok').click();
+  await page.evaluate(() => window.clearClosed);
   assert.equal(await field.inputValue(), '');
   assert.equal(await text(page, 'total'), engine.score(emptySub()).total);
   await done();
