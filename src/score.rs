@@ -1,7 +1,7 @@
 //! Scoring one submission into a [`Report`]: items, sections, adjustments, bonus, vetoes, grade.
 //!
 //! Every arithmetic step on a value that came from a submission is checked: an overflow is an
-//! error naming the item, never a panic. Rounding happens only where DESIGN.md says: each item's
+//! error naming the item, never a panic. Rounding happens only where docs/SPEC.md says: each item's
 //! score, each adjustment's and bonus item's amount, a converted section and the rescaled sum.
 
 use crate::decimal::{Amount, Plain, bounded, negate, round};

@@ -11,7 +11,7 @@
 //                              'number' (plain JS numbers, the usual Math.round(x * 100) / 100) or 'big'
 //   translatePlainJs(rules)    a plain JS function (numbers, exact item rounding on integer hundredths)
 //
-// Pure ESM, no imports: runs in Node and in the browser. Semantics follow ../shared/DESIGN.md and the
+// Pure ESM, no imports: runs in Node and in the browser. Semantics follow docs/SPEC.md and the
 // independent reference scorer tests/tools/reference_scorer.py, for a single submission (no batch):
 // `rank` items count at full points (the engine marks them pending), batch aggregates are refused.
 // Every submission is assumed fully filled and valid (the engine validates; the peers do not).

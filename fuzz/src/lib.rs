@@ -512,7 +512,7 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     check_json("report (pretty)", &r.to_json_pretty());
     let zero = Decimal::ZERO;
     let half = Decimal::new(5, rules.scale() + 1);
-    // Output decimals have exactly `scale` places (DESIGN.md, Numbers).
+    // Output decimals have exactly `scale` places (docs/SPEC.md, Numbers).
     let scale = rules.scale();
     let places = |what: &str, a: kpi_wasm::Amount| {
         assert_eq!(

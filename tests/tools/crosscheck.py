@@ -1,6 +1,6 @@
 import json, random, subprocess, sys, os
 """Cross-check: scores N random submissions with the engine binary (KPI, default target/release/kpi)
-and with tests/tools/reference_scorer.py, an independent Python implementation of DESIGN.md, and
+and with tests/tools/reference_scorer.py, an independent Python implementation of docs/SPEC.md, and
 reports every disagreement. Usage: python3 tests/tools/crosscheck.py rules/subdistrict.json 400 1"""
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import importlib.util

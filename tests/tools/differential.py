@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Differential check: N generated rule sets, several submissions each, scored by the engine and by the
-independent reference scorer (tests/tools/reference_scorer.py, written from DESIGN.md); any difference fails.
+independent reference scorer (tests/tools/reference_scorer.py, written from docs/SPEC.md); any difference fails.
 
     python3 tests/tools/differential.py N SEED             # N rule sets from SEED (./test: a fresh $RANDOM)
     python3 tests/tools/differential.py 1 SEED --only K    # replay rule set K of that run (verbose)
@@ -17,7 +17,7 @@ aggregates avg/sum/count/rank and quotas; so a rule set is checked in one of thr
   (RuleSet.score_batch: peers per group, competition ranks, aggregates, quotas), and each report's
   `rank` is compared too;
 - the others that still contain a rank item or an aggregate are scored one submission per call: rank
-  items and aggregates pending, as DESIGN.md says outside a batch;
+  items and aggregates pending, as docs/SPEC.md says outside a batch;
 - the rest are scored in one call, and the reference scores each submission alone: with no rank item,
   aggregate or quota, batch scoring must equal single scoring. For a quarter of these the same
   submissions also go through `kpi score` without --provisional, which must refuse exactly the

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Seeded generator of random *valid* kpi-rules/1 rule sets and of submissions for them, for the
-differential check (tests/tools/differential.py). Written from ../shared/DESIGN.md and docs/FORMATS.md.
+differential check (tests/tools/differential.py). Written from docs/SPEC.md and docs/FORMATS.md.
 
     python3 tests/tools/gen_rules.py SEED [K]      # print rule set K of seed SEED and its submissions
 
@@ -28,8 +28,8 @@ from the rule set's own thresholds, all-zero values (divisions by zero, undefine
 forms with empty (null or absent) inputs. `batch_units(doc, rng, lits, n)` returns n (unit, values) for one
 batch: groups in some batches, some `ranked: false` units, repeated values (ties).
 
-What the generator deliberately avoids: what the engine refuses at load although DESIGN.md and
-FORMATS.md do not forbid it (a default on a text input, a rank floor above first, a grade min above
+What the generator deliberately avoids: what the engine refuses at load (docs/SPEC.md and FORMATS.md
+list it) that a generator would easily write (a default on a text input, a rank floor above first, a grade min above
 full_score, chained comparisons such as `a < b == c`); an optional number input without default whose
 range excludes 0 (its implicit 0 would be out of range: a load error); points finer than `scale` where
 totals add them up (points.scale: full_score, section points and out_of, item points, adjustment caps,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent checker for kpi-rules/1 rule sets, written from ../shared/DESIGN.md and docs/FORMATS.md
+"""Independent checker for kpi-rules/1 rule sets, written from docs/SPEC.md and docs/FORMATS.md
 (not from the engine's code), to cross-check the engine on the built-in rule sets.
 
     python3 tests/tools/reference_scorer.py rules/subdistrict.json rules/department.json rules/enterprise.json
@@ -18,7 +18,7 @@ For every file it prints: lint problems (sums, bands, caps, expression types, un
 a feature-coverage table (which scoring rules and patterns the file uses), then every embedded test
 recomputed here and compared with its "expect" (total, grade, status, items, vetoes).
 
-Semantics implemented (DESIGN.md):
+Semantics implemented (docs/SPEC.md):
 - item score rounded to `scale`, half away from zero (ROUND_HALF_UP on Decimal = away from zero), a
   pending or not-applicable item's full points too;
 - deduct: points - min(limit, sum of lines) (limit = cap or points); `combine: max` keeps the largest line;
