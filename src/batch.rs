@@ -13,7 +13,8 @@ use crate::limits::MAX_BATCH;
 use crate::report::{LineKind, Report, TraceLine};
 use crate::rules::{Order, Rule, RuleSet};
 use crate::score::{BatchContext, ItemRanks};
-use crate::submission::{Prepared, Submission};
+use crate::submission::Submission;
+use crate::values::Prepared;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 

@@ -1,6 +1,5 @@
 //! Exact decimals: reading them from JSON text and writing them at a fixed scale.
 
-use crate::json::{JsonWriter, ToJson, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 
@@ -105,15 +104,6 @@ fn is_decimal_literal(text: &str) -> bool {
     i == b.len()
 }
 
-/// Reads a decimal from a JSON value written as a number or a string.
-pub fn decimal_from_json(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::Number(n) => parse_decimal(n.as_str()),
-        Value::String(s) => parse_decimal(s),
-        _ => None,
-    }
-}
-
 /// `-d`: only the sign changes, which cannot overflow (as `-` on a `Decimal` cannot either, but
 /// the lint that keeps every other operation checked cannot tell).
 pub(crate) fn negate(d: Decimal) -> Decimal {
@@ -167,12 +157,6 @@ impl fmt::Display for Amount {
         let mut s = String::new();
         push_decimal(&mut s, self.0);
         f.pad(&s)
-    }
-}
-
-impl ToJson for Amount {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.decimal(self.0);
     }
 }
 

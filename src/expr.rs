@@ -16,10 +16,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// Longest expression accepted, in characters.
-pub const MAX_LENGTH: usize = 2000;
-/// Deepest nesting accepted (parentheses, calls and unary operators each count one level).
-pub const MAX_DEPTH: usize = 32;
+use crate::limits::{MAX_EXPR_DEPTH as MAX_DEPTH, MAX_EXPR_LENGTH as MAX_LENGTH};
 /// Largest evaluation stack a compiled expression may need. Expressions within [`MAX_DEPTH`]
 /// need far less (about four slots per nesting level); the check guards the evaluator anyway.
 const MAX_STACK: usize = 256;

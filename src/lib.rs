@@ -42,11 +42,14 @@ mod form;
 pub mod json;
 pub mod limits;
 mod load;
+mod plain;
+mod reader;
 mod report;
 mod rules;
 mod ruletest;
 mod score;
 mod submission;
+mod values;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
@@ -58,7 +61,7 @@ pub use error::{Error, Problem};
 pub use export::{diff_csv, reports_csv};
 pub use form::*;
 pub use json::ToJson;
-pub use load::MAX_DOCUMENT_BYTES;
+pub use limits::MAX_DOCUMENT_BYTES;
 pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
 pub use ruletest::{CaseResult, TestRun};

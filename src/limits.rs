@@ -9,12 +9,12 @@
 
 /// Largest rule-set or submission document, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
-/// Deepest nesting of JSON arrays and objects.
-pub const MAX_NESTING: usize = crate::json::MAX_NESTING;
+/// Deepest nesting of JSON arrays and objects: the 128th level is refused.
+pub const MAX_NESTING: usize = 128;
 /// Longest expression, in characters.
-pub const MAX_EXPR_LENGTH: usize = crate::expr::MAX_LENGTH;
-/// Deepest expression nesting.
-pub const MAX_EXPR_DEPTH: usize = crate::expr::MAX_DEPTH;
+pub const MAX_EXPR_LENGTH: usize = 2000;
+/// Deepest expression nesting (parentheses, calls and unary operators each count one level).
+pub const MAX_EXPR_DEPTH: usize = 32;
 /// Most compiled operations over all the expressions of a rule set: what one scoring evaluates
 /// at most (each expression once), whatever the shape of the rules.
 pub const MAX_EXPR_OPS: usize = 100_000;

@@ -492,6 +492,21 @@ impl Input {
     }
 }
 
+/// How messages name an input (`输入项「label」(id)`), formatted only when a message is built:
+/// reading values runs for every value of every submission.
+pub(crate) struct InputName<'a>(pub &'a Input);
+
+impl std::fmt::Display for InputName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "输入项「{}」({})", self.0.label, self.0.id)
+    }
+}
+
+/// How messages name an input: its label and id.
+pub(crate) fn input_name(input: &Input) -> String {
+    InputName(input).to_string()
+}
+
 impl Line {
     /// The expression the line evaluates.
     pub(crate) fn expr(&self) -> &Expr {

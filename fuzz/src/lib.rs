@@ -281,7 +281,7 @@ pub fn expr(data: &[u8]) {
             Err(err) => {
                 assert!(err.code.starts_with("expr."), "bad error code {}", err.code);
                 assert!(
-                    err.offset <= chars.max(kpi_wasm::expr::MAX_LENGTH),
+                    err.offset <= chars.max(kpi_wasm::limits::MAX_EXPR_LENGTH),
                     "error offset {} beyond the source ({chars} chars): {err:?}",
                     err.offset
                 );
@@ -290,7 +290,7 @@ pub fn expr(data: &[u8]) {
             }
         };
         assert!(
-            chars <= kpi_wasm::expr::MAX_LENGTH,
+            chars <= kpi_wasm::limits::MAX_EXPR_LENGTH,
             "too long, yet compiled"
         );
         assert_eq!(e.ty(), ty, "compiled to another type");

@@ -1,0 +1,371 @@
+//! The document reader: walks a parsed JSON document by hand, collecting every problem (code, JSON
+//! pointer, Chinese message) instead of stopping at the first, as serde would. Used by the rule-set
+//! reader (`load`) and the submission reader alike.
+
+use crate::decimal::{parse_decimal, plain};
+use crate::error::{Error, Problem, pointer};
+use crate::expr::{Expr, Scope, Type};
+use crate::json::{Map, SyntaxErrorKind, Value};
+use crate::limits::{self, MAX_DOCUMENT_BYTES};
+use rust_decimal::Decimal;
+
+/// Parses JSON text, mapping syntax errors, excessive nesting and size to problems.
+pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(Error::one(
+            "json.too_large",
+            "",
+            format!(
+                "文档过大（{} 字节），上限为 {} 字节",
+                text.len(),
+                MAX_DOCUMENT_BYTES
+            ),
+        ));
+    }
+    crate::json::parse(text).map_err(|e| match e.kind {
+        SyntaxErrorKind::TooDeep => Error::one(
+            "json.too_deep",
+            "",
+            format!("JSON 嵌套层数过多（第{}行第{}列）", e.line, e.column),
+        ),
+        kind => Error::one(
+            "json.syntax",
+            "",
+            format!(
+                "JSON 格式错误（第{}行第{}列）：{}",
+                e.line,
+                e.column,
+                kind.text()
+            ),
+        ),
+    })
+}
+
+/// A JSON object being read, with its pointer and a Chinese name for messages.
+pub(crate) struct Obj<'v> {
+    pub map: &'v Map,
+    pub path: String,
+    pub what: String,
+}
+
+impl<'v> Obj<'v> {
+    /// Pointer to one of this object's fields.
+    pub fn at(&self, key: &str) -> String {
+        pointer(&self.path, key)
+    }
+    /// The field, if present.
+    pub fn get(&self, key: &str) -> Option<&'v Value> {
+        self.map.get(key)
+    }
+}
+
+/// Collects problems while reading a document.
+#[derive(Default)]
+pub(crate) struct Reader {
+    pub problems: Vec<Problem>,
+    /// Compiled operations of every expression read so far (bounded by `MAX_EXPR_OPS`).
+    pub expr_ops: usize,
+}
+
+impl Reader {
+    pub fn push(
+        &mut self,
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem::new(code, path, message));
+    }
+
+    /// Reads `v` as an object whose fields are all in `allowed`.
+    pub fn object<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &str,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Obj<'v>> {
+        let Value::Object(map) = v else {
+            self.push("field.type", path, format!("{what}应为 JSON 对象"));
+            return None;
+        };
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                self.push(
+                    "field.unknown",
+                    pointer(path, key),
+                    format!(
+                        "{what}含有未知字段「{key}」（可用字段：{}）",
+                        allowed.join("、")
+                    ),
+                );
+            }
+        }
+        Some(Obj {
+            map,
+            path: path.to_string(),
+            what: what.to_string(),
+        })
+    }
+
+    /// A required field is absent.
+    pub fn missing(&mut self, o: &Obj, key: &str) {
+        self.push(
+            "field.missing",
+            o.at(key),
+            format!("{}缺少必填字段「{key}」", o.what),
+        );
+    }
+
+    /// A required non-empty string field.
+    pub fn req_str(&mut self, o: &Obj, key: &str) -> Option<String> {
+        let s = self.opt_str(o, key);
+        if s.is_none() && o.get(key).is_none() {
+            self.missing(o, key);
+        }
+        s
+    }
+
+    /// An optional non-empty string field.
+    pub fn opt_str(&mut self, o: &Obj, key: &str) -> Option<String> {
+        match o.get(key)? {
+            Value::String(s) if s.trim().is_empty() => {
+                self.push(
+                    "field.empty",
+                    o.at(key),
+                    format!("{}的字段「{key}」不能为空", o.what),
+                );
+                None
+            }
+            Value::String(s) => {
+                let max = limits::max_chars(key);
+                if s.len() > max && s.chars().count() > max {
+                    self.push(
+                        "limit.chars",
+                        o.at(key),
+                        format!(
+                            "{}的字段「{key}」过长（{}个字符），最多{max}个字符",
+                            o.what,
+                            s.chars().count()
+                        ),
+                    );
+                    return None;
+                }
+                Some(s.clone())
+            }
+            _ => {
+                self.push(
+                    "field.type",
+                    o.at(key),
+                    format!("{}的字段「{key}」应为字符串", o.what),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional boolean field.
+    pub fn opt_bool(&mut self, o: &Obj, key: &str) -> Option<bool> {
+        match o.get(key)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.push(
+                    "field.type",
+                    o.at(key),
+                    format!("{}的字段「{key}」应为 true 或 false", o.what),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required decimal field.
+    pub fn req_dec(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
+        if o.get(key).is_none() {
+            self.missing(o, key);
+            return None;
+        }
+        self.opt_dec(o, key)
+    }
+
+    /// An optional decimal field, written as a string or a number.
+    pub fn opt_dec(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
+        let v = o.get(key)?;
+        let d = decimal_from_json(v);
+        if d.is_none() {
+            self.push(
+                "decimal.invalid",
+                o.at(key),
+                format!(
+                    "{}的字段「{key}」不是有效的数值（应为绝对值不超过10¹²的十进制数）：{}",
+                    o.what,
+                    short(v)
+                ),
+            );
+        }
+        d
+    }
+
+    /// A required decimal that must be > 0.
+    pub fn positive(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
+        let d = self.req_dec(o, key)?;
+        if d <= Decimal::ZERO {
+            self.push(
+                "decimal.range",
+                o.at(key),
+                format!("{}的「{key}」应大于0，实为{}", o.what, plain(d)),
+            );
+            return None;
+        }
+        Some(d)
+    }
+
+    /// An optional decimal that must be > 0.
+    pub fn opt_positive(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
+        if o.get(key).is_some() {
+            self.positive(o, key)
+        } else {
+            None
+        }
+    }
+
+    /// An optional decimal that must be >= 0.
+    pub fn opt_non_negative(&mut self, o: &Obj, key: &str) -> Option<Decimal> {
+        let d = self.opt_dec(o, key)?;
+        if d < Decimal::ZERO {
+            self.push(
+                "decimal.range",
+                o.at(key),
+                format!("{}的「{key}」不能为负数，实为{}", o.what, plain(d)),
+            );
+            return None;
+        }
+        Some(d)
+    }
+
+    /// An optional field whose value is one of `options`; `Ok(None)` when absent.
+    pub fn opt_enum<'a>(
+        &mut self,
+        o: &Obj,
+        key: &str,
+        options: &[&'a str],
+    ) -> Result<Option<&'a str>, ()> {
+        let Some(v) = o.get(key) else { return Ok(None) };
+        if let Value::String(s) = v {
+            if let Some(found) = options.iter().find(|x| **x == s.as_str()) {
+                return Ok(Some(found));
+            }
+        }
+        self.push(
+            "field.value",
+            o.at(key),
+            format!(
+                "{}的字段「{key}」应为 {} 之一，实为{}",
+                o.what,
+                quoted(options),
+                short(v)
+            ),
+        );
+        Err(())
+    }
+
+    /// An array field (absent → empty, or a missing-field problem when required).
+    pub fn array<'v>(&mut self, o: &Obj<'v>, key: &str, required: bool) -> &'v [Value] {
+        match o.get(key) {
+            None => {
+                if required {
+                    self.missing(o, key);
+                }
+                &[]
+            }
+            Some(Value::Array(a)) => {
+                let max = limits::max_list(key);
+                if a.len() > max {
+                    self.push(
+                        "limit.count",
+                        o.at(key),
+                        format!(
+                            "{}的「{key}」有{}项，最多{max}项（超出部分未检查）",
+                            o.what,
+                            a.len()
+                        ),
+                    );
+                }
+                a.get(..max).unwrap_or(a)
+            }
+            Some(_) => {
+                self.push(
+                    "field.type",
+                    o.at(key),
+                    format!("{}的字段「{key}」应为数组", o.what),
+                );
+                &[]
+            }
+        }
+    }
+
+    /// Compiles the expression in field `key`, expecting type `ty`.
+    pub fn expr(&mut self, o: &Obj, key: &str, scope: &dyn Scope, ty: Type) -> Option<Expr> {
+        let src = self.req_str(o, key)?;
+        self.compile(&src, o.at(key), &o.what, scope, ty)
+    }
+
+    /// Compiles `src`, reporting a problem at `path` on failure.
+    pub fn compile(
+        &mut self,
+        src: &str,
+        path: String,
+        what: &str,
+        scope: &dyn Scope,
+        ty: Type,
+    ) -> Option<Expr> {
+        match Expr::compile(src, scope, ty) {
+            Ok(e) => {
+                self.expr_ops = self.expr_ops.saturating_add(e.op_count());
+                Some(e)
+            }
+            Err(e) => {
+                let shown: String = src.chars().take(80).collect();
+                let ell = if src.chars().count() > 80 { "…" } else { "" };
+                self.push(
+                    e.code,
+                    path,
+                    format!("{what}的表达式「{shown}{ell}」有误：{}", e.message),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// A JSON value shown briefly in a message.
+pub(crate) fn short(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Options listed for a message: `"a"、"b"`.
+pub(crate) fn quoted(options: &[&str]) -> String {
+    options
+        .iter()
+        .map(|o| format!("\"{o}\""))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Reads a decimal from a JSON value written as a number or a string.
+pub(crate) fn decimal_from_json(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Number(n) => parse_decimal(n.as_str()),
+        Value::String(s) => parse_decimal(s),
+        _ => None,
+    }
+}
