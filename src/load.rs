@@ -15,12 +15,6 @@ use crate::submission::{Submission, SubmissionUnit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Words an input id may not be, because the expression language reserves them.
-const RESERVED: &[&str] = &[
-    "true", "false", "if", "min", "max", "abs", "floor", "ceil", "round", "avg", "sum", "count",
-    "rank",
-];
-
 /// Whether `id` can name an input in expressions.
 fn is_identifier(id: &str) -> bool {
     let mut chars = id.chars();
@@ -28,7 +22,7 @@ fn is_identifier(id: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !RESERVED.contains(&id)
+        && !crate::expr::is_reserved(id)
 }
 
 const TOP_KEYS: &[&str] = &[

@@ -1,0 +1,315 @@
+//! The expression language of rule sets: a small, total, side-effect-free language over decimals
+//! and booleans (`hazards_fixed / hazards_found * 100`, `!plan_made`, `level == "一级"`).
+//!
+//! Expressions are parsed and type-checked once, when a rule set loads, with input names resolved
+//! to indices, and compiled to a flat postfix program with forward jumps (for `&&`, `||` and
+//! `if`). Evaluation runs that program on a small fixed-size stack: it never recurses, never
+//! allocates, never loops (every jump goes forward) and never panics. Division by zero gives
+//! [`Outcome::Undefined`], an empty input [`Outcome::Pending`], and an overflow
+//! [`EvalError::Overflow`].
+//!
+//! Compiling does not recurse either: an operator-precedence parser keeps pending operators
+//! and operands on heap stacks, so hostile nesting cannot exhaust the call stack. Nesting is
+//! still limited to [`MAX_EXPR_DEPTH`] levels (parentheses, function calls and unary operators each
+//! count one), and sources longer than [`MAX_EXPR_LENGTH`] characters are refused before anything
+//! else is looked at.
+//!
+//! The folder's files follow the pipeline: `lexer` (characters to tokens), `compiler` (tokens to
+//! a type-checked postfix program, in one pass), `vm` (running the program). This file holds what
+//! they share: the public types, the instruction set and the table of functions.
+//!
+//! [`MAX_EXPR_DEPTH`]: crate::limits::MAX_EXPR_DEPTH
+//! [`MAX_EXPR_LENGTH`]: crate::limits::MAX_EXPR_LENGTH
+
+use rust_decimal::Decimal;
+
+mod compiler;
+mod lexer;
+mod vm;
+
+#[cfg(test)]
+mod tests;
+
+/// What the scope knows about an input.
+#[derive(Clone, Copy, Debug)]
+pub enum InputKind<'a> {
+    /// A decimal (count, number, percent).
+    Number,
+    /// True or false.
+    Bool,
+    /// One of these options.
+    Choice(&'a [String]),
+    /// Free text: never usable in an expression.
+    Text,
+}
+
+/// Resolves identifiers at compile time.
+pub trait Scope {
+    /// Index and kind of the input named `name`, if there is one.
+    fn lookup(&self, name: &str) -> Option<(usize, InputKind<'_>)>;
+}
+
+/// Static type of an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// A decimal.
+    Number,
+    /// A condition (true or false).
+    Bool,
+}
+
+impl Type {
+    fn name(self) -> &'static str {
+        match self {
+            Type::Number => "数值",
+            Type::Bool => "条件（真/假）",
+        }
+    }
+}
+
+/// A compile problem.
+///
+/// `message` is Simplified Chinese, names the offending token or identifier and ends with its
+/// position (`（第N个字符）`, 1-based); `offset` is the same position as a 0-based character offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExprError {
+    /// Stable code: `expr.syntax`, `expr.unknown_id`, `expr.type`, `expr.arity`, `expr.too_long`,
+    /// `expr.too_deep` or `expr.empty`.
+    pub code: &'static str,
+    /// Explanation naming the offending token and its position (第N个字符).
+    pub message: String,
+    /// Character offset (0-based) of the problem.
+    pub offset: usize,
+}
+
+/// A runtime value of an input. `Choice` holds the option index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// A decimal.
+    Number(Decimal),
+    /// A condition.
+    Bool(bool),
+    /// The index of the chosen option.
+    Choice(usize),
+}
+
+/// The result of evaluating an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome<T = Value> {
+    /// The value.
+    Known(T),
+    /// Division by zero somewhere on the evaluated path (or an aggregate over no peers).
+    Undefined,
+    /// An empty input, or a batch aggregate outside a batch.
+    Pending,
+}
+
+/// An evaluation failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvalError {
+    /// A result does not fit in a decimal.
+    Overflow,
+}
+
+/// Peer statistics for batch aggregates (implemented by the batch scorer).
+pub trait Batch {
+    /// Average of the input over the unit's peers.
+    fn avg(&self, input: usize) -> Outcome<Decimal>;
+    /// Sum of the input over the unit's peers.
+    fn sum(&self, input: usize) -> Outcome<Decimal>;
+    /// Number of peers.
+    fn count(&self) -> Decimal;
+    /// This unit's rank for `input` among its peers (highest value = 1, ties share the better rank).
+    fn rank(&self, input: usize) -> Outcome<Decimal>;
+}
+
+/// Evaluation environment: input values by index (`None` = empty) and the batch, if any.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    /// Values by input index; a missing index counts as empty.
+    pub values: &'a [Option<Value>],
+    /// Peer statistics, when scoring a batch.
+    pub batch: Option<&'a dyn Batch>,
+}
+
+/// One instruction of a compiled expression. Jump targets are absolute and always forward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    /// Push a number.
+    Num(Decimal),
+    /// Push a condition.
+    Bool(bool),
+    /// Push a number input (empty → pending).
+    NumInput(usize),
+    /// Push a bool input (empty → pending).
+    BoolInput(usize),
+    /// Push `input == option` (negated for `!=`).
+    ChoiceIs {
+        input: usize,
+        option: usize,
+        negate: bool,
+    },
+    Neg,
+    Not,
+    Abs,
+    Floor,
+    Ceil,
+    Round(u32),
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    Min,
+    Max,
+    /// `&&`: if the top is false, jump keeping it; else pop it.
+    AndJump(usize),
+    /// `||`: if the top is true, jump keeping it; else pop it.
+    OrJump(usize),
+    /// Pop a condition; jump when it is false.
+    JumpIfFalse(usize),
+    Jump(usize),
+    Avg(usize),
+    Sum(usize),
+    Rank(usize),
+    Count,
+}
+
+/// A parsed, type-checked expression.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    source: String,
+    code: Vec<Op>,
+    ty: Type,
+    inputs: Vec<usize>,
+    uses_batch: bool,
+    max_stack: usize,
+}
+
+/// The functions of the language. [`FUNCTIONS`] names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Func {
+    If,
+    Min,
+    Max,
+    Abs,
+    Floor,
+    Ceil,
+    Round,
+    Avg,
+    Sum,
+    Count,
+    Rank,
+}
+
+/// Every function by name, in the order messages list them: the one table the compiler, its
+/// messages and the reserved words (which no input id may be) come from.
+const FUNCTIONS: &[(&str, Func)] = &[
+    ("if", Func::If),
+    ("min", Func::Min),
+    ("max", Func::Max),
+    ("abs", Func::Abs),
+    ("floor", Func::Floor),
+    ("ceil", Func::Ceil),
+    ("round", Func::Round),
+    ("avg", Func::Avg),
+    ("sum", Func::Sum),
+    ("count", Func::Count),
+    ("rank", Func::Rank),
+];
+
+/// The literals that look like identifiers.
+const LITERAL_WORDS: &[&str] = &["true", "false"];
+
+impl Func {
+    fn name(self) -> &'static str {
+        FUNCTIONS
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    fn from_name(name: &str) -> Option<Func> {
+        FUNCTIONS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
+
+    /// The function names as a message lists them: `if、min、…`.
+    fn list() -> String {
+        let names: Vec<&str> = FUNCTIONS.iter().map(|(name, _)| *name).collect();
+        names.join("、")
+    }
+}
+
+/// Whether `word` is reserved by the language (a literal or a function name), so that no input
+/// may be named by it.
+pub(crate) fn is_reserved(word: &str) -> bool {
+    LITERAL_WORDS.contains(&word) || Func::from_name(word).is_some()
+}
+
+// Errors, positioned by character offset.
+
+fn err(code: &'static str, offset: usize, message: String) -> ExprError {
+    ExprError {
+        code,
+        message: format!("{message}（第{}个字符）", offset.saturating_add(1)),
+        offset,
+    }
+}
+
+fn syntax(offset: usize, message: String) -> ExprError {
+    err("expr.syntax", offset, message)
+}
+
+fn type_err(offset: usize, message: String) -> ExprError {
+    err("expr.type", offset, message)
+}
+
+impl Expr {
+    /// The expression's type (the `expected` type it was compiled for).
+    pub fn ty(&self) -> Type {
+        self.ty
+    }
+
+    /// Sorted, deduplicated indices of every input the expression references (including the
+    /// arguments of batch aggregates and inputs in branches that may not be evaluated).
+    pub fn inputs(&self) -> &[usize] {
+        &self.inputs
+    }
+
+    /// True when it uses `avg`, `sum`, `count` or `rank`.
+    pub fn uses_batch(&self) -> bool {
+        self.uses_batch
+    }
+
+    /// If the whole expression is a single bare input reference (`a` or `(a)`), its index.
+    pub fn single_input(&self) -> Option<usize> {
+        match self.code.as_slice() {
+            [Op::NumInput(i) | Op::BoolInput(i)] => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Every numeric literal in the expression, in source order (thresholds worth probing);
+    /// a negated literal counts as negative (`a > -2` gives −2). `round`'s places are not listed.
+    pub fn literals(&self) -> impl Iterator<Item = Decimal> + '_ {
+        self.code.iter().filter_map(|op| match op {
+            Op::Num(d) => Some(*d),
+            _ => None,
+        })
+    }
+
+    /// Number of operations of the compiled program (what evaluating it costs at most).
+    pub fn op_count(&self) -> usize {
+        self.code.len()
+    }
+
+    /// The source text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}

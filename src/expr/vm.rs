@@ -1,0 +1,353 @@
+//! The evaluator: runs a compiled program on a small fixed-size stack. It never recurses, never
+//! allocates, never loops (every jump goes forward) and never panics.
+
+use super::{Env, EvalError, Expr, Op, Outcome, Value};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Largest evaluation stack a compiled expression may need. Expressions within
+/// [`MAX_EXPR_DEPTH`](crate::limits::MAX_EXPR_DEPTH) need far less (about four slots per nesting
+/// level); the check guards the evaluator anyway.
+pub(super) const MAX_STACK: usize = 256;
+
+// The evaluator's stack operations, as macros so that a failed pop or a full stack can end the run
+// (`return`) from inside `Expr::run`. The stack is a slice and `sp` the next free slot.
+
+macro_rules! push {
+    ($stack:ident, $sp:ident, $v:expr) => {{
+        let v = $v;
+        match $stack.get_mut($sp) {
+            Some(slot) => {
+                *slot = v;
+                $sp = $sp.saturating_add(1);
+            }
+            None => return Ok(Outcome::Undefined),
+        }
+    }};
+}
+
+macro_rules! pop {
+    ($stack:ident, $sp:ident) => {{
+        let Some(i) = $sp.checked_sub(1) else {
+            return Ok(Outcome::Undefined);
+        };
+        $sp = i;
+        match $stack.get(i) {
+            Some(v) => *v,
+            None => return Ok(Outcome::Undefined),
+        }
+    }};
+}
+
+macro_rules! num {
+    ($stack:ident, $sp:ident) => {
+        match pop!($stack, $sp) {
+            Value::Number(d) => d,
+            _ => return Ok(Outcome::Undefined),
+        }
+    };
+}
+
+macro_rules! boolean {
+    ($stack:ident, $sp:ident) => {
+        match pop!($stack, $sp) {
+            Value::Bool(b) => b,
+            _ => return Ok(Outcome::Undefined),
+        }
+    };
+}
+
+/// A jump, always forward.
+macro_rules! jump {
+    ($pc:ident, $t:expr) => {{
+        if $t < $pc {
+            return Ok(Outcome::Undefined);
+        }
+        $pc = $t;
+    }};
+}
+
+/// Checked arithmetic: a result beyond ±10²⁰ is an overflow.
+macro_rules! arith {
+    ($stack:ident, $sp:ident, $f:ident) => {{
+        let y = num!($stack, $sp);
+        let x = num!($stack, $sp);
+        push!(
+            $stack,
+            $sp,
+            Value::Number(
+                x.$f(y)
+                    .and_then(crate::decimal::bounded)
+                    .ok_or(EvalError::Overflow)?
+            )
+        )
+    }};
+}
+
+macro_rules! compare {
+    ($stack:ident, $sp:ident, $op:tt) => {{
+        let y = num!($stack, $sp);
+        let x = num!($stack, $sp);
+        push!($stack, $sp, Value::Bool(x $op y))
+    }};
+}
+
+/// A batch aggregate: pending outside a batch; over no peers, undefined (0 in its place).
+macro_rules! aggregate {
+    ($stack:ident, $sp:ident, $env:ident, $undefined:ident, $f:ident, $i:expr) => {{
+        let Some(batch) = $env.batch else {
+            return Ok(Outcome::Pending);
+        };
+        match batch.$f($i) {
+            Outcome::Known(d) => push!($stack, $sp, Value::Number(d)),
+            Outcome::Undefined => {
+                $undefined = true;
+                push!($stack, $sp, Value::Number(Decimal::ZERO))
+            }
+            Outcome::Pending => return Ok(Outcome::Pending),
+        }
+    }};
+}
+
+impl Expr {
+    /// Evaluates the expression. Never panics, never allocates, and runs in time linear in the
+    /// length of the compiled program.
+    ///
+    /// # Errors
+    ///
+    /// [`EvalError::Overflow`] when an arithmetic result on the evaluated path does not fit in a
+    /// decimal.
+    pub fn eval(&self, env: &Env<'_>) -> Result<Outcome, EvalError> {
+        match self.max_stack {
+            // Small stacks for the usual expressions: the slots are initialised on every call.
+            0..=8 => self.run(env, &mut [Value::Bool(false); 8]),
+            9..=32 => self.run(env, &mut [Value::Bool(false); 32]),
+            _ => self.run(env, &mut [Value::Bool(false); MAX_STACK]),
+        }
+    }
+
+    /// Evaluates an expression of type number (a non-number result, which compiling rules out,
+    /// gives [`Outcome::Undefined`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Expr::eval`].
+    pub fn eval_number(&self, env: &Env<'_>) -> Result<Outcome<Decimal>, EvalError> {
+        Ok(match self.eval(env)? {
+            Outcome::Known(Value::Number(d)) => Outcome::Known(d),
+            Outcome::Known(_) | Outcome::Undefined => Outcome::Undefined,
+            Outcome::Pending => Outcome::Pending,
+        })
+    }
+
+    /// Evaluates an expression of type bool (a non-bool result, which compiling rules out, gives
+    /// [`Outcome::Undefined`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Expr::eval`].
+    pub fn eval_bool(&self, env: &Env<'_>) -> Result<Outcome<bool>, EvalError> {
+        Ok(match self.eval(env)? {
+            Outcome::Known(Value::Bool(b)) => Outcome::Known(b),
+            Outcome::Known(_) | Outcome::Undefined => Outcome::Undefined,
+            Outcome::Pending => Outcome::Pending,
+        })
+    }
+
+    /// Runs the program on `stack`. An empty input ends the run as pending (`&&`, `||` and `if`
+    /// skip the code they do not need, so only inputs on the evaluated path count); a division by
+    /// zero makes the result undefined unless an empty input is met on the rest of the path.
+    fn run(&self, env: &Env<'_>, stack: &mut [Value]) -> Result<Outcome, EvalError> {
+        use Outcome::{Pending, Undefined};
+        let mut sp = 0usize;
+        let mut pc = 0usize;
+        // A division by zero (or an aggregate over no peers) makes the result undefined, but the
+        // run goes on with 0 in its place: an empty input met later still makes it pending, so
+        // `1 / a + b` and `b + 1 / a` agree (pending while b is empty).
+        let mut undefined = false;
+        while let Some(op) = self.code.get(pc) {
+            pc = pc.saturating_add(1);
+            match *op {
+                Op::Num(d) => push!(stack, sp, Value::Number(d)),
+                Op::Bool(b) => push!(stack, sp, Value::Bool(b)),
+                Op::NumInput(i) => match env.values.get(i) {
+                    Some(Some(Value::Number(d))) => push!(stack, sp, Value::Number(*d)),
+                    Some(Some(_)) => return Ok(Undefined),
+                    _ => return Ok(Pending),
+                },
+                Op::BoolInput(i) => match env.values.get(i) {
+                    Some(Some(Value::Bool(b))) => push!(stack, sp, Value::Bool(*b)),
+                    Some(Some(_)) => return Ok(Undefined),
+                    _ => return Ok(Pending),
+                },
+                Op::ChoiceIs {
+                    input,
+                    option,
+                    negate,
+                } => match env.values.get(input) {
+                    Some(Some(Value::Choice(c))) => {
+                        push!(stack, sp, Value::Bool((*c == option) != negate))
+                    }
+                    Some(Some(_)) => return Ok(Undefined),
+                    _ => return Ok(Pending),
+                },
+                Op::Neg => push!(
+                    stack,
+                    sp,
+                    Value::Number(crate::decimal::negate(num!(stack, sp)))
+                ),
+                Op::Not => push!(stack, sp, Value::Bool(!boolean!(stack, sp))),
+                Op::Abs => push!(stack, sp, Value::Number(num!(stack, sp).abs())),
+                Op::Floor => push!(stack, sp, Value::Number(num!(stack, sp).floor())),
+                Op::Ceil => push!(stack, sp, Value::Number(num!(stack, sp).ceil())),
+                Op::Round(places) => push!(
+                    stack,
+                    sp,
+                    Value::Number(
+                        num!(stack, sp)
+                            .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+                    )
+                ),
+                Op::Add => arith!(stack, sp, checked_add),
+                Op::Sub => arith!(stack, sp, checked_sub),
+                Op::Mul => arith!(stack, sp, checked_mul),
+                Op::Div => {
+                    let y = num!(stack, sp);
+                    let x = num!(stack, sp);
+                    if y.is_zero() {
+                        undefined = true;
+                        push!(stack, sp, Value::Number(Decimal::ZERO))
+                    } else {
+                        push!(
+                            stack,
+                            sp,
+                            Value::Number(
+                                x.checked_div(y)
+                                    .and_then(crate::decimal::bounded)
+                                    .ok_or(EvalError::Overflow)?
+                            )
+                        )
+                    }
+                }
+                Op::Lt => compare!(stack, sp, <),
+                Op::Le => compare!(stack, sp, <=),
+                Op::Gt => compare!(stack, sp, >),
+                Op::Ge => compare!(stack, sp, >=),
+                Op::Eq | Op::Ne => {
+                    let y = pop!(stack, sp);
+                    let x = pop!(stack, sp);
+                    let same = match (x, y) {
+                        (Value::Number(a), Value::Number(b)) => a == b,
+                        (Value::Bool(a), Value::Bool(b)) => a == b,
+                        _ => return Ok(Undefined),
+                    };
+                    push!(stack, sp, Value::Bool(same != matches!(op, Op::Ne)))
+                }
+                Op::Min => {
+                    let y = num!(stack, sp);
+                    let x = num!(stack, sp);
+                    push!(stack, sp, Value::Number(if y < x { y } else { x }))
+                }
+                Op::Max => {
+                    let y = num!(stack, sp);
+                    let x = num!(stack, sp);
+                    push!(stack, sp, Value::Number(if y > x { y } else { x }))
+                }
+                Op::AndJump(t) => {
+                    if !boolean!(stack, sp) {
+                        push!(stack, sp, Value::Bool(false));
+                        jump!(pc, t);
+                    }
+                }
+                Op::OrJump(t) => {
+                    if boolean!(stack, sp) {
+                        push!(stack, sp, Value::Bool(true));
+                        jump!(pc, t);
+                    }
+                }
+                Op::JumpIfFalse(t) => {
+                    if !boolean!(stack, sp) {
+                        jump!(pc, t);
+                    }
+                }
+                Op::Jump(t) => jump!(pc, t),
+                Op::Avg(i) => aggregate!(stack, sp, env, undefined, avg, i),
+                Op::Sum(i) => aggregate!(stack, sp, env, undefined, sum, i),
+                Op::Rank(i) => aggregate!(stack, sp, env, undefined, rank, i),
+                Op::Count => match env.batch {
+                    Some(batch) => push!(stack, sp, Value::Number(batch.count())),
+                    None => return Ok(Pending),
+                },
+            }
+        }
+        match (sp, stack.first()) {
+            (1, Some(_)) if undefined => Ok(Undefined),
+            (1, Some(v)) => Ok(Outcome::Known(*v)),
+            _ => Ok(Undefined),
+        }
+    }
+}
+
+/// The largest stack the program needs, or `None` if it is malformed (unbalanced stack, a
+/// backward jump, a jump out of range). Only forward jumps exist, so one pass suffices.
+pub(super) fn stack_need(code: &[Op]) -> Option<usize> {
+    let mut at: Vec<Option<usize>> = vec![None; code.len().saturating_add(1)];
+    *at.first_mut()? = Some(0);
+    let mut max = 0;
+    let set = |at: &mut Vec<Option<usize>>, pc: usize, h: usize| -> Option<()> {
+        let slot = at.get_mut(pc)?;
+        match *slot {
+            Some(old) if old != h => None,
+            _ => {
+                *slot = Some(h);
+                Some(())
+            }
+        }
+    };
+    for (pc, op) in code.iter().enumerate() {
+        let Some(h) = *at.get(pc)? else {
+            continue; // unreachable
+        };
+        let forward = |t: usize| (t > pc && t <= code.len()).then_some(t);
+        let (fall, jump) = match *op {
+            Op::Num(_)
+            | Op::Bool(_)
+            | Op::NumInput(_)
+            | Op::BoolInput(_)
+            | Op::ChoiceIs { .. }
+            | Op::Avg(_)
+            | Op::Sum(_)
+            | Op::Rank(_)
+            | Op::Count => (Some(h.saturating_add(1)), None),
+            Op::Neg | Op::Not | Op::Abs | Op::Floor | Op::Ceil | Op::Round(_) => {
+                (Some(h.checked_sub(1)?.saturating_add(1)), None)
+            }
+            Op::Add
+            | Op::Sub
+            | Op::Mul
+            | Op::Div
+            | Op::Lt
+            | Op::Le
+            | Op::Gt
+            | Op::Ge
+            | Op::Eq
+            | Op::Ne
+            | Op::Min
+            | Op::Max => (Some(h.checked_sub(2)?.saturating_add(1)), None),
+            Op::AndJump(t) | Op::OrJump(t) => (Some(h.checked_sub(1)?), Some((forward(t)?, h))),
+            Op::JumpIfFalse(t) => {
+                let h = h.checked_sub(1)?;
+                (Some(h), Some((forward(t)?, h)))
+            }
+            Op::Jump(t) => (None, Some((forward(t)?, h))),
+        };
+        if let Some(f) = fall {
+            max = max.max(f);
+            set(&mut at, pc.saturating_add(1), f)?;
+        }
+        if let Some((t, th)) = jump {
+            max = max.max(th);
+            set(&mut at, t, th)?;
+        }
+    }
+    (*at.last()? == Some(1)).then_some(max)
+}
