@@ -41,6 +41,7 @@ pub mod expr;
 mod form;
 pub mod json;
 pub mod limits;
+mod lint;
 mod load;
 mod plain;
 mod reader;

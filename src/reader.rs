@@ -42,11 +42,13 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
     })
 }
 
-/// A JSON object being read, with its pointer and a Chinese name for messages.
+/// A JSON object being read, with its pointer, a Chinese name for messages and its fields.
 pub(crate) struct Obj<'v> {
     pub map: &'v Map,
     pub path: String,
     pub what: String,
+    /// Every field the object may have: the one list of them, beside the code reading them.
+    keys: &'static [&'static str],
 }
 
 impl<'v> Obj<'v> {
@@ -54,8 +56,10 @@ impl<'v> Obj<'v> {
     pub fn at(&self, key: &str) -> String {
         pointer(&self.path, key)
     }
-    /// The field, if present.
+    /// The field, if present. Reading a field the object's list lacks is a mistake in the
+    /// reader (the field could never be given), caught in debug builds.
     pub fn get(&self, key: &str) -> Option<&'v Value> {
+        debug_assert!(self.keys.contains(&key), "{key} is not in {:?}", self.keys);
         self.map.get(key)
     }
 }
@@ -84,7 +88,7 @@ impl Reader {
         v: &'v Value,
         path: &str,
         what: &str,
-        allowed: &[&str],
+        allowed: &'static [&'static str],
     ) -> Option<Obj<'v>> {
         let Value::Object(map) = v else {
             self.push("field.type", path, format!("{what}应为 JSON 对象"));
@@ -106,6 +110,7 @@ impl Reader {
             map,
             path: path.to_string(),
             what: what.to_string(),
+            keys: allowed,
         })
     }
 

@@ -66,29 +66,32 @@ macro_rules! jump {
     }};
 }
 
-/// Checked arithmetic: a result beyond ±10²⁰ is an overflow.
-macro_rules! arith {
-    ($stack:ident, $sp:ident, $f:ident) => {{
-        let y = num!($stack, $sp);
-        let x = num!($stack, $sp);
-        push!(
-            $stack,
-            $sp,
-            Value::Number(
-                x.$f(y)
-                    .and_then(crate::decimal::bounded)
-                    .ok_or(EvalError::Overflow)?
-            )
-        )
+/// Replaces the number on top of the stack by a value computed from it.
+macro_rules! unary {
+    ($stack:ident, $sp:ident, |$x:ident| $v:expr) => {{
+        let $x = num!($stack, $sp);
+        push!($stack, $sp, $v)
     }};
 }
 
-macro_rules! compare {
-    ($stack:ident, $sp:ident, $op:tt) => {{
-        let y = num!($stack, $sp);
-        let x = num!($stack, $sp);
-        push!($stack, $sp, Value::Bool(x $op y))
+/// Replaces the two numbers on top of the stack (`x` below `y`) by a value computed from them.
+macro_rules! binary {
+    ($stack:ident, $sp:ident, |$x:ident, $y:ident| $v:expr) => {{
+        let $y = num!($stack, $sp);
+        let $x = num!($stack, $sp);
+        push!($stack, $sp, $v)
     }};
+}
+
+/// Checked arithmetic: a result beyond ±10²⁰ is an overflow.
+macro_rules! arith {
+    ($stack:ident, $sp:ident, $f:ident) => {
+        binary!($stack, $sp, |x, y| Value::Number(
+            x.$f(y)
+                .and_then(crate::decimal::bounded)
+                .ok_or(EvalError::Overflow)?
+        ))
+    };
 }
 
 /// A batch aggregate: pending outside a batch; over no peers, undefined (0 in its place).
@@ -190,23 +193,14 @@ impl Expr {
                     Some(Some(_)) => return Ok(Undefined),
                     _ => return Ok(Pending),
                 },
-                Op::Neg => push!(
-                    stack,
-                    sp,
-                    Value::Number(crate::decimal::negate(num!(stack, sp)))
-                ),
+                Op::Neg => unary!(stack, sp, |x| Value::Number(crate::decimal::negate(x))),
                 Op::Not => push!(stack, sp, Value::Bool(!boolean!(stack, sp))),
-                Op::Abs => push!(stack, sp, Value::Number(num!(stack, sp).abs())),
-                Op::Floor => push!(stack, sp, Value::Number(num!(stack, sp).floor())),
-                Op::Ceil => push!(stack, sp, Value::Number(num!(stack, sp).ceil())),
-                Op::Round(places) => push!(
-                    stack,
-                    sp,
-                    Value::Number(
-                        num!(stack, sp)
-                            .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
-                    )
-                ),
+                Op::Abs => unary!(stack, sp, |x| Value::Number(x.abs())),
+                Op::Floor => unary!(stack, sp, |x| Value::Number(x.floor())),
+                Op::Ceil => unary!(stack, sp, |x| Value::Number(x.ceil())),
+                Op::Round(places) => unary!(stack, sp, |x| Value::Number(
+                    x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+                )),
                 Op::Add => arith!(stack, sp, checked_add),
                 Op::Sub => arith!(stack, sp, checked_sub),
                 Op::Mul => arith!(stack, sp, checked_mul),
@@ -228,10 +222,10 @@ impl Expr {
                         )
                     }
                 }
-                Op::Lt => compare!(stack, sp, <),
-                Op::Le => compare!(stack, sp, <=),
-                Op::Gt => compare!(stack, sp, >),
-                Op::Ge => compare!(stack, sp, >=),
+                Op::Lt => binary!(stack, sp, |x, y| Value::Bool(x < y)),
+                Op::Le => binary!(stack, sp, |x, y| Value::Bool(x <= y)),
+                Op::Gt => binary!(stack, sp, |x, y| Value::Bool(x > y)),
+                Op::Ge => binary!(stack, sp, |x, y| Value::Bool(x >= y)),
                 Op::Eq | Op::Ne => {
                     let y = pop!(stack, sp);
                     let x = pop!(stack, sp);
@@ -242,16 +236,8 @@ impl Expr {
                     };
                     push!(stack, sp, Value::Bool(same != matches!(op, Op::Ne)))
                 }
-                Op::Min => {
-                    let y = num!(stack, sp);
-                    let x = num!(stack, sp);
-                    push!(stack, sp, Value::Number(if y < x { y } else { x }))
-                }
-                Op::Max => {
-                    let y = num!(stack, sp);
-                    let x = num!(stack, sp);
-                    push!(stack, sp, Value::Number(if y > x { y } else { x }))
-                }
+                Op::Min => binary!(stack, sp, |x, y| Value::Number(if y < x { y } else { x })),
+                Op::Max => binary!(stack, sp, |x, y| Value::Number(if y > x { y } else { x })),
                 Op::AndJump(t) => {
                     if !boolean!(stack, sp) {
                         push!(stack, sp, Value::Bool(false));

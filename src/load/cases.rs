@@ -1,0 +1,141 @@
+//! Reading rule authors' tests: the cases embedded in a rule set and `expect` objects.
+
+use crate::error::{Error, pointer, pointer_at};
+use crate::json::{Map, Value};
+use crate::reader::{Obj, Reader, decimal_from_json, parse_json};
+use crate::rules::*;
+use crate::submission::{Submission, SubmissionUnit};
+use std::collections::BTreeMap;
+
+const TEST_KEYS: &[&str] = &["name", "unit", "values", "notes", "expect"];
+
+pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
+    let arr = r.array(top, "tests", false);
+    let mut out = Vec::with_capacity(arr.len());
+    for (i, v) in arr.iter().enumerate() {
+        let path = pointer_at(&top.at("tests"), i);
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}个测试用例", i.saturating_add(1)),
+            TEST_KEYS,
+        ) else {
+            continue;
+        };
+        let name = r.req_str(&o, "name");
+        if let Some(n) = &name {
+            o.what = format!("测试用例「{n}」");
+        }
+        let unit = match o.get("unit") {
+            Some(u) => crate::submission::read_unit(r, u, &o.at("unit")),
+            None => Some(SubmissionUnit {
+                id: format!("test-{}", i.saturating_add(1)),
+                name: name.clone().unwrap_or_default(),
+                group: None,
+                ranked: true,
+            }),
+        };
+        let values = match o.get("values") {
+            Some(Value::Object(m)) => m.clone(),
+            Some(_) => {
+                r.push(
+                    "field.type",
+                    o.at("values"),
+                    format!("{}的 values 应为 JSON 对象", o.what),
+                );
+                Map::new()
+            }
+            None => {
+                r.missing(&o, "values");
+                Map::new()
+            }
+        };
+        let notes = crate::submission::read_notes(r, &o);
+        let expect = o
+            .get("expect")
+            .and_then(|e| read_expect(r, e, &o.at("expect"), &o.what));
+        if o.get("expect").is_none() {
+            r.missing(&o, "expect");
+        }
+        if let (Some(name), Some(unit), Some(expect)) = (name, unit, expect) {
+            let submission = Submission {
+                rules_id: rs.id.clone(),
+                rules_version: rs.version.clone(),
+                unit,
+                period: Some(rs.period.clone()),
+                values,
+                notes,
+                meta: BTreeMap::new(),
+            };
+            out.push(TestCase {
+                name,
+                submission,
+                expect,
+                path,
+            });
+        }
+    }
+    out
+}
+
+/// Reads an `expect` object from JSON text (case folders keep it in `NAME.expect.json`).
+pub(crate) fn load_expect(text: &str) -> Result<Expect, Error> {
+    let v = parse_json(text)?;
+    let mut r = Reader::default();
+    match read_expect(&mut r, &v, "", "期望结果") {
+        Some(e) if r.problems.is_empty() => Ok(e),
+        _ => Err(Error::new(r.problems)),
+    }
+}
+
+const EXPECT_KEYS: &[&str] = &["total", "grade", "status", "items", "vetoes"];
+
+fn read_expect(r: &mut Reader, v: &Value, path: &str, what: &str) -> Option<Expect> {
+    let o = r.object(v, path, &format!("{what}的 expect"), EXPECT_KEYS)?;
+    let mut e = Expect {
+        total: r.opt_dec(&o, "total"),
+        grade: r.opt_str(&o, "grade"),
+        status: match r.opt_enum(&o, "status", &["final", "provisional"]) {
+            Ok(s) => s.map(str::to_string),
+            Err(()) => None,
+        },
+        ..Expect::default()
+    };
+    if let Some(items) = o.get("items") {
+        match items {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    match decimal_from_json(v) {
+                        Some(d) => e.items.push((k.clone(), d)),
+                        None => r.push(
+                            "decimal.invalid",
+                            pointer(&o.at("items"), k),
+                            format!("{}的项目「{k}」得分不是有效数值", o.what),
+                        ),
+                    }
+                }
+            }
+            _ => r.push(
+                "field.type",
+                o.at("items"),
+                format!("{}的 items 应为对象（项目 id → 得分）", o.what),
+            ),
+        }
+    }
+    if o.get("vetoes").is_some() {
+        let arr = r.array(&o, "vetoes", false);
+        let ids: Vec<String> = arr
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        if ids.len() != arr.len() {
+            r.push(
+                "field.type",
+                o.at("vetoes"),
+                format!("{}的 vetoes 应为否决项 id 的数组", o.what),
+            );
+        }
+        e.vetoes = Some(ids);
+    }
+    Some(e)
+}

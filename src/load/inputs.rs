@@ -1,0 +1,341 @@
+//! Reading the inputs (the form's fields): types, bounds (literal or another input), options,
+//! defaults.
+
+use super::Reader;
+use crate::decimal::plain;
+use crate::error::{pointer, pointer_at};
+use crate::json::Value;
+use crate::reader::{Obj, decimal_from_json, short};
+use crate::rules::*;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+
+const INPUT_KEYS: &[&str] = &[
+    "id", "label", "type", "section", "required", "min", "max", "options", "default", "unit",
+    "help",
+];
+
+/// Whether `id` can name an input in expressions.
+fn is_identifier(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !crate::expr::is_reserved(id)
+}
+
+/// A bound as written, resolved once every input is known.
+enum RawBound {
+    Literal(Decimal),
+    Input(String),
+}
+
+/// An input's index and path, and its `min` and `max` as written.
+type Written = (usize, String, Option<RawBound>, Option<RawBound>);
+
+pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> Vec<Input> {
+    let arr = r.array(top, "inputs", true);
+    let mut inputs: Vec<Input> = Vec::with_capacity(arr.len());
+    let mut bounds: Vec<Written> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, v) in arr.iter().enumerate() {
+        let path = pointer_at(&top.at("inputs"), i);
+        if let Some((input, min, max)) = read_input(r, v, &path, i, &mut seen) {
+            bounds.push((inputs.len(), path, min, max));
+            inputs.push(input);
+        }
+    }
+    resolve_bounds(r, &mut inputs, bounds);
+    inputs
+}
+
+/// The input at `path` (the `i`th), its bounds still as written; `seen` holds the ids read so far.
+fn read_input(
+    r: &mut Reader,
+    v: &Value,
+    path: &str,
+    i: usize,
+    seen: &mut BTreeSet<String>,
+) -> Option<(Input, Option<RawBound>, Option<RawBound>)> {
+    let mut what = format!("第{}个输入项", i.saturating_add(1));
+    let mut o = r.object(v, path, &what, INPUT_KEYS)?;
+    let id = r.req_str(&o, "id");
+    let label = r.req_str(&o, "label");
+    if let (Some(id), Some(label)) = (&id, &label) {
+        what = format!("输入项「{label}」({id})");
+        o.what = what.clone();
+    }
+    let id = id?;
+    if !is_identifier(&id) {
+        r.push(
+            "input.id",
+            o.at("id"),
+            format!("{what}的 id「{id}」不是合法标识符（字母或下划线开头，只含字母、数字、下划线，且不能是保留字）"),
+        );
+    }
+    if !seen.insert(id.clone()) {
+        r.push("id.duplicate", o.at("id"), format!("输入项 id「{id}」重复"));
+    }
+    let kind = match r.opt_enum(
+        &o,
+        "type",
+        &["count", "number", "percent", "bool", "choice", "text"],
+    ) {
+        Ok(Some(t)) => match t {
+            "count" => InputType::Count,
+            "number" => InputType::Number,
+            "percent" => InputType::Percent,
+            "bool" => InputType::Bool,
+            "choice" => InputType::Choice,
+            _ => InputType::Text,
+        },
+        Ok(None) => {
+            r.missing(&o, "type");
+            return None;
+        }
+        Err(()) => return None,
+    };
+    let required = r.opt_bool(&o, "required").unwrap_or(true);
+    let section = r.opt_str(&o, "section");
+    let unit = r.opt_str(&o, "unit");
+    let help = r.opt_str(&o, "help");
+    let mut options = Vec::new();
+    if kind == InputType::Choice {
+        options = read_options(r, &o);
+    } else if o.get("options").is_some() {
+        r.push(
+            "input.options",
+            o.at("options"),
+            format!("{what}不是选择类（choice），不能设置 options"),
+        );
+    }
+    let min = read_bound(r, &o, "min", kind);
+    let max = read_bound(r, &o, "max", kind);
+    let default = o
+        .get("default")
+        .and_then(|v| read_default(r, &o, v, kind, &options));
+    if required && default.is_some() {
+        r.push(
+            "input.default",
+            o.at("default"),
+            format!("{what}是必填项，不能设置 default（默认值只用于选填项）"),
+        );
+    }
+    let input = Input {
+        id,
+        label: label.unwrap_or_default(),
+        kind,
+        section,
+        required,
+        min: None,
+        max: None,
+        options,
+        default,
+        unit,
+        help,
+    };
+    Some((input, min, max))
+}
+
+/// Resolves the bounds naming other inputs, once every input is known, and checks each input's
+/// range (and the value an empty optional input takes) against its literal bounds.
+fn resolve_bounds(r: &mut Reader, inputs: &mut [Input], bounds: Vec<Written>) {
+    for (index, path, min, max) in bounds {
+        let min = min.and_then(|b| resolve_bound(r, inputs, index, &path, "min", b));
+        let max = max.and_then(|b| resolve_bound(r, inputs, index, &path, "max", b));
+        if let (Some(Bound::Literal(lo)), Some(Bound::Literal(hi))) = (&min, &max) {
+            if lo > hi {
+                let what = inputs.get(index).map(input_name).unwrap_or_default();
+                r.push(
+                    "input.range",
+                    pointer(&path, "min"),
+                    format!("{what}的最小值{}大于最大值{}", plain(*lo), plain(*hi)),
+                );
+            }
+        }
+        // An optional number left empty counts as 0 (or its default): that value must lie within
+        // the input's own literal range, or every submission leaving it empty would be refused.
+        if let Some(input) = inputs.get(index) {
+            let empty_value = match input.default {
+                Some(crate::expr::Value::Number(d)) => Some(d),
+                Some(_) => None,
+                None if input.kind.is_numeric() => Some(Decimal::ZERO),
+                None => None,
+            };
+            let outside = |b: &Option<Bound>, below: bool| match (b, empty_value) {
+                (Some(Bound::Literal(limit)), Some(v)) => {
+                    if below {
+                        v < *limit
+                    } else {
+                        v > *limit
+                    }
+                }
+                _ => false,
+            };
+            if !input.required && (outside(&min, true) || outside(&max, false)) {
+                r.push(
+                "input.default",
+                pointer(&path, "default"),
+                format!(
+                    "{}是选填项，未填写时按{}计，但该值不在其取值范围内；请给出范围内的 default",
+                    input_name(input),
+                    plain(empty_value.unwrap_or_default())
+                ),
+            );
+            }
+        }
+        if let Some(input) = inputs.get_mut(index) {
+            input.min = min;
+            input.max = max;
+        }
+    }
+}
+
+fn read_options(r: &mut Reader, o: &Obj) -> Vec<String> {
+    let arr = r.array(o, "options", true);
+    let mut out: Vec<String> = Vec::new();
+    for (i, v) in arr.iter().enumerate() {
+        match v {
+            Value::String(s) if !s.trim().is_empty() => {
+                if out.contains(s) {
+                    r.push(
+                        "input.options",
+                        pointer_at(&o.at("options"), i),
+                        format!("{}的选项「{s}」重复", o.what),
+                    );
+                }
+                out.push(s.clone());
+            }
+            _ => r.push(
+                "input.options",
+                pointer_at(&o.at("options"), i),
+                format!("{}的选项应为非空字符串", o.what),
+            ),
+        }
+    }
+    if out.is_empty() && o.get("options").is_some() {
+        r.push(
+            "input.options",
+            o.at("options"),
+            format!("{}至少需要一个选项", o.what),
+        );
+    }
+    out
+}
+
+fn read_bound(r: &mut Reader, o: &Obj, key: &str, kind: InputType) -> Option<RawBound> {
+    let v = o.get(key)?;
+    if !kind.is_numeric() {
+        r.push(
+            "input.bound",
+            o.at(key),
+            format!("{}不是数值类输入，不能设置 {key}", o.what),
+        );
+        return None;
+    }
+    if let Some(d) = decimal_from_json(v) {
+        return Some(RawBound::Literal(d));
+    }
+    match v {
+        Value::String(s) if is_identifier(s) => Some(RawBound::Input(s.clone())),
+        _ => {
+            r.push(
+                "input.bound",
+                o.at(key),
+                format!(
+                    "{}的 {key} 应为数值或另一个数值类输入项的 id，实为{}",
+                    o.what,
+                    short(v)
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn resolve_bound(
+    r: &mut Reader,
+    inputs: &[Input],
+    index: usize,
+    path: &str,
+    key: &str,
+    b: RawBound,
+) -> Option<Bound> {
+    let what = inputs.get(index).map(input_name).unwrap_or_default();
+    match b {
+        RawBound::Literal(d) => Some(Bound::Literal(d)),
+        RawBound::Input(id) => match inputs.iter().position(|i| i.id == id) {
+            Some(j) if j == index => {
+                r.push(
+                    "input.bound",
+                    pointer(path, key),
+                    format!("{what}的 {key} 不能引用自身"),
+                );
+                None
+            }
+            Some(j) if inputs.get(j).is_some_and(|i| i.kind.is_numeric()) => Some(Bound::Input(j)),
+            Some(_) => {
+                r.push(
+                    "input.bound",
+                    pointer(path, key),
+                    format!("{what}的 {key} 引用的「{id}」不是数值类输入项"),
+                );
+                None
+            }
+            None => {
+                r.push(
+                    "input.unknown_ref",
+                    pointer(path, key),
+                    format!("{what}的 {key} 引用了不存在的输入项「{id}」"),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn read_default(
+    r: &mut Reader,
+    o: &Obj,
+    v: &Value,
+    kind: InputType,
+    options: &[String],
+) -> Option<crate::expr::Value> {
+    use crate::expr::Value as V;
+    let ok = match (kind, v) {
+        (InputType::Bool, Value::Bool(b)) => Some(V::Bool(*b)),
+        (InputType::Choice, Value::String(s)) => options.iter().position(|x| x == s).map(V::Choice),
+        (InputType::Count | InputType::Number | InputType::Percent, v) => {
+            decimal_from_json(v).map(V::Number)
+        }
+        _ => None,
+    };
+    if ok.is_none() {
+        r.push(
+            "input.default",
+            o.at("default"),
+            format!(
+                "{}的 default 与类型 {} 不符：{}",
+                o.what,
+                kind.name(),
+                short(v)
+            ),
+        );
+    }
+    ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert!(is_identifier("plan_made"));
+        assert!(is_identifier("_x1"));
+        for bad in ["", "1a", "a-b", "min", "true", "整改率", "a b"] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Loading and validating rule sets: JSON text → [`RuleSet`], collecting every problem.
+//!
+//! The reader (`crate::reader`) walks the JSON by hand instead of deriving `Deserialize`, because
+//! serde stops at the first error while a rule author wants all of them, each with its JSON pointer
+//! and a Chinese message naming the item by its title. This file reads the top level and holds
+//! what the readers share; `inputs`, `items` (sections, items, their rules and lines), `totals`
+//! (adjustments, bonus, grades, vetoes, quotas) and `cases` (embedded tests) read their parts;
+//! checks across parts are `crate::lint`.
+//!
+//! Each object's fields are listed once, in a `*_KEYS` constant beside the function that reads
+//! them (unknown fields are refused with that list); reading a field not listed there is caught
+//! by a debug assertion in `Obj::get`.
+
+use crate::error::Error;
+use crate::expr::{InputKind, Scope};
+use crate::json::Value;
+use crate::limits;
+use crate::lint;
+use crate::reader::{Obj, Reader, parse_json, short};
+use crate::rules::*;
+use std::collections::BTreeMap;
+
+mod cases;
+mod inputs;
+mod items;
+mod totals;
+
+pub(crate) use cases::load_expect;
+
+const TOP_KEYS: &[&str] = &[
+    "$schema",
+    "format",
+    "id",
+    "version",
+    "title",
+    "period",
+    "unit_kind",
+    "description",
+    "full_score",
+    "scale",
+    "not_applicable",
+    "inputs",
+    "sections",
+    "adjustments",
+    "bonus",
+    "vetoes",
+    "grades",
+    "quotas",
+    "tests",
+];
+
+/// The inputs, as the expression compiler sees them.
+struct InputScope<'a> {
+    inputs: &'a [Input],
+    by_id: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> InputScope<'a> {
+    fn new(inputs: &'a [Input]) -> Self {
+        // Inserted one by one: collecting into a BTreeMap sorts first, and each sort instantiation
+        // costs wasm size (see BENCHMARKS.md).
+        let mut by_id = BTreeMap::new();
+        for (i, input) in inputs.iter().enumerate() {
+            by_id.insert(input.id.as_str(), i);
+        }
+        InputScope { inputs, by_id }
+    }
+}
+
+impl Scope for InputScope<'_> {
+    fn lookup(&self, name: &str) -> Option<(usize, InputKind<'_>)> {
+        let &i = self.by_id.get(name)?;
+        let input = self.inputs.get(i)?;
+        let kind = match input.kind {
+            InputType::Count | InputType::Number | InputType::Percent => InputKind::Number,
+            InputType::Bool => InputKind::Bool,
+            InputType::Choice => InputKind::Choice(&input.options),
+            InputType::Text => InputKind::Text,
+        };
+        Some((i, kind))
+    }
+}
+
+/// Loads a rule set from JSON text, reporting every problem found.
+pub fn load_rules(text: &str) -> Result<RuleSet, Error> {
+    let value = parse_json(text)?;
+    load_rules_value(&value)
+}
+
+/// Loads a rule set from an already parsed JSON value.
+pub fn load_rules_value(root: &Value) -> Result<RuleSet, Error> {
+    let mut r = Reader::default();
+    let rs = read_rules(&mut r, root);
+    match rs {
+        Some(rs) if r.problems.is_empty() => Ok(rs),
+        _ => {
+            if r.problems.is_empty() {
+                r.push("rules.invalid", "", "考核细则无效");
+            }
+            Err(Error::new(r.problems))
+        }
+    }
+}
+
+fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
+    let top = r.object(root, "", "考核细则", TOP_KEYS)?;
+    match top.get("format") {
+        Some(Value::String(f)) if f == "kpi-rules/1" => {}
+        None => r.push(
+            "field.missing",
+            "/format",
+            "考核细则缺少「format」字段，应为 \"kpi-rules/1\"",
+        ),
+        Some(v) => r.push(
+            "rules.format",
+            "/format",
+            format!("不支持的格式 {}，应为 \"kpi-rules/1\"", short(v)),
+        ),
+    }
+    let id = r.req_str(&top, "id");
+    let version = r.req_str(&top, "version");
+    let title = r.req_str(&top, "title");
+    let period = r.req_str(&top, "period");
+    let unit_kind = r.req_str(&top, "unit_kind");
+    let description = r.opt_str(&top, "description");
+    let full_score = r.positive(&top, "full_score");
+    let scale = read_scale(r, &top);
+    let not_applicable = match r.opt_enum(&top, "not_applicable", &["full", "rescale"]) {
+        Ok(Some("rescale")) => NotApplicable::Rescale,
+        _ => NotApplicable::Full,
+    };
+
+    let inputs = inputs::read_inputs(r, &top);
+    let scope = InputScope::new(&inputs);
+    let mut ids = IdRegistry::default();
+    let sections = items::read_sections(r, &top, &scope, &mut ids);
+    let adjustments = totals::read_adjustments(r, &top, &scope, &mut ids);
+    let bonus = totals::read_bonus(r, &top, &scope, &mut ids);
+    let grades = totals::read_grades(r, &top, full_score);
+    let vetoes = totals::read_vetoes(r, &top, &scope, &mut ids, &grades);
+    let quotas = totals::read_quotas(r, &top, &grades);
+
+    lint::check_sections_sum(r, full_score, &sections);
+    if not_applicable == NotApplicable::Rescale && sections.iter().any(|s| s.out_of.is_some()) {
+        r.push(
+            "rules.rescale_with_out_of",
+            "/not_applicable",
+            "not_applicable 为 \"rescale\" 时不能同时使用部分折算 out_of",
+        );
+    }
+    lint::check_input_sections(r, &inputs, &sections);
+    let items: usize = sections.iter().map(|s| s.items.len()).sum();
+    if items > limits::MAX_ITEMS {
+        r.push(
+            "limit.count",
+            "/sections",
+            format!("考核细则共有{items}个考核项目，最多{}个", limits::MAX_ITEMS),
+        );
+    }
+    if r.expr_ops > limits::MAX_EXPR_OPS {
+        r.push(
+            "limit.expressions",
+            "",
+            format!(
+                "考核细则的表达式合计编译为{}步运算，最多{}步，请精简规则",
+                r.expr_ops,
+                limits::MAX_EXPR_OPS
+            ),
+        );
+    }
+
+    let mut rs = RuleSet {
+        id: id?,
+        version: version?,
+        title: title?,
+        period: period?,
+        unit_kind: unit_kind?,
+        description,
+        full_score: full_score?,
+        scale: scale?,
+        not_applicable,
+        inputs,
+        sections,
+        adjustments,
+        bonus,
+        vetoes,
+        grades,
+        quotas,
+        tests: Vec::new(),
+        by_id: Vec::new(),
+    };
+    rs.by_id = (0..rs.inputs.len()).collect();
+    rs.by_id.sort_unstable_by(|&a, &b| {
+        rs.inputs
+            .get(a)
+            .map(|x| &x.id)
+            .cmp(&rs.inputs.get(b).map(|x| &x.id))
+    });
+    lint::check_points_scale(r, &rs);
+    lint::check_judged_inputs(r, &rs);
+    // An expression that failed to compile leaves its inputs looking unused: lint only clean sets.
+    if r.problems.is_empty() {
+        lint::check_unused_inputs(r, &rs);
+    }
+    rs.tests = cases::read_tests(r, &top, &rs);
+    Some(rs)
+}
+
+fn read_scale(r: &mut Reader, top: &Obj) -> Option<u32> {
+    let Some(v) = top.get("scale") else {
+        return Some(2);
+    };
+    match v.as_u64() {
+        Some(n) if n <= 6 => u32::try_from(n).ok(),
+        _ => {
+            r.push(
+                "field.value",
+                top.at("scale"),
+                format!("scale 应为0到6之间的整数，实为{}", short(v)),
+            );
+            None
+        }
+    }
+}
+
+/// Reads an entry's `id` and `title`, names the entry after them for later messages (`name(id,
+/// title)`), and claims the id in the shared namespace.
+fn read_named(
+    r: &mut Reader,
+    o: &mut Obj,
+    ids: &mut IdRegistry,
+    name: fn(&str, &str) -> String,
+) -> (Option<String>, Option<String>) {
+    let id = r.req_str(o, "id");
+    let title = r.req_str(o, "title");
+    if let (Some(id), Some(title)) = (&id, &title) {
+        o.what = name(id, title);
+        ids.claim(r, id, o.at("id"), &o.what);
+    }
+    (id, title)
+}
+
+/// Ids of items, adjustments, bonus items and vetoes share one namespace (notes are keyed by id).
+#[derive(Default)]
+struct IdRegistry {
+    seen: BTreeMap<String, String>,
+}
+
+impl IdRegistry {
+    fn claim(&mut self, r: &mut Reader, id: &str, path: String, what: &str) {
+        if let Some(prev) = self.seen.get(id) {
+            r.push(
+                "id.duplicate",
+                path,
+                format!("{what}的 id「{id}」与{prev}重复"),
+            );
+        } else {
+            self.seen.insert(id.to_string(), what.to_string());
+        }
+    }
+}
+
+fn read_combine(r: &mut Reader, o: &Obj) -> Combine {
+    match r.opt_enum(o, "combine", &["sum", "max"]) {
+        Ok(Some("max")) => Combine::Max,
+        _ => Combine::Sum,
+    }
+}
+
+fn grade_index(grades: &[Grade], name: &str) -> Option<usize> {
+    grades.iter().position(|g| g.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_json_is_refused_cleanly() {
+        let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = parse_json(&text).err().map(|e| e.problems()[0].code);
+        assert_eq!(e, Some("json.too_deep"));
+    }
+}

@@ -1,0 +1,340 @@
+//! Reading what turns section scores into the total and the grade: adjustments, bonus, grades,
+//! vetoes and quotas.
+
+use super::items::read_lines;
+use super::{IdRegistry, InputScope, grade_index, read_combine, read_named};
+use crate::decimal::plain;
+use crate::error::{pointer, pointer_at};
+use crate::expr::Type;
+use crate::json::Value;
+use crate::reader::{Obj, Reader};
+use crate::rules::*;
+use rust_decimal::Decimal;
+
+const ADJ_KEYS: &[&str] = &["id", "title", "basis", "cap", "combine", "deduct"];
+
+pub(super) fn read_adjustments(
+    r: &mut Reader,
+    top: &Obj,
+    scope: &InputScope,
+    ids: &mut IdRegistry,
+) -> Vec<Adjustment> {
+    let arr = r.array(top, "adjustments", false);
+    let mut out = Vec::with_capacity(arr.len());
+    for (i, v) in arr.iter().enumerate() {
+        let path = pointer_at(&top.at("adjustments"), i);
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}个扣分项", i.saturating_add(1)),
+            ADJ_KEYS,
+        ) else {
+            continue;
+        };
+        let (id, title) = read_named(r, &mut o, ids, |id, title| {
+            format!("扣分项「{title}」({id})")
+        });
+        let basis = r.opt_str(&o, "basis");
+        let cap = r.opt_positive(&o, "cap");
+        let combine = read_combine(r, &o);
+        let lines = read_lines(r, &o, "deduct", scope, "扣");
+        if let (Some(id), Some(title), Some(lines)) = (id, title, lines) {
+            out.push(Adjustment {
+                id,
+                title,
+                basis,
+                cap,
+                combine,
+                lines,
+            });
+        }
+    }
+    out
+}
+
+const BONUS_KEYS: &[&str] = &["cap", "items"];
+
+const BONUS_ITEM_KEYS: &[&str] = &["id", "title", "points", "basis", "combine", "add"];
+
+pub(super) fn read_bonus(
+    r: &mut Reader,
+    top: &Obj,
+    scope: &InputScope,
+    ids: &mut IdRegistry,
+) -> Option<Bonus> {
+    let v = top.get("bonus")?;
+    let o = r.object(v, &top.at("bonus"), "加分（bonus）", BONUS_KEYS)?;
+    let cap = r.positive(&o, "cap");
+    let arr = r.array(&o, "items", true);
+    let mut items = Vec::with_capacity(arr.len());
+    for (i, v) in arr.iter().enumerate() {
+        let path = pointer_at(&o.at("items"), i);
+        let Some(mut bo) = r.object(
+            v,
+            &path,
+            &format!("第{}个加分项", i.saturating_add(1)),
+            BONUS_ITEM_KEYS,
+        ) else {
+            continue;
+        };
+        let (id, title) = read_named(r, &mut bo, ids, |id, title| {
+            format!("加分项「{title}」({id})")
+        });
+        let points = r.positive(&bo, "points");
+        let basis = r.opt_str(&bo, "basis");
+        let combine = read_combine(r, &bo);
+        let lines = read_lines(r, &bo, "add", scope, "加");
+        if let (Some(id), Some(title), Some(points), Some(lines)) = (id, title, points, lines) {
+            items.push(BonusItem {
+                id,
+                title,
+                points,
+                basis,
+                combine,
+                lines,
+            });
+        }
+    }
+    Some(Bonus { cap: cap?, items })
+}
+
+pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>) -> Vec<Grade> {
+    let arr = r.array(top, "grades", true);
+    if arr.is_empty() && top.get("grades").is_some() {
+        r.push(
+            "grades.empty",
+            top.at("grades"),
+            "考核细则至少需要一个等次（grades）",
+        );
+    }
+    let mut grades: Vec<Grade> = Vec::with_capacity(arr.len());
+    for (i, v) in arr.iter().enumerate() {
+        let path = pointer_at(&top.at("grades"), i);
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}个等次", i.saturating_add(1)),
+            &["name", "min"],
+        ) else {
+            continue;
+        };
+        let name = r.req_str(&o, "name");
+        if let Some(n) = &name {
+            o.what = format!("等次「{n}」");
+            if grades.iter().any(|g| &g.name == n) {
+                r.push("id.duplicate", o.at("name"), format!("等次名称「{n}」重复"));
+            }
+        }
+        let min = r.req_dec(&o, "min");
+        if let Some(m) = min {
+            if let Some(prev) = grades.last() {
+                if m >= prev.min {
+                    r.push(
+                        "grades.order",
+                        o.at("min"),
+                        format!(
+                            "等次应按最低分从高到低排列：{}的最低分{}不低于上一等次「{}」的{}",
+                            o.what,
+                            plain(m),
+                            prev.name,
+                            plain(prev.min)
+                        ),
+                    );
+                }
+            }
+            if full_score.is_some_and(|f| m > f) {
+                r.push(
+                    "grades.range",
+                    o.at("min"),
+                    format!("{}的最低分{}超过满分", o.what, plain(m)),
+                );
+            }
+        }
+        if let (Some(name), Some(min)) = (name, min) {
+            grades.push(Grade { name, min });
+        }
+    }
+    if let Some(last) = grades.last() {
+        if !last.min.is_zero() && grades.len() == arr.len() {
+            r.push(
+                "grades.lowest",
+                pointer(
+                    &pointer_at(&top.at("grades"), arr.len().saturating_sub(1)),
+                    "min",
+                ),
+                format!(
+                    "最低等次「{}」的最低分应为0，否则低于{}分的总分没有等次",
+                    last.name,
+                    plain(last.min)
+                ),
+            );
+        }
+    }
+    grades
+}
+
+const VETO_KEYS: &[&str] = &["id", "title", "basis", "when", "effect"];
+
+pub(super) fn read_vetoes(
+    r: &mut Reader,
+    top: &Obj,
+    scope: &InputScope,
+    ids: &mut IdRegistry,
+    grades: &[Grade],
+) -> Vec<Veto> {
+    let arr = r.array(top, "vetoes", false);
+    let mut out = Vec::with_capacity(arr.len());
+    for (i, v) in arr.iter().enumerate() {
+        let path = pointer_at(&top.at("vetoes"), i);
+        let Some(mut o) = r.object(
+            v,
+            &path,
+            &format!("第{}个否决项", i.saturating_add(1)),
+            VETO_KEYS,
+        ) else {
+            continue;
+        };
+        let (id, title) = read_named(r, &mut o, ids, |id, title| {
+            format!("否决项「{title}」({id})")
+        });
+        let basis = r.opt_str(&o, "basis");
+        let when = r.expr(&o, "when", scope, Type::Bool);
+        let effect = read_effect(r, &o, grades);
+        if let (Some(id), Some(title), Some(when), Some(effect)) = (id, title, when, effect) {
+            out.push(Veto {
+                id,
+                title,
+                basis,
+                when,
+                effect_text: effect.text(grades),
+                effect,
+            });
+        }
+    }
+    out
+}
+
+fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> {
+    let path = o.at("effect");
+    let bad = |r: &mut Reader| {
+        r.push(
+            "veto.effect",
+            path.clone(),
+            format!("{}的 effect 应为 \"fail\"、\"zero\"、{{\"max_grade\": 等次}} 或 {{\"lower_grades\": N}}", o.what),
+        )
+    };
+    match o.get("effect") {
+        None => {
+            r.missing(o, "effect");
+            None
+        }
+        Some(Value::String(s)) if s == "fail" => Some(VetoEffect::Fail),
+        Some(Value::String(s)) if s == "zero" => Some(VetoEffect::Zero),
+        Some(v @ Value::Object(_)) => {
+            let eo = r.object(
+                v,
+                &path,
+                &format!("{}的 effect", o.what),
+                &["max_grade", "lower_grades"],
+            )?;
+            match (eo.get("max_grade"), eo.get("lower_grades")) {
+                (Some(_), None) => {
+                    let name = r.req_str(&eo, "max_grade")?;
+                    match grade_index(grades, &name) {
+                        Some(g) => Some(VetoEffect::MaxGrade(g)),
+                        None => {
+                            let names: Vec<&str> = grades.iter().map(|g| g.name.as_str()).collect();
+                            r.push(
+                                "grades.unknown",
+                                eo.at("max_grade"),
+                                format!(
+                                    "{}的 max_grade「{name}」不是已定义的等次（{}）",
+                                    o.what,
+                                    names.join("、")
+                                ),
+                            );
+                            None
+                        }
+                    }
+                }
+                (None, Some(n)) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) if n >= 1 => Some(VetoEffect::LowerGrades(n)),
+                    _ => {
+                        r.push(
+                            "veto.effect",
+                            eo.at("lower_grades"),
+                            format!("{}的 lower_grades 应为不小于1的整数", o.what),
+                        );
+                        None
+                    }
+                },
+                _ => {
+                    bad(r);
+                    None
+                }
+            }
+        }
+        Some(_) => {
+            bad(r);
+            None
+        }
+    }
+}
+
+pub(super) fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Quota> {
+    let arr = r.array(top, "quotas", false);
+    let mut out: Vec<Quota> = Vec::with_capacity(arr.len());
+    for (i, v) in arr.iter().enumerate() {
+        let path = pointer_at(&top.at("quotas"), i);
+        let Some(o) = r.object(
+            v,
+            &path,
+            &format!("第{}个等次比例限制", i.saturating_add(1)),
+            &["grade", "max_share"],
+        ) else {
+            continue;
+        };
+        let name = r.req_str(&o, "grade");
+        let share = r.req_dec(&o, "max_share");
+        if let Some(s) = share {
+            if s <= Decimal::ZERO || s > Decimal::ONE {
+                r.push(
+                    "decimal.range",
+                    o.at("max_share"),
+                    format!("{}的 max_share 应大于0且不超过1，实为{}", o.what, plain(s)),
+                );
+            }
+        }
+        let grade = name.as_deref().and_then(|n| {
+            let g = grade_index(grades, n);
+            if g.is_none() {
+                r.push(
+                    "grades.unknown",
+                    o.at("grade"),
+                    format!("{}引用了未定义的等次「{n}」", o.what),
+                );
+            }
+            g
+        });
+        if let Some(g) = grade {
+            if out.iter().any(|q| q.grade == g) {
+                r.push(
+                    "id.duplicate",
+                    o.at("grade"),
+                    format!("等次「{}」的比例限制重复", name.unwrap_or_default()),
+                );
+            }
+            if g == grades.len().saturating_sub(1) {
+                r.push(
+                    "quota.lowest",
+                    o.at("grade"),
+                    "最低等次不能设比例限制（超出的单位无处可降）",
+                );
+            }
+        }
+        if let (Some(grade), Some(max_share)) = (grade, share) {
+            out.push(Quota { grade, max_share });
+        }
+    }
+    out
+}
