@@ -4,6 +4,7 @@
 //! few allocations. Their JSON form (`kpi-report/1`) is documented in `docs/FORMATS.md`.
 
 use crate::decimal::Amount;
+use crate::error::Problem;
 use crate::json::{JsonWriter, ToJson};
 use crate::submission::SubmissionUnit;
 use std::collections::BTreeMap;
@@ -45,8 +46,9 @@ pub struct Report<'r> {
     pub lines: Vec<TraceLine>,
     /// What is not yet known.
     pub pending: Vec<PendingEntry<'r>>,
-    /// Things worth a second look that do not stop scoring.
-    pub warnings: Vec<Warning>,
+    /// Things worth a second look that do not stop scoring (warnings: problems that did not
+    /// stop scoring).
+    pub warnings: Vec<Problem>,
     /// The submission's metadata, echoed.
     pub meta: BTreeMap<String, String>,
 }
@@ -266,17 +268,6 @@ pub struct PendingEntry<'r> {
     pub missing: Vec<&'r str>,
     /// Why, in Chinese.
     pub reason: String,
-}
-
-/// A warning: scoring went on, but a person should look.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
-    /// Stable code (`judged.no_note`).
-    pub code: &'static str,
-    /// JSON pointer into the submission or rule set.
-    pub path: String,
-    /// Chinese explanation.
-    pub message: String,
 }
 
 impl Report<'_> {
@@ -502,16 +493,6 @@ impl ToJson for PendingEntry<'_> {
         w.field("title", self.title);
         w.field("missing", &self.missing);
         w.field("reason", &self.reason);
-        w.end_object();
-    }
-}
-
-impl ToJson for Warning {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("code", self.code);
-        w.field("path", &self.path);
-        w.field("message", &self.message);
         w.end_object();
     }
 }
