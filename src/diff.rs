@@ -7,7 +7,7 @@
 
 use crate::decimal::{Amount, plain};
 use crate::error::Error;
-use crate::json::{JsonWriter, ToJson, Value};
+use crate::json::{ToJson, Value, json_object};
 use crate::report::{Report, Status};
 use crate::rules::*;
 use crate::submission::{Submission, SubmissionUnit};
@@ -846,87 +846,24 @@ fn neutral_submission(rs: &RuleSet, inputs: &[&Input]) -> Submission {
 
 // The JSON forms of a diff and of probe findings: members in declaration order.
 
-impl ToJson for RulesId<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("version", self.version);
-        w.end_object();
-    }
-}
+json_object!(RulesId<'_> { id, version });
 
-impl ToJson for Standing<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("total", &self.total);
-        w.field("grade", self.grade);
-        w.field("rank", &self.rank);
-        w.field("status", &self.status);
-        w.end_object();
-    }
-}
+json_object!(Standing<'_> { total, grade, rank, status });
 
-impl ToJson for ItemChange<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field("old", &self.old);
-        w.field("new", &self.new);
-        w.field("reasons", &self.reasons);
-        w.end_object();
-    }
-}
+json_object!(ItemChange<'_> { id, title, old, new, reasons });
 
-impl ToJson for UnitDiff<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("unit", &self.unit);
-        w.field("changed", &self.changed);
-        w.field("old", &self.old);
-        w.field("new", &self.new);
-        w.field("items", &self.items);
-        w.field("notes", &self.notes);
-        w.end_object();
-    }
-}
+json_object!(UnitDiff<'_> { unit, changed, old, new, items, notes });
 
-impl ToJson for DiffSummary {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("units", &self.units);
-        w.field("changed", &self.changed);
-        w.field("total_up", &self.total_up);
-        w.field("total_down", &self.total_down);
-        w.field("grade_up", &self.grade_up);
-        w.field("grade_down", &self.grade_down);
-        w.field("errors", &self.errors);
-        w.end_object();
-    }
-}
+json_object!(DiffSummary {
+    units,
+    changed,
+    total_up,
+    total_down,
+    grade_up,
+    grade_down,
+    errors
+});
 
-impl ToJson for Diff<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("old", &self.old);
-        w.field("new", &self.new);
-        w.field("units", &self.units);
-        w.field("summary", &self.summary);
-        w.field("rule_changes", &self.rule_changes);
-        w.end_object();
-    }
-}
+json_object!(Diff<'_> { old, new, units, summary, rule_changes });
 
-impl ToJson for ProbeFinding<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("base", &self.base);
-        w.field("input", &self.input);
-        w.field("label", &self.label);
-        w.field("value", &self.value);
-        w.field("old", &self.old);
-        w.field("new", &self.new);
-        w.field("items", &self.items);
-        w.end_object();
-    }
-}
+json_object!(ProbeFinding<'_> { base, input, label, value, old, new, items });

@@ -1,6 +1,6 @@
 //! Problems and the one public error type.
 
-use crate::json::{JsonWriter, ToJson};
+use crate::json::json_object;
 use std::fmt;
 
 /// One problem found in a rule set, a submission or while scoring.
@@ -105,12 +105,8 @@ pub(crate) fn pointer_at(base: &str, index: usize) -> String {
     format!("{base}/{index}")
 }
 
-impl ToJson for Problem {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("code", self.code);
-        w.field("path", &self.path);
-        w.field("message", &self.message);
-        w.end_object();
-    }
-}
+json_object!(Problem {
+    code,
+    path,
+    message
+});

@@ -3,7 +3,7 @@
 
 use crate::decimal::{Amount, plain};
 use crate::expr::Expr;
-use crate::json::{JsonWriter, ToJson};
+use crate::json::{JsonWriter, ToJson, json_object};
 use crate::rules::*;
 
 /// A rule set described for a form renderer.
@@ -359,36 +359,9 @@ impl RuleSet {
 
 // The JSON form (`kpi-form/1`): members in declaration order, absent options left out.
 
-impl ToJson for Form<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("format", self.format);
-        w.field("rules", &self.rules);
-        w.field("inputs", &self.inputs);
-        w.field("sections", &self.sections);
-        w.field("adjustments", &self.adjustments);
-        w.field_opt("bonus", &self.bonus);
-        w.field("vetoes", &self.vetoes);
-        w.field("grades", &self.grades);
-        w.end_object();
-    }
-}
+json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades });
 
-impl ToJson for FormRules<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("version", self.version);
-        w.field("title", self.title);
-        w.field("period", self.period);
-        w.field("unit_kind", self.unit_kind);
-        w.field_opt("description", &self.description);
-        w.field("full_score", &self.full_score);
-        w.field("scale", &self.scale);
-        w.field("not_applicable", self.not_applicable);
-        w.end_object();
-    }
-}
+json_object!(FormRules<'_> { id, version, title, period, unit_kind, description?, full_score, scale, not_applicable });
 
 impl ToJson for FormBound<'_> {
     fn write_json(&self, w: &mut JsonWriter) {
@@ -403,79 +376,14 @@ impl ToJson for FormBound<'_> {
     }
 }
 
-impl ToJson for FormInput<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("label", self.label);
-        w.field("type", self.kind);
-        w.field_opt("section", &self.section);
-        w.field("required", &self.required);
-        w.field_opt("min", &self.min);
-        w.field_opt("max", &self.max);
-        if !self.options.is_empty() {
-            w.field("options", self.options);
-        }
-        w.field_opt("unit", &self.unit);
-        w.field_opt("help", &self.help);
-        w.field("used_by", &self.used_by);
-        w.end_object();
-    }
-}
+json_object!(FormInput<'_> { id, label, kind as "type", section?, required, min?, max?, options [nonempty], unit?, help?, used_by });
 
-impl ToJson for FormSection<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field("points", &self.points);
-        w.field_opt("out_of", &self.out_of);
-        w.field("items", &self.items);
-        w.end_object();
-    }
-}
+json_object!(FormSection<'_> { id, title, points, out_of?, items });
 
-impl ToJson for FormItem<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field("points", &self.points);
-        w.field_opt("basis", &self.basis);
-        w.field("rule", self.rule);
-        w.field("batch_only", &self.batch_only);
-        w.field("inputs", &self.inputs);
-        w.end_object();
-    }
-}
+json_object!(FormItem<'_> { id, title, points, basis?, rule, batch_only, inputs });
 
-impl ToJson for FormEntry<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field_opt("points", &self.points);
-        w.field_opt("basis", &self.basis);
-        w.field_opt("effect_text", &self.effect_text);
-        w.field("inputs", &self.inputs);
-        w.end_object();
-    }
-}
+json_object!(FormEntry<'_> { id, title, points?, basis?, effect_text?, inputs });
 
-impl ToJson for FormBonus<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("cap", &self.cap);
-        w.field("items", &self.items);
-        w.end_object();
-    }
-}
+json_object!(FormBonus<'_> { cap, items });
 
-impl ToJson for FormGrade<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("name", self.name);
-        w.field("min", &self.min);
-        w.end_object();
-    }
-}
+json_object!(FormGrade<'_> { name, min });

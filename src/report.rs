@@ -5,7 +5,7 @@
 
 use crate::decimal::Amount;
 use crate::error::Problem;
-use crate::json::{JsonWriter, ToJson};
+use crate::json::{JsonWriter, ToJson, json_object, json_str};
 use crate::submission::SubmissionUnit;
 use std::collections::BTreeMap;
 
@@ -297,63 +297,11 @@ impl Report<'_> {
 
 // The JSON form (`kpi-report/1`, docs/FORMATS.md): members in declaration order.
 
-impl ToJson for Report<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("format", self.format);
-        w.field("unit", &self.unit);
-        w.field("rules", &self.rules);
-        w.field("period", self.period);
-        w.field("status", &self.status);
-        w.field("total", &self.total);
-        w.field("grade", self.grade);
-        w.field("grade_by_score", self.grade_by_score);
-        w.field_opt("rank", &self.rank);
-        w.field("full_score", &self.full_score);
-        w.field("subtotal", &self.subtotal);
-        w.field("sections", &self.sections);
-        w.field("adjustments", &self.adjustments);
-        w.field_opt("bonus", &self.bonus);
-        w.field("vetoes", &self.vetoes);
-        w.field("lines", &self.lines);
-        w.field("pending", &self.pending);
-        w.field("warnings", &self.warnings);
-        if !self.meta.is_empty() {
-            w.field("meta", &self.meta);
-        }
-        w.end_object();
-    }
-}
+json_object!(Report<'_> { format, unit, rules, period, status, total, grade, grade_by_score, rank?, full_score, subtotal, sections, adjustments, bonus?, vetoes, lines, pending, warnings, meta [nonempty] });
 
-impl ToJson for Status {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.string(self.as_str());
-    }
-}
+json_object!(RulesRef<'_> { id, version, title });
 
-impl ToJson for RulesRef<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("version", self.version);
-        w.field("title", self.title);
-        w.end_object();
-    }
-}
-
-impl ToJson for SectionReport<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field("points", &self.points);
-        w.field_opt("out_of", &self.out_of);
-        w.field("score", &self.score);
-        w.field("lines", &self.lines);
-        w.field("items", &self.items);
-        w.end_object();
-    }
-}
+json_object!(SectionReport<'_> { id, title, points, out_of?, score, lines, items });
 
 impl ItemStatus {
     /// The status as written in JSON.
@@ -366,25 +314,7 @@ impl ItemStatus {
     }
 }
 
-impl ToJson for ItemStatus {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.string(self.as_str());
-    }
-}
-
-impl ToJson for ItemReport<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field("points", &self.points);
-        w.field("score", &self.score);
-        w.field("status", &self.status);
-        w.field_opt("value", &self.value);
-        w.field("lines", &self.lines);
-        w.end_object();
-    }
-}
+json_object!(ItemReport<'_> { id, title, points, score, status, value?, lines });
 
 impl LineKind {
     /// The kind as written in JSON.
@@ -408,64 +338,21 @@ impl LineKind {
     }
 }
 
-impl ToJson for TraceLine {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("reason", &self.reason);
-        w.field("points", &self.points);
-        w.field("kind", self.kind.as_str());
-        w.end_object();
-    }
-}
+json_str!(Status, ItemStatus, LineKind);
 
-impl ToJson for AdjustmentReport<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field_opt("cap", &self.cap);
-        w.field("amount", &self.amount);
-        w.field("status", &self.status);
-        w.field("lines", &self.lines);
-        w.end_object();
-    }
-}
+json_object!(TraceLine {
+    reason,
+    points,
+    kind
+});
 
-impl ToJson for BonusReport<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("cap", &self.cap);
-        w.field("amount", &self.amount);
-        w.field("items", &self.items);
-        w.field("lines", &self.lines);
-        w.end_object();
-    }
-}
+json_object!(AdjustmentReport<'_> { id, title, cap?, amount, status, lines });
 
-impl ToJson for BonusItemReport<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field("points", &self.points);
-        w.field("amount", &self.amount);
-        w.field("status", &self.status);
-        w.field("lines", &self.lines);
-        w.end_object();
-    }
-}
+json_object!(BonusReport<'_> { cap, amount, items, lines });
 
-impl ToJson for VetoReport<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field("triggered", &self.triggered);
-        w.field("effect", &self.effect);
-        w.field("effect_text", &self.effect_text);
-        w.end_object();
-    }
-}
+json_object!(BonusItemReport<'_> { id, title, points, amount, status, lines });
+
+json_object!(VetoReport<'_> { id, title, triggered, effect, effect_text });
 
 impl ToJson for EffectRef<'_> {
     fn write_json(&self, w: &mut JsonWriter) {
@@ -485,14 +372,4 @@ impl ToJson for EffectRef<'_> {
     }
 }
 
-impl ToJson for PendingEntry<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("kind", self.kind);
-        w.field("id", self.id);
-        w.field("title", self.title);
-        w.field("missing", &self.missing);
-        w.field("reason", &self.reason);
-        w.end_object();
-    }
-}
+json_object!(PendingEntry<'_> { kind, id, title, missing, reason });

@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use crate::error::pointer;
-use crate::json::{JsonWriter, Map, ToJson, Value};
+use crate::json::{Map, Value, json_object};
 use crate::limits::{MAX_ITEMS, MAX_LONG_TEXT_CHARS, MAX_META};
 use crate::reader::{Obj, Reader, parse_json, short};
 use std::collections::BTreeMap;
@@ -242,15 +242,4 @@ pub(crate) fn too_long(s: &str) -> bool {
     s.len() > MAX_LONG_TEXT_CHARS && s.chars().count() > MAX_LONG_TEXT_CHARS
 }
 
-impl ToJson for SubmissionUnit {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", &self.id);
-        w.field("name", &self.name);
-        w.field_opt("group", &self.group);
-        if !self.ranked {
-            w.field("ranked", &self.ranked);
-        }
-        w.end_object();
-    }
-}
+json_object!(SubmissionUnit { id, name, group?, ranked [if_false] });

@@ -6,7 +6,7 @@
 //! numbers byte-identical to the CLI's. Every failure is a thrown JS `Error` carrying `code`, `path`
 //! and `problems`; no input can trap the module.
 
-use crate::json::{JsonWriter, ToJson};
+use crate::json::{ToJson, json_object};
 use crate::{Error, Problem, RuleSet, Submission, builtin_source};
 use js_sys::{Array, JSON, Reflect};
 use wasm_bindgen::prelude::*;
@@ -169,27 +169,9 @@ struct BatchEntry<'a, 'r> {
     error: Option<&'a [Problem]>,
 }
 
-impl ToJson for RuleSetInfo<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field("id", self.id);
-        w.field("version", self.version);
-        w.field("title", self.title);
-        w.field("period", self.period);
-        w.field("unit_kind", self.unit_kind);
-        w.field("description", &self.description);
-        w.end_object();
-    }
-}
+json_object!(RuleSetInfo<'_> { id, version, title, period, unit_kind, description });
 
-impl ToJson for BatchEntry<'_, '_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.field_opt("report", &self.report);
-        w.field_opt("error", &self.error);
-        w.end_object();
-    }
-}
+json_object!(BatchEntry<'_, '_> { report?, error? });
 
 #[wasm_bindgen]
 impl Engine {

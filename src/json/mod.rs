@@ -18,6 +18,7 @@ mod write;
 pub use parse::{SyntaxError, SyntaxErrorKind, parse};
 pub(crate) use scan::{Scalar, Scan};
 pub use write::{JsonWriter, ToJson, pretty};
+pub(crate) use write::{json_object, json_str};
 
 #[cfg(test)]
 mod tests;

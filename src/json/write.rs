@@ -22,6 +22,68 @@ pub trait ToJson {
     }
 }
 
+/// `ToJson` for a struct written as a JSON object, its members in the order listed, each named
+/// after its field:
+///
+/// - `field`: always written;
+/// - `field?`: left out when `None`;
+/// - `field [nonempty]`: left out when empty;
+/// - `field [if_false]`: written only when false (a flag whose default is true);
+/// - `field as "name"`: written under another name.
+///
+/// ```ignore
+/// json_object!(SectionReport<'_> { id, title, points, out_of?, score, lines, items });
+/// ```
+macro_rules! json_object {
+    ($ty:ty { $($fields:tt)* }) => {
+        impl $crate::json::ToJson for $ty {
+            fn write_json(&self, w: &mut $crate::json::JsonWriter) {
+                w.begin_object();
+                $crate::json::json_object!(@fields self w $($fields)*);
+                w.end_object();
+            }
+        }
+    };
+    (@fields $s:ident $w:ident) => {};
+    (@fields $s:ident $w:ident $field:ident ? $(, $($rest:tt)*)?) => {
+        $w.field_opt(stringify!($field), &$s.$field);
+        $crate::json::json_object!(@fields $s $w $($($rest)*)?);
+    };
+    (@fields $s:ident $w:ident $field:ident [nonempty] $(, $($rest:tt)*)?) => {
+        if !$s.$field.is_empty() {
+            $w.field(stringify!($field), &$s.$field);
+        }
+        $crate::json::json_object!(@fields $s $w $($($rest)*)?);
+    };
+    (@fields $s:ident $w:ident $field:ident [if_false] $(, $($rest:tt)*)?) => {
+        if !$s.$field {
+            $w.field(stringify!($field), &$s.$field);
+        }
+        $crate::json::json_object!(@fields $s $w $($($rest)*)?);
+    };
+    (@fields $s:ident $w:ident $field:ident as $name:literal $(, $($rest:tt)*)?) => {
+        $w.field($name, &$s.$field);
+        $crate::json::json_object!(@fields $s $w $($($rest)*)?);
+    };
+    (@fields $s:ident $w:ident $field:ident $(, $($rest:tt)*)?) => {
+        $w.field(stringify!($field), &$s.$field);
+        $crate::json::json_object!(@fields $s $w $($($rest)*)?);
+    };
+}
+pub(crate) use json_object;
+
+/// `ToJson` for enums written as a JSON string, their `as_str()`.
+macro_rules! json_str {
+    ($($ty:ty),*) => {$(
+        impl $crate::json::ToJson for $ty {
+            fn write_json(&self, w: &mut $crate::json::JsonWriter) {
+                w.string(self.as_str());
+            }
+        }
+    )*};
+}
+pub(crate) use json_str;
+
 /// Appends compact JSON to a buffer. Separators are implied: every value and key written after
 /// another one in the same array or object gets its comma.
 #[derive(Default)]
