@@ -169,10 +169,10 @@ export class FormView {
    */
   importProblems(doc, engine = this.engine) {
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-      return [{ code: 'json.type', path: '', message: '考核表应为 JSON 对象（kpi-submission/1）' }];
+      return [{ code: 'field.type', path: '', message: '考核表应为 JSON 对象（kpi-submission/1）' }];
     }
     if (doc.format !== 'kpi-submission/1') {
-      return [{ code: 'format', path: '/format', message: `不是考核表文件：format 应为「kpi-submission/1」，实为「${String(doc.format ?? '（无）')}」` }];
+      return [{ code: 'submission.format', path: '/format', message: `不是考核表文件：format 应为「kpi-submission/1」，实为「${String(doc.format ?? '（无）')}」` }];
     }
     const inputs = engine === this.engine ? this.inputs : new Map(engine.form().inputs.map((i) => [i.id, i]));
     // Every problem at once: an empty or missing unit does not hide the values' problems.

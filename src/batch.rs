@@ -6,6 +6,7 @@
 //! part in them, in ranks or in quotas; where they would stand is still used for their own `rank`
 //! items and `rank()` expressions.
 
+use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::Error;
 use crate::expr::{Batch, Env, Outcome, Value as V};
@@ -117,7 +118,7 @@ impl ItemRanks for UnitRanks<'_> {
 /// A batch over the limit: every submission gets the same error, none is read or scored.
 fn too_large<'r>(n: usize) -> BatchReport<'r> {
     let e = Error::one(
-        "limit.batch",
+        Code::LimitBatch,
         "",
         format!("一次最多评分{MAX_BATCH}份考核表，本次有{n}份，请分批评分"),
     );
@@ -139,7 +140,7 @@ pub(crate) fn in_place<T>(
             Err(e) => Err(e),
             Ok(()) => results
                 .next()
-                .unwrap_or_else(|| Err(Error::one("batch.internal", "", "无法评分"))),
+                .unwrap_or_else(|| Err(Error::one(Code::BatchInternal, "", "无法评分"))),
         })
         .collect()
 }
@@ -210,7 +211,7 @@ impl RuleSet {
             if let Some(&j) = first_of.get(sub.unit.id.as_str()) {
                 let e = |k: usize, other: usize| {
                     Error::one(
-                        "batch.duplicate_unit",
+                        Code::BatchDuplicateUnit,
                         "/unit/id",
                         format!(
                             "第{}份与第{}份考核表是同一单位「{}」({})，同一批次中每个单位只能有一份",
@@ -354,7 +355,7 @@ impl RuleSet {
             let (Some(Some(values)), Some(st), Some(ranks)) =
                 (prepared.get(i), stats.get(group_of(i)), item_ranks.get(i))
             else {
-                results.push(Err(Error::one("batch.internal", "", "无法评分")));
+                results.push(Err(Error::one(Code::BatchInternal, "", "无法评分")));
                 continue;
             };
             let view = UnitView { stats: st, values };

@@ -5,6 +5,7 @@
 //! new rules no longer know are dropped and reported; values they need but a submission lacks make
 //! that unit's new score provisional and are reported too. Neither stops the other units.
 
+use crate::code::Code;
 use crate::decimal::{Amount, plain};
 use crate::error::Error;
 use crate::json::{ToJson, Value, json_object};
@@ -117,7 +118,7 @@ fn adapt(
 ) -> Result<Submission, Error> {
     if sub.rules_id != rules.id {
         return Err(Error::one(
-            "diff.rules_id",
+            Code::DiffRulesId,
             "/rules/id",
             format!(
                 "考核表填写的是考核细则「{}」，与{side}细则「{}」不符",

@@ -1,5 +1,6 @@
 //! Problems and the one public error type.
 
+use crate::code::Code;
 use crate::json::json_object;
 use std::fmt;
 
@@ -7,7 +8,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     /// Stable, dotted identifier of the kind of problem (`expr.unknown_id`).
-    pub code: &'static str,
+    pub code: Code,
     /// JSON pointer into the document the problem is in (`/sections/1/items/3/points`).
     pub path: String,
     /// Simplified Chinese explanation naming the item or input concerned.
@@ -16,7 +17,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with the given code, path and message.
-    pub fn new(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
             code,
             path: path.into(),
@@ -49,7 +50,7 @@ impl Error {
     }
 
     /// An error with a single problem.
-    pub fn one(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn one(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Error {
             problems: vec![Problem::new(code, path, message)],
         }

@@ -33,6 +33,7 @@
 
 mod batch;
 mod builtin;
+mod code;
 mod decimal;
 mod diff;
 mod error;
@@ -56,6 +57,7 @@ pub mod wasm;
 
 pub use batch::BatchReport;
 pub use builtin::{BUILTIN_IDS, builtin_source};
+pub use code::Code;
 pub use decimal::{Amount, parse_decimal};
 pub use diff::*;
 pub use error::{Error, Problem};

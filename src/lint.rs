@@ -3,6 +3,7 @@
 //! section or that no rule reads, judged inputs read twice. They are mistakes in a rules document,
 //! so they are errors too.
 
+use crate::code::Code;
 use crate::decimal::plain;
 use crate::expr::{Expr, Value as V};
 use crate::reader::{Obj, Reader};
@@ -22,7 +23,7 @@ pub(crate) fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(u
     let path = o.at("bands");
     if sorted.iter().filter(|b| b.1.min.is_none()).count() > 1 {
         r.push(
-            "bands.overlap",
+            Code::BandsOverlap,
             path.clone(),
             format!("{item}有多个区间没有下限 min，区间重叠"),
         );
@@ -30,7 +31,7 @@ pub(crate) fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(u
     }
     if sorted.iter().filter(|b| b.1.max.is_none()).count() > 1 {
         r.push(
-            "bands.overlap",
+            Code::BandsOverlap,
             path.clone(),
             format!("{item}有多个区间没有上限 max，区间重叠"),
         );
@@ -40,7 +41,7 @@ pub(crate) fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(u
         let [(ia, a), (ib, b)] = pair else { continue };
         match (a.max, b.min) {
             (Some(hi), Some(lo)) if hi < lo => r.push(
-                "bands.gap",
+                Code::BandsGap,
                 path.clone(),
                 format!(
                     "{item}的第{}个区间与第{}个区间之间有空档：{} 到 {} 没有对应得分",
@@ -51,7 +52,7 @@ pub(crate) fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(u
                 ),
             ),
             (Some(hi), Some(lo)) if hi > lo => r.push(
-                "bands.overlap",
+                Code::BandsOverlap,
                 path.clone(),
                 format!(
                     "{item}的第{}个区间与第{}个区间重叠（{} 到 {}）",
@@ -62,7 +63,7 @@ pub(crate) fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(u
                 ),
             ),
             (None, _) => r.push(
-                "bands.overlap",
+                Code::BandsOverlap,
                 path.clone(),
                 format!(
                     "{item}的第{}个区间没有上限，与第{}个区间重叠",
@@ -80,7 +81,7 @@ pub(crate) fn check_input_sections(r: &mut Reader, inputs: &[Input], sections: &
         if let Some(s) = &input.section {
             if !sections.iter().any(|sec| &sec.id == s) {
                 r.push(
-                    "input.unknown_section",
+                    Code::InputUnknownSection,
                     format!("/inputs/{i}/section"),
                     format!("{}的 section「{s}」不是已定义的部分 id", input_name(input)),
                 );
@@ -137,7 +138,7 @@ pub(crate) fn check_points_scale(r: &mut Reader, rs: &RuleSet) {
     let mut check = |d: Decimal, path: String, what: &dyn Fn() -> String| {
         if d.normalize().scale() > rs.scale {
             r.push(
-                "points.scale",
+                Code::PointsScale,
                 path,
                 format!(
                     "{}为{}，小数位数超过计分精度 scale（{}位）",
@@ -206,7 +207,7 @@ pub(crate) fn check_judged_inputs(r: &mut Reader, rs: &RuleSet) {
             let path = format!("/sections/{si}/items/{ii}/judged/input");
             if let Some((_, first)) = seen.iter().find(|(j, _)| *j == i) {
                 r.push(
-                    "judged.input",
+                    Code::JudgedInput,
                     path.clone(),
                     format!(
                         "{}已是项目「{} {}」的评议分，不能再用于项目「{} {}」",
@@ -222,7 +223,7 @@ pub(crate) fn check_judged_inputs(r: &mut Reader, rs: &RuleSet) {
             if let Some(V::Number(d)) = input.default {
                 if d < Decimal::ZERO || d > item.points {
                     r.push(
-                        "input.default",
+                        Code::InputDefault,
                         path,
                         format!(
                             "{}是项目「{} {}」的评议分，其 default {}不在0到{}分之间",
@@ -244,7 +245,7 @@ pub(crate) fn check_unused_inputs(r: &mut Reader, rs: &RuleSet) {
     for (i, input) in rs.inputs.iter().enumerate() {
         if input.kind != InputType::Text && !used.contains(&i) {
             r.push(
-                "input.unused",
+                Code::InputUnused,
                 format!("/inputs/{i}"),
                 format!("{}没有被任何计分规则使用", input_name(input)),
             );
@@ -255,7 +256,7 @@ pub(crate) fn check_unused_inputs(r: &mut Reader, rs: &RuleSet) {
             && used.contains(&i)
         {
             r.push(
-                "input.default",
+                Code::InputDefault,
                 format!("/inputs/{i}"),
                 format!(
                     "{}是选填的选择类输入且参与计分，须设置 default",
@@ -276,7 +277,7 @@ pub(crate) fn check_sections_sum(
     let sum: Decimal = sections.iter().map(|s| s.points).sum();
     if !sections.is_empty() && sum != full {
         r.push(
-            "points.sections_sum",
+            Code::PointsSectionsSum,
             "/full_score",
             format!(
                 "各部分分值之和为{}分，与满分 full_score {}分不一致",
@@ -303,7 +304,7 @@ pub(crate) fn check_items_sum(
     if let Some(target) = target {
         if !items.is_empty() && sum != target {
             r.push(
-                "points.items_sum",
+                Code::PointsItemsSum,
                 o.at(key),
                 format!(
                     "{}各项目分值之和为{}分，与该部分{}{}分不一致",

@@ -2,6 +2,7 @@
 //! pointer, Chinese message) instead of stopping at the first, as serde would. Used by the rule-set
 //! reader (`load`) and the submission reader alike.
 
+use crate::code::Code;
 use crate::decimal::{parse_decimal, plain};
 use crate::error::{Error, Problem, pointer};
 use crate::expr::{Expr, Scope, Type};
@@ -14,7 +15,7 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::one(
-            "json.too_large",
+            Code::JsonTooLarge,
             "",
             format!(
                 "文档过大（{} 字节），上限为 {} 字节",
@@ -25,12 +26,12 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
     }
     crate::json::parse(text).map_err(|e| match e.kind {
         SyntaxErrorKind::TooDeep => Error::one(
-            "json.too_deep",
+            Code::JsonTooDeep,
             "",
             format!("JSON 嵌套层数过多（第{}行第{}列）", e.line, e.column),
         ),
         kind => Error::one(
-            "json.syntax",
+            Code::JsonSyntax,
             "",
             format!(
                 "JSON 格式错误（第{}行第{}列）：{}",
@@ -73,12 +74,7 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub fn push(
-        &mut self,
-        code: &'static str,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) {
+    pub fn push(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem::new(code, path, message));
     }
 
@@ -91,13 +87,13 @@ impl Reader {
         allowed: &'static [&'static str],
     ) -> Option<Obj<'v>> {
         let Value::Object(map) = v else {
-            self.push("field.type", path, format!("{what}应为 JSON 对象"));
+            self.push(Code::FieldType, path, format!("{what}应为 JSON 对象"));
             return None;
         };
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
                 self.push(
-                    "field.unknown",
+                    Code::FieldUnknown,
                     pointer(path, key),
                     format!(
                         "{what}含有未知字段「{key}」（可用字段：{}）",
@@ -117,7 +113,7 @@ impl Reader {
     /// A required field is absent.
     pub fn missing(&mut self, o: &Obj, key: &str) {
         self.push(
-            "field.missing",
+            Code::FieldMissing,
             o.at(key),
             format!("{}缺少必填字段「{key}」", o.what),
         );
@@ -137,7 +133,7 @@ impl Reader {
         match o.get(key)? {
             Value::String(s) if s.trim().is_empty() => {
                 self.push(
-                    "field.empty",
+                    Code::FieldEmpty,
                     o.at(key),
                     format!("{}的字段「{key}」不能为空", o.what),
                 );
@@ -147,7 +143,7 @@ impl Reader {
                 let max = limits::max_chars(key);
                 if s.len() > max && s.chars().count() > max {
                     self.push(
-                        "limit.chars",
+                        Code::LimitChars,
                         o.at(key),
                         format!(
                             "{}的字段「{key}」过长（{}个字符），最多{max}个字符",
@@ -161,7 +157,7 @@ impl Reader {
             }
             _ => {
                 self.push(
-                    "field.type",
+                    Code::FieldType,
                     o.at(key),
                     format!("{}的字段「{key}」应为字符串", o.what),
                 );
@@ -176,7 +172,7 @@ impl Reader {
             Value::Bool(b) => Some(*b),
             _ => {
                 self.push(
-                    "field.type",
+                    Code::FieldType,
                     o.at(key),
                     format!("{}的字段「{key}」应为 true 或 false", o.what),
                 );
@@ -200,7 +196,7 @@ impl Reader {
         let d = decimal_from_json(v);
         if d.is_none() {
             self.push(
-                "decimal.invalid",
+                Code::DecimalInvalid,
                 o.at(key),
                 format!(
                     "{}的字段「{key}」不是有效的数值（应为绝对值不超过10¹²的十进制数）：{}",
@@ -217,7 +213,7 @@ impl Reader {
         let d = self.req_dec(o, key)?;
         if d <= Decimal::ZERO {
             self.push(
-                "decimal.range",
+                Code::DecimalRange,
                 o.at(key),
                 format!("{}的「{key}」应大于0，实为{}", o.what, plain(d)),
             );
@@ -240,7 +236,7 @@ impl Reader {
         let d = self.opt_dec(o, key)?;
         if d < Decimal::ZERO {
             self.push(
-                "decimal.range",
+                Code::DecimalRange,
                 o.at(key),
                 format!("{}的「{key}」不能为负数，实为{}", o.what, plain(d)),
             );
@@ -263,7 +259,7 @@ impl Reader {
             }
         }
         self.push(
-            "field.value",
+            Code::FieldValue,
             o.at(key),
             format!(
                 "{}的字段「{key}」应为 {} 之一，实为{}",
@@ -288,7 +284,7 @@ impl Reader {
                 let max = limits::max_list(key);
                 if a.len() > max {
                     self.push(
-                        "limit.count",
+                        Code::LimitCount,
                         o.at(key),
                         format!(
                             "{}的「{key}」有{}项，最多{max}项（超出部分未检查）",
@@ -301,7 +297,7 @@ impl Reader {
             }
             Some(_) => {
                 self.push(
-                    "field.type",
+                    Code::FieldType,
                     o.at(key),
                     format!("{}的字段「{key}」应为数组", o.what),
                 );

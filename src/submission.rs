@@ -2,6 +2,7 @@
 //! values mean for a rule set (conversion, ranges, defaults) is `values`; the fast reader for plainly
 //! valid texts is `plain`.
 
+use crate::code::Code;
 use crate::error::Error;
 use crate::error::pointer;
 use crate::json::{Map, Value, json_object};
@@ -69,7 +70,7 @@ impl Submission {
             Some(s) if r.problems.is_empty() => Ok(s),
             _ => {
                 if r.problems.is_empty() {
-                    r.push("submission.invalid", "", "考核表无效");
+                    r.push(Code::SubmissionInvalid, "", "考核表无效");
                 }
                 Err(Error::new(r.problems))
             }
@@ -89,12 +90,12 @@ pub(crate) fn read_submission(
     match top.get("format") {
         Some(Value::String(f)) if f == "kpi-submission/1" => {}
         None => r.push(
-            "field.missing",
+            Code::FieldMissing,
             "/format",
             "考核表缺少「format」字段，应为 \"kpi-submission/1\"",
         ),
         Some(v) => r.push(
-            "submission.format",
+            Code::SubmissionFormat,
             "/format",
             format!("不支持的格式 {}，应为 \"kpi-submission/1\"", short(v)),
         ),
@@ -103,7 +104,7 @@ pub(crate) fn read_submission(
         Some(v) => r.object(v, "/rules", "考核表的 rules", &["id", "version"]),
         None => {
             r.push(
-                "field.missing",
+                Code::FieldMissing,
                 "/rules",
                 "考核表缺少必填字段「rules」（考核细则的 id 和 version）",
             );
@@ -118,7 +119,7 @@ pub(crate) fn read_submission(
         Some(u) => read_unit(r, u, "/unit"),
         None => {
             r.push(
-                "field.missing",
+                Code::FieldMissing,
                 "/unit",
                 "考核表缺少必填字段「unit」（被考核单位）",
             );
@@ -130,7 +131,7 @@ pub(crate) fn read_submission(
         Some(Value::Object(m)) => m.clone(),
         Some(_) => {
             r.push(
-                "field.type",
+                Code::FieldType,
                 "/values",
                 "考核表的 values 应为 JSON 对象（输入项 id → 值）",
             );
@@ -199,7 +200,7 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
             let most = if key == "meta" { MAX_META } else { MAX_ITEMS };
             if m.len() > most {
                 r.push(
-                    "limit.count",
+                    Code::LimitCount,
                     o.at(key),
                     format!("{}的 {key} 有{}项，最多{most}项", o.what, m.len()),
                 );
@@ -208,7 +209,7 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
             for (k, v) in m {
                 match v {
                     Value::String(s) if too_long(s) || too_long(k) => r.push(
-                        "limit.chars",
+                        Code::LimitChars,
                         pointer(&o.at(key), k),
                         format!(
                             "{}的 {key}「{}」过长，最多{MAX_LONG_TEXT_CHARS}个字符",
@@ -221,7 +222,7 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
                     }
                     Value::Null => {}
                     _ => r.push(
-                        "field.type",
+                        Code::FieldType,
                         pointer(&o.at(key), k),
                         format!("{}的 {key}「{k}」应为字符串", o.what),
                     ),
@@ -229,7 +230,7 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
             }
         }
         Some(_) => r.push(
-            "field.type",
+            Code::FieldType,
             o.at(key),
             format!("{}的 {key} 应为 JSON 对象", o.what),
         ),

@@ -2,6 +2,7 @@
 //! their ranges, defaults filled in, required inputs still empty listed. Every problem at once,
 //! each naming the field by its label and id.
 
+use crate::code::Code;
 use crate::decimal::{parse_decimal, plain};
 use crate::error::{Problem, pointer};
 use crate::expr::Value as V;
@@ -60,7 +61,7 @@ impl RuleSet {
         for &i in &prepared.missing {
             if let Some(input) = self.inputs.get(i) {
                 problems.push(Problem::new(
-                    "value.missing",
+                    Code::ValueMissing,
                     pointer("/values", &input.id),
                     format!("{}为必填项，尚未填写", input_name(input)),
                 ));
@@ -93,7 +94,7 @@ impl RuleSet {
         let mut problems = Vec::new();
         if sub.rules_id != self.id || sub.rules_version != self.version {
             problems.push(Problem::new(
-                "submission.rules_mismatch",
+                Code::SubmissionRulesMismatch,
                 "/rules",
                 format!(
                     "考核表填写的是考核细则「{}」版本「{}」，当前考核细则是「{}」版本「{}」（{}）",
@@ -106,7 +107,7 @@ impl RuleSet {
         for (key, v) in &sub.values {
             let Some(i) = self.input_index(key) else {
                 problems.push(Problem::new(
-                    "value.unknown",
+                    Code::ValueUnknown,
                     pointer("/values", key),
                     format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
                 ));
@@ -135,7 +136,7 @@ impl RuleSet {
             .collect();
         let unknown_start = problems
             .iter()
-            .position(|p| p.code == "value.unknown")
+            .position(|p| p.code == Code::ValueUnknown)
             .unwrap_or(problems.len());
         let unknown = problems.split_off(unknown_start);
         problems.append(&mut problems_in_order);
@@ -199,7 +200,7 @@ impl RuleSet {
             if let Some((lo, other)) = bound(&input.min) {
                 if v < lo {
                     problems.push(Problem::new(
-                        "value.range",
+                        Code::ValueRange,
                         path(),
                         format!("{name}的值{}小于最小值{}", plain(v), bound_text(lo, other)),
                     ));
@@ -208,7 +209,7 @@ impl RuleSet {
             if let Some((hi, other)) = bound(&input.max) {
                 if v > hi {
                     problems.push(Problem::new(
-                        "value.range",
+                        Code::ValueRange,
                         path(),
                         format!("{name}的值{}大于最大值{}", plain(v), bound_text(hi, other)),
                     ));
@@ -219,7 +220,7 @@ impl RuleSet {
                 if let Some((_, p)) = self.judged_inputs().find(|&(j, _)| j == i) {
                     if v < Decimal::ZERO || v > p {
                         problems.push(Problem::new(
-                            "value.range",
+                            Code::ValueRange,
                             path(),
                             format!(
                                 "{name}是评议分，应在0到{}分之间，实为{}",
@@ -247,14 +248,14 @@ fn expected(input: &Input) -> String {
 }
 
 /// Converts one raw JSON value to the input's type, or says why it can't (code and message).
-fn convert(input: &Input, v: &Value) -> Result<Option<V>, (&'static str, String)> {
+fn convert(input: &Input, v: &Value) -> Result<Option<V>, (Code, String)> {
     let scalar = match v {
         Value::Bool(b) => Scalar::Bool(*b),
         Value::Number(n) => Scalar::Number(n.as_str()),
         Value::String(s) => Scalar::Str(s),
         Value::Null | Value::Array(_) | Value::Object(_) => {
             return Err((
-                "value.type",
+                Code::ValueType,
                 format!(
                     "{}应为{}，实为{}",
                     InputName(input),
@@ -278,21 +279,18 @@ fn short_scalar(v: Scalar) -> String {
 }
 
 /// Converts one scalar to the input's type, or says why it can't (code and message).
-pub(crate) fn convert_scalar(
-    input: &Input,
-    v: Scalar,
-) -> Result<Option<V>, (&'static str, String)> {
+pub(crate) fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (Code, String)> {
     let name = InputName(input);
     let wrong = || {
         Err((
-            "value.type",
+            Code::ValueType,
             format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
         ))
     };
     let number = || match v {
         Scalar::Number(n) => parse_decimal(n).ok_or_else(|| {
             (
-                "value.range",
+                Code::ValueRange,
                 format!(
                     "{name}的值{}超出可接受范围（绝对值不超过10¹²）",
                     short_scalar(v)
@@ -301,19 +299,19 @@ pub(crate) fn convert_scalar(
         }),
         Scalar::Str(s) => parse_decimal(s).ok_or_else(|| {
             (
-                "value.type",
+                Code::ValueType,
                 format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
             )
         }),
         Scalar::Null | Scalar::Bool(_) => Err((
-            "value.type",
+            Code::ValueType,
             format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
         )),
     };
     match input.kind {
         InputType::Text => match v {
             Scalar::Str(s) if too_long(s) => Err((
-                "limit.chars",
+                Code::LimitChars,
                 format!("{name}过长，最多{MAX_LONG_TEXT_CHARS}个字符"),
             )),
             Scalar::Str(_) => Ok(None),
@@ -327,7 +325,7 @@ pub(crate) fn convert_scalar(
             Scalar::Str(s) => match input.options.iter().position(|o| o == s) {
                 Some(i) => Ok(Some(V::Choice(i))),
                 None => Err((
-                    "value.type",
+                    Code::ValueType,
                     format!(
                         "{name}的值「{s}」不是可选项之一（{}）",
                         input.options.join("、")
@@ -340,13 +338,13 @@ pub(crate) fn convert_scalar(
             let d = number()?;
             if !d.fract().is_zero() {
                 return Err((
-                    "value.type",
+                    Code::ValueType,
                     format!("{name}应为整数（计数），实为{}", short_scalar(v)),
                 ));
             }
             if d < Decimal::ZERO {
                 return Err((
-                    "value.range",
+                    Code::ValueRange,
                     format!("{}不能为负数，实为{}", name, plain(d)),
                 ));
             }
@@ -357,7 +355,7 @@ pub(crate) fn convert_scalar(
             let d = number()?;
             if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
                 return Err((
-                    "value.range",
+                    Code::ValueRange,
                     format!("{name}应在0到100之间（百分数），实为{}", plain(d)),
                 ));
             }
@@ -398,7 +396,7 @@ mod tests {
                     .iter()
                     .map(|p| (p.code, p.path.as_str()))
                     .collect::<Vec<_>>(),
-                [("value.missing", "/values/note")],
+                [(Code::ValueMissing, "/values/note")],
                 "{values}"
             );
             let text = format!(

@@ -6,6 +6,7 @@
 //! numbers byte-identical to the CLI's. Every failure is a thrown JS `Error` carrying `code`, `path`
 //! and `problems`; no input can trap the module.
 
+use crate::code::Code;
 use crate::json::{ToJson, json_object};
 use crate::{Error, Problem, RuleSet, Submission, builtin_source};
 use js_sys::{Array, JSON, Reflect};
@@ -26,7 +27,10 @@ fn js_error(e: &Error) -> JsValue {
     let set = |k: &str, v: JsValue| {
         let _ = Reflect::set(&err, &JsValue::from_str(k), &v);
     };
-    set("code", JsValue::from_str(first.map_or("", |p| p.code)));
+    set(
+        "code",
+        JsValue::from_str(first.map_or("", |p| p.code.as_str())),
+    );
     set(
         "path",
         JsValue::from_str(first.map_or("", |p| p.path.as_str())),
@@ -48,7 +52,7 @@ fn json_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
     let text = JSON::stringify(v).ok().and_then(|s| s.as_string());
     text.ok_or_else(|| {
         js_error(&Error::one(
-            "js.argument",
+            Code::JsArgument,
             "",
             format!("{what}应为 JSON 文本或可序列化为 JSON 的对象"),
         ))
@@ -65,7 +69,7 @@ fn read_submissions(v: &JsValue) -> Result<Vec<Result<Submission, Error>>, JsVal
             .map(|s| match json_text(&s, "考核表") {
                 Ok(text) => Submission::from_json(&text),
                 Err(_) => Err(Error::one(
-                    "js.argument",
+                    Code::JsArgument,
                     "",
                     "考核表应为 JSON 文本或可序列化为 JSON 的对象",
                 )),
@@ -80,12 +84,12 @@ fn read_submissions(v: &JsValue) -> Result<Vec<Result<Submission, Error>>, JsVal
             Ok(items.iter().map(Submission::from_value).collect())
         }
         Ok(_) => Err(js_error(&Error::one(
-            "js.argument",
+            Code::JsArgument,
             "",
             "考核表列表应为数组",
         ))),
         Err(_) => Err(js_error(&Error::one(
-            "json.syntax",
+            Code::JsonSyntax,
             "",
             "考核表列表不是有效的 JSON",
         ))),
@@ -97,7 +101,7 @@ fn check_batch_size(n: u32) -> Result<(), JsValue> {
     let max = crate::limits::MAX_BATCH;
     if usize::try_from(n).map_or(true, |n| n > max) {
         return Err(js_error(&Error::one(
-            "limit.batch",
+            Code::LimitBatch,
             "",
             format!("一次最多评分{max}份考核表，本次有{n}份，请分批评分"),
         )));
@@ -236,7 +240,7 @@ impl Engine {
                 .map(|s| {
                     json_text(&s, "考核表").map_err(|_| {
                         Error::one(
-                            "js.argument",
+                            Code::JsArgument,
                             "",
                             "考核表应为 JSON 文本或可序列化为 JSON 的对象",
                         )

@@ -101,7 +101,7 @@ fn submissions_over_the_limits_are_refused_the_same_way_fast_or_thorough() {
         let fast = rules.score_text(&text).map(|r| r.to_json());
         assert_eq!(fast, thorough);
         let e = thorough.expect_err("over a limit");
-        assert_eq!(e.first().map(|p| p.code), Some(code), "{e}");
+        assert_eq!(e.first().map(|p| p.code.as_str()), Some(code), "{e}");
     }
 }
 
@@ -113,10 +113,9 @@ fn a_batch_over_the_limit_is_refused_whole() {
     let batch = rules.score_batch_texts(&texts);
     assert_eq!(batch.results.len(), MAX_BATCH + 1);
     assert!(
-        batch
-            .results
-            .iter()
-            .all(|r| matches!(r, Err(e) if e.first().map(|p| p.code) == Some("limit.batch")))
+        batch.results.iter().all(
+            |r| matches!(r, Err(e) if e.first().map(|p| p.code.as_str()) == Some("limit.batch"))
+        )
     );
 }
 

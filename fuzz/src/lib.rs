@@ -67,10 +67,7 @@ fn check_error(what: &str, e: &Error) {
 }
 
 fn check_problem(what: &str, p: &kpi_wasm::Problem) {
-    assert!(
-        !p.code.is_empty() && p.code.contains('.'),
-        "{what}: bad code {p:?}"
-    );
+    assert!(p.code.as_str().contains('.'), "{what}: bad code {p:?}");
     assert!(
         p.path.is_empty() || p.path.starts_with('/'),
         "{what}: path is not a JSON pointer: {p:?}"
@@ -279,7 +276,11 @@ pub fn expr(data: &[u8]) {
         let e = match compiled {
             Ok(e) => e,
             Err(err) => {
-                assert!(err.code.starts_with("expr."), "bad error code {}", err.code);
+                assert!(
+                    err.code.as_str().starts_with("expr."),
+                    "bad error code {}",
+                    err.code
+                );
                 assert!(
                     err.offset <= chars.max(kpi_wasm::limits::MAX_EXPR_LENGTH),
                     "error offset {} beyond the source ({chars} chars): {err:?}",
@@ -418,7 +419,10 @@ pub fn check_case(case: &generator::Case) -> bool {
             Err(e) => {
                 check_error("score_text", e);
                 // Only scoring itself (overflow, no band) may fail where validation saw nothing.
-                let scoring_only = e.problems().iter().all(|p| p.code.starts_with("score."));
+                let scoring_only = e
+                    .problems()
+                    .iter()
+                    .all(|p| p.code.as_str().starts_with("score."));
                 assert!(
                     scoring_only || !problems.is_empty(),
                     "score_text refused what validate_text accepted: {e}\n{text}"

@@ -321,7 +321,7 @@ mod cli {
                 rules
                     .validate(&l.sub)
                     .into_iter()
-                    .filter(|x| x.code == "value.missing")
+                    .filter(|x| x.code == kpi_wasm::Code::ValueMissing)
                     .collect()
             };
             if missing.is_empty() {

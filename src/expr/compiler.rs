@@ -3,6 +3,7 @@
 use super::lexer::{Lexer, Sym, Tok, Token, tok_text};
 use super::vm::{MAX_STACK, stack_need};
 use super::{Expr, ExprError, Func, InputKind, Op, Scope, Type, err, syntax, type_err};
+use crate::code::Code;
 use crate::limits::{MAX_EXPR_DEPTH, MAX_EXPR_LENGTH};
 use rust_decimal::Decimal;
 
@@ -31,7 +32,7 @@ impl Expr {
         let len = src.chars().count();
         if len > max_length {
             return Err(err(
-                "expr.too_long",
+                Code::ExprTooLong,
                 max_length,
                 format!("表达式长{len}个字符，超过上限{max_length}"),
             ));
@@ -42,7 +43,7 @@ impl Expr {
         };
         let first = lex.next()?;
         if first.tok == Tok::End {
-            return Err(err("expr.empty", 0, "表达式为空".into()));
+            return Err(err(Code::ExprEmpty, 0, "表达式为空".into()));
         }
         let mut p = Parser {
             lex,
@@ -84,7 +85,7 @@ impl Expr {
         };
         if max_stack > MAX_STACK {
             return Err(err(
-                "expr.too_deep",
+                Code::ExprTooDeep,
                 0,
                 "表达式过于复杂（嵌套的运算过多），请拆分".into(),
             ));
@@ -242,7 +243,7 @@ impl<'s> Parser<'s> {
     fn open(&mut self, frame: Frame, at: usize) -> Result<(), ExprError> {
         if self.depth >= self.max_depth {
             return Err(err(
-                "expr.too_deep",
+                Code::ExprTooDeep,
                 at,
                 format!(
                     "表达式嵌套超过{}层（括号、函数调用和负号、取反各算一层）",
@@ -719,7 +720,7 @@ impl<'s> Parser<'s> {
         let scope = self.scope;
         let Some((index, kind)) = scope.lookup(name) else {
             return Err(err(
-                "expr.unknown_id",
+                Code::ExprUnknownId,
                 at,
                 format!("未定义的输入项「{name}」"),
             ));
@@ -749,7 +750,7 @@ impl<'s> Parser<'s> {
     fn open_call(&mut self, name: &str, start: usize) -> Result<bool, ExprError> {
         let Some(func) = Func::from_name(name) else {
             return Err(err(
-                "expr.unknown_id",
+                Code::ExprUnknownId,
                 start,
                 format!("未知函数「{name}」（可用：{}）", Func::list()),
             ));
@@ -865,7 +866,7 @@ impl<'s> Parser<'s> {
                 Ok(())
             } else {
                 Err(err(
-                    "expr.arity",
+                    Code::ExprArity,
                     start,
                     format!("{name}() 需要{want}参数，实有{n}个"),
                 ))
@@ -906,7 +907,7 @@ impl<'s> Parser<'s> {
             Func::Count => {
                 if n != 0 {
                     return Err(err(
-                        "expr.arity",
+                        Code::ExprArity,
                         start,
                         format!("count() 不需要参数，实有{n}个"),
                     ));

@@ -21,6 +21,7 @@
 //! [`MAX_EXPR_DEPTH`]: crate::limits::MAX_EXPR_DEPTH
 //! [`MAX_EXPR_LENGTH`]: crate::limits::MAX_EXPR_LENGTH
 
+use crate::code::Code;
 use rust_decimal::Decimal;
 
 mod compiler;
@@ -75,7 +76,7 @@ impl Type {
 pub struct ExprError {
     /// Stable code: `expr.syntax`, `expr.unknown_id`, `expr.type`, `expr.arity`, `expr.too_long`,
     /// `expr.too_deep` or `expr.empty`.
-    pub code: &'static str,
+    pub code: Code,
     /// Explanation naming the offending token and its position (第N个字符).
     pub message: String,
     /// Character offset (0-based) of the problem.
@@ -253,7 +254,7 @@ pub(crate) fn is_reserved(word: &str) -> bool {
 
 // Errors, positioned by character offset.
 
-fn err(code: &'static str, offset: usize, message: String) -> ExprError {
+fn err(code: Code, offset: usize, message: String) -> ExprError {
     ExprError {
         code,
         message: format!("{message}（第{}个字符）", offset.saturating_add(1)),
@@ -262,11 +263,11 @@ fn err(code: &'static str, offset: usize, message: String) -> ExprError {
 }
 
 fn syntax(offset: usize, message: String) -> ExprError {
-    err("expr.syntax", offset, message)
+    err(Code::ExprSyntax, offset, message)
 }
 
 fn type_err(offset: usize, message: String) -> ExprError {
-    err("expr.type", offset, message)
+    err(Code::ExprType, offset, message)
 }
 
 impl Expr {

@@ -2,6 +2,7 @@
 
 use super::vm::MAX_STACK;
 use super::*;
+use crate::code::Code;
 use crate::limits::MAX_EXPR_DEPTH as MAX_DEPTH;
 use rust_decimal::Decimal;
 
@@ -140,7 +141,7 @@ fn compile_err(src: &str, ty: Type) -> ExprError {
 
 /// Asserts the error's code and offset, that its message is Chinese, ends with the position
 /// and contains every one of `parts`.
-fn assert_err(src: &str, ty: Type, code: &str, offset: usize, parts: &[&str]) {
+fn assert_err(src: &str, ty: Type, code: Code, offset: usize, parts: &[&str]) {
     let e = compile_err(src, ty);
     assert_eq!((e.code, e.offset), (code, offset), "{src}: {}", e.message);
     let position = format!("（第{}个字符）", offset + 1);
@@ -401,86 +402,86 @@ fn choice_comparisons() {
     assert_err(
         "level == \"三级\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         9,
         &["「三级」", "「level」", "\"一级\"、\"二级\"、\"无\""],
     );
     assert_err(
         "\"三级\" != level",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「三级」", "可选"],
     );
     assert_err(
         "none_choice == \"x\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         15,
         &["（无）"],
     );
     assert_err(
         "level > \"一级\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         6,
         &["「level」", "「>」"],
     );
     assert_err(
         "level == 1",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         9,
         &["「level」", "「1」", "level == \"一级\""],
     );
     assert_err(
         "level == level",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         9,
         &["选择类输入项"],
     );
     assert_err(
         "level + 1",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「level」", "选择类输入项"],
     );
     assert_err(
         "level",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「level」", "选择类输入项"],
     );
-    assert_err("!level", Type::Bool, "expr.type", 1, &["「level」"]);
+    assert_err("!level", Type::Bool, Code::ExprType, 1, &["「level」"]);
     assert_err(
         "\"一级\" == \"一级\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["带引号的字符串"],
     );
     assert_err(
         "flag == \"一级\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         8,
         &["「\"一级\"」", "选择类输入项"],
     );
     assert_err(
         "a == \"一级\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         5,
         &["带引号的字符串"],
     );
-    assert_err("\"一级\"", Type::Bool, "expr.type", 0, &["字符串"]);
+    assert_err("\"一级\"", Type::Bool, Code::ExprType, 0, &["字符串"]);
     assert_err(
         "if(flag, level, level) == \"一级\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         9,
         &["「level」"],
     );
@@ -491,28 +492,28 @@ fn text_inputs_are_refused() {
     assert_err(
         "remark",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「remark」", "文本类输入不参与计分"],
     );
     assert_err(
         "remark == \"x\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["文本类输入不参与计分"],
     );
     assert_err(
         "a + remark",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         4,
         &["文本类输入不参与计分"],
     );
     assert_err(
         "avg(remark)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         4,
         &["文本类输入不参与计分"],
     );
@@ -523,28 +524,28 @@ fn unknown_ids_and_functions() {
     assert_err(
         "a + c",
         Type::Number,
-        "expr.unknown_id",
+        Code::ExprUnknownId,
         4,
         &["未定义的输入项「c」"],
     );
     assert_err(
         "!plan_mad",
         Type::Bool,
-        "expr.unknown_id",
+        Code::ExprUnknownId,
         1,
         &["「plan_mad」"],
     );
     assert_err(
         "foo(a)",
         Type::Number,
-        "expr.unknown_id",
+        Code::ExprUnknownId,
         0,
         &["未知函数「foo」", "round"],
     );
     assert_err(
         "avg(nothing)",
         Type::Number,
-        "expr.unknown_id",
+        Code::ExprUnknownId,
         4,
         &["「nothing」"],
     );
@@ -552,15 +553,15 @@ fn unknown_ids_and_functions() {
     assert_err(
         "min + 1",
         Type::Number,
-        "expr.syntax",
+        Code::ExprSyntax,
         0,
         &["「min」", "min(…)"],
     );
-    assert_err("if", Type::Number, "expr.syntax", 0, &["「if」"]);
+    assert_err("if", Type::Number, Code::ExprSyntax, 0, &["「if」"]);
     assert_err(
         "true(1)",
         Type::Bool,
-        "expr.syntax",
+        Code::ExprSyntax,
         0,
         &["「true」", "不是函数"],
     );
@@ -585,9 +586,15 @@ fn arity() {
         ("sum(a, b)", &["sum()", "实有2个"]),
         ("rank()", &["rank()"]),
     ] {
-        assert_err(src, Type::Number, "expr.arity", 0, parts);
+        assert_err(src, Type::Number, Code::ExprArity, 0, parts);
     }
-    assert_err("1 + max(4 - a)", Type::Number, "expr.arity", 4, &["max()"]);
+    assert_err(
+        "1 + max(4 - a)",
+        Type::Number,
+        Code::ExprArity,
+        4,
+        &["max()"],
+    );
 }
 
 #[test]
@@ -595,154 +602,178 @@ fn type_errors_name_the_operand() {
     assert_err(
         "flag * 2",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「*」左边", "「flag」", "条件（真/假）"],
     );
     assert_err(
         "2 * flag",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         4,
         &["「*」右边", "「flag」"],
     );
     assert_err(
         "a + flag",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         4,
         &["「+」右边", "「flag」"],
     );
     assert_err(
         "(a > 1) - 1",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「(a > 1)」"],
     );
-    assert_err("-flag", Type::Number, "expr.type", 1, &["负号", "「flag」"]);
+    assert_err(
+        "-flag",
+        Type::Number,
+        Code::ExprType,
+        1,
+        &["负号", "「flag」"],
+    );
     assert_err(
         "!a",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         1,
         &["取反「!」", "「a」", "数值"],
     );
     assert_err(
         "a && flag",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「&&」左边", "「a」"],
     );
     assert_err(
         "flag || a",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         8,
         &["「||」右边", "「a」"],
     );
     assert_err(
         "if(a, 1, 2)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         3,
         &["if()", "条件", "「a」"],
     );
     assert_err(
         "if(flag, 1, true)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         12,
         &["分支", "「1」", "「true」"],
     );
     assert_err(
         "abs(flag)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         4,
         &["abs()", "「flag」"],
     );
     assert_err(
         "min(1, flag)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         7,
         &["第2个参数", "「flag」"],
     );
     assert_err(
         "round(flag, 1)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         6,
         &["「flag」"],
     );
     assert_err(
         "round(a, b)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         9,
         &["0到28", "「b」"],
     );
-    assert_err("round(a, 29)", Type::Number, "expr.type", 9, &["「29」"]);
-    assert_err("round(a, 1.5)", Type::Number, "expr.type", 9, &["「1.5」"]);
-    assert_err("round(a, -1)", Type::Number, "expr.type", 9, &["「-1」"]);
+    assert_err("round(a, 29)", Type::Number, Code::ExprType, 9, &["「29」"]);
+    assert_err(
+        "round(a, 1.5)",
+        Type::Number,
+        Code::ExprType,
+        9,
+        &["「1.5」"],
+    );
+    assert_err("round(a, -1)", Type::Number, Code::ExprType, 9, &["「-1」"]);
     assert_err(
         "round(a, 1 + 1)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         9,
         &["「1 + 1」"],
     );
     assert_err(
         "flag < 1",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「<」", "「flag」"],
     );
     assert_err(
         "flag > off",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["「>」", "「flag」"],
     );
     assert_err(
         "a == flag",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         2,
         &["两边类型不一致", "「a」", "「flag」"],
     );
     assert_err(
         "avg(flag)",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         4,
         &["avg()", "「flag」", "数值类输入项"],
     );
-    assert_err("sum(level)", Type::Number, "expr.type", 4, &["「level」"]);
+    assert_err(
+        "sum(level)",
+        Type::Number,
+        Code::ExprType,
+        4,
+        &["「level」"],
+    );
     assert_err(
         "avg(a + 1)",
         Type::Number,
-        "expr.syntax",
+        Code::ExprSyntax,
         4,
         &["avg()", "「a + 1」"],
     );
-    assert_err("rank(1)", Type::Number, "expr.syntax", 5, &["rank()", "id"]);
+    assert_err(
+        "rank(1)",
+        Type::Number,
+        Code::ExprSyntax,
+        5,
+        &["rank()", "id"],
+    );
     // The expected type of the whole expression.
     assert_err(
         "a",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         0,
         &["此处需要条件（真/假）表达式", "「a」是数值表达式"],
     );
     assert_err(
         " a > 1 ",
         Type::Number,
-        "expr.type",
+        Code::ExprType,
         1,
         &["此处需要数值表达式，但「a > 1」是条件（真/假）表达式"],
     );
@@ -787,7 +818,7 @@ fn syntax_errors_with_offsets() {
         ("1.00000000000000000000000000000", 0, &["28位"]),
     ];
     for (src, offset, parts) in cases {
-        assert_err(src, Type::Number, "expr.syntax", *offset, parts);
+        assert_err(src, Type::Number, Code::ExprSyntax, *offset, parts);
     }
     // Literals keep to the bound of every other decimal in a rule set (10¹²).
     for src in [
@@ -801,7 +832,7 @@ fn syntax_errors_with_offsets() {
         assert_err(
             src,
             Type::Number,
-            "expr.syntax",
+            Code::ExprSyntax,
             offset,
             &["超出可接受范围", "10¹²"],
         );
@@ -810,7 +841,7 @@ fn syntax_errors_with_offsets() {
     assert_err(
         &huge,
         Type::Number,
-        "expr.syntax",
+        Code::ExprSyntax,
         0,
         &["「999999999999999999999999999999…」"],
     );
@@ -819,7 +850,7 @@ fn syntax_errors_with_offsets() {
 #[test]
 fn empty_sources() {
     for src in ["", "   ", "\u{3000}\u{3000}", "\n\t"] {
-        assert_err(src, Type::Number, "expr.empty", 0, &["为空"]);
+        assert_err(src, Type::Number, Code::ExprEmpty, 0, &["为空"]);
     }
 }
 
@@ -833,7 +864,7 @@ fn whitespace_including_full_width_space() {
     assert_err(
         "level == \" 二级\"",
         Type::Bool,
-        "expr.type",
+        Code::ExprType,
         9,
         &["「 二级」"],
     );
@@ -841,7 +872,7 @@ fn whitespace_including_full_width_space() {
     assert_err(
         "\u{3000}\u{3000}a + c",
         Type::Number,
-        "expr.unknown_id",
+        Code::ExprUnknownId,
         6,
         &["「c」"],
     );
@@ -860,12 +891,12 @@ fn length_limit_counts_characters() {
     assert_err(
         &long,
         Type::Number,
-        "expr.too_long",
+        Code::ExprTooLong,
         2000,
         &["2001", "2000"],
     );
     let huge = "(".repeat(200_000) + "a" + &")".repeat(200_000);
-    assert_err(&huge, Type::Number, "expr.too_long", 2000, &["400001"]);
+    assert_err(&huge, Type::Number, Code::ExprTooLong, 2000, &["400001"]);
 }
 
 #[test]
@@ -888,7 +919,7 @@ fn depth_limit() {
         assert!(Expr::compile(&ok, &scope(), ty).is_ok(), "{ok}");
         let bad = nest(open, inner, close, 32 / per + 1);
         let e = compile_err(&bad, ty);
-        assert_eq!(e.code, "expr.too_deep", "{bad}");
+        assert_eq!(e.code, Code::ExprTooDeep, "{bad}");
         assert_eq!(e.offset, 32 / per * width, "{bad}: {}", e.message);
         assert!(e.message.contains("32层"), "{}", e.message);
     }
@@ -903,7 +934,7 @@ fn depth_limit() {
     // `(`, eight `!(`, seven `-abs(`, then `-` is the 32nd level and `abs` the 33rd.
     assert_eq!(
         (e.code, e.offset),
-        ("expr.too_deep", 1 + 16 + 35 + 1),
+        (Code::ExprTooDeep, 1 + 16 + 35 + 1),
         "{}",
         e.message
     );
@@ -935,7 +966,7 @@ fn depth_limit_holds_without_length_limit() {
             let e = r.err();
             assert_eq!(
                 e.as_ref().map(|e| e.code),
-                Some("expr.too_deep"),
+                Some(Code::ExprTooDeep),
                 "depth {depth}"
             );
         }
@@ -1004,7 +1035,7 @@ fn deepest_stack_fits() {
     // With the depth limit lifted, the stack check still guards the evaluator.
     let src = format!("{}a{}", "(1+2*".repeat(300), ")".repeat(300));
     let lifted = Expr::compile_limited(&src, &scope(), Type::Number, usize::MAX, usize::MAX);
-    assert_eq!(lifted.err().map(|e| e.code), Some("expr.too_deep"));
+    assert_eq!(lifted.err().map(|e| e.code), Some(Code::ExprTooDeep));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Reading rule authors' tests: the cases embedded in a rule set and `expect` objects.
 
+use crate::code::Code;
 use crate::error::{Error, pointer, pointer_at};
 use crate::json::{Map, Value};
 use crate::reader::{Obj, Reader, decimal_from_json, parse_json};
@@ -39,7 +40,7 @@ pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCas
             Some(Value::Object(m)) => m.clone(),
             Some(_) => {
                 r.push(
-                    "field.type",
+                    Code::FieldType,
                     o.at("values"),
                     format!("{}的 values 应为 JSON 对象", o.what),
                 );
@@ -108,7 +109,7 @@ fn read_expect(r: &mut Reader, v: &Value, path: &str, what: &str) -> Option<Expe
                     match decimal_from_json(v) {
                         Some(d) => e.items.push((k.clone(), d)),
                         None => r.push(
-                            "decimal.invalid",
+                            Code::DecimalInvalid,
                             pointer(&o.at("items"), k),
                             format!("{}的项目「{k}」得分不是有效数值", o.what),
                         ),
@@ -116,7 +117,7 @@ fn read_expect(r: &mut Reader, v: &Value, path: &str, what: &str) -> Option<Expe
                 }
             }
             _ => r.push(
-                "field.type",
+                Code::FieldType,
                 o.at("items"),
                 format!("{}的 items 应为对象（项目 id → 得分）", o.what),
             ),
@@ -130,7 +131,7 @@ fn read_expect(r: &mut Reader, v: &Value, path: &str, what: &str) -> Option<Expe
             .collect();
         if ids.len() != arr.len() {
             r.push(
-                "field.type",
+                Code::FieldType,
                 o.at("vetoes"),
                 format!("{}的 vetoes 应为否决项 id 的数组", o.what),
             );

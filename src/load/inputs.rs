@@ -2,6 +2,7 @@
 //! defaults.
 
 use super::Reader;
+use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
 use crate::json::Value;
@@ -69,13 +70,17 @@ fn read_input(
     let id = id?;
     if !is_identifier(&id) {
         r.push(
-            "input.id",
+            Code::InputId,
             o.at("id"),
             format!("{what}的 id「{id}」不是合法标识符（字母或下划线开头，只含字母、数字、下划线，且不能是保留字）"),
         );
     }
     if !seen.insert(id.clone()) {
-        r.push("id.duplicate", o.at("id"), format!("输入项 id「{id}」重复"));
+        r.push(
+            Code::IdDuplicate,
+            o.at("id"),
+            format!("输入项 id「{id}」重复"),
+        );
     }
     let kind = match r.opt_enum(
         &o,
@@ -105,7 +110,7 @@ fn read_input(
         options = read_options(r, &o);
     } else if o.get("options").is_some() {
         r.push(
-            "input.options",
+            Code::InputOptions,
             o.at("options"),
             format!("{what}不是选择类（choice），不能设置 options"),
         );
@@ -117,7 +122,7 @@ fn read_input(
         .and_then(|v| read_default(r, &o, v, kind, &options));
     if required && default.is_some() {
         r.push(
-            "input.default",
+            Code::InputDefault,
             o.at("default"),
             format!("{what}是必填项，不能设置 default（默认值只用于选填项）"),
         );
@@ -148,7 +153,7 @@ fn resolve_bounds(r: &mut Reader, inputs: &mut [Input], bounds: Vec<Written>) {
             if lo > hi {
                 let what = inputs.get(index).map(input_name).unwrap_or_default();
                 r.push(
-                    "input.range",
+                    Code::InputRange,
                     pointer(&path, "min"),
                     format!("{what}的最小值{}大于最大值{}", plain(*lo), plain(*hi)),
                 );
@@ -175,7 +180,7 @@ fn resolve_bounds(r: &mut Reader, inputs: &mut [Input], bounds: Vec<Written>) {
             };
             if !input.required && (outside(&min, true) || outside(&max, false)) {
                 r.push(
-                "input.default",
+                Code::InputDefault,
                 pointer(&path, "default"),
                 format!(
                     "{}是选填项，未填写时按{}计，但该值不在其取值范围内；请给出范围内的 default",
@@ -200,7 +205,7 @@ fn read_options(r: &mut Reader, o: &Obj) -> Vec<String> {
             Value::String(s) if !s.trim().is_empty() => {
                 if out.contains(s) {
                     r.push(
-                        "input.options",
+                        Code::InputOptions,
                         pointer_at(&o.at("options"), i),
                         format!("{}的选项「{s}」重复", o.what),
                     );
@@ -208,7 +213,7 @@ fn read_options(r: &mut Reader, o: &Obj) -> Vec<String> {
                 out.push(s.clone());
             }
             _ => r.push(
-                "input.options",
+                Code::InputOptions,
                 pointer_at(&o.at("options"), i),
                 format!("{}的选项应为非空字符串", o.what),
             ),
@@ -216,7 +221,7 @@ fn read_options(r: &mut Reader, o: &Obj) -> Vec<String> {
     }
     if out.is_empty() && o.get("options").is_some() {
         r.push(
-            "input.options",
+            Code::InputOptions,
             o.at("options"),
             format!("{}至少需要一个选项", o.what),
         );
@@ -228,7 +233,7 @@ fn read_bound(r: &mut Reader, o: &Obj, key: &str, kind: InputType) -> Option<Raw
     let v = o.get(key)?;
     if !kind.is_numeric() {
         r.push(
-            "input.bound",
+            Code::InputBound,
             o.at(key),
             format!("{}不是数值类输入，不能设置 {key}", o.what),
         );
@@ -241,7 +246,7 @@ fn read_bound(r: &mut Reader, o: &Obj, key: &str, kind: InputType) -> Option<Raw
         Value::String(s) if is_identifier(s) => Some(RawBound::Input(s.clone())),
         _ => {
             r.push(
-                "input.bound",
+                Code::InputBound,
                 o.at(key),
                 format!(
                     "{}的 {key} 应为数值或另一个数值类输入项的 id，实为{}",
@@ -268,7 +273,7 @@ fn resolve_bound(
         RawBound::Input(id) => match inputs.iter().position(|i| i.id == id) {
             Some(j) if j == index => {
                 r.push(
-                    "input.bound",
+                    Code::InputBound,
                     pointer(path, key),
                     format!("{what}的 {key} 不能引用自身"),
                 );
@@ -277,7 +282,7 @@ fn resolve_bound(
             Some(j) if inputs.get(j).is_some_and(|i| i.kind.is_numeric()) => Some(Bound::Input(j)),
             Some(_) => {
                 r.push(
-                    "input.bound",
+                    Code::InputBound,
                     pointer(path, key),
                     format!("{what}的 {key} 引用的「{id}」不是数值类输入项"),
                 );
@@ -285,7 +290,7 @@ fn resolve_bound(
             }
             None => {
                 r.push(
-                    "input.unknown_ref",
+                    Code::InputUnknownRef,
                     pointer(path, key),
                     format!("{what}的 {key} 引用了不存在的输入项「{id}」"),
                 );
@@ -313,7 +318,7 @@ fn read_default(
     };
     if ok.is_none() {
         r.push(
-            "input.default",
+            Code::InputDefault,
             o.at("default"),
             format!(
                 "{}的 default 与类型 {} 不符：{}",

@@ -2,6 +2,7 @@
 //! `formula`) and the lines of deductions and additions.
 
 use super::{IdRegistry, InputScope, read_combine, read_named};
+use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::pointer_at;
 use crate::expr::Type;
@@ -23,7 +24,7 @@ pub(super) fn read_sections(
     let arr = r.array(top, "sections", true);
     if arr.is_empty() && top.get("sections").is_some() {
         r.push(
-            "rules.empty",
+            Code::RulesEmpty,
             top.at("sections"),
             "考核细则至少需要一个部分（sections）",
         );
@@ -47,7 +48,11 @@ pub(super) fn read_sections(
         }
         if let Some(id) = &id {
             if !section_ids.insert(id.clone()) {
-                r.push("id.duplicate", o.at("id"), format!("部分 id「{id}」重复"));
+                r.push(
+                    Code::IdDuplicate,
+                    o.at("id"),
+                    format!("部分 id「{id}」重复"),
+                );
             }
         }
         let points = r.positive(&o, "points");
@@ -55,7 +60,7 @@ pub(super) fn read_sections(
         let arr = r.array(&o, "items", true);
         if arr.is_empty() && o.get("items").is_some() {
             r.push(
-                "rules.empty",
+                Code::RulesEmpty,
                 o.at("items"),
                 format!("{}没有考核项目", o.what),
             );
@@ -127,7 +132,7 @@ fn read_item(
         [key] => read_rule(r, &o, key, points, scope),
         [] => {
             r.push(
-                "item.rule",
+                Code::ItemRule,
                 o.path.clone(),
                 format!(
                     "{}缺少计分规则，应有且只有一个：deduct、rate、bands、judged、rank、formula",
@@ -138,7 +143,7 @@ fn read_item(
         }
         _ => {
             r.push(
-                "item.rule",
+                Code::ItemRule,
                 o.path.clone(),
                 format!("{}只能有一个计分规则，实有：{}", o.what, present.join("、")),
             );
@@ -148,7 +153,7 @@ fn read_item(
     if let (Some(cap), Some(points)) = (cap, points) {
         if cap > points {
             r.push(
-                "item.cap",
+                Code::ItemCap,
                 o.at("cap"),
                 format!(
                     "{}的扣分上限 cap {}分超过其分值{}分",
@@ -162,14 +167,14 @@ fn read_item(
     if let Some(rule) = &rule {
         if cap.is_some() && !matches!(rule, Rule::Deduct(_) | Rule::Rate(_)) {
             r.push(
-                "item.cap",
+                Code::ItemCap,
                 o.at("cap"),
                 format!("{}：cap 只能用于 deduct 或 rate 规则", o.what),
             );
         }
         if combine == Combine::Max && !matches!(rule, Rule::Deduct(_)) {
             r.push(
-                "item.combine",
+                Code::ItemCombine,
                 o.at("combine"),
                 format!("{}：combine 只能用于 deduct 规则", o.what),
             );
@@ -232,7 +237,7 @@ fn read_judged(r: &mut Reader, jo: &Obj, item: &str, scope: &InputScope) -> Opti
         Some((i, input)) if input.kind == InputType::Number => Some(Rule::Judged(i)),
         Some((_, input)) => {
             r.push(
-                "judged.input",
+                Code::JudgedInput,
                 jo.at("input"),
                 format!(
                     "{item}的评议分须引用 number 类型的输入项，{}是 {} 类型",
@@ -244,7 +249,7 @@ fn read_judged(r: &mut Reader, jo: &Obj, item: &str, scope: &InputScope) -> Opti
         }
         None => {
             r.push(
-                "expr.unknown_id",
+                Code::ExprUnknownId,
                 jo.at("input"),
                 format!("{item}的评议分引用了不存在的输入项「{id}」"),
             );
@@ -268,7 +273,7 @@ fn read_rank(r: &mut Reader, ko: &Obj, item: &str, scope: &InputScope) -> Option
     if let Some(s) = step {
         if s < Decimal::ZERO {
             r.push(
-                "decimal.range",
+                Code::DecimalRange,
                 ko.at("step"),
                 format!("{item}的名次步长 step 不能为负数"),
             );
@@ -277,7 +282,7 @@ fn read_rank(r: &mut Reader, ko: &Obj, item: &str, scope: &InputScope) -> Option
     if let Some(f) = first {
         if floor > f {
             r.push(
-                "decimal.range",
+                Code::DecimalRange,
                 ko.at("floor"),
                 format!("{item}的最低分 floor 不能高于第一名得分 first"),
             );
@@ -304,7 +309,7 @@ pub(super) fn read_lines(
     if arr.is_empty() {
         if o.get(key).is_some() {
             r.push(
-                "rules.empty",
+                Code::RulesEmpty,
                 o.at(key),
                 format!("{}的 {key} 至少需要一行{verb}分规则", o.what),
             );
@@ -347,7 +352,7 @@ fn read_line(
             for key in ["free", "unit"] {
                 if o.get(key).is_some() {
                     r.push(
-                        "line.per_only",
+                        Code::LinePerOnly,
                         o.at(key),
                         format!("{what}：{key} 只能与 per 一起使用"),
                     );
@@ -362,7 +367,7 @@ fn read_line(
         }
         _ => {
             r.push(
-                "line.kind",
+                Code::LineKind,
                 path,
                 format!("{what}应有且只有 if 或 per 之一"),
             );
@@ -422,7 +427,7 @@ fn read_rate(r: &mut Reader, o: &Obj, scope: &InputScope) -> Option<Rate> {
             for k in ["step", "points_per_step", "partial"] {
                 if o.get(k).is_some() {
                     r.push(
-                        "rate.field",
+                        Code::RateField,
                         o.at(k),
                         format!("{}：{k} 只用于 step 模式", o.what),
                     );
@@ -431,7 +436,7 @@ fn read_rate(r: &mut Reader, o: &Obj, scope: &InputScope) -> Option<Rate> {
             if let Some(t) = target {
                 if t <= Decimal::ZERO {
                     r.push(
-                        "decimal.range",
+                        Code::DecimalRange,
                         o.at("target"),
                         format!("{}：proportional 模式的目标值 target 应大于0", o.what),
                     );
@@ -441,7 +446,7 @@ fn read_rate(r: &mut Reader, o: &Obj, scope: &InputScope) -> Option<Rate> {
         }
         Ok(None) => {
             r.push(
-                "field.missing",
+                Code::FieldMissing,
                 o.at("mode"),
                 format!("{}缺少必填字段「mode」（step 或 proportional）", o.what),
             );
@@ -487,7 +492,7 @@ fn read_bands(
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo >= hi {
                 r.push(
-                    "bands.range",
+                    Code::BandsRange,
                     path.clone(),
                     format!("{}的 min {}应小于 max {}", bo.what, plain(lo), plain(hi)),
                 );
@@ -496,7 +501,7 @@ fn read_bands(
         if let (Some(s), Some(p)) = (score, points) {
             if s < Decimal::ZERO || s > p {
                 r.push(
-                    "bands.score",
+                    Code::BandsScore,
                     bo.at("score"),
                     format!("{}的得分{}应在0到{}分之间", bo.what, plain(s), plain(p)),
                 );
@@ -509,7 +514,7 @@ fn read_bands(
     if arr.is_empty() {
         if o.get("bands").is_some() {
             r.push(
-                "rules.empty",
+                Code::RulesEmpty,
                 o.at("bands"),
                 format!("{item}至少需要一个区间"),
             );

@@ -11,6 +11,7 @@
 //! them (unknown fields are refused with that list); reading a field not listed there is caught
 //! by a debug assertion in `Obj::get`.
 
+use crate::code::Code;
 use crate::error::Error;
 use crate::expr::{InputKind, Scope};
 use crate::json::Value;
@@ -95,7 +96,7 @@ pub fn load_rules_value(root: &Value) -> Result<RuleSet, Error> {
         Some(rs) if r.problems.is_empty() => Ok(rs),
         _ => {
             if r.problems.is_empty() {
-                r.push("rules.invalid", "", "考核细则无效");
+                r.push(Code::RulesInvalid, "", "考核细则无效");
             }
             Err(Error::new(r.problems))
         }
@@ -107,12 +108,12 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     match top.get("format") {
         Some(Value::String(f)) if f == "kpi-rules/1" => {}
         None => r.push(
-            "field.missing",
+            Code::FieldMissing,
             "/format",
             "考核细则缺少「format」字段，应为 \"kpi-rules/1\"",
         ),
         Some(v) => r.push(
-            "rules.format",
+            Code::RulesFormat,
             "/format",
             format!("不支持的格式 {}，应为 \"kpi-rules/1\"", short(v)),
         ),
@@ -143,7 +144,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     lint::check_sections_sum(r, full_score, &sections);
     if not_applicable == NotApplicable::Rescale && sections.iter().any(|s| s.out_of.is_some()) {
         r.push(
-            "rules.rescale_with_out_of",
+            Code::RulesRescaleWithOutOf,
             "/not_applicable",
             "not_applicable 为 \"rescale\" 时不能同时使用部分折算 out_of",
         );
@@ -152,14 +153,14 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     let items: usize = sections.iter().map(|s| s.items.len()).sum();
     if items > limits::MAX_ITEMS {
         r.push(
-            "limit.count",
+            Code::LimitCount,
             "/sections",
             format!("考核细则共有{items}个考核项目，最多{}个", limits::MAX_ITEMS),
         );
     }
     if r.expr_ops > limits::MAX_EXPR_OPS {
         r.push(
-            "limit.expressions",
+            Code::LimitExpressions,
             "",
             format!(
                 "考核细则的表达式合计编译为{}步运算，最多{}步，请精简规则",
@@ -214,7 +215,7 @@ fn read_scale(r: &mut Reader, top: &Obj) -> Option<u32> {
         Some(n) if n <= 6 => u32::try_from(n).ok(),
         _ => {
             r.push(
-                "field.value",
+                Code::FieldValue,
                 top.at("scale"),
                 format!("scale 应为0到6之间的整数，实为{}", short(v)),
             );
@@ -250,7 +251,7 @@ impl IdRegistry {
     fn claim(&mut self, r: &mut Reader, id: &str, path: String, what: &str) {
         if let Some(prev) = self.seen.get(id) {
             r.push(
-                "id.duplicate",
+                Code::IdDuplicate,
                 path,
                 format!("{what}的 id「{id}」与{prev}重复"),
             );
@@ -279,6 +280,6 @@ mod tests {
     fn deep_json_is_refused_cleanly() {
         let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let e = parse_json(&text).err().map(|e| e.problems()[0].code);
-        assert_eq!(e, Some("json.too_deep"));
+        assert_eq!(e, Some(Code::JsonTooDeep));
     }
 }

@@ -3,6 +3,7 @@
 
 use super::items::read_lines;
 use super::{IdRegistry, InputScope, grade_index, read_combine, read_named};
+use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
 use crate::expr::Type;
@@ -102,7 +103,7 @@ pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>
     let arr = r.array(top, "grades", true);
     if arr.is_empty() && top.get("grades").is_some() {
         r.push(
-            "grades.empty",
+            Code::GradesEmpty,
             top.at("grades"),
             "考核细则至少需要一个等次（grades）",
         );
@@ -122,7 +123,11 @@ pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>
         if let Some(n) = &name {
             o.what = format!("等次「{n}」");
             if grades.iter().any(|g| &g.name == n) {
-                r.push("id.duplicate", o.at("name"), format!("等次名称「{n}」重复"));
+                r.push(
+                    Code::IdDuplicate,
+                    o.at("name"),
+                    format!("等次名称「{n}」重复"),
+                );
             }
         }
         let min = r.req_dec(&o, "min");
@@ -130,7 +135,7 @@ pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>
             if let Some(prev) = grades.last() {
                 if m >= prev.min {
                     r.push(
-                        "grades.order",
+                        Code::GradesOrder,
                         o.at("min"),
                         format!(
                             "等次应按最低分从高到低排列：{}的最低分{}不低于上一等次「{}」的{}",
@@ -144,7 +149,7 @@ pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>
             }
             if full_score.is_some_and(|f| m > f) {
                 r.push(
-                    "grades.range",
+                    Code::GradesRange,
                     o.at("min"),
                     format!("{}的最低分{}超过满分", o.what, plain(m)),
                 );
@@ -157,7 +162,7 @@ pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>
     if let Some(last) = grades.last() {
         if !last.min.is_zero() && grades.len() == arr.len() {
             r.push(
-                "grades.lowest",
+                Code::GradesLowest,
                 pointer(
                     &pointer_at(&top.at("grades"), arr.len().saturating_sub(1)),
                     "min",
@@ -218,7 +223,7 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
     let path = o.at("effect");
     let bad = |r: &mut Reader| {
         r.push(
-            "veto.effect",
+            Code::VetoEffect,
             path.clone(),
             format!("{}的 effect 应为 \"fail\"、\"zero\"、{{\"max_grade\": 等次}} 或 {{\"lower_grades\": N}}", o.what),
         )
@@ -245,7 +250,7 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
                         None => {
                             let names: Vec<&str> = grades.iter().map(|g| g.name.as_str()).collect();
                             r.push(
-                                "grades.unknown",
+                                Code::GradesUnknown,
                                 eo.at("max_grade"),
                                 format!(
                                     "{}的 max_grade「{name}」不是已定义的等次（{}）",
@@ -261,7 +266,7 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
                     Some(n) if n >= 1 => Some(VetoEffect::LowerGrades(n)),
                     _ => {
                         r.push(
-                            "veto.effect",
+                            Code::VetoEffect,
                             eo.at("lower_grades"),
                             format!("{}的 lower_grades 应为不小于1的整数", o.what),
                         );
@@ -299,7 +304,7 @@ pub(super) fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Qu
         if let Some(s) = share {
             if s <= Decimal::ZERO || s > Decimal::ONE {
                 r.push(
-                    "decimal.range",
+                    Code::DecimalRange,
                     o.at("max_share"),
                     format!("{}的 max_share 应大于0且不超过1，实为{}", o.what, plain(s)),
                 );
@@ -309,7 +314,7 @@ pub(super) fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Qu
             let g = grade_index(grades, n);
             if g.is_none() {
                 r.push(
-                    "grades.unknown",
+                    Code::GradesUnknown,
                     o.at("grade"),
                     format!("{}引用了未定义的等次「{n}」", o.what),
                 );
@@ -319,14 +324,14 @@ pub(super) fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Qu
         if let Some(g) = grade {
             if out.iter().any(|q| q.grade == g) {
                 r.push(
-                    "id.duplicate",
+                    Code::IdDuplicate,
                     o.at("grade"),
                     format!("等次「{}」的比例限制重复", name.unwrap_or_default()),
                 );
             }
             if g == grades.len().saturating_sub(1) {
                 r.push(
-                    "quota.lowest",
+                    Code::QuotaLowest,
                     o.at("grade"),
                     "最低等次不能设比例限制（超出的单位无处可降）",
                 );

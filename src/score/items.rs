@@ -3,6 +3,7 @@
 
 use super::lines::{Part, text, write_parts};
 use super::{Calc, Scorer, Stop, Unknown, div, mul, sub};
+use crate::code::Code;
 use crate::decimal::{Plain, negate, round};
 use crate::error::pointer;
 use crate::expr::{Expr, Outcome, Value as V};
@@ -168,7 +169,7 @@ impl<'r> Scorer<'r, '_> {
                 Some(note) => format!("评议扣分：{note}"),
                 None => {
                     self.warn(
-                        "judged.no_note",
+                        Code::JudgedNoNote,
                         pointer("/notes", &item.id),
                         format!(
                             "项目「{} {}」评议分低于满分，但未填写扣分理由（notes）",
@@ -251,7 +252,7 @@ impl<'r> Scorer<'r, '_> {
         );
         if why == Unknown::Undefined {
             self.warn(
-                "score.undefined",
+                Code::ScoreUndefined,
                 String::new(),
                 format!(
                     "项目「{} {}」计算中出现除数为零，暂按满分计，请核实填报数据",

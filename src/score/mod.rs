@@ -6,6 +6,7 @@
 //! score, each adjustment's and bonus item's amount, a converted section and the rescaled sum.
 //! `items` scores one item by its rule; `lines` evaluates deduction and addition lines.
 
+use crate::code::Code;
 use crate::decimal::{Amount, Plain, bounded, negate, round};
 use crate::error::{Error, Problem};
 use crate::expr::{Batch, Env, EvalError, Expr, Outcome, Value as V};
@@ -83,12 +84,12 @@ impl At<'_> {
         };
         let problem = match stop {
             Stop::Overflow => Problem::new(
-                "score.overflow",
+                Code::ScoreOverflow,
                 path,
                 format!("计算{what}时数值溢出（超出可表示范围），请检查填报的数值"),
             ),
             Stop::NoBand(v) => Problem::new(
-                "score.no_band",
+                Code::ScoreNoBand,
                 path,
                 format!("{what}的计算值{}不在任何区间内，无法赋分", Plain(v)),
             ),
@@ -233,7 +234,7 @@ impl<'r> Scorer<'r, '_> {
         }
     }
 
-    fn warn(&mut self, code: &'static str, path: impl Into<String>, message: String) {
+    fn warn(&mut self, code: Code, path: impl Into<String>, message: String) {
         self.warnings.push(Problem::new(code, path, message));
     }
 
@@ -355,7 +356,7 @@ impl<'r> Scorer<'r, '_> {
         }
         if sums.applicable_points.is_zero() {
             self.warn(
-                "rescale.nothing_applicable",
+                Code::RescaleNothingApplicable,
                 String::new(),
                 "所有项目均不涉及，无法折算，按满分计".into(),
             );
@@ -503,7 +504,7 @@ impl<'r> Scorer<'r, '_> {
                     "考核表的考核期「{p}」与考核细则的考核期「{}」不一致",
                     self.rs.period
                 );
-                self.warn("submission.period", "/period", message);
+                self.warn(Code::SubmissionPeriod, "/period", message);
             }
         }
     }

@@ -1,0 +1,214 @@
+//! Every problem code the package can give: the one table of them. A code is stable and dotted
+//! (`expr.unknown_id`); its meaning is the doc line of its variant, and `docs/FORMATS.md` lists
+//! them all from this table (a test keeps the two equal).
+
+/// Declares [`Code`] from `/// meaning` + `Variant = "family.name";` lines.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])+ $name:ident = $code:literal;)+) => {
+        /// The kind of a [`Problem`](crate::Problem): stable, dotted, documented in
+        /// `docs/FORMATS.md` with the meaning each variant's description gives.
+        ///
+        /// ```
+        /// use kpi_wasm::{Code, RuleSet};
+        /// let e = RuleSet::from_json("{").unwrap_err();
+        /// assert_eq!(e.problems()[0].code, Code::JsonSyntax);
+        /// assert_eq!(Code::JsonSyntax.as_str(), "json.syntax");
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $($(#[doc = $doc])+ $name,)+
+        }
+
+        impl Code {
+            /// Every code, by family.
+            pub const ALL: &'static [Code] = &[$(Code::$name),+];
+
+            /// The code as written in JSON and messages (`expr.unknown_id`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => $code,)+
+                }
+            }
+
+            /// What the code means, in one line (English, for documentation).
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$name => concat!($($doc),+).trim_start(),)+
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The text is not JSON (position and reason in the message).
+    JsonSyntax = "json.syntax";
+    /// Arrays and objects nest too deep (`MAX_NESTING`).
+    JsonTooDeep = "json.too_deep";
+    /// The document is larger than `MAX_DOCUMENT_BYTES` (8 MiB).
+    JsonTooLarge = "json.too_large";
+
+    /// A required field is absent.
+    FieldMissing = "field.missing";
+    /// A field has the wrong JSON type.
+    FieldType = "field.type";
+    /// A text field is empty or only white space.
+    FieldEmpty = "field.empty";
+    /// A field the format does not have (typos are never ignored).
+    FieldUnknown = "field.unknown";
+    /// A field's value is not one of those allowed.
+    FieldValue = "field.value";
+    /// A rule set's `format` is not `kpi-rules/1`.
+    RulesFormat = "rules.format";
+    /// A submission's `format` is not `kpi-submission/1`.
+    SubmissionFormat = "submission.format";
+
+    /// Not a decimal, or beyond ±10¹².
+    DecimalInvalid = "decimal.invalid";
+    /// A decimal outside the range its field allows.
+    DecimalRange = "decimal.range";
+
+    /// An expression that does not parse.
+    ExprSyntax = "expr.syntax";
+    /// An expression names an input or function that does not exist.
+    ExprUnknownId = "expr.unknown_id";
+    /// A value of the wrong type in an expression (a condition used as a number …).
+    ExprType = "expr.type";
+    /// A function called with the wrong number of arguments.
+    ExprArity = "expr.arity";
+    /// An expression longer than `MAX_EXPR_LENGTH` characters.
+    ExprTooLong = "expr.too_long";
+    /// An expression nested deeper than `MAX_EXPR_DEPTH` levels.
+    ExprTooDeep = "expr.too_deep";
+    /// An empty expression.
+    ExprEmpty = "expr.empty";
+
+    /// A section's item points do not sum to its `points` (or `out_of`).
+    PointsItemsSum = "points.items_sum";
+    /// The section points do not sum to `full_score`.
+    PointsSectionsSum = "points.sections_sum";
+    /// Points with more decimal places than the rule set's `scale`.
+    PointsScale = "points.scale";
+    /// Bands leave a gap between them.
+    BandsGap = "bands.gap";
+    /// Bands overlap.
+    BandsOverlap = "bands.overlap";
+    /// A band's `min` is not below its `max`.
+    BandsRange = "bands.range";
+    /// A band's score is outside `0..=points`.
+    BandsScore = "bands.score";
+    /// A rule set without grades.
+    GradesEmpty = "grades.empty";
+    /// The lowest grade's `min` is not 0.
+    GradesLowest = "grades.lowest";
+    /// Grade minimums not strictly descending.
+    GradesOrder = "grades.order";
+    /// A grade's `min` above `full_score`.
+    GradesRange = "grades.range";
+    /// A grade name that is not defined.
+    GradesUnknown = "grades.unknown";
+    /// A quota on the lowest grade (the units over it could go nowhere).
+    QuotaLowest = "quota.lowest";
+    /// An id or name given twice.
+    IdDuplicate = "id.duplicate";
+    /// An input id that is not an identifier, or is a reserved word.
+    InputId = "input.id";
+    /// A `min`/`max` on a non-numeric input, or naming a non-numeric input or itself.
+    InputBound = "input.bound";
+    /// A `default` that is not allowed or lies outside the input's range.
+    InputDefault = "input.default";
+    /// Options missing, empty, repeated, or given to a non-choice input.
+    InputOptions = "input.options";
+    /// An input's `min` above its `max`.
+    InputRange = "input.range";
+    /// A bound naming an input that does not exist.
+    InputUnknownRef = "input.unknown_ref";
+    /// An input's `section` that is not a section id.
+    InputUnknownSection = "input.unknown_section";
+    /// A non-text input that no rule reads.
+    InputUnused = "input.unused";
+    /// A `cap` above the item's points, or on a rule that has no deductions.
+    ItemCap = "item.cap";
+    /// `combine` on a rule other than `deduct`.
+    ItemCombine = "item.combine";
+    /// An item without a scoring rule, or with more than one.
+    ItemRule = "item.rule";
+    /// A judged item's input is not a number input, or is read by another judged item.
+    JudgedInput = "judged.input";
+    /// A line with both or neither of `if` and `per`.
+    LineKind = "line.kind";
+    /// `free` or `unit` on an `if` line.
+    LinePerOnly = "line.per_only";
+    /// A step-mode field in a proportional rate.
+    RateField = "rate.field";
+    /// A veto effect that is not one of the four.
+    VetoEffect = "veto.effect";
+    /// An empty list where at least one entry is needed (sections, items, lines, bands).
+    RulesEmpty = "rules.empty";
+    /// The rule set cannot be used (when no more precise problem applies).
+    RulesInvalid = "rules.invalid";
+    /// `not_applicable: "rescale"` together with a section's `out_of`.
+    RulesRescaleWithOutOf = "rules.rescale_with_out_of";
+
+    /// A list with more elements than its limit.
+    LimitCount = "limit.count";
+    /// A string longer than its limit.
+    LimitChars = "limit.chars";
+    /// All expressions together compile to more than `MAX_EXPR_OPS` operations.
+    LimitExpressions = "limit.expressions";
+    /// More than `MAX_BATCH` submissions in one call.
+    LimitBatch = "limit.batch";
+
+    /// A required input left empty (only from `validate`; scoring makes the report provisional).
+    ValueMissing = "value.missing";
+    /// A value for an input the rule set does not have.
+    ValueUnknown = "value.unknown";
+    /// A value of the wrong type for its input.
+    ValueType = "value.type";
+    /// A value outside its input's range.
+    ValueRange = "value.range";
+    /// A submission for another rule set id or version.
+    SubmissionRulesMismatch = "submission.rules_mismatch";
+    /// The submission cannot be read (when no more precise problem applies).
+    SubmissionInvalid = "submission.invalid";
+
+    /// A `bands` value that no band covers.
+    ScoreNoBand = "score.no_band";
+    /// A computed value beyond ±10²⁰.
+    ScoreOverflow = "score.overflow";
+    /// Two submissions for the same unit in one batch.
+    BatchDuplicateUnit = "batch.duplicate_unit";
+    /// A batch entry the engine could not score (an internal inconsistency; never expected).
+    BatchInternal = "batch.internal";
+    /// A diff's submission is for another rule-set id.
+    DiffRulesId = "diff.rules_id";
+
+    /// Warning: a judged item below full marks without a note giving the reason.
+    JudgedNoNote = "judged.no_note";
+    /// Warning: a division by zero left an item pending (counted at full points).
+    ScoreUndefined = "score.undefined";
+    /// Warning: the submission's period differs from the rule set's.
+    SubmissionPeriod = "submission.period";
+    /// Warning: every item is not applicable, so nothing is rescaled (full marks).
+    RescaleNothingApplicable = "rescale.nothing_applicable";
+
+    /// JS package: an argument that is neither JSON text nor a JSON-able object.
+    JsArgument = "js.argument";
+    /// JS form element: no rule set is loaded yet.
+    RulesMissing = "rules.missing";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+crate::json::json_str!(Code);
