@@ -112,6 +112,8 @@ codes! {
     QuotaLowest = "quota.lowest";
     /// An id or name given twice.
     IdDuplicate = "id.duplicate";
+    /// A rule's `sources` names a document the rule set's `documents` does not list.
+    SourcesUnknownDoc = "sources.unknown_doc";
     /// An input id that is not an identifier, or is a reserved word.
     InputId = "input.id";
     /// A `min`/`max` on a non-numeric input, or naming a non-numeric input or itself.

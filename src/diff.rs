@@ -839,6 +839,7 @@ fn neutral_submission(rs: &RuleSet, inputs: &[&Input]) -> Submission {
             name: "中性考核表".into(),
             group: None,
             ranked: true,
+            tags: Vec::new(),
         },
     );
     sub.values = values;

@@ -25,6 +25,49 @@ pub struct Form<'r> {
     pub vetoes: Vec<FormEntry<'r>>,
     /// Grades, highest first.
     pub grades: Vec<FormGrade<'r>>,
+    /// Grade quotas (batch only).
+    pub quotas: Vec<FormQuota<'r>>,
+    /// The documents the rules quote.
+    pub documents: Vec<FormDocument<'r>>,
+    /// The attributes a unit may carry (`unit.tags`).
+    pub unit_tags: Vec<FormTag<'r>>,
+}
+
+/// A source document the rules quote.
+#[derive(Clone, Debug)]
+pub struct FormDocument<'r> {
+    /// Id that `sources` use.
+    pub id: &'r str,
+    /// Title.
+    pub title: &'r str,
+    /// Document number (文号).
+    pub number: Option<&'r str>,
+    /// Who issued it.
+    pub issuer: Option<&'r str>,
+    /// Date.
+    pub date: Option<&'r str>,
+    /// Where the text is kept.
+    pub file: Option<&'r str>,
+}
+
+/// A unit tag.
+#[derive(Clone, Debug)]
+pub struct FormTag<'r> {
+    /// Id (in `unit.tags` and expressions).
+    pub id: &'r str,
+    /// Label.
+    pub label: &'r str,
+    /// Help text.
+    pub help: Option<&'r str>,
+}
+
+/// One quoted source of a rule.
+#[derive(Clone, Debug)]
+pub struct FormSource<'r> {
+    /// The document's id.
+    pub doc: &'r str,
+    /// The document's own words.
+    pub quote: &'r str,
 }
 
 /// Identity and totals of a rule set.
@@ -87,6 +130,8 @@ pub struct FormInput<'r> {
     pub help: Option<&'r str>,
     /// Ids of the items, adjustments, bonus items and vetoes that read it.
     pub used_by: Vec<&'r str>,
+    /// The condition under which it is required, as written (it is not required when false).
+    pub applicable: Option<&'r str>,
 }
 
 /// One section.
@@ -121,6 +166,10 @@ pub struct FormItem<'r> {
     pub batch_only: bool,
     /// Ids of the inputs it reads.
     pub inputs: Vec<&'r str>,
+    /// The documents' words it implements (its own and its lines').
+    pub sources: Vec<FormSource<'r>>,
+    /// Some threshold or point value in it is an example value (示例值).
+    pub example: bool,
 }
 
 /// An adjustment, bonus item or veto.
@@ -138,6 +187,10 @@ pub struct FormEntry<'r> {
     pub effect_text: Option<&'r str>,
     /// Ids of the inputs it reads.
     pub inputs: Vec<&'r str>,
+    /// The documents' words it implements (its own and its lines').
+    pub sources: Vec<FormSource<'r>>,
+    /// Some threshold or point value in it is an example value (示例值).
+    pub example: bool,
 }
 
 /// The bonus part of a form.
@@ -156,6 +209,23 @@ pub struct FormGrade<'r> {
     pub name: &'r str,
     /// Lowest total for it.
     pub min: Amount,
+    /// The documents' words it implements.
+    pub sources: Vec<FormSource<'r>>,
+    /// Its bound is an example value (示例值).
+    pub example: bool,
+}
+
+/// A grade quota (等次比例限制, batch only).
+#[derive(Clone, Debug)]
+pub struct FormQuota<'r> {
+    /// The grade limited.
+    pub grade: &'r str,
+    /// At most this share of a group keeps the grade.
+    pub max_share: String,
+    /// The documents' words it implements.
+    pub sources: Vec<FormSource<'r>>,
+    /// The share is an example value (示例值).
+    pub example: bool,
 }
 
 impl RuleSet {
@@ -201,6 +271,11 @@ impl RuleSet {
                                 .map(|x| x.id.as_str()),
                         );
                         let batch_only = item.batch_only();
+                        let lines = match &item.rule {
+                            Rule::Deduct(lines) => lines.as_slice(),
+                            _ => &[],
+                        };
+                        let (sources, example) = self.provenance(&item.provenance, lines);
                         FormItem {
                             id: &item.id,
                             title: &item.title,
@@ -209,6 +284,8 @@ impl RuleSet {
                             rule,
                             batch_only,
                             inputs,
+                            sources,
+                            example,
                         }
                     })
                     .collect(),
@@ -217,13 +294,18 @@ impl RuleSet {
         let adjustments: Vec<FormEntry> = self
             .adjustments
             .iter()
-            .map(|x| FormEntry {
-                id: &x.id,
-                title: &x.title,
-                points: x.cap.map(a),
-                basis: x.basis.as_deref(),
-                effect_text: None,
-                inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
+            .map(|x| {
+                let (sources, example) = self.provenance(&x.provenance, &x.lines);
+                FormEntry {
+                    id: &x.id,
+                    title: &x.title,
+                    points: x.cap.map(a),
+                    basis: x.basis.as_deref(),
+                    effect_text: None,
+                    inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
+                    sources,
+                    example,
+                }
             })
             .collect();
         let bonus = self.bonus.as_ref().map(|b| FormBonus {
@@ -231,26 +313,36 @@ impl RuleSet {
             items: b
                 .items
                 .iter()
-                .map(|x| FormEntry {
-                    id: &x.id,
-                    title: &x.title,
-                    points: Some(a(x.points)),
-                    basis: x.basis.as_deref(),
-                    effect_text: None,
-                    inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
+                .map(|x| {
+                    let (sources, example) = self.provenance(&x.provenance, &x.lines);
+                    FormEntry {
+                        id: &x.id,
+                        title: &x.title,
+                        points: Some(a(x.points)),
+                        basis: x.basis.as_deref(),
+                        effect_text: None,
+                        inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
+                        sources,
+                        example,
+                    }
                 })
                 .collect(),
         });
         let vetoes: Vec<FormEntry> = self
             .vetoes
             .iter()
-            .map(|v| FormEntry {
-                id: &v.id,
-                title: &v.title,
-                points: None,
-                basis: v.basis.as_deref(),
-                effect_text: Some(&v.effect_text),
-                inputs: ids(&[&v.when]),
+            .map(|v| {
+                let (sources, example) = self.provenance(&v.provenance, &[]);
+                FormEntry {
+                    id: &v.id,
+                    title: &v.title,
+                    points: None,
+                    basis: v.basis.as_deref(),
+                    effect_text: Some(&v.effect_text),
+                    inputs: ids(&[&v.when]),
+                    sources,
+                    example,
+                }
             })
             .collect();
 
@@ -321,6 +413,7 @@ impl RuleSet {
                     unit: x.unit.as_deref(),
                     help: x.help.as_deref(),
                     used_by: used_by.get(i).cloned().unwrap_or_default(),
+                    applicable: x.applicable.as_ref().map(Expr::source),
                 }
             })
             .collect();
@@ -348,18 +441,89 @@ impl RuleSet {
             grades: self
                 .grades
                 .iter()
-                .map(|g| FormGrade {
-                    name: &g.name,
-                    min: a(g.min),
+                .map(|g| {
+                    let (sources, example) = self.provenance(&g.provenance, &[]);
+                    FormGrade {
+                        name: &g.name,
+                        min: a(g.min),
+                        sources,
+                        example,
+                    }
+                })
+                .collect(),
+            quotas: self
+                .quotas
+                .iter()
+                .filter_map(|q| {
+                    let (sources, example) = self.provenance(&q.provenance, &[]);
+                    Some(FormQuota {
+                        grade: &self.grades.get(q.grade)?.name,
+                        max_share: plain(q.max_share),
+                        sources,
+                        example,
+                    })
+                })
+                .collect(),
+            documents: self
+                .documents
+                .iter()
+                .map(|d| FormDocument {
+                    id: &d.id,
+                    title: &d.title,
+                    number: d.number.as_deref(),
+                    issuer: d.issuer.as_deref(),
+                    date: d.date.as_deref(),
+                    file: d.file.as_deref(),
+                })
+                .collect(),
+            unit_tags: self
+                .unit_tags
+                .iter()
+                .map(|t| FormTag {
+                    id: &t.id,
+                    label: &t.label,
+                    help: t.help.as_deref(),
                 })
                 .collect(),
         }
+    }
+
+    /// An entry's sources and its lines', each once, and whether any of them is marked example.
+    fn provenance<'r>(
+        &'r self,
+        own: &'r Provenance,
+        lines: &'r [Line],
+    ) -> (Vec<FormSource<'r>>, bool) {
+        let mut sources: Vec<FormSource> = Vec::new();
+        let all = std::iter::once(own).chain(lines.iter().map(|l| &l.provenance));
+        let mut example = false;
+        for p in all {
+            example |= p.example;
+            for (d, quote) in &p.sources {
+                let Some(doc) = self.documents.get(*d) else {
+                    continue;
+                };
+                if !sources.iter().any(|s| s.doc == doc.id && s.quote == quote) {
+                    sources.push(FormSource {
+                        doc: &doc.id,
+                        quote,
+                    });
+                }
+            }
+        }
+        (sources, example)
     }
 }
 
 // The JSON form (`kpi-form/1`): members in declaration order, absent options left out.
 
-json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades });
+json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades, quotas [nonempty], documents [nonempty], unit_tags [nonempty] });
+
+json_object!(FormDocument<'_> { id, title, number?, issuer?, date?, file? });
+
+json_object!(FormTag<'_> { id, label, help? });
+
+json_object!(FormSource<'_> { doc, quote });
 
 json_object!(FormRules<'_> { id, version, title, period, unit_kind, description?, full_score, scale, not_applicable });
 
@@ -376,14 +540,16 @@ impl ToJson for FormBound<'_> {
     }
 }
 
-json_object!(FormInput<'_> { id, label, kind as "type", section?, required, min?, max?, options [nonempty], unit?, help?, used_by });
+json_object!(FormInput<'_> { id, label, kind as "type", section?, required, min?, max?, options [nonempty], unit?, help?, used_by, applicable? });
 
 json_object!(FormSection<'_> { id, title, points, out_of?, items });
 
-json_object!(FormItem<'_> { id, title, points, basis?, rule, batch_only, inputs });
+json_object!(FormItem<'_> { id, title, points, basis?, rule, batch_only, inputs, sources [nonempty], example [if_true] });
 
-json_object!(FormEntry<'_> { id, title, points?, basis?, effect_text?, inputs });
+json_object!(FormEntry<'_> { id, title, points?, basis?, effect_text?, inputs, sources [nonempty], example [if_true] });
 
 json_object!(FormBonus<'_> { cap, items });
 
-json_object!(FormGrade<'_> { name, min });
+json_object!(FormGrade<'_> { name, min, sources [nonempty], example [if_true] });
+
+json_object!(FormQuota<'_> { grade, max_share, sources [nonempty], example [if_true] });

@@ -56,7 +56,7 @@ mod values;
 pub mod wasm;
 
 pub use batch::BatchReport;
-pub use builtin::{BUILTIN_IDS, builtin_source};
+pub use builtin::{BUILTIN_IDS, builtin_source, builtin_versions};
 pub use code::Code;
 pub use decimal::{Amount, parse_decimal};
 pub use diff::*;

@@ -66,14 +66,15 @@ impl RuleSet {
         s.end()?;
         // format, rules and unit are required.
         (seen & 0b1110 == 0b1110).then_some(())?;
-        let prepared = self.complete(given);
+        let unit = unit?;
+        let prepared = self.complete(given, &unit);
         let mut problems = Vec::new();
         self.check_ranges(&prepared.values, &mut problems);
         problems.is_empty().then_some(())?;
         let sub = Submission {
             rules_id: self.id.clone(),
             rules_version: self.version.clone(),
-            unit: unit?,
+            unit,
             period,
             values: Map::new(),
             notes,
@@ -162,6 +163,7 @@ fn plain_unit(s: &mut Scan) -> Option<SubmissionUnit> {
         name: name?.to_string(),
         group: group.map(str::to_string),
         ranked: ranked.unwrap_or(true),
+        tags: Vec::new(),
     })
 }
 

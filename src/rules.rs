@@ -26,8 +26,42 @@ pub struct RuleSet {
     pub(crate) grades: Vec<Grade>,
     pub(crate) quotas: Vec<Quota>,
     pub(crate) tests: Vec<TestCase>,
+    /// The documents the rules quote (`sources` name them by id).
+    pub(crate) documents: Vec<Document>,
+    /// Attributes a unit may carry (`unit.tags`), usable as bools in expressions.
+    pub(crate) unit_tags: Vec<UnitTag>,
     /// Input indices sorted by id, for looking inputs up by name.
     pub(crate) by_id: Vec<usize>,
+}
+
+/// A source document the rule set quotes (a work plan, an opinion, a five-year plan).
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) number: Option<String>,
+    pub(crate) issuer: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) file: Option<String>,
+}
+
+/// Where a rule comes from: the documents' own words it implements, and whether some threshold or
+/// point value in it is the rule author's example value (示例值) rather than a document's.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// `(document index, quote)` pairs.
+    pub(crate) sources: Vec<(usize, String)>,
+    /// A threshold or point value here is an example value, not given by any source document.
+    pub(crate) example: bool,
+}
+
+/// An attribute a unit may carry (承担的行业监管职责, 专委会牵头 …), declared by the rule set;
+/// in expressions its id is true for units carrying it.
+#[derive(Clone, Debug)]
+pub struct UnitTag {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) help: Option<String>,
 }
 
 /// What a not-applicable item (不涉及) means for the total.
@@ -101,6 +135,8 @@ pub struct Input {
     pub(crate) default: Option<crate::expr::Value>,
     pub(crate) unit: Option<String>,
     pub(crate) help: Option<String>,
+    /// When given and false for a submission, the input is not required (its items do not apply).
+    pub(crate) applicable: Option<Expr>,
 }
 
 /// A section of the rule set (e.g. 党政领导责任).
@@ -133,6 +169,7 @@ pub struct Item {
     pub(crate) combine: Combine,
     pub(crate) applicable: Option<Expr>,
     pub(crate) rule: Rule,
+    pub(crate) provenance: Provenance,
 }
 
 /// How an item is scored.
@@ -174,6 +211,7 @@ pub struct Line {
     pub(crate) reason: String,
     /// Unit word for trace texts (起, 项, 人).
     pub(crate) unit: Option<String>,
+    pub(crate) provenance: Provenance,
 }
 
 /// Whether more is better.
@@ -276,6 +314,7 @@ pub struct Adjustment {
     pub(crate) cap: Option<Decimal>,
     pub(crate) combine: Combine,
     pub(crate) lines: Vec<Line>,
+    pub(crate) provenance: Provenance,
 }
 
 /// Bonus points (加分).
@@ -294,6 +333,7 @@ pub struct BonusItem {
     pub(crate) basis: Option<String>,
     pub(crate) combine: Combine,
     pub(crate) lines: Vec<Line>,
+    pub(crate) provenance: Provenance,
 }
 
 /// What a triggered veto does.
@@ -319,6 +359,7 @@ pub struct Veto {
     pub(crate) effect: VetoEffect,
     /// The effect in words (`等次最高为良好`), as reports and forms show it.
     pub(crate) effect_text: String,
+    pub(crate) provenance: Provenance,
 }
 
 impl VetoEffect {
@@ -340,6 +381,7 @@ impl VetoEffect {
 pub struct Grade {
     pub(crate) name: String,
     pub(crate) min: Decimal,
+    pub(crate) provenance: Provenance,
 }
 
 /// A cap on how many units of a batch keep a grade.
@@ -348,6 +390,7 @@ pub struct Quota {
     /// Index into grades.
     pub(crate) grade: usize,
     pub(crate) max_share: Decimal,
+    pub(crate) provenance: Provenance,
 }
 
 /// An example case embedded in the rule set.

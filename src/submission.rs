@@ -6,7 +6,7 @@ use crate::code::Code;
 use crate::error::Error;
 use crate::error::pointer;
 use crate::json::{Map, Value, json_object};
-use crate::limits::{MAX_ITEMS, MAX_LONG_TEXT_CHARS, MAX_META};
+use crate::limits::{MAX_ID_CHARS, MAX_ITEMS, MAX_LONG_TEXT_CHARS, MAX_META};
 use crate::reader::{Obj, Reader, parse_json, short};
 use std::collections::BTreeMap;
 
@@ -21,6 +21,8 @@ pub struct SubmissionUnit {
     pub group: Option<String>,
     /// False for units scored but not ranked (纳入考核，不纳入排名).
     pub ranked: bool,
+    /// The rule set's unit tags this unit carries (承担的行业监管职责 …), in the order given.
+    pub tags: Vec<String>,
 }
 
 /// One unit's filled-in form, as read from `kpi-submission/1` JSON.
@@ -152,6 +154,7 @@ pub(crate) fn read_submission(
                     name: String::new(),
                     group: None,
                     ranked: true,
+                    tags: Vec::new(),
                 })
             }),
         ),
@@ -173,18 +176,53 @@ pub(crate) fn read_unit(r: &mut Reader, v: &Value, path: &str) -> Option<Submiss
         v,
         path,
         "被考核单位（unit）",
-        &["id", "name", "group", "ranked"],
+        &["id", "name", "group", "ranked", "tags"],
     )?;
     let id = r.req_str(&o, "id");
     let name = r.req_str(&o, "name");
     let group = r.opt_str(&o, "group");
     let ranked = r.opt_bool(&o, "ranked").unwrap_or(true);
+    let tags = read_tags(r, &o);
     Some(SubmissionUnit {
         id: id?,
         name: name?,
         group,
         ranked,
+        tags,
     })
+}
+
+/// The unit's `tags`: distinct non-empty strings (which ones the rule set knows is checked when
+/// the values are).
+fn read_tags(r: &mut Reader, o: &Obj) -> Vec<String> {
+    let arr = r.array(o, "tags", false);
+    let mut tags: Vec<String> = Vec::with_capacity(arr.len());
+    for (i, v) in arr.iter().enumerate() {
+        let path = crate::error::pointer_at(&o.at("tags"), i);
+        match v {
+            Value::String(t) if !t.trim().is_empty() && t.chars().count() <= MAX_ID_CHARS => {
+                if tags.contains(t) {
+                    r.push(
+                        Code::IdDuplicate,
+                        path,
+                        format!("{}的单位标签「{t}」重复", o.what),
+                    );
+                } else {
+                    tags.push(t.clone());
+                }
+            }
+            _ => r.push(
+                Code::FieldType,
+                path,
+                format!(
+                    "{}的单位标签应为非空字符串（至多{MAX_ID_CHARS}个字符），实为{}",
+                    o.what,
+                    short(v)
+                ),
+            ),
+        }
+    }
+    tags
 }
 
 /// Reads the `notes` map (item id → text).
@@ -243,4 +281,4 @@ pub(crate) fn too_long(s: &str) -> bool {
     s.len() > MAX_LONG_TEXT_CHARS && s.chars().count() > MAX_LONG_TEXT_CHARS
 }
 
-json_object!(SubmissionUnit { id, name, group?, ranked [if_false] });
+json_object!(SubmissionUnit { id, name, group?, ranked [if_false], tags [nonempty] });

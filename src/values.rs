@@ -5,7 +5,7 @@
 use crate::code::Code;
 use crate::decimal::{parse_decimal, plain};
 use crate::error::{Problem, pointer};
-use crate::expr::Value as V;
+use crate::expr::{Env, Outcome, Value as V};
 use crate::json::{Map, Scalar, Value};
 use crate::limits::MAX_LONG_TEXT_CHARS;
 use crate::reader::{Reader, parse_json, short};
@@ -141,20 +141,41 @@ impl RuleSet {
         let unknown = problems.split_off(unknown_start);
         problems.append(&mut problems_in_order);
         problems.extend(unknown);
-        let prepared = self.complete(given);
+        for (t, tag) in sub.unit.tags.iter().enumerate() {
+            if !self.unit_tags.iter().any(|u| &u.id == tag) {
+                let known: Vec<&str> = self.unit_tags.iter().map(|u| u.id.as_str()).collect();
+                problems.push(Problem::new(
+                    Code::ValueUnknown,
+                    crate::error::pointer_at("/unit/tags", t),
+                    if known.is_empty() {
+                        format!(
+                            "考核细则「{}」没有定义单位标签，不能使用「{tag}」",
+                            self.title
+                        )
+                    } else {
+                        format!(
+                            "考核细则「{}」没有单位标签「{tag}」（可用：{}）",
+                            self.title,
+                            known.join("、")
+                        )
+                    },
+                ));
+            }
+        }
+        let prepared = self.complete(given, &sub.unit);
         self.check_ranges(&prepared.values, &mut problems);
         (prepared, problems)
     }
 
-    /// Fills defaults for inputs not given and lists the required ones still empty.
-    pub(crate) fn complete(&self, given: Vec<Given>) -> Prepared {
+    /// Fills defaults for inputs not given, adds the unit's tags after the inputs (expressions read
+    /// them as bools there), and lists the required inputs still empty, leaving out those whose
+    /// `applicable` condition is false for these values.
+    pub(crate) fn complete(&self, given: Vec<Given>, unit: &SubmissionUnit) -> Prepared {
         let mut missing = Vec::new();
-        let values = self
-            .inputs
-            .iter()
-            .zip(given)
-            .enumerate()
-            .map(|(i, (input, g))| match g {
+        let mut values: Vec<Option<V>> =
+            Vec::with_capacity(self.inputs.len().saturating_add(self.unit_tags.len()));
+        for (i, (input, g)) in self.inputs.iter().zip(given).enumerate() {
+            values.push(match g {
                 Given::Value(v) => v,
                 Given::Invalid(_) => None,
                 // A required text input left empty is reported by `validate` like any other,
@@ -163,16 +184,44 @@ impl RuleSet {
                     missing.push(i);
                     None
                 }
-                Given::Absent | Given::Null => input.default.or(match input.kind {
-                    InputType::Count | InputType::Number | InputType::Percent => {
-                        Some(V::Number(Decimal::ZERO))
-                    }
-                    InputType::Bool => Some(V::Bool(false)),
-                    InputType::Choice | InputType::Text => None,
-                }),
+                Given::Absent | Given::Null => empty_value(input),
+            });
+        }
+        values.extend(
+            self.unit_tags
+                .iter()
+                .map(|t| Some(V::Bool(unit.tags.contains(&t.id)))),
+        );
+        if self.inputs.iter().any(|i| i.applicable.is_some()) {
+            self.drop_inapplicable(&mut values, &mut missing);
+        }
+        Prepared { values, missing }
+    }
+
+    /// Required inputs whose condition is false for these values are not missing: they count as
+    /// an optional input left empty would. A condition that cannot be evaluated yet (it reads an
+    /// empty input) keeps the input required.
+    fn drop_inapplicable(&self, values: &mut [Option<V>], missing: &mut Vec<usize>) {
+        let inapplicable: Vec<usize> = missing
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let Some(condition) = self.inputs.get(i).and_then(|x| x.applicable.as_ref()) else {
+                    return false;
+                };
+                let env = Env {
+                    values,
+                    batch: None,
+                };
+                matches!(condition.eval_bool(&env), Ok(Outcome::Known(false)))
             })
             .collect();
-        Prepared { values, missing }
+        for i in inapplicable {
+            missing.retain(|&m| m != i);
+            if let (Some(slot), Some(input)) = (values.get_mut(i), self.inputs.get(i)) {
+                *slot = empty_value(input);
+            }
+        }
     }
 
     pub(crate) fn check_ranges(&self, values: &[Option<V>], problems: &mut Vec<Problem>) {
@@ -233,6 +282,16 @@ impl RuleSet {
             }
         }
     }
+}
+
+/// The value an optional input left empty counts as: its default, else 0 or false (a choice or
+/// text has none).
+fn empty_value(input: &Input) -> Option<V> {
+    input.default.or(match input.kind {
+        InputType::Count | InputType::Number | InputType::Percent => Some(V::Number(Decimal::ZERO)),
+        InputType::Bool => Some(V::Bool(false)),
+        InputType::Choice | InputType::Text => None,
+    })
 }
 
 /// What an input of this type must be given, in words.

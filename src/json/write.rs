@@ -61,6 +61,12 @@ macro_rules! json_object {
         }
         $crate::json::json_object!(@fields $s $w $($($rest)*)?);
     };
+    (@fields $s:ident $w:ident $field:ident [if_true] $(, $($rest:tt)*)?) => {
+        if $s.$field {
+            $w.field(stringify!($field), &$s.$field);
+        }
+        $crate::json::json_object!(@fields $s $w $($($rest)*)?);
+    };
     (@fields $s:ident $w:ident $field:ident as $name:literal $(, $($rest:tt)*)?) => {
         $w.field($name, &$s.$field);
         $crate::json::json_object!(@fields $s $w $($($rest)*)?);

@@ -34,6 +34,7 @@ pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCas
                 name: name.clone().unwrap_or_default(),
                 group: None,
                 ranked: true,
+                tags: Vec::new(),
             }),
         };
         let values = match o.get("values") {

@@ -5,6 +5,7 @@ use super::Reader;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
+use crate::expr::{Expr, Scope, Type};
 use crate::json::Value;
 use crate::reader::{Obj, decimal_from_json, short};
 use crate::rules::*;
@@ -12,12 +13,30 @@ use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
 const INPUT_KEYS: &[&str] = &[
-    "id", "label", "type", "section", "required", "min", "max", "options", "default", "unit",
+    "id",
+    "label",
+    "type",
+    "section",
+    "required",
+    "min",
+    "max",
+    "options",
+    "default",
+    "unit",
     "help",
+    "applicable",
 ];
 
+/// An input's `applicable` condition as written: its source, pointer and the input's name. It is
+/// compiled once every input and unit tag is known.
+pub(super) struct Condition {
+    src: String,
+    path: String,
+    what: String,
+}
+
 /// Whether `id` can name an input in expressions.
-fn is_identifier(id: &str) -> bool {
+pub(super) fn is_identifier(id: &str) -> bool {
     let mut chars = id.chars();
     chars
         .next()
@@ -35,20 +54,38 @@ enum RawBound {
 /// An input's index and path, and its `min` and `max` as written.
 type Written = (usize, String, Option<RawBound>, Option<RawBound>);
 
-pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> Vec<Input> {
+/// The inputs, and each one's `applicable` condition still to compile.
+pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> (Vec<Input>, Vec<Option<Condition>>) {
     let arr = r.array(top, "inputs", true);
     let mut inputs: Vec<Input> = Vec::with_capacity(arr.len());
+    let mut conditions = Vec::with_capacity(arr.len());
     let mut bounds: Vec<Written> = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("inputs"), i);
-        if let Some((input, min, max)) = read_input(r, v, &path, i, &mut seen) {
+        if let Some((input, min, max, condition)) = read_input(r, v, &path, i, &mut seen) {
             bounds.push((inputs.len(), path, min, max));
             inputs.push(input);
+            conditions.push(condition);
         }
     }
     resolve_bounds(r, &mut inputs, bounds);
-    inputs
+    (inputs, conditions)
+}
+
+/// Compiles the inputs' `applicable` conditions (bool expressions over inputs and unit tags).
+pub(super) fn compile_conditions(
+    r: &mut Reader,
+    conditions: Vec<Option<Condition>>,
+    scope: &dyn Scope,
+) -> Vec<Option<Expr>> {
+    conditions
+        .into_iter()
+        .map(|c| {
+            let c = c?;
+            r.compile(&c.src, c.path, &c.what, scope, Type::Bool)
+        })
+        .collect()
 }
 
 /// The input at `path` (the `i`th), its bounds still as written; `seen` holds the ids read so far.
@@ -58,7 +95,7 @@ fn read_input(
     path: &str,
     i: usize,
     seen: &mut BTreeSet<String>,
-) -> Option<(Input, Option<RawBound>, Option<RawBound>)> {
+) -> Option<(Input, Option<RawBound>, Option<RawBound>, Option<Condition>)> {
     let mut what = format!("第{}个输入项", i.saturating_add(1));
     let mut o = r.object(v, path, &what, INPUT_KEYS)?;
     let id = r.req_str(&o, "id");
@@ -105,6 +142,11 @@ fn read_input(
     let section = r.opt_str(&o, "section");
     let unit = r.opt_str(&o, "unit");
     let help = r.opt_str(&o, "help");
+    let condition = r.opt_str(&o, "applicable").map(|src| Condition {
+        src,
+        path: o.at("applicable"),
+        what: what.clone(),
+    });
     let mut options = Vec::new();
     if kind == InputType::Choice {
         options = read_options(r, &o);
@@ -139,8 +181,9 @@ fn read_input(
         default,
         unit,
         help,
+        applicable: None,
     };
-    Some((input, min, max))
+    Some((input, min, max, condition))
 }
 
 /// Resolves the bounds naming other inputs, once every input is known, and checks each input's

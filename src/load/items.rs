@@ -1,7 +1,7 @@
 //! Reading sections, items, their scoring rules (`deduct`, `rate`, `bands`, `judged`, `rank`,
 //! `formula`) and the lines of deductions and additions.
 
-use super::{IdRegistry, InputScope, read_combine, read_named};
+use super::{IdRegistry, InputScope, read_combine, read_named, read_provenance};
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::pointer_at;
@@ -102,6 +102,8 @@ const ITEM_KEYS: &[&str] = &[
     "judged",
     "rank",
     "formula",
+    "sources",
+    "example",
 ];
 
 fn read_item(
@@ -117,6 +119,7 @@ fn read_item(
     let basis = r.opt_str(&o, "basis");
     let cap = r.opt_positive(&o, "cap");
     let combine = read_combine(r, &o);
+    let provenance = read_provenance(r, &o, scope);
     let applicable = if o.get("applicable").is_some() {
         r.expr(&o, "applicable", scope, Type::Bool)
     } else {
@@ -189,6 +192,7 @@ fn read_item(
         combine,
         applicable,
         rule: rule?,
+        provenance,
     })
 }
 
@@ -334,7 +338,9 @@ pub(super) fn read_lines(
     ok.then_some(lines)
 }
 
-const LINE_KEYS: &[&str] = &["if", "per", "points", "free", "unit", "reason"];
+const LINE_KEYS: &[&str] = &[
+    "if", "per", "points", "free", "unit", "reason", "sources", "example",
+];
 
 fn read_line(
     r: &mut Reader,
@@ -347,6 +353,7 @@ fn read_line(
     let points = r.positive(&o, "points");
     let reason = r.req_str(&o, "reason");
     let unit = r.opt_str(&o, "unit");
+    let provenance = read_provenance(r, &o, scope);
     let when = match (o.get("if"), o.get("per")) {
         (Some(_), None) => {
             for key in ["free", "unit"] {
@@ -379,6 +386,7 @@ fn read_line(
         points: points?,
         reason: reason?,
         unit,
+        provenance,
     })
 }
 

@@ -24,7 +24,10 @@ use std::collections::BTreeMap;
 mod cases;
 mod inputs;
 mod items;
+mod provenance;
 mod totals;
+
+use provenance::read_provenance;
 
 pub(crate) use cases::load_expect;
 
@@ -48,30 +51,55 @@ const TOP_KEYS: &[&str] = &[
     "grades",
     "quotas",
     "tests",
+    "documents",
+    "unit_tags",
 ];
 
-/// The inputs, as the expression compiler sees them.
+/// The names a rule set's parts refer to: inputs and unit tags (in expressions, tags after the
+/// inputs: their values follow the inputs' in a submission's value slots) and documents (in
+/// `sources`).
 struct InputScope<'a> {
     inputs: &'a [Input],
+    tags: &'a [UnitTag],
     by_id: BTreeMap<&'a str, usize>,
+    documents: BTreeMap<&'a str, usize>,
 }
 
 impl<'a> InputScope<'a> {
-    fn new(inputs: &'a [Input]) -> Self {
+    fn new(inputs: &'a [Input], tags: &'a [UnitTag], documents: &'a [Document]) -> Self {
         // Inserted one by one: collecting into a BTreeMap sorts first, and each sort instantiation
         // costs wasm size (see BENCHMARKS.md).
         let mut by_id = BTreeMap::new();
         for (i, input) in inputs.iter().enumerate() {
             by_id.insert(input.id.as_str(), i);
         }
-        InputScope { inputs, by_id }
+        for (t, tag) in tags.iter().enumerate() {
+            by_id
+                .entry(tag.id.as_str())
+                .or_insert(inputs.len().saturating_add(t));
+        }
+        let mut by_doc = BTreeMap::new();
+        for (i, d) in documents.iter().enumerate() {
+            by_doc.insert(d.id.as_str(), i);
+        }
+        InputScope {
+            inputs,
+            tags,
+            by_id,
+            documents: by_doc,
+        }
     }
 }
 
 impl Scope for InputScope<'_> {
     fn lookup(&self, name: &str) -> Option<(usize, InputKind<'_>)> {
         let &i = self.by_id.get(name)?;
-        let input = self.inputs.get(i)?;
+        let Some(input) = self.inputs.get(i) else {
+            return self
+                .tags
+                .get(i.saturating_sub(self.inputs.len()))
+                .map(|_| (i, InputKind::Bool));
+        };
         let kind = match input.kind {
             InputType::Count | InputType::Number | InputType::Percent => InputKind::Number,
             InputType::Bool => InputKind::Bool,
@@ -131,15 +159,18 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         _ => NotApplicable::Full,
     };
 
-    let inputs = inputs::read_inputs(r, &top);
-    let scope = InputScope::new(&inputs);
+    let documents = provenance::read_documents(r, &top);
+    let (mut inputs, conditions) = inputs::read_inputs(r, &top);
+    let unit_tags = provenance::read_unit_tags(r, &top, &inputs);
+    let scope = InputScope::new(&inputs, &unit_tags, &documents);
+    let conditions = inputs::compile_conditions(r, conditions, &scope);
     let mut ids = IdRegistry::default();
     let sections = items::read_sections(r, &top, &scope, &mut ids);
     let adjustments = totals::read_adjustments(r, &top, &scope, &mut ids);
     let bonus = totals::read_bonus(r, &top, &scope, &mut ids);
-    let grades = totals::read_grades(r, &top, full_score);
+    let grades = totals::read_grades(r, &top, full_score, &scope);
     let vetoes = totals::read_vetoes(r, &top, &scope, &mut ids, &grades);
-    let quotas = totals::read_quotas(r, &top, &grades);
+    let quotas = totals::read_quotas(r, &top, &grades, &scope);
 
     lint::check_sections_sum(r, full_score, &sections);
     if not_applicable == NotApplicable::Rescale && sections.iter().any(|s| s.out_of.is_some()) {
@@ -170,6 +201,10 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         );
     }
 
+    // Compiled against the inputs as read; stored once nothing borrows them any more.
+    for (input, condition) in inputs.iter_mut().zip(conditions) {
+        input.applicable = condition;
+    }
     let mut rs = RuleSet {
         id: id?,
         version: version?,
@@ -188,6 +223,8 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         grades,
         quotas,
         tests: Vec::new(),
+        documents,
+        unit_tags,
         by_id: Vec::new(),
     };
     rs.by_id = (0..rs.inputs.len()).collect();

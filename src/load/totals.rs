@@ -2,7 +2,7 @@
 //! vetoes and quotas.
 
 use super::items::read_lines;
-use super::{IdRegistry, InputScope, grade_index, read_combine, read_named};
+use super::{IdRegistry, InputScope, grade_index, read_combine, read_named, read_provenance};
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
@@ -12,7 +12,9 @@ use crate::reader::{Obj, Reader};
 use crate::rules::*;
 use rust_decimal::Decimal;
 
-const ADJ_KEYS: &[&str] = &["id", "title", "basis", "cap", "combine", "deduct"];
+const ADJ_KEYS: &[&str] = &[
+    "id", "title", "basis", "cap", "combine", "deduct", "sources", "example",
+];
 
 pub(super) fn read_adjustments(
     r: &mut Reader,
@@ -39,6 +41,7 @@ pub(super) fn read_adjustments(
         let cap = r.opt_positive(&o, "cap");
         let combine = read_combine(r, &o);
         let lines = read_lines(r, &o, "deduct", scope, "扣");
+        let provenance = read_provenance(r, &o, scope);
         if let (Some(id), Some(title), Some(lines)) = (id, title, lines) {
             out.push(Adjustment {
                 id,
@@ -47,6 +50,7 @@ pub(super) fn read_adjustments(
                 cap,
                 combine,
                 lines,
+                provenance,
             });
         }
     }
@@ -55,7 +59,9 @@ pub(super) fn read_adjustments(
 
 const BONUS_KEYS: &[&str] = &["cap", "items"];
 
-const BONUS_ITEM_KEYS: &[&str] = &["id", "title", "points", "basis", "combine", "add"];
+const BONUS_ITEM_KEYS: &[&str] = &[
+    "id", "title", "points", "basis", "combine", "add", "sources", "example",
+];
 
 pub(super) fn read_bonus(
     r: &mut Reader,
@@ -85,6 +91,7 @@ pub(super) fn read_bonus(
         let basis = r.opt_str(&bo, "basis");
         let combine = read_combine(r, &bo);
         let lines = read_lines(r, &bo, "add", scope, "加");
+        let provenance = read_provenance(r, &bo, scope);
         if let (Some(id), Some(title), Some(points), Some(lines)) = (id, title, points, lines) {
             items.push(BonusItem {
                 id,
@@ -93,13 +100,19 @@ pub(super) fn read_bonus(
                 basis,
                 combine,
                 lines,
+                provenance,
             });
         }
     }
     Some(Bonus { cap: cap?, items })
 }
 
-pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>) -> Vec<Grade> {
+pub(super) fn read_grades(
+    r: &mut Reader,
+    top: &Obj,
+    full_score: Option<Decimal>,
+    scope: &InputScope,
+) -> Vec<Grade> {
     let arr = r.array(top, "grades", true);
     if arr.is_empty() && top.get("grades").is_some() {
         r.push(
@@ -115,7 +128,7 @@ pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>
             v,
             &path,
             &format!("第{}个等次", i.saturating_add(1)),
-            &["name", "min"],
+            &["name", "min", "sources", "example"],
         ) else {
             continue;
         };
@@ -155,8 +168,13 @@ pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>
                 );
             }
         }
+        let provenance = read_provenance(r, &o, scope);
         if let (Some(name), Some(min)) = (name, min) {
-            grades.push(Grade { name, min });
+            grades.push(Grade {
+                name,
+                min,
+                provenance,
+            });
         }
     }
     if let Some(last) = grades.last() {
@@ -178,7 +196,9 @@ pub(super) fn read_grades(r: &mut Reader, top: &Obj, full_score: Option<Decimal>
     grades
 }
 
-const VETO_KEYS: &[&str] = &["id", "title", "basis", "when", "effect"];
+const VETO_KEYS: &[&str] = &[
+    "id", "title", "basis", "when", "effect", "sources", "example",
+];
 
 pub(super) fn read_vetoes(
     r: &mut Reader,
@@ -205,6 +225,7 @@ pub(super) fn read_vetoes(
         let basis = r.opt_str(&o, "basis");
         let when = r.expr(&o, "when", scope, Type::Bool);
         let effect = read_effect(r, &o, grades);
+        let provenance = read_provenance(r, &o, scope);
         if let (Some(id), Some(title), Some(when), Some(effect)) = (id, title, when, effect) {
             out.push(Veto {
                 id,
@@ -213,6 +234,7 @@ pub(super) fn read_vetoes(
                 when,
                 effect_text: effect.text(grades),
                 effect,
+                provenance,
             });
         }
     }
@@ -286,7 +308,12 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
     }
 }
 
-pub(super) fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Quota> {
+pub(super) fn read_quotas(
+    r: &mut Reader,
+    top: &Obj,
+    grades: &[Grade],
+    scope: &InputScope,
+) -> Vec<Quota> {
     let arr = r.array(top, "quotas", false);
     let mut out: Vec<Quota> = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
@@ -295,7 +322,7 @@ pub(super) fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Qu
             v,
             &path,
             &format!("第{}个等次比例限制", i.saturating_add(1)),
-            &["grade", "max_share"],
+            &["grade", "max_share", "sources", "example"],
         ) else {
             continue;
         };
@@ -337,8 +364,13 @@ pub(super) fn read_quotas(r: &mut Reader, top: &Obj, grades: &[Grade]) -> Vec<Qu
                 );
             }
         }
+        let provenance = read_provenance(r, &o, scope);
         if let (Some(grade), Some(max_share)) = (grade, share) {
-            out.push(Quota { grade, max_share });
+            out.push(Quota {
+                grade,
+                max_share,
+                provenance,
+            });
         }
     }
     out
