@@ -22,6 +22,7 @@ inputs = [
   # 一、党政领导责任
   I("plan_made", "制定年度安全生产工作要点（工作意见）", "bool", "leadership"),
   I("task_list", "细化形成工作要点任务分解清单", "bool", "leadership"),
+  I("unfinished_tasks", "未完成的治本攻坚和专项整治年度任务（项）", "count", "leadership", unit="项"),
   I("duty_list", "制定党政领导干部安全生产和防灾减灾重点工作责任清单", "bool", "leadership"),
   I("four_lists", "已建立的街道应急管理“四类清单”（类）", "count", "leadership", unit="类", max="4",
     help="责任清单、权力清单、监管清单、任务清单，建立一类计一类"),
@@ -44,6 +45,8 @@ inputs = [
   I("inspection_findings", "检查发现重大事故隐患（项）", "count", "territorial", unit="项",
     help="千次检查发现率＝检查发现重大事故隐患数÷检查家次×1000"),
   I("inspection_plan", "规范制定本辖区年度检查计划", "bool", "territorial"),
+  I("key_unchecked", "未纳入年度检查的重点监管对象（家）", "count", "territorial", unit="家",
+    help="本区域重点监管对象，安全生产风险等级较高、近3年发生过人员死亡事故、纳入失信联合惩戒对象的单位"),
   I("enforcement_list", "街镇执法事项目录清单落地实施", "bool", "territorial"),
   I("system_used", "全面使用全市统一综合执法系统并配备移动执法装备", "bool", "territorial"),
   I("uncoded_inspections", "未扫“检查码”的涉企检查（次）", "count", "territorial", unit="次"),
@@ -170,10 +173,12 @@ inputs = [
 
 leadership = [
   item("1.1", "年度工作要点和任务分解", "2",
-       "制定年度安全生产工作要点（工作意见）并细化形成任务分解清单。未制定的扣1.5分；未细化任务分解清单的扣0.5分",
+       "制定年度安全生产工作要点（工作意见）并细化形成任务分解清单。未制定的扣1.5分；未细化任务分解清单的扣0.5分；治本攻坚和专项整治年度任务每未完成1项扣0.5分；扣完为止",
        [BS("制定《宝山区 2026 年安全生产工作要点》"), SJ("制定《2026 年安全生产工作意见》")], example=True,
        deduct=[when("!plan_made", "1.5", "未制定年度安全生产工作要点（工作意见）", BS("制定《宝山区 2026 年安全生产工作要点》")),
-               when("!task_list", "0.5", "未细化形成工作要点任务分解清单", BS("细化形成工作要点任务分解清单"))]),
+               when("!task_list", "0.5", "未细化形成工作要点任务分解清单", BS("细化形成工作要点任务分解清单")),
+               per("unfinished_tasks", "0.5", "治本攻坚和专项整治年度任务未完成",
+                   sources=[SJ("实现“十大行动”和34个子方案年度目标"), BS("协调推进 24 项具体行动")])]),
   item("1.2", "责任清单", "3",
        "未制定党政领导干部安全生产和防灾减灾重点工作责任清单的扣1.5分；街道应急管理“四类清单”（责任清单、权力清单、监管清单、任务清单）每缺1类扣0.5分；扣完为止",
        [SJ("制定党政领导干部安全生产和防灾减灾重点工作责任清单"), YP("街道应急管理“四类清单”")], example=True,
@@ -237,12 +242,14 @@ territorial = [
               "bands": [{"min": "5", "score": "3"}, {"min": "3", "max": "5", "score": "2"},
                         {"min": "1", "max": "3", "score": "1"}, {"max": "1", "score": "0"}]}),
   item("2.6", "年度检查计划和规范执法", "3",
-       "未规范制定本辖区年度检查计划的扣1分；检查计划完成率低于100%的，每低1个百分点扣0.05分；执法事项目录清单未落地实施的扣0.5分；未全面使用全市统一综合执法系统、配备移动执法装备的扣0.5分；扣完为止",
+       "未规范制定本辖区年度检查计划的扣1分；检查计划完成率低于100%的，每低1个百分点扣0.05分；重点监管对象未全部纳入检查的，每家扣0.25分；执法事项目录清单未落地实施的扣0.5分；未全面使用全市统一综合执法系统、配备移动执法装备的扣0.5分；扣完为止",
        [BS("指导督促各街镇规范制定本辖区年度检查计划"), BS("推动街镇执法事项目录清单落地实施")], example=True,
        deduct=[when("!inspection_plan", "1", "未规范制定本辖区年度检查计划", BS("指导督促各街镇规范制定本辖区年度检查计划")),
                per(shortfall("inspections", "inspections_planned"), "0.05",
                    "年度检查计划完成率低于100%，差{n}个百分点，每个百分点扣{points}分",
                    sources=PT23("推动条块制定并实施年度安全生产执法（监督检查）计划"), example=True),
+               per("key_unchecked", "0.25", "重点监管对象未纳入检查",
+                   sources=PT23("将本区域、本部门重点监管对象，安全生产风险等级较高、近3年发生过人员死亡的生产安全事故、纳入安全生产失信行为联合惩戒对象的单位，全部纳入重点检查范围")),
                when("!enforcement_list", "0.5", "街镇执法事项目录清单未落地实施", BS("推动街镇执法事项目录清单落地实施")),
                when("!system_used", "0.5", "未全面使用全市统一综合执法系统或未配备移动执法装备",
                     PT23("全面使用全市统一综合执法系统，加快配备移动执法装备"))]),
@@ -589,7 +596,7 @@ rules = {
 }
 
 good = {
-  "plan_made": True, "task_list": True, "duty_list": True, "four_lists": 4, "duty_report": True, "leader_inspections": 6,
+  "plan_made": True, "task_list": True, "unfinished_tasks": 0, "key_unchecked": 0, "duty_list": True, "four_lists": 4, "duty_report": True, "leader_inspections": 6,
   "study": True, "training_absent": 0, "safety_meetings": 4, "overdue_findings": 0,
   "grids": 40, "grids_covered": 40, "hazards_found": 12, "hazards_fixed": 12, "hazards_listed": 12, "not_dual_reported": 0,
   "not_logged": 0, "inspections_planned": 400, "inspections": 420, "inspection_findings": 3, "inspection_plan": True,
