@@ -23,8 +23,8 @@ inputs = [
   I("duty_gaps", "未明确安全生产责任的岗位（个）", "count", "responsibility", unit="个"),
   I("safety_officer", "按规定设置安全管理机构或配备专职安全管理人员", "bool", "responsibility"),
   I("missing_procedures", "缺少安全管理制度或岗位安全操作规程（项）", "count", "responsibility", unit="项"),
-  I("leader_score", "主要负责人履职评议分（分）", "number", "responsibility", min="0", max="3", unit="分",
-    help="评审组根据主要负责人带头落实全员安全生产责任、组织制定制度、督促检查、带班值班等履职记录评议，满分3分"),
+  I("leader_score", "主要负责人履职评议分（分）", "number", "responsibility", min="0", max="4", unit="分",
+    help="评审组根据主要负责人带头落实全员安全生产责任、组织制定制度、督促检查、带班值班等履职记录评议，满分4分"),
   I("invest_required", "应提取安全生产费用（万元）", "number", "responsibility", min="0", unit="万元"),
   I("invest_used", "实际提取使用安全生产费用（万元）", "number", "responsibility", min="0", unit="万元"),
   I("high_risk", "属于高危行业领域企业", "bool", "responsibility"),
@@ -106,13 +106,13 @@ responsibility = [
        SJ("推动企业主要负责人带头落实全员安全生产责任"), example=True,
        deduct=[when("!all_staff_duty", "3", "未建立全员安全生产责任制", SJ("推动企业主要负责人带头落实全员安全生产责任")),
                per("duty_gaps", "0.5", "岗位未明确安全生产责任", sources=SJ("落实全员安全生产责任"))]),
-  item("1.2", "安全管理机构和制度", "5",
+  item("1.2", "安全管理机构和制度", "4",
        "未按规定设置安全生产管理机构或配备专职安全生产管理人员的扣3分；每缺少1项安全管理制度或岗位安全操作规程扣0.5分；扣完为止",
        YP("企业安管机构及制度健全"), example=True,
        deduct=[when("!safety_officer", "3", "未按规定设置安全管理机构或配备专职安全管理人员", YP("企业安管机构及制度健全")),
                per("missing_procedures", "0.5", "缺少安全管理制度或岗位安全操作规程", sources=YP("企业安管机构及制度健全"))]),
-  item("1.3", "主要负责人履职", "3",
-       "评审组根据主要负责人带头落实全员安全生产责任等履职记录评议，满分3分",
+  item("1.3", "主要负责人履职", "4",
+       "评审组根据主要负责人带头落实全员安全生产责任等履职记录评议，满分4分",
        [SJ("推动企业主要负责人带头落实全员安全生产责任"),
         PT23("将企业法人和管理团队安全责任落实情况纳入日常执法重点内容")], example=True,
        judged={"input": "leader_score"}),
@@ -337,7 +337,7 @@ rules = {
 }
 
 good = {
-  "all_staff_duty": True, "duty_gaps": 0, "safety_officer": True, "missing_procedures": 0, "leader_score": "3",
+  "all_staff_duty": True, "duty_gaps": 0, "safety_officer": True, "missing_procedures": 0, "leader_score": "4",
   "invest_required": "50", "invest_used": "56.5", "high_risk": True, "insured": True, "incentives": True, "six_ones": True,
   "culture": True, "risk_graded": True, "uncontrolled_risks": 0, "hazards_found": 40, "hazards_fixed": 40, "major_hazards": 0,
   "major_unreported": 0, "reward_system": True, "report_list": True, "rewards_paid": 3, "self_reports": 15, "level": "一级",
@@ -366,7 +366,7 @@ rules["tests"] = case_list(good, [
    dict(SMALL, level="二级", trained_rate="95")),
   # The same enterprise unstandardized, with no safety officer and one procedure missing: 81 − 5 − 3 − 0.5 = 72.5 →
   # 72.5 ÷ 81 × 100 = 89.506 → 89.51: just below 优秀.
-  ("未达标的小型企业", {"total": "89.51", "grade": "合格", "items": {"3.1": "0", "1.2": "1.5"}},
+  ("未达标的小型企业", {"total": "89.51", "grade": "合格", "items": {"3.1": "0", "1.2": "0.5"}},
    dict(SMALL, level="未达标", safety_officer=False, missing_procedures=1)),
   # 2.2: 34/40 = 85% → 15 × 0.5 = 7.5 → all 7 lost; 2.3: a major hazard (−3) not dual-reported (−2) → 1. 100 − 12 = 88.
   ("隐患整改不到位的企业", {"total": "88.00", "grade": "合格", "items": {"2.2": "0", "2.3": "1"}},
@@ -391,14 +391,14 @@ rules["tests"] = case_list(good, [
   ("被选树为示范企业的企业", {"total": "99.00", "grade": "优秀"}, {"demo_titles": 3, "penalties": 1}),
   # Confined space: both findings, only the larger (3) counts (就高不就低).
   ("有限空间作业未审批的企业", {"total": "97.00", "items": {"3.3": "0"}}, {"confined_unapproved": True, "confined_untested": True}),
-  # An average enterprise. 1: 2 duty gaps (−1), 2 procedures missing (−1), judged 2.5 (−0.5), invest 45/50 → 2.7 (−0.3), no
+  # An average enterprise. 1: 2 duty gaps (−1), 2 procedures missing (−1), judged 3.5 (−0.5), invest 45/50 → 2.7 (−0.3), no
   # safety culture (−1) → 17.2. 2: 1 risk uncontrolled (−1), hazards 38/40 = 95% → 2.5 lost → 4.5, 1 reward paid (−0.5),
   # 8 self-reports → 3.5 (−1.5) → 21.5. 3: 二级 (−1), 1 chemical issue (−1), 1 equipment issue (−0.5), 2 contractor
   # violations → 1 over the free one (−1) → 23.5. 4: 1 fire hazard open (−1) → 10. 5: trained 95% (−1.25), tested 78%:
   # 15 × 0.1 + 2 × 0.2 = 1.9 lost → 10.85. Sections 83.05; a penalty −3 → 80.05 合格.
   ("一般水平的企业", {"total": "80.05", "grade": "合格",
-    "items": {"1.3": "2.5", "1.4": "2.7", "2.2": "4.5", "2.5": "3.5", "3.8": "2", "5.1": "3.75", "5.2": "1.1"}},
-   {"duty_gaps": 2, "missing_procedures": 2, "leader_score": "2.5", "invest_used": "45", "culture": False,
+    "items": {"1.3": "3.5", "1.4": "2.7", "2.2": "4.5", "2.5": "3.5", "3.8": "2", "5.1": "3.75", "5.2": "1.1"}},
+   {"duty_gaps": 2, "missing_procedures": 2, "leader_score": "3.5", "invest_used": "45", "culture": False,
     "uncontrolled_risks": 1, "hazards_fixed": 38, "rewards_paid": 1, "self_reports": 8, "level": "二级", "chem_issues": 1,
     "equipment_issues": 1, "contractor_issues": 2, "fire_hazards_open": 1, "trained_rate": "95", "workplace_tested": "78",
     "penalties": 1}),
