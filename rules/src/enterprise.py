@@ -72,7 +72,8 @@ inputs = [
   I("env_assessed", "环保设备设施开展安全风险辨识评估和隐患排查治理", "bool", "site"),
   I("gas_issues", "燃气使用检查发现隐患未整改（项）", "count", "site", unit="项"),
   # 四、消防安全
-  I("fire_hazards_open", "火灾隐患未整改（处）", "count", "fire", unit="处"),
+  I("fire_hazards_open", "火灾隐患未整改（处）", "count", "fire", unit="处",
+    help="不含通道堵塞占用和电动自行车违规停放充电，这两类分别计分"),
   I("lifeline_blocked", "消防车通道、疏散通道堵塞占用", "bool", "fire"),
   I("ebike_issues", "电动自行车违规停放充电（处）", "count", "fire", unit="处"),
   I("fire_std_sector", "属于推行消防安全标准化管理的行业（大型商业综合体、养老、医疗、文博、宗教活动场所、高层建筑、高等院校）", "bool", "fire"),

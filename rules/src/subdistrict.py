@@ -105,7 +105,8 @@ inputs = [
   # 五、消防工作
   I("fire_places", "“多合一”“三合一”“九小场所”及彩钢板搭建排查对象（处）", "count", "fire", unit="处"),
   I("fire_checked", "本年度已滚动排查的对象（处）", "count", "fire", unit="处", max="fire_places"),
-  I("fire_open", "火灾隐患逾期未整改（处）", "count", "fire", unit="处"),
+  I("fire_open", "火灾隐患逾期未整改（处）", "count", "fire", unit="处",
+    help="不含电动自行车（5.4）和消防“生命通道”（5.5）问题，这两类分别计分"),
   I("complexes", "辖区大型商业综合体（个）", "count", "fire", unit="个"),
   I("complexes_ok", "消防安全管理达标的大型商业综合体（个）", "count", "fire", unit="个", max="complexes"),
   I("fire_team", "街镇社区专职消防队按标准配齐配强", "bool", "fire"),
