@@ -51,7 +51,14 @@ Semantics implemented (docs/SPEC.md):
   would exceed it moves all tied units down, a unit moved down competes in the next grade's quota, a
   unit a veto already lowered (decided before any quota moves anyone) takes no place (README.md);
 - lint (besides sums, bands, types …): full_score, section points and out_of, item points, adjustment
-  caps, bonus.cap and bonus item points have at most `scale` decimal places (engine: points.scale).
+  caps, bonus.cap and bonus item points have at most `scale` decimal places (engine: points.scale);
+- format additions (../notes/format-additions.md, issue 19): top-level `documents` ({id, title, number?,
+  issuer?, date?, file?}) and `sources: [{doc, quote}]` on items, lines, adjustments, bonus items, vetoes,
+  grades and quotas (doc must name a document: sources.unknown_doc; quote non-empty, at most 2,000
+  characters; never scored); `example: true` on the same (never scored); top-level `unit_tags`
+  ([{id, label, help?}], ids in the input namespace): in expressions a tag id is a bool, true iff the
+  unit carries the tag, never pending; a unit's `tags` must be declared and distinct. An embedded test's
+  `unit.tags` (and a batch unit's) give the tags; `--values` takes a submission's unit.tags too.
 """
 import json
 import re
@@ -449,12 +456,20 @@ def _ev(e, env, st):
 RULE_KEYS = ("deduct", "rate", "bands", "judged", "rank", "formula")
 TOP_FIELDS = {"$schema", "format", "id", "version", "title", "period", "unit_kind", "description",
               "full_score", "scale", "not_applicable", "inputs", "sections", "adjustments", "bonus",
-              "vetoes", "grades", "quotas", "tests"}
+              "vetoes", "grades", "quotas", "tests", "documents", "unit_tags"}
+TRACE = {"sources", "example"}  # traceability fields (format additions §1–2): never scored
+DOCUMENT_FIELDS = {"id", "title", "number", "issuer", "date", "file"}
+TAG_FIELDS = {"id", "label", "help"}
 INPUT_FIELDS = {"id", "label", "type", "section", "required", "min", "max", "options", "default", "unit", "help"}
 SECTION_FIELDS = {"id", "title", "points", "out_of", "items"}
-ITEM_FIELDS = {"id", "title", "points", "basis", "cap", "combine", "applicable"} | set(RULE_KEYS)
-LINE_FIELDS_IF = {"if", "points", "reason"}
-LINE_FIELDS_PER = {"per", "points", "free", "unit", "reason"}
+ITEM_FIELDS = {"id", "title", "points", "basis", "cap", "combine", "applicable"} | set(RULE_KEYS) | TRACE
+LINE_FIELDS_IF = {"if", "points", "reason"} | TRACE
+LINE_FIELDS_PER = {"per", "points", "free", "unit", "reason"} | TRACE
+ADJUSTMENT_FIELDS = {"id", "title", "basis", "cap", "combine", "deduct"} | TRACE
+BONUS_ITEM_FIELDS = {"id", "title", "points", "basis", "combine", "add"} | TRACE
+VETO_FIELDS = {"id", "title", "basis", "when", "effect"} | TRACE
+GRADE_FIELDS = {"name", "min"} | TRACE
+QUOTA_FIELDS = {"grade", "max_share"} | TRACE
 RATE_FIELDS = {"value", "target", "direction", "mode", "step", "points_per_step", "partial", "when_undefined"}
 
 
@@ -481,6 +496,9 @@ class RuleSet:
         self.p = problems
         self.scale = int(doc.get("scale", 2))
         self.inputs = {i["id"]: i for i in doc["inputs"]}
+        # unit tags (format additions §3): bools in the input namespace, for type checking only
+        self.tags = [t["id"] for t in doc.get("unit_tags", [])]
+        self.typing = dict(self.inputs, **{t: {"id": t, "type": "bool", "label": t} for t in self.tags})
         self.used = set()
         self.parsed = {}
         self.lint()
@@ -491,7 +509,7 @@ class RuleSet:
         except SyntaxError as err:
             self.p.append(f"{where}: syntax: {err}")
             return ("num", Decimal(0))
-        t = typeof(e, self.inputs, self.p, where)
+        t = typeof(e, self.typing, self.p, where)
         if want != t:
             self.p.append(f"{where}: expected {want}, got {t}")
         self.used |= ids_of(e)
@@ -530,6 +548,7 @@ class RuleSet:
             if not d.get(k):
                 p.append(f"missing {k}")
         na = d.get("not_applicable", "full")
+        self.lint_trace()
         # inputs
         seen = set()
         for i, inp in enumerate(d["inputs"]):
@@ -676,6 +695,75 @@ class RuleSet:
             if places(D(v)) > self.scale:
                 p.append(f"{w}: {v} has more decimal places than scale {self.scale}")
 
+    def lint_trace(self):
+        """documents, sources, example and unit_tags (format additions §1–3)."""
+        d, p = self.doc, self.p
+        docs = set()
+        for k, doc in enumerate(d.get("documents", [])):
+            if set(doc) - DOCUMENT_FIELDS:
+                p.append(f"/documents/{k}: unknown fields {set(doc) - DOCUMENT_FIELDS}")
+            if not doc.get("id") or not doc.get("title"):
+                p.append(f"/documents/{k}: id and title are required")
+            if doc.get("id") in docs:
+                p.append(f"/documents/{k}: duplicate id {doc.get('id')}")
+            docs.add(doc.get("id"))
+
+        def walk(o, w):
+            if isinstance(o, dict):
+                if "sources" in o and w.rsplit("/", 1)[-1] not in ("values",):
+                    srcs = o["sources"]
+                    if not isinstance(srcs, list):
+                        p.append(f"{w}/sources: not a list")
+                    else:
+                        for k, s in enumerate(srcs):
+                            if set(s) != {"doc", "quote"}:
+                                p.append(f"{w}/sources/{k}: fields must be doc and quote")
+                            if s.get("doc") not in docs:
+                                p.append(f"{w}/sources/{k}: sources.unknown_doc {s.get('doc')}")
+                            q = s.get("quote")
+                            if not isinstance(q, str) or not q.strip() or len(q) > 2000:
+                                p.append(f"{w}/sources/{k}: quote must be 1..2000 characters")
+                if "example" in o and not isinstance(o["example"], bool):
+                    p.append(f"{w}/example: not a bool")
+                for k, v in o.items():
+                    if k not in ("tests", "inputs", "documents", "unit_tags"):
+                        walk(v, f"{w}/{k}")
+            elif isinstance(o, list):
+                for k, v in enumerate(o):
+                    walk(v, f"{w}/{k}")
+        walk(d, "")
+        for name, fields, objs in (("adjustments", ADJUSTMENT_FIELDS, d.get("adjustments", [])),
+                                   ("bonus/items", BONUS_ITEM_FIELDS, d.get("bonus", {}).get("items", [])),
+                                   ("vetoes", VETO_FIELDS, d.get("vetoes", [])),
+                                   ("grades", GRADE_FIELDS, d.get("grades", [])),
+                                   ("quotas", QUOTA_FIELDS, d.get("quotas", []))):
+            for k, o in enumerate(objs):
+                if set(o) - fields:
+                    p.append(f"/{name}/{k}: unknown fields {set(o) - fields}")
+        ids = {i["id"] for i in d["inputs"]}
+        seen = set()
+        for k, t in enumerate(d.get("unit_tags", [])):
+            if set(t) - TAG_FIELDS:
+                p.append(f"/unit_tags/{k}: unknown fields {set(t) - TAG_FIELDS}")
+            tid = t.get("id", "")
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", tid) or tid in FUNCS or tid in ("true", "false"):
+                p.append(f"/unit_tags/{k}: bad id {tid!r}")
+            if tid in ids or tid in seen:
+                p.append(f"/unit_tags/{k}: id.duplicate {tid}")
+            if not t.get("label"):
+                p.append(f"/unit_tags/{k}: no label")
+            seen.add(tid)
+
+    def unit_tags(self, tags):
+        """The set of a unit's tags, refused when undeclared (value.unknown) or repeated."""
+        tags = list(tags or [])
+        for t in tags:
+            if t not in self.tags:
+                raise ValueError(f"unit tag {t!r} is not declared by the rule set (value.unknown)")
+        if len(set(tags)) != len(tags):
+            raise ValueError(f"unit tags repeated: {tags}")
+        return set(tags)
+
     def check_bands(self, bands, pts, w):
         if sum(1 for b in bands if "min" not in b) > 1 or sum(1 for b in bands if "max" not in b) > 1:
             self.p.append(f"{w}: more than one open band end")
@@ -692,8 +780,8 @@ class RuleSet:
                 self.p.append(f"{w}: bands gap/overlap between {a} and {b}")
 
     # ------------------------------------------------------------ scoring
-    def env(self, values):
-        env = {}
+    def env(self, values, tags=()):
+        env = {t: (t in self.unit_tags(tags)) for t in self.tags}  # a tag is never pending
         for iid, inp in self.inputs.items():
             v = values.get(iid)
             if v is None:
@@ -860,7 +948,7 @@ class RuleSet:
 
     def score_batch(self, units):
         """units: [(unit dict, values)] scored together: peers per group, ranks by total, quotas."""
-        envs = [self.env(v) for _, v in units]
+        envs = [self.env(v, u.get("tags", ())) for u, v in units]
         groups = {}
         for k, (u, _) in enumerate(units):
             groups.setdefault(u.get("group"), []).append(k)
@@ -897,9 +985,9 @@ class RuleSet:
                         HITS["quota moved a unit down"] += 1
         return out
 
-    def score(self, values, env=None):
+    def score(self, values, env=None, tags=()):
         d, sc = self.doc, self.scale
-        env = self.env(values) if env is None else env
+        env = self.env(values, tags) if env is None else env
         pending = []
         out_items, sections = {}, {}
         earned = Decimal(0)
@@ -1081,7 +1169,7 @@ def run_tests(rs, show=None):
     fails = 0
     for t in rs.doc.get("tests", []):
         try:
-            r = rs.score(t["values"])
+            r = rs.score(t["values"], tags=t.get("unit", {}).get("tags", ()))
         except ValueError as e:
             print(f"  ✗ {t['name']}: {e}")
             fails += 1
@@ -1148,7 +1236,7 @@ def main(argv):
             print(f"  NOT USED: {missing}")
         if values_file:
             sub = load(values_file)
-            r = rs.score(sub.get("values", sub))
+            r = rs.score(sub.get("values", sub), tags=sub.get("unit", {}).get("tags", ()) if "values" in sub else ())
             print(json.dumps(r, ensure_ascii=False, indent=1, default=str))
         total_fail += len(problems) + run_tests(rs, show)
     print("OK" if total_fail == 0 else f"{total_fail} problem(s)")
