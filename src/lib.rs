@@ -8,7 +8,7 @@
 //! use kpi_wasm::{RuleSet, Submission};
 //! let rules = RuleSet::builtin("subdistrict").expect("built-in rule set");
 //! let sub = Submission::from_json(r#"{"format": "kpi-submission/1",
-//!     "rules": {"id": "subdistrict", "version": "2026.1"},
+//!     "rules": {"id": "subdistrict", "version": "2026.2"},
 //!     "unit": {"id": "dq", "name": "大桥街道"}, "values": {}}"#).expect("submission");
 //! let report = rules.score(&sub).expect("report");
 //! assert_eq!(report.status.as_str(), "provisional"); // nothing filled in yet

@@ -109,6 +109,7 @@ fn check_loaded(rules: &RuleSet) {
             name: "空白".into(),
             group: None,
             ranked: true,
+            tags: Vec::new(),
         },
     );
     // A blank form always scores (provisionally) or fails cleanly.

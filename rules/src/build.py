@@ -33,7 +33,7 @@ def text(obj):
 
 def rule_sets():
     import importlib
-    return {i: importlib.import_module(i).rules for i in IDS}
+    return {i: common.scope_inputs(importlib.import_module(i).rules) for i in IDS}
 
 
 def example_files():

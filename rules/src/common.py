@@ -173,6 +173,53 @@ def case_list(good, cases):
     return out
 
 
+def scope_inputs(rules):
+    """Inputs read only by items that apply under one unit-tag condition (`"applicable": "fire"`)
+    become required under that condition: a unit carrying the tag must fill them in, every other unit
+    never sees them as missing. Inputs read anywhere else stay as they are."""
+    tags = {t["id"] for t in rules.get("unit_tags", [])}
+    ids = lambda e: set(re.findall(r"[A-Za-z_]\w*", e))
+    readers = {i["id"]: set() for i in rules["inputs"]}
+
+    def read(expr, cond):
+        for i in ids(expr) & readers.keys():
+            readers[i].add(cond)
+
+    def lines(ls, cond):
+        for l in ls:
+            for k in ("if", "per"):
+                if k in l:
+                    read(l[k], cond)
+    for s in rules["sections"]:
+        for it in s["items"]:
+            cond = it.get("applicable")
+            if cond:
+                read(cond, None)
+            for k, v in it.items():
+                if k == "deduct":
+                    lines(v, cond)
+                elif k in ("rate", "bands", "rank"):
+                    read(v["value"], cond)
+                elif k == "judged":
+                    readers[v["input"]].add(cond)
+                elif k == "formula":
+                    read(v, cond)
+    for a in rules.get("adjustments", []):
+        lines(a["deduct"], None)
+    for b in rules.get("bonus", {}).get("items", []):
+        lines(b["add"], None)
+    for v in rules.get("vetoes", []):
+        read(v["when"], None)
+    for inp in rules["inputs"]:
+        conds = readers[inp["id"]]
+        if inp.get("required") is False and "default" not in inp and len(conds) == 1:
+            cond = next(iter(conds))
+            if cond and ids(cond) <= tags:
+                inp["applicable"] = cond
+                del inp["required"]
+    return rules
+
+
 # ---------------------------------------------------------------- compat copies for today's engine
 TRACE_KEYS = ("sources", "example")
 

@@ -23,6 +23,12 @@ def set_(path_fn):
     return f
 
 CASES = {
+    "sources-unknown-doc": lambda r: (r.update(documents=[{"id": "PT23", "title": "普陀区2023年安全生产工作意见"}, {"id": "PT23", "title": "重复"}]),
+                                      items(r)[0].update(sources=[{"doc": "BS26", "quote": "工作要点"}, {"doc": "PT23"}]),
+                                      items(r)[0].update(example="yes")),
+    "unit-tags": lambda r: r.update(unit_tags=[{"id": "meetings", "label": "与输入项同名"}, {"id": "fire", "label": "消防"},
+                                               {"id": "fire", "label": "重复"}, {"id": "2x", "label": "非法标识符"}, {"id": "if", "label": "保留字"}]),
+    "input-applicable": lambda r: r["inputs"][1].update(applicable="meetings > "),
     "sections-sum": lambda r: r.update(full_score="25"),
     "items-sum": lambda r: items(r)[0].update(points="5"),
     "unknown-id": lambda r: items(r)[0]["deduct"][0].update({"if": "!plan_mad"}),

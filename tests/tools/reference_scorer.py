@@ -460,7 +460,7 @@ TOP_FIELDS = {"$schema", "format", "id", "version", "title", "period", "unit_kin
 TRACE = {"sources", "example"}  # traceability fields (format additions §1–2): never scored
 DOCUMENT_FIELDS = {"id", "title", "number", "issuer", "date", "file"}
 TAG_FIELDS = {"id", "label", "help"}
-INPUT_FIELDS = {"id", "label", "type", "section", "required", "min", "max", "options", "default", "unit", "help"}
+INPUT_FIELDS = {"id", "label", "type", "section", "required", "min", "max", "options", "default", "unit", "help", "applicable"}
 SECTION_FIELDS = {"id", "title", "points", "out_of", "items"}
 ITEM_FIELDS = {"id", "title", "points", "basis", "cap", "combine", "applicable"} | set(RULE_KEYS) | TRACE
 LINE_FIELDS_IF = {"if", "points", "reason"} | TRACE
@@ -563,6 +563,10 @@ class RuleSet:
             t = inp["type"]
             if t not in NUMERIC | {"bool", "choice", "text"}:
                 p.append(f"{w}: bad type")
+            if "applicable" in inp:  # a condition, not a use of the inputs it reads
+                used_before = set(self.used)
+                self.expr(inp["applicable"], "bool", w + "/applicable")
+                self.used = used_before
             for b in ("min", "max"):
                 if b in inp:
                     if t not in NUMERIC:
@@ -780,6 +784,18 @@ class RuleSet:
                 self.p.append(f"{w}: bands gap/overlap between {a} and {b}")
 
     # ------------------------------------------------------------ scoring
+    @staticmethod
+    def empty_value(inp):
+        """What an optional input left empty counts as: its default, else 0 or false."""
+        if "default" in inp:
+            v = inp["default"]
+            return D(v) if inp["type"] in NUMERIC else v
+        if inp["type"] in NUMERIC:
+            return Decimal(0)
+        if inp["type"] == "bool":
+            return False
+        return None
+
     def env(self, values, tags=()):
         env = {t: (t in self.unit_tags(tags)) for t in self.tags}  # a tag is never pending
         for iid, inp in self.inputs.items():
@@ -809,6 +825,13 @@ class RuleSet:
                 if v not in inp["options"]:
                     raise ValueError(f"{iid}: not an option: {v}")
             env[iid] = v
+        # An input whose `applicable` condition is false for these values is not required: left
+        # empty it counts as an optional input left empty would (a condition that cannot be
+        # evaluated yet keeps it required).
+        for iid, inp in self.inputs.items():
+            if "applicable" in inp and env.get(iid) is None and inp.get("required", True) is not False:
+                if ev(parse(inp["applicable"]), env) is False:
+                    env[iid] = self.empty_value(inp)
         for iid, inp in self.inputs.items():  # bounds
             for b, cmp in (("min", lambda x, y: x >= y), ("max", lambda x, y: x <= y)):
                 if b in inp and env.get(iid) is not None:
