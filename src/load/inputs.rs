@@ -63,10 +63,10 @@ pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> (Vec<Input>, Vec<Option<
     let mut seen = BTreeSet::new();
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("inputs"), i);
-        if let Some((input, min, max, condition)) = read_input(r, v, &path, i, &mut seen) {
-            bounds.push((inputs.len(), path, min, max));
-            inputs.push(input);
-            conditions.push(condition);
+        if let Some(read) = read_input(r, v, &path, i, &mut seen) {
+            bounds.push((inputs.len(), path, read.min, read.max));
+            inputs.push(read.input);
+            conditions.push(read.condition);
         }
     }
     resolve_bounds(r, &mut inputs, bounds);
@@ -88,6 +88,14 @@ pub(super) fn compile_conditions(
         .collect()
 }
 
+/// An input as read: its bounds and condition still as written.
+struct ReadInput {
+    input: Input,
+    min: Option<RawBound>,
+    max: Option<RawBound>,
+    condition: Option<Condition>,
+}
+
 /// The input at `path` (the `i`th), its bounds still as written; `seen` holds the ids read so far.
 fn read_input(
     r: &mut Reader,
@@ -95,7 +103,7 @@ fn read_input(
     path: &str,
     i: usize,
     seen: &mut BTreeSet<String>,
-) -> Option<(Input, Option<RawBound>, Option<RawBound>, Option<Condition>)> {
+) -> Option<ReadInput> {
     let mut what = format!("第{}个输入项", i.saturating_add(1));
     let mut o = r.object(v, path, &what, INPUT_KEYS)?;
     let id = r.req_str(&o, "id");
@@ -183,7 +191,12 @@ fn read_input(
         help,
         applicable: None,
     };
-    Some((input, min, max, condition))
+    Some(ReadInput {
+        input,
+        min,
+        max,
+        condition,
+    })
 }
 
 /// Resolves the bounds naming other inputs, once every input is known, and checks each input's
