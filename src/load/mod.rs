@@ -170,6 +170,8 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         );
     }
 
+    // Input indices in id order: the scope's map iterates by id (a sort would cost wasm size).
+    let by_id: Vec<usize> = scope.by_id.values().copied().collect();
     let mut rs = RuleSet {
         id: id?,
         version: version?,
@@ -188,15 +190,8 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         grades,
         quotas,
         tests: Vec::new(),
-        by_id: Vec::new(),
+        by_id,
     };
-    rs.by_id = (0..rs.inputs.len()).collect();
-    rs.by_id.sort_unstable_by(|&a, &b| {
-        rs.inputs
-            .get(a)
-            .map(|x| &x.id)
-            .cmp(&rs.inputs.get(b).map(|x| &x.id))
-    });
     lint::check_points_scale(r, &rs);
     lint::check_judged_inputs(r, &rs);
     // An expression that failed to compile leaves its inputs looking unused: lint only clean sets.
