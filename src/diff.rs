@@ -102,6 +102,23 @@ pub struct Diff<'r> {
     pub rule_changes: Vec<String>,
 }
 
+impl DiffSummary {
+    /// The counts in one sentence, as every surface words them:
+    /// 共N个单位，M个有变化；总分上升…个、下降…个；等次上升…个、下降…个；无法评分…个.
+    pub fn text(&self) -> String {
+        format!(
+            "共{}个单位，{}个有变化；总分上升{}个、下降{}个；等次上升{}个、下降{}个；无法评分{}个",
+            self.units,
+            self.changed,
+            self.total_up,
+            self.total_down,
+            self.grade_up,
+            self.grade_down,
+            self.errors
+        )
+    }
+}
+
 impl Diff<'_> {
     /// The diff as indented JSON.
     pub fn to_json_pretty(&self) -> String {

@@ -4,7 +4,9 @@
 use crate::decimal::{Amount, plain};
 use crate::expr::Expr;
 use crate::json::{JsonWriter, ToJson, json_object};
+use crate::report::{ItemStatus, Status};
 use crate::rules::*;
+use rust_decimal::Decimal;
 
 /// A rule set described for a form renderer.
 #[derive(Clone, Debug)]
@@ -25,6 +27,22 @@ pub struct Form<'r> {
     pub vetoes: Vec<FormEntry<'r>>,
     /// Grades, highest first.
     pub grades: Vec<FormGrade<'r>>,
+    /// How to label a status (`final`: 最终, `provisional`: 暂定, `not_applicable`: 不涉及,
+    /// `pending`: 待定), so that every surface words it as the engine does.
+    pub status_labels: StatusLabels,
+}
+
+/// The words for a report's status and for an item's (a scored item needs none).
+#[derive(Clone, Debug)]
+pub struct StatusLabels {
+    /// For a `final` report (最终).
+    pub final_: &'static str,
+    /// For a `provisional` report (暂定).
+    pub provisional: &'static str,
+    /// For a `not_applicable` item (不涉及).
+    pub not_applicable: &'static str,
+    /// For a `pending` item, adjustment or bonus item (待定).
+    pub pending: &'static str,
 }
 
 /// Identity and totals of a rule set.
@@ -160,85 +178,26 @@ pub struct FormGrade<'r> {
 
 impl RuleSet {
     /// Describes the rule set for a form renderer.
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let form = rules.form();
+    /// assert_eq!(form.inputs.len(), rules.inputs_len());
+    /// assert_eq!(form.status_labels.provisional, "暂定");
+    /// ```
     pub fn form(&self) -> Form<'_> {
-        let a = |d| Amount::new(d, self.scale);
-        let ids = |exprs: &[&Expr]| -> Vec<&str> {
-            let mut v: Vec<usize> = exprs
-                .iter()
-                .flat_map(|e| e.inputs().iter().copied())
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v.iter()
-                .filter_map(|&i| self.inputs.get(i).map(|x| x.id.as_str()))
-                .collect()
-        };
-        let sections: Vec<FormSection> = self
-            .sections
-            .iter()
-            .map(|s| FormSection {
-                id: &s.id,
-                title: &s.title,
-                points: a(s.points),
-                out_of: s.out_of.map(a),
-                items: s
-                    .items
-                    .iter()
-                    .map(|item| {
-                        let exprs = item.exprs();
-                        let rule = match &item.rule {
-                            Rule::Deduct(_) => "deduct",
-                            Rule::Rate(_) => "rate",
-                            Rule::Bands(_) => "bands",
-                            Rule::Judged(_) => "judged",
-                            Rule::Rank(_) => "rank",
-                            Rule::Formula(_) => "formula",
-                        };
-                        let mut inputs = ids(&exprs);
-                        inputs.extend(
-                            item.judged_input()
-                                .and_then(|i| self.inputs.get(i))
-                                .map(|x| x.id.as_str()),
-                        );
-                        let batch_only = item.batch_only();
-                        FormItem {
-                            id: &item.id,
-                            title: &item.title,
-                            points: a(item.points),
-                            basis: item.basis.as_deref(),
-                            rule,
-                            batch_only,
-                            inputs,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
+        let sections = self.form_sections();
         let adjustments: Vec<FormEntry> = self
             .adjustments
             .iter()
-            .map(|x| FormEntry {
-                id: &x.id,
-                title: &x.title,
-                points: x.cap.map(a),
-                basis: x.basis.as_deref(),
-                effect_text: None,
-                inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
-            })
+            .map(|x| self.form_entry(&x.id, &x.title, x.cap, &x.basis, None, &x.lines))
             .collect();
         let bonus = self.bonus.as_ref().map(|b| FormBonus {
-            cap: a(b.cap),
+            cap: self.amount(b.cap),
             items: b
                 .items
                 .iter()
-                .map(|x| FormEntry {
-                    id: &x.id,
-                    title: &x.title,
-                    points: Some(a(x.points)),
-                    basis: x.basis.as_deref(),
-                    effect_text: None,
-                    inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
-                })
+                .map(|x| self.form_entry(&x.id, &x.title, Some(x.points), &x.basis, None, &x.lines))
                 .collect(),
         });
         let vetoes: Vec<FormEntry> = self
@@ -250,12 +209,10 @@ impl RuleSet {
                 points: None,
                 basis: v.basis.as_deref(),
                 effect_text: Some(&v.effect_text),
-                inputs: ids(&[&v.when]),
+                inputs: self.input_ids(&[&v.when]),
             })
             .collect();
-
         // Who reads each input, so a form can show the items a field affects.
-        let mut used_by: Vec<Vec<&str>> = vec![Vec::new(); self.inputs.len()];
         let entries = sections
             .iter()
             .flat_map(|s| s.items.iter().map(|i| (i.id, &i.inputs)))
@@ -266,6 +223,128 @@ impl RuleSet {
                     .flat_map(|b| b.items.iter().map(|x| (x.id, &x.inputs))),
             )
             .chain(vetoes.iter().map(|x| (x.id, &x.inputs)));
+        let inputs = self.form_inputs(entries);
+        Form {
+            format: "kpi-form/1",
+            rules: self.form_rules(),
+            inputs,
+            sections,
+            adjustments,
+            bonus,
+            vetoes,
+            grades: self
+                .grades
+                .iter()
+                .map(|g| FormGrade {
+                    name: &g.name,
+                    min: self.amount(g.min),
+                })
+                .collect(),
+            status_labels: StatusLabels {
+                final_: Status::Final.label(),
+                provisional: Status::Provisional.label(),
+                not_applicable: ItemStatus::NotApplicable.label(),
+                pending: ItemStatus::Pending.label(),
+            },
+        }
+    }
+
+    fn amount(&self, d: Decimal) -> Amount {
+        Amount::new(d, self.scale)
+    }
+
+    /// Ids of the inputs the expressions read, in input order.
+    fn input_ids(&self, exprs: &[&Expr]) -> Vec<&str> {
+        let mut v: Vec<usize> = exprs
+            .iter()
+            .flat_map(|e| e.inputs().iter().copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.iter()
+            .filter_map(|&i| self.inputs.get(i).map(|x| x.id.as_str()))
+            .collect()
+    }
+
+    fn form_rules(&self) -> FormRules<'_> {
+        FormRules {
+            id: &self.id,
+            version: &self.version,
+            title: &self.title,
+            period: &self.period,
+            unit_kind: &self.unit_kind,
+            description: self.description.as_deref(),
+            full_score: self.amount(self.full_score),
+            scale: self.scale,
+            not_applicable: match self.not_applicable {
+                NotApplicable::Full => "full",
+                NotApplicable::Rescale => "rescale",
+            },
+        }
+    }
+
+    fn form_sections(&self) -> Vec<FormSection<'_>> {
+        self.sections
+            .iter()
+            .map(|s| FormSection {
+                id: &s.id,
+                title: &s.title,
+                points: self.amount(s.points),
+                out_of: s.out_of.map(|d| self.amount(d)),
+                items: s
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let mut inputs = self.input_ids(&item.exprs());
+                        inputs.extend(
+                            item.judged_input()
+                                .and_then(|i| self.inputs.get(i))
+                                .map(|x| x.id.as_str()),
+                        );
+                        FormItem {
+                            id: &item.id,
+                            title: &item.title,
+                            points: self.amount(item.points),
+                            basis: item.basis.as_deref(),
+                            rule: item.rule.kind(),
+                            batch_only: item.batch_only(),
+                            inputs,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// An adjustment or a bonus item.
+    fn form_entry<'r>(
+        &'r self,
+        id: &'r str,
+        title: &'r str,
+        points: Option<Decimal>,
+        basis: &'r Option<String>,
+        effect_text: Option<&'r str>,
+        lines: &'r [Line],
+    ) -> FormEntry<'r> {
+        FormEntry {
+            id,
+            title,
+            points: points.map(|d| self.amount(d)),
+            basis: basis.as_deref(),
+            effect_text,
+            inputs: self.input_ids(&lines.iter().map(Line::expr).collect::<Vec<_>>()),
+        }
+    }
+
+    /// The fields, each with its bounds (implicit ones made explicit) and the entries reading it.
+    fn form_inputs<'r, 'e>(
+        &'r self,
+        entries: impl Iterator<Item = (&'r str, &'e Vec<&'r str>)>,
+    ) -> Vec<FormInput<'r>>
+    where
+        'r: 'e,
+    {
+        let mut used_by: Vec<Vec<&str>> = vec![Vec::new(); self.inputs.len()];
         for (id, inputs) in entries {
             for input in inputs {
                 if let Some(k) = self.inputs.iter().position(|x| x.id == *input) {
@@ -293,8 +372,7 @@ impl RuleSet {
                     .map(|x| FormBound::Input { input: &x.id }),
             }
         };
-        let inputs = self
-            .inputs
+        self.inputs
             .iter()
             .enumerate()
             .map(|(i, x)| {
@@ -323,43 +401,15 @@ impl RuleSet {
                     used_by: used_by.get(i).cloned().unwrap_or_default(),
                 }
             })
-            .collect();
-        Form {
-            format: "kpi-form/1",
-            rules: FormRules {
-                id: &self.id,
-                version: &self.version,
-                title: &self.title,
-                period: &self.period,
-                unit_kind: &self.unit_kind,
-                description: self.description.as_deref(),
-                full_score: a(self.full_score),
-                scale: self.scale,
-                not_applicable: match self.not_applicable {
-                    NotApplicable::Full => "full",
-                    NotApplicable::Rescale => "rescale",
-                },
-            },
-            inputs,
-            sections,
-            adjustments,
-            bonus,
-            vetoes,
-            grades: self
-                .grades
-                .iter()
-                .map(|g| FormGrade {
-                    name: &g.name,
-                    min: a(g.min),
-                })
-                .collect(),
-        }
+            .collect()
     }
 }
 
 // The JSON form (`kpi-form/1`): members in declaration order, absent options left out.
 
-json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades });
+json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades, status_labels });
+
+json_object!(StatusLabels { final_ as "final", provisional, not_applicable, pending });
 
 json_object!(FormRules<'_> { id, version, title, period, unit_kind, description?, full_score, scale, not_applicable });
 
