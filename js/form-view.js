@@ -548,7 +548,7 @@ export class FormView {
     this.printUnit.textContent = `被考核单位：${u.name || '（未填写）'}（编号 ${u.id || '未填写'}）${this.state.meta.assessor ? ` · 考核人员：${this.state.meta.assessor}` : ''}${this.state.meta.date ? ` · 考核日期：${this.state.meta.date}` : ''}`;
     this.totalEl.value = report.total;
     this.gradeEl.value = report.grade;
-    this.statusEl.value = report.status === 'final' ? '最终' : '暂定';
+    this.statusEl.value = this.form.status_labels[report.status];
     this.statusEl.dataset.status = report.status;
     this.pendingCountEl.textContent = report.pending.length > 0 ? `（${report.pending.length}项待定）` : '';
     this.root.dataset.status = report.status;
@@ -611,7 +611,7 @@ export class FormView {
     const ref = this.entryRefs.get(key);
     if (!ref) return;
     ref.score.value = scoreText;
-    const statusText = !withStatus ? '' : status === 'pending' ? '待定' : status === 'not_applicable' ? '不涉及' : '';
+    const statusText = withStatus ? this.form.status_labels[status] ?? '' : '';
     if (ref.status.textContent !== statusText) ref.status.textContent = statusText;
     ref.card.dataset.status = status;
     const lineList = value !== undefined ? [{ reason: `指标实际值：${value}`, points: '', kind: 'info' }, ...lines] : lines;

@@ -251,6 +251,8 @@ export interface Form {
   bonus?: { cap: Decimal; items: FormEntry[] };
   vetoes: FormEntry[];
   grades: { name: string; min: Decimal }[];
+  /** How the engine words a report's status and an item's (a scored item has no label). */
+  status_labels: { final: string; provisional: string; not_applicable: string; pending: string };
 }
 
 export interface FormEntry {
@@ -329,6 +331,9 @@ export class Engine {
   /** Releases the engine's memory in the module. */
   free(): void;
 }
+
+/** A diff's summary in one sentence, as the engine words it (共N个单位，M个有变化；…). */
+export function diffSummaryText(summary: Diff['summary']): string;
 
 /** The largest rule-set or submission document the engine reads, in bytes (8 MiB). */
 export const MAX_DOCUMENT_BYTES: number;

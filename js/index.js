@@ -5,7 +5,7 @@
 // The built-in example rule sets live in builtins.js, not in the .wasm (integrators who load their
 // own rules do not download them twice); this file resolves a built-in id to its JSON text before
 // the engine sees it. Nothing else happens here: every number comes from the engine.
-import init, { Engine as WasmEngine, maxDocumentBytes } from './kpi_wasm.js';
+import init, { Engine as WasmEngine, maxDocumentBytes, diffSummaryText } from './kpi_wasm.js';
 import { BUILTINS } from './builtins.js';
 
 const wasmUrl = new URL('./kpi_wasm_bg.wasm', import.meta.url);
@@ -45,6 +45,9 @@ export class Engine extends WasmEngine {
     return super.diffCsv(rulesOf(newRules), submissions);
   }
 }
+
+/** A diff's summary (`diff.summary`) in one sentence, worded by the engine. */
+export { diffSummaryText };
 
 /** The largest rule-set or submission document the engine reads, in bytes. */
 export const MAX_DOCUMENT_BYTES = maxDocumentBytes();

@@ -33,6 +33,9 @@ impl<'r> BatchReport<'r> {
     }
 }
 
+/// A unit's input values, converted and checked, by input index.
+type Values = Vec<Option<V>>;
+
 /// Peer statistics of one group.
 struct GroupStats {
     /// Per input: sum and count of the ranked units' known values.
@@ -197,14 +200,72 @@ impl RuleSet {
     fn score_batch_read<'r>(
         &'r self,
         subs: &[Submission],
-        mut read: Vec<Option<Prepared>>,
+        read: Vec<Option<Prepared>>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> BatchReport<'r> {
         let n = subs.len();
         if n > MAX_BATCH {
             return too_large(n);
         }
-        let mut prepared: Vec<Option<Vec<Option<V>>>> = Vec::with_capacity(n);
+        let (prepared, mut errors) = self.prepare_batch(subs, read);
+        // Peer statistics per group, over ranked units that could be prepared.
+        let group_of = |i: usize| {
+            subs.get(i)
+                .and_then(|s| s.unit.group.as_deref())
+                .unwrap_or("")
+        };
+        let ranked = |i: usize| {
+            subs.get(i).is_some_and(|s| s.unit.ranked)
+                && prepared.get(i).is_some_and(Option::is_some)
+        };
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for i in 0..n {
+            if prepared.get(i).is_some_and(Option::is_some) {
+                groups.entry(group_of(i)).or_default().push(i);
+            }
+        }
+        let stats = self.group_stats(&groups, &prepared, &ranked);
+        let item_ranks = self.item_ranks(&groups, &stats, &prepared, &ranked);
+
+        // Score each unit with its group's view.
+        let mut results: Vec<Result<Report<'r>, Error>> = Vec::with_capacity(n);
+        for (i, sub) in subs.iter().enumerate() {
+            if i % 256 == 0 {
+                progress(i, n);
+            }
+            if let Some(Some(e)) = errors.get_mut(i).map(Option::take) {
+                results.push(Err(e));
+                continue;
+            }
+            let (Some(Some(values)), Some(st), Some(ranks)) =
+                (prepared.get(i), stats.get(group_of(i)), item_ranks.get(i))
+            else {
+                results.push(Err(Error::one(Code::BatchInternal, "", "无法评分")));
+                continue;
+            };
+            let view = UnitView { stats: st, values };
+            let unit_ranks = UnitRanks { ranks };
+            let ctx = BatchContext {
+                aggregates: Some(&view),
+                ranks: Some(&unit_ranks),
+            };
+            results.push(self.score_prepared(sub, values, ctx));
+        }
+
+        self.rank_and_apply_quotas(subs, &groups, &mut results);
+        progress(n, n);
+        BatchReport { results }
+    }
+
+    /// Each submission's values, converted and checked, or why it cannot be scored; two
+    /// submissions for one unit are both refused.
+    fn prepare_batch(
+        &self,
+        subs: &[Submission],
+        mut read: Vec<Option<Prepared>>,
+    ) -> (Vec<Option<Values>>, Vec<Option<Error>>) {
+        let n = subs.len();
+        let mut prepared: Vec<Option<Values>> = Vec::with_capacity(n);
         let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
         let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, sub) in subs.iter().enumerate() {
@@ -247,25 +308,18 @@ impl RuleSet {
                 errors.push(Some(Error::new(problems)));
             }
         }
+        (prepared, errors)
+    }
 
-        // Peer statistics per group, over ranked units that could be prepared.
-        let group_of = |i: usize| {
-            subs.get(i)
-                .and_then(|s| s.unit.group.as_deref())
-                .unwrap_or("")
-        };
-        let ranked = |i: usize| {
-            subs.get(i).is_some_and(|s| s.unit.ranked)
-                && prepared.get(i).is_some_and(Option::is_some)
-        };
-        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for i in 0..n {
-            if prepared.get(i).is_some_and(Option::is_some) {
-                groups.entry(group_of(i)).or_default().push(i);
-            }
-        }
+    /// Peer statistics per group, over ranked units that could be prepared.
+    fn group_stats<'g>(
+        &self,
+        groups: &BTreeMap<&'g str, Vec<usize>>,
+        prepared: &[Option<Values>],
+        ranked: &dyn Fn(usize) -> bool,
+    ) -> BTreeMap<&'g str, GroupStats> {
         let mut stats: BTreeMap<&str, GroupStats> = BTreeMap::new();
-        for (g, members) in &groups {
+        for (g, members) in groups {
             let mut s = GroupStats {
                 sums: vec![(Decimal::ZERO, 0); self.inputs.len()],
                 units: 0,
@@ -292,7 +346,18 @@ impl RuleSet {
             }
             stats.insert(g, s);
         }
+        stats
+    }
 
+    /// Per unit, its rank for each `rank` item.
+    fn item_ranks<'s>(
+        &'s self,
+        groups: &BTreeMap<&str, Vec<usize>>,
+        stats: &BTreeMap<&str, GroupStats>,
+        prepared: &[Option<Values>],
+        ranked: &dyn Fn(usize) -> bool,
+    ) -> Vec<BTreeMap<&'s str, u32>> {
+        let n = prepared.len();
         // Rank items: each unit's value of the item's expression, ranked within its group among
         // the units the item applies to (a unit for which it is 不涉及 is not a peer).
         let rank_items: Vec<(&crate::rules::Item, &crate::rules::RankRule)> = self
@@ -307,7 +372,7 @@ impl RuleSet {
         let mut item_ranks: Vec<BTreeMap<&str, u32>> = vec![BTreeMap::new(); n];
         for (item, rule) in &rank_items {
             let item_id = item.id.as_str();
-            for (g, members) in &groups {
+            for (g, members) in groups {
                 let Some(st) = stats.get(g) else { continue };
                 let value_of = |i: usize| -> Option<Decimal> {
                     let values = prepared.get(i)?.as_ref()?;
@@ -341,35 +406,7 @@ impl RuleSet {
                 }
             }
         }
-
-        // Score each unit with its group's view.
-        let mut results: Vec<Result<Report<'r>, Error>> = Vec::with_capacity(n);
-        for (i, sub) in subs.iter().enumerate() {
-            if i % 256 == 0 {
-                progress(i, n);
-            }
-            if let Some(Some(e)) = errors.get_mut(i).map(Option::take) {
-                results.push(Err(e));
-                continue;
-            }
-            let (Some(Some(values)), Some(st), Some(ranks)) =
-                (prepared.get(i), stats.get(group_of(i)), item_ranks.get(i))
-            else {
-                results.push(Err(Error::one(Code::BatchInternal, "", "无法评分")));
-                continue;
-            };
-            let view = UnitView { stats: st, values };
-            let unit_ranks = UnitRanks { ranks };
-            let ctx = BatchContext {
-                aggregates: Some(&view),
-                ranks: Some(&unit_ranks),
-            };
-            results.push(self.score_prepared(sub, values, ctx));
-        }
-
-        self.rank_and_apply_quotas(subs, &groups, &mut results);
-        progress(n, n);
-        BatchReport { results }
+        item_ranks
     }
 
     fn rank_and_apply_quotas<'r>(

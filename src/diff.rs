@@ -102,6 +102,56 @@ pub struct Diff<'r> {
     pub rule_changes: Vec<String>,
 }
 
+/// The values the new rules need but a submission lacks, as a unit's note.
+fn missing_note(r: &Report<'_>) -> Option<String> {
+    let mut missing: Vec<&str> = r
+        .pending
+        .iter()
+        .flat_map(|p| p.missing.iter().copied())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    missing.sort_unstable();
+    missing.dedup();
+    Some(format!(
+        "新细则需要但考核表缺少的数据（新得分为暂定）：{}",
+        missing.join("、")
+    ))
+}
+
+impl DiffSummary {
+    /// Counts one unit scored on both sides: its total up or down, its grade (by level, 0 the
+    /// best) up or down.
+    fn count(&mut self, old: &Report<'_>, new: &Report<'_>, go: Option<usize>, gn: Option<usize>) {
+        self.total_up = self
+            .total_up
+            .saturating_add(usize::from(new.total > old.total));
+        self.total_down = self
+            .total_down
+            .saturating_add(usize::from(new.total < old.total));
+        if let (Some(go), Some(gn)) = (go, gn) {
+            self.grade_up = self.grade_up.saturating_add(usize::from(gn < go));
+            self.grade_down = self.grade_down.saturating_add(usize::from(gn > go));
+        }
+    }
+
+    /// The counts in one sentence, as every surface words them:
+    /// 共N个单位，M个有变化；总分上升…个、下降…个；等次上升…个、下降…个；无法评分…个.
+    pub fn text(&self) -> String {
+        format!(
+            "共{}个单位，{}个有变化；总分上升{}个、下降{}个；等次上升{}个、下降{}个；无法评分{}个",
+            self.units,
+            self.changed,
+            self.total_up,
+            self.total_down,
+            self.grade_up,
+            self.grade_down,
+            self.errors
+        )
+    }
+}
+
 impl Diff<'_> {
     /// The diff as indented JSON.
     pub fn to_json_pretty(&self) -> String {
@@ -232,22 +282,7 @@ impl RuleSet {
                 "新",
                 &mut unit_notes,
             );
-            if let Some(r) = &new_r {
-                let missing: Vec<&str> = r
-                    .pending
-                    .iter()
-                    .flat_map(|p| p.missing.iter().copied())
-                    .collect();
-                if !missing.is_empty() {
-                    let mut m = missing.clone();
-                    m.sort_unstable();
-                    m.dedup();
-                    unit_notes.push(format!(
-                        "新细则需要但考核表缺少的数据（新得分为暂定）：{}",
-                        m.join("、")
-                    ));
-                }
-            }
+            unit_notes.extend(new_r.as_ref().and_then(missing_note));
             let items = match (&old_r, &new_r) {
                 (Some(o), Some(n)) => item_changes(o, n),
                 _ => Vec::new(),
@@ -256,23 +291,14 @@ impl RuleSet {
                 (Some(o), Some(n)) => o.total != n.total || o.grade != n.grade || o.rank != n.rank,
                 _ => false,
             };
-            if let (Some(o), Some(n)) = (&old_r, &new_r) {
-                summary.total_up = summary
-                    .total_up
-                    .saturating_add(usize::from(n.total > o.total));
-                summary.total_down = summary
-                    .total_down
-                    .saturating_add(usize::from(n.total < o.total));
-                let (go, gn) = (
+            match (&old_r, &new_r) {
+                (Some(o), Some(n)) => summary.count(
+                    o,
+                    n,
                     grade_level(new, self, o.grade),
                     grade_level(new, self, n.grade),
-                );
-                if let (Some(go), Some(gn)) = (go, gn) {
-                    summary.grade_up = summary.grade_up.saturating_add(usize::from(gn < go));
-                    summary.grade_down = summary.grade_down.saturating_add(usize::from(gn > go));
-                }
-            } else {
-                summary.errors = summary.errors.saturating_add(1);
+                ),
+                _ => summary.errors = summary.errors.saturating_add(1),
             }
             summary.changed = summary.changed.saturating_add(usize::from(changed));
             units.push(UnitDiff {

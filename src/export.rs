@@ -39,11 +39,7 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
             r.unit.id.clone(),
             r.unit.name.clone(),
             r.unit.group.clone().unwrap_or_default(),
-            if r.status.as_str() == "final" {
-                "最终".into()
-            } else {
-                "暂定".into()
-            },
+            r.status.label().into(),
             r.total.to_string(),
             r.grade.to_string(),
             match r.rank {

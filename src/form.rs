@@ -4,7 +4,9 @@
 use crate::decimal::{Amount, plain};
 use crate::expr::Expr;
 use crate::json::{JsonWriter, ToJson, json_object};
+use crate::report::{ItemStatus, Status};
 use crate::rules::*;
+use rust_decimal::Decimal;
 
 /// A rule set described for a form renderer.
 #[derive(Clone, Debug)]
@@ -25,6 +27,9 @@ pub struct Form<'r> {
     pub vetoes: Vec<FormEntry<'r>>,
     /// Grades, highest first.
     pub grades: Vec<FormGrade<'r>>,
+    /// How to label a status (`final`: 最终, `provisional`: 暂定, `not_applicable`: 不涉及,
+    /// `pending`: 待定), so that every surface words it as the engine does.
+    pub status_labels: StatusLabels,
     /// Grade quotas (batch only).
     pub quotas: Vec<FormQuota<'r>>,
     /// The documents the rules quote.
@@ -68,6 +73,19 @@ pub struct FormSource<'r> {
     pub doc: &'r str,
     /// The document's own words.
     pub quote: &'r str,
+}
+
+/// The words for a report's status and for an item's (a scored item needs none).
+#[derive(Clone, Debug)]
+pub struct StatusLabels {
+    /// For a `final` report (最终).
+    pub final_: &'static str,
+    /// For a `provisional` report (暂定).
+    pub provisional: &'static str,
+    /// For a `not_applicable` item (不涉及).
+    pub not_applicable: &'static str,
+    /// For a `pending` item, adjustment or bonus item (待定).
+    pub pending: &'static str,
 }
 
 /// Identity and totals of a rule set.
@@ -230,101 +248,34 @@ pub struct FormQuota<'r> {
 
 impl RuleSet {
     /// Describes the rule set for a form renderer.
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let form = rules.form();
+    /// assert_eq!(form.inputs.len(), rules.inputs_len());
+    /// assert_eq!(form.status_labels.provisional, "暂定");
+    /// ```
     pub fn form(&self) -> Form<'_> {
-        let a = |d| Amount::new(d, self.scale);
-        let ids = |exprs: &[&Expr]| -> Vec<&str> {
-            let mut v: Vec<usize> = exprs
-                .iter()
-                .flat_map(|e| e.inputs().iter().copied())
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v.iter()
-                .filter_map(|&i| self.inputs.get(i).map(|x| x.id.as_str()))
-                .collect()
-        };
-        let sections: Vec<FormSection> = self
-            .sections
-            .iter()
-            .map(|s| FormSection {
-                id: &s.id,
-                title: &s.title,
-                points: a(s.points),
-                out_of: s.out_of.map(a),
-                items: s
-                    .items
-                    .iter()
-                    .map(|item| {
-                        let exprs = item.exprs();
-                        let rule = match &item.rule {
-                            Rule::Deduct(_) => "deduct",
-                            Rule::Rate(_) => "rate",
-                            Rule::Bands(_) => "bands",
-                            Rule::Judged(_) => "judged",
-                            Rule::Rank(_) => "rank",
-                            Rule::Formula(_) => "formula",
-                        };
-                        let mut inputs = ids(&exprs);
-                        inputs.extend(
-                            item.judged_input()
-                                .and_then(|i| self.inputs.get(i))
-                                .map(|x| x.id.as_str()),
-                        );
-                        let batch_only = item.batch_only();
-                        let lines = match &item.rule {
-                            Rule::Deduct(lines) => lines.as_slice(),
-                            _ => &[],
-                        };
-                        let (sources, example) = self.provenance(&item.provenance, lines);
-                        FormItem {
-                            id: &item.id,
-                            title: &item.title,
-                            points: a(item.points),
-                            basis: item.basis.as_deref(),
-                            rule,
-                            batch_only,
-                            inputs,
-                            sources,
-                            example,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
+        let sections = self.form_sections();
         let adjustments: Vec<FormEntry> = self
             .adjustments
             .iter()
-            .map(|x| {
-                let (sources, example) = self.provenance(&x.provenance, &x.lines);
-                FormEntry {
-                    id: &x.id,
-                    title: &x.title,
-                    points: x.cap.map(a),
-                    basis: x.basis.as_deref(),
-                    effect_text: None,
-                    inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
-                    sources,
-                    example,
-                }
-            })
+            .map(|x| self.form_entry(&x.id, &x.title, x.cap, &x.basis, &x.lines, &x.provenance))
             .collect();
         let bonus = self.bonus.as_ref().map(|b| FormBonus {
-            cap: a(b.cap),
+            cap: self.amount(b.cap),
             items: b
                 .items
                 .iter()
                 .map(|x| {
-                    let (sources, example) = self.provenance(&x.provenance, &x.lines);
-                    FormEntry {
-                        id: &x.id,
-                        title: &x.title,
-                        points: Some(a(x.points)),
-                        basis: x.basis.as_deref(),
-                        effect_text: None,
-                        inputs: ids(&x.lines.iter().map(Line::expr).collect::<Vec<_>>()),
-                        sources,
-                        example,
-                    }
+                    self.form_entry(
+                        &x.id,
+                        &x.title,
+                        Some(x.points),
+                        &x.basis,
+                        &x.lines,
+                        &x.provenance,
+                    )
                 })
                 .collect(),
         });
@@ -339,15 +290,13 @@ impl RuleSet {
                     points: None,
                     basis: v.basis.as_deref(),
                     effect_text: Some(&v.effect_text),
-                    inputs: ids(&[&v.when]),
+                    inputs: self.input_ids(&[&v.when]),
                     sources,
                     example,
                 }
             })
             .collect();
-
         // Who reads each input, so a form can show the items a field affects.
-        let mut used_by: Vec<Vec<&str>> = vec![Vec::new(); self.inputs.len()];
         let entries = sections
             .iter()
             .flat_map(|s| s.items.iter().map(|i| (i.id, &i.inputs)))
@@ -358,6 +307,211 @@ impl RuleSet {
                     .flat_map(|b| b.items.iter().map(|x| (x.id, &x.inputs))),
             )
             .chain(vetoes.iter().map(|x| (x.id, &x.inputs)));
+        let inputs = self.form_inputs(entries);
+        Form {
+            format: "kpi-form/1",
+            rules: self.form_rules(),
+            inputs,
+            sections,
+            adjustments,
+            bonus,
+            vetoes,
+            grades: self.form_grades(),
+            status_labels: StatusLabels {
+                final_: Status::Final.label(),
+                provisional: Status::Provisional.label(),
+                not_applicable: ItemStatus::NotApplicable.label(),
+                pending: ItemStatus::Pending.label(),
+            },
+            quotas: self.form_quotas(),
+            documents: self.form_documents(),
+            unit_tags: self
+                .unit_tags
+                .iter()
+                .map(|t| FormTag {
+                    id: &t.id,
+                    label: &t.label,
+                    help: t.help.as_deref(),
+                })
+                .collect(),
+        }
+    }
+
+    fn form_grades(&self) -> Vec<FormGrade<'_>> {
+        self.grades
+            .iter()
+            .map(|g| {
+                let (sources, example) = self.provenance(&g.provenance, &[]);
+                FormGrade {
+                    name: &g.name,
+                    min: self.amount(g.min),
+                    sources,
+                    example,
+                }
+            })
+            .collect()
+    }
+
+    fn form_quotas(&self) -> Vec<FormQuota<'_>> {
+        self.quotas
+            .iter()
+            .filter_map(|q| {
+                let (sources, example) = self.provenance(&q.provenance, &[]);
+                Some(FormQuota {
+                    grade: &self.grades.get(q.grade)?.name,
+                    max_share: plain(q.max_share),
+                    sources,
+                    example,
+                })
+            })
+            .collect()
+    }
+
+    fn form_documents(&self) -> Vec<FormDocument<'_>> {
+        self.documents
+            .iter()
+            .map(|d| FormDocument {
+                id: &d.id,
+                title: &d.title,
+                number: d.number.as_deref(),
+                issuer: d.issuer.as_deref(),
+                date: d.date.as_deref(),
+                file: d.file.as_deref(),
+            })
+            .collect()
+    }
+
+    /// An entry's sources and its lines', each once, and whether any of them is marked example.
+    fn provenance<'r>(
+        &'r self,
+        own: &'r Provenance,
+        lines: &'r [Line],
+    ) -> (Vec<FormSource<'r>>, bool) {
+        let mut sources: Vec<FormSource> = Vec::new();
+        let mut example = false;
+        for p in std::iter::once(own).chain(lines.iter().map(|l| &l.provenance)) {
+            example |= p.example;
+            for (d, quote) in &p.sources {
+                let Some(doc) = self.documents.get(*d) else {
+                    continue;
+                };
+                if !sources.iter().any(|s| s.doc == doc.id && s.quote == quote) {
+                    sources.push(FormSource {
+                        doc: &doc.id,
+                        quote,
+                    });
+                }
+            }
+        }
+        (sources, example)
+    }
+
+    fn amount(&self, d: Decimal) -> Amount {
+        Amount::new(d, self.scale)
+    }
+
+    /// Ids of the inputs the expressions read, in input order.
+    fn input_ids(&self, exprs: &[&Expr]) -> Vec<&str> {
+        let mut v: Vec<usize> = exprs
+            .iter()
+            .flat_map(|e| e.inputs().iter().copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.iter()
+            .filter_map(|&i| self.inputs.get(i).map(|x| x.id.as_str()))
+            .collect()
+    }
+
+    fn form_rules(&self) -> FormRules<'_> {
+        FormRules {
+            id: &self.id,
+            version: &self.version,
+            title: &self.title,
+            period: &self.period,
+            unit_kind: &self.unit_kind,
+            description: self.description.as_deref(),
+            full_score: self.amount(self.full_score),
+            scale: self.scale,
+            not_applicable: match self.not_applicable {
+                NotApplicable::Full => "full",
+                NotApplicable::Rescale => "rescale",
+            },
+        }
+    }
+
+    fn form_sections(&self) -> Vec<FormSection<'_>> {
+        self.sections
+            .iter()
+            .map(|s| FormSection {
+                id: &s.id,
+                title: &s.title,
+                points: self.amount(s.points),
+                out_of: s.out_of.map(|d| self.amount(d)),
+                items: s
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let mut inputs = self.input_ids(&item.exprs());
+                        inputs.extend(
+                            item.judged_input()
+                                .and_then(|i| self.inputs.get(i))
+                                .map(|x| x.id.as_str()),
+                        );
+                        let lines = match &item.rule {
+                            Rule::Deduct(lines) => lines.as_slice(),
+                            _ => &[],
+                        };
+                        let (sources, example) = self.provenance(&item.provenance, lines);
+                        FormItem {
+                            id: &item.id,
+                            title: &item.title,
+                            points: self.amount(item.points),
+                            basis: item.basis.as_deref(),
+                            rule: item.rule.kind(),
+                            batch_only: item.batch_only(),
+                            inputs,
+                            sources,
+                            example,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// An adjustment or a bonus item.
+    fn form_entry<'r>(
+        &'r self,
+        id: &'r str,
+        title: &'r str,
+        points: Option<Decimal>,
+        basis: &'r Option<String>,
+        lines: &'r [Line],
+        provenance: &'r Provenance,
+    ) -> FormEntry<'r> {
+        let (sources, example) = self.provenance(provenance, lines);
+        FormEntry {
+            id,
+            title,
+            points: points.map(|d| self.amount(d)),
+            basis: basis.as_deref(),
+            effect_text: None,
+            inputs: self.input_ids(&lines.iter().map(Line::expr).collect::<Vec<_>>()),
+            sources,
+            example,
+        }
+    }
+
+    /// The fields, each with its bounds (implicit ones made explicit) and the entries reading it.
+    fn form_inputs<'r, 'e>(
+        &'r self,
+        entries: impl Iterator<Item = (&'r str, &'e Vec<&'r str>)>,
+    ) -> Vec<FormInput<'r>>
+    where
+        'r: 'e,
+    {
+        let mut used_by: Vec<Vec<&str>> = vec![Vec::new(); self.inputs.len()];
         for (id, inputs) in entries {
             for input in inputs {
                 if let Some(k) = self.inputs.iter().position(|x| x.id == *input) {
@@ -385,8 +539,7 @@ impl RuleSet {
                     .map(|x| FormBound::Input { input: &x.id }),
             }
         };
-        let inputs = self
-            .inputs
+        self.inputs
             .iter()
             .enumerate()
             .map(|(i, x)| {
@@ -416,114 +569,23 @@ impl RuleSet {
                     applicable: x.applicable.as_ref().map(Expr::source),
                 }
             })
-            .collect();
-        Form {
-            format: "kpi-form/1",
-            rules: FormRules {
-                id: &self.id,
-                version: &self.version,
-                title: &self.title,
-                period: &self.period,
-                unit_kind: &self.unit_kind,
-                description: self.description.as_deref(),
-                full_score: a(self.full_score),
-                scale: self.scale,
-                not_applicable: match self.not_applicable {
-                    NotApplicable::Full => "full",
-                    NotApplicable::Rescale => "rescale",
-                },
-            },
-            inputs,
-            sections,
-            adjustments,
-            bonus,
-            vetoes,
-            grades: self
-                .grades
-                .iter()
-                .map(|g| {
-                    let (sources, example) = self.provenance(&g.provenance, &[]);
-                    FormGrade {
-                        name: &g.name,
-                        min: a(g.min),
-                        sources,
-                        example,
-                    }
-                })
-                .collect(),
-            quotas: self
-                .quotas
-                .iter()
-                .filter_map(|q| {
-                    let (sources, example) = self.provenance(&q.provenance, &[]);
-                    Some(FormQuota {
-                        grade: &self.grades.get(q.grade)?.name,
-                        max_share: plain(q.max_share),
-                        sources,
-                        example,
-                    })
-                })
-                .collect(),
-            documents: self
-                .documents
-                .iter()
-                .map(|d| FormDocument {
-                    id: &d.id,
-                    title: &d.title,
-                    number: d.number.as_deref(),
-                    issuer: d.issuer.as_deref(),
-                    date: d.date.as_deref(),
-                    file: d.file.as_deref(),
-                })
-                .collect(),
-            unit_tags: self
-                .unit_tags
-                .iter()
-                .map(|t| FormTag {
-                    id: &t.id,
-                    label: &t.label,
-                    help: t.help.as_deref(),
-                })
-                .collect(),
-        }
-    }
-
-    /// An entry's sources and its lines', each once, and whether any of them is marked example.
-    fn provenance<'r>(
-        &'r self,
-        own: &'r Provenance,
-        lines: &'r [Line],
-    ) -> (Vec<FormSource<'r>>, bool) {
-        let mut sources: Vec<FormSource> = Vec::new();
-        let all = std::iter::once(own).chain(lines.iter().map(|l| &l.provenance));
-        let mut example = false;
-        for p in all {
-            example |= p.example;
-            for (d, quote) in &p.sources {
-                let Some(doc) = self.documents.get(*d) else {
-                    continue;
-                };
-                if !sources.iter().any(|s| s.doc == doc.id && s.quote == quote) {
-                    sources.push(FormSource {
-                        doc: &doc.id,
-                        quote,
-                    });
-                }
-            }
-        }
-        (sources, example)
+            .collect()
     }
 }
 
 // The JSON form (`kpi-form/1`): members in declaration order, absent options left out.
 
-json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades, quotas [nonempty], documents [nonempty], unit_tags [nonempty] });
+json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades, status_labels, quotas [nonempty], documents [nonempty], unit_tags [nonempty] });
 
 json_object!(FormDocument<'_> { id, title, number?, issuer?, date?, file? });
 
 json_object!(FormTag<'_> { id, label, help? });
 
 json_object!(FormSource<'_> { doc, quote });
+
+json_object!(FormQuota<'_> { grade, max_share, sources [nonempty], example [if_true] });
+
+json_object!(StatusLabels { final_ as "final", provisional, not_applicable, pending });
 
 json_object!(FormRules<'_> { id, version, title, period, unit_kind, description?, full_score, scale, not_applicable });
 
@@ -551,5 +613,3 @@ json_object!(FormEntry<'_> { id, title, points?, basis?, effect_text?, inputs, s
 json_object!(FormBonus<'_> { cap, items });
 
 json_object!(FormGrade<'_> { name, min, sources [nonempty], example [if_true] });
-
-json_object!(FormQuota<'_> { grade, max_share, sources [nonempty], example [if_true] });

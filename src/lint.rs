@@ -13,13 +13,13 @@ use std::collections::BTreeSet;
 
 /// Sorted by `min`, bands must meet exactly: no gap, no overlap, one open end each side at most.
 pub(crate) fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(usize, Band)]) {
-    let mut sorted: Vec<&(usize, Band)> = bands.iter().collect();
-    sorted.sort_by(|a, b| match (a.1.min, b.1.min) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, _) => std::cmp::Ordering::Less,
-        (_, None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => x.cmp(&y),
-    });
+    // Sorted by `min` (none first), equal ones in their written order. A selection sort: a
+    // rule set has at most `MAX_LIST` bands, and every sort instantiation costs kilobytes of wasm.
+    let mut left: Vec<&(usize, Band)> = bands.iter().collect();
+    let mut sorted: Vec<&(usize, Band)> = Vec::with_capacity(left.len());
+    while let Some((k, _)) = left.iter().enumerate().min_by_key(|(_, b)| b.1.min) {
+        sorted.push(left.remove(k));
+    }
     let path = o.at("bands");
     if sorted.iter().filter(|b| b.1.min.is_none()).count() > 1 {
         r.push(

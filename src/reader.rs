@@ -49,6 +49,8 @@ pub(crate) struct Obj<'v> {
     pub path: String,
     pub what: String,
     /// Every field the object may have: the one list of them, beside the code reading them.
+    /// Kept in debug builds only, for the check in [`Obj::get`].
+    #[cfg(debug_assertions)]
     keys: &'static [&'static str],
 }
 
@@ -60,6 +62,7 @@ impl<'v> Obj<'v> {
     /// The field, if present. Reading a field the object's list lacks is a mistake in the
     /// reader (the field could never be given), caught in debug builds.
     pub fn get(&self, key: &str) -> Option<&'v Value> {
+        #[cfg(debug_assertions)]
         debug_assert!(self.keys.contains(&key), "{key} is not in {:?}", self.keys);
         self.map.get(key)
     }
@@ -106,6 +109,7 @@ impl Reader {
             map,
             path: path.to_string(),
             what: what.to_string(),
+            #[cfg(debug_assertions)]
             keys: allowed,
         })
     }

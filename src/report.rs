@@ -70,6 +70,14 @@ impl Status {
             Status::Provisional => "provisional",
         }
     }
+
+    /// The status as every surface labels it: 最终 or 暂定.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Final => "最终",
+            Status::Provisional => "暂定",
+        }
+    }
 }
 
 /// Which rule set a report was scored with.
@@ -310,6 +318,15 @@ impl ItemStatus {
             ItemStatus::Scored => "scored",
             ItemStatus::NotApplicable => "not_applicable",
             ItemStatus::Pending => "pending",
+        }
+    }
+
+    /// The status as every surface labels it: nothing for a scored item, 不涉及 or 待定.
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemStatus::Scored => "",
+            ItemStatus::NotApplicable => "不涉及",
+            ItemStatus::Pending => "待定",
         }
     }
 }

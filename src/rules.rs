@@ -189,6 +189,20 @@ pub enum Rule {
     Formula(Expr),
 }
 
+impl Rule {
+    /// The rule's key in rule files (`deduct`, `rate`, …).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Rule::Deduct(_) => "deduct",
+            Rule::Rate(_) => "rate",
+            Rule::Bands(_) => "bands",
+            Rule::Judged(_) => "judged",
+            Rule::Rank(_) => "rank",
+            Rule::Formula(_) => "formula",
+        }
+    }
+}
+
 /// When a line applies.
 #[derive(Clone, Debug)]
 pub enum LineWhen {

@@ -341,6 +341,28 @@ pub fn built_in_rule_set_source(id: &str) -> Option<String> {
     builtin_source(id).map(str::to_string)
 }
 
+/// The summary of a diff (`diff.summary`) in one sentence, as the CLI words it:
+/// 共N个单位，M个有变化；总分上升…个、下降…个；等次上升…个、下降…个；无法评分…个.
+#[wasm_bindgen(js_name = diffSummaryText)]
+pub fn diff_summary_text(summary: JsValue) -> String {
+    let count = |key: &str| {
+        Reflect::get(&summary, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map_or(0, |n| n as usize)
+    };
+    crate::DiffSummary {
+        units: count("units"),
+        changed: count("changed"),
+        total_up: count("total_up"),
+        total_down: count("total_down"),
+        grade_up: count("grade_up"),
+        grade_down: count("grade_down"),
+        errors: count("errors"),
+    }
+    .text()
+}
+
 /// The largest rule-set or submission document accepted, in bytes (a form refuses bigger files
 /// before reading them).
 #[wasm_bindgen(js_name = maxDocumentBytes)]

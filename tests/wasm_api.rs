@@ -101,6 +101,16 @@ fn form_batch_and_diff_cross_the_boundary() {
         .diff(JsValue::from_str("subdistrict"), subs.into())
         .expect("diff");
     assert_eq!(get(&get(&diff, "summary"), "changed").as_f64(), Some(0.0));
+    // The words come from the engine: the status labels and the summary sentence.
+    let labels = get(&form, "status_labels");
+    assert_eq!(
+        get(&labels, "provisional").as_string().as_deref(),
+        Some("暂定")
+    );
+    assert_eq!(
+        kpi_wasm::wasm::diff_summary_text(get(&diff, "summary")),
+        "共2个单位，0个有变化；总分上升0个、下降0个；等次上升0个、下降0个；无法评分0个"
+    );
 }
 
 #[wasm_bindgen_test]

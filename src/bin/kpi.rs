@@ -499,12 +499,7 @@ mod cli {
             "新旧细则对比：{} {} → {} {}",
             d.old.id, d.old.version, d.new.id, d.new.version
         );
-        let m = &d.summary;
-        let _ = writeln!(
-            s,
-            "共{}个单位，{}个有变化；总分上升{}个、下降{}个；等次上升{}个、下降{}个；无法评分{}个\n",
-            m.units, m.changed, m.total_up, m.total_down, m.grade_up, m.grade_down, m.errors
-        );
+        let _ = writeln!(s, "{}\n", d.summary.text());
         let mut order: Vec<&kpi_wasm::UnitDiff> = d.units.iter().collect();
         order.sort_by_key(|u| !u.changed);
         for u in order {
@@ -553,10 +548,9 @@ mod cli {
             "考核细则：{}（{} {}）",
             r.rules.title, r.rules.id, r.rules.version
         );
-        let status = if r.status.as_str() == "final" {
-            "最终"
-        } else {
-            "暂定（有待定项）"
+        let status = match r.status {
+            kpi_wasm::Status::Final => r.status.label().to_string(),
+            kpi_wasm::Status::Provisional => format!("{}（有待定项）", r.status.label()),
         };
         let _ = writeln!(
             s,
@@ -573,7 +567,7 @@ mod cli {
                 let score = item
                     .score
                     .map_or_else(|| "不涉及".to_string(), |a| a.to_string());
-                let mark = match item.status.as_str_cn() {
+                let mark = match item.status.label() {
                     "" => String::new(),
                     m => format!("  [{m}]"),
                 };
@@ -657,11 +651,7 @@ mod cli {
                 Some(None) => "不排名".into(),
                 None => "-".into(),
             };
-            let status = if r.status.as_str() == "final" {
-                "最终"
-            } else {
-                "暂定"
-            };
+            let status = r.status.label();
             let notes: Vec<&str> = r
                 .lines
                 .iter()
@@ -680,20 +670,6 @@ mod cli {
             );
         }
         s
-    }
-
-    trait StatusCn {
-        fn as_str_cn(&self) -> &'static str;
-    }
-
-    impl StatusCn for kpi_wasm::ItemStatus {
-        fn as_str_cn(&self) -> &'static str {
-            match self {
-                kpi_wasm::ItemStatus::Scored => "",
-                kpi_wasm::ItemStatus::NotApplicable => "不涉及",
-                kpi_wasm::ItemStatus::Pending => "待定",
-            }
-        }
     }
 
     fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {

@@ -201,6 +201,14 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         );
     }
 
+    // Input indices in id order: the scope's map iterates by id (a sort would cost wasm size);
+    // unit tags follow the inputs in it and are left out.
+    let by_id: Vec<usize> = scope
+        .by_id
+        .values()
+        .copied()
+        .filter(|&i| i < inputs.len())
+        .collect();
     // Compiled against the inputs as read; stored once nothing borrows them any more.
     for (input, condition) in inputs.iter_mut().zip(conditions) {
         input.applicable = condition;
@@ -225,15 +233,8 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         tests: Vec::new(),
         documents,
         unit_tags,
-        by_id: Vec::new(),
+        by_id,
     };
-    rs.by_id = (0..rs.inputs.len()).collect();
-    rs.by_id.sort_unstable_by(|&a, &b| {
-        rs.inputs
-            .get(a)
-            .map(|x| &x.id)
-            .cmp(&rs.inputs.get(b).map(|x| &x.id))
-    });
     lint::check_points_scale(r, &rs);
     lint::check_judged_inputs(r, &rs);
     // An expression that failed to compile leaves its inputs looking unused: lint only clean sets.

@@ -28,7 +28,7 @@ fn limit(item: &Item) -> Decimal {
 
 impl<'r> Scorer<'r, '_> {
     /// Scores one item: not applicable, pending, or scored by its rule.
-    pub(super) fn item(&mut self, item: &'r Item) -> Calc<ItemReport<'r>> {
+    pub(super) fn item(&mut self, item: &'r Item) -> Result<ItemReport<'r>, Stop> {
         let mut report = ItemReport {
             id: &item.id,
             title: &item.title,
@@ -132,7 +132,12 @@ impl<'r> Scorer<'r, '_> {
         }
     }
 
-    fn bands(&self, item: &Item, bands: &Bands, report: &mut ItemReport<'r>) -> Calc<Scored> {
+    fn bands(
+        &self,
+        item: &Item,
+        bands: &Bands,
+        report: &mut ItemReport<'r>,
+    ) -> Result<Scored, Stop> {
         let v = match self.eval_number(&bands.value)? {
             Outcome::Known(v) => v,
             Outcome::Pending => return Ok(Scored::Pending(Unknown::Pending)),

@@ -18,35 +18,46 @@ use rust_decimal::Decimal;
 mod items;
 mod lines;
 
-/// Why a calculation stopped, located by the caller (see [`At`]).
+/// An arithmetic result beyond ±10²⁰ (`MAX_COMPUTED`). A unit type: every checked step returns
+/// `Calc`, and a larger error type made each of them (and the module) bigger.
+#[derive(Debug)]
+struct Overflow;
+
+impl From<EvalError> for Overflow {
+    fn from(_: EvalError) -> Self {
+        Overflow
+    }
+}
+
+type Calc<T> = Result<T, Overflow>;
+
+/// Why scoring an item or a phase stopped, located by the caller (see [`At`]).
 #[derive(Debug)]
 enum Stop {
-    /// A result beyond ±10²⁰ (`MAX_COMPUTED`).
+    /// A result beyond ±10²⁰.
     Overflow,
     /// No band of a `bands` item covers this value.
     NoBand(Decimal),
 }
 
-impl From<EvalError> for Stop {
-    fn from(_: EvalError) -> Self {
+impl From<Overflow> for Stop {
+    fn from(_: Overflow) -> Self {
         Stop::Overflow
     }
 }
 
-type Calc<T> = Result<T, Stop>;
-
 // Checked arithmetic: a result beyond ±10²⁰ (`MAX_COMPUTED`) is an overflow too.
 fn add(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_add(b).and_then(bounded).ok_or(Stop::Overflow)
+    a.checked_add(b).and_then(bounded).ok_or(Overflow)
 }
 fn sub(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_sub(b).and_then(bounded).ok_or(Stop::Overflow)
+    a.checked_sub(b).and_then(bounded).ok_or(Overflow)
 }
 fn mul(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_mul(b).and_then(bounded).ok_or(Stop::Overflow)
+    a.checked_mul(b).and_then(bounded).ok_or(Overflow)
 }
 fn div(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_div(b).and_then(bounded).ok_or(Stop::Overflow)
+    a.checked_div(b).and_then(bounded).ok_or(Overflow)
 }
 
 /// Where a calculation stopped: the part of the rule set, for the error's path and message. Built
@@ -104,9 +115,9 @@ trait Located<T> {
     fn at(self, at: At<'_>) -> Result<T, Error>;
 }
 
-impl<T> Located<T> for Calc<T> {
+impl<T, E: Into<Stop>> Located<T> for Result<T, E> {
     fn at(self, at: At<'_>) -> Result<T, Error> {
-        self.map_err(|stop| at.error(stop))
+        self.map_err(|stop| at.error(stop.into()))
     }
 }
 
@@ -289,7 +300,7 @@ impl<'r> Scorer<'r, '_> {
                             sums.applicable_points = add(sums.applicable_points, item.points)?;
                         }
                     }
-                    Ok(())
+                    Calc::Ok(())
                 };
                 count().at(At::Section(si, section))?;
                 if !applicable {
@@ -367,7 +378,7 @@ impl<'r> Scorer<'r, '_> {
                 div(mul(sums.earned, rs.full_score)?, sums.applicable_points)?,
                 rs.scale,
             );
-            Ok((
+            Calc::Ok((
                 result,
                 sub(result, sums.earned)?,
                 sub(sums.all_points, sums.applicable_points)?,
