@@ -78,6 +78,8 @@ unit = obj("被考核单位（unit）", "被考核单位（unit）：街镇、�
     "group": text("分类排名的组别（group）：排名、等次比例和批量聚合（avg/sum/count/rank）只在同组内计算。"),
     "ranked": {"type": "boolean", "default": True,
                "description": "是否纳入排名（ranked）；false 表示纳入考核、不纳入排名（不参与排名、等次比例和聚合）。默认 true。"},
+    "tags": {"type": "array", "uniqueItems": True, "items": text("单位标签 id，须为考核细则 unit_tags 中的 id。"),
+             "description": "单位标签（tags）：本单位承担的职责等属性，如 [\"fire\"]；表达式中标签 id 为真。"},
 }, ["id", "name"])
 values = {
     "title": "填报值（values）",
@@ -103,6 +105,29 @@ identifier = {
 schema_prop = {"type": "string", "description": "本文件所用 JSON Schema 的地址（$schema），仅供编辑器校验和补全，引擎忽略。"}
 
 # ---------------------------------------------------------------- rule set
+trace = {
+    "sources": {"type": "array", "items": ref("source"),
+                "description": "依据（sources）：来源文件中的原话，每条 {doc: documents 中的 id, quote: 原文}。"},
+    "example": {"type": "boolean", "default": False,
+                "description": "示例值（example）：为 true 时表示此处的阈值或分值并非来源文件规定，而是细则起草人的示例值。"},
+}
+source = obj("依据（source）", "一条依据：来源文件 id 和原文。", {
+    "doc": text("来源文件 id（doc），须为 documents 中的 id。"),
+    "quote": text("原文（quote）：来源文件中的原话。"),
+}, ["doc", "quote"])
+document = obj("来源文件（document）", "细则依据的来源文件（document）：工作要点、工作意见、规划等。", {
+    "id": text("来源文件 id（id），唯一；sources 的 doc 引用它。", examples=["PT23"]),
+    "title": text("文件标题（title）。"),
+    "number": text("文号（number），如「普安委〔2023〕4号」。"),
+    "issuer": text("发文单位（issuer）。"),
+    "date": text("日期（date）。"),
+    "file": text("文本存放位置（file）。"),
+}, ["id", "title"])
+unit_tag = obj("单位标签（unit tag）", "单位可带的属性（unit tag），如承担的行业监管职责；表达式中其 id 为 bool。", {
+    "id": ref("identifier", "标签 id（id）：与输入项 id 共用命名空间，不得重复。", examples=["fire"]),
+    "label": text("标签名称（label），如「消防救援（消防安全监管）」。"),
+    "help": text("说明（help）。"),
+}, ["id", "label"])
 expression = {
     "title": "表达式（expression）",
     "description": "表达式（expression）：字面量（2.5、true、false、\"一级\" 仅用于与选择类输入比较）、输入项 id、"
@@ -128,6 +153,7 @@ line = {
         "reason": text("原因（reason），写入扣分说明。per 规则可含占位符 {n}（超出 free 的数量）、"
                        "{points}（每单位分值）、{amount}（本条合计）；不含占位符时引擎写作"
                        "「原因」{n}{unit}，每{unit}扣{P}分。"),
+        **trace,
     },
     "required": ["points", "reason"],
     "additionalProperties": False,
@@ -158,6 +184,7 @@ inp = obj("输入项（input）", "表单中的一个填报项（input）。", {
                                "（数值类为十进制数，bool 为 true/false，choice 为选项之一）。"},
     "unit": text("显示单位（unit，扩展字段），如「起」「项」「人」「%」；用于表单和扣分说明。"),
     "help": text("填写说明（help，扩展字段）：显示在字段下方的较长解释。"),
+    "applicable": expr("需填写的条件（applicable，bool 表达式，可引用输入项和单位标签）：为假时本项不必填写，按选填项未填处理。"),
 }, ["id", "label", "type"],
     allOf=[
         when("type", "choice", req("options", default={"type": "string"}),
@@ -233,6 +260,7 @@ item = obj("考核项目（item）", "考核项目（item）：id、title、poin
     "judged": ref("judged"),
     "rank": ref("rank"),
     "formula": expr("公式计分（formula，number 表达式）：其值即得分，限定在 0 到 points 之间。"),
+    **trace,
 }, ["id", "title", "points"],
     oneOf=[{"title": f"计分规则 {k}", **req(k)} for k in RULES],
     allOf=[
@@ -255,6 +283,7 @@ adjustment = obj("扣分项（adjustment）", "总分扣分项（adjustment）�
     "cap": dec("本项最多扣分（cap，> 0）；省略则不设上限。"),
     "combine": enum(["sum", "max"], "合并方式（combine）：sum 累计（默认）；max 只计最大一条（就高不就低）。", "sum"),
     "deduct": lines("扣分规则列表（deduct）。"),
+    **trace,
 }, ["id", "title", "deduct"])
 bonus_item = obj("加分项（bonus item）", "加分项（bonus item）：按规则加分，不超过本项 points。", {
     "id": text("加分项 id（id），唯一。"),
@@ -263,6 +292,7 @@ bonus_item = obj("加分项（bonus item）", "加分项（bonus item）：按�
     "basis": text("考核细则原文（basis）。"),
     "combine": enum(["sum", "max"], "合并方式（combine）：sum 累计（默认）；max 只计最大一条。", "sum"),
     "add": lines("加分规则列表（add），写法与扣分规则相同。"),
+    **trace,
 }, ["id", "title", "points", "add"])
 bonus = obj("加分（bonus）", "加分（bonus）：各加分项之和不超过 cap；总分 = max(0, Σ 部分 − Σ 扣分项) + 加分。", {
     "cap": dec("加分总上限（cap，> 0）。"),
@@ -288,14 +318,17 @@ veto = obj("否决项（veto）", "一票否决项（veto）：when 为真时施
     "basis": text("考核细则原文（basis）。"),
     "when": expr("触发条件（when，bool 表达式），如 \"major_accidents >= 1\"。"),
     "effect": ref("effect"),
+    **trace,
 }, ["id", "title", "when", "effect"])
 grade = obj("等次（grade）", "考核等次（grade）：总分 ≥ min 的第一个等次。", {
     "name": text("等次名称（name），如「优秀」。"),
     "min": dec("最低分（min）；各等次按 min 严格递减，最后一个为0。"),
+    **trace,
 }, ["name", "min"])
 quota = obj("等次比例限制（quota）", "等次比例限制（quota，仅批量评分）：至多 floor(max_share × 单位数) 个单位保持该等次，按名次选取，其余降一等。", {
     "grade": text("等次名称（grade），不能是最低等次。"),
     "max_share": dec("最高比例（max_share），0 < max_share ≤ 1，如 \"0.3\"。"),
+    **trace,
 }, ["grade", "max_share"])
 expect = obj("期望结果（expect）", "测试用例的期望结果（expect）；只核对给出的字段。", {
     "total": dec("期望总分（total）。"),
@@ -343,6 +376,8 @@ rules_schema = {
                    "description": "考核等次（grades），按 min 从高到低，最后一个 min 为0。"},
         "quotas": {"type": "array", "items": ref("quota"), "description": "等次比例限制（quotas，仅批量评分）。"},
         "tests": {"type": "array", "items": ref("test"), "description": "规则作者的测试用例（tests），由 kpi test 运行。"},
+        "documents": {"type": "array", "items": ref("document"), "description": "来源文件（documents）：sources 引用的文件。"},
+        "unit_tags": {"type": "array", "items": ref("unit_tag"), "description": "单位标签（unit_tags）：单位可带的属性，表达式中为 bool。"},
     },
     "required": ["format", "id", "version", "title", "period", "unit_kind", "full_score", "inputs", "sections", "grades"],
     "additionalProperties": False,
@@ -352,6 +387,7 @@ rules_schema = {
         "rate": rate, "bands": bands, "band": band, "judged": judged, "rank": rank,
         "adjustment": adjustment, "bonus": bonus, "bonus_item": bonus_item,
         "veto": veto, "effect": effect, "grade": grade, "quota": quota,
+        "source": source, "document": document, "unit_tag": unit_tag,
         "test": test, "expect": expect, "unit": unit, "values": values, "notes": notes,
     },
 }
