@@ -48,6 +48,14 @@ const SUBMISSION_KEYS: &[&str] = &[
 
 impl Submission {
     /// Reads a submission from JSON text.
+    ///
+    /// ```
+    /// let sub = kpi_wasm::Submission::from_json(r#"{"format": "kpi-submission/1",
+    ///     "rules": {"id": "subdistrict", "version": "2026.1"},
+    ///     "unit": {"id": "dq", "name": "大桥街道"}, "values": {"general_accidents": 2}}"#)
+    ///     .expect("reads");
+    /// assert_eq!(sub.unit.name, "大桥街道");
+    /// ```
     pub fn from_json(text: &str) -> Result<Submission, Error> {
         let mut v = parse_json(text)?;
         // Take the values map out instead of cloning it: it is most of the document.
@@ -62,8 +70,21 @@ impl Submission {
         Ok(s)
     }
 
+    /// Reads a JSON array of submissions (the text of a batch): each one read, or the problems
+    /// of the one that could not be.
+    ///
+    /// # Errors
+    ///
+    /// When the text is not JSON, or not an array.
+    pub fn list_from_json(text: &str) -> Result<Vec<Result<Submission, Error>>, Error> {
+        match parse_json(text)? {
+            Value::Array(items) => Ok(items.iter().map(Submission::from_value).collect()),
+            _ => Err(Error::one(Code::FieldType, "", "考核表列表应为数组")),
+        }
+    }
+
     /// Reads a submission from a parsed JSON value.
-    pub fn from_value(v: &Value) -> Result<Submission, Error> {
+    pub(crate) fn from_value(v: &Value) -> Result<Submission, Error> {
         let mut r = Reader::default();
         let s = read_submission(&mut r, v, None);
         match s {

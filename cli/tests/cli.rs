@@ -8,9 +8,14 @@ use std::process::{Command, Output};
 fn kpi(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kpi"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root())
         .output()
         .expect("run kpi")
+}
+
+/// The repository root: the cases and examples the tests use live there.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn stdout(o: &Output) -> String {
@@ -68,8 +73,7 @@ fn usage_errors_exit_two() {
 fn score_json_is_the_library_report_byte_for_byte() {
     let rules_path = case("adjust-bonus-veto/rules.json");
     let rules = kpi_wasm::RuleSet::from_json(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rules_path))
-            .expect("rules"),
+        &std::fs::read_to_string(root().join(&rules_path)).expect("rules"),
     )
     .expect("loads");
     for name in ["bonus-caps", "veto-zero", "adjust-cap"] {
@@ -83,8 +87,7 @@ fn score_json_is_the_library_report_byte_for_byte() {
             "json",
         ]);
         assert_eq!(o.status.code(), Some(0));
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&sub_path))
-            .expect("sub");
+        let text = std::fs::read_to_string(root().join(&sub_path)).expect("sub");
         let sub = kpi_wasm::Submission::from_json(&text).expect("submission");
         assert_eq!(
             stdout(&o),
@@ -163,12 +166,10 @@ fn csv_is_utf8_with_bom_and_one_row_per_unit() {
 
 #[test]
 fn test_command_prints_the_summary_line() {
-    let dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-cases");
+    let dir: PathBuf = root().join("target/cli-cases");
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let sub = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(case("deduct/caps-and-max.sub.json")),
-    )
-    .expect("sub");
+    let sub =
+        std::fs::read_to_string(root().join(case("deduct/caps-and-max.sub.json"))).expect("sub");
     std::fs::write(dir.join("b.json"), &sub).expect("write");
     std::fs::write(
         dir.join("b.expect.json"),
@@ -197,10 +198,10 @@ fn schema_prints_json_schemas() {
 #[test]
 fn duplicate_units_in_a_batch_name_both_files() {
     let a = case("deduct/all-good.sub.json");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-dup");
+    let dir = root().join("target/cli-dup");
     std::fs::create_dir_all(&dir).expect("mkdir");
     let copy = dir.join("again.json");
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(&a), &copy).expect("copy");
+    std::fs::copy(root().join(&a), &copy).expect("copy");
     let o = kpi(&[
         "score",
         "--rules",
@@ -237,12 +238,10 @@ fn batches_read_folders_and_json_lines_alike() {
         "every batch report carries its rank"
     );
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-folder");
+    let dir = root().join("target/cli-folder");
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let lines = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/batches/ranks-quotas/units.jsonl"),
-    )
-    .expect("units");
+    let lines = std::fs::read_to_string(root().join("tests/batches/ranks-quotas/units.jsonl"))
+        .expect("units");
     for (i, l) in lines.lines().enumerate() {
         std::fs::write(dir.join(format!("{i:02}.json")), l).expect("write");
     }
