@@ -24,22 +24,25 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
             ),
         ));
     }
-    crate::json::parse(text).map_err(|e| match e.kind {
-        SyntaxErrorKind::TooDeep => Error::one(
-            Code::JsonTooDeep,
-            "",
-            format!("JSON 嵌套层数过多（第{}行第{}列）", e.line, e.column),
-        ),
-        kind => Error::one(
-            Code::JsonSyntax,
-            "",
-            format!(
-                "JSON 格式错误（第{}行第{}列）：{}",
-                e.line,
-                e.column,
-                kind.text()
+    crate::json::parse(text).map_err(|e| {
+        let problem = match e.kind {
+            SyntaxErrorKind::TooDeep => Problem::new(
+                Code::JsonTooDeep,
+                "",
+                format!("JSON 嵌套层数过多（第{}行第{}列）", e.line, e.column),
             ),
-        ),
+            kind => Problem::new(
+                Code::JsonSyntax,
+                "",
+                format!(
+                    "JSON 格式错误（第{}行第{}列）：{}",
+                    e.line,
+                    e.column,
+                    kind.text()
+                ),
+            ),
+        };
+        Error::new(vec![problem.at_offset(e.offset)])
     })
 }
 
@@ -333,11 +336,9 @@ impl Reader {
             Err(e) => {
                 let shown: String = src.chars().take(80).collect();
                 let ell = if src.chars().count() > 80 { "…" } else { "" };
-                self.push(
-                    e.code,
-                    path,
-                    format!("{what}的表达式「{shown}{ell}」有误：{}", e.message),
-                );
+                let message = format!("{what}的表达式「{shown}{ell}」有误：{}", e.message);
+                self.problems
+                    .push(Problem::new(e.code, path, message).at_offset(e.offset));
                 None
             }
         }

@@ -23,6 +23,9 @@ enum Command {
     Check {
         /// 考核细则 JSON 文件，或内置细则 id（subdistrict、department、enterprise）
         rules: String,
+        /// 输出格式：text 逐条列出问题并在原文中标出位置；json 输出问题数组（含 JSON 指针和行列号）
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// 对一个或多个考核表评分
     Score {
@@ -68,7 +71,7 @@ enum Command {
     },
     /// 输出考核细则或考核表的 JSON Schema（供编辑器校验与补全）
     Schema {
-        /// rules 或 submission
+        /// rules、submission 或 report
         #[arg(value_enum)]
         which: SchemaKind,
     },
@@ -87,18 +90,49 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    /// 每个问题一段：代码、说明、所在行并以 ^ 标出位置
+    Text,
+    /// 问题数组 [{code, path, message, line, column}]，没有问题时为 []
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum SchemaKind {
     Rules,
     Submission,
+    Report,
 }
+
+mod check;
+mod locate;
+mod tables;
+
+use tables::{diff_table, opt, ranked_table, report_table};
 
 /// A failure to report: the message and the exit code.
 struct Fail(String, u8);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Check { rules } => check(&rules),
+    let result = run(cli.command);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg, code)) => {
+            if !msg.is_empty() {
+                eprintln!("{msg}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), Fail> {
+    match command {
+        Command::Check { rules, format } => {
+            let (text, origin) = rules_text(&rules)?;
+            check::check(&text, &origin, format)
+        }
         Command::Score {
             rules,
             submissions,
@@ -121,18 +155,10 @@ fn main() -> ExitCode {
                     SchemaKind::Rules => include_str!("../../schema/kpi-rules.schema.json"),
                     SchemaKind::Submission =>
                         include_str!("../../schema/kpi-submission.schema.json"),
+                    SchemaKind::Report => include_str!("../../schema/kpi-report.schema.json"),
                 }
             );
             Ok(())
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Fail(msg, code)) => {
-            if !msg.is_empty() {
-                eprintln!("{msg}");
-            }
-            ExitCode::from(code)
         }
     }
 }
@@ -157,37 +183,29 @@ fn problems_text(origin: &str, problems: &[Problem]) -> String {
         .join("\n")
 }
 
-/// Loads `--rules`: a file path, or a built-in id when no such file exists.
-fn load_rules(arg: &str) -> Result<RuleSet, Fail> {
+/// The text of `--rules` and where it came from: a file path, or a built-in id when no such file
+/// exists.
+fn rules_text(arg: &str) -> Result<(String, String), Fail> {
     let path = Path::new(arg);
-    let (text, origin) = if path.exists() {
-        (read(path)?, format!("{}: ", path.display()))
+    if path.exists() {
+        Ok((read(path)?, path.display().to_string()))
     } else if let Some(src) = builtin_source(arg) {
-        (src.to_string(), format!("内置细则 {arg}: "))
+        Ok((src.to_string(), format!("内置细则 {arg}")))
     } else {
-        return Err(Fail(
+        Err(Fail(
             format!(
                 "找不到考核细则「{arg}」：既不是文件，也不是内置细则 id（subdistrict、department、enterprise）"
             ),
             2,
-        ));
-    };
-    RuleSet::from_json(&text).map_err(|e| Fail(problems_text(&origin, e.problems()), 1))
+        ))
+    }
 }
 
-fn check(arg: &str) -> Result<(), Fail> {
-    let rules = load_rules(arg)?;
-    println!(
-        "考核细则「{}」（{} {}）检查通过：{} 个部分，{} 个考核项目，{} 个输入项，{} 个测试用例",
-        rules.title(),
-        rules.id(),
-        rules.version(),
-        rules.sections_len(),
-        rules.item_count(),
-        rules.inputs_len(),
-        rules.tests_len()
-    );
-    Ok(())
+/// Loads `--rules`, failing with every problem (one line each).
+fn load_rules(arg: &str) -> Result<RuleSet, Fail> {
+    let (text, origin) = rules_text(arg)?;
+    RuleSet::from_json(&text)
+        .map_err(|e| Fail(problems_text(&format!("{origin}: "), e.problems()), 1))
 }
 
 /// A submission and where it came from (a file, or `file.jsonl:LINE`).
@@ -462,204 +480,6 @@ fn diff(
         return Err(Fail("有变化（--fail-on-change）".into(), 1));
     }
     Ok(())
-}
-
-fn opt(a: Option<kpi_wasm::Amount>) -> String {
-    a.map_or_else(|| "—".to_string(), |a| a.to_string())
-}
-
-fn standing_text(s: &Option<kpi_wasm::Standing>) -> String {
-    match s {
-        Some(s) => format!(
-            "{} {} 第{}名",
-            s.total,
-            s.grade,
-            s.rank.map_or("-".to_string(), |r| r.to_string())
-        ),
-        None => "无法评分".into(),
-    }
-}
-
-/// Changed units first, each with the items that changed and why.
-fn diff_table(d: &kpi_wasm::Diff) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "新旧细则对比：{} {} → {} {}",
-        d.old.id, d.old.version, d.new.id, d.new.version
-    );
-    let _ = writeln!(s, "{}\n", d.summary.text());
-    let mut order: Vec<&kpi_wasm::UnitDiff> = d.units.iter().collect();
-    order.sort_by_key(|u| !u.changed);
-    for u in order {
-        let mark = if u.changed { "●" } else { "○" };
-        let _ = writeln!(
-            s,
-            "{mark} {}（{}）：{} → {}",
-            u.unit.name,
-            u.unit.id,
-            standing_text(&u.old),
-            standing_text(&u.new)
-        );
-        for i in &u.items {
-            let _ = writeln!(
-                s,
-                "    {} {}：{} → {}",
-                i.id,
-                i.title,
-                opt(i.old),
-                opt(i.new)
-            );
-            for r in &i.reasons {
-                let _ = writeln!(s, "        {r}");
-            }
-        }
-        for n in &u.notes {
-            let _ = writeln!(s, "    ! {n}");
-        }
-    }
-    if !d.rule_changes.is_empty() {
-        let _ = writeln!(s, "\n考核细则变化（{}处）：", d.rule_changes.len());
-        for c in &d.rule_changes {
-            let _ = writeln!(s, "  · {c}");
-        }
-    }
-    s
-}
-
-/// A readable Chinese rendering of one report.
-fn report_table(r: &Report) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let _ = writeln!(s, "{}（{}）", r.unit.name, r.unit.id);
-    let _ = writeln!(
-        s,
-        "考核细则：{}（{} {}）",
-        r.rules.title, r.rules.id, r.rules.version
-    );
-    let status = match r.status {
-        kpi_wasm::Status::Final => r.status.label().to_string(),
-        kpi_wasm::Status::Provisional => format!("{}（有待定项）", r.status.label()),
-    };
-    let _ = writeln!(
-        s,
-        "总分：{}    等次：{}    状态：{status}",
-        r.total, r.grade
-    );
-    for sec in &r.sections {
-        let _ = writeln!(
-            s,
-            "\n【{}】 {} 分，得 {} 分",
-            sec.title, sec.points, sec.score
-        );
-        for item in &sec.items {
-            let score = item
-                .score
-                .map_or_else(|| "不涉及".to_string(), |a| a.to_string());
-            let mark = match item.status.label() {
-                "" => String::new(),
-                m => format!("  [{m}]"),
-            };
-            let _ = writeln!(
-                s,
-                "  {:<6} {}  {}/{}{mark}",
-                item.id, item.title, score, item.points
-            );
-            for l in &item.lines {
-                let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-            }
-        }
-        for l in &sec.lines {
-            let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-        }
-    }
-    if !r.adjustments.is_empty() {
-        let _ = writeln!(s, "\n【扣分项】");
-        for a in &r.adjustments {
-            let _ = writeln!(s, "  {}  {}", a.title, a.amount);
-            for l in &a.lines {
-                let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-            }
-        }
-    }
-    if let Some(b) = &r.bonus {
-        let _ = writeln!(s, "\n【加分】合计 {}（上限 {}）", b.amount, b.cap);
-        for item in &b.items {
-            let _ = writeln!(s, "  {}  {}", item.title, item.amount);
-            for l in &item.lines {
-                let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-            }
-        }
-        for l in &b.lines {
-            let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-        }
-    }
-    if !r.vetoes.is_empty() {
-        let _ = writeln!(s, "\n【一票否决】");
-        for v in &r.vetoes {
-            let state = match v.triggered {
-                Some(true) => "触发",
-                Some(false) => "未触发",
-                None => "待定",
-            };
-            let _ = writeln!(s, "  {}：{state}（{}）", v.title, v.effect_text);
-        }
-    }
-    for l in &r.lines {
-        let _ = writeln!(s, "  {:>8}  {}", l.points, l.reason);
-    }
-    if !r.pending.is_empty() {
-        let _ = writeln!(s, "\n【待定项】");
-        for p in &r.pending {
-            let _ = writeln!(s, "  {} {}：{}", p.id, p.title, p.reason);
-        }
-    }
-    if !r.warnings.is_empty() {
-        let _ = writeln!(s, "\n【提示】");
-        for w in &r.warnings {
-            let _ = writeln!(s, "  {}", w.message);
-        }
-    }
-    s
-}
-
-/// One line per unit, best rank first (unranked units last), with quota moves marked.
-fn ranked_table(reports: &[Report]) -> String {
-    use std::fmt::Write;
-    let mut order: Vec<&Report> = reports.iter().collect();
-    order.sort_by_key(|r| {
-        (
-            r.unit.group.clone(),
-            r.rank.flatten().map_or(u32::MAX, |n| n),
-        )
-    });
-    let mut s = String::from("排名\t单位编号\t单位名称\t分组\t总分\t等次\t状态\t说明\n");
-    for r in order {
-        let rank = match r.rank {
-            Some(Some(n)) => n.to_string(),
-            Some(None) => "不排名".into(),
-            None => "-".into(),
-        };
-        let status = r.status.label();
-        let notes: Vec<&str> = r
-            .lines
-            .iter()
-            .filter(|l| matches!(l.kind, kpi_wasm::LineKind::Quota | kpi_wasm::LineKind::Veto))
-            .map(|l| l.reason.as_str())
-            .collect();
-        let _ = writeln!(
-            s,
-            "{rank}\t{}\t{}\t{}\t{}\t{}\t{status}\t{}",
-            r.unit.id,
-            r.unit.name,
-            r.unit.group.as_deref().unwrap_or(""),
-            r.total,
-            r.grade,
-            notes.join("；")
-        );
-    }
-    s
 }
 
 fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
