@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::error::pointer;
 use crate::json::{Map, Value, json_object};
 use crate::limits::{MAX_ITEMS, MAX_LONG_TEXT_CHARS, MAX_META};
-use crate::reader::{Obj, Reader, parse_json, short};
+use crate::reader::{Obj, Reader, parse_json};
 use std::collections::BTreeMap;
 
 /// The unit a submission is for.
@@ -108,19 +108,7 @@ pub(crate) fn read_submission(
     fallback: Option<(&str, &str)>,
 ) -> Option<Submission> {
     let top = r.object(v, "", "考核表", SUBMISSION_KEYS)?;
-    match top.get("format") {
-        Some(Value::String(f)) if f == "kpi-submission/1" => {}
-        None => r.push(
-            Code::FieldMissing,
-            "/format",
-            "考核表缺少「format」字段，应为 \"kpi-submission/1\"",
-        ),
-        Some(v) => r.push(
-            Code::SubmissionFormat,
-            "/format",
-            format!("不支持的格式 {}，应为 \"kpi-submission/1\"", short(v)),
-        ),
-    }
+    r.format(&top, "kpi-submission/1", "考核表", Code::SubmissionFormat);
     let rules = match top.get("rules") {
         Some(v) => r.object(v, "/rules", "考核表的 rules", &["id", "version"]),
         None => {

@@ -67,6 +67,14 @@ pub fn diff_table(d: &kpi_wasm::Diff) -> String {
     s
 }
 
+/// Trace lines, indented under their item: points, then the reason.
+fn trace(s: &mut String, lines: &[kpi_wasm::TraceLine]) {
+    use std::fmt::Write;
+    for l in lines {
+        let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
+    }
+}
+
 /// A readable Chinese rendering of one report.
 pub fn report_table(r: &Report) -> String {
     use std::fmt::Write;
@@ -105,34 +113,24 @@ pub fn report_table(r: &Report) -> String {
                 "  {:<6} {}  {}/{}{mark}",
                 item.id, item.title, score, item.points
             );
-            for l in &item.lines {
-                let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-            }
+            trace(&mut s, &item.lines);
         }
-        for l in &sec.lines {
-            let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-        }
+        trace(&mut s, &sec.lines);
     }
     if !r.adjustments.is_empty() {
         let _ = writeln!(s, "\n【扣分项】");
         for a in &r.adjustments {
             let _ = writeln!(s, "  {}  {}", a.title, a.amount);
-            for l in &a.lines {
-                let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-            }
+            trace(&mut s, &a.lines);
         }
     }
     if let Some(b) = &r.bonus {
         let _ = writeln!(s, "\n【加分】合计 {}（上限 {}）", b.amount, b.cap);
         for item in &b.items {
             let _ = writeln!(s, "  {}  {}", item.title, item.amount);
-            for l in &item.lines {
-                let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-            }
+            trace(&mut s, &item.lines);
         }
-        for l in &b.lines {
-            let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
-        }
+        trace(&mut s, &b.lines);
     }
     if !r.vetoes.is_empty() {
         let _ = writeln!(s, "\n【一票否决】");

@@ -36,31 +36,28 @@ enum RawBound {
 type Written = (usize, String, Option<RawBound>, Option<RawBound>);
 
 pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> Vec<Input> {
-    let arr = r.array(top, "inputs", true);
-    let mut inputs: Vec<Input> = Vec::with_capacity(arr.len());
+    let mut inputs: Vec<Input> = Vec::new();
     let mut bounds: Vec<Written> = Vec::new();
     let mut seen = BTreeSet::new();
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("inputs"), i);
-        if let Some((input, min, max)) = read_input(r, v, &path, i, &mut seen) {
+    let name = |i: usize| format!("第{}个输入项", i.saturating_add(1));
+    r.objects(top, "inputs", true, &name, INPUT_KEYS, &mut |r, _, o| {
+        let path = o.path.clone();
+        if let Some((input, min, max)) = read_input(r, o, &mut seen) {
             bounds.push((inputs.len(), path, min, max));
             inputs.push(input);
         }
-    }
+    });
     resolve_bounds(r, &mut inputs, bounds);
     inputs
 }
 
-/// The input at `path` (the `i`th), its bounds still as written; `seen` holds the ids read so far.
+/// One input, its bounds still as written; `seen` holds the ids read so far.
 fn read_input(
     r: &mut Reader,
-    v: &Value,
-    path: &str,
-    i: usize,
+    mut o: Obj,
     seen: &mut BTreeSet<String>,
 ) -> Option<(Input, Option<RawBound>, Option<RawBound>)> {
-    let mut what = format!("第{}个输入项", i.saturating_add(1));
-    let mut o = r.object(v, path, &what, INPUT_KEYS)?;
+    let mut what = o.what.clone();
     let id = r.req_str(&o, "id");
     let label = r.req_str(&o, "label");
     if let (Some(id), Some(label)) = (&id, &label) {

@@ -450,26 +450,13 @@ impl<'r> Scorer<'r, '_> {
         for (vi, veto) in rs.vetoes.iter().enumerate() {
             let triggered = match self.eval_bool(&veto.when).at(At::Veto(vi, veto))? {
                 Outcome::Known(b) => Some(b),
-                Outcome::Pending => {
-                    self.add_pending(
-                        "veto",
-                        &veto.id,
-                        &veto.title,
-                        &[&veto.when],
-                        None,
-                        Unknown::Pending,
-                    );
-                    None
-                }
-                Outcome::Undefined => {
-                    self.add_pending(
-                        "veto",
-                        &veto.id,
-                        &veto.title,
-                        &[&veto.when],
-                        None,
-                        Unknown::Undefined,
-                    );
+                unknown => {
+                    let why = if unknown == Outcome::Pending {
+                        Unknown::Pending
+                    } else {
+                        Unknown::Undefined
+                    };
+                    self.add_pending("veto", &veto.id, &veto.title, &[&veto.when], None, why);
                     None
                 }
             };
