@@ -1,7 +1,7 @@
 //! Reading rule authors' tests: the cases embedded in a rule set and `expect` objects.
 
 use crate::code::Code;
-use crate::error::{Error, pointer, pointer_at};
+use crate::error::{Error, pointer};
 use crate::json::{Map, Value};
 use crate::reader::{Obj, Reader, decimal_from_json, parse_json};
 use crate::rules::*;
@@ -11,72 +11,69 @@ use std::collections::BTreeMap;
 const TEST_KEYS: &[&str] = &["name", "unit", "values", "notes", "expect"];
 
 pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
-    let arr = r.array(top, "tests", false);
-    let mut out = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("tests"), i);
-        let Some(mut o) = r.object(
-            v,
-            &path,
-            &format!("第{}个测试用例", i.saturating_add(1)),
-            TEST_KEYS,
-        ) else {
-            continue;
-        };
-        let name = r.req_str(&o, "name");
-        if let Some(n) = &name {
-            o.what = format!("测试用例「{n}」");
-        }
-        let unit = match o.get("unit") {
-            Some(u) => crate::submission::read_unit(r, u, &o.at("unit")),
-            None => Some(SubmissionUnit {
-                id: format!("test-{}", i.saturating_add(1)),
-                name: name.clone().unwrap_or_default(),
-                group: None,
-                ranked: true,
-                tags: Vec::new(),
-            }),
-        };
-        let values = match o.get("values") {
-            Some(Value::Object(m)) => m.clone(),
-            Some(_) => {
-                r.push(
-                    Code::FieldType,
-                    o.at("values"),
-                    format!("{}的 values 应为 JSON 对象", o.what),
-                );
-                Map::new()
+    let mut out = Vec::new();
+    r.objects(
+        top,
+        "tests",
+        false,
+        &|i| format!("第{}个测试用例", i.saturating_add(1)),
+        TEST_KEYS,
+        &mut |r, i, mut o| {
+            let name = r.req_str(&o, "name");
+            if let Some(n) = &name {
+                o.what = format!("测试用例「{n}」");
             }
-            None => {
-                r.missing(&o, "values");
-                Map::new()
-            }
-        };
-        let notes = crate::submission::read_notes(r, &o);
-        let expect = o
-            .get("expect")
-            .and_then(|e| read_expect(r, e, &o.at("expect"), &o.what));
-        if o.get("expect").is_none() {
-            r.missing(&o, "expect");
-        }
-        if let (Some(name), Some(unit), Some(expect)) = (name, unit, expect) {
-            let submission = Submission {
-                rules_id: rs.id.clone(),
-                rules_version: rs.version.clone(),
-                unit,
-                period: Some(rs.period.clone()),
-                values,
-                notes,
-                meta: BTreeMap::new(),
+            let unit = match o.get("unit") {
+                Some(u) => crate::submission::read_unit(r, u, &o.at("unit")),
+                None => Some(SubmissionUnit {
+                    id: format!("test-{}", i.saturating_add(1)),
+                    name: name.clone().unwrap_or_default(),
+                    group: None,
+                    ranked: true,
+                    tags: Vec::new(),
+                }),
             };
-            out.push(TestCase {
-                name,
-                submission,
-                expect,
-                path,
-            });
-        }
-    }
+            let values = match o.get("values") {
+                Some(Value::Object(m)) => m.clone(),
+                Some(_) => {
+                    r.push(
+                        Code::FieldType,
+                        o.at("values"),
+                        format!("{}的 values 应为 JSON 对象", o.what),
+                    );
+                    Map::new()
+                }
+                None => {
+                    r.missing(&o, "values");
+                    Map::new()
+                }
+            };
+            let notes = crate::submission::read_notes(r, &o);
+            let expect = o
+                .get("expect")
+                .and_then(|e| read_expect(r, e, &o.at("expect"), &o.what));
+            if o.get("expect").is_none() {
+                r.missing(&o, "expect");
+            }
+            if let (Some(name), Some(unit), Some(expect)) = (name, unit, expect) {
+                let submission = Submission {
+                    rules_id: rs.id.clone(),
+                    rules_version: rs.version.clone(),
+                    unit,
+                    period: Some(rs.period.clone()),
+                    values,
+                    notes,
+                    meta: BTreeMap::new(),
+                };
+                out.push(TestCase {
+                    name,
+                    submission,
+                    expect,
+                    path: o.path.clone(),
+                });
+            }
+        },
+    );
     out
 }
 

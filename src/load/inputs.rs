@@ -56,19 +56,19 @@ type Written = (usize, String, Option<RawBound>, Option<RawBound>);
 
 /// The inputs, and each one's `applicable` condition still to compile.
 pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> (Vec<Input>, Vec<Option<Condition>>) {
-    let arr = r.array(top, "inputs", true);
-    let mut inputs: Vec<Input> = Vec::with_capacity(arr.len());
-    let mut conditions = Vec::with_capacity(arr.len());
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut conditions = Vec::new();
     let mut bounds: Vec<Written> = Vec::new();
     let mut seen = BTreeSet::new();
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("inputs"), i);
-        if let Some(read) = read_input(r, v, &path, i, &mut seen) {
+    let name = |i: usize| format!("第{}个输入项", i.saturating_add(1));
+    r.objects(top, "inputs", true, &name, INPUT_KEYS, &mut |r, _, o| {
+        let path = o.path.clone();
+        if let Some(read) = read_input(r, o, &mut seen) {
             bounds.push((inputs.len(), path, read.min, read.max));
             inputs.push(read.input);
             conditions.push(read.condition);
         }
-    }
+    });
     resolve_bounds(r, &mut inputs, bounds);
     (inputs, conditions)
 }
@@ -96,16 +96,9 @@ struct ReadInput {
     condition: Option<Condition>,
 }
 
-/// The input at `path` (the `i`th), its bounds still as written; `seen` holds the ids read so far.
-fn read_input(
-    r: &mut Reader,
-    v: &Value,
-    path: &str,
-    i: usize,
-    seen: &mut BTreeSet<String>,
-) -> Option<ReadInput> {
-    let mut what = format!("第{}个输入项", i.saturating_add(1));
-    let mut o = r.object(v, path, &what, INPUT_KEYS)?;
+/// One input, its bounds still as written; `seen` holds the ids read so far.
+fn read_input(r: &mut Reader, mut o: Obj, seen: &mut BTreeSet<String>) -> Option<ReadInput> {
+    let mut what = o.what.clone();
     let id = r.req_str(&o, "id");
     let label = r.req_str(&o, "label");
     if let (Some(id), Some(label)) = (&id, &label) {

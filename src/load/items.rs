@@ -4,9 +4,7 @@
 use super::{IdRegistry, InputScope, read_combine, read_named, read_provenance};
 use crate::code::Code;
 use crate::decimal::plain;
-use crate::error::pointer_at;
 use crate::expr::Type;
-use crate::json::Value;
 use crate::lint;
 use crate::reader::{Obj, Reader};
 use crate::rules::*;
@@ -21,67 +19,70 @@ pub(super) fn read_sections(
     scope: &InputScope,
     ids: &mut IdRegistry,
 ) -> Vec<Section> {
-    let arr = r.array(top, "sections", true);
-    if arr.is_empty() && top.get("sections").is_some() {
+    let mut sections = Vec::new();
+    let mut section_ids = BTreeSet::new();
+    let name = |si: usize| format!("第{}部分", si.saturating_add(1));
+    let n = r.objects(
+        top,
+        "sections",
+        true,
+        &name,
+        SECTION_KEYS,
+        &mut |r, si, mut o| {
+            let id = r.req_str(&o, "id");
+            let title = r.req_str(&o, "title");
+            if let Some(t) = &title {
+                o.what = format!("第{}部分「{t}」", si.saturating_add(1));
+            }
+            if let Some(id) = &id {
+                if !section_ids.insert(id.clone()) {
+                    r.push(
+                        Code::IdDuplicate,
+                        o.at("id"),
+                        format!("部分 id「{id}」重复"),
+                    );
+                }
+            }
+            let points = r.positive(&o, "points");
+            let out_of = r.opt_positive(&o, "out_of");
+            let mut items: Vec<Item> = Vec::new();
+            let n = r.objects(
+                &o,
+                "items",
+                true,
+                &|_| "考核项目".into(),
+                ITEM_KEYS,
+                &mut |r, _, item| {
+                    items.extend(read_item(r, item, scope, ids));
+                },
+            );
+            if n == 0 && o.get("items").is_some() {
+                r.push(
+                    Code::RulesEmpty,
+                    o.at("items"),
+                    format!("{}没有考核项目", o.what),
+                );
+            }
+            if items.len() == n {
+                lint::check_items_sum(r, &o, &items, points, out_of);
+            }
+            if let (Some(id), Some(title), Some(points)) = (id, title, points) {
+                sections.push(Section {
+                    id,
+                    title,
+                    points,
+                    out_of,
+                    items,
+                });
+            }
+        },
+    );
+    if n == 0 && top.get("sections").is_some() {
         r.push(
             Code::RulesEmpty,
             top.at("sections"),
             "考核细则至少需要一个部分（sections）",
         );
-    }
-    let mut sections = Vec::with_capacity(arr.len());
-    let mut section_ids = BTreeSet::new();
-    for (si, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("sections"), si);
-        let Some(mut o) = r.object(
-            v,
-            &path,
-            &format!("第{}部分", si.saturating_add(1)),
-            SECTION_KEYS,
-        ) else {
-            continue;
-        };
-        let id = r.req_str(&o, "id");
-        let title = r.req_str(&o, "title");
-        if let Some(t) = &title {
-            o.what = format!("第{}部分「{t}」", si.saturating_add(1));
-        }
-        if let Some(id) = &id {
-            if !section_ids.insert(id.clone()) {
-                r.push(
-                    Code::IdDuplicate,
-                    o.at("id"),
-                    format!("部分 id「{id}」重复"),
-                );
-            }
-        }
-        let points = r.positive(&o, "points");
-        let out_of = r.opt_positive(&o, "out_of");
-        let arr = r.array(&o, "items", true);
-        if arr.is_empty() && o.get("items").is_some() {
-            r.push(
-                Code::RulesEmpty,
-                o.at("items"),
-                format!("{}没有考核项目", o.what),
-            );
-        }
-        let items: Vec<Item> = arr
-            .iter()
-            .enumerate()
-            .filter_map(|(ii, v)| read_item(r, v, &pointer_at(&o.at("items"), ii), scope, ids))
-            .collect();
-        if items.len() == arr.len() {
-            lint::check_items_sum(r, &o, &items, points, out_of);
-        }
-        if let (Some(id), Some(title), Some(points)) = (id, title, points) {
-            sections.push(Section {
-                id,
-                title,
-                points,
-                out_of,
-                items,
-            });
-        }
     }
     sections
 }
@@ -106,14 +107,7 @@ const ITEM_KEYS: &[&str] = &[
     "example",
 ];
 
-fn read_item(
-    r: &mut Reader,
-    v: &Value,
-    path: &str,
-    scope: &InputScope,
-    ids: &mut IdRegistry,
-) -> Option<Item> {
-    let mut o = r.object(v, path, "考核项目", ITEM_KEYS)?;
+fn read_item(r: &mut Reader, mut o: Obj, scope: &InputScope, ids: &mut IdRegistry) -> Option<Item> {
     let (id, title) = read_named(r, &mut o, ids, |id, title| format!("项目「{id} {title}」"));
     let points = r.positive(&o, "points");
     let basis = r.opt_str(&o, "basis");
@@ -309,8 +303,12 @@ pub(super) fn read_lines(
     scope: &InputScope,
     verb: &str,
 ) -> Option<Vec<Line>> {
-    let arr = r.array(o, key, true);
-    if arr.is_empty() {
+    let mut lines = Vec::new();
+    let name = |i: usize| format!("{}的第{}条{verb}分规则", o.what, i.saturating_add(1));
+    let n = r.objects(o, key, true, &name, LINE_KEYS, &mut |r, _, line| {
+        lines.extend(read_line(r, line, scope));
+    });
+    if n == 0 {
         if o.get(key).is_some() {
             r.push(
                 Code::RulesEmpty,
@@ -320,36 +318,17 @@ pub(super) fn read_lines(
         }
         return None;
     }
-    let mut lines = Vec::with_capacity(arr.len());
-    let mut ok = true;
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&o.at(key), i);
-        match read_line(
-            r,
-            v,
-            &path,
-            &format!("{}的第{}条{verb}分规则", o.what, i.saturating_add(1)),
-            scope,
-        ) {
-            Some(l) => lines.push(l),
-            None => ok = false,
-        }
-    }
-    ok.then_some(lines)
+    // A line that could not be read leaves the group unread.
+    (lines.len() == n).then_some(lines)
 }
 
 const LINE_KEYS: &[&str] = &[
     "if", "per", "points", "free", "unit", "reason", "sources", "example",
 ];
 
-fn read_line(
-    r: &mut Reader,
-    v: &Value,
-    path: &str,
-    what: &str,
-    scope: &InputScope,
-) -> Option<Line> {
-    let o = r.object(v, path, what, LINE_KEYS)?;
+fn read_line(r: &mut Reader, o: Obj, scope: &InputScope) -> Option<Line> {
+    let what = o.what.as_str();
+    let path = o.path.as_str();
     let points = r.positive(&o, "points");
     let reason = r.req_str(&o, "reason");
     let unit = r.opt_str(&o, "unit");
@@ -482,18 +461,9 @@ fn read_bands(
     scope: &InputScope,
 ) -> Option<Bands> {
     let value = r.expr(o, "value", scope, Type::Number);
-    let arr = r.array(o, "bands", true);
-    let mut bands = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&o.at("bands"), i);
-        let Some(bo) = r.object(
-            v,
-            &path,
-            &format!("{item}的第{}个区间", i.saturating_add(1)),
-            BAND_KEYS,
-        ) else {
-            continue;
-        };
+    let mut bands = Vec::new();
+    let name = |i: usize| format!("{item}的第{}个区间", i.saturating_add(1));
+    let n = r.objects(o, "bands", true, &name, BAND_KEYS, &mut |r, i, bo| {
         let min = r.opt_dec(&bo, "min");
         let max = r.opt_dec(&bo, "max");
         let score = r.req_dec(&bo, "score");
@@ -501,7 +471,7 @@ fn read_bands(
             if lo >= hi {
                 r.push(
                     Code::BandsRange,
-                    path.clone(),
+                    bo.path.clone(),
                     format!("{}的 min {}应小于 max {}", bo.what, plain(lo), plain(hi)),
                 );
             }
@@ -518,8 +488,8 @@ fn read_bands(
         if let Some(score) = score {
             bands.push((i, Band { min, max, score }));
         }
-    }
-    if arr.is_empty() {
+    });
+    if n == 0 {
         if o.get("bands").is_some() {
             r.push(
                 Code::RulesEmpty,

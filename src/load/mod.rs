@@ -133,19 +133,7 @@ pub fn load_rules_value(root: &Value) -> Result<RuleSet, Error> {
 
 fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     let top = r.object(root, "", "考核细则", TOP_KEYS)?;
-    match top.get("format") {
-        Some(Value::String(f)) if f == "kpi-rules/1" => {}
-        None => r.push(
-            Code::FieldMissing,
-            "/format",
-            "考核细则缺少「format」字段，应为 \"kpi-rules/1\"",
-        ),
-        Some(v) => r.push(
-            Code::RulesFormat,
-            "/format",
-            format!("不支持的格式 {}，应为 \"kpi-rules/1\"", short(v)),
-        ),
-    }
+    r.format(&top, "kpi-rules/1", "考核细则", Code::RulesFormat);
     let id = r.req_str(&top, "id");
     let version = r.req_str(&top, "version");
     let title = r.req_str(&top, "title");

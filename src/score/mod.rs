@@ -137,6 +137,14 @@ pub(crate) struct BatchContext<'b> {
 impl RuleSet {
     /// Scores one submission on its own (outside a batch): rank items and batch aggregates stay
     /// pending. Empty required inputs make the report provisional; any other problem is an error.
+    ///
+    /// ```
+    /// use kpi_wasm::{RuleSet, Submission};
+    /// let rules = RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let sub = Submission::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/subdistrict-dq.json"))).expect("reads");
+    /// let report = rules.score(&sub).expect("scores");
+    /// assert_eq!((report.total.to_string().as_str(), report.grade), ("89.15", "良好"));
+    /// ```
     pub fn score<'r>(&'r self, sub: &Submission) -> Result<Report<'r>, Error> {
         self.score_in(sub, BatchContext::default())
     }
@@ -144,6 +152,12 @@ impl RuleSet {
     /// Scores a submission given as JSON text: the same report, or the same error, as
     /// [`Submission::from_json`] followed by [`RuleSet::score`], several times faster for the
     /// usual, plainly valid submission (it is read straight into the inputs, without a JSON tree).
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let report = rules.score_text(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/subdistrict-dq.json"))).expect("scores");
+    /// assert_eq!(report.status.as_str(), "final"); // every input filled in
+    /// ```
     pub fn score_text(&self, text: &str) -> Result<Report<'_>, Error> {
         if let Some((sub, prepared)) = self.read_plain(text) {
             return self.score_prepared(&sub, &prepared.values, BatchContext::default());
@@ -436,26 +450,13 @@ impl<'r> Scorer<'r, '_> {
         for (vi, veto) in rs.vetoes.iter().enumerate() {
             let triggered = match self.eval_bool(&veto.when).at(At::Veto(vi, veto))? {
                 Outcome::Known(b) => Some(b),
-                Outcome::Pending => {
-                    self.add_pending(
-                        "veto",
-                        &veto.id,
-                        &veto.title,
-                        &[&veto.when],
-                        None,
-                        Unknown::Pending,
-                    );
-                    None
-                }
-                Outcome::Undefined => {
-                    self.add_pending(
-                        "veto",
-                        &veto.id,
-                        &veto.title,
-                        &[&veto.when],
-                        None,
-                        Unknown::Undefined,
-                    );
+                unknown => {
+                    let why = if unknown == Outcome::Pending {
+                        Unknown::Pending
+                    } else {
+                        Unknown::Undefined
+                    };
+                    self.add_pending("veto", &veto.id, &veto.title, &[&veto.when], None, why);
                     None
                 }
             };
