@@ -48,6 +48,8 @@ codes! {
     JsonTooDeep = "json.too_deep";
     /// The document is larger than `MAX_DOCUMENT_BYTES` (8 MiB).
     JsonTooLarge = "json.too_large";
+    /// An object key given twice (JSON leaves its meaning open; the second occurrence is named).
+    JsonDuplicateKey = "json.duplicate_key";
 
     /// A required field is absent.
     FieldMissing = "field.missing";
@@ -59,6 +61,9 @@ codes! {
     FieldUnknown = "field.unknown";
     /// A field's value is not one of those allowed.
     FieldValue = "field.value";
+    /// A text with a control character (C0, DEL, C1) or a bidirectional-text control (embedding,
+    /// override, isolate, mark); long texts may hold line breaks and tabs.
+    TextControl = "text.control";
     /// A rule set's `format` is not `kpi-rules/1`.
     RulesFormat = "rules.format";
     /// A submission's `format` is not `kpi-submission/1`.
@@ -83,6 +88,10 @@ codes! {
     ExprTooDeep = "expr.too_deep";
     /// An empty expression.
     ExprEmpty = "expr.empty";
+    /// A division by a constant zero (every evaluation would be undefined).
+    ExprDivZero = "expr.div_zero";
+    /// A constant part of an expression beyond ±10²⁰ (every evaluation would overflow).
+    ExprOverflow = "expr.overflow";
 
     /// A section's item points do not sum to its `points` (or `out_of`).
     PointsItemsSum = "points.items_sum";
@@ -110,8 +119,10 @@ codes! {
     GradesUnknown = "grades.unknown";
     /// A quota on the lowest grade (the units over it could go nowhere).
     QuotaLowest = "quota.lowest";
-    /// An id or name given twice.
+    /// An id or name given twice, also when the two differ only in case or width (`u3`, `U3`, `ｕ３`).
     IdDuplicate = "id.duplicate";
+    /// An id with leading or trailing white space or an invisible character (zero-width).
+    IdInvisible = "id.invisible";
     /// A rule's `sources` names a document the rule set's `documents` does not list.
     SourcesUnknownDoc = "sources.unknown_doc";
     /// An input id that is not an identifier, or is a reserved word.
@@ -161,6 +172,9 @@ codes! {
     LimitExpressions = "limit.expressions";
     /// More than `MAX_BATCH` submissions in one call.
     LimitBatch = "limit.batch";
+    /// A batch, diff or probe whose work (submissions × the rule sets' cost) exceeds `MAX_WORK`,
+    /// or whose reports would not fit in memory.
+    LimitWork = "limit.work";
 
     /// A required input left empty (only from `validate`; scoring makes the report provisional).
     ValueMissing = "value.missing";
@@ -195,8 +209,10 @@ codes! {
     /// Warning: every item is not applicable, so nothing is rescaled (full marks).
     RescaleNothingApplicable = "rescale.nothing_applicable";
 
-    /// JS package: an argument that is neither JSON text nor a JSON-able object.
+    /// JS package: an argument of the wrong type or that cannot be read (a throwing getter, a revoked proxy).
     JsArgument = "js.argument";
+    /// JS package: a method called on an engine after `free()`.
+    JsFreed = "js.freed";
     /// JS form element: no rule set is loaded yet.
     RulesMissing = "rules.missing";
 }

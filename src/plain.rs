@@ -171,23 +171,22 @@ fn plain_unit(s: &mut Scan) -> Option<SubmissionUnit> {
 fn plain_string_map(s: &mut Scan, most: usize) -> Option<BTreeMap<String, String>> {
     s.begin_object()?;
     let mut out = BTreeMap::new();
-    let (mut first, mut members) = (true, 0usize);
+    // Every key seen, null ones included: a repeated key is refused by the thorough path.
+    let mut keys: Vec<&str> = Vec::new();
+    let mut first = true;
     while let Some(key) = s.key(first)? {
         first = false;
-        members = members.saturating_add(1);
-        if members > most || too_long(key) {
+        if keys.len() >= most || too_long(key) || keys.contains(&key) {
             return None;
         }
+        keys.push(key);
         match s.scalar()? {
             Scalar::Str(v) if too_long(v) => return None,
             Scalar::Str(v) => {
-                if out.insert(key.to_string(), v.to_string()).is_some() {
-                    return None;
-                }
+                out.insert(key.to_string(), v.to_string());
             }
-            // null is skipped, as the thorough path skips it; null after a value is refused,
-            // because there the value would be dropped (the last repeat wins).
-            Scalar::Null if !out.contains_key(key) => {}
+            // null is skipped, as the thorough path skips it.
+            Scalar::Null => {}
             _ => return None,
         }
     }

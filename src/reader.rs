@@ -25,6 +25,9 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
         ));
     }
     crate::json::parse(text).map_err(|e| {
+        if e.kind == SyntaxErrorKind::DuplicateKey {
+            return Error::new(e.duplicates.iter().map(duplicate_key).collect());
+        }
         let problem = match e.kind {
             SyntaxErrorKind::TooDeep => Problem::new(
                 Code::JsonTooDeep,
@@ -44,6 +47,32 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
         };
         Error::new(vec![problem.at_offset(e.offset)])
     })
+}
+
+/// The problem of an object key given twice, at its second occurrence.
+fn duplicate_key(d: &crate::json::DuplicateKey) -> Problem {
+    let object = match &d.name {
+        _ if d.object.is_empty() => "文档顶层对象".to_string(),
+        Some(name) => format!("对象「{}」（{}）", clip(name), d.object),
+        None => format!("对象 {} ", d.object),
+    };
+    Problem::new(
+        Code::JsonDuplicateKey,
+        d.path.clone(),
+        format!(
+            "{object}中的键「{}」重复出现；JSON 对象的每个键只能出现一次（重复时无法确定以哪一个为准），请删去多余的一个",
+            clip(&d.key)
+        ),
+    )
+}
+
+/// A text cut to 40 characters for a message.
+pub(crate) fn clip(s: &str) -> String {
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
 }
 
 /// A JSON object being read, with its pointer, a Chinese name for messages and its fields.
@@ -392,11 +421,7 @@ pub(crate) fn short(v: &Value) -> String {
         Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
     };
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s
-    }
+    clip(&s)
 }
 
 /// Options listed for a message: `"a"、"b"`.

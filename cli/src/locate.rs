@@ -28,7 +28,9 @@ pub fn locate(text: &str, problem: &Problem) -> Option<Spot> {
         let at = char_at(body, problem.offset?)?;
         shift(one_char(body, at), bom)
     } else {
-        let node = Scan::new(body).find(&segments(&problem.path)?)?;
+        // A repeated key is shown at its second occurrence; any other member at its last.
+        let second = problem.code == Code::JsonDuplicateKey;
+        let node = Scan::new(body).find(&segments(&problem.path)?, second)?;
         shift(node.underline(body, problem), bom)
     };
     Some(spot(text, bytes))
@@ -190,17 +192,19 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Follows `path` from the root value.
-    fn find(mut self, path: &[String]) -> Option<Node> {
+    /// Follows `path` from the root value; with `second`, its last step goes to the second
+    /// member of that name rather than the last.
+    fn find(mut self, path: &[String], second: bool) -> Option<Node> {
         self.ws();
         let mut node = Node {
             key: None,
             value: self.i..self.skip_from(self.i)?,
             complete: true,
         };
-        for segment in path {
+        for (k, segment) in path.iter().enumerate() {
             self.i = node.value.start;
-            match self.child(segment)? {
+            let nth = (second && k + 1 == path.len()).then_some(1);
+            match self.child(segment, nth)? {
                 Some((key, value)) => {
                     node = Node {
                         key,
@@ -218,8 +222,8 @@ impl<'a> Scan<'a> {
     }
 
     /// The member or element `segment` of the object or array at the cursor (the last of
-    /// repeated keys, as the engine keeps it); `Some(None)` when there is none.
-    fn child(&mut self, segment: &str) -> Option<Option<Member>> {
+    /// repeated keys, or the `nth` from 0); `Some(None)` when there is none.
+    fn child(&mut self, segment: &str, nth: Option<usize>) -> Option<Option<Member>> {
         let open = self.byte()?;
         if open != b'{' && open != b'[' {
             return Some(None);
@@ -228,6 +232,7 @@ impl<'a> Scan<'a> {
         self.i += 1;
         let mut found = None;
         let mut n = 0usize;
+        let mut hits = 0usize;
         loop {
             self.ws();
             if matches!(self.byte()?, b'}' | b']') {
@@ -250,9 +255,10 @@ impl<'a> Scan<'a> {
                 Some((name, _)) => name == segment,
                 None => index == Some(n),
             };
-            if hit {
+            if hit && nth.is_none_or(|want| hits <= want) {
                 found = Some((key.map(|(_, span)| span), start..end));
             }
+            hits += usize::from(hit);
             self.i = end;
             n += 1;
             self.ws();
@@ -328,12 +334,18 @@ mod tests {
     #[test]
     fn pointers_resolve_to_values_keys_and_spots() {
         let text = "{\n  \"a\": [1, {\"if\": \"x > \\\"y\\\" && 整改率 > 1\"}],\n  \"a\": {\"b\": 2},\n  \"z\": \"q\"\n}";
-        // The last of repeated keys, as the engine keeps it; a container shows its key.
+        // The last of repeated keys; a container shows its key.
         assert_eq!(
             at(text, "/a", Code::FieldType, None),
             (3, 3, "\"a\"".into())
         );
         assert_eq!(at(text, "/a/b", Code::FieldType, None), (3, 14, "2".into()));
+        // A repeated key at its second occurrence.
+        let repeated = "{\"a\": 1,\n \"a\": 2,\n \"a\": 3}";
+        assert_eq!(
+            at(repeated, "/a", Code::JsonDuplicateKey, None),
+            (2, 7, "2".into())
+        );
         // An unknown field shows its key; a missing one its parent.
         assert_eq!(
             at(text, "/z", Code::FieldUnknown, None),

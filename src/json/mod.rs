@@ -15,7 +15,7 @@ mod parse;
 mod scan;
 mod write;
 
-pub use parse::{SyntaxError, SyntaxErrorKind, parse};
+pub use parse::{DuplicateKey, MAX_DUPLICATES, SyntaxError, SyntaxErrorKind, parse};
 pub(crate) use scan::{Scalar, Scan};
 pub use write::{JsonWriter, ToJson, pretty};
 pub(crate) use write::{json_object, json_str};
@@ -37,7 +37,7 @@ pub enum Value {
     String(String),
     /// An array.
     Array(Vec<Value>),
-    /// An object; a key given twice keeps its last value.
+    /// An object (the reader refuses a key given twice).
     Object(Map),
 }
 
@@ -54,18 +54,25 @@ impl Map {
         Map::default()
     }
 
-    /// Members in any order; a key given twice keeps its last value.
-    fn from_members(mut members: Vec<(String, Value)>) -> Self {
+    /// Members in any order, and the keys given more than once (each listed once; of its
+    /// members the last is kept, but the reader refuses the text anyway).
+    fn from_members(mut members: Vec<(String, Value)>) -> (Self, Vec<String>) {
         // Stable: of equal keys the last written stays last, and is the one kept.
         members.sort_by(|a, b| a.0.cmp(&b.0));
         let mut kept: Vec<(String, Value)> = Vec::with_capacity(members.len());
+        let mut repeated: Vec<String> = Vec::new();
         for m in members {
             match kept.last_mut() {
-                Some(last) if last.0 == m.0 => *last = m,
+                Some(last) if last.0 == m.0 => {
+                    if repeated.last() != Some(&m.0) {
+                        repeated.push(m.0.clone());
+                    }
+                    *last = m;
+                }
                 _ => kept.push(m),
             }
         }
-        Map { members: kept }
+        (Map { members: kept }, repeated)
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {

@@ -15,7 +15,29 @@ pub struct SyntaxError {
     pub column: usize,
     /// Characters before the offending one (the text's length when it ended).
     pub offset: usize,
+    /// For [`SyntaxErrorKind::DuplicateKey`]: every object key given more than once (the first
+    /// [`MAX_DUPLICATES`] of them); the position above is the first one's.
+    pub duplicates: Vec<DuplicateKey>,
 }
+
+/// An object key given more than once: JSON leaves its meaning open (most readers keep the last
+/// value, some the first), so the engine refuses it rather than guess.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// JSON pointer of the repeated member.
+    pub path: String,
+    /// The key.
+    pub key: String,
+    /// JSON pointer of the object holding it (empty for the top level).
+    pub object: String,
+    /// The object's `id`, `name` or `title`, when it has one (to name it in messages).
+    pub name: Option<String>,
+    /// Characters before the second occurrence of the key in the text.
+    pub offset: usize,
+}
+
+/// At most this many repeated keys are listed.
+pub const MAX_DUPLICATES: usize = 100;
 
 /// The kinds of [`SyntaxError`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +46,8 @@ pub enum SyntaxErrorKind {
     Eof,
     /// Arrays and objects nested [`MAX_NESTING`] deep.
     TooDeep,
+    /// An object key given more than once ([`SyntaxError::duplicates`] lists them).
+    DuplicateKey,
     /// Anything else, described in Chinese.
     Syntax(&'static str),
 }
@@ -34,19 +58,17 @@ impl SyntaxErrorKind {
         match self {
             SyntaxErrorKind::Eof => "内容不完整，意外结束",
             SyntaxErrorKind::TooDeep => "嵌套层数过多",
+            SyntaxErrorKind::DuplicateKey => "对象的键重复",
             SyntaxErrorKind::Syntax(what) => what,
         }
     }
 }
 
-/// Parses JSON text (RFC 8259; no byte-order mark, no comments, no trailing commas).
+/// Parses JSON text (RFC 8259; no byte-order mark, no comments, no trailing commas). An object
+/// key given twice is an error ([`SyntaxErrorKind::DuplicateKey`]), reported once the whole text
+/// has been read, with every repeated key.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
-    let mut p = Reader {
-        text,
-        b: text.as_bytes(),
-        i: 0,
-        depth: 0,
-    };
+    let mut p = Reader::at(text, 0);
     let result = p.value().and_then(|v| {
         p.skip_ws();
         match p.b.get(p.i) {
@@ -54,6 +76,22 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
             Some(_) => Err(Stop::Syntax("JSON 值之后还有多余的内容")),
         }
     });
+    if result.is_ok() && !p.duplicates.is_empty() {
+        let duplicates = std::mem::take(&mut p.duplicates);
+        let first = duplicates.first().map_or(0, |d| d.offset);
+        let end = text
+            .char_indices()
+            .nth(first)
+            .map_or(text.len(), |(i, _)| i);
+        let (line, column) = position(text, next_char_end(text, end));
+        return Err(SyntaxError {
+            kind: SyntaxErrorKind::DuplicateKey,
+            line,
+            column,
+            offset: first,
+            duplicates,
+        });
+    }
     result.map_err(|stop| {
         let kind = match stop {
             Stop::Eof => SyntaxErrorKind::Eof,
@@ -76,6 +114,7 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
             line,
             column,
             offset,
+            duplicates: Vec::new(),
         }
     })
 }
@@ -111,14 +150,85 @@ pub(super) enum Stop {
 
 pub(super) type Read<T> = Result<T, Stop>;
 
+/// One step of the path to the value being read: a member (by the byte offset of its key's
+/// opening quote, decoded only when a pointer is needed) or an array element.
+#[derive(Clone, Copy)]
+enum Step {
+    Key(usize),
+    Index(usize),
+}
+
 pub(super) struct Reader<'a> {
     pub(super) text: &'a str,
     pub(super) b: &'a [u8],
     pub(super) i: usize,
     pub(super) depth: usize,
+    /// Where the value being read is, for the pointers of repeated keys.
+    path: Vec<Step>,
+    duplicates: Vec<DuplicateKey>,
 }
 
 impl<'a> Reader<'a> {
+    /// A reader of `text` from byte `i`.
+    pub(super) fn at(text: &'a str, i: usize) -> Self {
+        Reader {
+            text,
+            b: text.as_bytes(),
+            i,
+            depth: 0,
+            path: Vec::new(),
+            duplicates: Vec::new(),
+        }
+    }
+
+    /// The key whose opening quote is at byte `at` (already read once, so valid).
+    fn key_at(&self, at: usize) -> String {
+        Reader::at(self.text, at).string().unwrap_or_default()
+    }
+
+    /// The JSON pointer of the steps.
+    fn pointer(&self, steps: &[Step]) -> String {
+        let mut p = String::new();
+        for step in steps {
+            p = match *step {
+                Step::Key(at) => crate::error::pointer(&p, &self.key_at(at)),
+                Step::Index(n) => crate::error::pointer_at(&p, n),
+            };
+        }
+        p
+    }
+
+    /// Records the keys of the object just read that were given more than once (`keys`: the byte
+    /// offset of each key, in order), each at its second occurrence.
+    fn note_duplicates(&mut self, map: &Map, repeated: Vec<String>, keys: &[usize]) {
+        let parent = self.path.len().saturating_sub(1);
+        let object = self.pointer(self.path.get(..parent).unwrap_or_default());
+        // Named by a member that is not itself repeated.
+        let name = ["id", "name", "title"]
+            .iter()
+            .filter(|k| !repeated.iter().any(|r| r == *k))
+            .find_map(|k| map.get(k).and_then(Value::as_str))
+            .map(str::to_string);
+        for key in repeated {
+            if self.duplicates.len() >= MAX_DUPLICATES {
+                return;
+            }
+            let second = keys
+                .iter()
+                .copied()
+                .filter(|&at| self.key_at(at) == key)
+                .nth(1)
+                .unwrap_or_default();
+            self.duplicates.push(DuplicateKey {
+                path: crate::error::pointer(&object, &key),
+                offset: self.text.get(..second).map_or(0, |s| s.chars().count()),
+                key,
+                object: object.clone(),
+                name: name.clone(),
+            });
+        }
+    }
+
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
             self.i = self.i.saturating_add(1);
@@ -174,13 +284,18 @@ impl<'a> Reader<'a> {
             self.depth = self.depth.saturating_sub(1);
             return Ok(Value::Array(items));
         }
+        self.path.push(Step::Index(0));
         loop {
+            if let Some(step) = self.path.last_mut() {
+                *step = Step::Index(items.len());
+            }
             items.push(self.value()?);
             match self.peek()? {
                 b',' => self.i = self.i.saturating_add(1),
                 b']' => {
                     self.i = self.i.saturating_add(1);
                     self.depth = self.depth.saturating_sub(1);
+                    self.path.pop();
                     return Ok(Value::Array(items));
                 }
                 _ => return Err(Stop::Syntax("数组元素之后应为「,」或「]」")),
@@ -196,9 +311,16 @@ impl<'a> Reader<'a> {
             self.depth = self.depth.saturating_sub(1);
             return Ok(Value::Object(Map::new()));
         }
+        // The byte offset of each key, for the pointers of repeated ones.
+        let mut keys = Vec::new();
+        self.path.push(Step::Key(0));
         loop {
             if self.peek()? != b'"' {
                 return Err(Stop::Syntax("对象的键应为带双引号的字符串"));
+            }
+            keys.push(self.i);
+            if let Some(step) = self.path.last_mut() {
+                *step = Step::Key(self.i);
             }
             let key = self.string()?;
             if self.peek()? != b':' {
@@ -212,7 +334,12 @@ impl<'a> Reader<'a> {
                 b'}' => {
                     self.i = self.i.saturating_add(1);
                     self.depth = self.depth.saturating_sub(1);
-                    return Ok(Value::Object(Map::from_members(members)));
+                    let (map, repeated) = Map::from_members(members);
+                    if !repeated.is_empty() {
+                        self.note_duplicates(&map, repeated, &keys);
+                    }
+                    self.path.pop();
+                    return Ok(Value::Object(map));
                 }
                 _ => return Err(Stop::Syntax("对象成员之后应为「,」或「}」")),
             }

@@ -83,12 +83,7 @@ impl<'a> Scan<'a> {
             b'f' => word(self, "false", Scalar::Bool(false)),
             b'n' => word(self, "null", Scalar::Null),
             b'-' | b'0'..=b'9' => {
-                let mut r = Reader {
-                    text: self.text,
-                    b: self.text.as_bytes(),
-                    i: self.i,
-                    depth: 0,
-                };
+                let mut r = Reader::at(self.text, self.i);
                 let lit = r.number().ok()?;
                 self.i = r.i;
                 Some(Scalar::Number(lit))

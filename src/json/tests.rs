@@ -11,9 +11,9 @@ fn err(text: &str) -> (SyntaxErrorKind, usize, usize) {
 #[test]
 fn reads_values_keeping_number_literals() {
     let v =
-        parse(r#" {"a": [1, -2.50, 1E3, true, null], "b": "x\"\u00e9\ud83d\ude00\n", "a": 0} "#)
+        parse(r#" {"a": [1, -2.50, 1E3, true, null], "b": "x\"\u00e9\ud83d\ude00\n", "c": 0} "#)
             .expect("valid");
-    assert_eq!(v.get("a"), Some(&Value::Number(Number("0".into()))));
+    assert_eq!(v.get("c"), Some(&Value::Number(Number("0".into()))));
     assert_eq!(v.get("b").and_then(Value::as_str), Some("x\"é😀\n"));
     let v = parse("[1, -2.50, 1E3, true, null, {}]").expect("valid");
     assert_eq!(v.to_json(), "[1,-2.50,1E3,true,null,{}]");
@@ -45,6 +45,38 @@ fn refuses_what_json_does_not_allow() {
     ] {
         assert!(parse(bad).is_err(), "{bad:?} should fail");
     }
+}
+
+#[test]
+fn refuses_repeated_keys_naming_each_where_it_repeats() {
+    let text = "{\"a\": 1, \"v\": [{}, {\"id\": \"major\", \"when\": \"x\",\n \"when\": \"y\", \"when\": \"z\"}],\n \"a/~\": {\"\\u0062\": 1, \"b\": 2}, \"a\": 2}";
+    let e = parse(text).expect_err("repeated keys");
+    assert_eq!(e.kind, SyntaxErrorKind::DuplicateKey);
+    let found: Vec<(&str, &str, &str, Option<&str>, usize)> = e
+        .duplicates
+        .iter()
+        .map(|d| {
+            (
+                d.path.as_str(),
+                d.key.as_str(),
+                d.object.as_str(),
+                d.name.as_deref(),
+                d.offset,
+            )
+        })
+        .collect();
+    // In the order their objects close; each key once, at its second occurrence.
+    assert_eq!(
+        found,
+        [
+            ("/v/1/when", "when", "/v/1", Some("major"), 49),
+            ("/a~1~0/b", "b", "/a~1~0", None, 99),
+            ("/a", "a", "", None, 108),
+        ]
+    );
+    assert_eq!((e.line, e.column, e.offset), (2, 2, 49));
+    // Escapes are decoded before keys are compared; equal keys in different objects are fine.
+    assert!(parse(r#"[{"a": 1}, {"a": 2}, {"a": {"a": 3}}]"#).is_ok());
 }
 
 #[test]

@@ -69,6 +69,14 @@ CASES = {
     "input-bounds": lambda r: (r["inputs"][5].update(min="3", max="2"), r["inputs"][0].update(max="1"), r["inputs"][2].update(max="remarks")),
 }
 
+def duplicate_keys(r):
+    # A second "when" in a veto (JSON readers keep the last one silently), and a repeated id in an item.
+    r.update(vetoes=[{"id": "v", "title": "重大事故否决", "when": "interview", "effect": "fail"}])
+    text = json.dumps(r, ensure_ascii=False, indent=1)
+    text = text.replace('"when": "interview"', '"when": "interview",\n   "when": "false"')
+    return text.replace('"id": "1.2",', '"id": "1.2", "id": "1.2b",', 1)
+CASES["duplicate-keys"] = duplicate_keys
+
 bands_base = {"value": "meetings", "bands": [{"min": "0", "max": "2", "score": "0"}, {"min": "2", "max": "4", "score": "2"}, {"min": "4", "score": "3"}]}
 def bands(bs):
     def f(r):
