@@ -2,7 +2,7 @@
 
 use super::lexer::{Lexer, Sym, Tok, Token, tok_text};
 use super::vm::{MAX_STACK, stack_need};
-use super::{Expr, ExprError, Func, InputKind, Op, Scope, Type, err, syntax, type_err};
+use super::{Expr, ExprError, Func, InputKind, Op, Scope, Type, Value, err, syntax, type_err};
 use crate::code::Code;
 use crate::limits::{MAX_EXPR_DEPTH, MAX_EXPR_LENGTH};
 use rust_decimal::Decimal;
@@ -133,6 +133,10 @@ struct Opnd<'s> {
     code_start: usize,
     /// The text of a string literal.
     text: Option<String>,
+    /// Its value, when it is a constant (literals and operations on them only). Used to refuse at
+    /// load what would fail on every evaluation: a division by a constant zero, a constant beyond
+    /// the bound of computed values. The code is not changed.
+    konst: Option<Value>,
 }
 
 /// An operator or bracket waiting for its operands while parsing.
@@ -375,24 +379,26 @@ impl<'s> Parser<'s> {
         let code_start = self.code.len();
         let start = self.cur.start;
         let end = self.cur.end;
-        let simple = |ty, text| Opnd {
+        let simple = |ty, text, konst| Opnd {
             ty,
             start,
             end,
             code_start,
             text,
+            konst,
         };
         match &self.cur.tok {
             Tok::Num(d) => {
                 let d = *d;
                 self.advance()?;
                 self.emit(Op::Num(d));
-                self.operands.push(simple(Ty::Number, None));
+                self.operands
+                    .push(simple(Ty::Number, None, Some(Value::Number(d))));
             }
             Tok::Str(s) => {
                 let s = s.clone();
                 self.advance()?;
-                self.operands.push(simple(Ty::Str, Some(s)));
+                self.operands.push(simple(Ty::Str, Some(s), None));
             }
             Tok::Sym(sym @ (Sym::Minus | Sym::Bang)) => {
                 let neg = *sym == Sym::Minus;
@@ -414,8 +420,10 @@ impl<'s> Parser<'s> {
                         return Err(syntax(start, format!("「{name}」是逻辑常量，不是函数")));
                     }
                     "true" | "false" => {
-                        self.emit(Op::Bool(name == "true"));
-                        self.operands.push(simple(Ty::Bool, None));
+                        let b = name == "true";
+                        self.emit(Op::Bool(b));
+                        self.operands
+                            .push(simple(Ty::Bool, None, Some(Value::Bool(b))));
                     }
                     _ if is_call => return self.open_call(&name, start),
                     _ if Func::from_name(&name).is_some() => {
@@ -426,7 +434,7 @@ impl<'s> Parser<'s> {
                     }
                     _ => {
                         let ty = self.resolve(&name, start)?;
-                        self.operands.push(simple(ty, None));
+                        self.operands.push(simple(ty, None, None));
                     }
                 }
             }
@@ -453,6 +461,11 @@ impl<'s> Parser<'s> {
             self.frames.pop();
             self.depth = self.depth.saturating_sub(1);
             let inner = self.pop_operand()?;
+            let konst = match inner.konst {
+                Some(Value::Number(d)) if neg => Some(Value::Number(crate::decimal::negate(d))),
+                Some(Value::Bool(b)) if !neg => Some(Value::Bool(!b)),
+                _ => None,
+            };
             let ty = if neg {
                 self.need(&inner, Type::Number, "负号「-」")?;
                 match self.sole_op(&inner) {
@@ -477,6 +490,7 @@ impl<'s> Parser<'s> {
                 end: inner.end,
                 code_start: inner.code_start,
                 text: None,
+                konst,
             });
         }
         Ok(())
@@ -543,16 +557,25 @@ impl<'s> Parser<'s> {
         let right = self.pop_operand()?;
         let left = self.pop_operand()?;
         let context = format!("「{}」右边", sym.text());
+        let mut konst = None;
         let ty = match sym {
             Sym::AndAnd | Sym::OrOr => {
                 self.need(&right, Type::Bool, &context)?;
                 if let Some(j) = jump {
                     self.patch(j);
                 }
+                if let (Some(Value::Bool(a)), Some(Value::Bool(b))) = (left.konst, right.konst) {
+                    konst = Some(Value::Bool(if sym == Sym::AndAnd {
+                        a && b
+                    } else {
+                        a || b
+                    }));
+                }
                 Ty::Bool
             }
             Sym::Plus | Sym::Minus | Sym::Star | Sym::Slash => {
                 self.need(&right, Type::Number, &context)?;
+                konst = self.fold_arith(sym, &left, &right)?;
                 self.emit(match sym {
                     Sym::Plus => Op::Add,
                     Sym::Minus => Op::Sub,
@@ -563,6 +586,7 @@ impl<'s> Parser<'s> {
             }
             _ => {
                 self.compare(sym, at, &left, &right)?;
+                konst = fold_compare(sym, left.konst, right.konst);
                 Ty::Bool
             }
         };
@@ -572,8 +596,56 @@ impl<'s> Parser<'s> {
             end: right.end,
             code_start: left.code_start,
             text: None,
+            konst,
         });
         Ok(())
+    }
+
+    /// The value of `left sym right` when both are constants; an error when it fails on every
+    /// evaluation: a division by a constant zero (whatever the left side), or a constant result
+    /// beyond the bound of computed values (the evaluator would report an overflow every time).
+    fn fold_arith(
+        &self,
+        sym: Sym,
+        left: &Opnd<'_>,
+        right: &Opnd<'_>,
+    ) -> Result<Option<Value>, ExprError> {
+        let y = match right.konst {
+            Some(Value::Number(y)) => y,
+            _ => return Ok(None),
+        };
+        if sym == Sym::Slash && y.is_zero() {
+            return Err(err(
+                Code::ExprDivZero,
+                right.start,
+                format!(
+                    "除数「{}」恒为0：计算「{}」时总是除以零（结果无定义），请改正除数",
+                    self.snippet(right),
+                    self.lex.snippet(left.start, right.end)
+                ),
+            ));
+        }
+        let Some(Value::Number(x)) = left.konst else {
+            return Ok(None);
+        };
+        let value = match sym {
+            Sym::Plus => x.checked_add(y),
+            Sym::Minus => x.checked_sub(y),
+            Sym::Star => x.checked_mul(y),
+            _ => x.checked_div(y),
+        }
+        .and_then(crate::decimal::bounded);
+        match value {
+            Some(v) => Ok(Some(Value::Number(v))),
+            None => Err(err(
+                Code::ExprOverflow,
+                left.start,
+                format!(
+                    "常量运算「{}」的结果超出可计算的范围（绝对值不超过10²⁰），每次计算都会溢出，请改正",
+                    self.lex.snippet(left.start, right.end)
+                ),
+            )),
+        }
     }
 
     /// Type-checks a comparison and emits its code.
@@ -839,12 +911,14 @@ impl<'s> Parser<'s> {
                 }
                 let args = self.operands.split_off(base.min(self.operands.len()));
                 let ty = self.finish_call(func, start, &args)?;
+                let konst = fold_call(func, &args);
                 self.operands.push(Opnd {
                     ty,
                     start,
                     end: self.prev_end,
                     code_start,
                     text: None,
+                    konst,
                 });
             }
             _ => return Err(self.unexpected()),
@@ -1019,4 +1093,61 @@ impl<'s> Parser<'s> {
         self.uses_batch = true;
         Ok(Ty::Number)
     }
+}
+
+/// The value of a comparison of two constants.
+fn fold_compare(sym: Sym, left: Option<Value>, right: Option<Value>) -> Option<Value> {
+    let b = match (left?, right?) {
+        (Value::Number(x), Value::Number(y)) => match sym {
+            Sym::Lt => x < y,
+            Sym::Le => x <= y,
+            Sym::Gt => x > y,
+            Sym::Ge => x >= y,
+            Sym::EqEq => x == y,
+            _ => x != y,
+        },
+        (Value::Bool(x), Value::Bool(y)) => (x == y) == (sym == Sym::EqEq),
+        _ => return None,
+    };
+    Some(Value::Bool(b))
+}
+
+/// The value of a call whose arguments are constants (none for the batch aggregates). The
+/// functions compute no new magnitude, so none of them can overflow.
+fn fold_call(func: Func, args: &[Opnd<'_>]) -> Option<Value> {
+    let number = |a: &Opnd<'_>| match a.konst {
+        Some(Value::Number(d)) => Some(d),
+        _ => None,
+    };
+    let d = match (func, args) {
+        (Func::If, [c, a, b]) => {
+            return match c.konst? {
+                Value::Bool(true) => a.konst,
+                _ => b.konst,
+            };
+        }
+        (Func::Min | Func::Max, [first, rest @ ..]) => {
+            let mut m = number(first)?;
+            for a in rest {
+                let x = number(a)?;
+                if (func == Func::Min && x < m) || (func == Func::Max && x > m) {
+                    m = x;
+                }
+            }
+            m
+        }
+        (Func::Abs, [x]) => number(x)?.abs(),
+        (Func::Floor, [x]) => number(x)?.floor(),
+        (Func::Ceil, [x]) => number(x)?.ceil(),
+        (Func::Round, [x, places]) => {
+            let places = number(places)?;
+            let places = (0..=28u32).find(|k| Decimal::from(*k) == places)?;
+            number(x)?.round_dp_with_strategy(
+                places,
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            )
+        }
+        _ => return None,
+    };
+    Some(Value::Number(d))
 }

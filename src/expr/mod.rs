@@ -75,7 +75,7 @@ impl Type {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExprError {
     /// Stable code: `expr.syntax`, `expr.unknown_id`, `expr.type`, `expr.arity`, `expr.too_long`,
-    /// `expr.too_deep` or `expr.empty`.
+    /// `expr.too_deep`, `expr.empty`, `expr.div_zero` or `expr.overflow`.
     pub code: Code,
     /// Explanation naming the offending token and its position (第N个字符).
     pub message: String,

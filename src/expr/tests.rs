@@ -299,18 +299,18 @@ fn lazy_if() {
 
 #[test]
 fn short_circuits() {
-    assert!(!boolean("off && a / 0 > 1"));
-    assert!(boolean("flag || a / 0 > 1"));
+    assert!(!boolean("off && a / zero > 1"));
+    assert!(boolean("flag || a / zero > 1"));
     assert!(boolean("true || empty > 1"));
     assert!(!boolean("false && empty > 1"));
     assert!(!boolean("false && big * 2 > 1"));
     assert!(boolean("flag || unset"));
     assert!(!boolean("off && unset"));
-    assert_eq!(eval("flag && a / 0 > 1"), Ok(Outcome::Undefined));
+    assert_eq!(eval("flag && a / zero > 1"), Ok(Outcome::Undefined));
     assert_eq!(eval("off || empty > 1"), Ok(Outcome::Pending));
     assert_eq!(eval("empty > 1 && false"), Ok(Outcome::Pending));
     assert_eq!(eval("unset || true"), Ok(Outcome::Pending));
-    assert_eq!(eval("a / 0 > 1 || true"), Ok(Outcome::Undefined));
+    assert_eq!(eval("a / zero > 1 || true"), Ok(Outcome::Undefined));
     assert_eq!(eval("flag && big * 2 > 1"), Err(EvalError::Overflow));
     // A short-circuit in the middle of a chain skips only its own right side.
     assert!(boolean("off && unset || flag"));
@@ -330,16 +330,16 @@ fn an_empty_input_makes_it_pending_whatever_the_order() {
         Ok(Outcome::Pending),
         "index past the values"
     );
-    assert_eq!(eval("empty + a / 0"), Ok(Outcome::Pending));
-    assert_eq!(eval("a / 0 + empty"), Ok(Outcome::Pending));
+    assert_eq!(eval("empty + a / zero"), Ok(Outcome::Pending));
+    assert_eq!(eval("a / zero + empty"), Ok(Outcome::Pending));
     assert_eq!(eval("min(a / zero, empty)"), Ok(Outcome::Pending));
     assert_eq!(eval("a / zero + 1"), Ok(Outcome::Undefined));
     assert_eq!(eval("a / zero * 0 + 1"), Ok(Outcome::Undefined));
     assert_eq!(eval("min(empty, a / zero)"), Ok(Outcome::Pending));
     assert_eq!(eval("max(1, 2, empty)"), Ok(Outcome::Pending));
-    assert_eq!(eval("empty / 0"), Ok(Outcome::Pending));
-    assert_eq!(eval("0 / 0"), Ok(Outcome::Undefined));
-    assert_eq!(eval("0 / 0.000"), Ok(Outcome::Undefined));
+    assert_eq!(eval("empty / zero"), Ok(Outcome::Pending));
+    assert_eq!(eval("zero / zero"), Ok(Outcome::Undefined));
+    assert_eq!(eval("0 / (zero * 0.000)"), Ok(Outcome::Undefined));
     assert_eq!(eval("empty + big * 2"), Ok(Outcome::Pending));
     assert_eq!(eval("big * 2 + empty"), Err(EvalError::Overflow));
     assert_eq!(eval("(a / zero > 1) == unset"), Ok(Outcome::Pending));
@@ -359,9 +359,9 @@ fn overflow_is_an_error() {
         // keeps its scale's places.
         "big - 1 + 1",
         "ceil(big / 10)",
-        "10000000000 * 10000000000 + 1",
-        "-10000000000 * 10000000000 - 1",
-        "10000000000 * 10000000001",
+        "10000000000 * 10000000000 + a / a",
+        "-10000000000 * 10000000000 - a / a",
+        "10000000000 * (10000000001 + zero)",
     ] {
         assert_eq!(eval(src), Err(EvalError::Overflow), "{src}");
     }
@@ -376,6 +376,96 @@ fn overflow_is_an_error() {
     assert_eq!(num("floor(big)"), Decimal::MAX);
     assert_eq!(num("round(big, 0)"), Decimal::MAX);
     assert_eq!(num("0.0000000000000000000000000001 / big"), Decimal::ZERO);
+}
+
+#[test]
+fn what_fails_on_every_evaluation_does_not_compile() {
+    // A division by a constant zero: undefined whatever the values.
+    assert_err(
+        "a / 0",
+        Type::Number,
+        Code::ExprDivZero,
+        4,
+        &["「0」", "「a / 0」"],
+    );
+    assert_err(
+        "a / (1 - 1)",
+        Type::Number,
+        Code::ExprDivZero,
+        4,
+        &["「(1 - 1)」"],
+    );
+    assert_err(
+        "a / -0.0",
+        Type::Number,
+        Code::ExprDivZero,
+        4,
+        &["「-0.0」"],
+    );
+    assert_err(
+        "if(flag, 1 / 0, 2)",
+        Type::Number,
+        Code::ExprDivZero,
+        13,
+        &[],
+    );
+    assert_err("off && a / 0 > 1", Type::Bool, Code::ExprDivZero, 11, &[]);
+    assert_err("a / min(0, 5)", Type::Number, Code::ExprDivZero, 4, &[]);
+    assert_err(
+        "a / round(0.004, 2)",
+        Type::Number,
+        Code::ExprDivZero,
+        4,
+        &[],
+    );
+    assert_err(
+        "a / if(true, 0, 1)",
+        Type::Number,
+        Code::ExprDivZero,
+        4,
+        &[],
+    );
+    // A constant beyond the bound of computed values: an overflow whatever the values.
+    assert_err(
+        "1000000000000*1000000000000*a",
+        Type::Number,
+        Code::ExprOverflow,
+        0,
+        &["「1000000000000*1000000000000」", "10²⁰"],
+    );
+    assert_err(
+        "a + 10000000000 * 10000000001",
+        Type::Number,
+        Code::ExprOverflow,
+        4,
+        &[],
+    );
+    assert_err(
+        "a * (1 + max(1000000000000, 2) * -1000000000000 - 1)",
+        Type::Number,
+        Code::ExprOverflow,
+        9,
+        &["「max(1000000000000, 2) * -1"],
+    );
+    assert_err(
+        "1 / 0.00000000001 / 0.0000000001 > a",
+        Type::Bool,
+        Code::ExprOverflow,
+        0,
+        &[],
+    );
+    // What can succeed still compiles: a divisor that depends on a value, the bound itself.
+    for ok in [
+        "a / zero",
+        "a / (b - 4)",
+        "a / 0.5",
+        "10000000000 * 10000000000 * a",
+        "-10000000000 * 10000000000",
+        "a * 1000000000000 * 1000000000000",
+        "if(a > 1, a / 2, 0)",
+    ] {
+        assert!(Expr::compile(ok, &scope(), Type::Number).is_ok(), "{ok}");
+    }
 }
 
 #[test]
