@@ -329,15 +329,26 @@ impl RuleSet {
         let n = subs.len();
         let mut prepared: Vec<Option<Values>> = Vec::with_capacity(n);
         let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
-        let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+        // By the unit id's folded form: `u3`, `U3` and `ｕ３` are one unit.
+        let mut first_of: BTreeMap<String, usize> = BTreeMap::new();
         for (i, sub) in subs.iter().enumerate() {
-            if let Some(&j) = first_of.get(sub.unit.id.as_str()) {
+            let key = crate::text::fold_id(&sub.unit.id);
+            if let Some(&j) = first_of.get(&key) {
+                let other = subs.get(j).map_or("", |s| s.unit.id.as_str());
+                let spelled = if other == sub.unit.id {
+                    String::new()
+                } else {
+                    format!(
+                        "（单位编号「{}」与「{other}」只差大小写或全角半角，视为同一单位）",
+                        sub.unit.id
+                    )
+                };
                 let e = |k: usize, other: usize| {
                     Error::one(
                         Code::BatchDuplicateUnit,
                         "/unit/id",
                         format!(
-                            "第{}份与第{}份考核表是同一单位「{}」({})，同一批次中每个单位只能有一份",
+                            "第{}份与第{}份考核表是同一单位「{}」({}){spelled}，同一批次中每个单位只能有一份",
                             k.saturating_add(1),
                             other.saturating_add(1),
                             sub.unit.name,
@@ -357,7 +368,7 @@ impl RuleSet {
                 prepared.push(None);
                 continue;
             }
-            first_of.insert(&sub.unit.id, i);
+            first_of.insert(key, i);
             let (p, problems) = match read.get_mut(i).and_then(Option::take) {
                 Some(p) => (p, Vec::new()),
                 None => self.prepare(sub),

@@ -55,6 +55,7 @@ mod rules;
 mod ruletest;
 mod score;
 mod submission;
+mod text;
 mod values;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -73,6 +74,7 @@ pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
 pub use ruletest::{CaseResult, TestRun};
 pub use submission::{Submission, SubmissionUnit};
+pub use text::fold_id;
 
 impl RuleSet {
     /// Loads and validates a rule set from `kpi-rules/1` JSON text, reporting every problem found.

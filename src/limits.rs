@@ -64,3 +64,14 @@ pub(crate) fn max_chars(key: &str) -> usize {
         _ => MAX_TEXT_CHARS,
     }
 }
+
+/// Whether the string in field `key` is an id (or used as one: matched exactly, shown as a
+/// name): no white space at either end, no invisible character.
+pub(crate) fn is_id(key: &str) -> bool {
+    max_chars(key) == MAX_ID_CHARS
+}
+
+/// Whether the string in field `key` may hold line breaks and tabs: long texts and expressions.
+pub(crate) fn allows_line_breaks(key: &str) -> bool {
+    max_chars(key) > MAX_TEXT_CHARS
+}

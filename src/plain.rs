@@ -4,9 +4,12 @@
 //! `RuleSet::prepare`) reads the text and explains what is wrong. Both must agree.
 
 use crate::json::{Map, Scalar, Scan};
-use crate::limits::{MAX_DOCUMENT_BYTES, MAX_ITEMS, MAX_META, max_chars};
+use crate::limits::{
+    MAX_DOCUMENT_BYTES, MAX_ITEMS, MAX_META, allows_line_breaks, is_id, max_chars,
+};
 use crate::rules::{InputType, RuleSet};
 use crate::submission::{Submission, SubmissionUnit, too_long};
+use crate::text::text_problem;
 use crate::values::{Given, Prepared, blank, convert_scalar};
 use std::collections::BTreeMap;
 
@@ -59,8 +62,8 @@ impl RuleSet {
                 "unit" => unit = Some(plain_unit(&mut s)?),
                 "period" => period = Some(non_empty(s.scalar()?, "period")?.to_string()),
                 "values" => self.plain_values(&mut s, &mut given)?,
-                "notes" => notes = plain_string_map(&mut s, MAX_ITEMS)?,
-                _ => meta = plain_string_map(&mut s, MAX_META)?,
+                "notes" => notes = plain_string_map(&mut s, MAX_ITEMS, &|k| self.has_entry(k))?,
+                _ => meta = plain_string_map(&mut s, MAX_META, &|_| true)?,
             }
         }
         s.end()?;
@@ -113,7 +116,13 @@ impl RuleSet {
 /// A non-empty string within the limit of field `key`, as `Reader::opt_str` accepts it.
 fn non_empty<'a>(v: Scalar<'a>, key: &str) -> Option<&'a str> {
     match v {
-        Scalar::Str(s) if !s.trim().is_empty() && s.chars().count() <= max_chars(key) => Some(s),
+        Scalar::Str(s)
+            if !s.trim().is_empty()
+                && s.chars().count() <= max_chars(key)
+                && text_problem(s, allows_line_breaks(key), is_id(key)).is_none() =>
+        {
+            Some(s)
+        }
         _ => None,
     }
 }
@@ -167,8 +176,12 @@ fn plain_unit(s: &mut Scan) -> Option<SubmissionUnit> {
     })
 }
 
-/// A `notes` or `meta` object: string members kept, null ones skipped.
-fn plain_string_map(s: &mut Scan, most: usize) -> Option<BTreeMap<String, String>> {
+/// A `notes` or `meta` object: string members kept, null ones skipped; every key must be `known`.
+fn plain_string_map(
+    s: &mut Scan,
+    most: usize,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<BTreeMap<String, String>> {
     s.begin_object()?;
     let mut out = BTreeMap::new();
     // Every key seen, null ones included: a repeated key is refused by the thorough path.
@@ -176,12 +189,17 @@ fn plain_string_map(s: &mut Scan, most: usize) -> Option<BTreeMap<String, String
     let mut first = true;
     while let Some(key) = s.key(first)? {
         first = false;
-        if keys.len() >= most || too_long(key) || keys.contains(&key) {
+        if keys.len() >= most
+            || too_long(key)
+            || keys.contains(&key)
+            || !known(key)
+            || text_problem(key, false, false).is_some()
+        {
             return None;
         }
         keys.push(key);
         match s.scalar()? {
-            Scalar::Str(v) if too_long(v) => return None,
+            Scalar::Str(v) if too_long(v) || text_problem(v, true, false).is_some() => return None,
             Scalar::Str(v) => {
                 out.insert(key.to_string(), v.to_string());
             }

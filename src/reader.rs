@@ -8,6 +8,7 @@ use crate::error::{Error, Problem, pointer, pointer_at};
 use crate::expr::{Expr, Scope, Type};
 use crate::json::{Map, SyntaxErrorKind, Value};
 use crate::limits::{self, MAX_DOCUMENT_BYTES};
+use crate::text;
 use rust_decimal::Decimal;
 
 /// Parses JSON text, mapping syntax errors, excessive nesting and size to problems.
@@ -207,6 +208,9 @@ impl Reader {
                     );
                     return None;
                 }
+                if !self.text_ok(o, key, s) {
+                    return None;
+                }
                 Some(s.clone())
             }
             _ => {
@@ -218,6 +222,40 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// Whether the text of field `key` holds nothing it may not (a control character; for an id,
+    /// white space at either end or an invisible character); a problem for what it does.
+    pub fn text_ok(&mut self, o: &Obj, key: &str, s: &str) -> bool {
+        let long = limits::allows_line_breaks(key);
+        self.check_text(s, long, limits::is_id(key), &|| {
+            (o.at(key), format!("{}的字段「{key}」", o.what))
+        })
+    }
+
+    /// [`Reader::text_ok`] for a text that is not a field's value (an option, a tag, a note):
+    /// `place` gives its pointer and how a message names it, when there is a problem.
+    pub fn check_text(
+        &mut self,
+        s: &str,
+        long: bool,
+        id: bool,
+        place: &dyn Fn() -> (String, String),
+    ) -> bool {
+        let Some((code, at, why)) = text::text_problem(s, long, id) else {
+            return true;
+        };
+        let (path, what) = place();
+        let message = match code {
+            Code::IdInvisible => format!("{what}「{}」{why}", clip(s)),
+            _ => format!("{what}{why}"),
+        };
+        let problem = Problem::new(code, path, message);
+        self.problems.push(match at {
+            Some(at) => problem.at_offset(at),
+            None => problem,
+        });
+        false
     }
 
     /// An optional boolean field.

@@ -486,6 +486,18 @@ impl RuleSet {
         self.by_id.get(at).copied()
     }
 
+    /// Whether `id` names an item, an adjustment, a bonus item or a veto (the ids notes are
+    /// keyed by).
+    pub(crate) fn has_entry(&self, id: &str) -> bool {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .any(|i| i.id == id)
+            || self.adjustments.iter().any(|a| a.id == id)
+            || self.bonus.iter().flat_map(|b| &b.items).any(|b| b.id == id)
+            || self.vetoes.iter().any(|v| v.id == id)
+    }
+
     /// The items scored by an assessor's judgement: the input each reads and the item's points.
     pub(crate) fn judged_inputs(&self) -> impl Iterator<Item = (usize, Decimal)> + '_ {
         self.sections

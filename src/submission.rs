@@ -7,7 +7,8 @@ use crate::error::Error;
 use crate::error::pointer;
 use crate::json::{Map, Value, json_object};
 use crate::limits::{MAX_ID_CHARS, MAX_ITEMS, MAX_LONG_TEXT_CHARS, MAX_META};
-use crate::reader::{Obj, Reader, parse_json, short};
+use crate::reader::{Obj, Reader, clip, parse_json, short};
+use crate::text::{Ids, same_as};
 use std::collections::BTreeMap;
 
 /// The unit a submission is for.
@@ -206,15 +207,20 @@ pub(crate) fn read_unit(r: &mut Reader, v: &Value, path: &str) -> Option<Submiss
 fn read_tags(r: &mut Reader, o: &Obj) -> Vec<String> {
     let arr = r.array(o, "tags", false);
     let mut tags: Vec<String> = Vec::with_capacity(arr.len());
+    let mut seen = Ids::default();
     for (i, v) in arr.iter().enumerate() {
         let path = crate::error::pointer_at(&o.at("tags"), i);
         match v {
             Value::String(t) if !t.trim().is_empty() && t.chars().count() <= MAX_ID_CHARS => {
-                if tags.contains(t) {
+                let place = || (path.clone(), format!("{}的单位标签", o.what));
+                if !r.check_text(t, false, true, &place) {
+                    continue;
+                }
+                if let Some((first, _)) = seen.claim(t, "") {
                     r.push(
                         Code::IdDuplicate,
                         path,
-                        format!("{}的单位标签「{t}」重复", o.what),
+                        format!("{}的单位标签{}重复", o.what, same_as(t, first)),
                     );
                 } else {
                     tags.push(t.clone());
@@ -254,6 +260,10 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
                 return out;
             }
             for (k, v) in m {
+                let place = || (pointer(&o.at(key), k), format!("{}的 {key} 的键", o.what));
+                if !r.check_text(k, false, false, &place) {
+                    continue;
+                }
                 match v {
                     Value::String(s) if too_long(s) || too_long(k) => r.push(
                         Code::LimitChars,
@@ -265,7 +275,15 @@ fn read_string_map(r: &mut Reader, o: &Obj, key: &str) -> BTreeMap<String, Strin
                         ),
                     ),
                     Value::String(s) => {
-                        out.insert(k.clone(), s.clone());
+                        let place = || {
+                            (
+                                pointer(&o.at(key), k),
+                                format!("{}的 {key}「{}」", o.what, clip(k)),
+                            )
+                        };
+                        if r.check_text(s, true, false, &place) {
+                            out.insert(k.clone(), s.clone());
+                        }
                     }
                     Value::Null => {}
                     _ => r.push(

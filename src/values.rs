@@ -175,6 +175,17 @@ impl RuleSet {
                 ));
             }
         }
+        for key in sub.notes.keys().filter(|k| !self.has_entry(k)) {
+            problems.push(Problem::new(
+                Code::ValueUnknown,
+                pointer("/notes", key),
+                format!(
+                    "考核细则「{}」没有 id 为「{}」的考核项目（notes 的键应为考核项目、扣分项、加分项或否决项的 id）",
+                    self.title,
+                    crate::reader::clip(key)
+                ),
+            ));
+        }
         let prepared = self.complete(given, &sub.unit);
         self.check_ranges(&prepared.values, &mut problems);
         (prepared, problems)
@@ -386,7 +397,10 @@ pub(crate) fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (Cod
                 Code::LimitChars,
                 format!("{name}过长，最多{MAX_LONG_TEXT_CHARS}个字符"),
             )),
-            Scalar::Str(_) => Ok(None),
+            Scalar::Str(s) => match crate::text::text_problem(s, true, false) {
+                Some((code, _, why)) => Err((code, format!("{name}{why}"))),
+                None => Ok(None),
+            },
             _ => wrong(),
         },
         InputType::Bool => match v {
@@ -512,6 +526,15 @@ mod tests {
             text.replacen("\"values\": {", "\"values\": {\"nope\": 1, ", 1),
             text.replacen("大桥街道", "\\u5927桥街道", 1),
             text.replacen(rules.version(), "2027.1", 1),
+            // A repeated note (null first), a note for no item, a control character in a name.
+            text.replacen(
+                "\"notes\": {",
+                "\"notes\": {\"1.1\": null, \"1.1\": \"x\", ",
+                1,
+            ),
+            text.replacen("\"notes\": {", "\"notes\": {\"9.9\": \"x\", ", 1),
+            text.replacen("大桥街道", "大桥\u{85}街道", 1),
+            text.replacen("大桥街道", "大桥\u{202e}街道", 1),
         ] {
             assert!(rules.read_plain(&unusual).is_none(), "{unusual}");
         }

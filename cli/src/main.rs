@@ -311,13 +311,22 @@ fn score(arg: &str, paths: &[PathBuf], format: Format, provisional: bool) -> Res
     let rules = load_rules(arg)?;
     let mut errors = Vec::new();
     let loaded = read_submissions(paths, &mut errors)?;
-    let mut first: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    // One submission per unit; ids that differ only in case or width are one unit.
+    let mut first: std::collections::HashMap<String, &Loaded> = std::collections::HashMap::new();
     for l in &loaded {
-        if let Some(prev) = first.insert(&l.sub.unit.id, &l.origin) {
+        if let Some(prev) = first.insert(kpi_wasm::fold_id(&l.sub.unit.id), l) {
+            let spelled = if prev.sub.unit.id == l.sub.unit.id {
+                String::new()
+            } else {
+                format!(
+                    "（单位编号「{}」与「{}」只差大小写或全角半角，视为同一单位）",
+                    l.sub.unit.id, prev.sub.unit.id
+                )
+            };
             return Err(Fail(
                 format!(
-                    "{prev} 与 {} 是同一单位「{}」({})的考核表，同一批次中每个单位只能有一份",
-                    l.origin, l.sub.unit.name, l.sub.unit.id
+                    "{} 与 {} 是同一单位「{}」({})的考核表{spelled}，同一批次中每个单位只能有一份",
+                    prev.origin, l.origin, l.sub.unit.name, l.sub.unit.id
                 ),
                 1,
             ));

@@ -9,8 +9,8 @@ use crate::expr::{Expr, Scope, Type};
 use crate::json::Value;
 use crate::reader::{Obj, decimal_from_json, short};
 use crate::rules::*;
+use crate::text::{Ids, same_as};
 use rust_decimal::Decimal;
-use std::collections::BTreeSet;
 
 const INPUT_KEYS: &[&str] = &[
     "id",
@@ -59,7 +59,7 @@ pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> (Vec<Input>, Vec<Option<
     let mut inputs: Vec<Input> = Vec::new();
     let mut conditions = Vec::new();
     let mut bounds: Vec<Written> = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = Ids::default();
     let name = |i: usize| format!("第{}个输入项", i.saturating_add(1));
     r.objects(top, "inputs", true, &name, INPUT_KEYS, &mut |r, _, o| {
         let path = o.path.clone();
@@ -97,7 +97,7 @@ struct ReadInput {
 }
 
 /// One input, its bounds still as written; `seen` holds the ids read so far.
-fn read_input(r: &mut Reader, mut o: Obj, seen: &mut BTreeSet<String>) -> Option<ReadInput> {
+fn read_input(r: &mut Reader, mut o: Obj, seen: &mut Ids) -> Option<ReadInput> {
     let mut what = o.what.clone();
     let id = r.req_str(&o, "id");
     let label = r.req_str(&o, "label");
@@ -113,11 +113,11 @@ fn read_input(r: &mut Reader, mut o: Obj, seen: &mut BTreeSet<String>) -> Option
             format!("{what}的 id「{id}」不是合法标识符（字母或下划线开头，只含字母、数字、下划线，且不能是保留字）"),
         );
     }
-    if !seen.insert(id.clone()) {
+    if let Some((first, _)) = seen.claim(&id, &what) {
         r.push(
             Code::IdDuplicate,
             o.at("id"),
-            format!("输入项 id「{id}」重复"),
+            format!("输入项 id{}重复", same_as(&id, first)),
         );
     }
     let kind = match r.opt_enum(
@@ -249,14 +249,21 @@ fn resolve_bounds(r: &mut Reader, inputs: &mut [Input], bounds: Vec<Written>) {
 fn read_options(r: &mut Reader, o: &Obj) -> Vec<String> {
     let arr = r.array(o, "options", true);
     let mut out: Vec<String> = Vec::new();
+    let mut seen = Ids::default();
     for (i, v) in arr.iter().enumerate() {
+        let path = pointer_at(&o.at("options"), i);
         match v {
             Value::String(s) if !s.trim().is_empty() => {
-                if out.contains(s) {
+                if !r.check_text(s, false, true, &|| {
+                    (path.clone(), format!("{}的选项", o.what))
+                }) {
+                    continue;
+                }
+                if let Some((first, _)) = seen.claim(s, "") {
                     r.push(
                         Code::InputOptions,
-                        pointer_at(&o.at("options"), i),
-                        format!("{}的选项「{s}」重复", o.what),
+                        path,
+                        format!("{}的选项{}重复", o.what, same_as(s, first)),
                     );
                 }
                 out.push(s.clone());

@@ -8,8 +8,8 @@ use crate::expr::Type;
 use crate::lint;
 use crate::reader::{Obj, Reader};
 use crate::rules::*;
+use crate::text::{Ids, same_as};
 use rust_decimal::Decimal;
-use std::collections::BTreeSet;
 
 const SECTION_KEYS: &[&str] = &["id", "title", "points", "out_of", "items"];
 
@@ -20,7 +20,7 @@ pub(super) fn read_sections(
     ids: &mut IdRegistry,
 ) -> Vec<Section> {
     let mut sections = Vec::new();
-    let mut section_ids = BTreeSet::new();
+    let mut section_ids = Ids::default();
     let name = |si: usize| format!("第{}部分", si.saturating_add(1));
     let n = r.objects(
         top,
@@ -35,11 +35,11 @@ pub(super) fn read_sections(
                 o.what = format!("第{}部分「{t}」", si.saturating_add(1));
             }
             if let Some(id) = &id {
-                if !section_ids.insert(id.clone()) {
+                if let Some((first, _)) = section_ids.claim(id, "") {
                     r.push(
                         Code::IdDuplicate,
                         o.at("id"),
-                        format!("部分 id「{id}」重复"),
+                        format!("部分 id{}重复", same_as(id, first)),
                     );
                 }
             }

@@ -267,22 +267,21 @@ fn read_named(
     (id, title)
 }
 
-/// Ids of items, adjustments, bonus items and vetoes share one namespace (notes are keyed by id).
+/// Ids of items, adjustments, bonus items and vetoes share one namespace (notes are keyed by id);
+/// two that differ only in case or width are the same (`text::fold_id`).
 #[derive(Default)]
 struct IdRegistry {
-    seen: BTreeMap<String, String>,
+    seen: crate::text::Ids,
 }
 
 impl IdRegistry {
     fn claim(&mut self, r: &mut Reader, id: &str, path: String, what: &str) {
-        if let Some(prev) = self.seen.get(id) {
+        if let Some((first, prev)) = self.seen.claim(id, what) {
             r.push(
                 Code::IdDuplicate,
                 path,
-                format!("{what}的 id「{id}」与{prev}重复"),
+                format!("{what}的 id{}与{prev}重复", crate::text::same_as(id, first)),
             );
-        } else {
-            self.seen.insert(id.to_string(), what.to_string());
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::code::Code;
 use crate::error::pointer_at;
 use crate::reader::{Obj, Reader};
 use crate::rules::*;
-use std::collections::BTreeSet;
+use crate::text::{Ids, same_as};
 
 const DOCUMENT_KEYS: &[&str] = &["id", "title", "number", "issuer", "date", "file"];
 
@@ -15,6 +15,7 @@ const DOCUMENT_KEYS: &[&str] = &["id", "title", "number", "issuer", "date", "fil
 pub(super) fn read_documents(r: &mut Reader, top: &Obj) -> Vec<Document> {
     let arr = r.array(top, "documents", false);
     let mut out: Vec<Document> = Vec::with_capacity(arr.len());
+    let mut seen = Ids::default();
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("documents"), i);
         let what = format!("第{}个来源文件", i.saturating_add(1));
@@ -27,11 +28,11 @@ pub(super) fn read_documents(r: &mut Reader, top: &Obj) -> Vec<Document> {
         let (Some(id), Some(title)) = (id, title) else {
             continue;
         };
-        if out.iter().any(|d| d.id == id) {
+        if let Some((first, _)) = seen.claim(&id, "") {
             r.push(
                 Code::IdDuplicate,
                 o.at("id"),
-                format!("来源文件 id「{id}」重复"),
+                format!("来源文件 id{}重复", same_as(&id, first)),
             );
             continue;
         }
@@ -54,7 +55,10 @@ const TAG_KEYS: &[&str] = &["id", "label", "help"];
 pub(super) fn read_unit_tags(r: &mut Reader, top: &Obj, inputs: &[Input]) -> Vec<UnitTag> {
     let arr = r.array(top, "unit_tags", false);
     let mut out: Vec<UnitTag> = Vec::with_capacity(arr.len());
-    let mut seen: BTreeSet<&str> = inputs.iter().map(|i| i.id.as_str()).collect();
+    let mut seen = Ids::default();
+    for input in inputs {
+        seen.claim(&input.id, "");
+    }
     let mut ids = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("unit_tags"), i);
@@ -78,11 +82,14 @@ pub(super) fn read_unit_tags(r: &mut Reader, top: &Obj, inputs: &[Input]) -> Vec
         out.push(UnitTag { id, label, help });
     }
     for (id, path, label) in &ids {
-        if !seen.insert(id.as_str()) {
+        if let Some((first, _)) = seen.claim(id, "") {
             r.push(
                 Code::IdDuplicate,
                 path.clone(),
-                format!("单位标签「{label}」的 id「{id}」与输入项或其他单位标签重复"),
+                format!(
+                    "单位标签「{label}」的 id{}与输入项或其他单位标签重复",
+                    same_as(id, first)
+                ),
             );
         }
     }

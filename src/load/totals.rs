@@ -10,6 +10,7 @@ use crate::expr::Type;
 use crate::json::Value;
 use crate::reader::{Obj, Reader};
 use crate::rules::*;
+use crate::text::{Ids, same_as};
 use rust_decimal::Decimal;
 
 const ADJ_KEYS: &[&str] = &[
@@ -108,6 +109,7 @@ pub(super) fn read_grades(
     scope: &InputScope,
 ) -> Vec<Grade> {
     let mut grades: Vec<Grade> = Vec::new();
+    let mut names = Ids::default();
     let n = r.objects(
         top,
         "grades",
@@ -115,14 +117,19 @@ pub(super) fn read_grades(
         &|i| format!("第{}个等次", i.saturating_add(1)),
         &["name", "min", "sources", "example"],
         &mut |r, _, mut o| {
-            let name = r.req_str(&o, "name");
+            // A grade's name is its id (vetoes and quotas name it).
+            let name = r.req_str(&o, "name").filter(|n| {
+                r.check_text(n, false, true, &|| {
+                    (o.at("name"), format!("{}的名称", o.what))
+                })
+            });
             if let Some(n) = &name {
                 o.what = format!("等次「{n}」");
-                if grades.iter().any(|g| &g.name == n) {
+                if let Some((first, _)) = names.claim(n, "") {
                     r.push(
                         Code::IdDuplicate,
                         o.at("name"),
-                        format!("等次名称「{n}」重复"),
+                        format!("等次名称{}重复", same_as(n, first)),
                     );
                 }
             }

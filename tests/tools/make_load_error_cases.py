@@ -80,6 +80,32 @@ def duplicate_keys(r):
     return text.replace('"id": "1.2",', '"id": "1.2", "id": "1.2b",', 1)
 CASES["duplicate-keys"] = duplicate_keys
 
+def text_controls(r):
+    # Control characters that redraw a terminal line, reverse text or cut a string: refused in
+    # names, reasons and ids; long texts keep line breaks and tabs, nothing else.
+    items(r)[0]["title"] = "年度工作计划\r总分：100.00 等次：优秀"
+    items(r)[0]["deduct"][0]["reason"] = "未制定\u001b[2J计划"
+    items(r)[1]["basis"] = "每季度至少召开1次，\n\t每少1次扣1分"
+    items(r)[2]["basis"] = "迟报一次扣1分\u202e分2扣次一报谎"
+    r["unit_kind"] = "subdistrict\u0000"
+    r["inputs"][6]["label"] = "被通报批评\u0085"
+    r["grades"][1]["name"] = "合\u2066格"
+CASES["text-control"] = text_controls
+
+def lookalike_ids(r):
+    # Ids that look the same are the same: case, full width, ideographic space; ids with invisible
+    # characters or white space at either end are refused.
+    items(r)[1]["id"] = "１．１"                      # full-width 1.1
+    r["inputs"].append({"id": "Meetings", "label": "会议", "type": "count"})  # meetings in another case
+    r["sections"][0]["id"] = "s\u200b"              # zero-width space
+    items(r)[2]["id"] = " 1.3"
+    r["grades"][1]["name"] = "优秀 "
+    r["grades"][2]["name"] = "ＵＮ"
+    r["grades"].insert(2, {"name": "un", "min": "6"})
+    r["inputs"][5]["section"] = "s\ufeff"
+    r["documents"] = [{"id": "BS26", "title": "宝山"}, {"id": "bs26", "title": "重复"}]
+CASES["lookalike-ids"] = lookalike_ids
+
 bands_base = {"value": "meetings", "bands": [{"min": "0", "max": "2", "score": "0"}, {"min": "2", "max": "4", "score": "2"}, {"min": "4", "score": "3"}]}
 def bands(bs):
     def f(r):
