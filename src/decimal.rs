@@ -46,6 +46,47 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     Some(positive_zero(d))
 }
 
+/// Why [`parse_decimal`] refuses `text`, in words for a message: not a number at all, too long a
+/// literal, a magnitude beyond 10¹², or more significant digits or decimal places than a decimal
+/// holds (`1e-29`, 30 digits after the point). Decided from the literal's digits and exponent.
+pub(crate) fn why_not_decimal(text: &str) -> &'static str {
+    if text.is_empty() || !is_decimal_literal(text) {
+        return "不是数值";
+    }
+    if text.len() > MAX_LITERAL {
+        return "写法过长（最多64个字符）";
+    }
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (
+            unsigned.get(..at).unwrap_or_default(),
+            unsigned.get(at.saturating_add(1)..).unwrap_or_default(),
+        ),
+        None => (unsigned, "0"),
+    };
+    let exponent: i64 =
+        exponent
+            .trim_start_matches('+')
+            .parse()
+            .unwrap_or(if exponent.starts_with('-') {
+                i64::MIN
+            } else {
+                i64::MAX
+            });
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The power of ten of the leading digit: 12 for 1e12 … (none when every digit is 0).
+    let lead = match int.trim_start_matches('0').len() {
+        0 => frac
+            .find(|c| c != '0')
+            .map(|zeros| -i64::try_from(zeros).unwrap_or(i64::MAX).saturating_add(1)),
+        n => Some(i64::try_from(n).unwrap_or(i64::MAX).saturating_sub(1)),
+    };
+    match lead.map(|l| l.saturating_add(exponent)) {
+        Some(power) if power >= 12 => "超出可接受范围（绝对值不超过10¹²）",
+        _ => "小数位数过多，最多28位小数、28位有效数字",
+    }
+}
+
 /// A literal of at most 18 digits without exponent (`-12.50`), read without rust_decimal's
 /// general parser: submissions are full of them.
 fn parse_short(text: &str) -> Option<Decimal> {
@@ -243,6 +284,30 @@ pub(crate) fn push_decimal(out: &mut String, d: Decimal) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_are_explained() {
+        let range = "超出可接受范围（绝对值不超过10¹²）";
+        let places = "小数位数过多，最多28位小数、28位有效数字";
+        for (text, why) in [
+            ("abc", "不是数值"),
+            (" 1", "不是数值"),
+            ("1e13", range),
+            ("-1000000000001", range),
+            ("1e400", range),
+            ("0.1e14", range),
+            ("79228162514264337593543950336", range),
+            ("1e-29", places),
+            ("-1E-400", places),
+            ("0.00000000000000000000000000001", places),
+            ("1.00000000000000000000000000001", places),
+            ("123.456789012345678901234567890123", places),
+        ] {
+            assert_eq!(parse_decimal(text), None, "{text}");
+            assert_eq!(why_not_decimal(text), why, "{text}");
+        }
+        assert!(why_not_decimal(&"1".repeat(65)).contains("64"));
+    }
 
     #[test]
     fn literals() {

@@ -149,10 +149,11 @@ fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
     out.push_str("\r\n");
 }
 
-/// Quotes a cell when it holds a comma, quote or line break; a leading `=`, `+`, `-` or `@` is
-/// prefixed with `'` so a spreadsheet does not run it as a formula (titles come from rule files).
+/// Quotes a cell when it holds a comma, quote or line break; a leading `=`, `+`, `-`, `@`, tab or
+/// carriage return is prefixed with `'` so a spreadsheet does not run it as a formula (titles come
+/// from rule files; a negative number stays a number).
 fn push_cell(out: &mut String, cell: &str) {
-    let formula = cell.starts_with(['=', '+', '@'])
+    let formula = cell.starts_with(['=', '+', '@', '\t', '\r'])
         || (cell.starts_with('-') && crate::decimal::parse_decimal(cell).is_none());
     let needs_quotes = formula || cell.contains([',', '"', '\n', '\r']);
     if needs_quotes {
@@ -169,5 +170,30 @@ fn push_cell(out: &mut String, cell: &str) {
     }
     if needs_quotes {
         out.push('"');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_cell;
+
+    fn cell(text: &str) -> String {
+        let mut out = String::new();
+        push_cell(&mut out, text);
+        out
+    }
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_defused() {
+        assert_eq!(cell("=1+1"), "\"'=1+1\"");
+        assert_eq!(cell("+1"), "\"'+1\"");
+        assert_eq!(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(cell("-cmd"), "\"'-cmd\"");
+        assert_eq!(cell("\t=1+1"), "\"'\t=1+1\"");
+        assert_eq!(cell("\r=1+1"), "\"'\r=1+1\"");
+        // Numbers and plain text stay as they are.
+        assert_eq!(cell("-4.00"), "-4.00");
+        assert_eq!(cell("大桥街道"), "大桥街道");
+        assert_eq!(cell("a,b"), "\"a,b\"");
     }
 }

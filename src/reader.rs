@@ -3,7 +3,7 @@
 //! reader (`load`) and the submission reader alike.
 
 use crate::code::Code;
-use crate::decimal::{parse_decimal, plain};
+use crate::decimal::{parse_decimal, plain, why_not_decimal};
 use crate::error::{Error, Problem, pointer, pointer_at};
 use crate::expr::{Expr, Scope, Type};
 use crate::json::{Map, SyntaxErrorKind, Value};
@@ -287,15 +287,20 @@ impl Reader {
         let v = o.get(key)?;
         let d = decimal_from_json(v);
         if d.is_none() {
-            self.push(
-                Code::DecimalInvalid,
-                o.at(key),
-                format!(
+            let why = match v {
+                Value::Number(n) => why_not_decimal(n.as_str()),
+                Value::String(s) => why_not_decimal(s),
+                _ => "不是数值",
+            };
+            let message = match why {
+                "不是数值" => format!(
                     "{}的字段「{key}」不是有效的数值（应为绝对值不超过10¹²的十进制数）：{}",
                     o.what,
                     short(v)
                 ),
-            );
+                why => format!("{}的字段「{key}」的值{}{why}", o.what, short(v)),
+            };
+            self.push(Code::DecimalInvalid, o.at(key), message);
         }
         d
     }

@@ -3,7 +3,7 @@
 //! each naming the field by its label and id.
 
 use crate::code::Code;
-use crate::decimal::{parse_decimal, plain};
+use crate::decimal::{parse_decimal, plain, why_not_decimal};
 use crate::error::{Problem, pointer};
 use crate::expr::{Env, Outcome, Value as V};
 use crate::json::{Map, Scalar, Value};
@@ -374,16 +374,22 @@ pub(crate) fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (Cod
         Scalar::Number(n) => parse_decimal(n).ok_or_else(|| {
             (
                 Code::ValueRange,
-                format!(
-                    "{name}的值{}超出可接受范围（绝对值不超过10¹²）",
-                    short_scalar(v)
-                ),
+                format!("{name}的值{}{}", short_scalar(v), why_not_decimal(n)),
             )
         }),
+        // A number in a string: when it is one, say what is wrong with it.
         Scalar::Str(s) => parse_decimal(s).ok_or_else(|| {
+            let why = match why_not_decimal(s) {
+                "不是数值" => String::new(),
+                why => format!("，{why}"),
+            };
             (
                 Code::ValueType,
-                format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
+                format!(
+                    "{name}应为{}，实为{}{why}",
+                    expected(input),
+                    short_scalar(v)
+                ),
             )
         }),
         Scalar::Null | Scalar::Bool(_) => Err((

@@ -267,8 +267,9 @@ impl Lexer {
             None => Err(syntax(
                 start,
                 format!(
-                    "数值「{}」无法精确表示（最多28位有效数字，绝对值不超过10¹²）",
-                    self.snippet(start, i)
+                    "数值「{}」{}",
+                    self.snippet(start, i),
+                    crate::decimal::why_not_decimal(&text)
                 ),
             )),
         }
