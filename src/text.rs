@@ -91,32 +91,43 @@ pub(crate) fn text_problem(s: &str, long: bool, id: bool) -> Option<(Code, Optio
 }
 
 /// The form in which two ids count as the same: full-width ASCII (U+FF01–U+FF5E) as ASCII, the
-/// ideographic space as a space, then lower case. Not full Unicode NFKC (which would cost tens
-/// of kilobytes of WebAssembly for tables): other compatibility forms (circled digits, ligatures,
-/// superscripts) and letters of other scripts that look alike (Cyrillic а, Latin a) stay
-/// different; SECURITY.md says so.
+/// ideographic space as a space, then lower case for the Latin (ASCII, Latin-1, Latin
+/// Extended-A), Greek and Cyrillic capitals. Not full Unicode NFKC and case folding, whose tables
+/// would cost the WebAssembly module tens of kilobytes (measured in SECURITY.md): other
+/// compatibility forms (circled digits, ligatures, superscripts), capitals of other scripts and
+/// letters of different scripts that look alike (Cyrillic а, Latin a) stay different.
 ///
 /// ```
-/// assert_eq!(kpi_wasm::fold_id("ＹＰ－dq"), kpi_wasm::fold_id("yp-DQ"));
+/// assert_eq!(kpi_wasm::fold_id("ＹＰ－DQ"), kpi_wasm::fold_id("yp-dq"));
+/// assert_eq!(kpi_wasm::fold_id("ÉCOLE"), "école");
 /// assert_ne!(kpi_wasm::fold_id("u3"), kpi_wasm::fold_id("u4"));
 /// ```
 pub fn fold_id(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for c in id.chars() {
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => {
-                char::from_u32(u32::from(c).saturating_sub(0xFEE0)).unwrap_or(c)
-            }
-            '\u{3000}' => ' ',
-            c => c,
-        };
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
+    id.chars().map(fold_char).collect()
+}
+
+/// One character of [`fold_id`].
+fn fold_char(c: char) -> char {
+    let u = u32::from(c);
+    let folded = match u {
+        0xFF01..=0xFF5E => return fold_char(char::from_u32(u.saturating_sub(0xFEE0)).unwrap_or(c)),
+        0x3000 => 0x20,
+        // A–Z, À–Þ (not ×), Greek Α–Ω, Cyrillic А–Я: 32 code points up.
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB | 0x410..=0x42F => {
+            u.saturating_add(32)
         }
-    }
-    out
+        // Cyrillic Ѐ–Џ: 80 up.
+        0x400..=0x40F => u.saturating_add(80),
+        // Latin Extended-A pairs a capital with the small letter after it (Ā ā … Ķ ķ, Ŋ ŋ … Ŷ ŷ),
+        // the capital on the even code point before U+0138 and on the odd one after it.
+        // (İ is i with a dot: as i.)
+        0x130 => 0x69,
+        0x100..=0x137 | 0x14A..=0x177 if u % 2 == 0 => u.saturating_add(1),
+        0x139..=0x148 | 0x179..=0x17E if u % 2 == 1 => u.saturating_add(1),
+        0x178 => 0xFF,
+        _ => u,
+    };
+    char::from_u32(folded).unwrap_or(c)
 }
 
 /// Ids seen so far, by their folded form: the first spelling of each, and what it named.
@@ -188,6 +199,27 @@ mod tests {
         }
         assert_eq!(fold_id("大桥　街道"), fold_id("大桥 街道"));
         assert_eq!(fold_id("ΣΑ"), fold_id("σα"));
+        assert_eq!(fold_id("ДОМ"), "дом");
+        assert_eq!(fold_id("ĀŁŽŸİ"), "āłžÿi");
+        assert_eq!(fold_id("Ｕ３"), "u3");
+        // Every capital this fold knows lowers as Unicode lowers it.
+        for c in (0x41..0x180u32)
+            .chain(0x391..0x3AC)
+            .chain(0x400..0x430)
+            .filter_map(char::from_u32)
+        {
+            let lower: Vec<char> = c.to_lowercase().collect();
+            if fold_char(c) != c && c != '\u{130}' {
+                assert_eq!(vec![fold_char(c)], lower, "{c}");
+            }
+        }
+        // … and every such capital it does not lower is one Unicode lowers to something else.
+        for c in (0x41..0x180u32).filter_map(char::from_u32) {
+            let lower: String = c.to_lowercase().collect();
+            if lower.chars().count() == 1 && lower != c.to_string() && c != '\u{130}' {
+                assert_ne!(fold_char(c), c, "{c} is not lowered");
+            }
+        }
         assert_ne!(fold_id("u3"), fold_id("u 3"));
         let mut ids = Ids::default();
         assert_eq!(ids.claim("u3", "第1份"), None);
