@@ -11,7 +11,6 @@ use crate::decimal::plain;
 use crate::error::Error;
 use crate::expr::{Batch, Env, Outcome, Value as V};
 use crate::json::{JsonWriter, ToJson};
-use crate::limits::MAX_BATCH;
 use crate::report::{LineKind, Report, TraceLine};
 use crate::rules::{Order, Rule, RuleSet};
 use crate::score::{BatchContext, ItemRanks};
@@ -147,13 +146,9 @@ impl ItemRanks for UnitRanks<'_> {
     }
 }
 
-/// A batch over the limit: every submission gets the same error, none is read or scored.
-fn too_large<'r>(n: usize) -> BatchReport<'r> {
-    let e = Error::one(
-        Code::LimitBatch,
-        "",
-        format!("一次最多评分{MAX_BATCH}份考核表，本次有{n}份，请分批评分"),
-    );
+/// A batch over a limit (`limit.batch`, `limit.work`): every submission gets the same error,
+/// none is read or scored.
+fn refused<'r>(n: usize, e: Error) -> BatchReport<'r> {
     BatchReport {
         results: (0..n).map(|_| Err(e.clone())).collect(),
     }
@@ -229,8 +224,8 @@ impl RuleSet {
     /// already read, or the problems that kept an entry from being read, which keeps its place
     /// and its error in the results.
     pub fn score_batch_inputs<'r>(&'r self, inputs: Vec<BatchInput<'_>>) -> BatchReport<'r> {
-        if inputs.len() > MAX_BATCH {
-            return too_large(inputs.len());
+        if let Err(e) = self.check_batch(inputs.len()) {
+            return refused(inputs.len(), e);
         }
         // Each entry's place: read (scored below, in order) or its problems.
         let mut places: Vec<Result<(), Error>> = Vec::with_capacity(inputs.len());
@@ -266,8 +261,8 @@ impl RuleSet {
         progress: &mut dyn FnMut(usize, usize),
     ) -> BatchReport<'r> {
         let n = subs.len();
-        if n > MAX_BATCH {
-            return too_large(n);
+        if let Err(e) = self.check_batch(n) {
+            return refused(n, e);
         }
         let (prepared, mut errors) = self.prepare_batch(subs, read);
         // Peer statistics per group, over ranked units that could be prepared.

@@ -78,7 +78,7 @@ pub(crate) fn why_not_decimal(text: &str) -> &'static str {
     let lead = match int.trim_start_matches('0').len() {
         0 => frac
             .find(|c| c != '0')
-            .map(|zeros| -i64::try_from(zeros).unwrap_or(i64::MAX).saturating_add(1)),
+            .map(|zeros| 1i64.saturating_sub(i64::try_from(zeros).unwrap_or(i64::MAX))),
         n => Some(i64::try_from(n).unwrap_or(i64::MAX).saturating_sub(1)),
     };
     match lead.map(|l| l.saturating_add(exponent)) {

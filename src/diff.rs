@@ -123,13 +123,9 @@ fn missing_note(r: &Report<'_>) -> Option<String> {
 impl DiffSummary {
     /// Counts one unit scored on both sides: its total up or down, its grade (by level, 0 the
     /// best) up or down.
-    fn count(&mut self, old: &Report<'_>, new: &Report<'_>, go: Option<usize>, gn: Option<usize>) {
-        self.total_up = self
-            .total_up
-            .saturating_add(usize::from(new.total > old.total));
-        self.total_down = self
-            .total_down
-            .saturating_add(usize::from(new.total < old.total));
+    fn count(&mut self, old: Amount, new: Amount, go: Option<usize>, gn: Option<usize>) {
+        self.total_up = self.total_up.saturating_add(usize::from(new > old));
+        self.total_down = self.total_down.saturating_add(usize::from(new < old));
         if let (Some(go), Some(gn)) = (go, gn) {
             self.grade_up = self.grade_up.saturating_add(usize::from(gn < go));
             self.grade_down = self.grade_down.saturating_add(usize::from(gn > go));
@@ -197,6 +193,90 @@ fn adapt(
     Ok(s)
 }
 
+/// One side of a diff: the submissions adapted to its rule set and scored as a batch, with the
+/// notes of each unit (values dropped, adaptation errors, scoring errors).
+struct Side {
+    adapted: Vec<Vec<String>>,
+    errors: Vec<Vec<String>>,
+    picked: Vec<Vec<String>>,
+}
+
+impl Side {
+    fn new(n: usize) -> Self {
+        Side {
+            adapted: vec![Vec::new(); n],
+            errors: vec![Vec::new(); n],
+            picked: vec![Vec::new(); n],
+        }
+    }
+
+    /// Each unit's result under `rules` (`None` when it could not even be adapted).
+    fn score<'r>(
+        &mut self,
+        rules: &'r RuleSet,
+        subs: &[Submission],
+        side: &str,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Vec<Option<Result<Report<'r>, Error>>> {
+        let mut batch_subs = Vec::with_capacity(subs.len());
+        let mut at = Vec::with_capacity(subs.len());
+        for (i, sub) in subs.iter().enumerate() {
+            let (Some(notes), Some(errors)) = (self.adapted.get_mut(i), self.errors.get_mut(i))
+            else {
+                continue;
+            };
+            match adapt(rules, sub, side, notes) {
+                Ok(s) => {
+                    at.push(Some(batch_subs.len()));
+                    batch_subs.push(s);
+                }
+                Err(err) => {
+                    errors.push(format!("{side}细则无法评分：{err}"));
+                    at.push(None);
+                }
+            }
+        }
+        let mut results = rules
+            .score_batch_with_progress(&batch_subs, progress)
+            .results
+            .into_iter();
+        drop(batch_subs);
+        // `at` is increasing, so the batch's results come out in order.
+        at.into_iter()
+            .map(|k| k.and_then(|_| results.next()))
+            .collect()
+    }
+}
+
+/// What a diff keeps of a unit's old report: its standing, rank and item scores.
+struct OldView<'r> {
+    standing: Standing<'r>,
+    rank: Option<Option<u32>>,
+    items: Vec<OldItem<'r>>,
+}
+
+/// An item of an old report: id, title, score.
+type OldItem<'r> = (&'r str, &'r str, Option<Amount>);
+
+impl<'r> OldView<'r> {
+    fn of(r: &Report<'r>) -> Self {
+        OldView {
+            standing: standing(r),
+            rank: r.rank,
+            items: old_items(r),
+        }
+    }
+}
+
+/// The items of a report, for [`item_changes`].
+fn old_items<'r>(r: &Report<'r>) -> Vec<OldItem<'r>> {
+    r.sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| (i.id, i.title, i.score))
+        .collect()
+}
+
 fn standing<'r>(r: &Report<'r>) -> Standing<'r> {
     Standing {
         total: r.total,
@@ -228,85 +308,114 @@ impl RuleSet {
     /// assert!(diff.summary.text().starts_with("共1个单位，1个有变化"));
     /// ```
     pub fn diff<'r>(&'r self, new: &'r RuleSet, subs: &[Submission]) -> Diff<'r> {
-        let mut notes: Vec<Vec<String>> = vec![Vec::new(); subs.len()];
-        let mut old_subs = Vec::new();
-        let mut new_subs = Vec::new();
-        // Index maps from position in `subs` to position in each batch.
-        let mut old_at = vec![None; subs.len()];
-        let mut new_at = vec![None; subs.len()];
-        let mut errors: Vec<Vec<String>> = vec![Vec::new(); subs.len()];
-        for (i, sub) in subs.iter().enumerate() {
-            let (Some(n), Some(e)) = (notes.get_mut(i), errors.get_mut(i)) else {
-                continue;
-            };
-            match adapt(self, sub, "旧", n) {
-                Ok(s) => {
-                    if let Some(slot) = old_at.get_mut(i) {
-                        *slot = Some(old_subs.len());
-                    }
-                    old_subs.push(s);
-                }
-                Err(err) => e.push(format!("旧细则无法评分：{err}")),
-            }
-            match adapt(new, sub, "新", n) {
-                Ok(s) => {
-                    if let Some(slot) = new_at.get_mut(i) {
-                        *slot = Some(new_subs.len());
-                    }
-                    new_subs.push(s);
-                }
-                Err(err) => e.push(format!("新细则无法评分：{err}")),
-            }
-        }
-        let old_batch = self.score_batch(&old_subs);
-        let new_batch = new.score_batch(&new_subs);
-        let mut units = Vec::with_capacity(subs.len());
+        self.diff_with_progress(new, subs, &mut |_, _| {})
+    }
+
+    /// Like [`RuleSet::diff`], calling `progress(done, total)` as units are scored under each rule
+    /// set (`total` is twice the units). Over the work budget ([`RuleSet::check_diff`]) nothing
+    /// is scored: every unit carries the `limit.work` error in its notes.
+    pub fn diff_with_progress<'r>(
+        &'r self,
+        new: &'r RuleSet,
+        subs: &[Submission],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Diff<'r> {
+        let n = subs.len();
         let mut summary = DiffSummary {
-            units: subs.len(),
+            units: n,
             ..DiffSummary::default()
         };
-        for (i, sub) in subs.iter().enumerate() {
-            let mut unit_notes = notes.get(i).cloned().unwrap_or_default();
-            unit_notes.extend(errors.get(i).cloned().unwrap_or_default());
-            let pick = |at: Option<usize>,
-                        batch: &'_ crate::batch::BatchReport<'r>,
-                        side: &str,
-                        notes: &mut Vec<String>| {
-                let r = batch.results.get(at?)?;
-                match r {
-                    Ok(r) => Some(r.clone()),
-                    Err(e) => {
-                        notes.push(format!("{side}细则无法评分：{e}"));
+        let ids = (
+            RulesId {
+                id: &self.id,
+                version: &self.version,
+            },
+            RulesId {
+                id: &new.id,
+                version: &new.version,
+            },
+        );
+        if let Err(e) = self.check_diff(new, n) {
+            summary.errors = n;
+            return Diff {
+                old: ids.0,
+                new: ids.1,
+                units: subs
+                    .iter()
+                    .map(|s| UnitDiff {
+                        unit: s.unit.clone(),
+                        changed: false,
+                        old: None,
+                        new: None,
+                        items: Vec::new(),
+                        notes: vec![format!("无法对比：{e}")],
+                    })
+                    .collect(),
+                summary,
+                rule_changes: self.rule_changes(new),
+            };
+        }
+        // One side at a time, keeping of the old side's reports only what the comparison needs,
+        // so that the two sets of full reports are never held together.
+        let mut old_side = Side::new(n);
+        let old_views: Vec<Option<OldView<'r>>> = {
+            let batch = old_side.score(self, subs, "旧", &mut |d, _| {
+                progress(d, n.saturating_mul(2))
+            });
+            batch
+                .into_iter()
+                .zip(old_side.picked.iter_mut())
+                .map(|(r, notes)| match r {
+                    Some(Ok(r)) => Some(OldView::of(&r)),
+                    Some(Err(e)) => {
+                        notes.push(format!("旧细则无法评分：{e}"));
                         None
                     }
+                    None => None,
+                })
+                .collect()
+        };
+        let mut new_side = Side::new(n);
+        let new_results = new_side.score(new, subs, "新", &mut |d, _| {
+            progress(n.saturating_add(d), n.saturating_mul(2))
+        });
+        let mut units = Vec::with_capacity(n);
+        for (i, (sub, new_r)) in subs.iter().zip(new_results).enumerate() {
+            let mut unit_notes = Vec::new();
+            for side in [
+                &old_side.adapted,
+                &new_side.adapted,
+                &old_side.errors,
+                &new_side.errors,
+            ] {
+                unit_notes.extend(side.get(i).cloned().unwrap_or_default());
+            }
+            unit_notes.extend(old_side.picked.get(i).cloned().unwrap_or_default());
+            let new_r = match new_r {
+                Some(Ok(r)) => Some(r),
+                Some(Err(e)) => {
+                    unit_notes.push(format!("新细则无法评分：{e}"));
+                    None
                 }
+                None => None,
             };
-            let old_r = pick(
-                old_at.get(i).copied().flatten(),
-                &old_batch,
-                "旧",
-                &mut unit_notes,
-            );
-            let new_r = pick(
-                new_at.get(i).copied().flatten(),
-                &new_batch,
-                "新",
-                &mut unit_notes,
-            );
             unit_notes.extend(new_r.as_ref().and_then(missing_note));
-            let items = match (&old_r, &new_r) {
-                (Some(o), Some(n)) => item_changes(o, n),
+            let old_v = old_views.get(i).and_then(Option::as_ref);
+            let items = match (old_v, &new_r) {
+                (Some(o), Some(n)) => item_changes(&o.items, n),
                 _ => Vec::new(),
             };
-            let changed = match (&old_r, &new_r) {
-                (Some(o), Some(n)) => o.total != n.total || o.grade != n.grade || o.rank != n.rank,
+            let changed = match (old_v, &new_r) {
+                (Some(o), Some(n)) => {
+                    o.standing.total != n.total || o.standing.grade != n.grade || o.rank != n.rank
+                }
                 _ => false,
             };
-            match (&old_r, &new_r) {
+            match (old_v, &new_r) {
                 (Some(o), Some(n)) => summary.count(
-                    o,
-                    n,
-                    grade_level(new, self, o.grade),
+                    o.standing.total,
+                    n.total,
+                    grade_level(new, self, o.standing.grade),
                     grade_level(new, self, n.grade),
                 ),
                 _ => summary.errors = summary.errors.saturating_add(1),
@@ -315,21 +424,15 @@ impl RuleSet {
             units.push(UnitDiff {
                 unit: sub.unit.clone(),
                 changed,
-                old: old_r.as_ref().map(standing),
+                old: old_v.map(|o| o.standing.clone()),
                 new: new_r.as_ref().map(standing),
                 items,
                 notes: unit_notes,
             });
         }
         Diff {
-            old: RulesId {
-                id: &self.id,
-                version: &self.version,
-            },
-            new: RulesId {
-                id: &new.id,
-                version: &new.version,
-            },
+            old: ids.0,
+            new: ids.1,
             units,
             summary,
             rule_changes: self.rule_changes(new),
@@ -380,17 +483,17 @@ impl RuleSet {
 }
 
 /// Items whose score differs, matched by id.
-fn item_changes<'r>(old: &Report<'r>, new: &Report<'r>) -> Vec<ItemChange<'r>> {
-    let mut old_items: BTreeMap<&str, &crate::report::ItemReport> = BTreeMap::new();
-    for i in old.sections.iter().flat_map(|s| &s.items) {
-        old_items.insert(i.id, i);
+fn item_changes<'r>(old: &[OldItem<'r>], new: &Report<'r>) -> Vec<ItemChange<'r>> {
+    let mut old_items: BTreeMap<&str, Option<Amount>> = BTreeMap::new();
+    for (id, _, score) in old {
+        old_items.insert(id, *score);
     }
     let mut out = Vec::new();
     let mut seen = Vec::new();
     for item in new.sections.iter().flat_map(|s| &s.items) {
         seen.push(item.id);
         let before = old_items.get(item.id);
-        let old_score = before.and_then(|b| b.score);
+        let old_score = before.copied().flatten();
         if before.is_none() || old_score != item.score {
             out.push(ItemChange {
                 id: item.id,
@@ -405,12 +508,12 @@ fn item_changes<'r>(old: &Report<'r>, new: &Report<'r>) -> Vec<ItemChange<'r>> {
             });
         }
     }
-    for item in old.sections.iter().flat_map(|s| &s.items) {
-        if !seen.contains(&item.id) {
+    for &(id, title, score) in old {
+        if !seen.contains(&id) {
             out.push(ItemChange {
-                id: item.id,
-                title: item.title,
-                old: item.score,
+                id,
+                title,
+                old: score,
                 new: None,
                 reasons: vec!["新细则已删除该项目".into()],
             });
@@ -676,46 +779,156 @@ pub const MAX_PROBE_FINDINGS: usize = 500;
 /// Whole values 0..=this are probed for every numeric input, besides the thresholds.
 const PROBE_SCAN: i64 = 40;
 
-impl RuleSet {
-    /// Probes both rule sets on either side of every threshold they mention (literals in the
-    /// expressions reading an input, band edges, rate targets, `free` counts), one input at a time,
-    /// starting from `bases` (or a neutral submission when empty), and returns where the total,
-    /// grade or an item score differs.
-    pub fn probe<'r>(&'r self, new: &'r RuleSet, bases: &[Submission]) -> Vec<ProbeFinding<'r>> {
-        let mut inputs: Vec<&Input> = self.inputs.iter().collect();
+/// The inputs a probe varies (the old rule set's, then those only the new one has) and each
+/// one's candidate values.
+struct ProbePlan<'r> {
+    inputs: Vec<&'r Input>,
+    candidates: Vec<Vec<Value>>,
+}
+
+impl<'r> ProbePlan<'r> {
+    fn new(old: &'r RuleSet, new: &'r RuleSet) -> Self {
+        let mut inputs: Vec<&Input> = old.inputs.iter().collect();
         for i in &new.inputs {
             if !inputs.iter().any(|x| x.id == i.id) {
                 inputs.push(i);
             }
         }
-        let neutral;
+        let candidates = inputs
+            .iter()
+            .map(|input| probe_values(input, &thresholds(old, new, &input.id)))
+            .collect();
+        ProbePlan { inputs, candidates }
+    }
+
+    /// Synthetic submissions scored from one base (one per candidate value).
+    fn per_base(&self) -> usize {
+        self.candidates.iter().map(Vec::len).sum()
+    }
+
+    /// Bases probed and their work: with given bases, those; without, the neutral submission,
+    /// a high-scoring one and one just above each grade bound, found by two passes under the
+    /// old rules only.
+    fn work(&self, old: &RuleSet, new: &RuleSet, bases: usize) -> (usize, usize) {
+        let per_base = self.per_base();
+        let pair = old.cost().saturating_add(new.cost());
+        let (bases, building) = match bases {
+            0 => (
+                grade_bounds(old, new).len().saturating_add(2),
+                per_base.saturating_mul(2).saturating_mul(old.cost()),
+            ),
+            n => (n, 0),
+        };
+        let runs = bases.saturating_mul(per_base);
+        (runs, runs.saturating_mul(pair).saturating_add(building))
+    }
+}
+
+/// The grade minimums of both rule sets above 0, highest first, each once.
+fn grade_bounds(old: &RuleSet, new: &RuleSet) -> Vec<rust_decimal::Decimal> {
+    let mut mins: Vec<rust_decimal::Decimal> = old
+        .grades
+        .iter()
+        .chain(&new.grades)
+        .map(|g| g.min)
+        .filter(|m| !m.is_zero())
+        .collect();
+    mins.sort_unstable();
+    mins.dedup();
+    mins.reverse();
+    mins
+}
+
+impl RuleSet {
+    /// Probes both rule sets on either side of every threshold they mention (literals in the
+    /// expressions reading an input, band edges, rate targets, `free` counts), one input at a time,
+    /// starting from `bases` (or, when empty, from synthetic ones: a neutral submission, a
+    /// high-scoring one, and one just above each grade bound), and returns where the total,
+    /// grade or an item score differs. It stops early at [`MAX_PROBE_RUNS`] synthetic submissions
+    /// or the work budget ([`RuleSet::check_probe`]).
+    ///
+    /// [`MAX_PROBE_RUNS`]: crate::limits::MAX_PROBE_RUNS
+    pub fn probe<'r>(&'r self, new: &'r RuleSet, bases: &[Submission]) -> Vec<ProbeFinding<'r>> {
+        self.probe_with_progress(new, bases, &mut |_, _| {})
+    }
+
+    /// Whether a probe from `bases` fits the work budget (`limit.work` otherwise, saying how many
+    /// bases would).
+    ///
+    /// ```
+    /// let old = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// assert!(old.check_probe(&old, &[]).is_ok());
+    /// ```
+    pub fn check_probe(&self, new: &RuleSet, bases: &[Submission]) -> Result<(), Error> {
+        let plan = ProbePlan::new(self, new);
+        let (runs, work) = plan.work(self, new, bases.len());
+        if work <= crate::limits::MAX_PROBE_WORK {
+            return Ok(());
+        }
+        let per_base = plan
+            .per_base()
+            .saturating_mul(self.cost().saturating_add(new.cost()))
+            .max(1);
+        Err(Error::one(
+            Code::LimitWork,
+            "",
+            format!(
+                "阈值探测的计算量过大：计划模拟评分{runs}次（合计约{work}个计算单位），上限为{}；请减少起点考核表（按这两套细则最多{}份）",
+                crate::limits::MAX_PROBE_WORK,
+                crate::limits::MAX_PROBE_WORK
+                    .checked_div(per_base)
+                    .unwrap_or(0)
+            ),
+        ))
+    }
+
+    /// Like [`RuleSet::probe`], calling `progress(done, total)` as synthetic submissions are
+    /// scored.
+    pub fn probe_with_progress<'r>(
+        &'r self,
+        new: &'r RuleSet,
+        bases: &[Submission],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Vec<ProbeFinding<'r>> {
+        let plan = ProbePlan::new(self, new);
+        let pair = self.cost().saturating_add(new.cost()).max(1);
+        // Bounded work, whatever the rules and bases: the first runs within both limits.
+        let limit = crate::limits::MAX_PROBE_RUNS
+            .min(crate::limits::MAX_PROBE_WORK.checked_div(pair).unwrap_or(0));
+        let owned;
         let bases: Vec<(String, &Submission)> = if bases.is_empty() {
-            neutral = neutral_submission(self, &inputs);
-            vec![("中性考核表".to_string(), &neutral)]
+            owned = self.synthetic_bases(new, &plan);
+            owned.iter().map(|(name, s)| (name.clone(), s)).collect()
         } else {
             bases
                 .iter()
                 .map(|b| (format!("{}（{}）", b.unit.name, b.unit.id), b))
                 .collect()
         };
-        let mut candidates: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-        for input in &inputs {
-            candidates.insert(
-                &input.id,
-                probe_values(input, &thresholds(self, new, &input.id)),
-            );
-        }
+        let total = bases.len().saturating_mul(plan.per_base()).min(limit);
+        // Each base gets its share of the findings shown, so that the first cannot hide the others.
+        let share = MAX_PROBE_FINDINGS
+            .checked_div(bases.len())
+            .unwrap_or(MAX_PROBE_FINDINGS)
+            .max(20);
         let mut out = Vec::new();
         let mut runs = 0usize;
         for (name, base) in &bases {
-            for input in &inputs {
+            let before = out.len();
+            for (input, values) in plan.inputs.iter().zip(&plan.candidates) {
+                if out.len().saturating_sub(before) >= share {
+                    break;
+                }
                 let mut run: Vec<ProbeFinding<'r>> = Vec::new();
-                for value in candidates.get(input.id.as_str()).into_iter().flatten() {
-                    // Bounded work, whatever the rules and bases: the first MAX_PROBE_RUNS.
+                for value in values {
                     runs = runs.saturating_add(1);
-                    if runs > crate::limits::MAX_PROBE_RUNS {
+                    if runs > limit {
                         out.extend(condense(run));
+                        progress(total, total);
                         return out;
+                    }
+                    if runs % 256 == 0 {
+                        progress(runs, total);
                     }
                     let mut sub = (*base).clone();
                     sub.values.insert(input.id.clone(), value.clone());
@@ -729,7 +942,7 @@ impl RuleSet {
                     let (Ok(ro), Ok(rn)) = (self.score(&o), new.score(&n)) else {
                         continue;
                     };
-                    let items = item_changes(&ro, &rn);
+                    let items = item_changes(&old_items(&ro), &rn);
                     if ro.total != rn.total || ro.grade != rn.grade || !items.is_empty() {
                         run.push(ProbeFinding {
                             base: name.clone(),
@@ -744,14 +957,93 @@ impl RuleSet {
                         });
                     }
                 }
-                out.extend(condense(run));
+                let room = share.saturating_sub(out.len().saturating_sub(before));
+                out.extend(condense(run).into_iter().take(room));
                 if out.len() >= MAX_PROBE_FINDINGS {
                     out.truncate(MAX_PROBE_FINDINGS);
+                    progress(total, total);
                     return out;
                 }
             }
         }
+        progress(total, total);
         out
+    }
+
+    /// The bases of a probe given none: the neutral submission; a high-scoring one (each input in
+    /// turn set to the candidate value that gives the highest total under these rules); and, for
+    /// each grade bound of either rule set, one whose total lies just above it (single-input
+    /// changes from the high-scoring one combined, largest first, while the total stays above
+    /// the bound). The totals near the bounds are where a changed grade bound or a changed item
+    /// shows.
+    fn synthetic_bases(&self, new: &RuleSet, plan: &ProbePlan) -> Vec<(String, Submission)> {
+        use rust_decimal::Decimal;
+        let neutral = neutral_submission(self, &plan.inputs);
+        let total = |sub: &Submission| -> Option<Decimal> {
+            let mut sink = Vec::new();
+            let s = adapt(self, sub, "旧", &mut sink).ok()?;
+            self.score(&s).ok().map(|r| r.total.value())
+        };
+        let mut bases = vec![("中性考核表".to_string(), neutral.clone())];
+        let Some(mut best_total) = total(&neutral) else {
+            return bases;
+        };
+        let mut best = neutral;
+        for (input, values) in plan.inputs.iter().zip(&plan.candidates) {
+            for value in values {
+                let mut sub = best.clone();
+                sub.values.insert(input.id.clone(), value.clone());
+                if let Some(t) = total(&sub).filter(|t| *t > best_total) {
+                    best_total = t;
+                    best = sub;
+                }
+            }
+        }
+        bases.push((
+            format!("高分考核表（旧细则总分{}）", plain(best_total)),
+            best.clone(),
+        ));
+        // Each single change from the high-scoring base and how far it lowers the total.
+        let mut drops: Vec<(usize, &Value, Decimal)> = Vec::new();
+        for (k, (input, values)) in plan.inputs.iter().zip(&plan.candidates).enumerate() {
+            for value in values {
+                let mut sub = best.clone();
+                sub.values.insert(input.id.clone(), value.clone());
+                if let Some(t) = total(&sub).filter(|t| *t < best_total) {
+                    drops.push((k, value, best_total.saturating_sub(t)));
+                }
+            }
+        }
+        // Largest drops first (by input order among equals, for determinism).
+        drops.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        for bound in grade_bounds(self, new) {
+            if bound >= best_total {
+                continue;
+            }
+            let mut room = best_total.saturating_sub(bound);
+            let mut sub = best.clone();
+            let mut used: Vec<usize> = Vec::new();
+            for (k, value, drop) in &drops {
+                if *drop < room && !used.contains(k) {
+                    if let Some(input) = plan.inputs.get(*k) {
+                        sub.values.insert(input.id.clone(), (*value).clone());
+                        used.push(*k);
+                        room = room.saturating_sub(*drop);
+                    }
+                }
+            }
+            if let Some(t) = total(&sub) {
+                bases.push((
+                    format!(
+                        "临界考核表（旧细则总分{}，接近等次线{}）",
+                        plain(t),
+                        plain(bound)
+                    ),
+                    sub,
+                ));
+            }
+        }
+        bases
     }
 }
 
@@ -861,8 +1153,23 @@ fn probe_values(input: &Input, thresholds: &[rust_decimal::Decimal]) -> Vec<Valu
 /// A submission where every input has an unremarkable value: counts 0, rates 100%, no flags.
 fn neutral_submission(rs: &RuleSet, inputs: &[&Input]) -> Submission {
     let mut values = crate::json::Map::new();
+    // A count that bounds another (`已整改` at most `发现`) and the counts it bounds are 100: a
+    // ratio of the two is then defined, and probing the bounded one moves it.
+    let bounding: Vec<&str> = inputs
+        .iter()
+        .filter_map(|i| match &i.max {
+            Some(Bound::Input(j)) if i.kind == InputType::Count => {
+                rs.inputs.get(*j).map(|b| b.id.as_str())
+            }
+            _ => None,
+        })
+        .collect();
     for input in inputs {
+        let bounded = matches!(&input.max, Some(Bound::Input(_)));
         let v = match input.kind {
+            InputType::Count if bounded || bounding.contains(&input.id.as_str()) => {
+                Value::string("100")
+            }
             InputType::Count => Value::string("0"),
             InputType::Percent => Value::string("100"),
             InputType::Number => match (&input.min, &input.max) {

@@ -59,6 +59,7 @@ mod text;
 mod values;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+mod work;
 
 pub use batch::{BatchInput, BatchReport};
 pub use builtin::{BUILTIN_IDS, builtin_source, builtin_versions};

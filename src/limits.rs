@@ -41,6 +41,18 @@ pub const MAX_META: usize = 100;
 pub const MAX_BATCH: usize = 100_000;
 /// Most synthetic submissions a threshold probe scores (under each rule set).
 pub const MAX_PROBE_RUNS: usize = 20_000;
+/// Most work one batch or diff may do: submissions scored × each rule set's
+/// [`cost`](crate::RuleSet::cost), summed over the rule sets. Chosen so that the costliest
+/// accepted call finishes within a few seconds natively and its reports, all kept until the
+/// batch is ranked, fit in memory (SECURITY.md gives the measurements).
+pub const MAX_WORK: usize = 60_000_000;
+/// Most work one threshold probe may do (synthetic submissions × both rule sets' cost): twice
+/// [`MAX_WORK`], since a probe keeps no report.
+pub const MAX_PROBE_WORK: usize = 120_000_000;
+/// Most bytes of reports the WebAssembly binding builds in one call (estimated before scoring
+/// from [`report_bytes`](crate::RuleSet::report_bytes) and the submissions' own length), so that
+/// a batch never outgrows the module's memory or the longest JavaScript string.
+pub const MAX_WASM_REPORT_BYTES: usize = 256 * 1024 * 1024;
 
 /// The most elements the list in field `key` may have.
 pub(crate) fn max_list(key: &str) -> usize {

@@ -41,6 +41,9 @@ enum Command {
         /// 允许必填项未填写，给出暂定得分
         #[arg(long)]
         provisional: bool,
+        /// 在标准错误输出显示进度（默认只在终端上、运行较久时显示）
+        #[arg(long)]
+        progress: bool,
     },
     /// 比较新旧考核细则：不给考核表时列出细则本身的变化；给出考核表时按新旧细则分别评分，列出得分、等次、排名的变化
     Diff {
@@ -61,6 +64,9 @@ enum Command {
         /// 有任何变化时以退出码 1 结束（供细则起草人的持续集成使用）
         #[arg(long)]
         fail_on_change: bool,
+        /// 在标准错误输出显示进度（默认只在终端上、运行较久时显示）
+        #[arg(long)]
+        progress: bool,
     },
     /// 运行考核细则内嵌的测试用例，以及用例目录中的用例（NAME.json + NAME.expect.json）
     Test {
@@ -105,10 +111,13 @@ enum SchemaKind {
 }
 
 mod check;
+mod input;
 mod locate;
 mod tables;
+mod term;
 
 use tables::{diff_table, opt, ranked_table, report_table};
+use term::{esc, esc_lines};
 
 /// A failure to report: the message and the exit code.
 struct Fail(String, u8);
@@ -120,7 +129,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Fail(msg, code)) => {
             if !msg.is_empty() {
-                eprintln!("{msg}");
+                eprintln!("{}", esc_lines(&msg));
             }
             ExitCode::from(code)
         }
@@ -131,14 +140,18 @@ fn run(command: Command) -> Result<(), Fail> {
     match command {
         Command::Check { rules, format } => {
             let (text, origin) = rules_text(&rules)?;
-            check::check(&text, &origin, format)
+            match text {
+                Ok(text) => check::check(&text, &origin, format),
+                Err(p) => Err(Fail(problems_text(&format!("{origin}: "), &[p]), 1)),
+            }
         }
         Command::Score {
             rules,
             submissions,
             format,
             provisional,
-        } => score(&rules, &submissions, format, provisional),
+            progress,
+        } => score(&rules, &submissions, format, provisional, progress),
         Command::Test { rules, cases } => test(&rules, cases.as_deref()),
         Command::Diff {
             old,
@@ -147,7 +160,18 @@ fn run(command: Command) -> Result<(), Fail> {
             format,
             probe,
             fail_on_change,
-        } => diff(&old, &new, &submissions, format, probe, fail_on_change),
+            progress,
+        } => diff(
+            &old,
+            &new,
+            &submissions,
+            format,
+            DiffOptions {
+                probe,
+                fail_on_change,
+                progress,
+            },
+        ),
         Command::Schema { which } => {
             print!(
                 "{}",
@@ -163,49 +187,76 @@ fn run(command: Command) -> Result<(), Fail> {
     }
 }
 
-/// Reads a file, or standard input for `-`.
-fn read(path: &Path) -> Result<String, Fail> {
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        return std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map(|_| text)
-            .map_err(|e| Fail(format!("无法读取标准输入：{e}"), 2));
-    }
-    std::fs::read_to_string(path)
-        .map_err(|e| Fail(format!("无法读取文件 {}：{e}", path.display()), 2))
-}
-
+/// Every problem on a line of its own, after `origin`; each line escaped for the terminal.
 fn problems_text(origin: &str, problems: &[Problem]) -> String {
     problems
         .iter()
-        .map(|p| format!("{origin}{p}"))
+        .map(|p| esc(&format!("{origin}{p}")).into_owned())
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-/// The text of `--rules` and where it came from: a file path, or a built-in id when no such file
-/// exists.
-fn rules_text(arg: &str) -> Result<(String, String), Fail> {
+/// The text of `--rules` (or why it cannot be read) and where it came from: a file, or a built-in
+/// rule set (`subdistrict`, `subdistrict@2026.1`). A name that is both is refused: which one was
+/// meant cannot be known.
+fn rules_text(arg: &str) -> Result<(input::Doc, String), Fail> {
     let path = Path::new(arg);
-    if path.exists() {
-        Ok((read(path)?, path.display().to_string()))
-    } else if let Some(src) = builtin_source(arg) {
-        Ok((src.to_string(), format!("内置细则 {arg}")))
-    } else {
-        Err(Fail(
+    match (path.exists(), builtin_source(arg)) {
+        (true, Some(_)) => Err(Fail(
             format!(
-                "找不到考核细则「{arg}」：既不是文件，也不是内置细则 id（subdistrict、department、enterprise）"
+                "「{arg}」既是当前目录下的文件，也是内置细则 id，无法确定使用哪一个：使用文件请写 ./{arg}，使用内置细则请在其他目录下运行或先改名该文件"
             ),
             2,
-        ))
+        )),
+        (true, None) => Ok((input::read(path)?, path.display().to_string())),
+        (false, Some(src)) => Ok((Ok(src.to_string()), format!("内置细则 {arg}"))),
+        (false, None) => {
+            let known: Vec<String> = kpi_wasm::builtin_versions()
+                .map(|(id, version)| format!("{id}@{version}"))
+                .collect();
+            Err(Fail(
+                format!(
+                    "找不到考核细则「{arg}」：既不是文件，也不是内置细则 id（subdistrict、department、enterprise，或指定版本：{}）",
+                    known.join("、")
+                ),
+                2,
+            ))
+        }
     }
 }
 
 /// Loads `--rules`, failing with every problem (one line each).
 fn load_rules(arg: &str) -> Result<RuleSet, Fail> {
     let (text, origin) = rules_text(arg)?;
+    let text = text.map_err(|p| Fail(problems_text(&format!("{origin}: "), &[p]), 1))?;
     RuleSet::from_json(&text)
         .map_err(|e| Fail(problems_text(&format!("{origin}: "), e.problems()), 1))
+}
+
+/// For `--rules ID` (a built-in id without a version): when every submission names one archived
+/// version of that rule set, that version (`ID@VERSION`), so that last year's forms score as they
+/// did; the choice is said on standard error.
+fn archived_version(arg: &str, loaded: &[Loaded]) -> Option<String> {
+    if arg.contains('@') || Path::new(arg).exists() || builtin_source(arg).is_none() {
+        return None;
+    }
+    let newest = RuleSet::builtin(arg)?;
+    let first = loaded.first()?;
+    let version = first.sub.rules_version.as_str();
+    let same = loaded
+        .iter()
+        .all(|l| l.sub.rules_id == arg && l.sub.rules_version == version);
+    let chosen = format!("{arg}@{version}");
+    (same && version != newest.version() && builtin_source(&chosen).is_some()).then(|| {
+        eprintln!(
+            "{}",
+            esc(&format!(
+                "注意：考核表填写的是内置细则 {arg} 的 {version} 版（最新版为 {}），已按 {chosen} 评分",
+                newest.version()
+            ))
+        );
+        chosen
+    })
 }
 
 /// A submission and where it came from (a file, or `file.jsonl:LINE`).
@@ -216,7 +267,11 @@ struct Loaded {
 
 /// Reads submissions from files, folders (every `*.json` inside) and JSON-lines files (`*.jsonl`).
 /// Unreadable files stop the run (exit 2); invalid submissions are collected as errors.
-fn read_submissions(paths: &[PathBuf], errors: &mut Vec<String>) -> Result<Vec<Loaded>, Fail> {
+fn read_submissions(
+    paths: &[PathBuf],
+    errors: &mut Vec<String>,
+    show_progress: bool,
+) -> Result<Vec<Loaded>, Fail> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -232,85 +287,113 @@ fn read_submissions(paths: &[PathBuf], errors: &mut Vec<String>) -> Result<Vec<L
         }
     }
     let mut out = Vec::new();
-    let mut progress = Progress::new("读取考核表", files.len());
+    let mut progress = Progress::new("读取考核表", files.len(), show_progress);
+    let max = kpi_wasm::limits::MAX_BATCH;
+    // Each document read, or its problem; reading stops past the batch limit.
+    let mut take = |origin: String, doc: input::Doc, out: &mut Vec<Loaded>| {
+        let read = match doc {
+            Ok(text) => Submission::from_json(&text).map_err(kpi_wasm::Error::into_problems),
+            Err(p) => Err(vec![p]),
+        };
+        match read {
+            Ok(sub) => out.push(Loaded { origin, sub }),
+            Err(problems) => errors.push(problems_text(&format!("{origin}: "), &problems)),
+        }
+        out.len() <= max
+    };
     for (k, f) in files.iter().enumerate() {
         progress.update(k);
-        let text = read(f)?;
         if f.extension().is_some_and(|x| x == "jsonl") {
-            for (n, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                let origin = format!("{}:{}", f.display(), n + 1);
-                match Submission::from_json(line) {
-                    Ok(sub) => out.push(Loaded { origin, sub }),
-                    Err(e) => errors.push(problems_text(&format!("{origin}: "), e.problems())),
-                }
-            }
+            input::read_lines(f, &mut |n, doc| {
+                take(format!("{}:{n}", f.display()), doc, &mut out)
+            })?;
         } else {
-            let origin = f.display().to_string();
-            match Submission::from_json(&text) {
-                Ok(sub) => out.push(Loaded { origin, sub }),
-                Err(e) => errors.push(problems_text(&format!("{origin}: "), e.problems())),
-            }
+            let doc = input::read(f)?;
+            take(input::name(f), doc, &mut out);
+        }
+        if out.len() > max {
+            break;
         }
     }
     progress.finish();
-    let max = kpi_wasm::limits::MAX_BATCH;
     if out.len() > max {
         return Err(Fail(
-            format!(
-                "一次最多评分{max}份考核表，本次读到{}份，请分批评分",
-                out.len()
-            ),
+            format!("[limit.batch] 一次最多评分{max}份考核表，本次超过{max}份，请分批评分"),
             2,
         ));
     }
     Ok(out)
 }
 
-/// A progress bar on stderr, shown only on a terminal and only for long runs.
+/// Progress on standard error: on a terminal, a bar redrawn in place once a run has taken half a
+/// second; with `--progress` also elsewhere (a log), one line per tenth.
 struct Progress {
     label: &'static str,
     total: usize,
+    forced: bool,
+    terminal: bool,
+    started: std::time::Instant,
     shown: bool,
     last: usize,
 }
 
 impl Progress {
-    fn new(label: &'static str, total: usize) -> Self {
+    fn new(label: &'static str, total: usize, forced: bool) -> Self {
         use std::io::IsTerminal;
         Progress {
             label,
             total,
-            shown: total >= 2000 && std::io::stderr().is_terminal(),
+            forced,
+            terminal: std::io::stderr().is_terminal(),
+            started: std::time::Instant::now(),
+            shown: false,
             last: usize::MAX,
         }
     }
     fn update(&mut self, done: usize) {
-        if !self.shown || self.total == 0 {
+        if self.total == 0 || !(self.forced || self.terminal) {
             return;
         }
-        let pct = done * 100 / self.total;
-        if pct != self.last {
-            self.last = pct;
-            let bar = "█".repeat(pct / 4) + &"░".repeat(25 - pct / 4);
-            eprint!("\r{} {bar} {pct:>3}% ({done}/{})", self.label, self.total);
+        if !self.shown && !self.forced && self.started.elapsed().as_millis() < 500 {
+            return;
         }
+        self.shown = true;
+        let pct = done.min(self.total) * 100 / self.total;
+        if self.terminal {
+            if pct != self.last {
+                let bar = "█".repeat(pct / 4) + &"░".repeat(25 - pct / 4);
+                eprint!("\r{} {bar} {pct:>3}% ({done}/{})", self.label, self.total);
+            }
+        } else if pct / 10 != self.last / 10 || self.last == usize::MAX {
+            eprintln!("{} {pct}% ({done}/{})", self.label, self.total);
+        }
+        self.last = pct;
     }
     fn finish(&mut self) {
         if self.shown {
-            self.update(self.total);
-            eprintln!();
+            if self.last != 100 {
+                self.update(self.total);
+            }
+            if self.terminal {
+                eprintln!();
+            }
         }
     }
 }
 
-fn score(arg: &str, paths: &[PathBuf], format: Format, provisional: bool) -> Result<(), Fail> {
-    let rules = load_rules(arg)?;
+fn score(
+    arg: &str,
+    paths: &[PathBuf],
+    format: Format,
+    provisional: bool,
+    show_progress: bool,
+) -> Result<(), Fail> {
+    let mut rules = load_rules(arg)?;
     let mut errors = Vec::new();
-    let loaded = read_submissions(paths, &mut errors)?;
+    let loaded = read_submissions(paths, &mut errors, show_progress)?;
+    if let Some(archived) = archived_version(arg, &loaded) {
+        rules = load_rules(&archived)?;
+    }
     // One submission per unit; ids that differ only in case or width are one unit.
     let mut first: std::collections::HashMap<String, &Loaded> = std::collections::HashMap::new();
     for l in &loaded {
@@ -366,7 +449,10 @@ fn score(arg: &str, paths: &[PathBuf], format: Format, provisional: bool) -> Res
             None => {}
         }
     } else {
-        let mut progress = Progress::new("评分", subs.len());
+        rules
+            .check_batch(subs.len())
+            .map_err(|e| Fail(problems_text("", e.problems()), 2))?;
+        let mut progress = Progress::new("评分", subs.len(), show_progress);
         let batch = rules.score_batch_with_progress(&subs, &mut |done, _| progress.update(done));
         progress.finish();
         for (l, result) in accepted.iter().zip(batch.results) {
@@ -400,19 +486,30 @@ fn score(arg: &str, paths: &[PathBuf], format: Format, provisional: bool) -> Res
     }
 }
 
+/// `kpi diff`'s switches.
+struct DiffOptions {
+    probe: bool,
+    fail_on_change: bool,
+    progress: bool,
+}
+
 fn diff(
     old: &str,
     new: &str,
     paths: &[PathBuf],
     format: Format,
-    probe: bool,
-    fail_on_change: bool,
+    options: DiffOptions,
 ) -> Result<(), Fail> {
     use std::fmt::Write;
+    let DiffOptions {
+        probe,
+        fail_on_change,
+        progress: show_progress,
+    } = options;
     let old_rules = load_rules(old)?;
     let new_rules = load_rules(new)?;
     let mut errors = Vec::new();
-    let loaded = read_submissions(paths, &mut errors)?;
+    let loaded = read_submissions(paths, &mut errors, show_progress)?;
     let subs: Vec<Submission> = loaded.iter().map(|l| l.sub.clone()).collect();
     let changes = old_rules.rule_changes(&new_rules);
     let mut changed = !changes.is_empty();
@@ -509,20 +606,19 @@ fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
         for sub_path in entries {
             let name = sub_path.display().to_string();
             let expect_path = sub_path.with_extension("expect.json");
-            let result = match (
-                Submission::from_json(&read(&sub_path)?),
-                std::fs::read_to_string(&expect_path),
-            ) {
+            let sub = input::read(&sub_path)?
+                .map_err(|p| p.to_string())
+                .and_then(|text| Submission::from_json(&text).map_err(|e| e.to_string()));
+            let expect = match std::fs::metadata(&expect_path) {
+                Ok(_) => input::read(&expect_path)?.map_err(|p| p.to_string()),
+                Err(e) => Err(format!("无法读取期望结果 {}：{e}", expect_path.display())),
+            };
+            let result = match (sub, expect) {
                 (Ok(sub), Ok(expect)) => rules.run_case(&name, &sub, &expect),
-                (Err(e), _) => kpi_wasm::CaseResult {
+                (Err(failure), _) | (_, Err(failure)) => kpi_wasm::CaseResult {
                     name: name.clone(),
                     source: name,
-                    failures: vec![e.to_string()],
-                },
-                (_, Err(e)) => kpi_wasm::CaseResult {
-                    name: name.clone(),
-                    source: name,
-                    failures: vec![format!("无法读取期望结果 {}：{e}", expect_path.display())],
+                    failures: vec![failure],
                 },
             };
             run.cases.push(result);
@@ -530,11 +626,11 @@ fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
     }
     for c in &run.cases {
         if c.passed() {
-            println!("✓ {}", c.name);
+            println!("✓ {}", esc(&c.name));
         } else {
-            println!("✗ {}（{}）", c.name, c.source);
+            println!("✗ {}（{}）", esc(&c.name), esc(&c.source));
             for f in &c.failures {
-                println!("    {f}");
+                println!("    {}", esc_lines(f));
             }
         }
     }
