@@ -3,6 +3,7 @@
 //! JSON pointer. `--format json` gives the same problems as data, with their line and column.
 
 use crate::locate::{Spot, locate};
+use crate::term::esc;
 use crate::{CheckFormat, Fail};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use kpi_wasm::{Problem, RuleSet, ToJson};
@@ -48,24 +49,29 @@ pub fn render(text: &str, origin: &str, problems: &[Problem], styled: bool) -> S
     } else {
         Renderer::plain()
     };
+    let origin = esc(origin);
     let mut out: Vec<String> = problems
         .iter()
-        .map(|p| renderer.render(&[group(text, origin, p)]).to_string())
+        .map(|p| {
+            let message = esc(&p.message);
+            renderer
+                .render(&[group(text, &origin, p, &message)])
+                .to_string()
+        })
         .collect();
     out.push(format!("{origin}：共 {} 个问题", problems.len()));
     out.join("\n\n")
 }
 
 /// One problem as a diagnostic: its line and caret when the text holds its path.
-fn group<'a>(text: &'a str, origin: &'a str, p: &'a Problem) -> Group<'a> {
-    let title = Level::ERROR
-        .primary_title(p.message.as_str())
-        .id(p.code.as_str());
+fn group<'a>(text: &'a str, origin: &'a str, p: &'a Problem, message: &'a str) -> Group<'a> {
+    let title = Level::ERROR.primary_title(message).id(p.code.as_str());
     let pointer =
-        (!p.path.is_empty()).then(|| Level::NOTE.message(format!("JSON 指针：{}", p.path)));
+        (!p.path.is_empty()).then(|| Level::NOTE.message(format!("JSON 指针：{}", esc(&p.path))));
     let group = match locate(text, p) {
         Some(spot) => {
             let (line, span) = line_of(text, &spot);
+            let (line, span) = escaped(line, span);
             title.element(
                 Snippet::source(line)
                     .line_start(spot.line)
@@ -89,6 +95,25 @@ fn line_of<'a>(text: &'a str, spot: &Spot) -> (&'a str, std::ops::Range<usize>) 
     let from = spot.bytes.start - start;
     let to = (spot.bytes.end - start).clamp(from, line.len());
     (line, from..to)
+}
+
+/// A source line as the terminal may show it (`term::esc`), with the span moved to match.
+fn escaped(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    let mut out = String::with_capacity(line.len());
+    let (mut from, mut to) = (None, None);
+    for (at, c) in line.char_indices() {
+        if at == span.start {
+            from = Some(out.len());
+        }
+        if at == span.end {
+            to = Some(out.len());
+        }
+        let mut buf = [0u8; 4];
+        out.push_str(&esc(c.encode_utf8(&mut buf)));
+    }
+    let end = out.len();
+    let from = from.unwrap_or(end);
+    (out, from..to.unwrap_or(end).max(from))
 }
 
 /// The problems as a JSON array, each with its `line` and `column` (null when unknown).

@@ -521,19 +521,27 @@ fn diff(
                 let _ = writeln!(
                     out,
                     "考核细则变化：{} {} → {} {}（共{}处）",
-                    old_rules.id(),
-                    old_rules.version(),
-                    new_rules.id(),
-                    new_rules.version(),
+                    esc(old_rules.id()),
+                    esc(old_rules.version()),
+                    esc(new_rules.id()),
+                    esc(new_rules.version()),
                     changes.len()
                 );
                 for c in &changes {
-                    let _ = writeln!(out, "  · {c}");
+                    let _ = writeln!(out, "  · {}", esc(c));
                 }
             }
         }
     } else if probe {
-        let findings = old_rules.probe(&new_rules, &subs);
+        old_rules
+            .check_probe(&new_rules, &subs)
+            .map_err(|e| Fail(problems_text("", e.problems()), 2))?;
+        let mut progress = Progress::new("阈值探测", 1, show_progress);
+        let findings = old_rules.probe_with_progress(&new_rules, &subs, &mut |done, total| {
+            progress.total = total;
+            progress.update(done)
+        });
+        progress.finish();
         changed |= !findings.is_empty();
         match format {
             Format::Json => out = findings.to_json_pretty() + "\n",
@@ -556,21 +564,27 @@ fn diff(
                     let _ = writeln!(
                         out,
                         "{}\t{}({})\t{}\t{}\t{}\t{}\t{}\t{}",
-                        f.base,
-                        f.label,
-                        f.input,
-                        f.value,
+                        esc(&f.base),
+                        esc(&f.label),
+                        esc(&f.input),
+                        esc(&f.value),
                         f.old.total,
-                        f.old.grade,
+                        esc(f.old.grade),
                         f.new.total,
-                        f.new.grade,
-                        items.join("；")
+                        esc(f.new.grade),
+                        esc(&items.join("；"))
                     );
                 }
             }
         }
     } else {
-        let d = old_rules.diff(&new_rules, &subs);
+        old_rules
+            .check_diff(&new_rules, subs.len())
+            .map_err(|e| Fail(problems_text("", e.problems()), 2))?;
+        let mut progress = Progress::new("新旧细则对比", subs.len() * 2, show_progress);
+        let d =
+            old_rules.diff_with_progress(&new_rules, &subs, &mut |done, _| progress.update(done));
+        progress.finish();
         changed |= d.summary.changed > 0 || d.units.iter().any(|u| !u.items.is_empty());
         out = match format {
             Format::Json | Format::Jsonl => d.to_json_pretty() + "\n",

@@ -1,6 +1,7 @@
 //! The text renderings of reports and diffs (Chinese tables for people; JSON and CSV come from
 //! the library).
 
+use crate::term::esc;
 use kpi_wasm::Report;
 
 pub fn opt(a: Option<kpi_wasm::Amount>) -> String {
@@ -12,7 +13,7 @@ fn standing_text(s: &Option<kpi_wasm::Standing>) -> String {
         Some(s) => format!(
             "{} {} 第{}名",
             s.total,
-            s.grade,
+            esc(s.grade),
             s.rank.map_or("-".to_string(), |r| r.to_string())
         ),
         None => "无法评分".into(),
@@ -26,7 +27,10 @@ pub fn diff_table(d: &kpi_wasm::Diff) -> String {
     let _ = writeln!(
         s,
         "新旧细则对比：{} {} → {} {}",
-        d.old.id, d.old.version, d.new.id, d.new.version
+        esc(d.old.id),
+        esc(d.old.version),
+        esc(d.new.id),
+        esc(d.new.version)
     );
     let _ = writeln!(s, "{}\n", d.summary.text());
     let mut order: Vec<&kpi_wasm::UnitDiff> = d.units.iter().collect();
@@ -36,8 +40,8 @@ pub fn diff_table(d: &kpi_wasm::Diff) -> String {
         let _ = writeln!(
             s,
             "{mark} {}（{}）：{} → {}",
-            u.unit.name,
-            u.unit.id,
+            esc(&u.unit.name),
+            esc(&u.unit.id),
             standing_text(&u.old),
             standing_text(&u.new)
         );
@@ -45,23 +49,23 @@ pub fn diff_table(d: &kpi_wasm::Diff) -> String {
             let _ = writeln!(
                 s,
                 "    {} {}：{} → {}",
-                i.id,
-                i.title,
+                esc(i.id),
+                esc(i.title),
                 opt(i.old),
                 opt(i.new)
             );
             for r in &i.reasons {
-                let _ = writeln!(s, "        {r}");
+                let _ = writeln!(s, "        {}", esc(r));
             }
         }
         for n in &u.notes {
-            let _ = writeln!(s, "    ! {n}");
+            let _ = writeln!(s, "    ! {}", esc(n));
         }
     }
     if !d.rule_changes.is_empty() {
         let _ = writeln!(s, "\n考核细则变化（{}处）：", d.rule_changes.len());
         for c in &d.rule_changes {
-            let _ = writeln!(s, "  · {c}");
+            let _ = writeln!(s, "  · {}", esc(c));
         }
     }
     s
@@ -71,7 +75,7 @@ pub fn diff_table(d: &kpi_wasm::Diff) -> String {
 fn trace(s: &mut String, lines: &[kpi_wasm::TraceLine]) {
     use std::fmt::Write;
     for l in lines {
-        let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
+        let _ = writeln!(s, "         {:>8}  {}", l.points, esc(&l.reason));
     }
 }
 
@@ -79,11 +83,13 @@ fn trace(s: &mut String, lines: &[kpi_wasm::TraceLine]) {
 pub fn report_table(r: &Report) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "{}（{}）", r.unit.name, r.unit.id);
+    let _ = writeln!(s, "{}（{}）", esc(&r.unit.name), esc(&r.unit.id));
     let _ = writeln!(
         s,
         "考核细则：{}（{} {}）",
-        r.rules.title, r.rules.id, r.rules.version
+        esc(r.rules.title),
+        esc(r.rules.id),
+        esc(r.rules.version)
     );
     let status = match r.status {
         kpi_wasm::Status::Final => r.status.label().to_string(),
@@ -92,13 +98,16 @@ pub fn report_table(r: &Report) -> String {
     let _ = writeln!(
         s,
         "总分：{}    等次：{}    状态：{status}",
-        r.total, r.grade
+        r.total,
+        esc(r.grade)
     );
     for sec in &r.sections {
         let _ = writeln!(
             s,
             "\n【{}】 {} 分，得 {} 分",
-            sec.title, sec.points, sec.score
+            esc(sec.title),
+            sec.points,
+            sec.score
         );
         for item in &sec.items {
             let score = item
@@ -111,7 +120,10 @@ pub fn report_table(r: &Report) -> String {
             let _ = writeln!(
                 s,
                 "  {:<6} {}  {}/{}{mark}",
-                item.id, item.title, score, item.points
+                esc(item.id),
+                esc(item.title),
+                score,
+                item.points
             );
             trace(&mut s, &item.lines);
         }
@@ -120,14 +132,14 @@ pub fn report_table(r: &Report) -> String {
     if !r.adjustments.is_empty() {
         let _ = writeln!(s, "\n【扣分项】");
         for a in &r.adjustments {
-            let _ = writeln!(s, "  {}  {}", a.title, a.amount);
+            let _ = writeln!(s, "  {}  {}", esc(a.title), a.amount);
             trace(&mut s, &a.lines);
         }
     }
     if let Some(b) = &r.bonus {
         let _ = writeln!(s, "\n【加分】合计 {}（上限 {}）", b.amount, b.cap);
         for item in &b.items {
-            let _ = writeln!(s, "  {}  {}", item.title, item.amount);
+            let _ = writeln!(s, "  {}  {}", esc(item.title), item.amount);
             trace(&mut s, &item.lines);
         }
         trace(&mut s, &b.lines);
@@ -140,22 +152,22 @@ pub fn report_table(r: &Report) -> String {
                 Some(false) => "未触发",
                 None => "待定",
             };
-            let _ = writeln!(s, "  {}：{state}（{}）", v.title, v.effect_text);
+            let _ = writeln!(s, "  {}：{state}（{}）", esc(v.title), esc(&v.effect_text));
         }
     }
     for l in &r.lines {
-        let _ = writeln!(s, "  {:>8}  {}", l.points, l.reason);
+        let _ = writeln!(s, "  {:>8}  {}", l.points, esc(&l.reason));
     }
     if !r.pending.is_empty() {
         let _ = writeln!(s, "\n【待定项】");
         for p in &r.pending {
-            let _ = writeln!(s, "  {} {}：{}", p.id, p.title, p.reason);
+            let _ = writeln!(s, "  {} {}：{}", esc(p.id), esc(p.title), esc(&p.reason));
         }
     }
     if !r.warnings.is_empty() {
         let _ = writeln!(s, "\n【提示】");
         for w in &r.warnings {
-            let _ = writeln!(s, "  {}", w.message);
+            let _ = writeln!(s, "  {}", esc(&w.message));
         }
     }
     s
@@ -188,12 +200,12 @@ pub fn ranked_table(reports: &[Report]) -> String {
         let _ = writeln!(
             s,
             "{rank}\t{}\t{}\t{}\t{}\t{}\t{status}\t{}",
-            r.unit.id,
-            r.unit.name,
-            r.unit.group.as_deref().unwrap_or(""),
+            esc(&r.unit.id),
+            esc(&r.unit.name),
+            esc(r.unit.group.as_deref().unwrap_or("")),
             r.total,
-            r.grade,
-            notes.join("；")
+            esc(r.grade),
+            esc(&notes.join("；"))
         );
     }
     s

@@ -404,3 +404,265 @@ fn schema_report_is_the_report_schema() {
             .is_some_and(|id| id.ends_with("kpi-report.schema.json"))
     );
 }
+
+/// A fresh folder under target/ for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = root().join("target").join("cli-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kpi");
+    let mut input = child.stdin.take().expect("stdin");
+    let data = stdin.unwrap_or_default().to_vec();
+    let writer = std::thread::spawn(move || {
+        // The CLI may stop reading once it has read past the limit.
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("kpi ends");
+    let _ = writer.join();
+    out
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn reads_stop_past_the_document_limit() {
+    let max = kpi_wasm::MAX_DOCUMENT_BYTES;
+    // An endless file: refused after reading the limit plus one byte, naming it.
+    #[cfg(unix)]
+    {
+        let zero = kpi(&["check", "/dev/zero"]);
+        assert_eq!(zero.status.code(), Some(1));
+        let err = stderr(&zero);
+        assert!(
+            err.contains("[json.too_large]") && err.contains("/dev/zero"),
+            "{err}"
+        );
+    }
+    // Standard input, one byte over.
+    let dir = scratch("limit");
+    let big = vec![b' '; max + 1];
+    let out = run_in(&dir, &["score", "--rules", "subdistrict", "-"], Some(&big));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("[json.too_large]") && stderr(&out).contains("标准输入"));
+    // A JSON-lines file: the long line is refused, the others are scored.
+    let good = std::fs::read_to_string(root().join("examples/subdistrict-dq.json"))
+        .expect("example")
+        .replace('\n', " ");
+    let mut jsonl = good.replace("\"yp-dq\"", "\"a\"");
+    jsonl.push('\n');
+    jsonl.push_str(&" ".repeat(max + 10));
+    jsonl.push_str("{}\n");
+    jsonl.push_str(&good.replace("\"yp-dq\"", "\"b\""));
+    jsonl.push('\n');
+    std::fs::write(dir.join("units.jsonl"), jsonl).expect("write");
+    let out = run_in(
+        &dir,
+        &["score", "--rules", "subdistrict", "units.jsonl"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("units.jsonl:2: /: [json.too_large]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out).lines().count(), 3, "{}", stdout(&out));
+}
+
+#[test]
+fn utf16_files_are_read_and_other_encodings_refused_in_chinese() {
+    let dir = scratch("encodings");
+    let text =
+        std::fs::read_to_string(root().join("examples/subdistrict-dq.json")).expect("example");
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(dir.join("utf16.json"), le).expect("write");
+    let utf16 = run_in(
+        &dir,
+        &[
+            "score",
+            "--rules",
+            "subdistrict",
+            "utf16.json",
+            "--format",
+            "jsonl",
+        ],
+        None,
+    );
+    let utf8 = kpi(&[
+        "score",
+        "--rules",
+        "subdistrict",
+        "examples/subdistrict-dq.json",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(utf16.status.code(), Some(0), "{}", stderr(&utf16));
+    assert_eq!(utf16.stdout, utf8.stdout);
+    let gbk = [b'{', b'"', 0xB4, 0xF3, b'"', b':', b'1', b'}'];
+    std::fs::write(dir.join("gbk.json"), gbk).expect("write");
+    let out = run_in(&dir, &["score", "--rules", "subdistrict", "gbk.json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("UTF-8") && err.contains("第3个字节") && !err.contains("stream"),
+        "{err}"
+    );
+}
+
+#[test]
+fn nothing_from_a_file_reaches_the_terminal_as_a_control() {
+    let dir = scratch("controls");
+    // A rule file with a raw C1 control and a bidi override in a title (valid JSON), and an
+    // escape sequence in a reason: refused, and shown escaped.
+    let rules = std::fs::read_to_string(root().join("tests/cases/deduct/rules.json"))
+        .expect("rules")
+        .replace("年度工作计划", "年度\u{85}工作\u{202e}计划")
+        .replace("\"未制定年度安全生产工作计划\"", "\"未制定\\u001b[2J计划\"");
+    std::fs::write(dir.join("rules.json"), &rules).expect("write");
+    let out = run_in(&dir, &["check", "rules.json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let all = [out.stdout.clone(), out.stderr.clone()].concat();
+    let text = String::from_utf8_lossy(&all);
+    assert!(
+        text.contains("[text.control]") || text.contains("text.control"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\\u{85}") && text.contains("\\u{202e}"),
+        "{text}"
+    );
+    for bad in ['\u{1b}', '\u{85}', '\u{202e}', '\r'] {
+        assert!(!text.contains(bad), "{bad:?} reached the terminal: {text}");
+    }
+    // A submission value holding an escape sequence is quoted in the problem, escaped; so is a
+    // file name.
+    let sub = std::fs::read_to_string(root().join("examples/subdistrict-dq.json"))
+        .expect("example")
+        .replacen(
+            "\"general_accidents\": 1",
+            "\"general_accidents\": \"\\u001b[2J\\r总分：100\"",
+            1,
+        );
+    let name = "a\u{1b}[31mb.json";
+    std::fs::write(dir.join(name), sub).expect("write");
+    let out = run_in(&dir, &["score", "--rules", "subdistrict", name], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("a\\u{1b}[31mb.json") && err.contains("\\u{1b}[2J\\r总分"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err}");
+}
+
+#[test]
+fn a_rules_name_that_is_both_a_file_and_a_built_in_id_is_refused() {
+    let dir = scratch("ambiguous");
+    std::fs::write(dir.join("subdistrict"), "{}").expect("write");
+    let sub = root().join("examples/subdistrict-dq.json");
+    let sub = sub.to_string_lossy();
+    let out = run_in(&dir, &["score", "--rules", "subdistrict", &sub], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("./subdistrict"), "{}", stderr(&out));
+    let file = run_in(&dir, &["check", "./subdistrict"], None);
+    assert_eq!(
+        file.status.code(),
+        Some(1),
+        "the file is used when named as one"
+    );
+    let versioned = run_in(
+        &dir,
+        &["score", "--rules", "subdistrict@2026.2", &sub],
+        None,
+    );
+    assert_eq!(versioned.status.code(), Some(0), "{}", stderr(&versioned));
+}
+
+#[test]
+fn submissions_for_an_archived_built_in_version_use_it() {
+    let out = kpi(&[
+        "score",
+        "--rules",
+        "subdistrict",
+        "examples/2026.1/subdistrict-dq.json",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("subdistrict@2026.1"),
+        "{}",
+        stderr(&out)
+    );
+    let explicit = kpi(&[
+        "score",
+        "--rules",
+        "subdistrict@2026.1",
+        "examples/2026.1/subdistrict-dq.json",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(out.stdout, explicit.stdout);
+}
+
+#[test]
+fn look_alike_unit_ids_are_one_unit() {
+    let dir = scratch("lookalike");
+    let text =
+        std::fs::read_to_string(root().join("examples/subdistrict-dq.json")).expect("example");
+    std::fs::write(dir.join("a.json"), text.replace("\"yp-dq\"", "\"u3\"")).expect("write");
+    std::fs::write(dir.join("b.json"), text.replace("\"yp-dq\"", "\"Ｕ3\"")).expect("write");
+    let out = run_in(
+        &dir,
+        &["score", "--rules", "subdistrict", "a.json", "b.json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("「Ｕ3」与「u3」"), "{}", stderr(&out));
+}
+
+#[test]
+fn progress_is_shown_on_request() {
+    let out = kpi(&[
+        "score",
+        "--rules",
+        "subdistrict",
+        "examples/units",
+        "--progress",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("评分 100%"), "{}", stderr(&out));
+    let out = kpi(&[
+        "diff",
+        "--old",
+        "subdistrict",
+        "--new",
+        "examples/subdistrict-2027.json",
+        "examples/units",
+        "--progress",
+    ]);
+    assert!(
+        stderr(&out).contains("新旧细则对比 100%"),
+        "{}",
+        stderr(&out)
+    );
+    let quiet = kpi(&["score", "--rules", "subdistrict", "examples/units"]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+}
