@@ -152,7 +152,7 @@ pub fn report_table(r: &Report) -> String {
                 Some(false) => "未触发",
                 None => "待定",
             };
-            let _ = writeln!(s, "  {}：{state}（{}）", esc(v.title), esc(&v.effect_text));
+            let _ = writeln!(s, "  {}：{state}（{}）", esc(v.title), esc(v.effect_text));
         }
     }
     for l in &r.lines {
