@@ -7,7 +7,7 @@
 //! and `problems`; no input can trap the module.
 
 // Only the library's public API: the binding converts, it does not reach inside.
-use crate::limits::MAX_BATCH;
+use crate::limits::{MAX_BATCH, MAX_WASM_REPORT_BYTES};
 use crate::{
     BUILTIN_IDS, BatchInput, Code, DiffSummary, Error, MAX_DOCUMENT_BYTES, Report, RuleSet,
     RuleSetInfo, Submission, ToJson, builtin_source, diff_csv, reports_csv,
@@ -42,9 +42,76 @@ fn js_error(e: &Error) -> JsValue {
     err.into()
 }
 
-/// A value as JS, through JSON (the engine's own serialization).
+/// A value as JS, through JSON (the engine's own serialization). Only for results whose size
+/// one rule set bounds (a report, a form, problems); batches and diffs use [`to_js_checked`].
 fn to_js<T: ToJson + ?Sized>(v: &T) -> JsValue {
     JSON::parse(&v.to_json()).unwrap_or(JsValue::NULL)
+}
+
+/// JSON text as a JS value, or a thrown `limit.work` error when JavaScript cannot take it (never
+/// `null`).
+fn parse_checked(json: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(json).map_err(|_| {
+        js_error(&Error::one(
+            Code::LimitWork,
+            "",
+            "结果过大，无法转换为 JavaScript 对象；请分批处理，或改用 scoreBatchJson",
+        ))
+    })
+}
+
+/// [`to_js`] for batch and diff results: checked, thrown rather than `null`.
+fn to_js_checked<T: ToJson + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    text_checked(v.to_json()).and_then(|json| parse_checked(&json))
+}
+
+/// A result's JSON text within [`MAX_WASM_REPORT_BYTES`] (what a JavaScript string can hold with
+/// room to spare), else a thrown `limit.work` error.
+fn text_checked(json: String) -> Result<String, JsValue> {
+    if json.len() > MAX_WASM_REPORT_BYTES {
+        return Err(js_error(&Error::one(
+            Code::LimitWork,
+            "",
+            format!(
+                "结果过大（{} 字节，上限 {MAX_WASM_REPORT_BYTES} 字节），请分批处理",
+                json.len()
+            ),
+        )));
+    }
+    Ok(json)
+}
+
+/// Refuses, before anything is scored, a call whose reports would not fit: `n` submissions under
+/// `rules` whose own texts add up to `texts` bytes, with the work budget checked too.
+fn check_reports(rules: &RuleSet, n: usize, texts: usize) -> Result<(), JsValue> {
+    rules.check_batch(n).map_err(|e| js_error(&e))?;
+    let bytes = rules.report_bytes().saturating_mul(n).saturating_add(texts);
+    if bytes > MAX_WASM_REPORT_BYTES {
+        let fit = MAX_WASM_REPORT_BYTES
+            .checked_div(rules.report_bytes().max(1))
+            .unwrap_or(0);
+        return Err(js_error(&Error::one(
+            Code::LimitWork,
+            "",
+            format!(
+                "一次评分的报告过大：{n}份考核表的报告约需 {bytes} 字节，浏览器中上限为 {MAX_WASM_REPORT_BYTES} 字节；按这套考核细则一次最多约{fit}份，请分批评分"
+            ),
+        )));
+    }
+    Ok(())
+}
+
+/// What a read submission brings into its report besides the rule set's texts.
+fn own_bytes(s: &Submission) -> usize {
+    let texts = s.notes.iter().chain(&s.meta);
+    texts.map(|(k, v)| k.len().saturating_add(v.len())).fold(
+        s.unit
+            .name
+            .len()
+            .saturating_add(s.unit.id.len())
+            .saturating_add(256),
+        usize::saturating_add,
+    )
 }
 
 /// JSON text of an argument: a string is taken as JSON text, anything else is `JSON.stringify`-ed.
@@ -181,7 +248,7 @@ impl Engine {
     /// scored (it takes no part in ranks and quotas). Throws only when the list itself is unusable.
     #[wasm_bindgen(js_name = scoreBatch)]
     pub fn score_batch(&self, submissions_json: JsValue) -> Result<JsValue, JsValue> {
-        Ok(JSON::parse(&self.score_batch_json(submissions_json)?).unwrap_or(JsValue::NULL))
+        parse_checked(&self.score_batch_json(submissions_json)?)
     }
 
     /// [`Engine::score_batch`] giving the entries as one JSON text (an array), which spares
@@ -196,6 +263,11 @@ impl Engine {
                 .iter()
                 .map(|s| json_text(&s, "考核表"))
                 .collect();
+            let own = texts
+                .iter()
+                .map(|t| t.as_ref().map_or(0, String::len))
+                .fold(0, usize::saturating_add);
+            check_reports(&self.rules, texts.len(), own)?;
             texts
                 .iter()
                 .map(|t| match t {
@@ -204,12 +276,17 @@ impl Engine {
                 })
                 .collect()
         } else {
-            read_submissions(&submissions_json)?
-                .into_iter()
+            let read = read_submissions(&submissions_json)?;
+            let own = read
+                .iter()
+                .map(|s| s.as_ref().map_or(0, own_bytes))
+                .fold(0, usize::saturating_add);
+            check_reports(&self.rules, read.len(), own)?;
+            read.into_iter()
                 .map(|s| s.map_or_else(BatchInput::Failed, |s| BatchInput::Read(Box::new(s))))
                 .collect()
         };
-        Ok(self.rules.score_batch_inputs(inputs).to_json())
+        text_checked(self.rules.score_batch_inputs(inputs).to_json())
     }
 
     /// CSV (UTF-8 with BOM) of the diff between this rule set and `new_rules` over the
@@ -222,13 +299,15 @@ impl Engine {
     ) -> Result<String, JsValue> {
         let new = load_rules(&new_rules)?;
         let subs = submissions(&submissions_json)?;
-        Ok(diff_csv(&self.rules.diff(&new, &subs)))
+        self.check_diff(&new, &subs)?;
+        text_checked(diff_csv(&self.rules.diff(&new, &subs)))
     }
     /// Scores the submissions under this rule set and `new_rules`, unit by unit.
     pub fn diff(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
         let new = load_rules(&new_rules)?;
         let subs = submissions(&submissions_json)?;
-        Ok(to_js(&self.rules.diff(&new, &subs)))
+        self.check_diff(&new, &subs)?;
+        to_js_checked(&self.rules.diff(&new, &subs))
     }
 
     /// What changed from this rule set to `new_rules`, in words.
@@ -248,9 +327,26 @@ impl Engine {
     #[wasm_bindgen(js_name = batchCsv)]
     pub fn batch_csv(&self, submissions_json: JsValue) -> Result<String, JsValue> {
         let subs = submissions(&submissions_json)?;
+        let own = subs.iter().map(own_bytes).fold(0, usize::saturating_add);
+        check_reports(&self.rules, subs.len(), own)?;
         let batch = self.rules.score_batch(&subs);
         let reports: Vec<Report> = batch.results.into_iter().filter_map(Result::ok).collect();
-        Ok(reports_csv(&reports))
+        text_checked(reports_csv(&reports))
+    }
+
+    /// The work budget and the memory of a diff of `subs` against `new`, checked before scoring:
+    /// each side's reports are held in turn.
+    fn check_diff(&self, new: &RuleSet, subs: &[Submission]) -> Result<(), JsValue> {
+        self.rules
+            .check_diff(new, subs.len())
+            .map_err(|e| js_error(&e))?;
+        let own = subs.iter().map(own_bytes).fold(0, usize::saturating_add);
+        let larger = if new.report_bytes() > self.rules.report_bytes() {
+            new
+        } else {
+            &self.rules
+        };
+        check_reports(larger, subs.len(), own)
     }
 }
 

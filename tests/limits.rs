@@ -120,6 +120,52 @@ fn a_batch_over_the_limit_is_refused_whole() {
 }
 
 #[test]
+fn batches_diffs_and_probes_over_the_work_budget_are_refused_before_scoring() {
+    use kpi_wasm::limits::{MAX_PROBE_WORK, MAX_WORK};
+    let rules = RuleSet::from_json(&worst_case::rules()).expect("loads");
+    let fit = MAX_WORK / rules.cost();
+    assert!(
+        (50..500).contains(&fit),
+        "{fit} units of the largest rule set"
+    );
+    assert!(rules.check_batch(fit).is_ok());
+    let e = rules.check_batch(fit + 1).expect_err("over the budget");
+    assert_eq!(e.first().map(|p| p.code.as_str()), Some("limit.work"));
+    assert!(e.to_string().contains(&format!("一次最多{fit}份")), "{e}");
+    // Refused whole and at once, every entry with the error.
+    let text = worst_case::submission(1);
+    let texts = vec![text.as_str(); fit + 1];
+    let started = std::time::Instant::now();
+    let batch = rules.score_batch_texts(&texts);
+    assert!(started.elapsed().as_secs() < 5);
+    assert!(
+        batch.results.iter().all(
+            |r| matches!(r, Err(e) if e.first().map(|p| p.code.as_str()) == Some("limit.work"))
+        )
+    );
+    let sub = kpi_wasm::Submission::from_json(&text).expect("reads");
+    let subs = vec![sub; fit / 2 + 1];
+    assert!(rules.check_diff(&rules, subs.len()).is_err());
+    let d = rules.diff(&rules, &subs);
+    assert_eq!(d.summary.errors, subs.len());
+    assert!(
+        d.units
+            .iter()
+            .all(|u| u.notes.iter().any(|n| n.contains("limit.work")))
+    );
+    // A probe of the largest rule set against itself: its planned work is over the budget.
+    assert!(MAX_PROBE_WORK / (2 * rules.cost()) < 500);
+    let e = rules
+        .check_probe(&rules, &subs[..1])
+        .expect_err("over the budget");
+    assert_eq!(e.first().map(|p| p.code.as_str()), Some("limit.work"));
+    // The built-in rule sets: thousands of units in a batch.
+    let builtin = RuleSet::builtin("subdistrict").expect("built-in");
+    assert!(builtin.check_batch(10_000).is_ok());
+    assert!(builtin.check_diff(&builtin, 5_000).is_ok());
+}
+
+#[test]
 fn the_largest_accepted_input_loads_and_scores() {
     let text = worst_case::rules();
     assert!(

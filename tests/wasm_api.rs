@@ -83,6 +83,27 @@ fn errors_are_coded_and_the_engine_survives_them() {
 }
 
 #[wasm_bindgen_test]
+fn batches_that_cannot_fit_are_refused_before_scoring_never_null() {
+    let e = engine("subdistrict");
+    let rules = RuleSet::builtin("subdistrict").expect("built-in");
+    // Enough submissions that their reports would not fit: refused at once, with a code.
+    let n = kpi_wasm::limits::MAX_WASM_REPORT_BYTES / rules.report_bytes() + 1;
+    let subs = js_sys::Array::new();
+    for _ in 0..n {
+        subs.push(&JsValue::from_str("{}"));
+    }
+    for result in [
+        e.score_batch(subs.clone().into()).map(|_| ()),
+        e.score_batch_json(subs.clone().into()).map(|_| ()),
+    ] {
+        let err = result.expect_err("too large");
+        assert_eq!(code_of(&err), "limit.work");
+    }
+    // The engine keeps working.
+    assert!(e.score(JsValue::from_str(DQ)).is_ok());
+}
+
+#[wasm_bindgen_test]
 fn form_batch_and_diff_cross_the_boundary() {
     let e = engine("subdistrict");
     let form = e.form();
