@@ -132,7 +132,7 @@ impl RuleSet {
     /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
     /// assert!(rules.check_batch(1_000).is_ok());
     /// let e = rules.check_batch(10_000_000).expect_err("over the limits");
-    /// assert_eq!(e.problems()[0].code.as_str(), "limit.batch");
+    /// assert_eq!(e.problems()[0].code, kpi_wasm::Code::LimitBatch);
     /// ```
     pub fn check_batch(&self, n: usize) -> Result<(), Error> {
         if n > MAX_BATCH {

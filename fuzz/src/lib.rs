@@ -318,6 +318,15 @@ pub fn expr(data: &[u8]) {
                 };
                 let out = e.eval(&env);
                 assert_eq!(out, e.eval(&env), "eval is not deterministic");
+                // What compiled without inputs or aggregates is constant: a division by a
+                // constant zero or a constant overflow would have been refused.
+                if e.inputs().is_empty() && !e.uses_batch() {
+                    assert!(
+                        matches!(out, Ok(Outcome::Known(_))),
+                        "a constant expression evaluates to {out:?}: {}",
+                        e.source()
+                    );
+                }
                 if k == 7 {
                     // Mismatched kinds: only "no panic" is asked of it.
                     continue;
