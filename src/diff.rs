@@ -852,8 +852,10 @@ impl RuleSet {
         self.probe_with_progress(new, bases, &mut |_, _| {})
     }
 
-    /// Whether a probe from `bases` fits the work budget (`limit.work` otherwise, saying how many
-    /// bases would).
+    /// Whether a probe of these rule sets fits the work budget: a probe stops early once it has
+    /// used [`MAX_PROBE_WORK`](crate::limits::MAX_PROBE_WORK), so it is refused (`limit.work`)
+    /// only when the budget does not cover even one base (every input at every candidate value
+    /// under both rule sets): the rule sets are too large to probe.
     ///
     /// ```
     /// let old = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
@@ -861,23 +863,20 @@ impl RuleSet {
     /// ```
     pub fn check_probe(&self, new: &RuleSet, bases: &[Submission]) -> Result<(), Error> {
         let plan = ProbePlan::new(self, new);
-        let (runs, work) = plan.work(self, new, bases.len());
-        if work <= crate::limits::MAX_PROBE_WORK {
-            return Ok(());
-        }
         let per_base = plan
             .per_base()
-            .saturating_mul(self.cost().saturating_add(new.cost()))
-            .max(1);
+            .saturating_mul(self.cost().saturating_add(new.cost()));
+        let (runs, _) = plan.work(self, new, bases.len());
+        if per_base <= crate::limits::MAX_PROBE_WORK {
+            return Ok(());
+        }
         Err(Error::one(
             Code::LimitWork,
             "",
             format!(
-                "阈值探测的计算量过大：计划模拟评分{runs}次（合计约{work}个计算单位），上限为{}；请减少起点考核表（按这两套细则最多{}份）",
-                crate::limits::MAX_PROBE_WORK,
+                "阈值探测的计算量过大：每份起点考核表需模拟评分{}次，合计约{per_base}个计算单位（计划共{runs}次），超过上限{}；这两套考核细则过大，无法探测",
+                plan.per_base(),
                 crate::limits::MAX_PROBE_WORK
-                    .checked_div(per_base)
-                    .unwrap_or(0)
             ),
         ))
     }
