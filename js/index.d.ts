@@ -214,7 +214,7 @@ export interface VetoReport {
 
 /** Something not known yet. */
 export interface PendingEntry {
-  kind: "item" | "adjustment" | "bonus" | "veto";
+  kind: "item" | "adjustment" | "bonus" | "veto" | "batch";
   id: string;
   title: string;
   /** Ids of the empty inputs it reads. */
