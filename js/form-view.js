@@ -724,6 +724,7 @@ export class FormView {
         return h('li', {}, link, `：${plainWords(p.reason)}`);
       }));
       this.lastRender.set('pending', pendingKey);
+      this.pendingList.parentElement.hidden = report.pending.length === 0;
     }
     const pendingOf = new Map(report.pending.map((p) => [`${p.kind}:${p.id}`, p]));
     // Entries reading a value the engine refused: 有错误, no score (never full marks).

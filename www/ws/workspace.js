@@ -32,6 +32,7 @@ let undoTimer = null;
 function notice(message, ...actions) {
   noticeBox.replaceChildren(h('p', {}, message, ...actions.flatMap((a) => [' ', a])));
   noticeBox.hidden = false;
+  noticeBox.dataset.at = String(Date.now());
 }
 
 function undoButton(label, fn) {
@@ -101,6 +102,8 @@ export function showWorkspaces(params) {
 
 async function showRoute(params) {
   route = Object.fromEntries(params);
+  // A message stays for the view it was given on (or the one an action went to), not beyond.
+  if (!noticeBox.hidden && Date.now() - Number(noticeBox.dataset.at ?? 0) > 2000) hide(noticeBox);
   if (!(await ensureStore())) {
     root.replaceChildren(h('p', {}, '考核任务不可用。'));
     return;
@@ -643,6 +646,7 @@ function rankedNow(result) {
   const stamp = document.getElementById('ws-ranked');
   if (stamp) stamp.textContent = `排名已更新 ${new Date(result.at).toLocaleTimeString('zh-CN', { hour12: false })}（${result.keys.length}个单位，用时 ${Math.round(result.ms)} 毫秒）`;
   document.body.dataset.rankedAt = String(result.at);
+  document.body.dataset.rankMs = result.ms.toFixed(1); // read by benches/workspace-rank.mjs
   if (route.unit && current.view) {
     current.view.setExternalReport(result.reports.get(route.unit) ?? null);
     updateUnitHeader();
