@@ -85,6 +85,7 @@ export function plainWords(message) {
     .replace(/被考核单位（unit）/g, '被考核单位')
     .replace(/」\s*[(（][A-Za-z_][A-Za-z0-9_]*[)）]/g, '」')
     .replace(/输入项「/g, '「')
+    .replace(/[（(]notes[）)]/g, '')
     .replace(/的 notes/g, '的情况说明')
     .replace(/\bnotes\b/g, '情况说明')
     .replace(/的 meta/g, '的附加信息');
