@@ -1090,7 +1090,7 @@ function renderPreview(what, key) {
     docs = [...current.units].sort((a, b) => a.order - b.order).map((u) => unitDoc(u.key)).filter(Boolean);
   }
   const pages = paginate(stack, docs);
-  info.textContent = `共${docs.length}份，${pages}页（A4）。打印时请选择「边距：无」以外的默认设置即可；页码、单位名称和考核细则已排在每页上。`;
+  info.textContent = `共${docs.length}份，${pages}页（A4）。打印时用浏览器的默认设置（A4，不缩放）；页码「第N页 共M页」、单位名称和考核细则已排在每页上。`;
   document.body.dataset.printPages = String(pages);
   print.focus();
 }
