@@ -586,3 +586,52 @@ wb.save(sys.argv[1])`, xfile]);
   assert.equal(JSON.parse(saved.bytes.toString('utf8')).meta?.date, undefined);
   await done();
 });
+
+test('a rule-set change keeps values by input id, lists what no longer fits, and can be undone', async () => {
+  const { page, done } = await open();
+  await createWorkspace(page, { name: '更换细则', csv: rosterCsv(UNITS.slice(0, 2)) });
+  await openUnit(page, UNITS[0].unit.name);
+  await importIntoUnit(page, UNITS[0]);
+  await backToWorkspace(page);
+  // The 2027 revision: the same inputs, so every value fits.
+  await page.getByTestId('ws-change-rules').click();
+  await page.getByTestId('ws-new-rules-file').setInputFiles({ name: 'subdistrict-2027.json', mimeType: 'application/json', buffer: readFileSync(`${root}examples/subdistrict-2027.json`) });
+  await page.getByTestId('ws-rules-pick-ok').click();
+  await page.getByTestId('ws-rules-apply').waitFor();
+  const listed = await page.getByTestId('ws-rules-apply').textContent();
+  const next = new Engine(read('examples/subdistrict-2027.json'));
+  for (const change of new Engine('subdistrict').ruleChanges(read('examples/subdistrict-2027.json'))) assert.ok(listed.includes(change), change);
+  assert.match(await page.getByTestId('ws-rules-misfits').textContent(), /都与新细则相符/);
+  await page.getByTestId('ws-rules-apply-ok').click();
+  await page.getByTestId('ws-units').waitFor();
+  await rankedAfter(page, 0);
+  const row = page.getByTestId('ws-units').locator(`tr[data-unit="${UNITS[0].unit.id}"]`);
+  const texts = [UNITS[0], UNITS[1]].map((u) => JSON.stringify({ ...u, rules: { id: 'subdistrict', version: next.ruleSet().version } }));
+  texts[1] = JSON.stringify({ format: 'kpi-submission/1', rules: { id: 'subdistrict', version: next.ruleSet().version }, unit: UNITS[1].unit, period: '2026', values: {}, notes: {} });
+  const expected = next.scoreBatch(texts)[0].report;
+  assert.equal((await row.locator('td').nth(5).textContent()), expected.total, 'scored under the new rules');
+  // Another rule set altogether: the values it has no input for are listed (and kept aside).
+  await page.getByTestId('ws-change-rules').click();
+  await page.getByTestId('ws-new-rules').selectOption('builtin:department');
+  await page.getByTestId('ws-rules-pick-ok').click();
+  await page.getByTestId('ws-rules-apply').waitFor();
+  const misfits = await page.getByTestId('ws-rules-misfits').textContent();
+  const label = new Engine('subdistrict').form().inputs.find((i) => i.id === 'drills').label;
+  assert.ok(misfits.includes(`${UNITS[0].unit.name}：「${label}」`), 'a value with no input in the new rules is listed by its label');
+  assert.ok(!misfits.includes('(drills)'), 'no input ids');
+  await page.getByTestId('ws-rules-apply-ok').click();
+  await page.getByTestId('ws-undo').waitFor();
+  // What no longer fits is kept with the unit, in the workspace file.
+  const exported = await download(page, () => page.getByTestId('ws-export').click());
+  const zfile = `${scratch}/changed.zip`;
+  writeFileSync(zfile, exported.bytes);
+  const kept = JSON.parse(execFileSync('python3', ['-c', 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("workspace.json").decode())', zfile], { encoding: 'utf8' }));
+  const unit0 = kept.units.find((u) => u.submission.unit.id === UNITS[0].unit.id);
+  assert.equal(String(unit0.orphaned.values.drills), String(UNITS[0].values.drills));
+  await page.getByTestId('ws-undo-rules').click();
+  await page.getByTestId('ws-units').waitFor();
+  await page.getByTestId('ws-notice').getByText('已撤销更换').waitFor();
+  assert.match(await page.locator('.ws-head .lead').textContent(), /subdistrict，版本 2027\.1/);
+  assert.equal((await row.locator('td').nth(5).textContent()), expected.total, 'the values are back');
+  await done();
+});
