@@ -356,7 +356,14 @@ test('import: a failing import says why and leaves the form intact; a good one l
     assert.equal(await page.getByLabel('被考核单位名称').inputValue(), '原单位', file.name);
     assert.equal(await page.getByLabel(label('safety_meetings'), { exact: true }).inputValue(), '2', file.name);
     assert.equal(await text(page, 'total'), before, file.name);
+    // Said once, in Chinese: no second copy in the browser's own (English) words.
+    assert.doesNotMatch(alert, /Unexpected|JSON\.parse|position \d|is not valid JSON/, file.name);
   }
+  assert.equal((await (async () => {
+    await chooseFile(page, 'import', [{ name: 'not-json.txt', text: '单位,得分\n大桥街道,91' }]);
+    await page.getByTestId('alert').getByText('not-json.txt').waitFor();
+    return text(page, 'alert');
+  })()).match(/不是有效的 JSON/g).length, 1, 'a non-JSON file: one message');
 
   // Larger than the engine's limit: refused before a byte is read.
   await page.evaluate(() => {

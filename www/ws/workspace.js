@@ -894,7 +894,9 @@ function renderUnitPage(key) {
         exportUnitButton(key),
         h('span', { id: 'ws-save-status', className: 'save-status', role: 'status', testid: 'ws-save-status' }))),
     h('section', { className: 'ws-standing', testid: 'ws-standing', 'aria-label': '全区排名与等次', 'aria-live': 'polite' }),
+    h('p', { className: 'muted', id: 'ws-evidence-usage', testid: 'ws-evidence-usage' }),
     host);
+  showEvidenceUsage();
   updateUnitHeader();
   if (queue.size > 0) setSaveStatus('pending');
   if (current.readonly) readonlyBanner();
@@ -1008,6 +1010,15 @@ function updateUnitHeader() {
       }))));
 }
 
+/** The workspace's evidence against its limit, and the browser's storage estimate. */
+async function showEvidenceUsage() {
+  const el = document.getElementById('ws-evidence-usage');
+  if (!el || !current) return;
+  const used = usedBytes(current.attachments);
+  const est = await estimate();
+  el.textContent = `佐证材料：本考核任务共${current.attachments.length}份，${megabytes(used)}，上限 500 MB（每份不超过 20 MB）${est?.quota ? `；浏览器存储已用 ${megabytes(est.usage ?? 0)}，上限约 ${megabytes(est.quota)}` : ''}。`;
+}
+
 async function addEvidence(unitKey, item, file, note) {
   if (current.readonly) throw new Error('本页只读。');
   const record = evidenceRecord({ workspace: current.ws.id, unit: unitKey, item, file, note, used: usedBytes(current.attachments) });
@@ -1018,6 +1029,7 @@ async function addEvidence(unitKey, item, file, note) {
   }
   current.attachments.push(record);
   current.evidence?.get(item)?.render();
+  showEvidenceUsage();
   announce({ type: 'workspace-changed', ws: current.ws.id });
 }
 
@@ -1026,6 +1038,7 @@ async function removeEvidence(a) {
   await store.deleteAttachment(a.id);
   current.attachments = current.attachments.filter((x) => x.id !== a.id);
   current.evidence?.get(a.item)?.render();
+  showEvidenceUsage();
   notice(`已删除佐证材料「${a.name}」。`, undoButton('撤销删除', async () => {
     await store.putAttachment(a);
     current.attachments.push(a);
@@ -1090,6 +1103,8 @@ function renderPreview(what, key) {
     docs = [...current.units].sort((a, b) => a.order - b.order).map((u) => unitDoc(u.key)).filter(Boolean);
   }
   const pages = paginate(stack, docs);
+  // The title is the PDF's suggested file name when printing to a file.
+  document.title = `${current.ws.name}-${key ? `${current.byKey.get(key)?.submission.unit.name ?? ''}考核结果报告` : what === 'summary' ? '汇总表' : '全部单位考核结果报告'}`;
   info.textContent = `共${docs.length}份，${pages}页（A4）。打印时用浏览器的默认设置（A4，不缩放）；页码「第N页 共M页」、单位名称和考核细则已排在每页上。`;
   document.body.dataset.printPages = String(pages);
   print.focus();
