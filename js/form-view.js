@@ -83,6 +83,7 @@ export function plainWords(message) {
     .replace(/被考核单位（unit）的字段「group」/g, '被考核单位分组')
     .replace(/被考核单位（unit）的字段「ranked」/g, '被考核单位「是否参与排名」')
     .replace(/被考核单位（unit）/g, '被考核单位')
+    .replace(/缺少必填字段「unit」（被考核单位）/g, '缺少被考核单位（单位编号和名称）')
     .replace(/」\s*[(（][A-Za-z_][A-Za-z0-9_]*[)）]/g, '」')
     .replace(/输入项「/g, '「')
     .replace(/应为\s*true（是）或\s*false（否）/g, '应为「是」或「否」')

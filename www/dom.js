@@ -1,16 +1,20 @@
 // Small DOM helpers shared by the app's views. Elements are built with `h()` (the same helper the
 // form renderer uses, from the package): text only, never markup, because rule-set and file
 // contents are untrusted.
-import { h, setChildren, parseJsonExact } from '/pkg/form-view.js';
+import { h, setChildren, parseJsonExact, plainWords } from '/pkg/form-view.js';
 import { MAX_DOCUMENT_BYTES } from '/pkg/index.js';
 
 export { h, setChildren };
 
 export const $ = (id) => document.getElementById(id);
 
-/** Shows `message` and a list of problems (`{message, path?}`) in a banner. */
+/**
+ * Shows `message` and a list of problems (`{message, path?}`) in a banner, in the assessor's words:
+ * fields by label; the JSON position only for a rule-set file's problems (its author needs it).
+ */
 export function show(box, message, problems = []) {
-  box.replaceChildren(h('p', {}, message), problems.length > 0 ? h('ul', {}, problems.map((p) => h('li', {}, p.path ? `${p.message}（位置 ${p.path}）` : p.message))) : '');
+  const where = (p) => (p.path && !/^\/(values|unit|notes|meta|period|rules)(\/|$)/.test(p.path) ? `（位置 ${p.path}）` : '');
+  box.replaceChildren(h('p', {}, message), problems.length > 0 ? h('ul', {}, problems.map((p) => h('li', {}, `${plainWords(p.message)}${where(p)}`))) : '');
   box.hidden = false;
 }
 

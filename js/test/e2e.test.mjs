@@ -340,12 +340,12 @@ test('import: a failing import says why and leaves the form intact; a good one l
     [{ name: 'broken.json', text: '{"format": "kpi-submission/1", ' }, /JSON/],
     [{ name: 'rules.json', text: builtInRulesText('department') }, /不是考核表文件/],
     [{ name: 'other.json', text: JSON.stringify({ ...JSON.parse(DQ), rules: { id: 'nowhere', version: '9' } }) }, /nowhere/],
-    [{ name: 'unknown.json', text: JSON.stringify(wrongValues) }, new RegExp(escape(engine.validate(wrongValues).find((p) => p.code === 'value.unknown').message))],
+    [{ name: 'unknown.json', text: JSON.stringify(wrongValues) }, new RegExp(escape(plainWords(engine.validate(wrongValues).find((p) => p.code === 'value.unknown').message)))],
     [{ name: 'no-unit.json', text: JSON.stringify({ ...wrongValues, unit: { id: '', name: '' } }) }, /bogus_field/],
     // A blank or absent unit does not hide the values' problems either.
     [{ name: 'blank-unit.json', text: JSON.stringify({ ...wrongValues, unit: { id: ' ', name: ' ' } }) }, /bogus_field/],
-    [{ name: 'unitless.json', text: JSON.stringify({ ...wrongValues, unit: undefined }) }, /缺少必填字段「unit」[^]*bogus_field/],
-    [{ name: 'bool.json', text: JSON.stringify(boolAsText) }, new RegExp(escape(engine.validate(boolAsText).find((p) => p.path === '/values/plan_made').message))],
+    [{ name: 'unitless.json', text: JSON.stringify({ ...wrongValues, unit: undefined }) }, /缺少被考核单位[^]*bogus_field/],
+    [{ name: 'bool.json', text: JSON.stringify(boolAsText) }, new RegExp(escape(plainWords(engine.validate(boolAsText).find((p) => p.path === '/values/plan_made').message)))],
   ];
   for (const [file, why] of failing) {
     await chooseFile(page, 'import', [file]);
@@ -358,6 +358,7 @@ test('import: a failing import says why and leaves the form intact; a good one l
     assert.equal(await text(page, 'total'), before, file.name);
     // Said once, in Chinese: no second copy in the browser's own (English) words.
     assert.doesNotMatch(alert, /Unexpected|JSON\.parse|position \d|is not valid JSON/, file.name);
+    assert.doesNotMatch(alert, /\(plan_made\)|位置 \/values/, `${file.name}: fields by label, no ids or JSON positions`);
   }
   assert.equal((await (async () => {
     await chooseFile(page, 'import', [{ name: 'not-json.txt', text: '单位,得分\n大桥街道,91' }]);

@@ -5,7 +5,7 @@
 // a unit's report (&report=KEY), the summary (&summary=1) and the print preview (&print=all|summary).
 // No scoring here: the engine's batch reports give every number, rank, grade and status.
 import { Engine, builtInRuleSets, builtInRuleSetSource } from '/pkg/index.js';
-import { FormView } from '/pkg/form-view.js';
+import { FormView, plainWords } from '/pkg/form-view.js';
 import { $, h, show, hide, download, megabytes, readLimited, parseJsonText, when, fileName, confirmDialog } from '../dom.js';
 import { openStore, newId, estimate, persist, storageError } from './store.js';
 import { readRoster, parseDelimited, readRosterFile } from './roster.js';
@@ -1238,7 +1238,7 @@ function planRulesChange(rules) {
     const doc = { ...sub, rules: { id: rules.id, version: rules.version }, values, notes };
     for (const p of engine.validate(doc)) {
       const m = /^\/values\/([^/]+)$/.exec(p.path);
-      if (m && p.code !== 'value.missing') misfits.push(`${name}：${p.message.replace(/」\s*[(（][A-Za-z_][A-Za-z0-9_]*[)）]/g, '」')}（保留原值，需修改）`);
+      if (m && p.code !== 'value.missing') misfits.push(`${name}：${plainWords(p.message)}（保留原值，需修改）`);
     }
     for (const a of current.attachments.filter((x) => x.unit === u.key && !items.has(x.item))) misfits.push(`${name}：佐证材料「${a.name}」所属项目${a.item}在新细则中不存在（材料保留）`);
     const orphaned = Object.keys(dropped).length + Object.keys(droppedNotes).length > 0 ? { rules: { id: current.ws.rules.id, version: current.ws.rules.version }, values: dropped, notes: droppedNotes } : null;
