@@ -2,7 +2,7 @@
 // loading rule-set files, autosave to localStorage (one small draft per rule set: bulk data lives
 // in the workspaces' IndexedDB), import/export of one submission, print and clear.
 // No scoring here: every number comes from the engine through the element.
-import { builtInRuleSets } from '/pkg/index.js';
+import { builtInRuleSets, builtInRuleSetSource } from '/pkg/index.js';
 import '/pkg/element.js'; // defines <kpi-assessment>
 import { $, h, show, hide, download, readLimited, parseJsonText, confirmDialog } from './dom.js';
 
@@ -233,6 +233,19 @@ $('export').addEventListener('click', () => {
 });
 
 $('print').addEventListener('click', () => window.print());
+
+// A draft moves into a workspace (考核任务) as one of its units: the way from one form to a district's.
+$('to-workspace').addEventListener('click', async () => {
+  hide($('alert'), $('notice'));
+  const doc = form.submission;
+  if (!doc.unit.id.trim() || !doc.unit.name.trim()) {
+    alertBox('请先填写被考核单位名称和编号，再存入考核任务。', []);
+    return;
+  }
+  const rulesText = current.source === 'builtin' ? builtInRuleSetSource(current.id) : customRules.get(current.key);
+  const { addToWorkspace } = await import('./ws/workspace.js');
+  await addToWorkspace({ submission: doc, rulesText, rules: form.rules });
+});
 
 const dialog = $('confirm-clear');
 $('clear').addEventListener('click', () => dialog.showModal());

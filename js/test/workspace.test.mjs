@@ -635,3 +635,27 @@ test('a rule-set change keeps values by input id, lists what no longer fits, and
   assert.equal((await row.locator('td').nth(5).textContent()), expected.total, 'the values are back');
   await done();
 });
+
+test('a single form moves into a workspace as a unit (a new one, then the same unit again, asked first)', async () => {
+  const { page, done } = await open();
+  await page.getByTestId('tab-form').click();
+  await page.getByTestId('import').setInputFiles({ name: 'dq.json', mimeType: 'application/json', buffer: Buffer.from(DQ) });
+  await page.getByTestId('notice').getByText('已导入').waitFor();
+  await page.getByTestId('to-workspace').click();
+  await page.getByTestId('confirm-to-workspace').waitFor();
+  await page.getByTestId('confirm-to-workspace-ok').click();
+  await page.locator('.ws-form-host').waitFor();
+  await page.getByTestId('ws-rank').waitFor();
+  const engine = new Engine('subdistrict');
+  const expected = engine.scoreBatch([DQ])[0].report;
+  assert.equal(await page.getByTestId('ws-total').textContent(), expected.total);
+  assert.equal(await page.getByTestId('ws-rank').textContent(), `第${expected.rank}名`);
+  // Again: the workspace has this unit already, so it asks before replacing.
+  await page.getByTestId('tab-form').click();
+  await page.getByTestId('to-workspace').click();
+  await page.getByTestId('confirm-to-workspace-ok').click();
+  await page.getByTestId('confirm-to-workspace-replace').waitFor();
+  await page.getByTestId('confirm-to-workspace-replace-cancel').click();
+  assert.equal(await page.getByTestId('tab-form').getAttribute('aria-selected'), 'true', 'nothing happened');
+  await done();
+});

@@ -1294,6 +1294,58 @@ async function undoRulesChange() {
   renderWorkspace();
 }
 
+/**
+ * Puts a single form's submission into a workspace with the same rule set (chosen in a dialog) or
+ * into a new one, as a unit; a unit with the same id is replaced only after asking (undo offered).
+ * Then opens that unit. Resolves false when nothing was done.
+ */
+export async function addToWorkspace({ submission, rulesText, rules }) {
+  if (!(await ensureStore())) return false;
+  const all = (await store.workspaces()).filter((w) => w.rules.id === rules.id && w.rules.version === rules.version);
+  const select = h('select', { id: 'ws-target', testid: 'ws-target' },
+    ...all.map((w) => h('option', { value: w.id }, w.name)),
+    h('option', { value: '' }, `新建考核任务「${rules.period}年度${rules.title}」`));
+  const ok = await confirmDialog({
+    title: `将「${submission.unit.name}」存入考核任务`,
+    body: [`考核细则：${rules.title}（${rules.version}）。可存入使用同一细则的考核任务，或新建一个。`, h('label', { for: 'ws-target' }, '考核任务'), select],
+    ok: '存入', testid: 'confirm-to-workspace',
+  });
+  if (!ok) return false;
+  const now = new Date().toISOString();
+  let id = select.value;
+  try {
+    if (!id) {
+      id = newId('w');
+      await store.putWorkspace({ id, name: `${rules.period}年度${rules.title}`, assessor: submission.meta?.assessor ?? '', createdAt: now, updatedAt: now, deletedAt: null, rules: { text: rulesText, source: 'form', id: rules.id, version: rules.version, title: rules.title } });
+      await persist();
+    }
+    const units = await store.units(id);
+    const same = units.find((u) => u.submission.unit.id === submission.unit.id);
+    if (same) {
+      const replace = await confirmDialog({ title: `替换「${same.submission.unit.name}」的考核表？`, body: ['该考核任务中已有这个单位编号，存入将替换它的填写内容（可撤销）。'], ok: '替换', testid: 'confirm-to-workspace-replace' });
+      if (!replace) return false;
+      const saved = await store.saveUnit({ ...same, submission: { ...submission, unit: same.submission.unit }, updatedAt: now }, same.rev);
+      if (current?.ws.id === id) await leaveWorkspace();
+      location.hash = `#ws=${encodeURIComponent(id)}&unit=${encodeURIComponent(saved.key)}`;
+      notice(`已用考核表替换「${same.submission.unit.name}」的填写内容。`, undoButton('撤销', async () => {
+        await store.putUnits([{ ...saved, submission: same.submission, rev: saved.rev + 1 }]);
+        if (current?.ws.id === id) await leaveWorkspace();
+        await showWorkspaces(new URLSearchParams(location.hash.slice(1)));
+      }));
+      return true;
+    }
+    const key = `${id}/${newId('u')}`;
+    await store.putUnits([{ key, workspace: id, order: units.length, updatedAt: now, rev: 1, deletedAt: null, status: 'partial', submission }]);
+    if (current?.ws.id === id) await leaveWorkspace();
+    location.hash = `#ws=${encodeURIComponent(id)}&unit=${encodeURIComponent(key)}`;
+    notice(`已将「${submission.unit.name}」存入考核任务。`);
+    return true;
+  } catch (err) {
+    storageFailed(err);
+    return false;
+  }
+}
+
 /** For the single form: whether the page has unsaved workspace changes. */
 export function hasUnsaved() {
   return queue.size > 0;
