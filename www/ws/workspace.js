@@ -545,6 +545,10 @@ async function reloadFromStore() {
   const id = current.ws.id;
   const lock = current.lock;
   const unsubscribe = current.unsubscribe;
+  // The form on screen uses the engine about to be freed: no more edits there until it is redrawn.
+  current.view?.setReadonly(true);
+  current.view = null;
+  clearTimeout(current.ranker.timer);
   current.engine.free();
   const ws = await store.workspace(id);
   const engine = new Engine(ws.rules.text);
