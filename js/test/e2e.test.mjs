@@ -518,7 +518,7 @@ test('batch view: a submission the engine cannot read or score is refused with i
   }
   const alert = await text(page, 'batch-alert');
   files.forEach((f, i) => {
-    for (const p of entries[i].error ?? []) assert.ok(alert.includes(`${f.name}：${p.message}`), `${f.name}: ${p.message}`);
+    for (const p of entries[i].error ?? []) assert.ok(alert.includes(`${f.name}：${plainWords(p.message)}`), `${f.name}: ${p.message}`);
   });
   for (const f of good) assert.ok(!alert.includes(f.name), f.name);
   assert.equal(await text(page, 'batch-summary'), `共${files.length}份考核表，${good.length}份已评分，${bad.length}份未能评分。`);
