@@ -26,14 +26,19 @@ export function evidenceBlock(entry, ctx) {
   const file = h('input', { type: 'file', id: fileId, accept: ACCEPT, multiple: true, testid: `evidence-file-${entry.id}` });
   const note = h('input', { type: 'text', id: noteId, autocomplete: 'off', placeholder: '说明（可选），如：2026年第3季度检查记录', testid: `evidence-note-${entry.id}` });
   const addButton = h('button', { type: 'button', testid: `evidence-add-${entry.id}` }, '添加');
+  const chosen = h('span', { className: 'kpi-evidence-size' }, '未选择文件');
+  file.addEventListener('change', () => {
+    chosen.textContent = file.files.length === 0 ? '未选择文件' : [...file.files].map((f) => f.name).join('、');
+  });
   const block = h('details', { className: 'kpi-evidence', dataset: { evidence: entry.id } },
     h('summary', {}, '佐证材料', count),
     list,
     h('div', { className: 'kpi-evidence-add' },
-      h('label', { for: fileId }, `项目${entry.id}佐证材料文件（PDF、图片、Office 文档，每个不超过 20 MB）`),
+      h('span', {}, 'PDF、图片、Office 文档，每份不超过 20 MB'),
       h('label', { for: noteId }, `项目${entry.id}佐证材料说明`),
       h('span', {}),
-      file, note, addButton),
+      h('span', {}, h('label', { className: 'kpi-file-button', for: fileId }, `选择项目${entry.id}佐证材料文件…`, file), ' ', chosen),
+      note, addButton),
     error);
 
   const render = () => {
@@ -74,6 +79,7 @@ export function evidenceBlock(entry, ctx) {
       for (const f of files) await ctx.add(entry.id, f, note.value.trim());
       file.value = '';
       note.value = '';
+      chosen.textContent = '未选择文件';
     } catch (err) {
       error.textContent = err.message;
       error.hidden = false;

@@ -248,7 +248,7 @@ async function createDialog() {
   const name = h('input', { type: 'text', id: 'ws-name', required: true, autocomplete: 'off', testid: 'ws-name' });
   const select = h('select', { id: 'ws-rules', testid: 'ws-rules' }, ...rulesChoices(), h('option', { value: 'file' }, '从文件加载…'));
   const rulesFile = h('input', { type: 'file', accept: '.json,application/json', testid: 'ws-rules-file', id: 'ws-rules-file' });
-  const rulesFileRow = h('div', { className: 'ws-row', hidden: true }, h('label', { for: 'ws-rules-file' }, '考核细则文件'), rulesFile);
+  const rulesFileRow = h('div', { className: 'ws-row', hidden: true }, h('span', {}, '考核细则文件'), fileButton(rulesFile, '选择细则文件…'));
   const assessor = h('input', { type: 'text', id: 'ws-assessor', autocomplete: 'name', testid: 'ws-assessor' });
   const roster = h('textarea', { id: 'ws-roster', rows: 8, testid: 'ws-roster', spellcheck: false, placeholder: '单位编号,单位名称,分组,是否参与排名\njd01,大桥街道,,是\njd02,定海路街道,,是' });
   const rosterFile = h('input', { type: 'file', accept: '.csv,.txt,.xlsx,text/csv', id: 'ws-roster-file', testid: 'ws-roster-file' });
@@ -260,7 +260,7 @@ async function createDialog() {
   let fromFile = null;
   const defaultName = () => {
     const info = builtInRuleSets().find((r) => `builtin:${r.id}` === select.value);
-    return info ? `${info.period}年度${info.title}` : '';
+    return info ? taskName(info) : '';
   };
   name.value = defaultName();
   let nameTouched = false;
@@ -295,7 +295,7 @@ async function createDialog() {
   rulesFile.addEventListener('change', async () => {
     try {
       const r = await chosenRules(select, rulesFile);
-      if (!nameTouched) name.value = `${r.period}年度${r.title}`;
+      if (!nameTouched) name.value = taskName(r);
       hide(error);
     } catch (err) {
       show(error, `考核细则无法加载：${err.message}`, (err.problems ?? []).map((p) => ({ message: p.message, path: p.path })));
@@ -308,7 +308,7 @@ async function createDialog() {
     rulesFileRow,
     h('div', { className: 'ws-row' }, h('label', { for: 'ws-assessor' }, '考核人员（各单位默认）'), assessor),
     h('div', { className: 'ws-row ws-row-wide' }, h('label', { for: 'ws-roster' }, '单位名单（每行一个单位：单位编号、单位名称、分组、是否参与排名、单位标签；逗号或制表符分隔，可从 Excel/WPS 直接粘贴；第一行可为表头）'), roster),
-    h('div', { className: 'ws-row' }, h('label', { for: 'ws-roster-file' }, '或导入名单文件（CSV、XLSX）'), rosterFile),
+    h('div', { className: 'ws-row' }, h('span', {}, '或导入名单文件（CSV、XLSX）'), fileButton(rosterFile, '选择名单文件…')),
     preview, error,
     h('div', { className: 'dialog-buttons' }, cancel, ok));
   const dialog = h('dialog', { className: 'ws-dialog', testid: 'ws-create-dialog', 'aria-label': '新建考核任务' }, form);
@@ -341,6 +341,19 @@ async function createDialog() {
   });
   dialog.showModal();
   name.focus();
+}
+
+/** A workspace's default name from its rule set: 「2026年度街镇…考核」. */
+function taskName(rules) {
+  const title = String(rules.title ?? '').replace(/（示例）|\(示例\)/g, '').replace(/考核细则$/, '考核').replace(/细则$/, '');
+  return title.includes(String(rules.period)) ? title : `${rules.period}年度${title}`;
+}
+
+/** A file input drawn as the app's button, with the chosen file's name beside it. */
+function fileButton(input, label) {
+  const chosen = h('span', { className: 'muted' }, '未选择文件');
+  input.addEventListener('change', () => { chosen.textContent = input.files[0]?.name ?? '未选择文件'; });
+  return h('span', { className: 'file-pick' }, h('label', { className: 'button file' }, label, input), ' ', chosen);
 }
 
 function csvCell(text) {
@@ -1308,7 +1321,7 @@ export async function addToWorkspace({ submission, rulesText, rules }) {
   const all = (await store.workspaces()).filter((w) => w.rules.id === rules.id && w.rules.version === rules.version);
   const select = h('select', { id: 'ws-target', testid: 'ws-target' },
     ...all.map((w) => h('option', { value: w.id }, w.name)),
-    h('option', { value: '' }, `新建考核任务「${rules.period}年度${rules.title}」`));
+    h('option', { value: '' }, `新建考核任务「${taskName(rules)}」`));
   const ok = await confirmDialog({
     title: `将「${submission.unit.name}」存入考核任务`,
     body: [`考核细则：${rules.title}（${rules.version}）。可存入使用同一细则的考核任务，或新建一个。`, h('label', { for: 'ws-target' }, '考核任务'), select],
@@ -1320,7 +1333,7 @@ export async function addToWorkspace({ submission, rulesText, rules }) {
   try {
     if (!id) {
       id = newId('w');
-      await store.putWorkspace({ id, name: `${rules.period}年度${rules.title}`, assessor: submission.meta?.assessor ?? '', createdAt: now, updatedAt: now, deletedAt: null, rules: { text: rulesText, source: 'form', id: rules.id, version: rules.version, title: rules.title } });
+      await store.putWorkspace({ id, name: taskName(rules), assessor: submission.meta?.assessor ?? '', createdAt: now, updatedAt: now, deletedAt: null, rules: { text: rulesText, source: 'form', id: rules.id, version: rules.version, title: rules.title } });
       await persist();
     }
     const units = await store.units(id);
