@@ -63,7 +63,7 @@ export function evidenceBlock(entry, ctx) {
           error.hidden = false;
         }
       });
-      return h('li', { className: 'kpi-evidence-row' }, h('span', {}, a.name), h('span', { className: 'kpi-evidence-size' }, megabytes(a.size)), a.note ? h('span', {}, `说明：${a.note}`) : null, save, remove);
+      return h('li', { className: 'kpi-evidence-row' }, h('span', {}, a.name), h('span', { className: 'kpi-evidence-size' }, a.size < 1048576 ? `${Math.max(1, Math.ceil(a.size / 1024))} KB` : megabytes(a.size)), a.note ? h('span', {}, `说明：${a.note}`) : null, save, remove);
     }));
   };
   addButton.addEventListener('click', async () => {
