@@ -579,6 +579,7 @@ let flushing = null;
 let saveTimer = null;
 
 function queueSave(record) {
+  record.edits = (record.edits ?? 0) + 1; // a save made before this edit leaves the unit queued
   queue.set(record.key, record);
   setSaveStatus('pending');
   clearTimeout(saveTimer);
@@ -587,14 +588,16 @@ function queueSave(record) {
 
 async function flushSaves() {
   clearTimeout(saveTimer);
-  if (flushing) await flushing;
+  while (flushing) await flushing; // one flush at a time
   if (queue.size === 0) return;
   flushing = (async () => {
     for (const [key, record] of [...queue]) {
       try {
+        const edits = record.edits;
         const saved = await store.saveUnit(stripForStore(record), record.rev);
         record.rev = saved.rev;
-        if (queue.get(key) === record) queue.delete(key);
+        // Edited again while this save was under way: it stays queued for the next one.
+        if (queue.get(key) === record && record.edits === edits) queue.delete(key);
         announce({ type: 'unit-saved', ws: record.workspace, key });
       } catch (err) {
         storageFailed(err, { unsaved: queue.size });
@@ -611,14 +614,25 @@ async function flushSaves() {
       return;
     }
     clearStorageAlert();
-    setSaveStatus('saved');
+    if (queue.size > 0) {
+      setSaveStatus('pending');
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => flushSaves(), 0);
+    } else {
+      setSaveStatus('saved');
+    }
   })();
-  await flushing;
-  flushing = null;
+  try {
+    await flushing;
+  } finally {
+    flushing = null;
+  }
 }
 
+/** The record as stored: a copy taken now (later edits do not reach a save under way). */
 function stripForStore(record) {
-  const { ...copy } = record;
+  const { edits, ...copy } = record;
+  void edits;
   return copy;
 }
 
