@@ -59,6 +59,7 @@ export function renderBatch(fileProblems = []) {
   hide($('batch-alert'));
   if (!form.engine) return;
   const { entries, error } = scoreBatch();
+  const labels = form.engine.form().status_labels;
   const rows = [];
   const refused = [];
   const errors = [...fileProblems];
@@ -83,7 +84,7 @@ export function renderBatch(fileProblems = []) {
       // A provisional report has no final grade yet: 待定, with what it reads now.
       h('td', { className: moves.length > 0 ? 'moved' : '' }, report.status === 'final' ? report.grade : `待定（暂为${report.grade}）`),
       h('td', { className: 'reasons' }, moves.length > 0 ? h('ul', {}, moves.map((m) => h('li', {}, m))) : report.grade_by_score === report.grade ? '' : `按分数为${report.grade_by_score}`),
-      h('td', {}, report.status === 'final' ? '最终' : `暂定（${report.pending.length}项待定）`),
+      h('td', {}, report.status === 'final' ? labels.final : `${labels.provisional}（${report.pending.length}项待定）`),
       h('td', { className: 'file' }, name));
   }));
   for (const r of refused) errors.push(...r.problems.map((p) => ({ path: '', message: `${r.name}：${p.message}` })));

@@ -11,9 +11,17 @@ const SECTION_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八',
 export const isZero = (amount) => ZERO.test(String(amount ?? '0'));
 export const signed = (p) => (String(p).startsWith('-') ? String(p) : `+${p}`);
 
+// The engine's words for a report's status (form().status_labels), set when a workspace opens.
+let labels = { final: '最终', provisional: '暂定' };
+
+/** Takes the status words from the engine's form description. */
+export function useStatusLabels(statusLabels) {
+  labels = statusLabels;
+}
+
 /** 最终 / 暂定 as the engine says. */
 export function statusWord(report) {
-  return report?.status === 'final' ? '最终' : '暂定';
+  return report?.status === 'final' ? labels.final : labels.provisional;
 }
 
 /** The grade as it may be shown: a provisional report has no grade yet, only what its score reads now. */

@@ -11,7 +11,7 @@ import { openStore, newId, estimate, persist, storageError } from './store.js';
 import { readRoster, parseDelimited, readRosterFile } from './roster.js';
 import { Ranker } from './ranking.js';
 import { examine, emptySubmission, unitOf, STATUS_WORDS } from './units.js';
-import { reportBlocks, summaryRows, summaryTable, statusWord, gradeWord, gradeHint, rankWord, gradeMoves } from './report.js';
+import { reportBlocks, summaryRows, summaryTable, statusWord, gradeWord, gradeHint, rankWord, gradeMoves, useStatusLabels } from './report.js';
 import { paginate } from './paginate.js';
 import { summaryXlsx, exportWorkspace, readWorkspaceFile } from './files.js';
 import { claim, announce, onAnnounce } from './lock.js';
@@ -566,7 +566,9 @@ async function reloadFromStore() {
   const ws = await store.workspace(id);
   const engine = new Engine(ws.rules.text);
   const units = await store.units(id);
-  Object.assign(current, { ws, engine, form: engine.form(), units, byKey: new Map(units.map((u) => [u.key, u])), attachments: await store.attachments(id), exam: new Map(), lock, unsubscribe });
+  const form = engine.form();
+  useStatusLabels(form.status_labels);
+  Object.assign(current, { ws, engine, form, units, byKey: new Map(units.map((u) => [u.key, u])), attachments: await store.attachments(id), exam: new Map(), lock, unsubscribe });
   for (const u of units) current.exam.set(u.key, examine(engine, u.submission));
   for (const u of units) u.status = current.exam.get(u.key).status;
   current.ranker = new Ranker(engine, { onResult: (result) => rankedNow(result) });
@@ -1095,7 +1097,7 @@ function unitDoc(key) {
   const result = current.ranker.pending ? current.ranker.run() : current.result;
   const report = result.reports.get(key);
   if (!report) return null;
-  return { head: `${report.unit.name} · ${report.rules.title}（${report.rules.version}）`, headRight: statusWord(report) === '最终' ? '最终结果' : '暂定结果', blocks: reportBlocks(report, reportContext(key)) };
+  return { head: `${report.unit.name} · ${report.rules.title}（${report.rules.version}）`, headRight: `${statusWord(report)}结果`, blocks: reportBlocks(report, reportContext(key)) };
 }
 
 function summaryDoc() {
