@@ -63,7 +63,7 @@ export function parseEmbedOrigins(text = '') {
       url = null;
     }
     const origin = url && (url.protocol === 'https:' || url.protocol === 'http:') ? url.origin : null;
-    if (origin === null || origin === 'null' || entry.replace(/\/$/, '') !== origin) {
+    if (origin === null || origin === 'null' || entry.includes('*') || entry.replace(/\/$/, '') !== origin) {
       throw new Error(`EMBED_ORIGINS 中的「${entry}」不是来源（应为 https://主机[:端口]，不含路径，不可用 *）/ not an origin: ${entry}`);
     }
     if (!origins.includes(origin)) origins.push(origin);
@@ -155,6 +155,9 @@ export function createAppServer({ www = join(repo, 'www'), pkg = join(repo, 'pkg
       // parser read a path the server never meant.
       if (!req.url.startsWith('/') || req.url.startsWith('//')) return fail(400, '400 bad request\n');
       urlPath = new URL(req.url, 'http://127.0.0.1').pathname;
+      // The URL parser folds "/./" and "/../" away; the path as sent must not have them either.
+      const sent = req.url.split(/[?#]/)[0];
+      if (sent !== urlPath && resolveRequest(sent, roots) === null) return fail(404, '404 not found\n');
     } catch {
       return fail(400, '400 bad request\n');
     }
