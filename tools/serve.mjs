@@ -132,10 +132,11 @@ function baseHeaders(csp = CSP) {
  * An http.Server serving `www` at "/" and `pkg` at "/pkg/" (both default to this repository's).
  * `embedOrigins`: the host origins allowed to frame `/embed.html` and talk to it
  * (parseEmbedOrigins(process.env.EMBED_ORIGINS) when run as a program); delivered to the page as
- * `/embed-config.json` and as its `frame-ancestors`.
+ * `/embed-config.json` and as its `frame-ancestors`. `mounts`: more folders by path prefix
+ * (`{'/node_modules/kpi-wasm/': dir}`), for tests.
  */
-export function createAppServer({ www = join(repo, 'www'), pkg = join(repo, 'pkg'), embedOrigins = [] } = {}) {
-  const roots = { '/': www, '/pkg/': pkg };
+export function createAppServer({ www = join(repo, 'www'), pkg = join(repo, 'pkg'), embedOrigins = [], mounts = {} } = {}) {
+  const roots = { ...mounts, '/': www, '/pkg/': pkg };
   const origins = parseEmbedOrigins(embedOrigins.join(','));
   const embedPage = resolve(www, 'embed.html');
   const embedConfig = JSON.stringify({ format: 'kpi-embed-config/1', v: 1, origins }, null, 2) + '\n';
