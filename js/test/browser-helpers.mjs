@@ -33,8 +33,13 @@ export async function openPage(browser, url, { width = 1366, height = 900, allow
   });
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const expected = (text) => allowErrors !== null && allowErrors.test(text);
   page.on('console', (m) => {
-    if (m.type() === 'error' && !(allowErrors && allowErrors.test(m.text()))) errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource') && !expected(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  context.on('response', (r) => {
+    const text = `HTTP ${r.status()} ${r.url()}`;
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && !expected(text)) errors.push(text);
   });
   await context.addInitScript(() => {
     window.__cspViolations = [];
