@@ -38,6 +38,7 @@ export class KpiEmbed extends EventTarget {
   #readyResolve;
   #destroyed = false;
   #readyMessage = null;
+  #readyTimer;
 
   /**
    * @param {Element} container where the iframe goes (appended)
@@ -60,10 +61,17 @@ export class KpiEmbed extends EventTarget {
     this.iframe.style.width = '100%';
     this.iframe.style.border = '0';
     this.iframe.style.minHeight = '120px';
-    /** Resolves when the page has said kpi:ready (and, if options gave a state, once it is set). */
-    this.ready = new Promise((resolve) => {
+    /**
+     * Resolves when the page has said kpi:ready (and, if options gave a state, once it is set);
+     * rejects with `host.timeout` if it has not within `timeout` (wrong `src`, or this page's origin
+     * not in the server's EMBED_ORIGINS, or this page's own CSP lacking `frame-src` for it).
+     */
+    this.ready = new Promise((resolve, reject) => {
       this.#readyResolve = resolve;
+      const timer = setTimeout(() => reject(embedError('host.timeout', `嵌入页 ${this.#origin} 未就绪（检查 src、服务器的 EMBED_ORIGINS 和本页 CSP 的 frame-src）`)), timeout);
+      this.#readyTimer = timer;
     });
+    this.ready.catch(() => {});
     this.#onMessage = (event) => this.#receive(event);
     window.addEventListener('message', this.#onMessage);
     container.append(this.iframe);
@@ -87,6 +95,7 @@ export class KpiEmbed extends EventTarget {
     const type = msg.type.startsWith('kpi:') ? msg.type.slice(4) : '';
     if (type === 'ready') {
       this.#readyMessage = msg;
+      clearTimeout(this.#readyTimer);
       this.#readyResolve(msg);
     }
     if (type === 'resize' && this.#autoResize && Number.isFinite(msg.height) && msg.height >= 0) {
@@ -130,7 +139,7 @@ export class KpiEmbed extends EventTarget {
     });
     let timer;
     const timeout = new Promise((_resolve, reject) => {
-      timer = setTimeout(() => reject(embedError('host.timeout', `嵌入页 ${this.#origin} 未就绪（检查 src 和服务器的 EMBED_ORIGINS）`)), this.#timeout);
+      timer = setTimeout(() => reject(embedError('host.timeout', `嵌入页 ${this.#origin} 未就绪（检查 src、服务器的 EMBED_ORIGINS 和本页 CSP 的 frame-src）`)), this.#timeout);
     });
     try {
       await Promise.race([ready, timeout]);
@@ -160,6 +169,7 @@ export class KpiEmbed extends EventTarget {
   destroy() {
     this.#destroyed = true;
     window.removeEventListener('message', this.#onMessage);
+    clearTimeout(this.#readyTimer);
     for (const { reject, timer } of this.#pending.values()) {
       clearTimeout(timer);
       reject(embedError('host.destroyed', '嵌入的考核表已移除'));

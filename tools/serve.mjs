@@ -116,6 +116,11 @@ async function openInside(file, base) {
   return open(realFile, 'r');
 }
 
+/** A server's page policy: CSP, plus `frame-src` for the other origins its pages frame (if any). */
+function pagePolicy(frameSources) {
+  return frameSources.length > 0 ? `${CSP}; frame-src 'self' ${frameSources.join(' ')}` : CSP;
+}
+
 /** The headers every response carries, the embed page's policy aside. */
 function baseHeaders(csp = CSP) {
   const headers = {
@@ -124,7 +129,7 @@ function baseHeaders(csp = CSP) {
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-cache',
   };
-  if (csp === CSP) headers['x-frame-options'] = 'SAMEORIGIN';
+  if (csp.endsWith("frame-ancestors 'self'") || csp.includes("frame-ancestors 'self';")) headers['x-frame-options'] = 'SAMEORIGIN';
   return headers;
 }
 
@@ -133,15 +138,17 @@ function baseHeaders(csp = CSP) {
  * `embedOrigins`: the host origins allowed to frame `/embed.html` and talk to it
  * (parseEmbedOrigins(process.env.EMBED_ORIGINS) when run as a program); delivered to the page as
  * `/embed-config.json` and as its `frame-ancestors`. `mounts`: more folders by path prefix
- * (`{'/node_modules/kpi-wasm/': dir}`), for tests.
+ * (`{'/node_modules/kpi-wasm/': dir}`); `frameSources`: other origins this server's pages may frame
+ * (a host page of the embed page, in tests): added to the policy as `frame-src`.
  */
-export function createAppServer({ www = join(repo, 'www'), pkg = join(repo, 'pkg'), embedOrigins = [], mounts = {} } = {}) {
+export function createAppServer({ www = join(repo, 'www'), pkg = join(repo, 'pkg'), embedOrigins = [], mounts = {}, frameSources = [] } = {}) {
   const roots = { ...mounts, '/': www, '/pkg/': pkg };
   const origins = parseEmbedOrigins(embedOrigins.join(','));
+  const policy = pagePolicy(parseEmbedOrigins(frameSources.join(',')));
   const embedPage = resolve(www, 'embed.html');
   const embedConfig = JSON.stringify({ format: 'kpi-embed-config/1', v: 1, origins }, null, 2) + '\n';
   const server = createServer(async (req, res) => {
-    const headers = baseHeaders();
+    const headers = baseHeaders(policy);
     const fail = (status, text) => {
       res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end(req.method === 'HEAD' ? undefined : text);

@@ -18,13 +18,22 @@ let browser, embedServer, embedBase, hostServer, hostBase, evilServer, evilBase;
 before(async () => {
   mkdirSync(`${root}target/embed-shots`, { recursive: true });
   // The host (the OA page) and a third origin, each its own server and port.
+  // Ports first: each page's policy names the others (the host's frame-src, the embed's allow-list).
   hostServer = createAppServer({ www: `${root}js/test/embed-host` });
-  hostBase = await listen(hostServer, 0);
   evilServer = createAppServer({ www: `${root}js/test/embed-evil` });
+  embedServer = createAppServer();
+  hostBase = await listen(hostServer, 0);
   evilBase = await listen(evilServer, 0);
-  // The embed server allows the host's origin only (as EMBED_ORIGINS would).
-  embedServer = createAppServer({ embedOrigins: [hostBase] });
   embedBase = await listen(embedServer, 0);
+  for (const s of [hostServer, evilServer, embedServer]) s.close();
+  // The host page may frame the embed page and the third origin (an OA page's own CSP would say so);
+  // the third origin's page may try to frame the embed page; the embed server allows the host only.
+  hostServer = createAppServer({ www: `${root}js/test/embed-host`, frameSources: [embedBase, evilBase] });
+  evilServer = createAppServer({ www: `${root}js/test/embed-evil`, frameSources: [embedBase] });
+  embedServer = createAppServer({ embedOrigins: [hostBase] });
+  await listen(hostServer, Number(new URL(hostBase).port));
+  await listen(evilServer, Number(new URL(evilBase).port));
+  await listen(embedServer, Number(new URL(embedBase).port));
   browser = await launch();
 });
 
@@ -39,7 +48,7 @@ const log = (page, type) => page.evaluate((t) => window.kpiLog.filter((m) => m.t
 test('a host page on another origin drives the embed page by postMessage: set, events, get, resize, errors', async () => {
   const engine = new Engine('subdistrict');
   assert.notEqual(new URL(hostBase).origin, new URL(embedBase).origin);
-  const { page, done } = await openPage(browser, hostUrl(), { waitFor: () => window.kpi !== undefined });
+  const { page, done } = await openPage(browser, hostUrl(), { waitFor: () => window.kpi !== undefined, allowErrors: /\/nope\/rules\.json/ });
   const ready = await page.evaluate(() => window.kpi.ready.then(() => window.kpiLog.find((m) => m.type === 'ready').detail));
   assert.equal(ready.v, 1);
   assert.equal(ready.rules, null);
@@ -121,6 +130,7 @@ test('a host page on another origin drives the embed page by postMessage: set, e
   assert.equal(switched.submission.rules.id, 'department');
   const disabled = await inner.evaluate(() => [...document.querySelector('kpi-assessment').shadowRoot.querySelectorAll('input, select, textarea')].every((c) => c.disabled));
   assert.equal(disabled, true);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${root}target/embed-shots/embed-host.png` });
   await done();
 });
@@ -135,12 +145,17 @@ test('an origin not in EMBED_ORIGINS cannot frame the embed page, nor drive or r
   assert.deepEqual(await refused.page.evaluate(() => window.received), []);
   await refused.context.close();
 
-  // 2. As a third-party frame inside the allowed host's page: its messages are ignored.
-  const { page, done } = await openPage(browser, hostUrl(`&evil=${encodeURIComponent(`${evilBase}/`)}`), { waitFor: () => window.kpi !== undefined });
+  // 2. As a third-party frame inside the allowed host's page (an ad, a widget): its messages are
+  // ignored. Its page is answered here, without the server's frame-ancestors, so the host can frame it.
+  const { page, context, done } = await openPage(browser, 'about:blank');
+  await context.route(`${evilBase}/framed.html`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><meta charset="utf-8"><title>third party</title><script type="module" src="/evil.js"></script><div id="slot"></div>' }));
+  await page.goto(hostUrl(`&evil=${encodeURIComponent(`${evilBase}/framed.html`)}`));
+  await page.waitForFunction(() => window.kpi !== undefined);
   await page.evaluate(() => window.kpi.ready);
   await page.evaluate(() => window.kpi.set({ rules: 'subdistrict', values: { safety_meetings: '1' } }));
-  const evilFrame = page.frames().find((f) => f.url().startsWith(evilBase));
+  const evilFrame = await (await page.waitForSelector('#other iframe')).contentFrame();
   await evilFrame.waitForFunction(() => typeof window.attack === 'function');
+  assert.ok(evilFrame.url().startsWith(evilBase));
   await evilFrame.evaluate(() => window.attack());
   await page.waitForTimeout(800);
   const state = await page.evaluate(() => window.kpi.get());
