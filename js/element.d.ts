@@ -93,7 +93,7 @@ export class KpiAssessment extends HTMLElement {
   /**
    * Values by input id: decimals as strings ("97.5"), booleans for bool, option text for choice.
    * Set an object (or its JSON text); OA strings such as "true", "否", "12", "3.5" are converted by
-   * each field's type.
+   * each field's type (a `submission` document is not: it is read as its format says).
    */
   get values(): SubmissionDocument['values'];
   set values(values: Record<string, unknown> | string);

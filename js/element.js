@@ -12,9 +12,9 @@
 // no inline script or style; the styles are element.css next to this file.
 //
 // For OA pages: properties set before the element is defined (this module defines it once the
-// wasm has loaded) are taken over when it upgrades; values may be given as the strings OA systems
-// store ("true", "12", "3.5"), converted here by each field's type before the engine sees them
-// (decimals stay strings); inside a <form> it is a form-associated element: with a `name` it
+// wasm has loaded) are taken over when it upgrades; `values` (property or attribute) may be given as
+// the strings OA systems store ("true", "12", "3.5"), converted here by each field's type before the
+// engine sees them (decimals stay strings; a `submission` document is read as its format says); inside a <form> it is a form-associated element: with a `name` it
 // submits the submission's JSON, and its problems (empty required fields, wrong values) block the
 // submit like a native field's.
 import { Engine, builtInRuleSets } from './index.js';
@@ -119,16 +119,6 @@ function coerceUnit(unit) {
   return u;
 }
 
-/** A submission document (or its JSON text) with its values converted by their fields' types. */
-function coerceSubmission(doc, inputs) {
-  const parsed = typeof doc === 'string' ? parseSubmissionText(doc) : doc;
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
-  const out = { ...parsed };
-  if (out.values !== undefined && out.values !== null && typeof out.values === 'object' && !Array.isArray(out.values)) out.values = coerceValues(out.values, inputs);
-  if (out.unit !== undefined && out.unit !== null && typeof out.unit === 'object') out.unit = coerceUnit(out.unit);
-  return out;
-}
-
 const MISSING_CODES = new Set(['value.missing', 'field.empty', 'field.missing']);
 
 export class KpiAssessment extends HTMLElement {
@@ -213,7 +203,7 @@ export class KpiAssessment extends HTMLElement {
     for (const name of names) {
       const value = this.getAttribute(name);
       if (value === null) continue;
-      if (name === 'values') doc.values = parseSubmissionText(value);
+      if (name === 'values') doc.values = coerceValues(parseSubmissionText(value), this.#view.inputs);
       else doc.unit = { ...doc.unit, [name === 'unit-id' ? 'id' : 'name']: value };
     }
     this.submission = doc;
@@ -270,7 +260,7 @@ export class KpiAssessment extends HTMLElement {
     const engine = makeEngine(rules);
     let doc;
     if (submission) {
-      doc = coerceSubmission(submission, new Map(engine.form().inputs.map((i) => [i.id, i])));
+      doc = typeof submission === 'string' ? parseSubmissionText(submission) : submission;
       const problems = this.#view.importProblems(doc, engine);
       if (problems.length > 0) {
         if (engine !== rules) engine.free();
@@ -293,9 +283,10 @@ export class KpiAssessment extends HTMLElement {
     this.#pending = null;
     if (!pending || !this.#view.engine) return;
     try {
-      let doc = pending.submission !== undefined ? coerceSubmission(pending.submission, this.#view.inputs) : this.#view.submission();
+      let doc = pending.submission !== undefined ? pending.submission : this.#view.submission();
+      if (typeof doc === 'string') doc = parseSubmissionText(doc);
       if (pending.unit !== undefined) doc = { ...doc, unit: coerceUnit(pending.unit) };
-      if (pending.values !== undefined) doc = { ...doc, values: pending.values ?? {} };
+      if (pending.values !== undefined) doc = { ...doc, values: coerceValues(pending.values, this.#view.inputs) };
       if (pending.notes !== undefined) doc = { ...doc, notes: pending.notes ?? {} };
       this.submission = doc;
     } catch (err) {
@@ -358,7 +349,7 @@ export class KpiAssessment extends HTMLElement {
       this.#setPending('submission', value);
       return;
     }
-    const doc = coerceSubmission(value, this.#view.inputs);
+    const doc = typeof value === 'string' ? parseSubmissionText(value) : value;
     const problems = this.#view.importProblems(doc);
     if (problems.length > 0) throw problemError(`考核表无法载入：${problems[0].message}`, problems);
     this.#view.load(doc);
@@ -366,13 +357,10 @@ export class KpiAssessment extends HTMLElement {
 
   /** Problems that keep `submission` from loading into this form (or into `rules`' form). */
   checkSubmission(submission, rules) {
-    if (rules === undefined) {
-      const doc = coerceSubmission(submission, this.#requireForm().inputs);
-      return this.#view.importProblems(doc);
-    }
+    const doc = typeof submission === 'string' ? parseSubmissionText(submission) : submission;
+    if (rules === undefined) return this.#requireForm().importProblems(doc);
     const engine = makeEngine(rules);
     try {
-      const doc = coerceSubmission(submission, new Map(engine.form().inputs.map((i) => [i.id, i])));
       return this.#view.importProblems(doc, engine);
     } finally {
       if (engine !== rules) engine.free();
