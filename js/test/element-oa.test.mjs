@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { root, launch, openPage } from './browser-helpers.mjs';
 
 if (!existsSync(`${root}pkg/element.js`)) throw new Error('pkg/element.js is missing: run ./build first');
-const { Engine } = await import('../../pkg/index.js');
+const { Engine, builtInRuleSetSource } = await import('../../pkg/index.js');
 const { createAppServer, listen } = await import('../../tools/serve.mjs');
 
 const read = (p) => readFileSync(`${root}${p}`, 'utf8');
@@ -346,5 +346,67 @@ test('OA strings are converted by field type, never through a float; ambiguous o
   assert.deepEqual(r.good.problems, ['value.type /values/inspections'], 'a wrong number is loaded and shown at its field');
   assert.deepEqual(r.refused, { code: 'value.type', path: '/values/plan_made' });
   assert.equal(r.after, true);
+  await done();
+});
+
+test('rules from a URL: values set before they load are applied after; a newer rules property wins over a slower URL; a bad value set early is a kpi-error', async () => {
+  const dept = new Engine('department');
+  const { page, done } = await openPage(browser, `${fxBase}/form.html`, { waitFor: () => document.querySelector('kpi-assessment')?.report != null });
+  let release;
+  const gate = new Promise((ok) => { release = ok; });
+  await page.route('**/remote/department.json', async (route) => {
+    await gate;
+    await route.fulfill({ status: 200, contentType: 'application/json', body: builtInRuleSetSource('department') });
+  });
+  const input = dept.form().inputs.find((i) => i.type === 'count');
+  const before = await page.evaluate((id) => {
+    const el = document.createElement('kpi-assessment');
+    el.id = 'late';
+    el.setAttribute('rules', '/remote/department.json');
+    document.body.append(el);
+    el.values = { [id]: '３' };          // before the rules arrive: kept
+    el.unit = { id: 7, name: '区住建委' };
+    window.lateEvents = [];
+    for (const t of ['kpi-score', 'kpi-error']) el.addEventListener(t, (e) => window.lateEvents.push(t));
+    return { values: el.values, submission: el.submission, rules: el.rules };
+  }, input.id);
+  assert.deepEqual(before, { values: { [input.id]: '３' }, submission: null, rules: null });
+  release();
+  await page.waitForFunction(() => document.getElementById('late').rules?.id === 'department');
+  await page.evaluate(() => document.getElementById('late').ready);
+  const after = await page.evaluate(() => { const el = document.getElementById('late'); return { values: el.values, unit: el.unit, total: el.report.total }; });
+  const sub = { format: 'kpi-submission/1', rules: { id: 'department', version: dept.ruleSet().version }, unit: { id: '7', name: '区住建委' }, values: { [input.id]: '3' } };
+  assert.deepEqual(after.values, { [input.id]: '3' });
+  assert.deepEqual(after.unit, { id: '7', name: '区住建委' });
+  assert.equal(after.total, dept.score(sub).total);
+
+  // A slow URL, then the rules property: the property wins, the URL's answer is dropped.
+  let release2;
+  const gate2 = new Promise((ok) => { release2 = ok; });
+  await page.unroute('**/remote/department.json');
+  await page.route('**/remote/department.json?2', async (route) => {
+    await gate2;
+    await route.fulfill({ status: 200, contentType: 'application/json', body: builtInRuleSetSource('department') });
+  });
+  await page.evaluate(() => {
+    const el = document.createElement('kpi-assessment');
+    el.id = 'race';
+    el.setAttribute('rules', '/remote/department.json?2');
+    document.body.append(el);
+    el.rules = 'enterprise';
+  });
+  release2();
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => document.getElementById('race').rules.id), 'enterprise');
+
+  // A yes/no value that is not one, set before the rules: shown and fired as kpi-error, no exception.
+  const early = await page.evaluate(() => new Promise((resolve) => {
+    const el = document.createElement('kpi-assessment');
+    el.values = { plan_made: 'perhaps' };
+    el.addEventListener('kpi-error', (e) => resolve({ code: e.detail.error.code, path: e.detail.problems[0]?.path, message: el.shadowRoot.querySelector('[data-testid=element-message]').hidden }));
+    document.body.append(el);
+    el.rules = 'subdistrict';
+  }));
+  assert.deepEqual(early, { code: 'value.type', path: '/values/plan_made', message: false });
   await done();
 });
