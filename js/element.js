@@ -23,6 +23,8 @@ import { FormView, MAX_DOCUMENT_BYTES, parseJsonExact, normalizeNumberText, h } 
 export { MAX_DOCUMENT_BYTES, parseJsonExact };
 
 const STYLE_URL = new URL('./element.css', import.meta.url).href;
+/** The engine's document limit in MiB, for messages. */
+const MAX_MIB = MAX_DOCUMENT_BYTES / (1024 * 1024);
 
 /** The public properties a page may set before the element is defined, in the order they apply. */
 const UPGRADE_PROPERTIES = ['rules', 'submission', 'unit', 'values', 'notes', 'readonly', 'disabled', 'name', 'value'];
@@ -48,7 +50,7 @@ export function parseSubmissionText(text) {
 function makeEngine(rules) {
   if (rules instanceof Engine) return rules;
   if (typeof rules === 'string' && rules.length > MAX_DOCUMENT_BYTES) {
-    throw problemError('考核细则文件超过 8 MiB 上限', [{ code: 'json.too_large', path: '', message: '考核细则文件超过 8 MiB 上限' }]);
+    throw problemError(`考核细则文件超过 ${MAX_MIB} MiB 上限`, [{ code: 'json.too_large', path: '', message: `考核细则文件超过 ${MAX_MIB} MiB 上限` }]);
   }
   return new Engine(rules);
 }
@@ -216,7 +218,7 @@ export class KpiAssessment extends HTMLElement {
         const response = await fetch(new URL(value, document.baseURI));
         if (!response.ok) throw problemError(`无法读取考核细则 ${value}：HTTP ${response.status}`, []);
         const length = parseInt(response.headers.get('content-length') ?? '0', 10);
-        if (length > MAX_DOCUMENT_BYTES) throw problemError('考核细则文件超过 8 MiB 上限，未读取', []);
+        if (length > MAX_DOCUMENT_BYTES) throw problemError(`考核细则文件超过 ${MAX_MIB} MiB 上限，未读取`, []);
         rules = await response.text();
       }
       if (generation !== this.#generation) return; // rules were set again meanwhile
