@@ -375,8 +375,8 @@ export class FormView {
 
   buildHead() {
     const r = this.form.rules;
-    this.totalEl = h('output', { className: 'kpi-total', testid: 'total' });
-    this.gradeEl = h('output', { className: 'kpi-grade', testid: 'grade' });
+    this.totalEl = h('output', { className: 'kpi-total', testid: 'total', part: 'total' });
+    this.gradeEl = h('output', { className: 'kpi-grade', testid: 'grade', part: 'grade' });
     this.gradeHintEl = h('span', { className: 'kpi-grade-hint', testid: 'grade-hint' });
     this.totalLabel = h('span', { className: 'kpi-metric-label' }, '总分');
     this.statusEl = h('output', { className: 'kpi-status', testid: 'status' });
@@ -384,7 +384,7 @@ export class FormView {
     this.vetoBanners = h('div', { className: 'kpi-vetoes', testid: 'veto-banners', role: 'alert' });
     this.pendingList = h('ul', { className: 'kpi-pending-list', testid: 'pending' });
     this.printUnit = h('p', { className: 'kpi-print-unit' });
-    return h('header', { className: 'kpi-head' },
+    return h('header', { className: 'kpi-head', part: 'header' },
       h('div', { className: 'kpi-rules' },
         h('h2', { className: 'kpi-title', testid: 'rules-title' }, r.title),
         h('p', { className: 'kpi-rules-meta', testid: 'rules-version' }, `细则编号 ${r.id} · 版本 ${r.version} · 考核年度 ${r.period} · 满分 ${r.full_score} 分`),
@@ -461,7 +461,7 @@ export class FormView {
 
     const scoreEl = h('output', { className: 'kpi-section-score', testid: `section-score-${key}` });
     if (section) this.sectionRefs.set(section.id, { score: scoreEl, lines: h('ul', { className: 'kpi-lines' }) });
-    return h('section', { className: 'kpi-section', dataset: { section: key } },
+    return h('section', { className: 'kpi-section', dataset: { section: key }, part: 'section' },
       h('header', { className: 'kpi-section-head' },
         h('h3', {}, heading),
         h('p', { className: 'kpi-section-points' }, points, section ? h('span', {}, ' · 得分 ', scoreEl) : null)),
@@ -480,7 +480,7 @@ export class FormView {
     const pointsText = entry.kind === 'item' ? `满分${entry.points}分`
       : entry.kind === 'adjustment' ? (entry.points ? `最多扣${entry.points}分` : '扣分不设上限')
         : entry.kind === 'bonus' ? `最多加${entry.points}分` : entry.effect_text ?? '';
-    const card = h('article', { className: `kpi-entry kpi-${entry.kind}`, dataset: { entry: entry.id, kind: entry.kind } },
+    const card = h('article', { className: `kpi-entry kpi-${entry.kind}`, dataset: { entry: entry.id, kind: entry.kind }, part: 'entry' },
       h('header', { className: 'kpi-entry-head' },
         h('h4', {}, entry.kind === 'item' ? h('span', { className: 'kpi-entry-id' }, entry.id) : h('span', { className: 'kpi-entry-id' }, kindLabel), ' ', entry.title),
         h('span', { className: 'kpi-entry-points' }, pointsText),
@@ -535,7 +535,7 @@ export class FormView {
       this.recompute('input');
     });
     this.controls.push(control);
-    const row = h('div', { className: `kpi-field kpi-type-${input.type}`, dataset: { field: input.id } },
+    const row = h('div', { className: `kpi-field kpi-type-${input.type}`, dataset: { field: input.id }, part: 'field' },
       h('label', { for: id }, input.label),
       h('div', { className: 'kpi-control' }, control, isNumeric(input.type) && input.unit ? h('span', { className: 'kpi-unit-suffix' }, input.unit) : null,
         input.required ? null : h('span', { className: 'kpi-optional' }, '选填')),
@@ -567,7 +567,7 @@ export class FormView {
     this.reportLines = h('ul', { className: 'kpi-lines', testid: 'report-lines' });
     this.warningsEl = h('ul', { className: 'kpi-warnings', testid: 'warnings' });
     const row = (label, value) => h('div', {}, h('dt', {}, label), h('dd', {}, value));
-    return h('section', { className: 'kpi-result', 'aria-label': '考核结果' },
+    return h('section', { className: 'kpi-result', 'aria-label': '考核结果', part: 'result' },
       h('h3', {}, '考核结果'),
       h('dl', { className: 'kpi-result-table' },
         row('各部分得分合计', this.subtotalEl),

@@ -195,8 +195,11 @@ codes! {
     /// Warning: every item is not applicable, so nothing is rescaled (full marks).
     RescaleNothingApplicable = "rescale.nothing_applicable";
 
-    /// JS package: an argument that is neither JSON text nor a JSON-able object.
+    /// JS package: an argument of the wrong type, or one whose reading throws (a getter, a Proxy,
+    /// `toJSON`, a cycle).
     JsArgument = "js.argument";
+    /// JS package: a method called on an engine after `free()`.
+    JsFreed = "js.freed";
     /// JS form element: no rule set is loaded yet.
     RulesMissing = "rules.missing";
 }

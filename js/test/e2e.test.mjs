@@ -125,7 +125,7 @@ test('the server: the CSP on every response, wasm as application/wasm, 127.0.0.1
     assert.equal(res.headers.get('content-security-policy'), CSP, path);
     assert.equal(res.status, path === '/nope' ? 404 : 200, path);
   }
-  assert.equal(CSP, "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'");
+  assert.equal(CSP, "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'self'");
   const wasm = await fetch(`${base}/pkg/kpi_wasm_bg.wasm`);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
   const raw = (path) => new Promise((ok, fail) => {
