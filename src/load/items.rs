@@ -1,7 +1,7 @@
 //! Reading sections, items, their scoring rules (`deduct`, `rate`, `bands`, `judged`, `rank`,
 //! `formula`) and the lines of deductions and additions.
 
-use super::{IdRegistry, InputScope, read_combine, read_named};
+use super::common::{IdRegistry, InputScope, read_combine, read_named};
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::expr::Type;

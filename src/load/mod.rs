@@ -13,20 +13,20 @@
 
 use crate::code::Code;
 use crate::error::Error;
-use crate::expr::{InputKind, Scope};
 use crate::json::Value;
 use crate::limits;
 use crate::lint;
 use crate::reader::{Obj, Reader, parse_json, short};
 use crate::rules::*;
-use std::collections::BTreeMap;
 
 mod cases;
+mod common;
 mod inputs;
 mod items;
 mod totals;
 
 pub(crate) use cases::load_expect;
+use common::{IdRegistry, InputScope};
 
 const TOP_KEYS: &[&str] = &[
     "$schema",
@@ -49,38 +49,6 @@ const TOP_KEYS: &[&str] = &[
     "quotas",
     "tests",
 ];
-
-/// The inputs, as the expression compiler sees them.
-struct InputScope<'a> {
-    inputs: &'a [Input],
-    by_id: BTreeMap<&'a str, usize>,
-}
-
-impl<'a> InputScope<'a> {
-    fn new(inputs: &'a [Input]) -> Self {
-        // Inserted one by one: collecting into a BTreeMap sorts first, and each sort instantiation
-        // costs wasm size (see BENCHMARKS.md).
-        let mut by_id = BTreeMap::new();
-        for (i, input) in inputs.iter().enumerate() {
-            by_id.insert(input.id.as_str(), i);
-        }
-        InputScope { inputs, by_id }
-    }
-}
-
-impl Scope for InputScope<'_> {
-    fn lookup(&self, name: &str) -> Option<(usize, InputKind<'_>)> {
-        let &i = self.by_id.get(name)?;
-        let input = self.inputs.get(i)?;
-        let kind = match input.kind {
-            InputType::Count | InputType::Number | InputType::Percent => InputKind::Number,
-            InputType::Bool => InputKind::Bool,
-            InputType::Choice => InputKind::Choice(&input.options),
-            InputType::Text => InputKind::Text,
-        };
-        Some((i, kind))
-    }
-}
 
 /// Loads a rule set from JSON text, reporting every problem found.
 pub fn load_rules(text: &str) -> Result<RuleSet, Error> {
@@ -205,54 +173,6 @@ fn read_scale(r: &mut Reader, top: &Obj) -> Option<u32> {
             None
         }
     }
-}
-
-/// Reads an entry's `id` and `title`, names the entry after them for later messages (`name(id,
-/// title)`), and claims the id in the shared namespace.
-fn read_named(
-    r: &mut Reader,
-    o: &mut Obj,
-    ids: &mut IdRegistry,
-    name: fn(&str, &str) -> String,
-) -> (Option<String>, Option<String>) {
-    let id = r.req_str(o, "id");
-    let title = r.req_str(o, "title");
-    if let (Some(id), Some(title)) = (&id, &title) {
-        o.what = name(id, title);
-        ids.claim(r, id, o.at("id"), &o.what);
-    }
-    (id, title)
-}
-
-/// Ids of items, adjustments, bonus items and vetoes share one namespace (notes are keyed by id).
-#[derive(Default)]
-struct IdRegistry {
-    seen: BTreeMap<String, String>,
-}
-
-impl IdRegistry {
-    fn claim(&mut self, r: &mut Reader, id: &str, path: String, what: &str) {
-        if let Some(prev) = self.seen.get(id) {
-            r.push(
-                Code::IdDuplicate,
-                path,
-                format!("{what}的 id「{id}」与{prev}重复"),
-            );
-        } else {
-            self.seen.insert(id.to_string(), what.to_string());
-        }
-    }
-}
-
-fn read_combine(r: &mut Reader, o: &Obj) -> Combine {
-    match r.opt_enum(o, "combine", &["sum", "max"]) {
-        Ok(Some("max")) => Combine::Max,
-        _ => Combine::Sum,
-    }
-}
-
-fn grade_index(grades: &[Grade], name: &str) -> Option<usize> {
-    grades.iter().position(|g| g.name == name)
 }
 
 #[cfg(test)]
