@@ -60,15 +60,7 @@ pub fn load_rules(text: &str) -> Result<RuleSet, Error> {
 pub fn load_rules_value(root: &Value) -> Result<RuleSet, Error> {
     let mut r = Reader::default();
     let rs = read_rules(&mut r, root);
-    match rs {
-        Some(rs) if r.problems.is_empty() => Ok(rs),
-        _ => {
-            if r.problems.is_empty() {
-                r.push(Code::RulesInvalid, "", "考核细则无效");
-            }
-            Err(Error::new(r.problems))
-        }
-    }
+    r.finish(rs, Code::RulesInvalid, "考核细则无效")
 }
 
 fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
