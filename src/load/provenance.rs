@@ -7,7 +7,6 @@ use crate::code::Code;
 use crate::error::pointer_at;
 use crate::reader::{Obj, Reader};
 use crate::rules::*;
-use std::collections::BTreeSet;
 
 const DOCUMENT_KEYS: &[&str] = &["id", "title", "number", "issuer", "date", "file"];
 
@@ -54,7 +53,11 @@ const TAG_KEYS: &[&str] = &["id", "label", "help"];
 pub(super) fn read_unit_tags(r: &mut Reader, top: &Obj, inputs: &[Input]) -> Vec<UnitTag> {
     let arr = r.array(top, "unit_tags", false);
     let mut out: Vec<UnitTag> = Vec::with_capacity(arr.len());
-    let mut seen: BTreeSet<&str> = inputs.iter().map(|i| i.id.as_str()).collect();
+    // A clash with an input or an earlier tag; a linear search (tags are few) instead of a set, whose
+    // instantiation would cost wasm size.
+    let taken = |id: &str, before: usize, ids: &[(String, String, String)]| {
+        inputs.iter().any(|i| i.id == id) || ids.iter().take(before).any(|(t, ..)| t == id)
+    };
     let mut ids = Vec::with_capacity(arr.len());
     for (i, v) in arr.iter().enumerate() {
         let path = pointer_at(&top.at("unit_tags"), i);
@@ -77,8 +80,8 @@ pub(super) fn read_unit_tags(r: &mut Reader, top: &Obj, inputs: &[Input]) -> Vec
         ids.push((id.clone(), o.at("id"), label.clone()));
         out.push(UnitTag { id, label, help });
     }
-    for (id, path, label) in &ids {
-        if !seen.insert(id.as_str()) {
+    for (k, (id, path, label)) in ids.iter().enumerate() {
+        if taken(id, k, &ids) {
             r.push(
                 Code::IdDuplicate,
                 path.clone(),
