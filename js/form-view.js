@@ -418,6 +418,8 @@ export class FormView {
         this.recompute('input');
       });
       control.addEventListener('blur', () => {
+        // A focused field loses focus when a new rule set's form replaces it (mid-build): not this form's field any more.
+        if (this.unitRefs.get(key)?.control !== control) return;
         if (!meta && !this.touched.has(`unit.${key}`)) {
           this.touched.add(`unit.${key}`);
           this.recompute('load');

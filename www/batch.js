@@ -52,7 +52,18 @@ function scoreBatch() {
   }
 }
 
-let batchGood = [];
+/** The texts the CSV is made of: the same batch as the table (see renderBatch). */
+let csvBatch = [];
+
+/** Whether the engine can read `text` as a submission (scored or not): batchCsv refuses one it cannot. */
+function readable(text) {
+  try {
+    form.engine.batchCsv([text]);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function renderBatch(fileProblems = []) {
   const tbody = $('batch-table').tBodies[0];
@@ -63,12 +74,15 @@ export function renderBatch(fileProblems = []) {
   const rows = [];
   const refused = [];
   const errors = [...fileProblems];
-  batchGood = [];
+  csvBatch = [];
   entries.forEach((entry, i) => {
     if (entry.report) {
-      batchGood.push(batch[i].text);
+      csvBatch.push(batch[i].text);
       rows.push({ report: entry.report, name: batch[i].name });
     } else {
+      // Read but not scored, it stays in the CSV's batch (out of its rows): its group's ranks and
+      // quotas stay provisional there as in the table. One the engine cannot read is left out.
+      if (readable(batch[i].text)) csvBatch.push(batch[i].text);
       refused.push({ name: batch[i].name, problems: entry.error ?? [{ path: '', message: '未能评分' }] });
     }
   });
@@ -91,11 +105,11 @@ export function renderBatch(fileProblems = []) {
   if (error) errors.push({ path: '', message: error.message });
   if (errors.length > 0) show($('batch-alert'), '以下考核表未能评分：', errors);
   $('batch-summary').textContent = batch.length === 0 ? '尚未载入考核表。' : `共${batch.length}份考核表，${rows.length}份已评分${refused.length > 0 ? `，${refused.length}份未能评分` : ''}。`;
-  $('batch-csv').disabled = batchGood.length === 0;
+  $('batch-csv').disabled = rows.length === 0;
 }
 
 $('batch-csv').addEventListener('click', () => {
-  const csv = form.engine.batchCsv(batchGood); // UTF-8 with BOM, for Excel/WPS
+  const csv = form.engine.batchCsv(csvBatch); // UTF-8 with BOM, for Excel/WPS
   download(`批量评分-${form.rules.id}-${form.rules.version}.csv`, csv, 'text/csv;charset=utf-8');
 });
 

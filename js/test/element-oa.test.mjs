@@ -79,7 +79,7 @@ test("the README's OA page is byte-identical to the fixture, and works verbatim:
 
   const engine = new Engine('subdistrict');
   // oa.js gives { plan_made: 'true', safety_meetings: '4', … }: the same, converted by field type.
-  const values = { plan_made: true, safety_meetings: '4', council_score: '4.5', self_check_rate: '94.5' };
+  const values = { plan_made: true, safety_meetings: '4', gdp: '186.5', self_check_rate: '94.5' };
   const sub = { format: 'kpi-submission/1', rules: { id: 'subdistrict', version: engine.ruleSet().version }, unit: { id: 'yp-dq', name: '大桥街道' }, values, notes: { '1.1': '年度计划已于 2 月印发' } };
   const expected = engine.score(sub);
 
@@ -101,7 +101,7 @@ test("the README's OA page is byte-identical to the fixture, and works verbatim:
     };
   });
   assert.deepEqual(state.own, [], 'no own property hides the element\'s accessors');
-  assert.deepEqual(state.values, { plan_made: true, safety_meetings: '4', council_score: '4.5', self_check_rate: '94.5' });
+  assert.deepEqual(state.values, { plan_made: true, safety_meetings: '4', gdp: '186.5', self_check_rate: '94.5' });
   assert.deepEqual(state.unit, { id: 'yp-dq', name: '大桥街道' });
   assert.deepEqual(state.notes, { '1.1': '年度计划已于 2 月印发' });
   assert.equal(state.total, expected.total);
@@ -331,7 +331,7 @@ test('OA strings are converted by field type, never through a float; ambiguous o
   const { page, done } = await openPage(browser, `${fxBase}/form.html`, { waitFor: () => document.querySelector('kpi-assessment')?.report != null });
   const r = await page.evaluate(() => {
     const e = document.querySelector('kpi-assessment');
-    e.values = { plan_made: 'TRUE', duty_list: '否', duty_signed: '0', safety_meetings: ' １２ ', council_score: '4.50', self_check_rate: '99.999999999999999999', hazards_found: '', inspections: 'many' };
+    e.values = { plan_made: 'TRUE', duty_list: '否', task_list: '0', safety_meetings: ' １２ ', gdp: '186.50', self_check_rate: '99.999999999999999999', hazards_found: '', inspections: 'many' };
     const good = { values: e.values, problems: e.problems.filter((p) => p.code !== 'value.missing').map((p) => `${p.code} ${p.path}`) };
     // A yes/no field given a word that is not one: refused with the engine's explanation, nothing changed.
     let refused = null;
@@ -342,7 +342,7 @@ test('OA strings are converted by field type, never through a float; ambiguous o
     }
     return { good, refused, after: e.values.plan_made };
   });
-  assert.deepEqual(r.good.values, { plan_made: true, duty_list: false, duty_signed: false, safety_meetings: '12', council_score: '4.50', self_check_rate: '99.999999999999999999', inspections: 'many' });
+  assert.deepEqual(r.good.values, { plan_made: true, duty_list: false, task_list: false, safety_meetings: '12', gdp: '186.50', self_check_rate: '99.999999999999999999', inspections: 'many' });
   assert.deepEqual(r.good.problems, ['value.type /values/inspections'], 'a wrong number is loaded and shown at its field');
   assert.deepEqual(r.refused, { code: 'value.type', path: '/values/plan_made' });
   assert.equal(r.after, true);

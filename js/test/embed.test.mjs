@@ -58,9 +58,9 @@ test('a host page on another origin drives the embed page by postMessage: set, e
   assert.equal(res.headers.get('content-security-policy'), embedCsp([hostBase]));
 
   // kpi:set with rules, unit and values as an OA stores them; the answer is the engine's report.
-  const values = { plan_made: 'true', safety_meetings: '4', council_score: '4.5', self_check_rate: '94.5' };
+  const values = { plan_made: 'true', safety_meetings: '4', gdp: '186.5', self_check_rate: '94.5' };
   const answer = await page.evaluate((v) => window.kpi.set({ rules: 'subdistrict', unit: { id: 'yp-dq', name: '大桥街道' }, values: v }), values);
-  const sub = { format: 'kpi-submission/1', rules: { id: 'subdistrict', version: engine.ruleSet().version }, unit: { id: 'yp-dq', name: '大桥街道' }, values: { plan_made: true, safety_meetings: '4', council_score: '4.5', self_check_rate: '94.5' } };
+  const sub = { format: 'kpi-submission/1', rules: { id: 'subdistrict', version: engine.ruleSet().version }, unit: { id: 'yp-dq', name: '大桥街道' }, values: { plan_made: true, safety_meetings: '4', gdp: '186.5', self_check_rate: '94.5' } };
   const expected = engine.score(sub);
   assert.equal(answer.type, 'kpi:score');
   assert.equal(answer.cause, 'set');

@@ -194,7 +194,7 @@ test('a workspace from a roster CSV: three units filled by label survive a brows
   const filled = [
     { safety_meetings: '4', drills: '2', plan_made: true },
     { safety_meetings: '3', hazards_found: '10', hazards_fixed: '9' },
-    { grid_gaps: '1', self_check_rate: '95.5', level: undefined },
+    { not_logged: '1', self_check_rate: '95.5', level: undefined },
   ];
   const run = async (fn) => {
     const context = await chromium.launchPersistentContext(profile, { ...LAUNCH, viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
@@ -310,7 +310,7 @@ test('printed reports: 最终 only when every unit is complete; page numbers, un
   const { page, done } = await open();
   const engine = new Engine('subdistrict');
   // Six of the seven complete: whatever the engine says of each report is what prints, and the
-  // incomplete unit (and, through the rank item, its peers) is 暂定.
+  // incomplete unit (and, while it is incomplete, its ranked peers) is 暂定.
   const incomplete = structuredClone(UNITS[0]);
   delete incomplete.values.drills;
   const docs = [incomplete, ...UNITS.slice(1)];

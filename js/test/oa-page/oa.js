@@ -3,7 +3,7 @@
 var form = document.querySelector('kpi-assessment');
 form.unit = { id: 'yp-dq', name: '大桥街道' };
 // Values as the OA system stores them: strings are converted by each field's type.
-form.values = { plan_made: 'true', safety_meetings: '4', council_score: '4.5', self_check_rate: '94.5' };
+form.values = { plan_made: 'true', safety_meetings: '4', gdp: '186.5', self_check_rate: '94.5' };
 
 // kpi-score: every recomputation (loads and edits); kpi-change: the user's edits only.
 form.addEventListener('kpi-score', function (e) {
