@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Every figure in BENCHMARKS.md, in one run (about 40 minutes on 2 cores; run it on a quiet machine):
 #   benches/all.sh            # everything
-#   benches/all.sh node       # only the sections named: size native cli node limits peers browser form
+#   benches/all.sh node       # only the sections named: size native cli node limits peers browser form workspace
 # Builds the package first (./build), generates the seeded inputs, and writes each section's output
 # to target/bench/<section>.log as well as to the terminal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sections=("$@")
-[ ${#sections[@]} -eq 0 ] && sections=(size native cli node limits peers browser form)
+[ ${#sections[@]} -eq 0 ] && sections=(size native cli node limits peers browser form workspace)
 out=target/bench
 mkdir -p "$out"
 
@@ -57,5 +57,8 @@ if want browser; then
 fi
 if want form; then
   run form node benches/browser-form.mjs
+fi
+if want workspace; then
+  run workspace node benches/workspace-rank.mjs
 fi
 echo "figures in $out/"

@@ -38,7 +38,7 @@ const domTimes = [];
 for (let i = 0; i < loads + 1; i++) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/#form`);
   await page.waitForFunction(() => performance.getEntriesByName('kpi-form-ready').length > 0 && document.querySelector('kpi-assessment').shadowRoot.querySelector('[data-testid=total]').textContent !== '');
   const t = await page.evaluate(() => ({
     ready: performance.getEntriesByName('kpi-form-ready')[0].startTime,
@@ -54,7 +54,7 @@ for (let i = 0; i < loads + 1; i++) {
 // (a) keystroke → total.
 const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
 const page = await context.newPage();
-await page.goto(`${base}/`);
+await page.goto(`${base}/#form`);
 await page.waitForFunction(() => document.body.dataset.ready === 'true');
 const result = await page.evaluate(async (n) => {
   const el = document.querySelector('kpi-assessment');

@@ -69,6 +69,42 @@ function signed(points) {
   return points.startsWith('-') ? points : `+${points}`;
 }
 
+const ZERO = /^[-+]?0(\.0+)?$/;
+
+/**
+ * An engine message in the assessor's words: fields by their labels only (the engine adds the
+ * input id in brackets), the unit's fields by name, no internal words. The engine's own wording
+ * otherwise; see the workspace notes for the messages the engine should word this way itself.
+ */
+export function plainWords(message) {
+  return String(message)
+    .replace(/被考核单位（unit）的字段「id」/g, '被考核单位编号')
+    .replace(/被考核单位（unit）的字段「name」/g, '被考核单位名称')
+    .replace(/被考核单位（unit）的字段「group」/g, '被考核单位分组')
+    .replace(/被考核单位（unit）的字段「ranked」/g, '被考核单位「是否参与排名」')
+    .replace(/被考核单位（unit）/g, '被考核单位')
+    .replace(/缺少必填字段「unit」（被考核单位）/g, '缺少被考核单位（单位编号和名称）')
+    .replace(/」\s*[(（][A-Za-z_][A-Za-z0-9_]*[)）]/g, '」')
+    .replace(/输入项「/g, '「')
+    .replace(/应为\s*true（是）或\s*false（否）/g, '应为「是」或「否」')
+    .replace(/没有 id 为「/g, '没有编号为「')
+    .replace(/的 meta「/g, '的附加信息「')
+    .replace(/[（(]notes[）)]/g, '')
+    .replace(/的 notes/g, '的情况说明')
+    .replace(/\bnotes\b/g, '情况说明')
+    .replace(/的 meta/g, '的附加信息');
+}
+
+/** Whether `text` (YYYY-MM-DD) is a date that exists, between 1900 and 2100. */
+export function isRealDate(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [m[1], m[2], m[3]].map((x) => Number.parseInt(x, 10));
+  if (y < 1900 || y > 2100) return false;
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
 function isNumeric(type) {
   return type === 'count' || type === 'number' || type === 'percent';
 }
@@ -102,9 +138,19 @@ function isShowable(problem, inputs, doc) {
  * recomputation; `cause` is "input" for a user's edit, else "load".
  */
 export class FormView {
-  constructor(host, { onUpdate } = {}) {
+  /**
+   * Options: `external` (the score shown comes from `setExternalReport`, e.g. a workspace's batch
+   * report with ranks; the form's own score still runs for `onUpdate`), `lockUnit` (the unit's id
+   * and name are read-only: a workspace's roster owns them), `itemExtras(entry)` (an element added
+   * to each item's card, e.g. its evidence).
+   */
+  constructor(host, { onUpdate, external = false, lockUnit = false, itemExtras = null } = {}) {
     this.host = host;
     this.onUpdate = onUpdate ?? (() => {});
+    this.external = external;
+    this.lockUnit = lockUnit;
+    this.itemExtras = itemExtras;
+    this.externalReport = null;
     this.engine = null;
     this.form = null;
     this.report = null;
@@ -123,6 +169,7 @@ export class FormView {
     this.state = state ?? emptyState(this.form);
     this.touched = new Set();
     this.lastRender = new Map();
+    this.externalReport = null;
     this.build();
     this.recompute('load');
   }
@@ -151,6 +198,8 @@ export class FormView {
     for (const [id, text] of Object.entries(this.state.notes)) if (text.trim() !== '') notes[id] = text;
     const meta = {};
     for (const [key, text] of Object.entries(this.state.meta)) if (typeof text === 'string' && text.trim() !== '') meta[key] = text;
+    // An impossible 考核日期 is refused: shown as an error at the field, never saved.
+    if (meta.date !== undefined && !isRealDate(meta.date)) delete meta.date;
     const doc = {
       format: 'kpi-submission/1',
       rules: { id: this.form.rules.id, version: this.form.rules.version },
@@ -208,6 +257,25 @@ export class FormView {
   setReadonly(readonly) {
     this.readonly = readonly;
     for (const control of this.controls ?? []) control.disabled = readonly;
+    if (this.root) this.root.dataset.readonly = String(readonly);
+  }
+
+  /** Shows `report` (e.g. the batch's report of this unit) instead of the form's own score. */
+  setExternalReport(report) {
+    this.externalReport = report;
+    delete this.root.dataset.stale;
+    if (this.form) this.render(report ?? this.report, this.problems, this.scoreError, this.rejected ?? new Set());
+  }
+
+  /** Moves the focus to a field (by input id) or, failing that, to an entry's card. */
+  focusField(inputId, entryKey) {
+    const ref = this.fieldRefs.get(inputId);
+    const target = ref?.control ?? this.entryRefs.get(entryKey)?.card;
+    if (!target) return false;
+    if (!ref) target.tabIndex = -1;
+    target.scrollIntoView({ block: 'center' });
+    target.focus({ preventScroll: true });
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -222,7 +290,9 @@ export class FormView {
 
     const head = this.buildHead();
     const unit = this.buildUnit();
-    this.generalProblems = h('ul', { className: 'kpi-problems', testid: 'problems', hidden: true, 'aria-live': 'polite' });
+    this.problemFields = h('p', { className: 'kpi-problem-fields' });
+    this.problemList = h('ul', {});
+    this.generalProblems = h('div', { className: 'kpi-problems', testid: 'problems', hidden: true, role: 'alert' }, this.problemFields, this.problemList);
 
     const groups = form.sections.map((section, index) => {
       const entries = section.items.map((item) => ({ kind: 'item', ...item }));
@@ -261,36 +331,84 @@ export class FormView {
       h('div', {}, h('span', {}, '日期：'), h('span', { className: 'kpi-sign-line' })));
 
     const description = form.rules.description ? h('p', { className: 'kpi-description' }, form.rules.description) : '';
-    this.root.replaceChildren(head, description, unit, this.generalProblems, ...groups, result, sign);
+    const nav = this.buildNav(groups);
+    if (nav) head.append(nav); // in the sticky head: always in reach
+    this.root.replaceChildren(head, description, unit, this.generalProblems, this.buildSummary(), ...groups, result, sign);
     this.setReadonly(this.readonly);
+  }
+
+  /** A section navigator for long forms: each section with its score and open problems. */
+  buildNav(groups) {
+    this.navRefs = new Map();
+    if (this.form.inputs.length <= 12 && groups.length < 3) return null;
+    const links = groups.map((group, i) => {
+      const key = group.dataset.section;
+      const heading = group.querySelector('h3');
+      heading.id = `kpi-section-${i}`;
+      heading.tabIndex = -1;
+      const count = h('span', { className: 'kpi-nav-count' });
+      const link = h('a', { href: `#${heading.id}`, dataset: { section: key } }, heading.textContent.replace(/^[^、]+、/, ''), count);
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        heading.scrollIntoView({ block: 'start' });
+        heading.focus({ preventScroll: true });
+      });
+      this.navRefs.set(key, { link, count, group });
+      return h('li', {}, link);
+    });
+    return h('nav', { className: 'kpi-nav', 'aria-label': '考核内容导航', testid: 'section-nav' }, h('ol', {}, links));
+  }
+
+  /** 扣分汇总: each section's score and every deduction line so far, above the detail. */
+  buildSummary() {
+    this.summarySections = h('tbody', {});
+    this.summaryLines = h('ol', { className: 'kpi-summary-lines', testid: 'deduction-lines' });
+    this.summaryNote = h('p', { className: 'kpi-summary-note' });
+    return h('details', { className: 'kpi-summary', open: true, testid: 'deduction-summary' },
+      h('summary', {}, '扣分汇总'),
+      h('table', { className: 'kpi-summary-table' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '考核内容'), h('th', { scope: 'col' }, '满分'), h('th', { scope: 'col' }, '得分'))),
+        this.summarySections),
+      this.summaryNote,
+      this.summaryLines);
   }
 
   buildHead() {
     const r = this.form.rules;
-    this.totalEl = h('output', { className: 'kpi-total', testid: 'total' });
-    this.gradeEl = h('output', { className: 'kpi-grade', testid: 'grade' });
+    this.totalEl = h('output', { className: 'kpi-total', testid: 'total', part: 'total' });
+    this.gradeEl = h('output', { className: 'kpi-grade', testid: 'grade', part: 'grade' });
+    this.gradeHintEl = h('span', { className: 'kpi-grade-hint', testid: 'grade-hint' });
+    this.totalLabel = h('span', { className: 'kpi-metric-label' }, '总分');
     this.statusEl = h('output', { className: 'kpi-status', testid: 'status' });
     this.pendingCountEl = h('span', { className: 'kpi-pending-count', testid: 'pending-count' });
     this.vetoBanners = h('div', { className: 'kpi-vetoes', testid: 'veto-banners', role: 'alert' });
     this.pendingList = h('ul', { className: 'kpi-pending-list', testid: 'pending' });
     this.printUnit = h('p', { className: 'kpi-print-unit' });
-    return h('header', { className: 'kpi-head' },
+    return h('header', { className: 'kpi-head', part: 'header' },
       h('div', { className: 'kpi-rules' },
         h('h2', { className: 'kpi-title', testid: 'rules-title' }, r.title),
         h('p', { className: 'kpi-rules-meta', testid: 'rules-version' }, `细则编号 ${r.id} · 版本 ${r.version} · 考核年度 ${r.period} · 满分 ${r.full_score} 分`),
         this.printUnit),
       h('div', { className: 'kpi-scoreboard', 'aria-live': 'polite' },
-        h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '总分'), this.totalEl),
-        h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '等次'), this.gradeEl),
+        h('div', { className: 'kpi-metric' }, this.totalLabel, this.totalEl),
+        h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '等次'), this.gradeEl, this.gradeHintEl),
         h('div', { className: 'kpi-metric' }, h('span', { className: 'kpi-metric-label' }, '状态'), this.statusEl, this.pendingCountEl)),
       this.vetoBanners,
-      h('details', { className: 'kpi-pending' }, h('summary', {}, '待定项目（按满分暂计）'), this.pendingList));
+      h('details', { className: 'kpi-pending', testid: 'pending-details' }, h('summary', {}, '待定项目（按满分暂计，点击项目可转到填写处）'), this.pendingList));
   }
 
   buildUnit() {
     const field = (key, label, { type = 'text', path, meta = false, autocomplete = 'off' } = {}) => {
       const id = `kpi-unit-${key}`;
       const control = h('input', { id, type, autocomplete, dataset: { unitField: key } });
+      if (type === 'date') {
+        control.min = '1900-01-01';
+        control.max = '2100-12-31';
+      }
+      if (this.lockUnit && !meta) {
+        control.readOnly = true;
+        control.title = '单位信息由考核任务的单位名单维护';
+      }
       const error = h('p', { className: 'kpi-error', id: `${id}-error`, hidden: true });
       control.setAttribute('aria-describedby', error.id);
       control.addEventListener('input', () => {
@@ -300,13 +418,15 @@ export class FormView {
         this.recompute('input');
       });
       control.addEventListener('blur', () => {
+        // A focused field loses focus when a new rule set's form replaces it (mid-build): not this form's field any more.
+        if (this.unitRefs.get(key)?.control !== control) return;
         if (!meta && !this.touched.has(`unit.${key}`)) {
           this.touched.add(`unit.${key}`);
           this.recompute('load');
         }
       });
-      this.controls.push(control);
-      this.unitRefs.set(key, { control, error, path, meta });
+      if (!(this.lockUnit && !meta)) this.controls.push(control);
+      this.unitRefs.set(key, { control, error, path, meta, type });
       return h('div', { className: 'kpi-field' }, h('label', { for: id }, label), h('div', { className: 'kpi-control' }, control), error);
     };
     this.unitRefs = new Map();
@@ -343,7 +463,7 @@ export class FormView {
 
     const scoreEl = h('output', { className: 'kpi-section-score', testid: `section-score-${key}` });
     if (section) this.sectionRefs.set(section.id, { score: scoreEl, lines: h('ul', { className: 'kpi-lines' }) });
-    return h('section', { className: 'kpi-section', dataset: { section: key } },
+    return h('section', { className: 'kpi-section', dataset: { section: key }, part: 'section' },
       h('header', { className: 'kpi-section-head' },
         h('h3', {}, heading),
         h('p', { className: 'kpi-section-points' }, points, section ? h('span', {}, ' · 得分 ', scoreEl) : null)),
@@ -362,16 +482,17 @@ export class FormView {
     const pointsText = entry.kind === 'item' ? `满分${entry.points}分`
       : entry.kind === 'adjustment' ? (entry.points ? `最多扣${entry.points}分` : '扣分不设上限')
         : entry.kind === 'bonus' ? `最多加${entry.points}分` : entry.effect_text ?? '';
-    const card = h('article', { className: `kpi-entry kpi-${entry.kind}`, dataset: { entry: entry.id, kind: entry.kind } },
+    const card = h('article', { className: `kpi-entry kpi-${entry.kind}`, dataset: { entry: entry.id, kind: entry.kind }, part: 'entry' },
       h('header', { className: 'kpi-entry-head' },
         h('h4', {}, entry.kind === 'item' ? h('span', { className: 'kpi-entry-id' }, entry.id) : h('span', { className: 'kpi-entry-id' }, kindLabel), ' ', entry.title),
         h('span', { className: 'kpi-entry-points' }, pointsText),
         h('span', { className: 'kpi-entry-result' }, status, score)),
       entry.basis ? h('p', { className: 'kpi-basis' }, h('span', { className: 'kpi-basis-label' }, '评分标准：'), entry.basis) : null,
-      entry.batch_only ? h('p', { className: 'kpi-batch-only' }, '排名赋分项目需在批量评分中计算：单独评分时暂按满分计，在「批量评分」中按全区排名得分。') : null,
+      entry.batch_only ? h('p', { className: 'kpi-batch-only' }, this.external ? '排名赋分项目：按本考核任务中各单位的排名计分，随各单位填写实时更新。' : '排名赋分项目需在批量评分中计算：单独评分时暂按满分计，在「批量评分」中按全区排名得分。') : null,
       fields && fields.length > 0 ? h('div', { className: 'kpi-fields' }, fields) : null,
       lines,
-      pending);
+      pending,
+      this.itemExtras && entry.kind === 'item' ? this.itemExtras(entry) : null);
     const ref = { card, score, status, lines, pending, entry };
     if (entry.kind === 'item') {
       const id = `kpi-note-${entry.id}`;
@@ -416,7 +537,7 @@ export class FormView {
       this.recompute('input');
     });
     this.controls.push(control);
-    const row = h('div', { className: `kpi-field kpi-type-${input.type}`, dataset: { field: input.id } },
+    const row = h('div', { className: `kpi-field kpi-type-${input.type}`, dataset: { field: input.id }, part: 'field' },
       h('label', { for: id }, input.label),
       h('div', { className: 'kpi-control' }, control, isNumeric(input.type) && input.unit ? h('span', { className: 'kpi-unit-suffix' }, input.unit) : null,
         input.required ? null : h('span', { className: 'kpi-optional' }, '选填')),
@@ -448,13 +569,13 @@ export class FormView {
     this.reportLines = h('ul', { className: 'kpi-lines', testid: 'report-lines' });
     this.warningsEl = h('ul', { className: 'kpi-warnings', testid: 'warnings' });
     const row = (label, value) => h('div', {}, h('dt', {}, label), h('dd', {}, value));
-    return h('section', { className: 'kpi-result', 'aria-label': '考核结果' },
+    return h('section', { className: 'kpi-result', 'aria-label': '考核结果', part: 'result' },
       h('h3', {}, '考核结果'),
       h('dl', { className: 'kpi-result-table' },
         row('各部分得分合计', this.subtotalEl),
         row('扣分项', this.adjustEl),
         row('加分项', this.bonusEl),
-        row('总分', this.resultTotal),
+        h('div', {}, this.resultTotalLabel = h('dt', {}, '总分'), h('dd', {}, this.resultTotal)),
         row('等次', this.resultGrade)),
       this.reportLines,
       this.warningsEl);
@@ -499,55 +620,92 @@ export class FormView {
     }
     this.report = report;
     this.problems = problems;
-    this.render(report, problems, scoreError, rejected);
-    this.onUpdate({ report, problems, submission, cause, error: scoreError });
+    this.rejected = rejected;
+    this.scoreError = scoreError;
+    let shown = report;
+    if (this.external && this.externalReport) {
+      // The batch's report of this unit follows shortly (setExternalReport); until then the last one.
+      shown = this.externalReport;
+      if (cause === 'input') this.root.dataset.stale = 'true';
+    }
+    this.render(shown, problems, scoreError, rejected);
+    this.onUpdate({ report, problems, submission, scored: { ...scoring, values }, rejected, cause, error: scoreError });
   }
 
   render(report, problems, scoreError, rejected) {
-    // Field problems next to their fields; the rest in the list under the unit.
+    // Field problems next to their fields (in the assessor's words); the rest in the banner, which
+    // names every field with a problem as a link to it.
     const byPath = new Map();
     for (const p of problems) {
       if (p.code === 'value.missing') continue;
       if (!byPath.has(p.path)) byPath.set(p.path, []);
-      byPath.get(p.path).push(p.message);
+      byPath.get(p.path).push(plainWords(p.message));
     }
     const shown = new Set();
+    const wrongFields = [];
     for (const [id, ref] of this.fieldRefs) {
       const path = `/values/${id}`;
       const messages = byPath.get(path);
       shown.add(path);
       setProblem(ref.control, ref.error, messages);
       ref.row.classList.toggle('kpi-invalid', Boolean(messages));
+      if (messages) wrongFields.push(ref.input);
     }
-    for (const ref of this.unitRefs.values()) {
+    for (const [key, ref] of this.unitRefs) {
+      if (ref.type === 'date') {
+        const text = this.state.meta[key] ?? '';
+        const bad = ref.control.validity.badInput ? ['考核日期不完整或不存在，请重新选择日期'] :
+          text !== '' && !isRealDate(text) ? [`考核日期「${text}」不存在，请重新选择日期（未保存）`] : undefined;
+        setProblem(ref.control, ref.error, bad);
+        continue;
+      }
       if (!ref.path) continue;
       shown.add(ref.path);
-      const key = ref.path.slice('/unit/'.length);
-      setProblem(ref.control, ref.error, this.touched.has(`unit.${key}`) ? byPath.get(ref.path) : undefined);
+      const key2 = ref.path.slice('/unit/'.length);
+      setProblem(ref.control, ref.error, this.touched.has(`unit.${key2}`) ? byPath.get(ref.path) : undefined);
     }
     const warnings = report?.warnings ?? [];
     const noteWarnings = new Map();
     for (const w of warnings) {
       const m = /^\/notes\/(.+)$/.exec(w.path);
-      if (m) noteWarnings.set(m[1], w.message);
+      if (m) noteWarnings.set(m[1], plainWords(w.message));
     }
     const general = [];
     for (const [path, messages] of byPath) if (!shown.has(path)) general.push(...messages);
-    if (scoreError) general.unshift(`无法评分：${scoreError.message}`);
-    if (rejected.size > 0) general.push(`${rejected.size}个输入项填写有误，相关项目暂按待定计分，请按提示修改。`);
-    setChildren(this.generalProblems, general.map((m) => h('li', {}, m)));
-    this.generalProblems.hidden = general.length === 0;
+    if (scoreError) general.unshift(`无法评分：${plainWords(scoreError.message)}`);
+    const fieldsKey = wrongFields.map((f) => f.id).join('\n');
+    if (fieldsKey !== this.lastRender.get('wrong-fields')) {
+      this.lastRender.set('wrong-fields', fieldsKey);
+      setChildren(this.problemFields, wrongFields.length === 0 ? [] : [
+        `${wrongFields.length}个输入项填写有误，相关项目暂不计分（标为「有错误」），总分为暂定：`,
+        ...wrongFields.map((f) => {
+          const link = h('a', { href: `#kpi-field-${f.id}`, className: 'kpi-problem-link', dataset: { input: f.id } }, f.label);
+          link.addEventListener('click', (event) => {
+            event.preventDefault();
+            this.focusField(f.id);
+          });
+          return h('span', {}, ' ', link);
+        })]);
+    }
+    setChildren(this.problemList, general.map((m) => h('li', {}, m)));
+    this.generalProblems.hidden = general.length === 0 && wrongFields.length === 0;
 
     if (!report) {
       this.totalEl.value = '—';
       this.gradeEl.value = '—';
+      this.gradeHintEl.textContent = '';
       this.statusEl.value = '无法评分';
       return;
     }
+    const final = report.status === 'final';
     const u = this.state.unit;
-    this.printUnit.textContent = `被考核单位：${u.name || '（未填写）'}（编号 ${u.id || '未填写'}）${this.state.meta.assessor ? ` · 考核人员：${this.state.meta.assessor}` : ''}${this.state.meta.date ? ` · 考核日期：${this.state.meta.date}` : ''}`;
+    this.printUnit.textContent = `被考核单位：${u.name || '（未填写）'}（编号 ${u.id || '未填写'}）${this.state.meta.assessor ? ` · 考核人员：${this.state.meta.assessor}` : ''}${this.state.meta.date && isRealDate(this.state.meta.date) ? ` · 考核日期：${this.state.meta.date}` : ''}`;
+    // Before the report is final: the total so far (pending items at full points) and 暂定; no
+    // grade word that reads as final.
+    this.totalLabel.textContent = final ? '总分' : '暂计总分';
     this.totalEl.value = report.total;
-    this.gradeEl.value = report.grade;
+    this.gradeEl.value = final ? report.grade : '待定';
+    this.gradeHintEl.textContent = final ? '' : this.external ? `暂定为「${report.grade}」` : `暂计分对应「${report.grade}」`;
     this.statusEl.value = this.form.status_labels[report.status];
     this.statusEl.dataset.status = report.status;
     this.pendingCountEl.textContent = report.pending.length > 0 ? `（${report.pending.length}项待定）` : '';
@@ -563,10 +721,25 @@ export class FormView {
     const pendingKey = JSON.stringify(report.pending);
     if (pendingKey !== this.lastRender.get('pending')) {
       const kindName = { item: '项目', adjustment: '扣分项', bonus: '加分项', veto: '否决项' };
-      setChildren(this.pendingList, report.pending.map((p) => h('li', {}, `${kindName[p.kind] ?? ''} ${p.kind === 'item' ? `${p.id} ` : ''}${p.title}：${p.reason}`)));
+      setChildren(this.pendingList, report.pending.map((p) => {
+        const link = h('a', { href: '#', className: 'kpi-pending-link' }, `${kindName[p.kind] ?? ''} ${p.kind === 'item' ? `${p.id} ` : ''}${p.title}`);
+        link.addEventListener('click', (event) => {
+          event.preventDefault();
+          const first = (p.missing ?? []).find((id) => this.fieldRefs.has(id));
+          this.focusField(first, `${p.kind}:${p.id}`);
+        });
+        return h('li', {}, link, `：${plainWords(p.reason)}`);
+      }));
       this.lastRender.set('pending', pendingKey);
+      this.pendingList.parentElement.hidden = report.pending.length === 0;
     }
     const pendingOf = new Map(report.pending.map((p) => [`${p.kind}:${p.id}`, p]));
+    // Entries reading a value the engine refused: 有错误, no score (never full marks).
+    const wrongOf = new Map();
+    for (const [key, ref] of this.entryRefs) {
+      const wrong = (ref.entry.inputs ?? []).filter((id) => rejected.has(id));
+      if (wrong.length > 0) wrongOf.set(key, wrong.map((id) => `「${this.inputs.get(id)?.label ?? id}」`).join('、'));
+    }
 
     for (const section of report.sections) {
       const ref = this.sectionRefs.get(section.id);
@@ -574,16 +747,16 @@ export class FormView {
       ref.score.value = section.score;
       this.renderLines(`section:${section.id}`, ref.lines, section.lines);
       for (const item of section.items) {
-        this.renderEntry(`item:${item.id}`, item.score === null ? '不计分' : item.score, item.status, item.lines, pendingOf, item.value);
+        this.renderEntry(`item:${item.id}`, item.score === null ? '不计分' : item.score, item.status, item.lines, pendingOf, item.value, true, wrongOf);
       }
     }
-    for (const a of report.adjustments) this.renderEntry(`adjustment:${a.id}`, a.amount, a.status, a.lines, pendingOf);
-    for (const b of report.bonus?.items ?? []) this.renderEntry(`bonus:${b.id}`, signed(b.amount), b.status, b.lines, pendingOf);
+    for (const a of report.adjustments) this.renderEntry(`adjustment:${a.id}`, a.amount, a.status, a.lines, pendingOf, undefined, true, wrongOf);
+    for (const b of report.bonus?.items ?? []) this.renderEntry(`bonus:${b.id}`, signed(b.amount), b.status, b.lines, pendingOf, undefined, true, wrongOf);
     for (const v of report.vetoes) {
       const text = v.triggered === true ? '已触发' : v.triggered === false ? '未触发' : '待定';
       const ref = this.entryRefs.get(`veto:${v.id}`);
       if (ref) ref.card.classList.toggle('kpi-triggered', v.triggered === true);
-      this.renderEntry(`veto:${v.id}`, text, v.triggered === null ? 'pending' : 'scored', [], pendingOf, undefined, false);
+      this.renderEntry(`veto:${v.id}`, text, v.triggered === null ? 'pending' : 'scored', [], pendingOf, undefined, false, wrongOf);
     }
     for (const ref of this.entryRefs.values()) {
       if (!ref.note) continue;
@@ -591,34 +764,80 @@ export class FormView {
       setProblem(ref.note, ref.noteError, message ? [message] : undefined);
       if (message) ref.details.open = true;
     }
+    this.renderSummary(report, wrongOf);
+    this.renderNav(report, wrongFields, pendingOf);
 
     this.subtotalEl.value = report.subtotal;
     // Adjustments that took points, each with its amount as the engine gave it.
-    const taken = report.adjustments.filter((a) => !/^-?0(\.0*)?$/.test(a.amount));
+    const taken = report.adjustments.filter((a) => !ZERO.test(a.amount));
     this.adjustEl.value = taken.length === 0 ? '无' : taken.map((a) => `${a.title} ${a.amount}`).join('；');
     this.bonusEl.value = report.bonus ? signed(report.bonus.amount) : '无';
+    this.resultTotalLabel.textContent = final ? '总分' : '暂计总分（暂定）';
     this.resultTotal.value = `${report.total} / ${report.full_score}`;
-    this.resultGrade.value = report.grade === report.grade_by_score ? report.grade : `${report.grade}（按分数为${report.grade_by_score}）`;
+    this.resultGrade.value = !final ? `待定（暂计分对应「${report.grade}」，${report.pending.length}项待定）`
+      : report.grade === report.grade_by_score ? report.grade : `${report.grade}（按分数为${report.grade_by_score}）`;
     this.renderLines('report', this.reportLines, [...(report.bonus?.lines ?? []), ...report.lines]);
     const warningsKey = JSON.stringify(warnings);
     if (warningsKey !== this.lastRender.get('warnings')) {
-      setChildren(this.warningsEl, warnings.map((w) => h('li', {}, w.message)));
+      setChildren(this.warningsEl, warnings.map((w) => h('li', {}, plainWords(w.message))));
       this.lastRender.set('warnings', warningsKey);
     }
   }
 
-  renderEntry(key, scoreText, status, lines, pendingOf, value, withStatus = true) {
+  /** 扣分汇总: section scores and every line that took (or gave back) points, as the engine wrote them. */
+  renderSummary(report, wrongOf) {
+    const key = JSON.stringify([report.sections.map((s) => [s.score, s.lines, s.items.map((i) => i.lines)]), report.adjustments.map((a) => a.lines), report.lines, [...wrongOf.keys()], report.status]);
+    if (key === this.lastRender.get('summary')) return;
+    this.lastRender.set('summary', key);
+    setChildren(this.summarySections, report.sections.map((s) => h('tr', {},
+      h('td', {}, s.title), h('td', { className: 'kpi-num' }, s.points), h('td', { className: 'kpi-num' }, s.score))));
+    const lines = [];
+    const add = (where, list) => {
+      for (const l of list) if (l.kind !== 'info' && l.kind !== 'add' && !ZERO.test(l.points)) lines.push(h('li', {}, h('span', { className: 'kpi-summary-where' }, where), ' ', h('span', {}, l.reason), ' ', h('strong', { className: 'kpi-line-points' }, signed(l.points))));
+    };
+    for (const s of report.sections) {
+      add(s.title, s.lines);
+      for (const i of s.items) add(`${i.id} ${i.title}`, i.lines);
+    }
+    for (const a of report.adjustments) add(a.title, a.lines);
+    add('总分', report.lines.filter((l) => l.kind !== 'quota'));
+    setChildren(this.summaryLines, lines);
+    const final = report.status === 'final';
+    this.summaryNote.textContent = `${lines.length > 0 ? `共${lines.length}条扣分（含扣完为止返还）` : '目前没有扣分'}${final ? '。' : `；${report.pending.length}项待定，按满分暂计，结果为暂定。`}${wrongOf.size > 0 ? `另有${wrongOf.size}个项目填写有误，未计分。` : ''}`;
+  }
+
+  renderNav(report, wrongFields, pendingOf) {
+    if (!this.navRefs || this.navRefs.size === 0) return;
+    const wrongIn = new Map();
+    for (const f of wrongFields) wrongIn.set(f.section ?? '', (wrongIn.get(f.section ?? '') ?? 0) + 1);
+    const scores = new Map(report.sections.map((s) => [s.id, s.score]));
+    for (const [key, ref] of this.navRefs) {
+      const pending = [...ref.group.querySelectorAll('.kpi-entry')].filter((card) => pendingOf.has(`${card.dataset.kind}:${card.dataset.entry}`)).length;
+      const parts = [];
+      if (scores.has(key)) parts.push(`${scores.get(key)}分`);
+      if (wrongIn.get(key)) parts.push(`${wrongIn.get(key)}处有误`);
+      if (pending) parts.push(`${pending}项待定`);
+      const text = parts.length > 0 ? `（${parts.join('，')}）` : '';
+      if (ref.count.textContent !== text) ref.count.textContent = text;
+      ref.link.classList.toggle('kpi-nav-wrong', Boolean(wrongIn.get(key)));
+    }
+  }
+
+  renderEntry(key, scoreText, status, lines, pendingOf, value, withStatus = true, wrongOf = new Map()) {
     const ref = this.entryRefs.get(key);
     if (!ref) return;
-    ref.score.value = scoreText;
-    const statusText = withStatus ? this.form.status_labels[status] ?? '' : '';
+    const wrong = withStatus ? wrongOf.get(key) : undefined;
+    ref.score.value = wrong ? '—' : scoreText;
+    const statusText = !withStatus ? '' : wrong ? '有错误' : this.form.status_labels[status] ?? '';
     if (ref.status.textContent !== statusText) ref.status.textContent = statusText;
-    ref.card.dataset.status = status;
+    ref.card.dataset.status = wrong ? 'error' : status;
     const lineList = value !== undefined ? [{ reason: `指标实际值：${value}`, points: '', kind: 'info' }, ...lines] : lines;
     this.renderLines(key, ref.lines, lineList);
     const pending = pendingOf.get(key);
-    ref.pending.hidden = !pending;
-    if (pending && ref.pending.textContent !== pending.reason) ref.pending.textContent = pending.reason;
+    const text = wrong ? `${wrong}填写有误，本项暂不计分，请按提示修改。` : pending ? plainWords(pending.reason) : '';
+    ref.pending.hidden = text === '';
+    ref.pending.classList.toggle('kpi-entry-error', Boolean(wrong));
+    if (ref.pending.textContent !== text) ref.pending.textContent = text;
   }
 
   renderLines(key, list, lines) {

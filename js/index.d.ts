@@ -4,7 +4,13 @@
 // (schema/kpi-report.schema.json) by schema/src/make_schemas.py; tests/tools/check_schemas.py fails
 // when they differ.
 
-/** What every method throws: a JS Error with the first problem's code and path, and all problems. */
+/**
+ * What every method throws: a JS Error with the first problem's code and path, and all problems.
+ * Besides the engine's codes: `js.argument` (an argument of the wrong type, or one whose reading
+ * threw: a getter, a Proxy, `toJSON`; checked in JS before the module is entered), `js.freed` (a
+ * method of an engine after `free()`), `limit.batch` (a list over `MAX_BATCH` submissions or
+ * `MAX_BATCH_CHARS` characters).
+ */
 export interface KpiError extends Error {
   code: string;
   path: string;
@@ -214,7 +220,7 @@ export interface VetoReport {
 
 /** Something not known yet. */
 export interface PendingEntry {
-  kind: "item" | "adjustment" | "bonus" | "veto";
+  kind: "item" | "adjustment" | "bonus" | "veto" | "batch";
   id: string;
   title: string;
   /** Ids of the empty inputs it reads. */
@@ -426,7 +432,7 @@ export class Engine {
   batchCsv(submissions: SubmissionArg[] | string): string;
   /** CSV (UTF-8 with BOM) of the diff against `newRules`, as `kpi diff --format csv` writes it. */
   diffCsv(newRules: RulesArg, submissions: SubmissionArg[] | string): string;
-  /** Releases the engine's memory in the module. */
+  /** Releases the engine's memory in the module. Freeing twice does nothing; any other method then throws `js.freed`. */
   free(): void;
 }
 
@@ -435,6 +441,10 @@ export function diffSummaryText(summary: Diff['summary']): string;
 
 /** The largest rule-set or submission document the engine reads, in bytes (8 MiB). */
 export const MAX_DOCUMENT_BYTES: number;
+/** The longest list of submissions one call takes (100,000); longer is `limit.batch`. */
+export const MAX_BATCH: number;
+/** The most text (UTF-16 code units, all submissions together) one list call takes; more is `limit.batch`. */
+export const MAX_BATCH_CHARS: number;
 
 /** The built-in example rule sets. */
 export function builtInRuleSets(): RuleSetInfo[];

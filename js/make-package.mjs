@@ -8,8 +8,19 @@ Object.assign(manifest, {
   main: './index.js',
   module: './index.js',
   types: './index.d.ts',
-  exports: { '.': { types: './index.d.ts', import: './index.js', default: './index.js' }, './element': { types: './element.d.ts', import: './element.js', default: './element.js' }, './element.css': './element.css', './kpi_wasm_bg.wasm': './kpi_wasm_bg.wasm' },
-  files: ['index.js', 'index.d.ts', 'builtins.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm', 'element.js', 'element.d.ts', 'form-view.js', 'element.css', 'README.md'],
+  exports: {
+    '.': { types: './index.d.ts', import: './index.js', default: './index.js' },
+    './element': { types: './element.d.ts', import: './element.js', default: './element.js' },
+    './element.js': { types: './element.d.ts', import: './element.js', default: './element.js' },
+    './host': { types: './host.d.ts', import: './host.js', default: './host.js' },
+    './host.js': { types: './host.d.ts', import: './host.js', default: './host.js' },
+    './element.css': './element.css',
+    './kpi_wasm_bg.wasm': './kpi_wasm_bg.wasm',
+    './package.json': './package.json',
+  },
+  files: ['index.js', 'index.d.ts', 'builtins.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm', 'element.js', 'element.d.ts', 'form-view.js', 'element.css', 'host.js', 'host.d.ts', 'README.md'],
+  // The browser support floor (README.md, "Browser support"), checked by js/test/floor.test.mjs.
+  browserslist: ['chrome >= 96', 'edge >= 96', 'firefox >= 93', 'safari >= 16.4', 'ios_saf >= 16.4'],
   sideEffects: ['./index.js', './element.js'],
   engines: { node: '>=18' },
 });

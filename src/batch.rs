@@ -11,7 +11,7 @@ use crate::decimal::plain;
 use crate::error::Error;
 use crate::expr::{Batch, Env, Outcome, Value as V};
 use crate::json::{JsonWriter, ToJson};
-use crate::report::{LineKind, Report, TraceLine};
+use crate::report::{LineKind, PendingEntry, Report, Status, TraceLine};
 use crate::rules::{Order, Rule, RuleSet};
 use crate::score::{BatchContext, ItemRanks};
 use crate::submission::Submission;
@@ -310,8 +310,60 @@ impl RuleSet {
         }
 
         self.rank_and_apply_quotas(subs, &groups, &mut results);
+        self.mark_incomplete_groups(subs, &mut results);
         progress(n, n);
         BatchReport { results }
+    }
+
+    /// Ranks and grade quotas are final only when every unit of the group is: while a peer is
+    /// provisional or could not be scored, each report whose outcome depends on its peers (every
+    /// ranked unit, and any unit when the rule set reads peers' values) is provisional too, with
+    /// a `batch` pending entry naming how many peers are not complete.
+    fn mark_incomplete_groups(
+        &self,
+        subs: &[Submission],
+        results: &mut [Result<Report<'_>, Error>],
+    ) {
+        let group_of = |i: usize| {
+            subs.get(i)
+                .and_then(|s| s.unit.group.as_deref())
+                .unwrap_or("")
+        };
+        let incomplete = |r: &Result<Report<'_>, Error>| {
+            r.as_ref().map_or(true, |r| r.status == Status::Provisional)
+        };
+        let mut open: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, r) in results.iter().enumerate() {
+            if incomplete(r) {
+                let n = open.entry(group_of(i)).or_default();
+                *n = n.saturating_add(1);
+            }
+        }
+        if open.is_empty() {
+            return;
+        }
+        let reads_peers = self.reads_peers();
+        for (i, r) in results.iter_mut().enumerate() {
+            let Ok(report) = r else { continue };
+            if !(report.unit.ranked || reads_peers) {
+                continue;
+            }
+            let own = usize::from(report.status == Status::Provisional);
+            let peers = open.get(group_of(i)).map_or(0, |n| n.saturating_sub(own));
+            if peers == 0 {
+                continue;
+            }
+            report.status = Status::Provisional;
+            report.pending.push(PendingEntry {
+                kind: "batch",
+                id: "",
+                title: "排名和等次比例",
+                missing: Vec::new(),
+                reason: format!(
+                    "同组还有{peers}个单位未完成评分（暂定或无法评分），排名和等次比例为暂定"
+                ),
+            });
+        }
     }
 
     /// Each submission's values, converted and checked, or why it cannot be scored; two

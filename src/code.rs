@@ -209,7 +209,8 @@ codes! {
     /// Warning: every item is not applicable, so nothing is rescaled (full marks).
     RescaleNothingApplicable = "rescale.nothing_applicable";
 
-    /// JS package: an argument of the wrong type or that cannot be read (a throwing getter, a revoked proxy).
+    /// JS package: an argument of the wrong type, or one whose reading throws (a getter, a Proxy,
+    /// `toJSON`, a cycle).
     JsArgument = "js.argument";
     /// JS package: a method called on an engine after `free()`.
     JsFreed = "js.freed";

@@ -114,6 +114,20 @@ impl Reader {
         self.problems.push(Problem::new(code, path, message));
     }
 
+    /// The document read, when no problem was found; else every problem (`code` with `message`
+    /// when the reader gave up without saying why).
+    pub fn finish<T>(mut self, read: Option<T>, code: Code, message: &str) -> Result<T, Error> {
+        match read {
+            Some(value) if self.problems.is_empty() => Ok(value),
+            _ => {
+                if self.problems.is_empty() {
+                    self.push(code, "", message);
+                }
+                Err(Error::new(self.problems))
+            }
+        }
+    }
+
     /// Checks the document's `format` field: `expected`, else a problem naming the document
     /// (`what`) with `code`.
     pub fn format(&mut self, top: &Obj, expected: &str, what: &str, code: Code) {

@@ -509,6 +509,23 @@ impl RuleSet {
     pub(crate) fn lowest_grade(&self) -> usize {
         self.grades.len().saturating_sub(1)
     }
+
+    /// Whether a unit's score can depend on its peers' values (a `rank` item, or a batch
+    /// aggregate in any expression), beyond its rank and quota.
+    pub(crate) fn reads_peers(&self) -> bool {
+        let lines = |ls: &[Line]| ls.iter().any(|l| l.expr().uses_batch());
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .any(Item::batch_only)
+            || self.adjustments.iter().any(|a| lines(&a.lines))
+            || self
+                .bonus
+                .iter()
+                .flat_map(|b| &b.items)
+                .any(|b| lines(&b.lines))
+            || self.vetoes.iter().any(|v| v.when.uses_batch())
+    }
 }
 
 impl RuleSet {

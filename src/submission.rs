@@ -90,15 +90,7 @@ impl Submission {
     pub(crate) fn from_value(v: &Value) -> Result<Submission, Error> {
         let mut r = Reader::default();
         let s = read_submission(&mut r, v, None);
-        match s {
-            Some(s) if r.problems.is_empty() => Ok(s),
-            _ => {
-                if r.problems.is_empty() {
-                    r.push(Code::SubmissionInvalid, "", "考核表无效");
-                }
-                Err(Error::new(r.problems))
-            }
-        }
+        r.finish(s, Code::SubmissionInvalid, "考核表无效")
     }
 }
 

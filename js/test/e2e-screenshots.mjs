@@ -17,7 +17,7 @@ const dq = readFileSync(`${root}examples/subdistrict-dq.json`);
 async function shoot(name, { width, height, print = false, full = false, scroll = 0 }) {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/#form`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   await page.getByTestId('import').setInputFiles({ name: 'subdistrict-dq.json', mimeType: 'application/json', buffer: dq });
   await page.getByTestId('notice').waitFor();
@@ -37,7 +37,7 @@ await shoot('print', { width: 794, height: 1123, print: true, full: true });
 {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/#batch`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   await page.getByTestId('tab-batch').click();
   const units = readdirSync(`${root}examples/units`).map((f) => ({ name: f, mimeType: 'application/json', buffer: readFileSync(`${root}examples/units/${f}`) }));

@@ -488,7 +488,7 @@ report_defs = {
         "id": s_(), "title": s_(), "triggered": nullable({"type": "boolean"}, "Null while pending."),
         "effect": ref("effect"), "effect_text": s_()}),
     "pending": out_obj("Something not known yet.", {
-        "kind": {"enum": ["item", "adjustment", "bonus", "veto"]}, "id": s_(), "title": s_(),
+        "kind": {"enum": ["item", "adjustment", "bonus", "veto", "batch"]}, "id": {"type": "string"}, "title": s_(),
         "missing": arr(s_(), "Ids of the empty inputs it reads."), "reason": s_()}),
     "problem": out_obj("One problem (or warning): a stable dotted code, a JSON pointer, a Chinese message.", {
         "code": {"type": "string", "pattern": r"^[a-z]+\.[a-z_]+$", "description": "E.g. \"expr.unknown_id\", \"value.range\"."},

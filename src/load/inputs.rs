@@ -1,12 +1,12 @@
 //! Reading the inputs (the form's fields): types, bounds (literal or another input), options,
 //! defaults.
 
-use super::Reader;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
 use crate::expr::{Expr, Scope, Type};
 use crate::json::Value;
+use crate::reader::Reader;
 use crate::reader::{Obj, decimal_from_json, short};
 use crate::rules::*;
 use crate::text::{Ids, same_as};

@@ -1,7 +1,8 @@
 //! Reading sections, items, their scoring rules (`deduct`, `rate`, `bands`, `judged`, `rank`,
 //! `formula`) and the lines of deductions and additions.
 
-use super::{IdRegistry, InputScope, read_combine, read_named, read_provenance};
+use super::common::{IdRegistry, InputScope, read_combine, read_named};
+use super::provenance::read_provenance;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::expr::Type;

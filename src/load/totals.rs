@@ -1,8 +1,9 @@
 //! Reading what turns section scores into the total and the grade: adjustments, bonus, grades,
 //! vetoes and quotas.
 
+use super::common::{IdRegistry, InputScope, grade_index, read_combine, read_named};
 use super::items::read_lines;
-use super::{IdRegistry, InputScope, grade_index, read_combine, read_named, read_provenance};
+use super::provenance::read_provenance;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};

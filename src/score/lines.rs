@@ -1,7 +1,7 @@
 //! Deduction and addition lines (`if` and `per`), combined by sum or max, with their trace texts;
 //! adjustments and bonus items, which are groups of lines.
 
-use super::{Calc, Scorer, Unknown, add, mul, sub};
+use super::scorer::{Calc, Scorer, Unknown, add, mul, sub};
 use crate::decimal::{Plain, negate};
 use crate::expr::{Expr, Outcome};
 use crate::report::*;
@@ -289,7 +289,10 @@ fn fill(template: &str, values: &[(&str, Decimal)]) -> String {
     let mut out = String::with_capacity(template.len().saturating_add(16));
     let mut rest = template;
     while let Some(at) = rest.find('{') {
-        let (before, from) = rest.split_at(at);
+        // `find` gives a char boundary; the checked split keeps the panic path out of the wasm.
+        let Some((before, from)) = rest.split_at_checked(at) else {
+            break;
+        };
         out.push_str(before);
         match values.iter().find(|(name, _)| from.starts_with(name)) {
             Some((name, d)) => {

@@ -293,7 +293,10 @@ def check_one(args):
             try:
                 if batch:
                     return rs.score_batch([(u, dec_load(json.dumps(v))) for u, v in units])
-                return [rs.score(dec_load(json.dumps(v))) for _, v in units]
+                scored = [rs.score(dec_load(json.dumps(v))) for _, v in units]
+                # `kpi score` with several submissions scores them as one batch: a provisional
+                # unit makes its peers' ranks provisional too (one per call has no peers).
+                return scored if needs_batch else rs.mark_incomplete(units, scored)
             finally:
                 ref.NUDGE[0] = None
 

@@ -1006,7 +1006,48 @@ class RuleSet:
                         out[k]["grade"] = names[gi + 1]
                         out[k]["quota_moves"] = out[k].get("quota_moves", 0) + 1
                         HITS["quota moved a unit down"] += 1
+        return self.mark_incomplete(units, out)
+
+    def mark_incomplete(self, units, out):
+        """Ranks and quotas are final only when every unit of the group is: while a peer is provisional,
+        every report that depends on its peers (ranked units; any unit when the rules read peers'
+        values) is provisional too, with a pending entry of kind "batch" (id "")."""
+        groups = {}
+        for k, (u, _) in enumerate(units):
+            groups.setdefault(u.get("group"), []).append(k)
+        reads_peers = self.reads_peers()
+        for members in groups.values():
+            open_ = sum(1 for k in members if out[k]["status"] == "provisional")
+            for k in members:
+                if not (units[k][0].get("ranked", True) is not False or reads_peers):
+                    continue
+                own = 1 if out[k]["status"] == "provisional" else 0
+                if open_ - own > 0:
+                    out[k]["status"] = "provisional"
+                    out[k]["pending"] = out[k]["pending"] + [""]
+                    HITS["batch report provisional for an incomplete peer"] += 1
         return out
+
+    def reads_peers(self):
+        """Whether a unit's score can depend on its peers' values: a rank item or a batch aggregate."""
+        d = self.doc
+        exprs = []
+        for s in d["sections"]:
+            for it in s["items"]:
+                if "rank" in it:
+                    return True
+                exprs += [it.get("applicable")] + [l.get("if") or l.get("per") for l in it.get("deduct", [])]
+                for k in ("rate", "bands"):
+                    if k in it:
+                        exprs.append(it[k]["value"])
+                if "formula" in it:
+                    exprs.append(it["formula"])
+        for a in d.get("adjustments", []):
+            exprs += [l.get("if") or l.get("per") for l in a["deduct"]]
+        for b in d.get("bonus", {}).get("items", []):
+            exprs += [l.get("if") or l.get("per") for l in b["add"]]
+        exprs += [v["when"] for v in d.get("vetoes", [])]
+        return any(uses_batch(parse(e)) for e in exprs if e)
 
     def score(self, values, env=None, tags=()):
         d, sc = self.doc, self.scale
