@@ -12,10 +12,11 @@ use crate::error::Error;
 use crate::expr::{Batch, Env, Outcome, Value as V};
 use crate::limits::MAX_BATCH;
 use crate::report::{LineKind, Report, TraceLine};
-use crate::rules::{Order, Rule, RuleSet};
+use crate::rules::{Order, Rule, RuleSet, VetoRanking};
 use crate::score::{BatchContext, ItemRanks};
 use crate::submission::Submission;
 use crate::values::Prepared;
+
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -33,8 +34,6 @@ impl<'r> BatchReport<'r> {
     }
 }
 
-/// A unit's input values, converted and checked, by input index.
-type Values = Vec<Option<V>>;
 
 /// Peer statistics of one group.
 struct GroupStats {
@@ -237,19 +236,22 @@ impl RuleSet {
                 results.push(Err(e));
                 continue;
             }
-            let (Some(Some(values)), Some(st), Some(ranks)) =
+            let (Some(Some(unit)), Some(st), Some(ranks)) =
                 (prepared.get(i), stats.get(group_of(i)), item_ranks.get(i))
             else {
                 results.push(Err(Error::one(Code::BatchInternal, "", "无法评分")));
                 continue;
             };
-            let view = UnitView { stats: st, values };
+            let view = UnitView {
+                stats: st,
+                values: &unit.values,
+            };
             let unit_ranks = UnitRanks { ranks };
             let ctx = BatchContext {
                 aggregates: Some(&view),
                 ranks: Some(&unit_ranks),
             };
-            results.push(self.score_prepared(sub, values, ctx));
+            results.push(self.score_prepared(sub, unit, ctx));
         }
 
         self.rank_and_apply_quotas(subs, &groups, &mut results);
@@ -263,9 +265,9 @@ impl RuleSet {
         &self,
         subs: &[Submission],
         mut read: Vec<Option<Prepared>>,
-    ) -> (Vec<Option<Values>>, Vec<Option<Error>>) {
+    ) -> (Vec<Option<Prepared>>, Vec<Option<Error>>) {
         let n = subs.len();
-        let mut prepared: Vec<Option<Values>> = Vec::with_capacity(n);
+        let mut prepared: Vec<Option<Prepared>> = Vec::with_capacity(n);
         let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
         let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, sub) in subs.iter().enumerate() {
@@ -301,7 +303,7 @@ impl RuleSet {
                 None => self.prepare(sub),
             };
             if problems.is_empty() {
-                prepared.push(Some(p.values));
+                prepared.push(Some(p));
                 errors.push(None);
             } else {
                 prepared.push(None);
@@ -315,7 +317,7 @@ impl RuleSet {
     fn group_stats<'g>(
         &self,
         groups: &BTreeMap<&'g str, Vec<usize>>,
-        prepared: &[Option<Values>],
+        prepared: &[Option<Prepared>],
         ranked: &dyn Fn(usize) -> bool,
     ) -> BTreeMap<&'g str, GroupStats> {
         let mut stats: BTreeMap<&str, GroupStats> = BTreeMap::new();
@@ -327,10 +329,10 @@ impl RuleSet {
             };
             for &i in members.iter().filter(|&&i| ranked(i)) {
                 s.units = s.units.saturating_add(1);
-                let Some(Some(values)) = prepared.get(i) else {
+                let Some(Some(unit)) = prepared.get(i) else {
                     continue;
                 };
-                for (k, v) in values.iter().enumerate() {
+                for (k, v) in unit.values.iter().enumerate() {
                     if let (Some(V::Number(d)), Some(slot), Some(list)) =
                         (v, s.sums.get_mut(k), s.sorted.get_mut(k))
                     {
@@ -354,7 +356,7 @@ impl RuleSet {
         &'s self,
         groups: &BTreeMap<&str, Vec<usize>>,
         stats: &BTreeMap<&str, GroupStats>,
-        prepared: &[Option<Values>],
+        prepared: &[Option<Prepared>],
         ranked: &dyn Fn(usize) -> bool,
     ) -> Vec<BTreeMap<&'s str, u32>> {
         let n = prepared.len();
@@ -375,11 +377,16 @@ impl RuleSet {
             for (g, members) in groups {
                 let Some(st) = stats.get(g) else { continue };
                 let value_of = |i: usize| -> Option<Decimal> {
-                    let values = prepared.get(i)?.as_ref()?;
-                    let view = UnitView { stats: st, values };
+                    let unit = prepared.get(i)?.as_ref()?;
+                    let view = UnitView {
+                        stats: st,
+                        values: &unit.values,
+                    };
                     let env = Env {
-                        values,
+                        values: &unit.values,
                         batch: Some(&view),
+                        lists: &unit.lists,
+                        row: None,
                     };
                     if let Some(applicable) = &item.applicable {
                         if applicable.eval_bool(&env) != Ok(Outcome::Known(true)) {
@@ -420,23 +427,54 @@ impl RuleSet {
             .map(|r| r.as_ref().map_or(Decimal::ZERO, |r| r.total.value()))
             .collect();
         let total = |i: usize| totals_by_index.get(i).copied().unwrap_or_default();
+        let placements: Vec<Option<VetoRanking>> = results
+            .iter()
+            .map(|r| r.as_ref().ok().and_then(|r| r.placement))
+            .collect();
+        let placement = |i: usize| placements.get(i).copied().flatten();
         for members in groups.values() {
             let scored: Vec<usize> = members
                 .iter()
                 .copied()
                 .filter(|&i| results.get(i).is_some_and(Result::is_ok))
                 .collect();
-            let is_ranked = |i: usize| subs.get(i).is_some_and(|s| s.unit.ranked);
+            // A veto may take a unit out of the ranking (不参与排名) or put it after every other
+            // unit of its group (排名列末位).
+            let is_ranked = |i: usize| {
+                subs.get(i).is_some_and(|s| s.unit.ranked)
+                    && placement(i) != Some(VetoRanking::Excluded)
+            };
             let ranked: Vec<usize> = scored.iter().copied().filter(|&i| is_ranked(i)).collect();
-            let mut totals: Vec<Decimal> = ranked.iter().map(|&i| total(i)).collect();
-            sort_desc(&mut totals);
-            for &i in &scored {
-                let rank = is_ranked(i).then(|| competition_rank(&totals, total(i), Order::Desc));
+            let (mut first, mut last): (Vec<Decimal>, Vec<Decimal>) = (Vec::new(), Vec::new());
+            for &i in &ranked {
+                if placement(i) == Some(VetoRanking::Last) {
+                    last.push(total(i));
+                } else {
+                    first.push(total(i));
+                }
+            }
+            sort_desc(&mut first);
+            sort_desc(&mut last);
+            let before_last = u32::try_from(first.len()).unwrap_or(u32::MAX);
+            let ranks: Vec<Option<u32>> = scored
+                .iter()
+                .map(|&i| {
+                    is_ranked(i).then(|| {
+                        if placement(i) == Some(VetoRanking::Last) {
+                            before_last
+                                .saturating_add(competition_rank(&last, total(i), Order::Desc))
+                        } else {
+                            competition_rank(&first, total(i), Order::Desc)
+                        }
+                    })
+                })
+                .collect();
+            for (&i, rank) in scored.iter().zip(ranks) {
                 if let Some(Ok(r)) = results.get_mut(i) {
                     r.rank = Some(rank);
                 }
             }
-            self.apply_quotas(&ranked, results, &total);
+            self.apply_quotas(&ranked, results);
         }
     }
 
@@ -444,12 +482,12 @@ impl RuleSet {
     /// that would exceed the quota moves all tied units down. Units a veto lowered neither use a
     /// place nor move. Grades are processed from the highest, so a unit moved down competes for
     /// the next grade's places.
-    fn apply_quotas<'r>(
-        &'r self,
-        ranked: &[usize],
-        results: &mut [Result<Report<'r>, Error>],
-        total: &dyn Fn(usize) -> Decimal,
-    ) {
+    fn apply_quotas<'r>(&'r self, ranked: &[usize], results: &mut [Result<Report<'r>, Error>]) {
+        let rank = |results: &[Result<Report<'r>, Error>], i: usize| {
+            scored(results, i)
+                .and_then(|r| r.rank.flatten())
+                .unwrap_or(u32::MAX)
+        };
         let units = Decimal::from(ranked.len());
         // Units whose grade a veto lowered take no place in any quota; decided before the first
         // quota moves anyone (after that a moved unit's grade differs from its score's too).
@@ -472,19 +510,19 @@ impl RuleSet {
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    scored(results, i).is_some_and(|r| r.grade == grade.name)
+                    scored(results, i).is_some_and(|r| r.grade == Some(grade.name.as_str()))
                         && !lowered_by_veto.get(i).copied().unwrap_or(false)
                 })
                 .collect();
             let Some(next) = self.grades.get(q.grade.saturating_add(1)) else {
                 continue;
             };
-            // Sorted once: a holder's count of totals at or above its own is a binary search.
-            let mut holder_totals: Vec<Decimal> = holders.iter().map(|&i| total(i)).collect();
-            sort_desc(&mut holder_totals);
+            // Sorted once: a holder's count of ranks at or before its own is a binary search.
+            let mut holder_ranks: Vec<u32> = holders.iter().map(|&i| rank(results, i)).collect();
+            holder_ranks.sort_unstable();
             for &i in &holders {
-                let t = total(i);
-                let at_or_above = holder_totals.partition_point(|x| *x >= t);
+                let own = rank(results, i);
+                let at_or_above = holder_ranks.partition_point(|x| *x <= own);
                 if at_or_above > limit {
                     if let Some(Ok(r)) = results.get_mut(i) {
                         let scale = self.scale;
@@ -499,8 +537,10 @@ impl RuleSet {
                             ),
                             points: crate::decimal::Amount::new(Decimal::ZERO, scale),
                             kind: LineKind::Quota,
+                            row: None,
+                            group: None,
                         });
-                        r.grade = next.name.as_str();
+                        r.grade = Some(next.name.as_str());
                     }
                 }
             }

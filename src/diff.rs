@@ -29,7 +29,7 @@ pub struct Standing<'r> {
     /// Total score.
     pub total: Amount,
     /// Grade.
-    pub grade: &'r str,
+    pub grade: Option<&'r str>,
     /// Rank in the batch (null when unranked).
     pub rank: Option<u32>,
     /// `final` or `provisional`.
@@ -207,7 +207,8 @@ fn standing<'r>(r: &Report<'r>) -> Standing<'r> {
 }
 
 /// Position of a grade from the top (0 = best), looked up in the new rules, then the old.
-fn grade_level(new: &RuleSet, old: &RuleSet, name: &str) -> Option<usize> {
+fn grade_level(new: &RuleSet, old: &RuleSet, name: Option<&str>) -> Option<usize> {
+    let name = name?;
     new.grades
         .iter()
         .position(|g| g.name == name)
@@ -418,7 +419,12 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
         },
     );
     for g in &rs.grades {
-        top.insert(format!("等次「{}」最低分", g.name), plain(g.min));
+        let bound = if g.over {
+            format!("超过{}", plain(g.min))
+        } else {
+            plain(g.min)
+        };
+        top.insert(format!("等次「{}」最低分", g.name), bound);
     }
     for q in &rs.quotas {
         let name = rs.grades.get(q.grade).map_or("", |g| g.name.as_str());
@@ -473,7 +479,7 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
         if let Some(c) = a.cap {
             f.insert("扣分上限".into(), format!("{}分", plain(c)));
         }
-        describe_lines(&a.lines, "扣", &mut f);
+        describe_lines(rs, &a.lines, "扣", &mut f);
         parts.insert(
             format!("3 adjustment {}", a.id),
             (format!("扣分项「{}」", a.title), f),
@@ -482,7 +488,7 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
     for b in rs.bonus.iter().flat_map(|b| &b.items) {
         let mut f = Fields::new();
         f.insert("最多加分".into(), format!("{}分", plain(b.points)));
-        describe_lines(&b.lines, "加", &mut f);
+        describe_lines(rs, &b.lines, "加", &mut f);
         parts.insert(
             format!("4 bonus {}", b.id),
             (format!("加分项「{}」", b.title), f),
@@ -499,8 +505,18 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
                 VetoEffect::Zero => "总分计为0分".into(),
                 VetoEffect::MaxGrade(g) => format!("等次最高为{}", grade(g)),
                 VetoEffect::LowerGrades(n) => format!("等次降低{n}档"),
+                VetoEffect::Ungraded => "不评等次".into(),
             },
         );
+        if let Some(r) = v.ranking {
+            f.insert(
+                "排名".into(),
+                match r {
+                    VetoRanking::Last => "列末位".into(),
+                    VetoRanking::Excluded => "不参与排名".into(),
+                },
+            );
+        }
         parts.insert(
             format!("5 veto {}", v.id),
             (format!("否决项「{}」", v.title), f),
@@ -518,7 +534,7 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
     parts
 }
 
-fn describe_lines(lines: &[Line], verb: &str, f: &mut Fields) {
+fn describe_lines(rs: &RuleSet, lines: &[Line], verb: &str, f: &mut Fields) {
     for (i, l) in lines.iter().enumerate() {
         let text = match &l.when {
             LineWhen::If(e) => format!(
@@ -544,7 +560,22 @@ fn describe_lines(lines: &[Line], verb: &str, f: &mut Fields) {
                     l.reason
                 )
             }
+            LineWhen::Amount(e) => format!("按「{}」核定{verb}分（{}）", e.source(), l.reason),
+            LineWhen::Tiers(tiers) => {
+                let each: Vec<String> = tiers
+                    .iter()
+                    .map(|t| format!("当「{}」时{verb}{}分（{}）", t.when.source(), plain(t.points), t.reason))
+                    .collect();
+                format!("分档就高：{}", each.join("；"))
+            }
         };
+        let mut text = text;
+        if let Some(list) = l.each.and_then(|i| rs.inputs.get(i)) {
+            text = format!("对「{}」每条记录：{text}", list.label);
+        }
+        if let Some(g) = &l.group {
+            text = format!("【{}】{text}", g.title);
+        }
         f.insert(format!("第{}条{verb}分规则", i.saturating_add(1)), text);
     }
 }
@@ -554,13 +585,13 @@ fn describe_rule(rule: &Rule, rs: &RuleSet, f: &mut Fields) {
         Rule::Deduct(_) => "定额扣分",
         Rule::Rate(_) => "比率指标",
         Rule::Bands(_) => "区间赋分",
-        Rule::Judged(_) => "评议打分",
+        Rule::Judged(..) => "评议打分",
         Rule::Rank(_) => "排名赋分",
         Rule::Formula(_) => "公式计分",
     };
     f.insert("计分方式".into(), kind.into());
     match rule {
-        Rule::Deduct(lines) => describe_lines(lines, "扣", f),
+        Rule::Deduct(lines) => describe_lines(rs, lines, "扣", f),
         Rule::Rate(r) => {
             f.insert("指标".into(), format!("「{}」", r.value.source()));
             f.insert("目标值".into(), plain(r.target));
@@ -604,12 +635,14 @@ fn describe_rule(rule: &Rule, rs: &RuleSet, f: &mut Fields) {
                 .map(|x| {
                     let lo = x.min.map_or("-∞".to_string(), plain);
                     let hi = x.max.map_or("+∞".to_string(), plain);
-                    format!("[{lo}, {hi})得{}分", plain(x.score))
+                    let open = if x.over { "(" } else { "[" };
+                    let close = if x.upper == Upper::Upto { "]" } else { ")" };
+                    format!("{open}{lo}, {hi}{close}得{}分", plain(x.score))
                 })
                 .collect();
             f.insert("区间".into(), bands.join("，"));
         }
-        Rule::Judged(i) => {
+        Rule::Judged(i, _) => {
             f.insert(
                 "评议输入".into(),
                 rs.inputs.get(*i).map_or(String::new(), |x| x.id.clone()),
@@ -775,7 +808,7 @@ fn thresholds(a: &RuleSet, b: &RuleSet, input: &str) -> Vec<rust_decimal::Decima
                 }
                 Rule::Deduct(lines) => out.extend(lines.iter().filter_map(|l| match &l.when {
                     LineWhen::Per { free, .. } => Some(*free),
-                    LineWhen::If(_) => None,
+                    _ => None,
                 })),
                 _ => {}
             }
@@ -786,10 +819,14 @@ fn thresholds(a: &RuleSet, b: &RuleSet, input: &str) -> Vec<rust_decimal::Decima
                 .flat_map(|b| &b.items)
                 .flat_map(|x| &x.lines),
         );
-        for l in lines.filter(|l| reads(l.expr())) {
-            out.extend(l.expr().literals());
-            if let LineWhen::Per { free, .. } = &l.when {
-                out.push(*free);
+        for l in lines {
+            for e in l.exprs().into_iter().filter(|e| reads(e)) {
+                out.extend(e.literals());
+            }
+            if let LineWhen::Per { free, value } = &l.when {
+                if reads(value) {
+                    out.push(*free);
+                }
             }
         }
         for v in rs.vetoes.iter().filter(|v| reads(&v.when)) {
@@ -807,7 +844,8 @@ fn probe_values(input: &Input, thresholds: &[rust_decimal::Decimal]) -> Vec<Valu
     match input.kind {
         InputType::Bool => vec![Value::Bool(true), Value::Bool(false)],
         InputType::Choice => input.options.iter().map(Value::string).collect(),
-        InputType::Text => Vec::new(),
+        InputType::Text | InputType::Date | InputType::Records => Vec::new(),
+        _ if input.multiple => Vec::new(),
         kind => {
             let (step, lo, hi) = match kind {
                 InputType::Count => (Decimal::ONE, Some(Decimal::ZERO), None),
@@ -854,7 +892,8 @@ fn neutral_submission(rs: &RuleSet, inputs: &[&Input]) -> Submission {
             },
             InputType::Bool => Value::Bool(false),
             InputType::Choice => Value::String(input.options.first().cloned().unwrap_or_default()),
-            InputType::Text => continue,
+            InputType::Records => Value::Array(Vec::new()),
+            InputType::Text | InputType::Date => continue,
         };
         values.insert(input.id.clone(), v);
     }

@@ -41,7 +41,7 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
             r.unit.group.clone().unwrap_or_default(),
             r.status.label().into(),
             r.total.to_string(),
-            r.grade.to_string(),
+            r.grade.or(r.grade_text).unwrap_or_default().to_string(),
             match r.rank {
                 Some(Some(n)) => n.to_string(),
                 Some(None) => "不排名".into(),
@@ -98,7 +98,7 @@ pub fn diff_csv(d: &Diff<'_>) -> String {
         match s {
             Some(x) => [
                 x.total.to_string(),
-                x.grade.to_string(),
+                x.grade.unwrap_or_default().to_string(),
                 x.rank.map_or(String::new(), |r| r.to_string()),
             ],
             None => Default::default(),

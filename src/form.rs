@@ -225,8 +225,10 @@ pub struct FormBonus<'r> {
 pub struct FormGrade<'r> {
     /// Name.
     pub name: &'r str,
-    /// Lowest total for it.
-    pub min: Amount,
+    /// Lowest total for it (以上, the bound included).
+    pub min: Option<Amount>,
+    /// The total must exceed it (超过, the bound excluded).
+    pub over: Option<Amount>,
     /// The documents' words it implements.
     pub sources: Vec<FormSource<'r>>,
     /// Its bound is an example value (示例值).
@@ -344,7 +346,8 @@ impl RuleSet {
                 let (sources, example) = self.provenance(&g.provenance, &[]);
                 FormGrade {
                     name: &g.name,
-                    min: self.amount(g.min),
+                    min: (!g.over).then(|| self.amount(g.min)),
+                    over: g.over.then(|| self.amount(g.min)),
                     sources,
                     example,
                 }
@@ -497,7 +500,7 @@ impl RuleSet {
             points: points.map(|d| self.amount(d)),
             basis: basis.as_deref(),
             effect_text: None,
-            inputs: self.input_ids(&lines.iter().map(Line::expr).collect::<Vec<_>>()),
+            inputs: self.input_ids(&line_exprs(lines)),
             sources,
             example,
         }
@@ -526,7 +529,7 @@ impl RuleSet {
                 .iter()
                 .flat_map(|s| &s.items)
                 .find_map(|item| match item.rule {
-                    Rule::Judged(j) if j == i => Some(item.points),
+                    Rule::Judged(j, _) if j == i => Some(item.points),
                     _ => None,
                 })
         };
@@ -612,4 +615,4 @@ json_object!(FormEntry<'_> { id, title, points?, basis?, effect_text?, inputs, s
 
 json_object!(FormBonus<'_> { cap, items });
 
-json_object!(FormGrade<'_> { name, min, sources [nonempty], example [if_true] });
+json_object!(FormGrade<'_> { name, min?, over?, sources [nonempty], example [if_true] });

@@ -51,6 +51,7 @@ mod rules;
 mod ruletest;
 mod score;
 mod submission;
+mod rows;
 mod values;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

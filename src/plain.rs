@@ -21,7 +21,8 @@ impl RuleSet {
     /// and the fuzz target check that).
     pub(crate) fn read_plain(&self, text: &str) -> Option<(Submission, Prepared)> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.len() > MAX_DOCUMENT_BYTES {
+        // Record lists and several assessors' scores are arrays: the thorough path reads them.
+        if text.len() > MAX_DOCUMENT_BYTES || !self.lists.is_empty() {
             return None;
         }
         let mut s = Scan::new(text);
@@ -69,7 +70,7 @@ impl RuleSet {
         let unit = unit?;
         let prepared = self.complete(given, &unit);
         let mut problems = Vec::new();
-        self.check_ranges(&prepared.values, &mut problems);
+        self.check_ranges(&prepared, "/values", &mut problems);
         problems.is_empty().then_some(())?;
         let sub = Submission {
             rules_id: self.id.clone(),
@@ -79,6 +80,8 @@ impl RuleSet {
             values: Map::new(),
             notes,
             meta,
+            not_applicable: BTreeMap::new(),
+            self_assessment: None,
         };
         Some((sub, prepared))
     }
@@ -102,7 +105,9 @@ impl RuleSet {
             }
             match s.scalar()? {
                 Scalar::Null => *slot = Given::Null,
-                Scalar::Str(s) if input.kind == InputType::Text && blank(s) => *slot = Given::Null,
+                Scalar::Str(s) if matches!(input.kind, InputType::Text | InputType::Date) && blank(s) => {
+                    *slot = Given::Null
+                }
                 v => *slot = Given::Value(convert_scalar(input, v).ok()?),
             }
         }

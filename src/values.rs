@@ -4,13 +4,13 @@
 
 use crate::code::Code;
 use crate::decimal::{parse_decimal, plain};
-use crate::error::{Problem, pointer};
-use crate::expr::{Env, Outcome, Value as V};
+use crate::error::{Problem, pointer, pointer_at};
+use crate::expr::{Env, Outcome, Rows, Value as V};
 use crate::json::{Map, Scalar, Value};
-use crate::limits::MAX_LONG_TEXT_CHARS;
+use crate::limits::{MAX_LONG_TEXT_CHARS, MAX_NA_REASON_CHARS};
 use crate::reader::{Reader, parse_json, short};
-use crate::rules::{Bound, Input, InputName, InputType, RuleSet, input_name};
-use crate::submission::{Submission, SubmissionUnit, read_submission, too_long};
+use crate::rules::{Aggregate, Bound, Input, InputName, InputType, Rule, RuleSet, input_name};
+use crate::submission::{SelfAssessment, Submission, SubmissionUnit, read_submission, too_long};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -25,6 +25,8 @@ impl Submission {
             values: Map::new(),
             notes: BTreeMap::new(),
             meta: BTreeMap::new(),
+            not_applicable: BTreeMap::new(),
+            self_assessment: None,
         }
     }
 }
@@ -42,20 +44,40 @@ pub(crate) enum Given {
     /// `null`, which counts as nothing (read only by the plain path, to refuse repeats).
     Null,
     /// A value that could not be converted, and why.
-    Invalid(Problem),
+    Invalid(Vec<Problem>),
     /// The converted value (`None` for text).
     Value(Option<V>),
+    /// A list's rows (a record list, or several assessors' scores) and its required cells left
+    /// empty (row, field).
+    Rows(Box<Rows>, Vec<(usize, usize)>),
 }
 
 /// Values ready for evaluation, by input index, and the required inputs still empty.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Prepared {
     pub values: Vec<Option<V>>,
     pub missing: Vec<usize>,
+    /// Record lists and score lists by list slot (`None`: not given).
+    pub lists: Vec<Option<Rows>>,
+    /// Required cells of record lists left empty: (input, row, field).
+    pub missing_cells: Vec<(usize, usize, usize)>,
+    /// The unit's self-assessment, converted.
+    pub self_assessment: Option<Box<SelfPrepared>>,
+}
+
+/// A self-assessment ready for scoring.
+#[derive(Clone, Debug)]
+pub(crate) enum SelfPrepared {
+    /// The unit's own values (scored by the same rules).
+    Values(Prepared),
+    /// The unit's own item scores, by item id.
+    Items(BTreeMap<String, Decimal>),
 }
 
 impl RuleSet {
     /// Checks a submission against this rule set: every problem, including empty required inputs
-    /// (`value.missing`). An empty list means it can be scored as final.
+    /// and cells (`value.missing`) and, where the rule set requires them, the notes of items that
+    /// lose points (`note.missing`). An empty list means it can be scored as final.
     pub fn validate(&self, sub: &Submission) -> Vec<Problem> {
         let (prepared, mut problems) = self.prepare(sub);
         for &i in &prepared.missing {
@@ -65,6 +87,31 @@ impl RuleSet {
                     pointer("/values", &input.id),
                     format!("{}为必填项，尚未填写", input_name(input)),
                 ));
+            }
+        }
+        for &(i, row, f) in &prepared.missing_cells {
+            let Some(input) = self.inputs.get(i) else {
+                continue;
+            };
+            let Some(field) = input.fields().get(f) else {
+                continue;
+            };
+            problems.push(Problem::new(
+                Code::ValueMissing,
+                pointer(&pointer_at(&pointer("/values", &input.id), row), &field.id),
+                format!(
+                    "{}第{}{}的「{}」({})为必填项，尚未填写",
+                    input_name(input),
+                    row.saturating_add(1),
+                    input.unit.as_deref().unwrap_or("条"),
+                    field.label,
+                    field.id
+                ),
+            ));
+        }
+        if self.notes_required && problems.is_empty() {
+            if let Ok(report) = self.score_prepared(sub, &prepared, Default::default()) {
+                problems.extend(report.missing_notes());
             }
         }
         problems
@@ -102,45 +149,7 @@ impl RuleSet {
                 ),
             ));
         }
-        // Given values by input index; null counts as not given.
-        let mut given: Vec<Given> = vec![Given::Absent; self.inputs.len()];
-        for (key, v) in &sub.values {
-            let Some(i) = self.input_index(key) else {
-                problems.push(Problem::new(
-                    Code::ValueUnknown,
-                    pointer("/values", key),
-                    format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
-                ));
-                continue;
-            };
-            let (Some(input), Some(slot)) = (self.inputs.get(i), given.get_mut(i)) else {
-                continue;
-            };
-            if v.is_null() || (input.kind == InputType::Text && v.as_str().is_some_and(blank)) {
-                continue;
-            }
-            *slot = match convert(input, v) {
-                Ok(x) => Given::Value(x),
-                Err((code, msg)) => {
-                    Given::Invalid(Problem::new(code, pointer("/values", &input.id), msg))
-                }
-            };
-        }
-        // Conversion problems in input order, as the form lists its fields, before unknown keys.
-        let mut problems_in_order: Vec<Problem> = given
-            .iter()
-            .filter_map(|g| match g {
-                Given::Invalid(p) => Some(p.clone()),
-                _ => None,
-            })
-            .collect();
-        let unknown_start = problems
-            .iter()
-            .position(|p| p.code == Code::ValueUnknown)
-            .unwrap_or(problems.len());
-        let unknown = problems.split_off(unknown_start);
-        problems.append(&mut problems_in_order);
-        problems.extend(unknown);
+        let given = self.convert_values(&sub.values, "/values", &mut problems);
         for (t, tag) in sub.unit.tags.iter().enumerate() {
             if !self.unit_tags.iter().any(|u| &u.id == tag) {
                 let known: Vec<&str> = self.unit_tags.iter().map(|u| u.id.as_str()).collect();
@@ -162,29 +171,103 @@ impl RuleSet {
                 ));
             }
         }
-        let prepared = self.complete(given, &sub.unit);
-        self.check_ranges(&prepared.values, &mut problems);
+        let mut prepared = self.complete(given, &sub.unit);
+        self.check_ranges(&prepared, "/values", &mut problems);
+        self.check_not_applicable(sub, &mut problems);
+        prepared.self_assessment = sub
+            .self_assessment
+            .as_ref()
+            .map(|s| Box::new(self.prepare_self(s, &sub.unit, &mut problems)));
         (prepared, problems)
     }
 
+    /// Converts `values` (a submission's, at `base`), by input index; null counts as not given.
+    /// Conversion problems come in input order, as the form lists its fields, before unknown keys.
+    fn convert_values(&self, values: &Map, base: &str, problems: &mut Vec<Problem>) -> Vec<Given> {
+        let mut given: Vec<Given> = vec![Given::Absent; self.inputs.len()];
+        let mut unknown = Vec::new();
+        for (key, v) in values {
+            let Some(i) = self.input_index(key) else {
+                unknown.push(Problem::new(
+                    Code::ValueUnknown,
+                    pointer(base, key),
+                    format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
+                ));
+                continue;
+            };
+            let (Some(input), Some(slot)) = (self.inputs.get(i), given.get_mut(i)) else {
+                continue;
+            };
+            if v.is_null()
+                || (matches!(input.kind, InputType::Text | InputType::Date)
+                    && v.as_str().is_some_and(blank))
+            {
+                continue;
+            }
+            let path = pointer(base, &input.id);
+            *slot = match (&input.records, input.multiple) {
+                (Some(records), _) => match crate::rows::read_records(input, records, v, &path) {
+                    Ok(read) => Given::Rows(Box::new(read.rows), read.missing),
+                    Err(p) => Given::Invalid(p),
+                },
+                (None, true) => match crate::rows::read_scores(input, v, &path) {
+                    // No scores yet counts as not given.
+                    Ok(rows) if rows.is_empty() => Given::Absent,
+                    Ok(rows) => Given::Rows(Box::new(rows), Vec::new()),
+                    Err(p) => Given::Invalid(p),
+                },
+                (None, false) => match convert(input, v) {
+                    Ok(x) => Given::Value(x),
+                    Err((code, msg)) => Given::Invalid(vec![Problem::new(code, path, msg)]),
+                },
+            };
+        }
+        for g in &given {
+            if let Given::Invalid(p) = g {
+                problems.extend(p.iter().cloned());
+            }
+        }
+        problems.append(&mut unknown);
+        given
+    }
+
     /// Fills defaults for inputs not given, adds the unit's tags after the inputs (expressions read
-    /// them as bools there), and lists the required inputs still empty, leaving out those whose
-    /// `applicable` condition is false for these values.
+    /// them as bools there), puts lists in their slots, and lists the required inputs still empty,
+    /// leaving out those whose `applicable` condition is false for these values.
     pub(crate) fn complete(&self, given: Vec<Given>, unit: &SubmissionUnit) -> Prepared {
         let mut missing = Vec::new();
+        let mut missing_cells = Vec::new();
+        let mut lists: Vec<Option<Rows>> = vec![None; self.lists.len()];
         let mut values: Vec<Option<V>> =
             Vec::with_capacity(self.inputs.len().saturating_add(self.unit_tags.len()));
         for (i, (input, g)) in self.inputs.iter().zip(given).enumerate() {
+            let slot = self.list_slot(i);
             values.push(match g {
                 Given::Value(v) => v,
                 Given::Invalid(_) => None,
+                Given::Rows(rows, cells) => {
+                    missing_cells.extend(cells.into_iter().map(|(r, f)| (i, r, f)));
+                    let n = Some(V::Number(Decimal::from(rows.len())));
+                    if let Some(place) = slot.and_then(|k| lists.get_mut(k)) {
+                        *place = Some(*rows);
+                    }
+                    n
+                }
                 // A required text input left empty is reported by `validate` like any other,
                 // though it is never scored.
                 Given::Absent | Given::Null if input.required => {
                     missing.push(i);
                     None
                 }
-                Given::Absent | Given::Null => empty_value(input),
+                Given::Absent | Given::Null => {
+                    if let Some(place) = slot.and_then(|k| lists.get_mut(k)) {
+                        *place = Some(Rows {
+                            width: input.fields().len(),
+                            ..Rows::default()
+                        });
+                    }
+                    empty_value(input)
+                }
             });
         }
         values.extend(
@@ -193,15 +276,31 @@ impl RuleSet {
                 .map(|t| Some(V::Bool(unit.tags.contains(&t.id)))),
         );
         if self.inputs.iter().any(|i| i.applicable.is_some()) {
-            self.drop_inapplicable(&mut values, &mut missing);
+            self.drop_inapplicable(&mut values, &mut lists, &mut missing);
         }
-        Prepared { values, missing }
+        Prepared {
+            values,
+            missing,
+            lists,
+            missing_cells,
+            self_assessment: None,
+        }
+    }
+
+    /// The list slot of input `i` (a record list or a `multiple` input).
+    pub(crate) fn list_slot(&self, i: usize) -> Option<usize> {
+        self.lists.iter().position(|&x| x == i)
     }
 
     /// Required inputs whose condition is false for these values are not missing: they count as
     /// an optional input left empty would. A condition that cannot be evaluated yet (it reads an
     /// empty input) keeps the input required.
-    fn drop_inapplicable(&self, values: &mut [Option<V>], missing: &mut Vec<usize>) {
+    fn drop_inapplicable(
+        &self,
+        values: &mut [Option<V>],
+        lists: &mut [Option<Rows>],
+        missing: &mut Vec<usize>,
+    ) {
         let inapplicable: Vec<usize> = missing
             .iter()
             .copied()
@@ -211,7 +310,8 @@ impl RuleSet {
                 };
                 let env = Env {
                     values,
-                    batch: None,
+                    lists,
+                    ..Env::default()
                 };
                 matches!(condition.eval_bool(&env), Ok(Outcome::Known(false)))
             })
@@ -220,11 +320,134 @@ impl RuleSet {
             missing.retain(|&m| m != i);
             if let (Some(slot), Some(input)) = (values.get_mut(i), self.inputs.get(i)) {
                 *slot = empty_value(input);
+                if let Some(place) = self.list_slot(i).and_then(|k| lists.get_mut(k)) {
+                    *place = Some(Rows {
+                        width: input.fields().len(),
+                        ..Rows::default()
+                    });
+                }
             }
         }
     }
 
-    pub(crate) fn check_ranges(&self, values: &[Option<V>], problems: &mut Vec<Problem>) {
+    /// The items the assessors marked not applicable: each must let them (`assessor_na`) and give
+    /// a reason.
+    fn check_not_applicable(&self, sub: &Submission, problems: &mut Vec<Problem>) {
+        for (id, reason) in &sub.not_applicable {
+            let path = pointer("/not_applicable", id);
+            let found = self
+                .sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .find(|i| &i.id == id)
+                .map(|i| (i.assessor_na, &i.title))
+                .or_else(|| {
+                    self.bonus
+                        .iter()
+                        .flat_map(|b| &b.items)
+                        .find(|i| &i.id == id)
+                        .map(|i| (i.assessor_na, &i.title))
+                });
+            match found {
+                None => problems.push(Problem::new(
+                    Code::ValueUnknown,
+                    path,
+                    format!("考核细则「{}」没有 id 为「{id}」的项目", self.title),
+                )),
+                Some((false, title)) => problems.push(Problem::new(
+                    Code::NaNotAllowed,
+                    path,
+                    format!("项目「{id} {title}」不能由考核组认定不涉及（考核细则未设 assessor_na）"),
+                )),
+                Some((true, title)) => {
+                    let chars = reason.chars().count();
+                    if blank(reason) || chars > MAX_NA_REASON_CHARS {
+                        problems.push(Problem::new(
+                            Code::NaReason,
+                            path,
+                            if blank(reason) {
+                                format!("项目「{id} {title}」认定不涉及须写明理由")
+                            } else {
+                                format!(
+                                    "项目「{id} {title}」认定不涉及的理由过长（{chars}个字符），最多{MAX_NA_REASON_CHARS}个字符"
+                                )
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The unit's self-assessment, converted and checked (problems at `/self/…`); its required
+    /// values may be left empty (its score is then provisional).
+    fn prepare_self(
+        &self,
+        s: &SelfAssessment,
+        unit: &SubmissionUnit,
+        problems: &mut Vec<Problem>,
+    ) -> SelfPrepared {
+        match s {
+            SelfAssessment::Values(values) => {
+                let given = self.convert_values(values, "/self/values", problems);
+                let prepared = self.complete(given, unit);
+                self.check_ranges(&prepared, "/self/values", problems);
+                SelfPrepared::Values(prepared)
+            }
+            SelfAssessment::Items(items) => {
+                let mut out = BTreeMap::new();
+                for (id, v) in items {
+                    let path = pointer("/self/items", id);
+                    let Some(item) = self
+                        .sections
+                        .iter()
+                        .flat_map(|s| &s.items)
+                        .find(|i| &i.id == id)
+                    else {
+                        problems.push(Problem::new(
+                            Code::ValueUnknown,
+                            path,
+                            format!("考核细则「{}」没有 id 为「{id}」的考核项目", self.title),
+                        ));
+                        continue;
+                    };
+                    let name = format!("项目「{} {}」的自评分", item.id, item.title);
+                    match crate::reader::decimal_from_json(v) {
+                        None => problems.push(Problem::new(
+                            Code::ValueType,
+                            path,
+                            format!("{name}应为数值，实为{}", short(v)),
+                        )),
+                        Some(d)
+                            if d < Decimal::ZERO
+                                || d > item.points
+                                || d.normalize().scale() > self.scale =>
+                        {
+                            problems.push(Problem::new(
+                                Code::ValueRange,
+                                path,
+                                format!(
+                                    "{name}应在0到{}分之间，至多{}位小数，实为{}",
+                                    plain(item.points),
+                                    self.scale,
+                                    plain(d)
+                                ),
+                            ))
+                        }
+                        Some(d) => {
+                            out.insert(id.clone(), d);
+                        }
+                    }
+                }
+                SelfPrepared::Items(out)
+            }
+        }
+    }
+
+    /// Values (at `base`) outside their input's range, bounds given by other inputs included, and
+    /// judged scores outside their item's points.
+    pub(crate) fn check_ranges(&self, prepared: &Prepared, base: &str, problems: &mut Vec<Problem>) {
+        let values = &prepared.values;
         let number = |i: usize| match values.get(i) {
             Some(Some(V::Number(d))) => Some(*d),
             _ => None,
@@ -244,7 +467,11 @@ impl RuleSet {
             };
         for (i, input) in self.inputs.iter().enumerate() {
             let Some(v) = number(i) else { continue };
-            let path = || pointer("/values", &input.id);
+            let path = || pointer(base, &input.id);
+            if input.multiple {
+                self.check_scores(i, input, prepared, base, problems);
+                continue;
+            }
             let name = InputName(input);
             if let Some((lo, other)) = bound(&input.min) {
                 if v < lo {
@@ -284,20 +511,81 @@ impl RuleSet {
     }
 }
 
+impl RuleSet {
+    /// Several assessors' scores of a `multiple` input: each within the judged item's points, and
+    /// at least three for a trimmed mean.
+    fn check_scores(
+        &self,
+        i: usize,
+        input: &Input,
+        prepared: &Prepared,
+        base: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let Some(Some(rows)) = self.list_slot(i).and_then(|k| prepared.lists.get(k)) else {
+            return;
+        };
+        let Some((points, aggregate)) = self
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .find_map(|item| match item.rule {
+                Rule::Judged(j, a) if j == i => Some((item.points, a)),
+                _ => None,
+            })
+        else {
+            return;
+        };
+        let path = pointer(base, &input.id);
+        for (k, cell) in rows.cells.iter().enumerate() {
+            if let Some(V::Number(d)) = cell {
+                if *d < Decimal::ZERO || *d > points {
+                    problems.push(Problem::new(
+                        Code::ValueRange,
+                        pointer_at(&path, k),
+                        format!(
+                            "{}的第{}个评议分应在0到{}分之间，实为{}",
+                            InputName(input),
+                            k.saturating_add(1),
+                            plain(points),
+                            plain(*d)
+                        ),
+                    ));
+                }
+            }
+        }
+        if aggregate == Aggregate::TrimmedMean && rows.len() < 3 {
+            problems.push(Problem::new(
+                Code::ValueRows,
+                path,
+                format!(
+                    "{}去掉一个最高分和一个最低分后取平均，至少需要3个评议分，实有{}个",
+                    InputName(input),
+                    rows.len()
+                ),
+            ));
+        }
+    }
+}
+
 /// The value an optional input left empty counts as: its default, else 0 or false (a choice or
-/// text has none).
-fn empty_value(input: &Input) -> Option<V> {
+/// text has none; an optional record list left empty has no rows).
+pub(crate) fn empty_value(input: &Input) -> Option<V> {
     input.default.or(match input.kind {
-        InputType::Count | InputType::Number | InputType::Percent => Some(V::Number(Decimal::ZERO)),
+        InputType::Count | InputType::Number | InputType::Percent | InputType::Records => {
+            Some(V::Number(Decimal::ZERO))
+        }
         InputType::Bool => Some(V::Bool(false)),
-        InputType::Choice | InputType::Text => None,
+        InputType::Choice | InputType::Text | InputType::Date => None,
     })
 }
 
 /// What an input of this type must be given, in words.
-fn expected(input: &Input) -> String {
+pub(crate) fn expected(input: &Input) -> String {
     match input.kind {
         InputType::Text => "文本".into(),
+        InputType::Date => "日期（如 2026-03-12）".into(),
+        InputType::Records => "记录的数组".into(),
         InputType::Bool => "true（是）或 false（否）".into(),
         InputType::Choice => format!("以下选项之一：{}", input.options.join("、")),
         InputType::Count => "非负整数".into(),
@@ -339,7 +627,16 @@ fn short_scalar(v: Scalar) -> String {
 
 /// Converts one scalar to the input's type, or says why it can't (code and message).
 pub(crate) fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (Code, String)> {
-    let name = InputName(input);
+    convert_named(input, &InputName(input), v)
+}
+
+/// Converts one scalar to the type of `input` (an input or a record's field), named `name` in
+/// messages, or says why it can't (code and message).
+pub(crate) fn convert_named(
+    input: &Input,
+    name: &dyn std::fmt::Display,
+    v: Scalar,
+) -> Result<Option<V>, (Code, String)> {
     let wrong = || {
         Err((
             Code::ValueType,
@@ -376,6 +673,16 @@ pub(crate) fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (Cod
             Scalar::Str(_) => Ok(None),
             _ => wrong(),
         },
+        InputType::Date => match v {
+            Scalar::Str(s) if crate::rows::is_date(s.trim()) => Ok(None),
+            Scalar::Str(s) => Err((
+                Code::ValueType,
+                format!("{name}应为日期（年-月-日，如 2026-03-12），实为「{s}」"),
+            )),
+            _ => wrong(),
+        },
+        // Lists are arrays: never a scalar.
+        InputType::Records => wrong(),
         InputType::Bool => match v {
             Scalar::Bool(b) => Ok(Some(V::Bool(b))),
             _ => wrong(),

@@ -315,6 +315,7 @@ pub fn expr(data: &[u8]) {
                 let env = Env {
                     values,
                     batch: batch.as_ref().map(|b| b as &dyn Batch),
+                    ..Env::default()
                 };
                 let out = e.eval(&env);
                 assert_eq!(out, e.eval(&env), "eval is not deterministic");
@@ -444,7 +445,7 @@ pub fn check_case(case: &generator::Case) -> bool {
             for p in rules.validate(&s) {
                 check_problem("validate", &p);
             }
-            readable.push((s, fast.ok().map(|r| (r.total, r.grade.to_string()))));
+            readable.push((s, fast.ok().map(|r| (r.total, r.grade.map(str::to_string)))));
         }
     }
     let subs: Vec<Submission> = readable.iter().map(|(s, _)| s.clone()).collect();
@@ -461,7 +462,7 @@ pub fn check_case(case: &generator::Case) -> bool {
                     if let Some((_, Some((total, grade)))) = readable.get(k) {
                         assert_eq!(
                             (&r.total, r.grade),
-                            (total, grade.as_str()),
+                            (total, grade.as_deref()),
                             "batch and single scores differ without batch features"
                         );
                     }
@@ -529,7 +530,9 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     places("total", r.total);
     places("subtotal", r.subtotal);
     for s in &r.sections {
-        places("section score", s.score);
+        s.score
+            .into_iter()
+            .for_each(|a| places("section score", a));
         for item in &s.items {
             item.score.into_iter().for_each(|a| places("item score", a));
             item.value.into_iter().for_each(|a| places("item value", a));
@@ -556,13 +559,23 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     }
     let mut subtotal = zero;
     for s in &r.sections {
-        subtotal += s.score.value();
+        // A section with no score has only not-applicable items (under rescaling).
+        let score = s.score.map_or(zero, |a| a.value());
+        subtotal += score;
         assert!(
-            s.score.value() >= zero && s.score.value() <= s.points.value(),
+            score >= zero && score <= s.points.value(),
             "section {} scored {} of {}\n{json}",
             s.id,
-            s.score,
+            score,
             s.points
+        );
+        assert!(
+            s.score.is_some()
+                || s.items
+                    .iter()
+                    .all(|i| i.status == ItemStatus::NotApplicable),
+            "section {} without a score has applicable items\n{json}",
+            s.id
         );
         for item in &s.items {
             let points = item.points.value();
@@ -601,10 +614,7 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
             }
         }
     }
-    let rescaled = r.lines.iter().any(|l| l.kind.as_str() == "rescale")
-        || r.warnings
-            .iter()
-            .any(|w| w.code == "rescale.nothing_applicable");
+    let rescaled = r.lines.iter().any(|l| l.kind.as_str() == "rescale");
     if !rescaled {
         assert_eq!(
             subtotal,
@@ -676,36 +686,52 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     );
     let form = rules.form();
     let names: Vec<&str> = form.grades.iter().map(|g| g.name).collect();
-    assert!(names.contains(&r.grade), "grade {} unknown", r.grade);
-    assert!(
-        names.contains(&r.grade_by_score),
-        "grade_by_score {} unknown",
+    // Without grades there is none; a veto may withhold it (不评等次).
+    assert_eq!(
+        r.grade_by_score.is_some(),
+        !names.is_empty(),
+        "grade_by_score {:?} with grades {names:?}",
         r.grade_by_score
     );
-    if !zeroed {
+    assert_eq!(
+        r.grade.is_none() && !names.is_empty(),
+        r.grade_text.is_some(),
+        "grade {:?} with grade_text {:?}",
+        r.grade,
+        r.grade_text
+    );
+    let grade = r.grade.unwrap_or_default();
+    let grade_by_score = r.grade_by_score.unwrap_or_default();
+    assert!(
+        r.grade.is_none() || names.contains(&grade),
+        "grade {grade} unknown"
+    );
+    if !zeroed && !names.is_empty() {
         // grade_by_score is the grade of the total before vetoes; only "zero" changes the total.
         let by_score = form
             .grades
             .iter()
-            .find(|g| g.min.value() <= total)
+            .find(|g| match (g.min, g.over) {
+                (Some(m), _) => m.value() <= total,
+                (None, Some(o)) => o.value() < total,
+                _ => false,
+            })
             .map(|g| g.name);
         assert_eq!(
             by_score,
-            Some(r.grade_by_score),
-            "grade_by_score is not the first grade whose min <= total {total}\n{json}"
+            r.grade_by_score,
+            "grade_by_score is not the first grade the total {total} reaches\n{json}"
         );
     }
     let vetoed = r.vetoes.iter().any(|v| v.triggered == Some(true));
     if !vetoed && !in_batch {
         assert_eq!(r.grade, r.grade_by_score, "grade moved without a veto");
     }
-    // Vetoes and quotas only ever lower a grade.
+    // Vetoes and quotas only ever lower a grade (or withhold it).
     let pos = |g: &str| names.iter().position(|n| *n == g);
     assert!(
-        pos(r.grade) >= pos(r.grade_by_score),
-        "grade {} above {} that the total gives\n{json}",
-        r.grade,
-        r.grade_by_score
+        r.grade.is_none() || pos(grade) >= pos(grade_by_score),
+        "grade {grade} above {grade_by_score} that the total gives\n{json}"
     );
     assert_eq!(
         r.rank.is_some(),

@@ -447,9 +447,9 @@ mod cli {
                             f.input,
                             f.value,
                             f.old.total,
-                            f.old.grade,
+                            f.old.grade.unwrap_or("-"),
                             f.new.total,
-                            f.new.grade,
+                            f.new.grade.unwrap_or("-"),
                             items.join("；")
                         );
                     }
@@ -483,7 +483,7 @@ mod cli {
             Some(s) => format!(
                 "{} {} 第{}名",
                 s.total,
-                s.grade,
+                s.grade.unwrap_or("-"),
                 s.rank.map_or("-".to_string(), |r| r.to_string())
             ),
             None => "无法评分".into(),
@@ -555,14 +555,18 @@ mod cli {
         let _ = writeln!(
             s,
             "总分：{}    等次：{}    状态：{status}",
-            r.total, r.grade
+            r.total,
+            r.grade.or(r.grade_text).unwrap_or("（不评等次）")
         );
         for sec in &r.sections {
-            let _ = writeln!(
-                s,
-                "\n【{}】 {} 分，得 {} 分",
-                sec.title, sec.points, sec.score
-            );
+            match sec.score {
+                Some(score) => {
+                    let _ = writeln!(s, "\n【{}】 {} 分，得 {} 分", sec.title, sec.points, score);
+                }
+                None => {
+                    let _ = writeln!(s, "\n【{}】 {} 分，不涉及", sec.title, sec.points);
+                }
+            }
             for item in &sec.items {
                 let score = item
                     .score
@@ -665,7 +669,7 @@ mod cli {
                 r.unit.name,
                 r.unit.group.as_deref().unwrap_or(""),
                 r.total,
-                r.grade,
+                r.grade.or(r.grade_text).unwrap_or(""),
                 notes.join("；")
             );
         }

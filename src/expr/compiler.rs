@@ -2,7 +2,9 @@
 
 use super::lexer::{Lexer, Sym, Tok, Token, tok_text};
 use super::vm::{MAX_STACK, stack_need};
-use super::{Expr, ExprError, Func, InputKind, Op, Scope, Type, err, syntax, type_err};
+use super::{
+    Expr, ExprError, Func, InputKind, ListFunc, Op, Scope, Sub, Type, err, syntax, type_err,
+};
 use crate::code::Code;
 use crate::limits::{MAX_EXPR_DEPTH, MAX_EXPR_LENGTH};
 use rust_decimal::Decimal;
@@ -17,17 +19,41 @@ impl Expr {
     /// `expr.type` (including a result of the wrong type, such as
     /// “此处需要数值表达式，但「a > 1」是条件（真/假）表达式”).
     pub fn compile(src: &str, scope: &dyn Scope, expected: Type) -> Result<Expr, ExprError> {
-        Self::compile_limited(src, scope, expected, MAX_EXPR_LENGTH, MAX_EXPR_DEPTH)
+        Self::compile_limited(src, scope, expected, MAX_EXPR_LENGTH, MAX_EXPR_DEPTH, None)
+    }
+
+    /// Compiles a row expression: evaluated on one row of the record list in slot `list` at a
+    /// time, with the row's fields in scope (they shadow inputs). List functions cannot be used in
+    /// it (`expr.nesting`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Expr::compile`].
+    pub fn compile_row(
+        src: &str,
+        scope: &dyn Scope,
+        expected: Type,
+        list: usize,
+    ) -> Result<Expr, ExprError> {
+        Self::compile_limited(
+            src,
+            scope,
+            expected,
+            MAX_EXPR_LENGTH,
+            MAX_EXPR_DEPTH,
+            Some(list),
+        )
     }
 
     /// Compiles with explicit limits (the tests lift the length limit to check the depth limit
-    /// on its own).
+    /// on its own); `row` is the list slot of a row expression.
     pub(super) fn compile_limited(
         src: &str,
         scope: &dyn Scope,
         expected: Type,
         max_length: usize,
         max_depth: usize,
+        row: Option<usize>,
     ) -> Result<Expr, ExprError> {
         let len = src.chars().count();
         if len > max_length {
@@ -57,6 +83,8 @@ impl Expr {
             code: Vec::new(),
             inputs: Vec::new(),
             uses_batch: false,
+            row,
+            subs: Vec::new(),
         };
         let whole = p.parse()?;
         let ty = match (whole.ty, expected) {
@@ -66,7 +94,7 @@ impl Expr {
                 let got = match got {
                     Ty::Number => "数值表达式".to_string(),
                     Ty::Bool => "条件（真/假）表达式".to_string(),
-                    Ty::Choice(..) | Ty::Str => {
+                    Ty::Choice(..) | Ty::Str | Ty::List(_) => {
                         format!("{}{}", describe(got), p.usage_hint(&whole))
                     }
                 };
@@ -100,6 +128,8 @@ impl Expr {
             inputs,
             uses_batch: p.uses_batch,
             max_stack,
+            subs: p.subs,
+            row: row.is_some(),
         })
     }
 }
@@ -109,10 +139,13 @@ impl Expr {
 enum Ty<'s> {
     Number,
     Bool,
-    /// A bare choice input (index, options): usable only in `== "option"`. Emits no code.
-    Choice(usize, &'s [String]),
+    /// A bare choice input or, when the flag is set, a choice field of the row (index, options):
+    /// usable only in `== "option"`. Emits no code.
+    Choice(usize, &'s [String], bool),
     /// A string literal: usable only against a choice input. Emits no code.
     Str,
+    /// A record list (its slot): usable only as a list function's first argument. Emits no code.
+    List(usize),
 }
 
 fn describe(ty: Ty<'_>) -> &'static str {
@@ -121,6 +154,7 @@ fn describe(ty: Ty<'_>) -> &'static str {
         Ty::Bool => "条件（真/假）",
         Ty::Choice(..) => "选择类输入项",
         Ty::Str => "带引号的字符串",
+        Ty::List(_) => "明细类输入项（records）",
     }
 }
 
@@ -148,13 +182,16 @@ enum Frame {
     },
     /// `(` at `start`.
     Paren { start: usize },
-    /// `name(` at `start`; its arguments are the operands from `base` on.
+    /// `name(` at `start`; its arguments are the operands from `base` on. `list` is set for a
+    /// list function once its first argument turned out to be a record list: the list's slot and
+    /// where the row expression's code starts.
     Call {
         func: Func,
         start: usize,
         base: usize,
         code_start: usize,
         if_jumps: (Option<usize>, Option<usize>),
+        list: Option<(usize, usize)>,
     },
 }
 
@@ -197,6 +234,10 @@ struct Parser<'s> {
     code: Vec<Op>,
     inputs: Vec<usize>,
     uses_batch: bool,
+    /// The list slot whose row is in scope: a row expression's, or a list function's argument's.
+    row: Option<usize>,
+    /// Row expressions of list functions, compiled.
+    subs: Vec<Sub>,
 }
 
 fn internal() -> ExprError {
@@ -263,7 +304,7 @@ impl<'s> Parser<'s> {
     /// How to use a choice input or a string literal, for messages about misusing one.
     fn usage_hint(&self, o: &Opnd<'_>) -> String {
         match o.ty {
-            Ty::Choice(_, options) => {
+            Ty::Choice(_, options, _) => {
                 let example = options.first().map_or("选项", String::as_str);
                 format!(
                     "，只能用 == 或 != 与带引号的选项比较（如 {} == \"{example}\"）",
@@ -271,6 +312,10 @@ impl<'s> Parser<'s> {
                 )
             }
             Ty::Str => "，只能与选择类输入项用 == 或 != 比较".into(),
+            Ty::List(_) => {
+                let id = self.snippet(o);
+                format!("，只能用于 count({id}, 条件)、sum({id}, 数值) 等明细函数")
+            }
             Ty::Number | Ty::Bool => String::new(),
         }
     }
@@ -603,11 +648,11 @@ impl<'s> Parser<'s> {
                 self.emit(if negate { Op::Ne } else { Op::Eq });
                 Ok(())
             }
-            (Ty::Choice(input, options), Ty::Str) if equality => {
-                self.choice_is(input, options, left, right, negate)
+            (Ty::Choice(input, options, field), Ty::Str) if equality => {
+                self.choice_is((input, field), options, left, right, negate)
             }
-            (Ty::Str, Ty::Choice(input, options)) if equality => {
-                self.choice_is(input, options, right, left, negate)
+            (Ty::Str, Ty::Choice(input, options, field)) if equality => {
+                self.choice_is((input, field), options, right, left, negate)
             }
             (Ty::Choice(..), _) | (_, Ty::Choice(..)) => {
                 let (choice, other) = if matches!(left.ty, Ty::Choice(..)) {
@@ -678,7 +723,7 @@ impl<'s> Parser<'s> {
 
     fn choice_is(
         &mut self,
-        input: usize,
+        (input, field): (usize, bool),
         options: &[String],
         choice: &Opnd<'_>,
         string: &Opnd<'_>,
@@ -687,10 +732,18 @@ impl<'s> Parser<'s> {
         let text = string.text.as_deref().unwrap_or_default();
         match options.iter().position(|o| o == text) {
             Some(option) => {
-                self.emit(Op::ChoiceIs {
-                    input,
-                    option,
-                    negate,
+                self.emit(if field {
+                    Op::FieldChoiceIs {
+                        field: input,
+                        option,
+                        negate,
+                    }
+                } else {
+                    Op::ChoiceIs {
+                        input,
+                        option,
+                        negate,
+                    }
                 });
                 Ok(())
             }
@@ -715,9 +768,27 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// Resolves an input reference and emits its load (choice inputs load in `choice_is`).
+    /// Resolves an input reference (or, in a row expression, a field of the row) and emits its
+    /// load (choice inputs load in `choice_is`).
     fn resolve(&mut self, name: &str, at: usize) -> Result<Ty<'s>, ExprError> {
         let scope = self.scope;
+        if let Some((index, kind)) = self.row.and_then(|list| scope.field(list, name)) {
+            return match kind {
+                InputKind::Number => {
+                    self.emit(Op::NumField(index));
+                    Ok(Ty::Number)
+                }
+                InputKind::Bool => {
+                    self.emit(Op::BoolField(index));
+                    Ok(Ty::Bool)
+                }
+                InputKind::Choice(options) => Ok(Ty::Choice(index, options, true)),
+                InputKind::Text | InputKind::Other(_) | InputKind::Records(_) => Err(type_err(
+                    at,
+                    format!("「{name}」是文本或日期类字段，不参与计分"),
+                )),
+            };
+        }
         let Some((index, kind)) = scope.lookup(name) else {
             return Err(err(
                 Code::ExprUnknownId,
@@ -734,12 +805,16 @@ impl<'s> Parser<'s> {
                 self.emit(Op::BoolInput(index));
                 Ty::Bool
             }
-            InputKind::Choice(options) => Ty::Choice(index, options),
+            InputKind::Choice(options) => Ty::Choice(index, options, false),
+            InputKind::Records(list) => Ty::List(list),
             InputKind::Text => {
                 return Err(type_err(
                     at,
                     format!("「{name}」是文本类输入项，文本类输入不参与计分"),
                 ));
+            }
+            InputKind::Other(what) => {
+                return Err(type_err(at, format!("「{name}」是{what}，不能用在表达式中")));
             }
         };
         self.inputs.push(index);
@@ -761,6 +836,7 @@ impl<'s> Parser<'s> {
             base: self.operands.len(),
             code_start: self.code.len(),
             if_jumps: (None, None),
+            list: None,
         };
         self.open(frame, start)?;
         self.advance()?; // (
@@ -783,6 +859,32 @@ impl<'s> Parser<'s> {
             return Err(internal());
         };
         let index = self.operands.len().saturating_sub(base.saturating_add(1));
+        if index == 0 && func.takes_list() {
+            if let Some(&Opnd {
+                ty: Ty::List(list),
+                start,
+                ..
+            }) = self.operands.last()
+            {
+                if self.row.is_some() {
+                    return Err(err(
+                        Code::ExprNesting,
+                        start,
+                        format!(
+                            "{}() 不能用在另一个明细函数的条件或逐条（each）规则中：明细函数不能嵌套",
+                            func.name()
+                        ),
+                    ));
+                }
+                self.row = Some(list);
+                let code = self.code.len();
+                if let Some(Frame::Call { list: slot, .. }) = self.frames.last_mut() {
+                    *slot = Some((list, code));
+                }
+                return Ok(());
+            }
+        }
+        let in_list = matches!(self.frames.last(), Some(Frame::Call { list: Some(_), .. }));
         let mut jumps = if_jumps;
         match (func, index) {
             (Func::If, 0) => jumps.0 = Some(self.emit(Op::JumpIfFalse(0))),
@@ -792,10 +894,10 @@ impl<'s> Parser<'s> {
                     self.patch(j);
                 }
             }
-            (Func::Min, 1..) => {
+            (Func::Min, 1..) if !in_list => {
                 self.emit(Op::Min);
             }
-            (Func::Max, 1..) => {
+            (Func::Max, 1..) if !in_list => {
                 self.emit(Op::Max);
             }
             _ => {}
@@ -828,9 +930,9 @@ impl<'s> Parser<'s> {
                 if self.operands.len() > base {
                     self.argument_done()?;
                 }
-                let jump = match self.frames.pop() {
-                    Some(Frame::Call { if_jumps, .. }) => if_jumps.1,
-                    _ => None,
+                let (jump, list) = match self.frames.pop() {
+                    Some(Frame::Call { if_jumps, list, .. }) => (if_jumps.1, list),
+                    _ => (None, None),
                 };
                 self.depth = self.depth.saturating_sub(1);
                 self.advance()?;
@@ -838,7 +940,10 @@ impl<'s> Parser<'s> {
                     self.patch(j);
                 }
                 let args = self.operands.split_off(base.min(self.operands.len()));
-                let ty = self.finish_call(func, start, &args)?;
+                let ty = match list {
+                    Some(list) => self.finish_list_call(func, start, &args, list)?,
+                    None => self.finish_call(func, start, &args)?,
+                };
                 self.operands.push(Opnd {
                     ty,
                     start,
@@ -920,7 +1025,87 @@ impl<'s> Parser<'s> {
                 arity("1个", n == 1)?;
                 self.aggregate(func, args)
             }
+            Func::Any | Func::All => Err(type_err(
+                args.first().map_or(start, |a| a.start),
+                format!("{name}() 的第1个参数应为明细类输入项（records），如 {name}(明细id, 条件)"),
+            )),
         }
+    }
+
+    /// A list function over the record list in slot `list` whose row expression's code starts at
+    /// `row_code`: the row expression becomes a sub-program run once per row.
+    fn finish_list_call(
+        &mut self,
+        func: Func,
+        start: usize,
+        args: &[Opnd<'s>],
+        (list, row_code): (usize, usize),
+    ) -> Result<Ty<'s>, ExprError> {
+        self.row = None;
+        let name = func.name();
+        let (list_func, want) = match func {
+            Func::Count => (ListFunc::Count, Type::Bool),
+            Func::Sum => (ListFunc::Sum, Type::Number),
+            Func::Max => (ListFunc::Max, Type::Number),
+            Func::Min => (ListFunc::Min, Type::Number),
+            Func::Any => (ListFunc::Any, Type::Bool),
+            _ => (ListFunc::All, Type::Bool),
+        };
+        match args {
+            [_] if func == Func::Count => {
+                self.emit(Op::ListCount(list));
+                return Ok(Ty::Number);
+            }
+            [_, row] => {
+                let what = if want == Type::Bool {
+                    "（每条记录的条件）"
+                } else {
+                    "（每条记录的数值）"
+                };
+                self.need(row, want, &format!("{name}() 的第2个参数{what}"))?;
+            }
+            _ => {
+                let want = if func == Func::Count {
+                    "1或2个"
+                } else {
+                    "2个"
+                };
+                return Err(err(
+                    Code::ExprArity,
+                    start,
+                    format!(
+                        "{name}() 用于明细时需要{want}参数（明细id, 每条记录的表达式），实有{}个",
+                        args.len()
+                    ),
+                ));
+            }
+        }
+        let mut code = self.code.split_off(row_code.min(self.code.len()));
+        for op in &mut code {
+            if let Op::AndJump(t) | Op::OrJump(t) | Op::JumpIfFalse(t) | Op::Jump(t) = op {
+                *t = t.saturating_sub(row_code);
+            }
+        }
+        let Some(max_stack) = stack_need(&code) else {
+            return Err(internal());
+        };
+        if max_stack > MAX_STACK {
+            return Err(err(
+                Code::ExprTooDeep,
+                start,
+                "表达式过于复杂（嵌套的运算过多），请拆分".into(),
+            ));
+        }
+        self.subs.push(Sub { code, max_stack });
+        self.emit(Op::List {
+            func: list_func,
+            list,
+            sub: self.subs.len().saturating_sub(1),
+        });
+        Ok(match list_func {
+            ListFunc::Any | ListFunc::All => Ty::Bool,
+            _ => Ty::Number,
+        })
     }
 
     /// `if(c, a, b)`: a condition, and two branches of one type.
@@ -932,11 +1117,11 @@ impl<'s> Parser<'s> {
         match (a.ty, b.ty) {
             (Ty::Number, Ty::Number) => Ok(Ty::Number),
             (Ty::Bool, Ty::Bool) => Ok(Ty::Bool),
-            (Ty::Choice(..) | Ty::Str, _) => {
+            (Ty::Choice(..) | Ty::Str | Ty::List(_), _) => {
                 self.need(a, Type::Number, "if() 的第2个参数")?;
                 Err(internal())
             }
-            (_, Ty::Choice(..) | Ty::Str) => {
+            (_, Ty::Choice(..) | Ty::Str | Ty::List(_)) => {
                 self.need(b, Type::Number, "if() 的第3个参数")?;
                 Err(internal())
             }

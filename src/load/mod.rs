@@ -53,6 +53,7 @@ const TOP_KEYS: &[&str] = &[
     "tests",
     "documents",
     "unit_tags",
+    "notes_required",
 ];
 
 /// The names a rule set's parts refer to: inputs and unit tags (in expressions, tags after the
@@ -100,13 +101,31 @@ impl Scope for InputScope<'_> {
                 .get(i.saturating_sub(self.inputs.len()))
                 .map(|_| (i, InputKind::Bool));
         };
-        let kind = match input.kind {
-            InputType::Count | InputType::Number | InputType::Percent => InputKind::Number,
-            InputType::Bool => InputKind::Bool,
-            InputType::Choice => InputKind::Choice(&input.options),
-            InputType::Text => InputKind::Text,
-        };
-        Some((i, kind))
+        Some((i, input_kind(input)))
+    }
+
+    fn field(&self, list: usize, name: &str) -> Option<(usize, InputKind<'_>)> {
+        let records = self
+            .inputs
+            .iter()
+            .filter_map(|i| i.records.as_deref())
+            .find(|r| r.list == list)?;
+        let k = records.fields.iter().position(|f| f.id == name)?;
+        Some((k, input_kind(records.fields.get(k)?)))
+    }
+}
+
+/// What expressions may do with an input (or a record's field).
+fn input_kind(input: &Input) -> InputKind<'_> {
+    match input.kind {
+        // Several assessors' scores are read by their judged item only.
+        _ if input.multiple => InputKind::Other("多人评议分（multiple），只能由读取它的评议项目使用"),
+        InputType::Count | InputType::Number | InputType::Percent => InputKind::Number,
+        InputType::Bool => InputKind::Bool,
+        InputType::Choice => InputKind::Choice(&input.options),
+        InputType::Text => InputKind::Text,
+        InputType::Date => InputKind::Other("日期类输入项，不参与计分"),
+        InputType::Records => InputKind::Records(input.records.as_ref().map_or(0, |r| r.list)),
     }
 }
 
@@ -154,6 +173,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     let description = r.opt_str(&top, "description");
     let full_score = r.positive(&top, "full_score");
     let scale = read_scale(r, &top);
+    let notes_required = r.opt_bool(&top, "notes_required").unwrap_or(false);
     let not_applicable = match r.opt_enum(&top, "not_applicable", &["full", "rescale"]) {
         Ok(Some("rescale")) => NotApplicable::Rescale,
         _ => NotApplicable::Full,
@@ -189,6 +209,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
             format!("考核细则共有{items}个考核项目，最多{}个", limits::MAX_ITEMS),
         );
     }
+    check_row_budget(r);
     if r.expr_ops > limits::MAX_EXPR_OPS {
         r.push(
             Code::LimitExpressions,
@@ -213,6 +234,13 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     for (input, condition) in inputs.iter_mut().zip(conditions) {
         input.applicable = condition;
     }
+    let lists = (0..inputs.len())
+        .filter(|&i| {
+            inputs
+                .get(i)
+                .is_some_and(|x| x.records.is_some() || x.multiple)
+        })
+        .collect();
     let mut rs = RuleSet {
         id: id?,
         version: version?,
@@ -234,6 +262,8 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         documents,
         unit_tags,
         by_id,
+        notes_required,
+        lists,
     };
     lint::check_points_scale(r, &rs);
     lint::check_judged_inputs(r, &rs);
@@ -243,6 +273,33 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     }
     rs.tests = cases::read_tests(r, &top, &rs);
     Some(rs)
+}
+
+/// Row expressions run once per row: their operations and the trace lines of `each` lines are
+/// bounded apart from the other expressions' (SECURITY.md).
+fn check_row_budget(r: &mut Reader) {
+    if r.row_ops > limits::MAX_ROW_OPS {
+        r.push(
+            Code::LimitExpressions,
+            "",
+            format!(
+                "考核细则中逐条记录计算的表达式（明细函数的条件和 each 规则）合计编译为{}步运算，最多{}步，请精简规则",
+                r.row_ops,
+                limits::MAX_ROW_OPS
+            ),
+        );
+    }
+    if r.row_lines > limits::MAX_ROW_LINES {
+        r.push(
+            Code::LimitCount,
+            "",
+            format!(
+                "考核细则共有{}条逐条记录（each）的扣分或加分规则，最多{}条",
+                r.row_lines,
+                limits::MAX_ROW_LINES
+            ),
+        );
+    }
 }
 
 fn read_scale(r: &mut Reader, top: &Obj) -> Option<u32> {

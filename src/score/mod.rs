@@ -9,14 +9,16 @@
 use crate::code::Code;
 use crate::decimal::{Amount, Plain, bounded, negate, round};
 use crate::error::{Error, Problem};
-use crate::expr::{Batch, Env, EvalError, Expr, Outcome, Value as V};
+use crate::expr::{Batch, Env, EvalError, Expr, Outcome};
 use crate::report::*;
 use crate::rules::*;
 use crate::submission::Submission;
+use crate::values::{Prepared, SelfPrepared};
 use rust_decimal::Decimal;
 
 mod items;
 mod lines;
+mod own;
 
 /// An arithmetic result beyond ±10²⁰ (`MAX_COMPUTED`). A unit type: every checked step returns
 /// `Calc`, and a larger error type made each of them (and the module) bigger.
@@ -146,7 +148,7 @@ impl RuleSet {
     /// usual, plainly valid submission (it is read straight into the inputs, without a JSON tree).
     pub fn score_text(&self, text: &str) -> Result<Report<'_>, Error> {
         if let Some((sub, prepared)) = self.read_plain(text) {
-            return self.score_prepared(&sub, &prepared.values, BatchContext::default());
+            return self.score_prepared(&sub, &prepared, BatchContext::default());
         }
         self.score(&Submission::from_json(text)?)
     }
@@ -160,29 +162,41 @@ impl RuleSet {
         if !problems.is_empty() {
             return Err(Error::new(problems));
         }
-        self.score_prepared(sub, &prepared.values, batch)
+        self.score_prepared(sub, &prepared, batch)
     }
 
-    /// Scores values already converted and checked by `prepare`.
+    /// Scores values already converted and checked by `prepare`, and the unit's self-assessment
+    /// beside them when there is one.
     pub(crate) fn score_prepared<'r>(
         &'r self,
         sub: &Submission,
-        values: &[Option<V>],
+        prepared: &Prepared,
         batch: BatchContext<'_>,
     ) -> Result<Report<'r>, Error> {
         let mut s = Scorer {
             rs: self,
             sub,
             env: Env {
-                values,
+                values: &prepared.values,
                 batch: batch.aggregates,
+                lists: &prepared.lists,
+                row: None,
             },
             ranks: batch.ranks,
             pending: Vec::new(),
             warnings: Vec::new(),
             lines: Vec::new(),
         };
-        s.run()
+        let mut report = s.run()?;
+        match prepared.self_assessment.as_deref() {
+            Some(SelfPrepared::Values(own)) => {
+                let own = self.score_prepared(sub, own, batch)?;
+                self.beside_own_report(&mut report, &own);
+            }
+            Some(SelfPrepared::Items(scores)) => self.beside_own_items(&mut report, scores),
+            None => {}
+        }
+        Ok(report)
     }
 }
 
@@ -218,13 +232,19 @@ struct SectionSums {
     all_points: Decimal,
     /// How many items are not applicable.
     not_applicable: usize,
+    /// How many items there are.
+    items: usize,
 }
 
 /// The grade a total gives, and what the vetoes made of it.
 struct Graded<'r> {
     total: Decimal,
-    grade: usize,
+    /// The grade after vetoes (`None`: no grades, or withheld by a veto).
+    grade: Option<usize>,
+    /// A veto withheld the grade (不评等次).
+    ungraded: bool,
     vetoes: Vec<VetoReport<'r>>,
+    placement: Option<VetoRanking>,
 }
 
 impl<'r> Scorer<'r, '_> {
@@ -242,6 +262,8 @@ impl<'r> Scorer<'r, '_> {
             reason,
             points: self.amount(points),
             kind,
+            row: None,
+            group: None,
         }
     }
 
@@ -252,6 +274,14 @@ impl<'r> Scorer<'r, '_> {
     /// The phases, in order.
     fn run(&mut self) -> Result<Report<'r>, Error> {
         let (sections, sums) = self.sections()?;
+        if sums.items > 0 && sums.not_applicable == sums.items {
+            return Err(Error::one(
+                Code::ScoreNothingApplicable,
+                "",
+                "所有考核项目均不涉及（或被认定不涉及），没有可评分的项目，无法评分",
+            ));
+        }
+        self.missing_notes(&sections);
         let subtotal = self.rescale(&sums)?;
         let (adjustments, base) = self.adjustments(subtotal)?;
         let bonus = match &self.rs.bonus {
@@ -285,6 +315,7 @@ impl<'r> Scorer<'r, '_> {
             applicable_points: Decimal::ZERO,
             all_points: Decimal::ZERO,
             not_applicable: 0,
+            items: 0,
         };
         for (si, section) in rs.sections.iter().enumerate() {
             let mut items = Vec::with_capacity(section.items.len());
@@ -306,8 +337,14 @@ impl<'r> Scorer<'r, '_> {
                 if !applicable {
                     sums.not_applicable = sums.not_applicable.saturating_add(1);
                 }
+                sums.items = sums.items.saturating_add(1);
                 items.push(report);
             }
+            // A section whose every item is not applicable does not count under rescaling: it
+            // shows no score (under `full` its items, and so it, score full marks).
+            let all_na = !items.is_empty()
+                && items.iter().all(|i| i.status == ItemStatus::NotApplicable);
+            let unscored = all_na && rs.not_applicable == NotApplicable::Rescale;
             let mut lines = Vec::new();
             let score = match section.out_of {
                 Some(out_of) => {
@@ -325,7 +362,8 @@ impl<'r> Scorer<'r, '_> {
                 title: &section.title,
                 points: self.amount(section.points),
                 out_of: section.out_of.map(|d| self.amount(d)),
-                score: self.amount(score),
+                score: (!unscored).then(|| self.amount(score)),
+                status: all_na.then_some(ItemStatus::NotApplicable),
                 lines,
                 items,
             });
@@ -362,16 +400,12 @@ impl<'r> Scorer<'r, '_> {
     /// The sections' sum, rescaled over the applicable items when the rule set says so.
     fn rescale(&mut self, sums: &SectionSums) -> Result<Decimal, Error> {
         let rs = self.rs;
-        if rs.not_applicable != NotApplicable::Rescale || sums.not_applicable == 0 {
+        // Nothing applicable at all is refused before this phase.
+        if rs.not_applicable != NotApplicable::Rescale
+            || sums.not_applicable == 0
+            || sums.applicable_points.is_zero()
+        {
             return Ok(sums.earned);
-        }
-        if sums.applicable_points.is_zero() {
-            self.warn(
-                Code::RescaleNothingApplicable,
-                String::new(),
-                "所有项目均不涉及，无法折算，按满分计".into(),
-            );
-            return Ok(rs.full_score);
         }
         let calc = || {
             let result = round(
@@ -429,9 +463,15 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// Every veto, and the grade (and total) after the triggered ones.
-    fn vetoes(&mut self, mut total: Decimal, grade_by_score: usize) -> Result<Graded<'r>, Error> {
+    fn vetoes(
+        &mut self,
+        mut total: Decimal,
+        grade_by_score: Option<usize>,
+    ) -> Result<Graded<'r>, Error> {
         let rs = self.rs;
         let mut grade = grade_by_score;
+        let mut ungraded = false;
+        let mut placement: Option<VetoRanking> = None;
         let mut vetoes = Vec::with_capacity(rs.vetoes.len());
         for (vi, veto) in rs.vetoes.iter().enumerate() {
             let triggered = match self.eval_bool(&veto.when).at(At::Veto(vi, veto))? {
@@ -442,7 +482,7 @@ impl<'r> Scorer<'r, '_> {
                         &veto.id,
                         &veto.title,
                         &[&veto.when],
-                        None,
+                        &[],
                         Unknown::Pending,
                     );
                     None
@@ -453,25 +493,27 @@ impl<'r> Scorer<'r, '_> {
                         &veto.id,
                         &veto.title,
                         &[&veto.when],
-                        None,
+                        &[],
                         Unknown::Undefined,
                     );
                     None
                 }
             };
             let lowest = rs.lowest_grade();
+            let by_score = grade_by_score.unwrap_or(lowest);
             let (effect, result_grade) = match veto.effect {
                 VetoEffect::Fail => (EffectRef::Word("fail"), lowest),
                 VetoEffect::Zero => (EffectRef::Word("zero"), lowest),
+                VetoEffect::Ungraded => (EffectRef::Word("ungraded"), lowest),
                 VetoEffect::MaxGrade(g) => (
                     EffectRef::MaxGrade {
-                        max_grade: self.grade_name(g),
+                        max_grade: self.grade_name(g).unwrap_or_default(),
                     },
-                    grade_by_score.max(g),
+                    by_score.max(g),
                 ),
                 VetoEffect::LowerGrades(n) => (
                     EffectRef::LowerGrades { lower_grades: n },
-                    grade_by_score.saturating_add(n as usize).min(lowest),
+                    by_score.saturating_add(n as usize).min(lowest),
                 ),
             };
             if triggered == Some(true) {
@@ -490,7 +532,14 @@ impl<'r> Scorer<'r, '_> {
                     LineKind::Veto,
                 );
                 self.lines.push(line);
-                grade = grade.max(result_grade);
+                grade = grade.map(|g| g.max(result_grade));
+                ungraded |= veto.effect == VetoEffect::Ungraded;
+                placement = match (placement, veto.ranking) {
+                    (Some(VetoRanking::Excluded), _) | (_, Some(VetoRanking::Excluded)) => {
+                        Some(VetoRanking::Excluded)
+                    }
+                    (p, r) => p.or(r),
+                };
             }
             vetoes.push(VetoReport {
                 id: &veto.id,
@@ -498,12 +547,15 @@ impl<'r> Scorer<'r, '_> {
                 triggered,
                 effect,
                 effect_text: &veto.effect_text,
+                ranking: veto.ranking.map(VetoRanking::as_str),
             });
         }
         Ok(Graded {
             total,
-            grade,
+            grade: if ungraded { None } else { grade },
+            ungraded,
             vetoes,
+            placement,
         })
     }
 
@@ -527,7 +579,7 @@ impl<'r> Scorer<'r, '_> {
         adjustments: Vec<AdjustmentReport<'r>>,
         bonus: Option<BonusReport<'r>>,
         graded: Graded<'r>,
-        grade_by_score: usize,
+        grade_by_score: Option<usize>,
     ) -> Report<'r> {
         let rs = self.rs;
         Report {
@@ -545,8 +597,9 @@ impl<'r> Scorer<'r, '_> {
                 Status::Provisional
             },
             total: self.amount(graded.total),
-            grade: self.grade_name(graded.grade),
-            grade_by_score: self.grade_name(grade_by_score),
+            grade: graded.grade.and_then(|g| self.grade_name(g)),
+            grade_text: graded.ungraded.then_some("不评等次"),
+            grade_by_score: grade_by_score.and_then(|g| self.grade_name(g)),
             rank: None,
             full_score: self.amount(rs.full_score),
             subtotal: self.amount(subtotal),
@@ -558,19 +611,74 @@ impl<'r> Scorer<'r, '_> {
             pending: std::mem::take(&mut self.pending),
             warnings: std::mem::take(&mut self.warnings),
             meta: self.sub.meta.clone(),
+            lists: self.list_counts(),
+            self_assessment: None,
+            placement: graded.placement,
         }
     }
 
-    fn grade_for(&self, total: Decimal) -> usize {
-        self.rs
-            .grades
+    /// Each record list's number of rows.
+    fn list_counts(&self) -> Vec<ListCount<'r>> {
+        let rs = self.rs;
+        rs.inputs
             .iter()
-            .position(|g| g.min <= total)
-            .unwrap_or_else(|| self.rs.lowest_grade())
+            .filter_map(|input| {
+                let slot = input.records.as_ref()?.list;
+                let rows = match self.env.lists.get(slot) {
+                    Some(Some(rows)) => u32::try_from(rows.len()).ok(),
+                    _ => None,
+                };
+                Some(ListCount {
+                    id: &input.id,
+                    label: &input.label,
+                    rows,
+                })
+            })
+            .collect()
     }
 
-    fn grade_name(&self, index: usize) -> &'r str {
-        self.rs.grades.get(index).map_or("", |g| g.name.as_str())
+    /// The grade a total gives (`None` without grades).
+    fn grade_for(&self, total: Decimal) -> Option<usize> {
+        let rs = self.rs;
+        if rs.grades.is_empty() {
+            return None;
+        }
+        Some(
+            rs.grades
+                .iter()
+                .position(|g| g.admits(total))
+                .unwrap_or_else(|| rs.lowest_grade()),
+        )
+    }
+
+    fn grade_name(&self, index: usize) -> Option<&'r str> {
+        self.rs.grades.get(index).map(|g| g.name.as_str())
+    }
+
+    /// Under `notes_required`, each item that loses points without a note keeps the report
+    /// provisional (a pending entry of kind `note`).
+    fn missing_notes(&mut self, sections: &[SectionReport<'r>]) {
+        if !self.rs.notes_required {
+            return;
+        }
+        for item in sections.iter().flat_map(|s| &s.items) {
+            let lost = item.status == ItemStatus::Scored
+                && item.score.is_some_and(|s| s.value() < item.points.value());
+            let noted = self
+                .sub
+                .notes
+                .get(item.id)
+                .is_some_and(|n| !n.trim().is_empty());
+            if lost && !noted {
+                self.pending.push(PendingEntry {
+                    kind: "note",
+                    id: item.id,
+                    title: item.title,
+                    missing: Vec::new(),
+                    reason: "失分项目须填写扣分情况说明".into(),
+                });
+            }
+        }
     }
 
     fn eval_bool(&self, e: &Expr) -> Calc<Outcome<bool>> {
@@ -588,16 +696,22 @@ impl<'r> Scorer<'r, '_> {
         id: &'r str,
         title: &'r str,
         exprs: &[&Expr],
-        direct: Option<usize>,
+        direct: &[usize],
         why: Unknown,
     ) {
         let mut missing: Vec<&'r str> = Vec::new();
         let read = exprs
             .iter()
             .flat_map(|e| e.inputs().iter().copied())
-            .chain(direct);
+            .chain(direct.iter().copied());
         for i in read {
-            if matches!(self.env.values.get(i), None | Some(None)) {
+            // A record list is missing while not given or while a required cell is empty.
+            let incomplete = self
+                .rs
+                .list_slot(i)
+                .and_then(|k| self.env.lists.get(k))
+                .is_some_and(|l| l.as_ref().is_none_or(|rows| rows.incomplete));
+            if incomplete || matches!(self.env.values.get(i), None | Some(None)) {
                 if let Some(input) = self.rs.inputs.get(i) {
                     if !missing.contains(&input.id.as_str()) {
                         missing.push(&input.id);
