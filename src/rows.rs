@@ -12,6 +12,7 @@ use crate::limits::MAX_LIST;
 use crate::reader::short;
 use crate::rules::{Bound, Input, InputName, InputType, Records};
 use crate::values::{blank, convert_named, empty_value, expected};
+use rust_decimal::Decimal;
 use std::fmt;
 
 /// How messages name a cell: `输入项「生产安全事故明细」(accidents)第2条的「重伤（人）」(serious)`.
@@ -32,6 +33,15 @@ impl fmt::Display for CellName<'_> {
             self.field.label,
             self.field.id
         )
+    }
+}
+
+/// How messages name one of several assessors' scores: `输入项「评议组打分」(panel)的第3个评议分`.
+struct ScoreName<'a>(&'a Input, usize);
+
+impl fmt::Display for ScoreName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}的第{}个评议分", InputName(self.0), self.1.saturating_add(1))
     }
 }
 
@@ -66,11 +76,12 @@ pub(crate) fn read_records(
             Code::ValueRows,
             path,
             format!(
-                "{}有{}条记录，应为{}到{}条",
+                "{}有{}{unit}，应为{}到{}{unit}",
                 InputName(list),
                 rows.len(),
                 records.min_rows,
-                records.max_rows
+                records.max_rows,
+                unit = list.unit.as_deref().unwrap_or("条")
             ),
         ));
         if rows.len() > records.max_rows {
@@ -78,6 +89,7 @@ pub(crate) fn read_records(
         }
     }
     let width = records.fields.len();
+    let unit = list.unit.as_deref().unwrap_or("条");
     let mut out = ReadRows {
         rows: Rows {
             width,
@@ -94,7 +106,7 @@ pub(crate) fn read_records(
                 Code::ValueType,
                 row_path,
                 format!(
-                    "{}第{}条应为一个对象（字段 id → 值），实为{}",
+                    "{}第{}{unit}应为一个对象（字段 id → 值），实为{}",
                     InputName(list),
                     r.saturating_add(1),
                     short(row)
@@ -109,7 +121,7 @@ pub(crate) fn read_records(
                     Code::ValueUnknown,
                     pointer(&row_path, key),
                     format!(
-                        "{}第{}条没有字段「{key}」（可用：{}）",
+                        "{}第{}{unit}没有字段「{key}」（可用：{}）",
                         InputName(list),
                         r.saturating_add(1),
                         known.join("、")
@@ -166,7 +178,12 @@ pub(crate) fn read_records(
 
 /// Converts a `multiple` input's value: an array of scores (each checked against the judged
 /// item's points with the other values).
-pub(crate) fn read_scores(input: &Input, v: &Value, path: &str) -> Result<Rows, Vec<Problem>> {
+pub(crate) fn read_scores(
+    input: &Input,
+    points: Option<Decimal>,
+    v: &Value,
+    path: &str,
+) -> Result<Rows, Vec<Problem>> {
     let Value::Array(scores) = v else {
         return Err(vec![Problem::new(
             Code::ValueType,
@@ -197,7 +214,20 @@ pub(crate) fn read_scores(input: &Input, v: &Value, path: &str) -> Result<Rows, 
         incomplete: false,
     };
     for (k, s) in scores.iter().enumerate() {
-        match cell_value(input, &InputName(input), s) {
+        match cell_value(input, &ScoreName(input, k), s) {
+            Ok(Some(V::Number(d))) if points.is_some_and(|p| d < Decimal::ZERO || d > p) => {
+                problems.push(Problem::new(
+                    Code::ValueRange,
+                    pointer_at(path, k),
+                    format!(
+                        "{}应在0到{}分之间，实为{}",
+                        ScoreName(input, k),
+                        plain(points.unwrap_or_default()),
+                        plain(d)
+                    ),
+                ));
+                rows.cells.push(None);
+            }
             Ok(Some(x)) => rows.cells.push(Some(x)),
             Ok(None) => rows.cells.push(None),
             Err((code, message)) => {

@@ -489,6 +489,7 @@ impl VetoEffect {
         let lowest = name(grades.len().saturating_sub(1));
         match self {
             VetoEffect::Fail => format!("等次定为{lowest}"),
+            VetoEffect::Zero if grades.is_empty() => "总分计为0分".into(),
             VetoEffect::Zero => format!("总分计为0分，等次定为{lowest}"),
             VetoEffect::MaxGrade(g) => format!("等次最高为{}", name(*g)),
             VetoEffect::LowerGrades(n) => format!("等次降低{n}档"),

@@ -210,7 +210,7 @@ impl RuleSet {
                     Ok(read) => Given::Rows(Box::new(read.rows), read.missing),
                     Err(p) => Given::Invalid(p),
                 },
-                (None, true) => match crate::rows::read_scores(input, v, &path) {
+                (None, true) => match crate::rows::read_scores(input, self.judged_points(i), v, &path) {
                     // No scores yet counts as not given.
                     Ok(rows) if rows.is_empty() => Given::Absent,
                     Ok(rows) => Given::Rows(Box::new(rows), Vec::new()),
@@ -512,8 +512,13 @@ impl RuleSet {
 }
 
 impl RuleSet {
-    /// Several assessors' scores of a `multiple` input: each within the judged item's points, and
-    /// at least three for a trimmed mean.
+    /// The points of the judged item reading input `i`.
+    fn judged_points(&self, i: usize) -> Option<Decimal> {
+        self.judged_inputs().find(|&(j, _)| j == i).map(|(_, p)| p)
+    }
+
+    /// Several assessors' scores of a `multiple` input: at least three for a trimmed mean (each
+    /// is checked against the item's points as it is read).
     fn check_scores(
         &self,
         i: usize,
@@ -525,7 +530,7 @@ impl RuleSet {
         let Some(Some(rows)) = self.list_slot(i).and_then(|k| prepared.lists.get(k)) else {
             return;
         };
-        let Some((points, aggregate)) = self
+        let Some((_, aggregate)) = self
             .sections
             .iter()
             .flat_map(|s| &s.items)
@@ -537,23 +542,6 @@ impl RuleSet {
             return;
         };
         let path = pointer(base, &input.id);
-        for (k, cell) in rows.cells.iter().enumerate() {
-            if let Some(V::Number(d)) = cell {
-                if *d < Decimal::ZERO || *d > points {
-                    problems.push(Problem::new(
-                        Code::ValueRange,
-                        pointer_at(&path, k),
-                        format!(
-                            "{}的第{}个评议分应在0到{}分之间，实为{}",
-                            InputName(input),
-                            k.saturating_add(1),
-                            plain(points),
-                            plain(*d)
-                        ),
-                    ));
-                }
-            }
-        }
         if aggregate == Aggregate::TrimmedMean && rows.len() < 3 {
             problems.push(Problem::new(
                 Code::ValueRows,

@@ -305,11 +305,11 @@ fn read_input(
         None
     };
     let multiple = list.is_none() && r.opt_bool(&o, "multiple").unwrap_or(false);
-    if multiple && kind != InputType::Number {
+    if multiple && (kind != InputType::Number || !required) {
         r.push(
             Code::FieldValue,
             o.at("multiple"),
-            format!("{what}：multiple（多人评议分）只能用于 number 类型的输入项"),
+            format!("{what}：multiple（多人评议分）只能用于必填的 number 类型输入项"),
         );
     }
     let default = o

@@ -779,7 +779,8 @@ fn read_bands(
         };
         let score = r.req_dec(&bo, "score");
         if let (Some(lo), Some(hi)) = (min, max) {
-            if lo >= hi {
+            // A single value is a band too, when both bounds include it (min X, upto X).
+            if lo > hi || (lo == hi && (over || upper != Upper::Upto)) {
                 let (lk, hk) = (
                     if over { "over" } else { "min" },
                     match upper {
