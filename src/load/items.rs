@@ -276,7 +276,7 @@ fn read_judged(r: &mut Reader, jo: &Obj, item: &str, scope: &InputScope) -> Opti
                 )
             } else {
                 format!(
-                    "{item}设置了 aggregate，其评议分输入项{}须声明 \"multiple\": true",
+                    "{item}设置了 aggregate，其评议分{}须声明 \"multiple\": true",
                     input_name(input)
                 )
             };

@@ -218,11 +218,19 @@ pub(super) fn read_grades(
                     &pointer_at(&top.at("grades"), arr.len().saturating_sub(1)),
                     "min",
                 ),
-                format!(
-                    "最低等次「{}」的最低分应为0，否则低于{}分的总分没有等次",
-                    last.name,
-                    plain(last.min)
-                ),
+                if last.over {
+                    format!(
+                        "最低等次「{}」应写作 min（以上，含本数）且最低分为0，否则{}分的总分没有等次",
+                        last.name,
+                        plain(last.min)
+                    )
+                } else {
+                    format!(
+                        "最低等次「{}」的最低分应为0，否则低于{}分的总分没有等次",
+                        last.name,
+                        plain(last.min)
+                    )
+                },
             );
         }
     }
