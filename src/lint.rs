@@ -226,7 +226,8 @@ pub(crate) fn check_points_scale(r: &mut Reader, rs: &RuleSet) {
         }
     }
     for (gi, g) in rs.grades.iter().enumerate() {
-        check(g.min, format!("/grades/{gi}/min"), &|| {
+        let key = if g.over { "over" } else { "min" };
+        check(g.min, format!("/grades/{gi}/{key}"), &|| {
             format!("等次「{}」的最低分", g.name)
         });
     }
