@@ -76,12 +76,12 @@ pub struct ListCount<'r> {
 /// The unit's self-assessment summed up (自评).
 #[derive(Clone, Debug)]
 pub struct SelfSummary<'r> {
-    /// The self-assessed total.
-    pub total: Amount,
-    /// The grade it gives (`None` without grades or withheld).
+    /// The self-assessed total (`None` when the unit's own values leave nothing to score).
+    pub total: Option<Amount>,
+    /// The grade it gives (`None` without grades, withheld, or without a total).
     pub grade: Option<&'r str>,
     /// The assessors' total minus the self-assessed one (自评与核定差异).
-    pub difference: Amount,
+    pub difference: Option<Amount>,
 }
 
 /// Whether a report is complete.

@@ -190,8 +190,10 @@ impl RuleSet {
         let mut report = s.run()?;
         match prepared.self_assessment.as_deref() {
             Some(SelfPrepared::Values(own)) => {
-                let own = self.score_prepared(sub, own, batch)?;
-                self.beside_own_report(&mut report, &own);
+                // The unit's own values may not be scorable (nothing applicable, no band): its
+                // self-assessed scores are then unknown, and the assessors' report stands.
+                let own = self.score_prepared(sub, own, batch).ok();
+                self.beside_own_report(&mut report, own.as_ref());
             }
             Some(SelfPrepared::Items(scores)) => self.beside_own_items(&mut report, scores),
             None => {}

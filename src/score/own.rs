@@ -17,23 +17,18 @@ impl RuleSet {
         Amount::new(d, self.scale)
     }
 
-    /// Puts the unit's own report (its values scored) beside the assessors'.
-    pub(super) fn beside_own_report<'r>(&'r self, report: &mut Report<'r>, own: &Report<'r>) {
+    /// Puts the unit's own report (its values scored) beside the assessors'; `None` when the unit's
+    /// own values leave nothing to score (every item not applicable): no self-assessed scores.
+    pub(super) fn beside_own_report<'r>(&'r self, report: &mut Report<'r>, own: Option<&Report<'r>>) {
         for item in report.sections.iter_mut().flat_map(|s| &mut s.items) {
-            let mine = own.item(item.id).and_then(|i| i.score);
+            let mine = own.and_then(|o| o.item(item.id)).and_then(|i| i.score);
             item.self_score = Some(mine);
             item.self_difference = Some(self.difference(item.score, mine));
         }
         report.self_assessment = Some(SelfSummary {
-            total: own.total,
-            grade: own.grade,
-            difference: self.amount_of(
-                report
-                    .total
-                    .value()
-                    .checked_sub(own.total.value())
-                    .unwrap_or_default(),
-            ),
+            total: own.map(|o| o.total),
+            grade: own.and_then(|o| o.grade),
+            difference: self.difference(Some(report.total), own.map(|o| o.total)),
         });
     }
 
@@ -89,15 +84,9 @@ impl RuleSet {
             .flatten()
             .map(|g| g.name.as_str());
         report.self_assessment = Some(SelfSummary {
-            total: self.amount_of(subtotal),
+            total: Some(self.amount_of(subtotal)),
             grade,
-            difference: self.amount_of(
-                report
-                    .total
-                    .value()
-                    .checked_sub(subtotal)
-                    .unwrap_or_default(),
-            ),
+            difference: self.difference(Some(report.total), Some(self.amount_of(subtotal))),
         });
     }
 

@@ -1355,6 +1355,7 @@ class RuleSet:
             peers = Peers([envs[k] for k in peer_ks])
             for k in members:
                 envs[k][BATCH] = peers
+            for k in members:
                 extra = units[k][2] if len(units[k]) > 2 else None
                 out[k] = self.score(units[k][1], envs[k], sub=extra)
                 out[k]["rank"] = None
@@ -1550,8 +1551,10 @@ class RuleSet:
         if "values" in own:
             HITS["self-assessment by values"] += 1
             r = self.score(own["values"], None, tags, {k: v for k, v in sub.items() if k != "self"})
-            if "error" in r:
-                return r
+            if "error" in r:  # the unit's own values leave nothing to score: no self-assessed total
+                HITS["self-assessment with nothing applicable"] += 1
+                return {"total": None, "grade": None, "difference": None,
+                        "items": {k: None for k in assessed["items"]}}
             items = {k: s for k, (s, _) in r["items"].items()}
             total, grade = D(r["total"]), r["grade"]
         else:
