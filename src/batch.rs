@@ -10,6 +10,7 @@ use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::Error;
 use crate::expr::{Batch, Env, Outcome, Value as V};
+use crate::json::{JsonWriter, ToJson};
 use crate::limits::MAX_BATCH;
 use crate::report::{LineKind, Report, TraceLine};
 use crate::rules::{Order, Rule, RuleSet, VetoRanking};
@@ -34,6 +35,34 @@ impl<'r> BatchReport<'r> {
     }
 }
 
+
+/// One entry of a batch ([`RuleSet::score_batch_inputs`]).
+#[derive(Clone, Debug)]
+pub enum BatchInput<'a> {
+    /// A submission's JSON text.
+    Text(&'a str),
+    /// A submission already read.
+    Read(Submission),
+    /// Why an entry could not even be read: it keeps its place, with this error.
+    Failed(Error),
+}
+
+/// The JSON form of a batch (what the package's `scoreBatchJson` gives): one entry per
+/// submission, in order, `{"report": …}` or `{"error": [problems]}`.
+impl ToJson for BatchReport<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_array();
+        for result in &self.results {
+            w.begin_object();
+            match result {
+                Ok(report) => w.field("report", report),
+                Err(e) => w.field("error", e.problems()),
+            }
+            w.end_object();
+        }
+        w.end_array();
+    }
+}
 
 /// Peer statistics of one group.
 struct GroupStats {
@@ -151,6 +180,17 @@ impl RuleSet {
     /// Scores submissions together: aggregates, `rank` items, ranks by total and grade quotas.
     /// A submission that cannot be scored gets its error and takes no part in the others' results;
     /// two submissions for the same unit id are both refused.
+    ///
+    /// ```
+    /// use kpi_wasm::{RuleSet, Submission};
+    /// let rules = RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let a = Submission::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/subdistrict-dq.json"))).expect("reads");
+    /// let mut b = a.clone();
+    /// b.unit.id = "other".into();
+    /// let batch = rules.score_batch(&[a, b]);
+    /// let ranks: Vec<_> = batch.reports().map(|r| r.rank).collect();
+    /// assert_eq!(ranks, [Some(Some(1)), Some(Some(1))]); // a tie shares the better rank
+    /// ```
     pub fn score_batch<'r>(&'r self, subs: &[Submission]) -> BatchReport<'r> {
         self.score_batch_with_progress(subs, &mut |_, _| {})
     }
@@ -169,17 +209,39 @@ impl RuleSet {
     /// valid ones are read straight into the inputs (as [`RuleSet::score_text`] reads them); a
     /// text that cannot be read gets its problems in its place and takes no part in the others'
     /// results.
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let unit = |id: &str| format!(r#"{{"format": "kpi-submission/1",
+    ///     "rules": {{"id": "subdistrict", "version": "2026.1"}},
+    ///     "unit": {{"id": "{id}", "name": "{id}"}}, "values": {{}}}}"#);
+    /// let (a, b) = (unit("a"), unit("b"));
+    /// let batch = rules.score_batch_texts(&[&a, &b, "{"]);
+    /// assert_eq!(batch.reports().count(), 2);
+    /// assert!(batch.results[2].is_err()); // the broken text keeps its place
+    /// ```
     pub fn score_batch_texts<'r>(&'r self, texts: &[&str]) -> BatchReport<'r> {
-        if texts.len() > MAX_BATCH {
-            return too_large(texts.len());
+        self.score_batch_inputs(texts.iter().map(|t| BatchInput::Text(t)).collect())
+    }
+
+    /// Scores a batch whose entries come in any form ([`BatchInput`]): JSON texts, submissions
+    /// already read, or the problems that kept an entry from being read, which keeps its place
+    /// and its error in the results.
+    pub fn score_batch_inputs<'r>(&'r self, inputs: Vec<BatchInput<'_>>) -> BatchReport<'r> {
+        if inputs.len() > MAX_BATCH {
+            return too_large(inputs.len());
         }
-        // Each text's place: read (scored below, in order) or its problems.
-        let mut places: Vec<Result<(), Error>> = Vec::with_capacity(texts.len());
+        // Each entry's place: read (scored below, in order) or its problems.
+        let mut places: Vec<Result<(), Error>> = Vec::with_capacity(inputs.len());
         let (mut subs, mut prepared) = (Vec::new(), Vec::new());
-        for text in texts {
-            let read = match self.read_plain(text) {
-                Some((sub, p)) => Ok((sub, Some(p))),
-                None => Submission::from_json(text).map(|sub| (sub, None)),
+        for input in inputs {
+            let read = match input {
+                BatchInput::Text(text) => match self.read_plain(text) {
+                    Some((sub, p)) => Ok((sub, Some(p))),
+                    None => Submission::from_json(text).map(|sub| (sub, None)),
+                },
+                BatchInput::Read(sub) => Ok((sub, None)),
+                BatchInput::Failed(e) => Err(e),
             };
             places.push(read.map(|(sub, p)| {
                 subs.push(sub);

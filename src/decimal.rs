@@ -23,6 +23,12 @@ pub const MAX_MAGNITUDE: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, fa
 
 /// Parses a decimal from its literal text: `-12.50`, `1e3`. No binary float is ever involved.
 /// Values beyond [`MAX_MAGNITUDE`] or with more than 28 significant digits are refused.
+///
+/// ```
+/// assert_eq!(kpi_wasm::parse_decimal("2.50").map(|d| d.to_string()), Some("2.50".into()));
+/// assert_eq!(kpi_wasm::parse_decimal("1e3").map(|d| d.to_string()), Some("1000".into()));
+/// assert_eq!(kpi_wasm::parse_decimal("1_000"), None);
+/// ```
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     if text.is_empty() || text.len() > MAX_LITERAL || !is_decimal_literal(text) {
         return None;

@@ -217,6 +217,17 @@ fn grade_level(new: &RuleSet, old: &RuleSet, name: Option<&str>) -> Option<usize
 
 impl RuleSet {
     /// Scores `subs` as a batch under `self` (the old rules) and under `new`, unit by unit.
+    ///
+    /// ```
+    /// use kpi_wasm::{RuleSet, Submission};
+    /// let old = RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/subdistrict-2027.json"));
+    /// let new = RuleSet::from_json(text).expect("loads");
+    /// let sub = Submission::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/subdistrict-dq.json"))).expect("reads");
+    /// let diff = old.diff(&new, &[sub]);
+    /// assert_eq!(diff.summary.changed, 1);
+    /// assert!(diff.summary.text().starts_with("共1个单位，1个有变化"));
+    /// ```
     pub fn diff<'r>(&'r self, new: &'r RuleSet, subs: &[Submission]) -> Diff<'r> {
         let mut notes: Vec<Vec<String>> = vec![Vec::new(); subs.len()];
         let mut old_subs = Vec::new();
@@ -327,6 +338,13 @@ impl RuleSet {
     }
 
     /// What changed from `self` to `new`, in Chinese, one line per change.
+    ///
+    /// ```
+    /// let old = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/subdistrict-2027.json"));
+    /// let new = kpi_wasm::RuleSet::from_json(text).expect("loads");
+    /// assert_eq!(old.rule_changes(&new)[0], "考核细则总体规定：等次「优秀」最低分由90改为92");
+    /// ```
     pub fn rule_changes(&self, new: &RuleSet) -> Vec<String> {
         let old = describe(self);
         let newd = describe(new);

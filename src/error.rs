@@ -13,6 +13,11 @@ pub struct Problem {
     pub path: String,
     /// Simplified Chinese explanation naming the item or input concerned.
     pub message: String,
+    /// Where inside the value at `path` the problem is, in characters from the value's start,
+    /// when the engine knows: the spot in an expression (`expr.*`), or in the whole document for a
+    /// JSON syntax error (`path` empty). Tools point at it (`kpi check`); the JSON form of a
+    /// problem does not carry it.
+    pub offset: Option<usize>,
 }
 
 impl Problem {
@@ -22,7 +27,14 @@ impl Problem {
             code,
             path: path.into(),
             message: message.into(),
+            offset: None,
         }
+    }
+
+    /// The same problem at a character offset inside the value at its path.
+    pub fn at_offset(mut self, offset: usize) -> Self {
+        self.offset = Some(offset);
+        self
     }
 }
 

@@ -5,6 +5,13 @@ use crate::report::Report;
 
 /// CSV of reports, one row per unit: unit, status, total, grade, rank, then each item's score.
 /// UTF-8 with a byte-order mark and CRLF line ends, so Excel and WPS open it correctly.
+///
+/// ```
+/// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+/// let report = rules.score_text(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/subdistrict-dq.json"))).expect("scores");
+/// let csv = kpi_wasm::reports_csv(&[report]);
+/// assert!(csv.starts_with("\u{feff}单位编号,单位名称,分组,状态,总分,等次,排名,"));
+/// ```
 pub fn reports_csv(reports: &[Report<'_>]) -> String {
     let mut out = String::from("\u{feff}");
     let mut header: Vec<String> = [

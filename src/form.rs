@@ -8,6 +8,23 @@ use crate::report::{ItemStatus, Status};
 use crate::rules::*;
 use rust_decimal::Decimal;
 
+/// Who a rule set is: what a list of rule sets shows.
+#[derive(Clone, Debug)]
+pub struct RuleSetInfo<'r> {
+    /// Rule set id.
+    pub id: &'r str,
+    /// Version.
+    pub version: &'r str,
+    /// Title.
+    pub title: &'r str,
+    /// Assessment period.
+    pub period: &'r str,
+    /// Kind of unit assessed.
+    pub unit_kind: &'r str,
+    /// Description, if any (`null` in JSON when absent).
+    pub description: Option<&'r str>,
+}
+
 /// A rule set described for a form renderer.
 #[derive(Clone, Debug)]
 pub struct Form<'r> {
@@ -510,6 +527,23 @@ impl RuleSet {
         (sources, example)
     }
 
+    /// Who the rule set is: id, version, title, period, unit kind, description.
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("department").expect("built-in rule set");
+    /// assert_eq!(rules.info().id, "department");
+    /// ```
+    pub fn info(&self) -> RuleSetInfo<'_> {
+        RuleSetInfo {
+            id: &self.id,
+            version: &self.version,
+            title: &self.title,
+            period: &self.period,
+            unit_kind: &self.unit_kind,
+            description: self.description.as_deref(),
+        }
+    }
+
     fn amount(&self, d: Decimal) -> Amount {
         Amount::new(d, self.scale)
     }
@@ -719,6 +753,8 @@ fn form_field(f: &Input) -> FormField<'_> {
 }
 
 // The JSON form (`kpi-form/1`): members in declaration order, absent options left out.
+
+json_object!(RuleSetInfo<'_> { id, version, title, period, unit_kind, description });
 
 json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades, status_labels, quotas [nonempty], documents [nonempty], unit_tags [nonempty], notes_required [if_true] });
 

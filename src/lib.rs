@@ -38,8 +38,12 @@ mod decimal;
 mod diff;
 mod error;
 mod export;
+// The expression language and the JSON reader and writer are public for the fuzz targets and the
+// benches only: not part of the API, and free to change.
+#[doc(hidden)]
 pub mod expr;
 mod form;
+#[doc(hidden)]
 pub mod json;
 pub mod limits;
 mod lint;
@@ -56,7 +60,7 @@ mod values;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use batch::BatchReport;
+pub use batch::{BatchInput, BatchReport};
 pub use builtin::{BUILTIN_IDS, builtin_source, builtin_versions};
 pub use code::Code;
 pub use decimal::{Amount, parse_decimal};
@@ -73,11 +77,26 @@ pub use submission::{Submission, SubmissionUnit};
 
 impl RuleSet {
     /// Loads and validates a rule set from `kpi-rules/1` JSON text, reporting every problem found.
+    ///
+    /// ```
+    /// use kpi_wasm::{Code, RuleSet};
+    /// let text = kpi_wasm::builtin_source("subdistrict").expect("built-in rule set");
+    /// let rules = RuleSet::from_json(text).expect("loads");
+    /// assert_eq!(rules.id(), "subdistrict");
+    /// // Every problem at once, each with a code and a JSON pointer.
+    /// let e = RuleSet::from_json(r#"{"format": "kpi-rules/1", "id": "x"}"#).unwrap_err();
+    /// assert!(e.problems().iter().any(|p| p.code == Code::FieldMissing && p.path == "/version"));
+    /// ```
     pub fn from_json(text: &str) -> Result<RuleSet, Error> {
         load::load_rules(text)
     }
 
     /// Loads one of the built-in rule sets (`subdistrict`, `department`, `enterprise`).
+    ///
+    /// ```
+    /// assert!(kpi_wasm::RuleSet::builtin("enterprise").is_some());
+    /// assert!(kpi_wasm::RuleSet::builtin("nope").is_none());
+    /// ```
     pub fn builtin(id: &str) -> Option<RuleSet> {
         builtin_source(id).and_then(|text| RuleSet::from_json(text).ok())
     }

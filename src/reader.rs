@@ -4,7 +4,7 @@
 
 use crate::code::Code;
 use crate::decimal::{parse_decimal, plain};
-use crate::error::{Error, Problem, pointer};
+use crate::error::{Error, Problem, pointer, pointer_at};
 use crate::expr::{Expr, Scope, Type};
 use crate::json::{Map, SyntaxErrorKind, Value};
 use crate::limits::{self, MAX_DOCUMENT_BYTES};
@@ -24,22 +24,25 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, Error> {
             ),
         ));
     }
-    crate::json::parse(text).map_err(|e| match e.kind {
-        SyntaxErrorKind::TooDeep => Error::one(
-            Code::JsonTooDeep,
-            "",
-            format!("JSON 嵌套层数过多（第{}行第{}列）", e.line, e.column),
-        ),
-        kind => Error::one(
-            Code::JsonSyntax,
-            "",
-            format!(
-                "JSON 格式错误（第{}行第{}列）：{}",
-                e.line,
-                e.column,
-                kind.text()
+    crate::json::parse(text).map_err(|e| {
+        let problem = match e.kind {
+            SyntaxErrorKind::TooDeep => Problem::new(
+                Code::JsonTooDeep,
+                "",
+                format!("JSON 嵌套层数过多（第{}行第{}列）", e.line, e.column),
             ),
-        ),
+            kind => Problem::new(
+                Code::JsonSyntax,
+                "",
+                format!(
+                    "JSON 格式错误（第{}行第{}列）：{}",
+                    e.line,
+                    e.column,
+                    kind.text()
+                ),
+            ),
+        };
+        Error::new(vec![problem.at_offset(e.offset)])
     })
 }
 
@@ -83,6 +86,38 @@ pub(crate) struct Reader {
 impl Reader {
     pub fn push(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem::new(code, path, message));
+    }
+
+    /// The document read, when no problem was found; else every problem (`code` with `message`
+    /// when the reader gave up without saying why).
+    pub fn finish<T>(mut self, read: Option<T>, code: Code, message: &str) -> Result<T, Error> {
+        match read {
+            Some(value) if self.problems.is_empty() => Ok(value),
+            _ => {
+                if self.problems.is_empty() {
+                    self.push(code, "", message);
+                }
+                Err(Error::new(self.problems))
+            }
+        }
+    }
+
+    /// Checks the document's `format` field: `expected`, else a problem naming the document
+    /// (`what`) with `code`.
+    pub fn format(&mut self, top: &Obj, expected: &str, what: &str, code: Code) {
+        match top.get("format") {
+            Some(Value::String(f)) if f == expected => {}
+            None => self.push(
+                Code::FieldMissing,
+                "/format",
+                format!("{what}缺少「format」字段，应为 \"{expected}\""),
+            ),
+            Some(v) => self.push(
+                code,
+                "/format",
+                format!("不支持的格式 {}，应为 \"{expected}\"", short(v)),
+            ),
+        }
     }
 
     /// Reads `v` as an object whose fields are all in `allowed`.
@@ -279,6 +314,29 @@ impl Reader {
         Err(())
     }
 
+    /// Reads the list in field `key` of `o` object by object, in order: each element must be an
+    /// object of `keys`, named `name(i)` in messages until its own fields name it better, and is
+    /// given to `read` with its index. Returns the list's length (within its limit). The one loop
+    /// every list of a document is read with.
+    pub fn objects<'v>(
+        &mut self,
+        o: &Obj<'v>,
+        key: &str,
+        required: bool,
+        name: &dyn Fn(usize) -> String,
+        keys: &'static [&'static str],
+        read: &mut dyn FnMut(&mut Reader, usize, Obj<'v>),
+    ) -> usize {
+        let arr = self.array(o, key, required);
+        let base = o.at(key);
+        for (i, v) in arr.iter().enumerate() {
+            if let Some(element) = self.object(v, &pointer_at(&base, i), &name(i), keys) {
+                read(self, i, element);
+            }
+        }
+        arr.len()
+    }
+
     /// An array field (absent → empty, or a missing-field problem when required).
     pub fn array<'v>(&mut self, o: &Obj<'v>, key: &str, required: bool) -> &'v [Value] {
         match o.get(key) {
@@ -368,11 +426,9 @@ impl Reader {
             Err(e) => {
                 let shown: String = src.chars().take(80).collect();
                 let ell = if src.chars().count() > 80 { "…" } else { "" };
-                self.push(
-                    e.code,
-                    path,
-                    format!("{what}的表达式「{shown}{ell}」有误：{}", e.message),
-                );
+                let message = format!("{what}的表达式「{shown}{ell}」有误：{}", e.message);
+                self.problems
+                    .push(Problem::new(e.code, path, message).at_offset(e.offset));
                 None
             }
         }

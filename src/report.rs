@@ -324,6 +324,12 @@ pub struct PendingEntry<'r> {
 
 impl Report<'_> {
     /// The report as compact JSON (the form the tests compare byte for byte).
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let report = rules.score_text(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/subdistrict-dq.json"))).expect("scores");
+    /// assert!(report.to_json().starts_with(r#"{"format":"kpi-report/1","unit":{"id":"yp-dq""#));
+    /// ```
     pub fn to_json(&self) -> String {
         // Room for a typical report at once: growing the buffer step by step copies it again
         // and again.

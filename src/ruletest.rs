@@ -42,6 +42,13 @@ impl TestRun {
 
 impl RuleSet {
     /// Runs the cases embedded in the rule set (`tests`).
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let run = rules.run_tests();
+    /// assert_eq!(run.failed(), 0);
+    /// assert!(run.passed() >= 5);
+    /// ```
     pub fn run_tests(&self) -> TestRun {
         let cases = self
             .tests

@@ -73,6 +73,14 @@ const SUBMISSION_KEYS: &[&str] = &[
 
 impl Submission {
     /// Reads a submission from JSON text.
+    ///
+    /// ```
+    /// let sub = kpi_wasm::Submission::from_json(r#"{"format": "kpi-submission/1",
+    ///     "rules": {"id": "subdistrict", "version": "2026.1"},
+    ///     "unit": {"id": "dq", "name": "大桥街道"}, "values": {"general_accidents": 2}}"#)
+    ///     .expect("reads");
+    /// assert_eq!(sub.unit.name, "大桥街道");
+    /// ```
     pub fn from_json(text: &str) -> Result<Submission, Error> {
         let mut v = parse_json(text)?;
         // Take the values map out instead of cloning it: it is most of the document.
@@ -87,19 +95,24 @@ impl Submission {
         Ok(s)
     }
 
+    /// Reads a JSON array of submissions (the text of a batch): each one read, or the problems
+    /// of the one that could not be.
+    ///
+    /// # Errors
+    ///
+    /// When the text is not JSON, or not an array.
+    pub fn list_from_json(text: &str) -> Result<Vec<Result<Submission, Error>>, Error> {
+        match parse_json(text)? {
+            Value::Array(items) => Ok(items.iter().map(Submission::from_value).collect()),
+            _ => Err(Error::one(Code::FieldType, "", "考核表列表应为数组")),
+        }
+    }
+
     /// Reads a submission from a parsed JSON value.
-    pub fn from_value(v: &Value) -> Result<Submission, Error> {
+    pub(crate) fn from_value(v: &Value) -> Result<Submission, Error> {
         let mut r = Reader::default();
         let s = read_submission(&mut r, v, None);
-        match s {
-            Some(s) if r.problems.is_empty() => Ok(s),
-            _ => {
-                if r.problems.is_empty() {
-                    r.push(Code::SubmissionInvalid, "", "考核表无效");
-                }
-                Err(Error::new(r.problems))
-            }
-        }
+        r.finish(s, Code::SubmissionInvalid, "考核表无效")
     }
 }
 
@@ -112,19 +125,7 @@ pub(crate) fn read_submission(
     fallback: Option<(&str, &str)>,
 ) -> Option<Submission> {
     let top = r.object(v, "", "考核表", SUBMISSION_KEYS)?;
-    match top.get("format") {
-        Some(Value::String(f)) if f == "kpi-submission/1" => {}
-        None => r.push(
-            Code::FieldMissing,
-            "/format",
-            "考核表缺少「format」字段，应为 \"kpi-submission/1\"",
-        ),
-        Some(v) => r.push(
-            Code::SubmissionFormat,
-            "/format",
-            format!("不支持的格式 {}，应为 \"kpi-submission/1\"", short(v)),
-        ),
-    }
+    r.format(&top, "kpi-submission/1", "考核表", Code::SubmissionFormat);
     let rules = match top.get("rules") {
         Some(v) => r.object(v, "/rules", "考核表的 rules", &["id", "version"]),
         None => {

@@ -78,6 +78,19 @@ impl RuleSet {
     /// Checks a submission against this rule set: every problem, including empty required inputs
     /// and cells (`value.missing`) and, where the rule set requires them, the notes of items that
     /// lose points (`note.missing`). An empty list means it can be scored as final.
+    ///
+    /// ```
+    /// use kpi_wasm::{Code, RuleSet, Submission};
+    /// let rules = RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let sub = Submission::from_json(r#"{"format": "kpi-submission/1",
+    ///     "rules": {"id": "subdistrict", "version": "2026.1"},
+    ///     "unit": {"id": "dq", "name": "大桥街道"}, "values": {"plan_made": "yes"}}"#)
+    ///     .expect("reads");
+    /// let problems = rules.validate(&sub);
+    /// assert_eq!(problems[0].code, Code::ValueType);
+    /// assert_eq!(problems[0].path, "/values/plan_made");
+    /// assert!(problems.iter().any(|p| p.code == Code::ValueMissing));
+    /// ```
     pub fn validate(&self, sub: &Submission) -> Vec<Problem> {
         let (prepared, mut problems) = self.prepare(sub);
         for &i in &prepared.missing {

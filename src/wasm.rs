@@ -6,9 +6,12 @@
 //! numbers byte-identical to the CLI's. Every failure is a thrown JS `Error` carrying `code`, `path`
 //! and `problems`; no input can trap the module.
 
-use crate::code::Code;
-use crate::json::{ToJson, json_object};
-use crate::{Error, Problem, RuleSet, Submission, builtin_source};
+// Only the library's public API: the binding converts, it does not reach inside.
+use crate::limits::MAX_BATCH;
+use crate::{
+    BUILTIN_IDS, BatchInput, Code, DiffSummary, Error, MAX_DOCUMENT_BYTES, Report, RuleSet,
+    RuleSetInfo, Submission, ToJson, builtin_source, diff_csv, reports_csv,
+};
 use js_sys::{Array, JSON, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -45,18 +48,23 @@ fn to_js<T: ToJson + ?Sized>(v: &T) -> JsValue {
 }
 
 /// JSON text of an argument: a string is taken as JSON text, anything else is `JSON.stringify`-ed.
-fn json_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
+fn json_text(v: &JsValue, what: &str) -> Result<String, Error> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
     let text = JSON::stringify(v).ok().and_then(|s| s.as_string());
     text.ok_or_else(|| {
-        js_error(&Error::one(
+        Error::one(
             Code::JsArgument,
             "",
             format!("{what}应为 JSON 文本或可序列化为 JSON 的对象"),
-        ))
+        )
     })
+}
+
+/// [`json_text`], throwing its error.
+fn json_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    json_text(v, what).map_err(|e| js_error(&e))
 }
 
 /// Reads a list of submissions (a JS array of JSON texts or objects, or the JSON text of an
@@ -66,39 +74,19 @@ fn read_submissions(v: &JsValue) -> Result<Vec<Result<Submission, Error>>, JsVal
         check_batch_size(Array::from(v).length())?;
         return Ok(Array::from(v)
             .iter()
-            .map(|s| match json_text(&s, "考核表") {
-                Ok(text) => Submission::from_json(&text),
-                Err(_) => Err(Error::one(
-                    Code::JsArgument,
-                    "",
-                    "考核表应为 JSON 文本或可序列化为 JSON 的对象",
-                )),
-            })
+            .map(|s| json_text(&s, "考核表").and_then(|text| Submission::from_json(&text)))
             .collect());
     }
-    // Text is read here, not by JSON.parse: a number's literal never passes through a JS float.
-    let text = json_text(v, "考核表列表")?;
-    match crate::json::parse(&text) {
-        Ok(crate::json::Value::Array(items)) => {
-            check_batch_size(u32::try_from(items.len()).unwrap_or(u32::MAX))?;
-            Ok(items.iter().map(Submission::from_value).collect())
-        }
-        Ok(_) => Err(js_error(&Error::one(
-            Code::JsArgument,
-            "",
-            "考核表列表应为数组",
-        ))),
-        Err(_) => Err(js_error(&Error::one(
-            Code::JsonSyntax,
-            "",
-            "考核表列表不是有效的 JSON",
-        ))),
-    }
+    // Text is read by the engine, not by JSON.parse: a number's literal never passes through a
+    // JS float.
+    let list = Submission::list_from_json(&json_arg(v, "考核表列表")?).map_err(|e| js_error(&e))?;
+    check_batch_size(u32::try_from(list.len()).unwrap_or(u32::MAX))?;
+    Ok(list)
 }
 
 /// A thrown `limit.batch` error for a list longer than the batch limit.
 fn check_batch_size(n: u32) -> Result<(), JsValue> {
-    let max = crate::limits::MAX_BATCH;
+    let max = MAX_BATCH;
     if usize::try_from(n).map_or(true, |n| n > max) {
         return Err(js_error(&Error::one(
             Code::LimitBatch,
@@ -136,7 +124,7 @@ fn load_rules(v: &JsValue) -> Result<RuleSet, JsValue> {
             return RuleSet::from_json(src).map_err(|e| js_error(&e));
         }
     }
-    RuleSet::from_json(&json_text(v, "考核细则")?).map_err(|e| js_error(&e))
+    RuleSet::from_json(&json_arg(v, "考核细则")?).map_err(|e| js_error(&e))
 }
 
 /// A scoring engine for one rule set.
@@ -144,38 +132,6 @@ fn load_rules(v: &JsValue) -> Result<RuleSet, JsValue> {
 pub struct Engine {
     rules: RuleSet,
 }
-
-struct RuleSetInfo<'a> {
-    id: &'a str,
-    version: &'a str,
-    title: &'a str,
-    period: &'a str,
-    unit_kind: &'a str,
-    description: Option<&'a str>,
-}
-
-impl<'a> From<&'a RuleSet> for RuleSetInfo<'a> {
-    fn from(r: &'a RuleSet) -> Self {
-        RuleSetInfo {
-            id: r.id(),
-            version: r.version(),
-            title: r.title(),
-            period: r.period(),
-            unit_kind: r.unit_kind(),
-            description: r.description(),
-        }
-    }
-}
-
-/// One entry of a batch result: the report, or the error for that submission.
-struct BatchEntry<'a, 'r> {
-    report: Option<&'a crate::Report<'r>>,
-    error: Option<&'a [Problem]>,
-}
-
-json_object!(RuleSetInfo<'_> { id, version, title, period, unit_kind, description });
-
-json_object!(BatchEntry<'_, '_> { report?, error? });
 
 #[wasm_bindgen]
 impl Engine {
@@ -189,7 +145,7 @@ impl Engine {
 
     /// Scores one submission (JSON text or object) into a report object.
     pub fn score(&self, submission_json: JsValue) -> Result<JsValue, JsValue> {
-        let text = json_text(&submission_json, "考核表")?;
+        let text = json_arg(&submission_json, "考核表")?;
         let report = self.rules.score_text(&text).map_err(|e| js_error(&e))?;
         Ok(to_js(&report))
     }
@@ -211,7 +167,7 @@ impl Engine {
     pub fn validate(&self, submission_json: JsValue) -> JsValue {
         match json_text(&submission_json, "考核表") {
             Ok(text) => to_js(&self.rules.validate_text(&text)),
-            Err(e) => Array::of1(&e).into(),
+            Err(e) => Array::of1(&js_error(&e)).into(),
         }
     }
 
@@ -232,52 +188,30 @@ impl Engine {
     /// building thousands of JS objects when the caller only stores or forwards them.
     #[wasm_bindgen(js_name = scoreBatchJson)]
     pub fn score_batch_json(&self, submissions_json: JsValue) -> Result<String, JsValue> {
-        let (places, batch) = if Array::is_array(&submissions_json) {
+        let texts: Vec<Result<String, Error>>;
+        let inputs: Vec<BatchInput> = if Array::is_array(&submissions_json) {
             check_batch_size(Array::from(&submissions_json).length())?;
             // Texts are read as they are (fast for plainly valid ones); objects are stringified.
-            let texts: Vec<Result<String, Error>> = Array::from(&submissions_json)
+            texts = Array::from(&submissions_json)
                 .iter()
-                .map(|s| {
-                    json_text(&s, "考核表").map_err(|_| {
-                        Error::one(
-                            Code::JsArgument,
-                            "",
-                            "考核表应为 JSON 文本或可序列化为 JSON 的对象",
-                        )
-                    })
+                .map(|s| json_text(&s, "考核表"))
+                .collect();
+            texts
+                .iter()
+                .map(|t| match t {
+                    Ok(text) => BatchInput::Text(text),
+                    Err(e) => BatchInput::Failed(e.clone()),
                 })
-                .collect();
-            let refs: Vec<&str> = texts.iter().filter_map(|t| t.as_deref().ok()).collect();
-            let batch = self.rules.score_batch_texts(&refs);
-            (texts.into_iter().map(|t| t.map(|_| ())).collect(), batch)
+                .collect()
         } else {
-            let read = read_submissions(&submissions_json)?;
-            let subs: Vec<Submission> = read
-                .iter()
-                .filter_map(|s| s.as_ref().ok().cloned())
-                .collect();
-            let batch = self.rules.score_batch(&subs);
-            (read.into_iter().map(|s| s.map(|_| ())).collect(), batch)
+            read_submissions(&submissions_json)?
+                .into_iter()
+                .map(|s| s.map_or_else(BatchInput::Failed, BatchInput::Read))
+                .collect()
         };
-        let batch = crate::BatchReport {
-            results: crate::batch::in_place(places, batch.results),
-        };
-        let entries: Vec<BatchEntry> = batch
-            .results
-            .iter()
-            .map(|r| match r {
-                Ok(report) => BatchEntry {
-                    report: Some(report),
-                    error: None,
-                },
-                Err(e) => BatchEntry {
-                    report: None,
-                    error: Some(e.problems()),
-                },
-            })
-            .collect();
-        Ok(entries.to_json())
+        Ok(self.rules.score_batch_inputs(inputs).to_json())
     }
+
     /// CSV (UTF-8 with BOM) of the diff between this rule set and `new_rules` over the
     /// submissions, as `kpi diff --format csv` writes it.
     #[wasm_bindgen(js_name = diffCsv)]
@@ -288,7 +222,7 @@ impl Engine {
     ) -> Result<String, JsValue> {
         let new = load_rules(&new_rules)?;
         let subs = submissions(&submissions_json)?;
-        Ok(crate::diff_csv(&self.rules.diff(&new, &subs)))
+        Ok(diff_csv(&self.rules.diff(&new, &subs)))
     }
     /// Scores the submissions under this rule set and `new_rules`, unit by unit.
     pub fn diff(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
@@ -307,7 +241,7 @@ impl Engine {
     /// Id, version, title, period and unit kind of the rule set.
     #[wasm_bindgen(js_name = ruleSet)]
     pub fn rule_set(&self) -> JsValue {
-        to_js(&RuleSetInfo::from(&self.rules))
+        to_js(&self.rules.info())
     }
 
     /// CSV (UTF-8 with BOM) of a batch's reports, as Excel and WPS open it.
@@ -315,9 +249,8 @@ impl Engine {
     pub fn batch_csv(&self, submissions_json: JsValue) -> Result<String, JsValue> {
         let subs = submissions(&submissions_json)?;
         let batch = self.rules.score_batch(&subs);
-        let reports: Vec<crate::Report> =
-            batch.results.into_iter().filter_map(Result::ok).collect();
-        Ok(crate::reports_csv(&reports))
+        let reports: Vec<Report> = batch.results.into_iter().filter_map(Result::ok).collect();
+        Ok(reports_csv(&reports))
     }
 }
 
@@ -326,11 +259,11 @@ impl Engine {
 #[cfg(feature = "builtin-rules")]
 #[wasm_bindgen(js_name = builtInRuleSets)]
 pub fn built_in_rule_sets() -> JsValue {
-    let sets: Vec<RuleSet> = crate::BUILTIN_IDS
+    let sets: Vec<RuleSet> = BUILTIN_IDS
         .iter()
         .filter_map(|id| RuleSet::builtin(id))
         .collect();
-    let infos: Vec<RuleSetInfo> = sets.iter().map(RuleSetInfo::from).collect();
+    let infos: Vec<RuleSetInfo> = sets.iter().map(RuleSet::info).collect();
     to_js(&infos)
 }
 
@@ -351,7 +284,7 @@ pub fn diff_summary_text(summary: JsValue) -> String {
             .and_then(|v| v.as_f64())
             .map_or(0, |n| n as usize)
     };
-    crate::DiffSummary {
+    DiffSummary {
         units: count("units"),
         changed: count("changed"),
         total_up: count("total_up"),
@@ -367,5 +300,5 @@ pub fn diff_summary_text(summary: JsValue) -> String {
 /// before reading them).
 #[wasm_bindgen(js_name = maxDocumentBytes)]
 pub fn max_document_bytes() -> u32 {
-    u32::try_from(crate::MAX_DOCUMENT_BYTES).unwrap_or(u32::MAX)
+    u32::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u32::MAX)
 }

@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""Writes schema/kpi-rules.schema.json and schema/kpi-submission.schema.json (JSON Schema draft
-2020-12) from the field reference in docs/FORMATS.md. Usage: make_schemas.py [OUT_DIR]
-Only standard keywords are used (no VS Code extensions), so strict validators such as Ajv accept them."""
-import json, pathlib, sys
+"""Writes schema/kpi-rules.schema.json, schema/kpi-submission.schema.json and
+schema/kpi-report.schema.json (JSON Schema draft 2020-12) from the field reference in docs/FORMATS.md,
+and the result types of js/index.d.ts (between its `generated` markers) from the report schema.
+Usage: make_schemas.py [OUT_DIR [D_TS]] (default: schema/ and js/index.d.ts, rewritten in place).
+Only standard keywords are used (no VS Code extensions), so strict validators such as Ajv accept them.
+The reserved words come from the engine's own table (src/expr/mod.rs), not a copy."""
+import json, pathlib, re, sys
 
-out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent
+root = pathlib.Path(__file__).resolve().parents[2]
+out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else root / "schema"
+d_ts = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else root / "js/index.d.ts"
 META = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://kpi-wasm.invalid/schema/"
-RESERVED = ["true", "false", "if", "min", "max", "abs", "floor", "ceil", "round", "avg", "sum", "count", "rank"]
+_expr = (root / "src/expr/mod.rs").read_text(encoding="utf-8")
+RESERVED = re.findall(r'"(\w+)"', re.search(r"const LITERAL_WORDS[^;]*;", _expr).group(0)) + \
+    re.findall(r'\("(\w+)", Func::', _expr)
 ID_RE = "^(?!(?:" + "|".join(RESERVED) + ")$)[A-Za-z_][A-Za-z0-9_]*$"
 DEC_RE = r"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
 
@@ -382,6 +389,196 @@ sub_schema = {
     "$defs": {"identifier": identifier, "unit": unit, "values": values, "notes": notes},
 }
 
-for name, s in [("kpi-rules.schema.json", rules_schema), ("kpi-submission.schema.json", sub_schema)]:
+# ---------------------------------------------------------------- report (what the engine writes)
+# Descriptions in English: the report is read by integrators' code, and they become the JSDoc of the
+# generated TypeScript types.
+def out_obj(desc, props, optional=()):
+    return {"description": desc, "type": "object", "properties": props,
+            "required": [k for k in props if k not in optional], "additionalProperties": False}
+
+
+def arr(items, desc=None):
+    d = {"type": "array", "items": items}
+    if desc:
+        d["description"] = desc
+    return d
+
+
+def nullable(s, desc=None):
+    d = {"anyOf": [s, {"type": "null"}]}
+    if desc:
+        d["description"] = desc
+    return d
+
+
+s_ = lambda desc=None: {"type": "string", **({"description": desc} if desc else {})}
+amount = lambda desc=None: ref("amount", desc)
+count = lambda desc: {"type": "integer", "minimum": 0, "description": desc}
+LINE_KINDS = ["deduct", "add", "cap", "rate", "band", "judged", "formula", "rank",
+              "convert", "rescale", "floor", "veto", "quota", "info"]
+report_defs = {
+    "amount": {"description": "A decimal as text with exactly the rule set's scale of places, e.g. \"97.50\".",
+               "type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"},
+    "unit": out_obj("The unit assessed (`ranked` appears only when false).", {
+        "id": s_(), "name": s_(), "group": s_(), "ranked": {"const": False}}, optional=("group", "ranked")),
+    "line_kind": {"description": "What a trace line records.", "enum": LINE_KINDS},
+    "line": out_obj("One explained change of points: for an item, points + Σ lines = score.", {
+        "reason": s_(), "points": amount("Signed, e.g. \"-4.00\"."), "kind": ref("line_kind")}),
+    "item_status": {"description": "How an item, adjustment or bonus item was scored.",
+                    "enum": ["scored", "not_applicable", "pending"]},
+    "item": out_obj("One item's result.", {
+        "id": s_(), "title": s_(), "points": amount(),
+        "score": nullable(amount(), "Null only for a not-applicable item when the rule set rescales."),
+        "status": ref("item_status"),
+        "value": amount("The indicator value of a rate, bands, formula or rank item."),
+        "lines": arr(ref("line"))}, optional=("value",)),
+    "section": out_obj("One section's result.", {
+        "id": s_(), "title": s_(), "points": amount(), "out_of": amount(), "score": amount(),
+        "lines": arr(ref("line")), "items": arr(ref("item"))}, optional=("out_of",)),
+    "adjustment": out_obj("One adjustment's result.", {
+        "id": s_(), "title": s_(), "cap": amount(), "amount": amount("Negative or zero."),
+        "status": ref("item_status"), "lines": arr(ref("line"))}, optional=("cap",)),
+    "bonus_item": out_obj("One bonus item's result.", {
+        "id": s_(), "title": s_(), "points": amount(), "amount": amount(), "status": ref("item_status"),
+        "lines": arr(ref("line"))}),
+    "bonus": out_obj("The bonus result.", {
+        "cap": amount(), "amount": amount(), "items": arr(ref("bonus_item")), "lines": arr(ref("line"))}),
+    "effect": {"description": "A veto's effect as written in the rule set.", "anyOf": [
+        {"enum": ["fail", "zero"]},
+        out_obj("At most this grade.", {"max_grade": s_()}),
+        out_obj("This many grades down.", {"lower_grades": {"type": "integer", "minimum": 1}})]},
+    "veto": out_obj("One veto and whether it triggered.", {
+        "id": s_(), "title": s_(), "triggered": nullable({"type": "boolean"}, "Null while pending."),
+        "effect": ref("effect"), "effect_text": s_()}),
+    "pending": out_obj("Something not known yet.", {
+        "kind": {"enum": ["item", "adjustment", "bonus", "veto"]}, "id": s_(), "title": s_(),
+        "missing": arr(s_(), "Ids of the empty inputs it reads."), "reason": s_()}),
+    "problem": out_obj("One problem (or warning): a stable dotted code, a JSON pointer, a Chinese message.", {
+        "code": {"type": "string", "pattern": r"^[a-z]+\.[a-z_]+$", "description": "E.g. \"expr.unknown_id\", \"value.range\"."},
+        "path": s_("JSON pointer into the document, e.g. \"/sections/1/items/3/points\"."),
+        "message": s_("Simplified Chinese message naming the item or field.")}),
+    "report": out_obj("A scored submission (`kpi-report/1`).", {
+        "format": {"const": "kpi-report/1"}, "unit": ref("unit"),
+        "rules": out_obj("The rule set used.", {"id": s_(), "version": s_(), "title": s_()}),
+        "period": s_(), "status": {"enum": ["final", "provisional"]}, "total": amount(), "grade": s_(),
+        "grade_by_score": s_("The grade the total alone gives, before vetoes and quotas."),
+        "rank": nullable({"type": "integer", "minimum": 1}, "Present in a batch; null for units not ranked."),
+        "full_score": amount(), "subtotal": amount("Σ section scores (after rescaling)."),
+        "sections": arr(ref("section")), "adjustments": arr(ref("adjustment")), "bonus": ref("bonus"),
+        "vetoes": arr(ref("veto")), "lines": arr(ref("line"), "Report-level: rescaling, the floor at zero, veto effects, quota moves."),
+        "pending": arr(ref("pending")), "warnings": arr(ref("problem")),
+        "meta": {"type": "object", "additionalProperties": {"type": "string"}, "description": "The submission's meta, echoed."},
+    }, optional=("rank", "bonus", "meta")),
+    "errors": out_obj("Why something could not be read or scored (the golden cases' expected errors).", {
+        "error": arr(ref("problem"))}),
+    "batch_entry": {"description": "One entry of a batch (`scoreBatch`): the report, or the problems of that submission.",
+                    "anyOf": [out_obj("A scored submission.", {"report": ref("report")}),
+                              out_obj("A submission that could not be read or scored.", {"error": arr(ref("problem"))})]},
+    "standing": out_obj("A unit's standing under one rule set.", {
+        "total": amount(), "grade": s_(), "rank": nullable({"type": "integer", "minimum": 1}),
+        "status": {"enum": ["final", "provisional"]}}),
+    "item_change": out_obj("One item whose score changed.", {
+        "id": s_(), "title": s_(), "old": nullable(amount()), "new": nullable(amount()),
+        "reasons": arr(s_(), "The new trace lines of the item.")}),
+    "unit_diff": out_obj("One unit under both rule sets.", {
+        "unit": ref("unit"), "changed": {"type": "boolean"}, "old": nullable(ref("standing")),
+        "new": nullable(ref("standing")), "items": arr(ref("item_change")), "notes": arr(s_())}),
+    "diff_summary": out_obj("Counts over all units (`diffSummaryText` words them).", {
+        k: count(d) for k, d in [("units", "Units compared."), ("changed", "Total, grade or rank changed."),
+                                 ("total_up", "Total went up."), ("total_down", "Total went down."),
+                                 ("grade_up", "Grade went up."), ("grade_down", "Grade went down."),
+                                 ("errors", "Could not be scored under one of the rule sets.")]}),
+    "diff": out_obj("The same submissions under two rule sets.", {
+        "old": out_obj("The old rule set.", {"id": s_(), "version": s_()}),
+        "new": out_obj("The new rule set.", {"id": s_(), "version": s_()}),
+        "units": arr(ref("unit_diff")), "summary": ref("diff_summary"), "rule_changes": arr(s_())}),
+    "probe_finding": out_obj("A synthetic submission where the two rule sets disagree (`kpi diff --probe`).", {
+        "base": s_(), "input": s_(), "label": s_(), "value": s_(), "old": ref("standing"), "new": ref("standing"),
+        "items": arr(ref("item_change"))}),
+}
+report_schema = {
+    "$schema": META,
+    "$id": BASE + "kpi-report.schema.json",
+    "title": "考核结果（report, kpi-report/1）",
+    "description": "What the engine writes for one scored submission. $defs also describe a batch entry, "
+                   "a diff and a probe finding. Fields: docs/FORMATS.md.",
+    "$ref": "#/$defs/report",
+    "$defs": report_defs,
+}
+
+# ---------------------------------------------------------------- TypeScript types of the results
+TS_NAMES = {"amount": "Decimal", "unit": "ReportUnit", "line_kind": "LineKind", "line": "TraceLine",
+            "item_status": "ItemStatus", "item": "ItemReport", "section": "SectionReport",
+            "adjustment": "AdjustmentReport", "bonus_item": "BonusItemReport", "bonus": "BonusReport",
+            "effect": "VetoEffect", "veto": "VetoReport", "pending": "PendingEntry", "problem": "Problem",
+            "report": "Report", "batch_entry": "BatchEntry", "standing": "Standing", "item_change": "ItemChange",
+            "unit_diff": "UnitDiff", "diff_summary": "DiffSummary", "diff": "Diff", "probe_finding": "ProbeFinding"}
+
+
+def ts(s, indent):
+    """The TypeScript type of schema `s`."""
+    if "$ref" in s:
+        return TS_NAMES[s["$ref"].rsplit("/", 1)[1]]
+    if "const" in s:
+        return json.dumps(s["const"])
+    if "enum" in s:
+        return " | ".join(json.dumps(v) for v in s["enum"])
+    if "anyOf" in s:
+        variants = s["anyOf"]
+        keys = [set(v.get("properties", {})) for v in variants]
+        if all(keys):
+            # Objects with distinct keys: each names the others' as `?: undefined`, so that
+            # `entry.report` type-checks on the union before narrowing.
+            variants = [{**v, "properties": {**v["properties"], **{k: {"tsUndefined": True} for o in keys
+                                                                  for k in sorted(o - ks)}}}
+                        for v, ks in zip(variants, keys)]
+        return " | ".join(ts(x, indent) for x in variants)
+    if s.get("tsUndefined"):
+        return "undefined"
+    t = s.get("type")
+    if t == "array":
+        inner = ts(s["items"], indent)
+        return f"({inner})[]" if "|" in inner else f"{inner}[]"
+    if t == "object" and "properties" in s:
+        return ts_object(s, indent)
+    if t == "object":
+        return f"Record<string, {ts(s['additionalProperties'], indent)}>"
+    return {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "null": "null"}[t]
+
+
+def ts_object(s, indent):
+    pad = "  " * (indent + 1)
+    lines = ["{"]
+    for k, v in s["properties"].items():
+        if "description" in v:
+            lines.append(f"{pad}/** {v['description']} */")
+        opt = "" if k in s.get("required", []) else "?"
+        lines.append(f"{pad}{k}{opt}: {ts(v, indent + 1)};")
+    lines.append("  " * indent + "}")
+    return "\n".join(lines)
+
+
+def ts_types():
+    out_lines = []
+    for name, s in report_defs.items():
+        if name == "errors":
+            continue
+        out_lines.append(f"/** {s['description']} */")
+        if s.get("type") == "object" and "properties" in s:
+            out_lines.append(f"export interface {TS_NAMES[name]} {ts_object(s, 0)}")
+        else:
+            out_lines.append(f"export type {TS_NAMES[name]} = {ts(s, 0)};")
+        out_lines.append("")
+    return "\n".join(out_lines)
+
+
+BEGIN = "// ---- generated by schema/src/make_schemas.py from schema/kpi-report.schema.json: do not edit ----\n"
+END = "// ---- end of generated types ----\n"
+for name, s in [("kpi-rules.schema.json", rules_schema), ("kpi-submission.schema.json", sub_schema),
+                ("kpi-report.schema.json", report_schema)]:
     (out / name).write_text(json.dumps(s, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("wrote", out / name)
+text = (root / "js/index.d.ts").read_text(encoding="utf-8")
+start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+d_ts.write_text(text[:start] + "\n" + ts_types() + text[end:], encoding="utf-8")
+print("wrote", d_ts)

@@ -9,8 +9,6 @@
 //! Why not serde: serde's derived code and serde_json's generic machinery were a third of the
 //! WebAssembly module's code and most of the time of a `score` call (see BENCHMARKS.md).
 
-use std::fmt;
-
 mod parse;
 mod scan;
 mod write;
@@ -199,12 +197,5 @@ impl Value {
     /// A string value.
     pub fn string(s: impl Into<String>) -> Value {
         Value::String(s.into())
-    }
-}
-
-impl fmt::Display for Value {
-    /// Compact JSON text.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_json())
     }
 }

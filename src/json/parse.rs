@@ -13,6 +13,8 @@ pub struct SyntaxError {
     /// Characters from the start of the line up to and including the offending one (0 when the
     /// text ends right after a line break).
     pub column: usize,
+    /// Characters before the offending one (the text's length when it ended).
+    pub offset: usize,
 }
 
 /// The kinds of [`SyntaxError`].
@@ -64,7 +66,17 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
             _ => next_char_end(text, p.i),
         };
         let (line, column) = position(text, end);
-        SyntaxError { kind, line, column }
+        let before = text.get(..end).map_or(0, |s| s.chars().count());
+        let offset = match kind {
+            SyntaxErrorKind::Eof => before,
+            _ => before.saturating_sub(1),
+        };
+        SyntaxError {
+            kind,
+            line,
+            column,
+            offset,
+        }
     })
 }
 

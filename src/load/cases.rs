@@ -11,76 +11,73 @@ use std::collections::BTreeMap;
 const TEST_KEYS: &[&str] = &["name", "unit", "values", "notes", "not_applicable", "expect"];
 
 pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
-    let arr = r.array(top, "tests", false);
-    let mut out = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("tests"), i);
-        let Some(mut o) = r.object(
-            v,
-            &path,
-            &format!("第{}个测试用例", i.saturating_add(1)),
-            TEST_KEYS,
-        ) else {
-            continue;
-        };
-        let name = r.req_str(&o, "name");
-        if let Some(n) = &name {
-            o.what = format!("测试用例「{n}」");
-        }
-        let unit = match o.get("unit") {
-            Some(u) => crate::submission::read_unit(r, u, &o.at("unit")),
-            None => Some(SubmissionUnit {
-                id: format!("test-{}", i.saturating_add(1)),
-                name: name.clone().unwrap_or_default(),
-                group: None,
-                ranked: true,
-                tags: Vec::new(),
-            }),
-        };
-        let values = match o.get("values") {
-            Some(Value::Object(m)) => m.clone(),
-            Some(_) => {
-                r.push(
-                    Code::FieldType,
-                    o.at("values"),
-                    format!("{}的 values 应为 JSON 对象", o.what),
-                );
-                Map::new()
+    let mut out = Vec::new();
+    r.objects(
+        top,
+        "tests",
+        false,
+        &|i| format!("第{}个测试用例", i.saturating_add(1)),
+        TEST_KEYS,
+        &mut |r, i, mut o| {
+            let name = r.req_str(&o, "name");
+            if let Some(n) = &name {
+                o.what = format!("测试用例「{n}」");
             }
-            None => {
-                r.missing(&o, "values");
-                Map::new()
-            }
-        };
-        let notes = crate::submission::read_notes(r, &o);
-        let not_applicable = crate::submission::read_not_applicable(r, &o);
-        let expect = o
-            .get("expect")
-            .and_then(|e| read_expect(r, e, &o.at("expect"), &o.what));
-        if o.get("expect").is_none() {
-            r.missing(&o, "expect");
-        }
-        check_names(r, &o, rs, &values, &not_applicable, expect.as_ref());
-        if let (Some(name), Some(unit), Some(expect)) = (name, unit, expect) {
-            let submission = Submission {
-                rules_id: rs.id.clone(),
-                rules_version: rs.version.clone(),
-                unit,
-                period: Some(rs.period.clone()),
-                values,
-                notes,
-                meta: BTreeMap::new(),
-                not_applicable,
-                self_assessment: None,
+            let unit = match o.get("unit") {
+                Some(u) => crate::submission::read_unit(r, u, &o.at("unit")),
+                None => Some(SubmissionUnit {
+                    id: format!("test-{}", i.saturating_add(1)),
+                    name: name.clone().unwrap_or_default(),
+                    group: None,
+                    ranked: true,
+                    tags: Vec::new(),
+                }),
             };
-            out.push(TestCase {
-                name,
-                submission,
-                expect,
-                path,
-            });
-        }
-    }
+            let values = match o.get("values") {
+                Some(Value::Object(m)) => m.clone(),
+                Some(_) => {
+                    r.push(
+                        Code::FieldType,
+                        o.at("values"),
+                        format!("{}的 values 应为 JSON 对象", o.what),
+                    );
+                    Map::new()
+                }
+                None => {
+                    r.missing(&o, "values");
+                    Map::new()
+                }
+            };
+            let notes = crate::submission::read_notes(r, &o);
+            let not_applicable = crate::submission::read_not_applicable(r, &o);
+            let expect = o
+                .get("expect")
+                .and_then(|e| read_expect(r, e, &o.at("expect"), &o.what));
+            if o.get("expect").is_none() {
+                r.missing(&o, "expect");
+            }
+            check_names(r, &o, rs, &values, &not_applicable, expect.as_ref());
+            if let (Some(name), Some(unit), Some(expect)) = (name, unit, expect) {
+                let submission = Submission {
+                    rules_id: rs.id.clone(),
+                    rules_version: rs.version.clone(),
+                    unit,
+                    period: Some(rs.period.clone()),
+                    values,
+                    notes,
+                    meta: BTreeMap::new(),
+                    not_applicable,
+                    self_assessment: None,
+                };
+                out.push(TestCase {
+                    name,
+                    submission,
+                    expect,
+                    path: o.path.clone(),
+                });
+            }
+        },
+    );
     out
 }
 

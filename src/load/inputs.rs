@@ -1,13 +1,13 @@
 //! Reading the inputs (the form's fields): types, bounds (literal or another input), options,
 //! defaults.
 
-use super::Reader;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
 use crate::expr::{Expr, Scope, Type};
 use crate::json::Value;
 use crate::limits::MAX_ROWS;
+use crate::reader::Reader;
 use crate::reader::{Obj, decimal_from_json, short};
 use crate::rules::*;
 use rust_decimal::Decimal;
@@ -73,20 +73,19 @@ type Written = (usize, String, Option<RawBound>, Option<RawBound>);
 /// The inputs, and each one's `applicable` condition still to compile. Record lists get their
 /// list slots, in input order.
 pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> (Vec<Input>, Vec<Option<Condition>>) {
-    let arr = r.array(top, "inputs", true);
-    let mut inputs: Vec<Input> = Vec::with_capacity(arr.len());
-    let mut conditions = Vec::with_capacity(arr.len());
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut conditions = Vec::new();
     let mut bounds: Vec<Written> = Vec::new();
     let mut seen = BTreeSet::new();
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("inputs"), i);
-        let what = format!("第{}个输入项", i.saturating_add(1));
-        if let Some(read) = read_input(r, v, &path, what, &mut seen, None) {
+    let name = |i: usize| format!("第{}个输入项", i.saturating_add(1));
+    r.objects(top, "inputs", true, &name, INPUT_KEYS, &mut |r, _, o| {
+        let path = o.path.clone();
+        if let Some(read) = read_input(r, o, &mut seen, None) {
             bounds.push((inputs.len(), path, read.min, read.max));
             inputs.push(read.input);
             conditions.push(read.condition);
         }
-    }
+    });
     resolve_bounds(r, &mut inputs, bounds);
     // Record lists and several assessors' scores are lists: each has a slot.
     let mut slot = 0usize;
@@ -103,24 +102,23 @@ pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> (Vec<Input>, Vec<Option<
 
 /// A records input's fields, rows and `describe` (`o` is the input, `what` names it).
 fn read_records(r: &mut Reader, o: &Obj, what: &str) -> Records {
-    let arr = r.array(o, "fields", false);
-    if arr.is_empty() {
+    let mut fields: Vec<Input> = Vec::new();
+    let mut bounds: Vec<Written> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let name = |i: usize| format!("{what}的第{}个字段", i.saturating_add(1));
+    let n = r.objects(o, "fields", false, &name, FIELD_KEYS, &mut |r, _, f| {
+        let path = f.path.clone();
+        if let Some(read) = read_input(r, f, &mut seen, Some(what)) {
+            bounds.push((fields.len(), path, read.min, read.max));
+            fields.push(read.input);
+        }
+    });
+    if n == 0 {
         r.push(
             Code::RecordsFields,
             o.at("fields"),
             format!("{what}是明细类（records）输入项，须在 fields 中列出每条记录的字段"),
         );
-    }
-    let mut fields: Vec<Input> = Vec::with_capacity(arr.len());
-    let mut bounds: Vec<Written> = Vec::new();
-    let mut seen = BTreeSet::new();
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&o.at("fields"), i);
-        let name = format!("{what}的第{}个字段", i.saturating_add(1));
-        if let Some(read) = read_input(r, v, &path, name, &mut seen, Some(what)) {
-            bounds.push((fields.len(), path, read.min, read.max));
-            fields.push(read.input);
-        }
     }
     resolve_bounds(r, &mut fields, bounds);
     let count = |r: &mut Reader, key: &str, default: usize| match o.get(key) {
@@ -202,23 +200,15 @@ struct ReadInput {
     condition: Option<Condition>,
 }
 
-/// The input at `path` named `what` in messages until its label is known (or, when `list` names
-/// a records input, one of its fields), its bounds still as written; `seen` holds the ids read so
-/// far.
+/// One input (or, when `list` names a records input, one of its fields), its bounds still as
+/// written; `seen` holds the ids read so far.
 fn read_input(
     r: &mut Reader,
-    v: &Value,
-    path: &str,
-    mut what: String,
+    mut o: Obj,
     seen: &mut BTreeSet<String>,
     list: Option<&str>,
 ) -> Option<ReadInput> {
-    let keys = if list.is_some() {
-        FIELD_KEYS
-    } else {
-        INPUT_KEYS
-    };
-    let mut o = r.object(v, path, &what, keys)?;
+    let mut what = o.what.clone();
     let id = r.req_str(&o, "id");
     let label = r.req_str(&o, "label");
     if let (Some(id), Some(label)) = (&id, &label) {

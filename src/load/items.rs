@@ -1,12 +1,13 @@
 //! Reading sections, items, their scoring rules (`deduct`, `rate`, `bands`, `judged`, `rank`,
 //! `formula`) and the lines of deductions and additions.
 
-use super::{IdRegistry, InputScope, read_combine, read_named, read_provenance};
+use super::common::{IdRegistry, InputScope, read_combine, read_named};
+use super::read_provenance;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::pointer_at;
-use crate::expr::Type;
 use crate::json::Value;
+use crate::expr::Type;
 use crate::lint;
 use crate::reader::{Obj, Reader};
 use crate::rules::*;
@@ -21,77 +22,82 @@ pub(super) fn read_sections(
     scope: &InputScope,
     ids: &mut IdRegistry,
 ) -> Vec<Section> {
-    let arr = r.array(top, "sections", true);
-    if arr.is_empty() && top.get("sections").is_some() {
+    let mut sections = Vec::new();
+    let mut section_ids = BTreeSet::new();
+    let name = |si: usize| format!("第{}部分", si.saturating_add(1));
+    let n = r.objects(
+        top,
+        "sections",
+        true,
+        &name,
+        SECTION_KEYS,
+        &mut |r, si, mut o| {
+            let id = r.req_str(&o, "id");
+            let title = r.req_str(&o, "title");
+            if let Some(t) = &title {
+                o.what = format!("第{}部分「{t}」", si.saturating_add(1));
+            }
+            if let Some(id) = &id {
+                if !section_ids.insert(id.clone()) {
+                    r.push(
+                        Code::IdDuplicate,
+                        o.at("id"),
+                        format!("部分 id「{id}」重复"),
+                    );
+                }
+            }
+            let points = r.positive(&o, "points");
+            let out_of = r.opt_positive(&o, "out_of");
+            // An item that cannot be used (an expression that does not compile …) still has its
+            // points: the sums are checked whenever every item's points could be read.
+            let mut items: Vec<Item> = Vec::new();
+            let mut sum = Some(Decimal::ZERO);
+            let mut objects = 0usize;
+            let n = r.objects(
+                &o,
+                "items",
+                true,
+                &|_| "考核项目".into(),
+                ITEM_KEYS,
+                &mut |r, _, item| {
+                    objects = objects.saturating_add(1);
+                    let read = read_item(r, item, scope, ids);
+                    let item_points = match &read {
+                        Ok(item) => Some(item.points),
+                        Err(p) => *p,
+                    };
+                    sum = sum.zip(item_points).and_then(|(a, b)| a.checked_add(b));
+                    items.extend(read.ok());
+                },
+            );
+            if n == 0 && o.get("items").is_some() {
+                r.push(
+                    Code::RulesEmpty,
+                    o.at("items"),
+                    format!("{}没有考核项目", o.what),
+                );
+            }
+            // An element that is not an object has no points.
+            if let Some(sum) = sum.filter(|_| n > 0 && objects == n) {
+                lint::check_items_sum(r, &o, sum, points, out_of);
+            }
+            if let (Some(id), Some(title), Some(points)) = (id, title, points) {
+                sections.push(Section {
+                    id,
+                    title,
+                    points,
+                    out_of,
+                    items,
+                });
+            }
+        },
+    );
+    if n == 0 && top.get("sections").is_some() {
         r.push(
             Code::RulesEmpty,
             top.at("sections"),
             "考核细则至少需要一个部分（sections）",
         );
-    }
-    let mut sections = Vec::with_capacity(arr.len());
-    let mut section_ids = BTreeSet::new();
-    for (si, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("sections"), si);
-        let Some(mut o) = r.object(
-            v,
-            &path,
-            &format!("第{}部分", si.saturating_add(1)),
-            SECTION_KEYS,
-        ) else {
-            continue;
-        };
-        let id = r.req_str(&o, "id");
-        let title = r.req_str(&o, "title");
-        if let Some(t) = &title {
-            o.what = format!("第{}部分「{t}」", si.saturating_add(1));
-        }
-        if let Some(id) = &id {
-            if !section_ids.insert(id.clone()) {
-                r.push(
-                    Code::IdDuplicate,
-                    o.at("id"),
-                    format!("部分 id「{id}」重复"),
-                );
-            }
-        }
-        let points = r.positive(&o, "points");
-        let out_of = r.opt_positive(&o, "out_of");
-        let arr = r.array(&o, "items", true);
-        if arr.is_empty() && o.get("items").is_some() {
-            r.push(
-                Code::RulesEmpty,
-                o.at("items"),
-                format!("{}没有考核项目", o.what),
-            );
-        }
-        // An item that cannot be used (an expression that does not compile …) still has its
-        // points: the sums are checked whenever every item's points could be read.
-        let mut items: Vec<Item> = Vec::with_capacity(arr.len());
-        let mut sum = Some(Decimal::ZERO);
-        for (ii, v) in arr.iter().enumerate() {
-            let read = read_item(r, v, &pointer_at(&o.at("items"), ii), scope, ids);
-            let item_points = match &read {
-                Ok(item) => Some(item.points),
-                Err(p) => *p,
-            };
-            sum = sum.zip(item_points).and_then(|(a, b)| a.checked_add(b));
-            if let Ok(item) = read {
-                items.push(item);
-            }
-        }
-        if let Some(sum) = sum.filter(|_| !arr.is_empty()) {
-            lint::check_items_sum(r, &o, sum, points, out_of);
-        }
-        if let (Some(id), Some(title), Some(points)) = (id, title, points) {
-            sections.push(Section {
-                id,
-                title,
-                points,
-                out_of,
-                items,
-            });
-        }
     }
     sections
 }
@@ -117,15 +123,13 @@ const ITEM_KEYS: &[&str] = &[
     "assessor_na",
 ];
 
-/// The item at `path`, or when it cannot be used, its points if they could be read.
+/// The item `o`, or when it cannot be used, its points if they could be read.
 fn read_item(
     r: &mut Reader,
-    v: &Value,
-    path: &str,
+    mut o: Obj,
     scope: &InputScope,
     ids: &mut IdRegistry,
 ) -> Result<Item, Option<Decimal>> {
-    let mut o = r.object(v, path, "考核项目", ITEM_KEYS).ok_or(None)?;
     let (id, title) = read_named(r, &mut o, ids, |id, title| format!("项目「{id} {title}」"));
     let points = r.positive(&o, "points");
     let basis = r.opt_str(&o, "basis");
@@ -354,6 +358,8 @@ pub(super) fn read_lines(
     scope: &InputScope,
     verb: &str,
 ) -> Option<Vec<Line>> {
+    // Lines and groups of lines: an element's fields depend on which it is, so the list is read
+    // element by element.
     let arr = r.array(o, key, true);
     if arr.is_empty() {
         if o.get(key).is_some() {
@@ -379,6 +385,7 @@ pub(super) fn read_lines(
             }
         }
     }
+    // A line that could not be read leaves the group unread.
     ok.then_some(lines)
 }
 
@@ -753,72 +760,14 @@ fn read_bands(
     scope: &InputScope,
 ) -> Option<Bands> {
     let value = r.expr(o, "value", scope, Type::Number);
-    let arr = r.array(o, "bands", true);
-    let mut bands = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&o.at("bands"), i);
-        let Some(bo) = r.object(
-            v,
-            &path,
-            &format!("{item}的第{}个区间", i.saturating_add(1)),
-            BAND_KEYS,
-        ) else {
-            continue;
-        };
-        let lower = one_of(r, &bo, &["min", "over"]);
-        let upper = one_of(r, &bo, &["max", "under", "upto"]);
-        let (min, over) = match lower {
-            Some((d, key)) => (Some(d), key == "over"),
-            None => (None, false),
-        };
-        let (max, upper) = match upper {
-            Some((d, "under")) => (Some(d), Upper::Under),
-            Some((d, "upto")) => (Some(d), Upper::Upto),
-            Some((d, _)) => (Some(d), Upper::Max),
-            None => (None, Upper::Max),
-        };
-        let score = r.req_dec(&bo, "score");
-        if let (Some(lo), Some(hi)) = (min, max) {
-            // A single value is a band too, when both bounds include it (min X, upto X).
-            if lo > hi || (lo == hi && (over || upper != Upper::Upto)) {
-                let (lk, hk) = (
-                    if over { "over" } else { "min" },
-                    match upper {
-                        Upper::Max => "max",
-                        Upper::Under => "under",
-                        Upper::Upto => "upto",
-                    },
-                );
-                r.push(
-                    Code::BandsRange,
-                    path.clone(),
-                    format!("{}的 {lk} {}应小于 {hk} {}", bo.what, plain(lo), plain(hi)),
-                );
-            }
+    let mut bands = Vec::new();
+    let name = |i: usize| format!("{item}的第{}个区间", i.saturating_add(1));
+    let n = r.objects(o, "bands", true, &name, BAND_KEYS, &mut |r, i, bo| {
+        if let Some(band) = read_band(r, &bo, points) {
+            bands.push((i, band));
         }
-        if let (Some(s), Some(p)) = (score, points) {
-            if s < Decimal::ZERO || s > p {
-                r.push(
-                    Code::BandsScore,
-                    bo.at("score"),
-                    format!("{}的得分{}应在0到{}分之间", bo.what, plain(s), plain(p)),
-                );
-            }
-        }
-        if let Some(score) = score {
-            bands.push((
-                i,
-                Band {
-                    min,
-                    over,
-                    max,
-                    upper,
-                    score,
-                },
-            ));
-        }
-    }
-    if arr.is_empty() {
+    });
+    if n == 0 {
         if o.get("bands").is_some() {
             r.push(
                 Code::RulesEmpty,
@@ -832,6 +781,56 @@ fn read_bands(
     Some(Bands {
         value: value?,
         bands: bands.into_iter().map(|(_, b)| b).collect(),
+    })
+}
+
+/// One band: its lower bound (`min` ≥ or `over` >), its upper bound (`max`, `under` <, `upto` ≤)
+/// and its score within the item's points.
+fn read_band(r: &mut Reader, bo: &Obj, points: Option<Decimal>) -> Option<Band> {
+    let lower = one_of(r, bo, &["min", "over"]);
+    let upper = one_of(r, bo, &["max", "under", "upto"]);
+    let (min, over) = match lower {
+        Some((d, key)) => (Some(d), key == "over"),
+        None => (None, false),
+    };
+    let (max, upper) = match upper {
+        Some((d, "under")) => (Some(d), Upper::Under),
+        Some((d, "upto")) => (Some(d), Upper::Upto),
+        Some((d, _)) => (Some(d), Upper::Max),
+        None => (None, Upper::Max),
+    };
+    let score = r.req_dec(bo, "score");
+    if let (Some(lo), Some(hi)) = (min, max) {
+        // A single value is a band too, when both bounds include it (min X, upto X).
+        if lo > hi || (lo == hi && (over || upper != Upper::Upto)) {
+            let lk = if over { "over" } else { "min" };
+            let hk = match upper {
+                Upper::Max => "max",
+                Upper::Under => "under",
+                Upper::Upto => "upto",
+            };
+            r.push(
+                Code::BandsRange,
+                bo.path.clone(),
+                format!("{}的 {lk} {}应小于 {hk} {}", bo.what, plain(lo), plain(hi)),
+            );
+        }
+    }
+    if let (Some(s), Some(p)) = (score, points) {
+        if s < Decimal::ZERO || s > p {
+            r.push(
+                Code::BandsScore,
+                bo.at("score"),
+                format!("{}的得分{}应在0到{}分之间", bo.what, plain(s), plain(p)),
+            );
+        }
+    }
+    Some(Band {
+        min,
+        over,
+        max,
+        upper,
+        score: score?,
     })
 }
 

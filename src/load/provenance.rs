@@ -2,7 +2,7 @@
 //! each rule's `sources` (the documents' own words) and `example` mark (示例值), and the unit tags
 //! (`unit_tags`) that expressions may test.
 
-use super::InputScope;
+use super::common::InputScope;
 use crate::code::Code;
 use crate::error::pointer_at;
 use crate::reader::{Obj, Reader};

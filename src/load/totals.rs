@@ -1,8 +1,9 @@
 //! Reading what turns section scores into the total and the grade: adjustments, bonus, grades,
 //! vetoes and quotas.
 
+use super::common::{IdRegistry, InputScope, grade_index, read_combine, read_named};
 use super::items::read_lines;
-use super::{IdRegistry, InputScope, grade_index, read_combine, read_named, read_provenance};
+use super::read_provenance;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
@@ -22,38 +23,35 @@ pub(super) fn read_adjustments(
     scope: &InputScope,
     ids: &mut IdRegistry,
 ) -> Vec<Adjustment> {
-    let arr = r.array(top, "adjustments", false);
-    let mut out = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("adjustments"), i);
-        let Some(mut o) = r.object(
-            v,
-            &path,
-            &format!("第{}个扣分项", i.saturating_add(1)),
-            ADJ_KEYS,
-        ) else {
-            continue;
-        };
-        let (id, title) = read_named(r, &mut o, ids, |id, title| {
-            format!("扣分项「{title}」({id})")
-        });
-        let basis = r.opt_str(&o, "basis");
-        let cap = r.opt_positive(&o, "cap");
-        let combine = read_combine(r, &o);
-        let lines = read_lines(r, &o, "deduct", scope, "扣");
-        let provenance = read_provenance(r, &o, scope);
-        if let (Some(id), Some(title), Some(lines)) = (id, title, lines) {
-            out.push(Adjustment {
-                id,
-                title,
-                basis,
-                cap,
-                combine,
-                lines,
-                provenance,
+    let mut out = Vec::new();
+    r.objects(
+        top,
+        "adjustments",
+        false,
+        &|i| format!("第{}个扣分项", i.saturating_add(1)),
+        ADJ_KEYS,
+        &mut |r, _, mut o| {
+            let (id, title) = read_named(r, &mut o, ids, |id, title| {
+                format!("扣分项「{title}」({id})")
             });
-        }
-    }
+            let basis = r.opt_str(&o, "basis");
+            let cap = r.opt_positive(&o, "cap");
+            let combine = read_combine(r, &o);
+            let lines = read_lines(r, &o, "deduct", scope, "扣");
+            let provenance = read_provenance(r, &o, scope);
+            if let (Some(id), Some(title), Some(lines)) = (id, title, lines) {
+                out.push(Adjustment {
+                    id,
+                    title,
+                    basis,
+                    cap,
+                    combine,
+                    lines,
+                    provenance,
+                });
+            }
+        },
+    );
     out
 }
 
@@ -80,40 +78,37 @@ pub(super) fn read_bonus(
     let v = top.get("bonus")?;
     let o = r.object(v, &top.at("bonus"), "加分（bonus）", BONUS_KEYS)?;
     let cap = r.positive(&o, "cap");
-    let arr = r.array(&o, "items", true);
-    let mut items = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&o.at("items"), i);
-        let Some(mut bo) = r.object(
-            v,
-            &path,
-            &format!("第{}个加分项", i.saturating_add(1)),
-            BONUS_ITEM_KEYS,
-        ) else {
-            continue;
-        };
-        let (id, title) = read_named(r, &mut bo, ids, |id, title| {
-            format!("加分项「{title}」({id})")
-        });
-        let points = r.positive(&bo, "points");
-        let basis = r.opt_str(&bo, "basis");
-        let combine = read_combine(r, &bo);
-        let lines = read_lines(r, &bo, "add", scope, "加");
-        let provenance = read_provenance(r, &bo, scope);
-        let assessor_na = r.opt_bool(&bo, "assessor_na").unwrap_or(false);
-        if let (Some(id), Some(title), Some(points), Some(lines)) = (id, title, points, lines) {
-            items.push(BonusItem {
-                id,
-                title,
-                points,
-                basis,
-                combine,
-                lines,
-                provenance,
-                assessor_na,
+    let mut items = Vec::new();
+    r.objects(
+        &o,
+        "items",
+        true,
+        &|i| format!("第{}个加分项", i.saturating_add(1)),
+        BONUS_ITEM_KEYS,
+        &mut |r, _, mut bo| {
+            let (id, title) = read_named(r, &mut bo, ids, |id, title| {
+                format!("加分项「{title}」({id})")
             });
-        }
-    }
+            let points = r.positive(&bo, "points");
+            let basis = r.opt_str(&bo, "basis");
+            let combine = read_combine(r, &bo);
+            let lines = read_lines(r, &bo, "add", scope, "加");
+            let provenance = read_provenance(r, &bo, scope);
+            let assessor_na = r.opt_bool(&bo, "assessor_na").unwrap_or(false);
+            if let (Some(id), Some(title), Some(points), Some(lines)) = (id, title, points, lines) {
+                items.push(BonusItem {
+                    id,
+                    title,
+                    points,
+                    basis,
+                    combine,
+                    lines,
+                    provenance,
+                    assessor_na,
+                });
+            }
+        },
+    );
     Some(Bonus { cap: cap?, items })
 }
 
@@ -148,76 +143,72 @@ fn check_grade_order(r: &mut Reader, o: &Obj, key: &str, (m, over): (Decimal, bo
     }
 }
 
+/// The grades, highest first: each `min` X (X以上) or `over` X (超过X), strictly descending, the
+/// lowest `min` 0; `"grades": []` is pure scoring (no grade at all).
 pub(super) fn read_grades(
     r: &mut Reader,
     top: &Obj,
     full_score: Option<Decimal>,
     scope: &InputScope,
 ) -> Vec<Grade> {
-    // `"grades": []` is pure scoring: no grade at all.
-    let arr = r.array(top, "grades", true);
-    let mut grades: Vec<Grade> = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("grades"), i);
-        let Some(mut o) = r.object(
-            v,
-            &path,
-            &format!("第{}个等次", i.saturating_add(1)),
-            &["name", "min", "over", "sources", "example"],
-        ) else {
-            continue;
-        };
-        let name = r.req_str(&o, "name");
-        if let Some(n) = &name {
-            o.what = format!("等次「{n}」");
-            if grades.iter().any(|g| &g.name == n) {
+    let mut grades: Vec<Grade> = Vec::new();
+    let n = r.objects(
+        top,
+        "grades",
+        true,
+        &|i| format!("第{}个等次", i.saturating_add(1)),
+        &["name", "min", "over", "sources", "example"],
+        &mut |r, _, mut o| {
+            let name = r.req_str(&o, "name");
+            if let Some(n) = &name {
+                o.what = format!("等次「{n}」");
+                if grades.iter().any(|g| &g.name == n) {
+                    r.push(
+                        Code::IdDuplicate,
+                        o.at("name"),
+                        format!("等次名称「{n}」重复"),
+                    );
+                }
+            }
+            let over = o.get("over").is_some();
+            let key = if over { "over" } else { "min" };
+            if over && o.get("min").is_some() {
                 r.push(
-                    Code::IdDuplicate,
-                    o.at("name"),
-                    format!("等次名称「{n}」重复"),
+                    Code::FieldValue,
+                    o.path.clone(),
+                    format!("{}的 min（以上，含本数）和 over（超过，不含本数）只能有一个", o.what),
                 );
             }
-        }
-        let over = o.get("over").is_some();
-        let key = if over { "over" } else { "min" };
-        if over && o.get("min").is_some() {
-            r.push(
-                Code::FieldValue,
-                o.path.clone(),
-                format!("{}的 min（以上，含本数）和 over（超过，不含本数）只能有一个", o.what),
-            );
-        }
-        let min = r.req_dec(&o, key);
-        if let Some(m) = min {
-            if let Some(prev) = grades.last() {
-                check_grade_order(r, &o, key, (m, over), prev);
+            let min = r.req_dec(&o, key);
+            if let Some(m) = min {
+                if let Some(prev) = grades.last() {
+                    check_grade_order(r, &o, key, (m, over), prev);
+                }
+                if full_score.is_some_and(|f| m > f || (over && m == f)) {
+                    r.push(
+                        Code::GradesRange,
+                        o.at(key),
+                        format!("{}的最低分{}超过满分", o.what, plain(m)),
+                    );
+                }
             }
-            if full_score.is_some_and(|f| m > f || (over && m == f)) {
-                r.push(
-                    Code::GradesRange,
-                    o.at(key),
-                    format!("{}的最低分{}超过满分", o.what, plain(m)),
-                );
+            let provenance = read_provenance(r, &o, scope);
+            if let (Some(name), Some(min)) = (name, min) {
+                grades.push(Grade {
+                    name,
+                    min,
+                    over,
+                    provenance,
+                });
             }
-        }
-        let provenance = read_provenance(r, &o, scope);
-        if let (Some(name), Some(min)) = (name, min) {
-            grades.push(Grade {
-                name,
-                min,
-                over,
-                provenance,
-            });
-        }
-    }
+        },
+    );
     if let Some(last) = grades.last() {
-        if (!last.min.is_zero() || last.over) && grades.len() == arr.len() {
+        if (!last.min.is_zero() || last.over) && grades.len() == n {
+            let key = if last.over { "over" } else { "min" };
             r.push(
                 Code::GradesLowest,
-                pointer(
-                    &pointer_at(&top.at("grades"), arr.len().saturating_sub(1)),
-                    "min",
-                ),
+                pointer(&pointer_at(&top.at("grades"), n.saturating_sub(1)), key),
                 if last.over {
                     format!(
                         "最低等次「{}」应写作 min（以上，含本数）且最低分为0，否则{}分的总分没有等次",
@@ -248,49 +239,46 @@ pub(super) fn read_vetoes(
     ids: &mut IdRegistry,
     grades: &[Grade],
 ) -> Vec<Veto> {
-    let arr = r.array(top, "vetoes", false);
-    let mut out = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("vetoes"), i);
-        let Some(mut o) = r.object(
-            v,
-            &path,
-            &format!("第{}个否决项", i.saturating_add(1)),
-            VETO_KEYS,
-        ) else {
-            continue;
-        };
-        let (id, title) = read_named(r, &mut o, ids, |id, title| {
-            format!("否决项「{title}」({id})")
-        });
-        let basis = r.opt_str(&o, "basis");
-        let when = r.expr(&o, "when", scope, Type::Bool);
-        let effect = read_effect(r, &o, grades);
-        let ranking = match r.opt_enum(&o, "ranking", &["last", "excluded"]) {
-            Ok(Some("last")) => Some(VetoRanking::Last),
-            Ok(Some(_)) => Some(VetoRanking::Excluded),
-            _ => None,
-        };
-        let provenance = read_provenance(r, &o, scope);
-        if let (Some(id), Some(title), Some(when), Some(effect)) = (id, title, when, effect) {
-            let mut effect_text = effect.text(grades);
-            match ranking {
-                Some(VetoRanking::Last) => effect_text.push_str("，排名列末位"),
-                Some(VetoRanking::Excluded) => effect_text.push_str("，不参与排名"),
-                None => {}
-            }
-            out.push(Veto {
-                id,
-                title,
-                basis,
-                when,
-                effect_text,
-                effect,
-                provenance,
-                ranking,
+    let mut out = Vec::new();
+    r.objects(
+        top,
+        "vetoes",
+        false,
+        &|i| format!("第{}个否决项", i.saturating_add(1)),
+        VETO_KEYS,
+        &mut |r, _, mut o| {
+            let (id, title) = read_named(r, &mut o, ids, |id, title| {
+                format!("否决项「{title}」({id})")
             });
-        }
-    }
+            let basis = r.opt_str(&o, "basis");
+            let when = r.expr(&o, "when", scope, Type::Bool);
+            let effect = read_effect(r, &o, grades);
+            let ranking = match r.opt_enum(&o, "ranking", &["last", "excluded"]) {
+                Ok(Some("last")) => Some(VetoRanking::Last),
+                Ok(Some(_)) => Some(VetoRanking::Excluded),
+                _ => None,
+            };
+            let provenance = read_provenance(r, &o, scope);
+            if let (Some(id), Some(title), Some(when), Some(effect)) = (id, title, when, effect) {
+                let mut effect_text = effect.text(grades);
+                match ranking {
+                    Some(VetoRanking::Last) => effect_text.push_str("，排名列末位"),
+                    Some(VetoRanking::Excluded) => effect_text.push_str("，不参与排名"),
+                    None => {}
+                }
+                out.push(Veto {
+                    id,
+                    title,
+                    basis,
+                    when,
+                    effect_text,
+                    effect,
+                    provenance,
+                    ranking,
+                });
+            }
+        },
+    );
     out
 }
 
@@ -391,72 +379,69 @@ pub(super) fn read_quotas(
     grades: &[Grade],
     scope: &InputScope,
 ) -> Vec<Quota> {
-    let arr = r.array(top, "quotas", false);
-    let mut out: Vec<Quota> = Vec::with_capacity(arr.len());
-    for (i, v) in arr.iter().enumerate() {
-        let path = pointer_at(&top.at("quotas"), i);
-        let Some(o) = r.object(
-            v,
-            &path,
-            &format!("第{}个等次比例限制", i.saturating_add(1)),
-            &["grade", "max_share", "sources", "example"],
-        ) else {
-            continue;
-        };
-        if grades.is_empty() {
-            r.push(
-                Code::QuotaGrade,
-                o.path.clone(),
-                format!("{}：考核细则未设等次（grades 为空），不能设等次比例限制", o.what),
-            );
-            continue;
-        }
-        let name = r.req_str(&o, "grade");
-        let share = r.req_dec(&o, "max_share");
-        if let Some(s) = share {
-            if s <= Decimal::ZERO || s > Decimal::ONE {
+    let mut out: Vec<Quota> = Vec::new();
+    r.objects(
+        top,
+        "quotas",
+        false,
+        &|i| format!("第{}个等次比例限制", i.saturating_add(1)),
+        &["grade", "max_share", "sources", "example"],
+        &mut |r, _, o| {
+            if grades.is_empty() {
                 r.push(
-                    Code::DecimalRange,
-                    o.at("max_share"),
-                    format!("{}的 max_share 应大于0且不超过1，实为{}", o.what, plain(s)),
+                    Code::QuotaGrade,
+                    o.path.clone(),
+                    format!("{}：考核细则未设等次（grades 为空），不能设等次比例限制", o.what),
                 );
+                return;
             }
-        }
-        let grade = name.as_deref().and_then(|n| {
-            let g = grade_index(grades, n);
-            if g.is_none() {
-                r.push(
-                    Code::GradesUnknown,
-                    o.at("grade"),
-                    format!("{}引用了未定义的等次「{n}」", o.what),
-                );
+            let name = r.req_str(&o, "grade");
+            let share = r.req_dec(&o, "max_share");
+            if let Some(s) = share {
+                if s <= Decimal::ZERO || s > Decimal::ONE {
+                    r.push(
+                        Code::DecimalRange,
+                        o.at("max_share"),
+                        format!("{}的 max_share 应大于0且不超过1，实为{}", o.what, plain(s)),
+                    );
+                }
             }
-            g
-        });
-        if let Some(g) = grade {
-            if out.iter().any(|q| q.grade == g) {
-                r.push(
-                    Code::IdDuplicate,
-                    o.at("grade"),
-                    format!("等次「{}」的比例限制重复", name.unwrap_or_default()),
-                );
-            }
-            if g == grades.len().saturating_sub(1) {
-                r.push(
-                    Code::QuotaLowest,
-                    o.at("grade"),
-                    "最低等次不能设比例限制（超出的单位无处可降）",
-                );
-            }
-        }
-        let provenance = read_provenance(r, &o, scope);
-        if let (Some(grade), Some(max_share)) = (grade, share) {
-            out.push(Quota {
-                grade,
-                max_share,
-                provenance,
+            let grade = name.as_deref().and_then(|n| {
+                let g = grade_index(grades, n);
+                if g.is_none() {
+                    r.push(
+                        Code::GradesUnknown,
+                        o.at("grade"),
+                        format!("{}引用了未定义的等次「{n}」", o.what),
+                    );
+                }
+                g
             });
-        }
-    }
+            if let Some(g) = grade {
+                if out.iter().any(|q| q.grade == g) {
+                    r.push(
+                        Code::IdDuplicate,
+                        o.at("grade"),
+                        format!("等次「{}」的比例限制重复", name.unwrap_or_default()),
+                    );
+                }
+                if g == grades.len().saturating_sub(1) {
+                    r.push(
+                        Code::QuotaLowest,
+                        o.at("grade"),
+                        "最低等次不能设比例限制（超出的单位无处可降）",
+                    );
+                }
+            }
+            let provenance = read_provenance(r, &o, scope);
+            if let (Some(grade), Some(max_share)) = (grade, share) {
+                out.push(Quota {
+                    grade,
+                    max_share,
+                    provenance,
+                });
+            }
+        },
+    );
     out
 }

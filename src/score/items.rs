@@ -2,7 +2,7 @@
 //! not applicable, pending and caps make of it.
 
 use super::lines::{Part, text, write_parts};
-use super::{Calc, Scorer, Stop, Unknown, add, div, mul, sub};
+use super::scorer::{Calc, Scorer, Stop, Unknown, add, div, mul, sub};
 use crate::code::Code;
 use crate::decimal::{Plain, negate, round};
 use crate::error::pointer;

@@ -1,7 +1,7 @@
 //! Deduction and addition lines (`if` and `per`), combined by sum or max, with their trace texts;
 //! adjustments and bonus items, which are groups of lines.
 
-use super::{Calc, Scorer, Unknown, add, mul, sub};
+use super::scorer::{Calc, Scorer, Unknown, add, mul, sub};
 use crate::decimal::{Plain, negate, round};
 use crate::expr::{Env, Outcome};
 use crate::report::*;

@@ -4,8 +4,10 @@ MAX_FILE lines, no function over MAX_FN lines. Prints the module graph with --gr
 
 A module is a file: src/a.rs and src/a/mod.rs are `a`, src/a/b.rs is `a::b`. An edge a -> b is any
 `crate::b…` or `super::…` path in a's code outside its unit tests (`#[cfg(test)] mod tests`, files
-named tests.rs). A folder's mod.rs declaring and re-exporting its children (`mod x;`, `pub use x::…`)
-is not an edge: it is the folder's front door. Usage: check_shape.py [--graph]. Exit 1 on a finding."""
+named tests.rs), and any `child::…` path in a folder's mod.rs. Declaring and re-exporting a child
+(`mod x;`, `pub use x::…`) is not an edge: mod.rs is the folder's front door. Method calls are not
+seen: a type's methods split over a parent and its child would hide a cycle, so keep shared types in
+a child of their own. Usage: check_shape.py [--graph]. Exit 1 on a finding."""
 import pathlib, re, sys
 
 MAX_FILE, MAX_FN = 1200, 120
@@ -85,14 +87,28 @@ for mod, path in modules.items():
             line = code[:m.start()].count("\n") + 1
             findings.append(f"{path.relative_to(root.parent)}:{line}: fn {m.group(1)} is {length} lines (max {MAX_FN})")
     code = without_tests(code)
-    if path.name == "mod.rs":
-        code = re.sub(r"^\s*(pub(\([^)]*\))?\s+)?(mod\s+\w+|use\s+(self::)?\w+::[^;]*);", "", code, flags=re.M)
     deps = set()
     parent = mod.rsplit("::", 1)[0] if "::" in mod else ""
-    for m in re.finditer(r"\b(crate|super)((?:::\w+)+)", code):
-        names = m.group(2).strip(":").split("::")
-        base = [] if m.group(1) == "crate" else (parent.split("::") if parent else [])
-        if m.group(1) == "super" and path.name == "mod.rs":
+    if path.name in ("mod.rs", "lib.rs"):
+        prefix = mod + "::" if mod else ""
+        children = [m[len(prefix):] for m in modules
+                    if m and m.startswith(prefix) and "::" not in m[len(prefix):]]
+        # Declaring and re-exporting a child is the folder's front door; any other use of it is an edge.
+        code = re.sub(r"^\s*(pub(\([^)]*\))?\s+)?(mod\s+\w+|use\s+(self::)?(" + "|".join(children or ["$^"]) + r")::[^;]*);", "", code, flags=re.M)
+        for child in children:
+            if re.search(r"(?<![\w:])" + child + r"::\w", code):
+                deps.add(f"{mod}::{child}" if mod else child)
+    # `crate::a::b`, `super::x`, and each name of a group: `super::{x, y}`, `crate::{a, b::c}`.
+    paths = [(m.group(1), m.group(2).strip(":")) for m in re.finditer(r"\b(crate|super)((?:::\w+)+)", code)]
+    for m in re.finditer(r"\b(crate|super)((?:::\w+)*)::\{([^}]*)\}", code):
+        for name in m.group(3).split(","):
+            name = name.strip().split(" as ")[0]
+            if name and name != "self":
+                paths.append((m.group(1), (m.group(2).strip(":") + "::" + name).strip(":")))
+    for root_kw, rest in paths:
+        names = [n for n in rest.split("::") if n]
+        base = [] if root_kw == "crate" else (parent.split("::") if parent else [])
+        if root_kw == "super" and path.name == "mod.rs":
             base = base[:-1] if base else []
         cand = base + names
         while cand and "::".join(cand) not in modules:

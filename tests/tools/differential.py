@@ -399,12 +399,13 @@ def points_scale_check(doc, rng, path):
     with open(low_path, "w", encoding="utf-8") as f:
         json.dump(copy, f, ensure_ascii=False)
     try:
-        chk = subprocess.run([KPI, "check", low_path], capture_output=True, text=True)
+        chk = subprocess.run([KPI, "check", low_path, "--format", "json"], capture_output=True, text=True)
     finally:
         os.unlink(low_path)
-    out = chk.stdout + chk.stderr
-    got = sorted(m.group(1) for m in re.finditer(r": (/[^:\s]*): \[points\.scale\]", out))
-    others = [l for l in out.splitlines() if "[" in l and "[points.scale]" not in l]
+    found = json.loads(chk.stdout) if chk.stdout.strip() else []
+    got = sorted(p["path"] for p in found if p["code"] == "points.scale")
+    others = [f'{p["path"]}: [{p["code"]}] {p["message"]}' for p in found if p["code"] != "points.scale"] + \
+        ([chk.stderr.strip()] if chk.stderr.strip() else [])
     problems = []
     ref.RuleSet(dec_load(json.dumps(copy, ensure_ascii=False)), problems)
     ref_got = sorted(x.split(":")[0] for x in problems if "decimal places than scale" in x)

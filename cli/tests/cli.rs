@@ -8,9 +8,14 @@ use std::process::{Command, Output};
 fn kpi(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kpi"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root())
         .output()
         .expect("run kpi")
+}
+
+/// The repository root: the cases and examples the tests use live there.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn stdout(o: &Output) -> String {
@@ -68,8 +73,7 @@ fn usage_errors_exit_two() {
 fn score_json_is_the_library_report_byte_for_byte() {
     let rules_path = case("adjust-bonus-veto/rules.json");
     let rules = kpi_wasm::RuleSet::from_json(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rules_path))
-            .expect("rules"),
+        &std::fs::read_to_string(root().join(&rules_path)).expect("rules"),
     )
     .expect("loads");
     for name in ["bonus-caps", "veto-zero", "adjust-cap"] {
@@ -83,8 +87,7 @@ fn score_json_is_the_library_report_byte_for_byte() {
             "json",
         ]);
         assert_eq!(o.status.code(), Some(0));
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&sub_path))
-            .expect("sub");
+        let text = std::fs::read_to_string(root().join(&sub_path)).expect("sub");
         let sub = kpi_wasm::Submission::from_json(&text).expect("submission");
         assert_eq!(
             stdout(&o),
@@ -163,12 +166,10 @@ fn csv_is_utf8_with_bom_and_one_row_per_unit() {
 
 #[test]
 fn test_command_prints_the_summary_line() {
-    let dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-cases");
+    let dir: PathBuf = root().join("target/cli-cases");
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let sub = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(case("deduct/caps-and-max.sub.json")),
-    )
-    .expect("sub");
+    let sub =
+        std::fs::read_to_string(root().join(case("deduct/caps-and-max.sub.json"))).expect("sub");
     std::fs::write(dir.join("b.json"), &sub).expect("write");
     std::fs::write(
         dir.join("b.expect.json"),
@@ -197,10 +198,10 @@ fn schema_prints_json_schemas() {
 #[test]
 fn duplicate_units_in_a_batch_name_both_files() {
     let a = case("deduct/all-good.sub.json");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-dup");
+    let dir = root().join("target/cli-dup");
     std::fs::create_dir_all(&dir).expect("mkdir");
     let copy = dir.join("again.json");
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(&a), &copy).expect("copy");
+    std::fs::copy(root().join(&a), &copy).expect("copy");
     let o = kpi(&[
         "score",
         "--rules",
@@ -237,12 +238,10 @@ fn batches_read_folders_and_json_lines_alike() {
         "every batch report carries its rank"
     );
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cli-folder");
+    let dir = root().join("target/cli-folder");
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let lines = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/batches/ranks-quotas/units.jsonl"),
-    )
-    .expect("units");
+    let lines = std::fs::read_to_string(root().join("tests/batches/ranks-quotas/units.jsonl"))
+        .expect("units");
     for (i, l) in lines.lines().enumerate() {
         std::fs::write(dir.join(format!("{i:02}.json")), l).expect("write");
     }
@@ -301,4 +300,107 @@ fn diff_json_has_the_documented_shape_and_fail_on_change_exits_one() {
         "tests/diffs/rate-and-grade/units.jsonl",
     ]);
     assert_eq!(same.status.code(), Some(0));
+}
+
+/// A copy of a golden rule set with `from` replaced by `to`, written under target/.
+fn broken_rules(name: &str, from: &str, to: &str) -> (PathBuf, String) {
+    let text = std::fs::read_to_string(root().join(case("deduct/rules.json")))
+        .expect("rules")
+        .replacen(from, to, 1);
+    let dir = root().join("target/cli-check");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    std::fs::write(&path, &text).expect("write");
+    (path, text)
+}
+
+#[test]
+fn check_shows_the_line_with_a_caret_under_the_problem() {
+    let (path, text) = broken_rules(
+        "expr.json",
+        "\"if\": \"!plan_made\"",
+        "\"if\": \"!plan_mad\"",
+    );
+    let o = kpi(&["check", &path.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("plan_mad\""))
+        .expect("the broken line");
+    let column = line[..line.find("plan_mad").expect("id")].chars().count() + 1;
+    assert!(err.contains("error[expr.unknown_id]"), "{err}");
+    assert!(
+        err.contains(&format!("expr.json:{}:{column}", n + 1)),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{} | {line}", n + 1)), "{err}");
+    // The caret sits under the unknown id, all of it.
+    let caret = err.lines().find(|l| l.contains('^')).expect("caret line");
+    let source = err
+        .lines()
+        .find(|l| l.ends_with(line))
+        .expect("source line");
+    assert_eq!(
+        caret.find('^').map(|i| caret[..i].chars().count()),
+        source.find("plan_mad").map(|i| source[..i].chars().count()),
+        "{err}"
+    );
+    assert!(
+        caret.contains("^^^^^^^^") && !caret.contains("^^^^^^^^^"),
+        "{err}"
+    );
+    assert!(
+        err.contains("JSON 指针：/sections/0/items/0/deduct/0/if"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_json_keeps_the_pointer_and_gives_line_and_column() {
+    let (path, text) = broken_rules("field.json", "\"unit_kind\"", "\"unit_knd\"");
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("unit_knd"))
+        .expect("the broken line");
+    let column = line[..line.find("\"unit_knd\"").expect("key")]
+        .chars()
+        .count()
+        + 1;
+    let o = kpi(&["check", &path.to_string_lossy(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let problems: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let unknown = problems
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|p| p["code"] == "field.unknown")
+        .expect("the unknown field");
+    assert_eq!(unknown["path"], "/unit_knd");
+    assert_eq!(
+        (unknown["line"].as_u64(), unknown["column"].as_u64()),
+        (Some(n as u64 + 1), Some(column as u64))
+    );
+    // A syntax error is located too; valid rules give an empty list.
+    let (path, _) = broken_rules("syntax.json", "\"points\": \"20\"", "\"points\": 20x");
+    let o = kpi(&["check", &path.to_string_lossy(), "--format", "json"]);
+    let problems: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(problems[0]["code"], "json.syntax");
+    assert!(problems[0]["line"].as_u64().is_some_and(|l| l > 1));
+    let o = kpi(&["check", "subdistrict", "--format", "json"]);
+    assert_eq!((o.status.code(), stdout(&o).trim()), (Some(0), "[]"));
+}
+
+#[test]
+fn schema_report_is_the_report_schema() {
+    let o = kpi(&["schema", "report"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema is JSON");
+    assert!(
+        v["$id"]
+            .as_str()
+            .is_some_and(|id| id.ends_with("kpi-report.schema.json"))
+    );
 }

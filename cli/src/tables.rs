@@ -1,0 +1,204 @@
+//! The text renderings of reports and diffs (Chinese tables for people; JSON and CSV come from
+//! the library).
+
+use kpi_wasm::Report;
+
+pub fn opt(a: Option<kpi_wasm::Amount>) -> String {
+    a.map_or_else(|| "—".to_string(), |a| a.to_string())
+}
+
+fn standing_text(s: &Option<kpi_wasm::Standing>) -> String {
+    match s {
+        Some(s) => format!(
+            "{} {} 第{}名",
+            s.total,
+            s.grade.unwrap_or("-"),
+            s.rank.map_or("-".to_string(), |r| r.to_string())
+        ),
+        None => "无法评分".into(),
+    }
+}
+
+/// Changed units first, each with the items that changed and why.
+pub fn diff_table(d: &kpi_wasm::Diff) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "新旧细则对比：{} {} → {} {}",
+        d.old.id, d.old.version, d.new.id, d.new.version
+    );
+    let _ = writeln!(s, "{}\n", d.summary.text());
+    let mut order: Vec<&kpi_wasm::UnitDiff> = d.units.iter().collect();
+    order.sort_by_key(|u| !u.changed);
+    for u in order {
+        let mark = if u.changed { "●" } else { "○" };
+        let _ = writeln!(
+            s,
+            "{mark} {}（{}）：{} → {}",
+            u.unit.name,
+            u.unit.id,
+            standing_text(&u.old),
+            standing_text(&u.new)
+        );
+        for i in &u.items {
+            let _ = writeln!(
+                s,
+                "    {} {}：{} → {}",
+                i.id,
+                i.title,
+                opt(i.old),
+                opt(i.new)
+            );
+            for r in &i.reasons {
+                let _ = writeln!(s, "        {r}");
+            }
+        }
+        for n in &u.notes {
+            let _ = writeln!(s, "    ! {n}");
+        }
+    }
+    if !d.rule_changes.is_empty() {
+        let _ = writeln!(s, "\n考核细则变化（{}处）：", d.rule_changes.len());
+        for c in &d.rule_changes {
+            let _ = writeln!(s, "  · {c}");
+        }
+    }
+    s
+}
+
+/// Trace lines, indented under their item: points, then the reason.
+fn trace(s: &mut String, lines: &[kpi_wasm::TraceLine]) {
+    use std::fmt::Write;
+    for l in lines {
+        let _ = writeln!(s, "         {:>8}  {}", l.points, l.reason);
+    }
+}
+
+/// A readable Chinese rendering of one report.
+pub fn report_table(r: &Report) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}（{}）", r.unit.name, r.unit.id);
+    let _ = writeln!(
+        s,
+        "考核细则：{}（{} {}）",
+        r.rules.title, r.rules.id, r.rules.version
+    );
+    let status = match r.status {
+        kpi_wasm::Status::Final => r.status.label().to_string(),
+        kpi_wasm::Status::Provisional => format!("{}（有待定项）", r.status.label()),
+    };
+    let _ = writeln!(
+        s,
+        "总分：{}    等次：{}    状态：{status}",
+        r.total,
+        r.grade.or(r.grade_text).unwrap_or("（不评等次）")
+    );
+    for sec in &r.sections {
+        let _ = writeln!(
+            s,
+            "\n【{}】 {} 分，{}",
+            sec.title,
+            sec.points,
+            sec.score
+                .map_or_else(|| "不涉及".to_string(), |s| format!("得 {s} 分"))
+        );
+        for item in &sec.items {
+            let score = item
+                .score
+                .map_or_else(|| "不涉及".to_string(), |a| a.to_string());
+            let mark = match item.status.label() {
+                "" => String::new(),
+                m => format!("  [{m}]"),
+            };
+            let _ = writeln!(
+                s,
+                "  {:<6} {}  {}/{}{mark}",
+                item.id, item.title, score, item.points
+            );
+            trace(&mut s, &item.lines);
+        }
+        trace(&mut s, &sec.lines);
+    }
+    if !r.adjustments.is_empty() {
+        let _ = writeln!(s, "\n【扣分项】");
+        for a in &r.adjustments {
+            let _ = writeln!(s, "  {}  {}", a.title, a.amount);
+            trace(&mut s, &a.lines);
+        }
+    }
+    if let Some(b) = &r.bonus {
+        let _ = writeln!(s, "\n【加分】合计 {}（上限 {}）", b.amount, b.cap);
+        for item in &b.items {
+            let _ = writeln!(s, "  {}  {}", item.title, item.amount);
+            trace(&mut s, &item.lines);
+        }
+        trace(&mut s, &b.lines);
+    }
+    if !r.vetoes.is_empty() {
+        let _ = writeln!(s, "\n【一票否决】");
+        for v in &r.vetoes {
+            let state = match v.triggered {
+                Some(true) => "触发",
+                Some(false) => "未触发",
+                None => "待定",
+            };
+            let _ = writeln!(s, "  {}：{state}（{}）", v.title, v.effect_text);
+        }
+    }
+    for l in &r.lines {
+        let _ = writeln!(s, "  {:>8}  {}", l.points, l.reason);
+    }
+    if !r.pending.is_empty() {
+        let _ = writeln!(s, "\n【待定项】");
+        for p in &r.pending {
+            let _ = writeln!(s, "  {} {}：{}", p.id, p.title, p.reason);
+        }
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "\n【提示】");
+        for w in &r.warnings {
+            let _ = writeln!(s, "  {}", w.message);
+        }
+    }
+    s
+}
+
+/// One line per unit, best rank first (unranked units last), with quota moves marked.
+pub fn ranked_table(reports: &[Report]) -> String {
+    use std::fmt::Write;
+    let mut order: Vec<&Report> = reports.iter().collect();
+    order.sort_by_key(|r| {
+        (
+            r.unit.group.clone(),
+            r.rank.flatten().map_or(u32::MAX, |n| n),
+        )
+    });
+    let mut s = String::from("排名\t单位编号\t单位名称\t分组\t总分\t等次\t状态\t说明\n");
+    for r in order {
+        let rank = match r.rank {
+            Some(Some(n)) => n.to_string(),
+            Some(None) => "不排名".into(),
+            None => "-".into(),
+        };
+        let status = r.status.label();
+        let notes: Vec<&str> = r
+            .lines
+            .iter()
+            .filter(|l| matches!(l.kind, kpi_wasm::LineKind::Quota | kpi_wasm::LineKind::Veto))
+            .map(|l| l.reason.as_str())
+            .collect();
+        let _ = writeln!(
+            s,
+            "{rank}\t{}\t{}\t{}\t{}\t{}\t{status}\t{}",
+            r.unit.id,
+            r.unit.name,
+            r.unit.group.as_deref().unwrap_or(""),
+            r.total,
+            r.grade.or(r.grade_text).unwrap_or(""),
+            notes.join("；")
+        );
+    }
+    s
+}

@@ -1,0 +1,449 @@
+//! The phases of scoring one submission, in order: items and sections, the rescaled sum,
+//! adjustments and the floor at zero, bonus, vetoes and the grade, then the report; and what a
+//! report says beside the score (record list counts, notes still required).
+
+use super::scorer::{At, Calc, Located, Scorer, Unknown, add, div, mul, sub};
+use crate::code::Code;
+use crate::decimal::{Plain, negate, round};
+use crate::error::Error;
+use crate::expr::Outcome;
+use crate::report::*;
+use crate::rules::*;
+use rust_decimal::Decimal;
+
+/// What the sections add up to, for rescaling.
+struct SectionSums {
+    /// Σ section scores.
+    earned: Decimal,
+    /// Σ points of the items that are applicable (pending ones included).
+    applicable_points: Decimal,
+    /// Σ points of every item.
+    all_points: Decimal,
+    /// How many items are not applicable.
+    not_applicable: usize,
+    /// How many items there are.
+    items: usize,
+}
+
+/// The grade a total gives, and what the vetoes made of it.
+struct Graded<'r> {
+    total: Decimal,
+    /// The grade after vetoes (`None`: no grades, or withheld by a veto).
+    grade: Option<usize>,
+    /// A veto withheld the grade (不评等次).
+    ungraded: bool,
+    vetoes: Vec<VetoReport<'r>>,
+    placement: Option<VetoRanking>,
+}
+
+impl<'r> Scorer<'r, '_> {
+    /// The phases, in order.
+    pub(super) fn run(&mut self) -> Result<Report<'r>, Error> {
+        let (sections, sums) = self.sections()?;
+        if sums.items > 0 && sums.not_applicable == sums.items {
+            return Err(Error::one(
+                Code::ScoreNothingApplicable,
+                "",
+                "所有考核项目均不涉及（或被认定不涉及），没有可评分的项目，无法评分",
+            ));
+        }
+        self.missing_notes(&sections);
+        let subtotal = self.rescale(&sums)?;
+        let (adjustments, base) = self.adjustments(subtotal)?;
+        let bonus = match &self.rs.bonus {
+            Some(b) => Some(self.bonus(b).at(At::Bonus)?),
+            None => None,
+        };
+        let total = add(
+            base,
+            bonus.as_ref().map_or(Decimal::ZERO, |b| b.amount.value()),
+        )
+        .at(At::Total)?;
+        let grade_by_score = self.grade_for(total);
+        let graded = self.vetoes(total, grade_by_score)?;
+        self.period_warning();
+        Ok(self.assemble(
+            sections,
+            subtotal,
+            adjustments,
+            bonus,
+            graded,
+            grade_by_score,
+        ))
+    }
+
+    /// Every section's items, and its score (converted when it has `out_of`).
+    fn sections(&mut self) -> Result<(Vec<SectionReport<'r>>, SectionSums), Error> {
+        let rs = self.rs;
+        let mut sections = Vec::with_capacity(rs.sections.len());
+        let mut sums = SectionSums {
+            earned: Decimal::ZERO,
+            applicable_points: Decimal::ZERO,
+            all_points: Decimal::ZERO,
+            not_applicable: 0,
+            items: 0,
+        };
+        for (si, section) in rs.sections.iter().enumerate() {
+            let mut items = Vec::with_capacity(section.items.len());
+            let mut raw = Decimal::ZERO;
+            for (ii, item) in section.items.iter().enumerate() {
+                let report = self.item(item).at(At::Item(si, ii, item))?;
+                let applicable = report.status != ItemStatus::NotApplicable;
+                let mut count = || {
+                    sums.all_points = add(sums.all_points, item.points)?;
+                    if let Some(score) = report.score {
+                        raw = add(raw, score.value())?;
+                        if applicable {
+                            sums.applicable_points = add(sums.applicable_points, item.points)?;
+                        }
+                    }
+                    Calc::Ok(())
+                };
+                count().at(At::Section(si, section))?;
+                if !applicable {
+                    sums.not_applicable = sums.not_applicable.saturating_add(1);
+                }
+                sums.items = sums.items.saturating_add(1);
+                items.push(report);
+            }
+            // A section whose every item is not applicable does not count under rescaling: it
+            // shows no score (under `full` its items, and so it, score full marks).
+            let all_na = !items.is_empty()
+                && items.iter().all(|i| i.status == ItemStatus::NotApplicable);
+            let unscored = all_na && rs.not_applicable == NotApplicable::Rescale;
+            let mut lines = Vec::new();
+            let score = match section.out_of {
+                Some(out_of) => {
+                    let (converted, line) = self
+                        .convert(section, raw, out_of)
+                        .at(At::Section(si, section))?;
+                    lines.push(line);
+                    converted
+                }
+                None => raw,
+            };
+            sums.earned = add(sums.earned, score).at(At::Section(si, section))?;
+            sections.push(SectionReport {
+                id: &section.id,
+                title: &section.title,
+                points: self.amount(section.points),
+                out_of: section.out_of.map(|d| self.amount(d)),
+                score: (!unscored).then(|| self.amount(score)),
+                status: all_na.then_some(ItemStatus::NotApplicable),
+                lines,
+                items,
+            });
+        }
+        Ok((sections, sums))
+    }
+
+    /// A section scored out of `out_of`, converted to its points (折算), and the line saying so.
+    fn convert(
+        &self,
+        section: &Section,
+        raw: Decimal,
+        out_of: Decimal,
+    ) -> Calc<(Decimal, TraceLine)> {
+        let converted = round(div(mul(raw, section.points)?, out_of)?, self.rs.scale);
+        let change = sub(converted, raw)?;
+        let line = self.line(
+            format!(
+                "本部分按{}分制评分得{}分，折算为{}分：{}×{}÷{}={}",
+                Plain(out_of),
+                Plain(raw),
+                Plain(section.points),
+                Plain(raw),
+                Plain(section.points),
+                Plain(out_of),
+                Plain(converted)
+            ),
+            change,
+            LineKind::Convert,
+        );
+        Ok((converted, line))
+    }
+
+    /// The sections' sum, rescaled over the applicable items when the rule set says so.
+    fn rescale(&mut self, sums: &SectionSums) -> Result<Decimal, Error> {
+        let rs = self.rs;
+        // Nothing applicable at all is refused before this phase.
+        if rs.not_applicable != NotApplicable::Rescale
+            || sums.not_applicable == 0
+            || sums.applicable_points.is_zero()
+        {
+            return Ok(sums.earned);
+        }
+        let calc = || {
+            let result = round(
+                div(mul(sums.earned, rs.full_score)?, sums.applicable_points)?,
+                rs.scale,
+            );
+            Calc::Ok((
+                result,
+                sub(result, sums.earned)?,
+                sub(sums.all_points, sums.applicable_points)?,
+            ))
+        };
+        let (result, change, not_counted) = calc().at(At::Rescale)?;
+        let line = self.line(
+            format!(
+                "不涉及项目{}项（共{}分）不计分，按可评分项目折算：{}÷{}×{}={}",
+                sums.not_applicable,
+                Plain(not_counted),
+                Plain(sums.earned),
+                Plain(sums.applicable_points),
+                Plain(rs.full_score),
+                Plain(result)
+            ),
+            change,
+            LineKind::Rescale,
+        );
+        self.lines.push(line);
+        Ok(result)
+    }
+
+    /// The adjustments, and the subtotal after them, held at zero.
+    fn adjustments(
+        &mut self,
+        subtotal: Decimal,
+    ) -> Result<(Vec<AdjustmentReport<'r>>, Decimal), Error> {
+        let rs = self.rs;
+        let mut adjustments = Vec::with_capacity(rs.adjustments.len());
+        let mut deducted = Decimal::ZERO;
+        for (ai, adj) in rs.adjustments.iter().enumerate() {
+            let r = self.adjustment(adj).at(At::Adjustment(ai, adj))?;
+            deducted = sub(deducted, r.amount.value()).at(At::Adjustment(ai, adj))?;
+            adjustments.push(r);
+        }
+        let mut base = sub(subtotal, deducted).at(At::Adjustments)?;
+        if base < Decimal::ZERO {
+            let line = self.line(
+                "扣分后总分低于0分，按0分计".into(),
+                negate(base),
+                LineKind::Floor,
+            );
+            self.lines.push(line);
+            base = Decimal::ZERO;
+        }
+        Ok((adjustments, base))
+    }
+
+    /// Every veto, and the grade (and total) after the triggered ones.
+    fn vetoes(
+        &mut self,
+        mut total: Decimal,
+        grade_by_score: Option<usize>,
+    ) -> Result<Graded<'r>, Error> {
+        let rs = self.rs;
+        let mut grade = grade_by_score;
+        let mut ungraded = false;
+        let mut placement: Option<VetoRanking> = None;
+        let mut vetoes = Vec::with_capacity(rs.vetoes.len());
+        for (vi, veto) in rs.vetoes.iter().enumerate() {
+            let triggered = match self.eval_bool(&veto.when).at(At::Veto(vi, veto))? {
+                Outcome::Known(b) => Some(b),
+                Outcome::Pending => {
+                    self.add_pending(
+                        "veto",
+                        &veto.id,
+                        &veto.title,
+                        &[&veto.when],
+                        &[],
+                        Unknown::Pending,
+                    );
+                    None
+                }
+                Outcome::Undefined => {
+                    self.add_pending(
+                        "veto",
+                        &veto.id,
+                        &veto.title,
+                        &[&veto.when],
+                        &[],
+                        Unknown::Undefined,
+                    );
+                    None
+                }
+            };
+            let lowest = rs.lowest_grade();
+            let by_score = grade_by_score.unwrap_or(lowest);
+            let (effect, result_grade) = match veto.effect {
+                VetoEffect::Fail => (EffectRef::Word("fail"), lowest),
+                VetoEffect::Zero => (EffectRef::Word("zero"), lowest),
+                VetoEffect::Ungraded => (EffectRef::Word("ungraded"), lowest),
+                VetoEffect::MaxGrade(g) => (
+                    EffectRef::MaxGrade {
+                        max_grade: self.grade_name(g).unwrap_or_default(),
+                    },
+                    by_score.max(g),
+                ),
+                VetoEffect::LowerGrades(n) => (
+                    EffectRef::LowerGrades { lower_grades: n },
+                    by_score.saturating_add(n as usize).min(lowest),
+                ),
+            };
+            if triggered == Some(true) {
+                if veto.effect == VetoEffect::Zero && !total.is_zero() {
+                    let line = self.line(
+                        format!("一票否决「{}」：总分计为0分", veto.title),
+                        negate(total),
+                        LineKind::Veto,
+                    );
+                    self.lines.push(line);
+                    total = Decimal::ZERO;
+                }
+                let line = self.line(
+                    format!("一票否决「{}」：{}", veto.title, veto.effect_text),
+                    Decimal::ZERO,
+                    LineKind::Veto,
+                );
+                self.lines.push(line);
+                grade = grade.map(|g| g.max(result_grade));
+                ungraded |= veto.effect == VetoEffect::Ungraded;
+                placement = match (placement, veto.ranking) {
+                    (Some(VetoRanking::Excluded), _) | (_, Some(VetoRanking::Excluded)) => {
+                        Some(VetoRanking::Excluded)
+                    }
+                    (p, r) => p.or(r),
+                };
+            }
+            vetoes.push(VetoReport {
+                id: &veto.id,
+                title: &veto.title,
+                triggered,
+                effect,
+                effect_text: &veto.effect_text,
+                ranking: veto.ranking.map(VetoRanking::as_str),
+            });
+        }
+        Ok(Graded {
+            total,
+            grade: if ungraded { None } else { grade },
+            ungraded,
+            vetoes,
+            placement,
+        })
+    }
+
+    /// A submission for another period is scored, with a warning.
+    fn period_warning(&mut self) {
+        if let Some(p) = &self.sub.period {
+            if p != &self.rs.period {
+                let message = format!(
+                    "考核表的考核期「{p}」与考核细则的考核期「{}」不一致",
+                    self.rs.period
+                );
+                self.warn(Code::SubmissionPeriod, "/period", message);
+            }
+        }
+    }
+
+    fn assemble(
+        &mut self,
+        sections: Vec<SectionReport<'r>>,
+        subtotal: Decimal,
+        adjustments: Vec<AdjustmentReport<'r>>,
+        bonus: Option<BonusReport<'r>>,
+        graded: Graded<'r>,
+        grade_by_score: Option<usize>,
+    ) -> Report<'r> {
+        let rs = self.rs;
+        Report {
+            format: "kpi-report/1",
+            unit: self.sub.unit.clone(),
+            rules: RulesRef {
+                id: &rs.id,
+                version: &rs.version,
+                title: &rs.title,
+            },
+            period: &rs.period,
+            status: if self.pending.is_empty() {
+                Status::Final
+            } else {
+                Status::Provisional
+            },
+            total: self.amount(graded.total),
+            grade: graded.grade.and_then(|g| self.grade_name(g)),
+            grade_text: graded.ungraded.then_some("不评等次"),
+            grade_by_score: grade_by_score.and_then(|g| self.grade_name(g)),
+            rank: None,
+            full_score: self.amount(rs.full_score),
+            subtotal: self.amount(subtotal),
+            sections,
+            adjustments,
+            bonus,
+            vetoes: graded.vetoes,
+            lines: std::mem::take(&mut self.lines),
+            pending: std::mem::take(&mut self.pending),
+            warnings: std::mem::take(&mut self.warnings),
+            meta: self.sub.meta.clone(),
+            lists: self.list_counts(),
+            self_assessment: None,
+            placement: graded.placement,
+        }
+    }
+
+    /// Each record list's number of rows.
+    fn list_counts(&self) -> Vec<ListCount<'r>> {
+        let rs = self.rs;
+        rs.inputs
+            .iter()
+            .filter_map(|input| {
+                let slot = input.records.as_ref()?.list;
+                let rows = match self.env.lists.get(slot) {
+                    Some(Some(rows)) => u32::try_from(rows.len()).ok(),
+                    _ => None,
+                };
+                Some(ListCount {
+                    id: &input.id,
+                    label: &input.label,
+                    rows,
+                })
+            })
+            .collect()
+    }
+
+    /// The grade a total gives (`None` without grades).
+    fn grade_for(&self, total: Decimal) -> Option<usize> {
+        let rs = self.rs;
+        if rs.grades.is_empty() {
+            return None;
+        }
+        Some(
+            rs.grades
+                .iter()
+                .position(|g| g.admits(total))
+                .unwrap_or_else(|| rs.lowest_grade()),
+        )
+    }
+
+    fn grade_name(&self, index: usize) -> Option<&'r str> {
+        self.rs.grades.get(index).map(|g| g.name.as_str())
+    }
+
+    /// Under `notes_required`, each item that loses points without a note keeps the report
+    /// provisional (a pending entry of kind `note`).
+    fn missing_notes(&mut self, sections: &[SectionReport<'r>]) {
+        if !self.rs.notes_required {
+            return;
+        }
+        for item in sections.iter().flat_map(|s| &s.items) {
+            let lost = item.status == ItemStatus::Scored
+                && item.score.is_some_and(|s| s.value() < item.points.value());
+            let noted = self
+                .sub
+                .notes
+                .get(item.id)
+                .is_some_and(|n| !n.trim().is_empty());
+            if lost && !noted {
+                self.pending.push(PendingEntry {
+                    kind: "note",
+                    id: item.id,
+                    title: item.title,
+                    missing: Vec::new(),
+                    reason: "失分项目须填写扣分情况说明".into(),
+                });
+            }
+        }
+    }
+}
