@@ -35,7 +35,6 @@ impl<'r> BatchReport<'r> {
     }
 }
 
-
 /// One entry of a batch ([`RuleSet::score_batch_inputs`]).
 #[derive(Clone, Debug)]
 pub enum BatchInput<'a> {
@@ -523,8 +522,11 @@ impl RuleSet {
                 .map(|&i| {
                     is_ranked(i).then(|| {
                         if placement(i) == Some(VetoRanking::Last) {
-                            before_last
-                                .saturating_add(competition_rank(&last, total(i), Order::Desc))
+                            before_last.saturating_add(competition_rank(
+                                &last,
+                                total(i),
+                                Order::Desc,
+                            ))
                         } else {
                             competition_rank(&first, total(i), Order::Desc)
                         }

@@ -582,7 +582,14 @@ fn describe_lines(rs: &RuleSet, lines: &[Line], verb: &str, f: &mut Fields) {
             LineWhen::Tiers(tiers) => {
                 let each: Vec<String> = tiers
                     .iter()
-                    .map(|t| format!("当「{}」时{verb}{}分（{}）", t.when.source(), plain(t.points), t.reason))
+                    .map(|t| {
+                        format!(
+                            "当「{}」时{verb}{}分（{}）",
+                            t.when.source(),
+                            plain(t.points),
+                            t.reason
+                        )
+                    })
                     .collect();
                 format!("分档就高：{}", each.join("；"))
             }

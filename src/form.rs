@@ -506,7 +506,9 @@ impl RuleSet {
     ) -> (Vec<FormSource<'r>>, bool) {
         let mut sources: Vec<FormSource> = Vec::new();
         let mut example = false;
-        let groups = lines.iter().filter_map(|l| l.group.as_deref().map(|g| &g.provenance));
+        let groups = lines
+            .iter()
+            .filter_map(|l| l.group.as_deref().map(|g| &g.provenance));
         for p in std::iter::once(own)
             .chain(groups)
             .chain(lines.iter().map(|l| &l.provenance))

@@ -51,11 +51,11 @@ mod load;
 mod plain;
 mod reader;
 mod report;
+mod rows;
 mod rules;
 mod ruletest;
 mod score;
 mod submission;
-mod rows;
 mod values;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -153,15 +153,20 @@ pub(crate) fn used_inputs(rs: &RuleSet) -> BTreeSet<usize> {
         used.extend(e.inputs().iter().copied());
     }
     // Record lists read by `each` lines.
-    let item_lines = rs.sections.iter().flat_map(|s| &s.items).flat_map(|i| match &i.rule {
-        Rule::Deduct(lines) => lines.as_slice(),
-        _ => &[],
-    });
-    let other_lines = rs
-        .adjustments
+    let item_lines = rs
+        .sections
         .iter()
-        .flat_map(|a| &a.lines)
-        .chain(rs.bonus.iter().flat_map(|b| &b.items).flat_map(|i| &i.lines));
+        .flat_map(|s| &s.items)
+        .flat_map(|i| match &i.rule {
+            Rule::Deduct(lines) => lines.as_slice(),
+            _ => &[],
+        });
+    let other_lines = rs.adjustments.iter().flat_map(|a| &a.lines).chain(
+        rs.bonus
+            .iter()
+            .flat_map(|b| &b.items)
+            .flat_map(|i| &i.lines),
+    );
     used.extend(item_lines.chain(other_lines).filter_map(|l| l.each));
     used.extend(
         rs.sections

@@ -105,7 +105,9 @@ impl RuleSet {
             }
             match s.scalar()? {
                 Scalar::Null => *slot = Given::Null,
-                Scalar::Str(s) if matches!(input.kind, InputType::Text | InputType::Date) && blank(s) => {
+                Scalar::Str(s)
+                    if matches!(input.kind, InputType::Text | InputType::Date) && blank(s) =>
+                {
                     *slot = Given::Null
                 }
                 v => *slot = Given::Value(convert_scalar(input, v).ok()?),

@@ -41,7 +41,12 @@ struct ScoreName<'a>(&'a Input, usize);
 
 impl fmt::Display for ScoreName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}的第{}个评议分", InputName(self.0), self.1.saturating_add(1))
+        write!(
+            f,
+            "{}的第{}个评议分",
+            InputName(self.0),
+            self.1.saturating_add(1)
+        )
     }
 }
 
@@ -132,7 +137,11 @@ pub(crate) fn read_records(
         let start = out.rows.cells.len();
         for (f, field) in records.fields.iter().enumerate() {
             let raw = cells.get(&field.id).filter(|v| !is_empty(field, v));
-            let name = CellName { list, row: r, field };
+            let name = CellName {
+                list,
+                row: r,
+                field,
+            };
             let cell = match raw {
                 None if field.required => {
                     out.missing.push((r, f));
@@ -246,7 +255,8 @@ pub(crate) fn read_scores(
 /// Whether a cell counts as not filled in: `null`, or a blank text or date.
 fn is_empty(field: &Input, v: &Value) -> bool {
     v.is_null()
-        || (matches!(field.kind, InputType::Text | InputType::Date) && v.as_str().is_some_and(blank))
+        || (matches!(field.kind, InputType::Text | InputType::Date)
+            && v.as_str().is_some_and(blank))
 }
 
 /// One cell converted to its field's type and checked against the field's literal bounds.
@@ -271,7 +281,11 @@ fn cell_value(
         for (bound, below) in [(&field.min, true), (&field.max, false)] {
             if let Some(Bound::Literal(limit)) = bound {
                 if (below && d < *limit) || (!below && d > *limit) {
-                    let word = if below { "小于最小值" } else { "大于最大值" };
+                    let word = if below {
+                        "小于最小值"
+                    } else {
+                        "大于最大值"
+                    };
                     return Err((
                         Code::ValueRange,
                         format!("{name}的值{}{word}{}", plain(d), plain(*limit)),

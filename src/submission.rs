@@ -209,7 +209,11 @@ pub(crate) fn read_not_applicable(r: &mut Reader, o: &Obj) -> BTreeMap<String, S
                 r.push(
                     Code::LimitCount,
                     o.at("not_applicable"),
-                    format!("{}的 not_applicable 有{}项，最多{MAX_ITEMS}项", o.what, m.len()),
+                    format!(
+                        "{}的 not_applicable 有{}项，最多{MAX_ITEMS}项",
+                        o.what,
+                        m.len()
+                    ),
                 );
                 return out;
             }
@@ -221,7 +225,10 @@ pub(crate) fn read_not_applicable(r: &mut Reader, o: &Obj) -> BTreeMap<String, S
                     _ => r.push(
                         Code::FieldType,
                         pointer(&o.at("not_applicable"), k),
-                        format!("{}的 not_applicable「{k}」应为认定不涉及的理由（字符串）", o.what),
+                        format!(
+                            "{}的 not_applicable「{k}」应为认定不涉及的理由（字符串）",
+                            o.what
+                        ),
                     ),
                 }
             }
@@ -229,7 +236,10 @@ pub(crate) fn read_not_applicable(r: &mut Reader, o: &Obj) -> BTreeMap<String, S
         Some(_) => r.push(
             Code::FieldType,
             o.at("not_applicable"),
-            format!("{}的 not_applicable 应为 JSON 对象（项目 id → 理由）", o.what),
+            format!(
+                "{}的 not_applicable 应为 JSON 对象（项目 id → 理由）",
+                o.what
+            ),
         ),
     }
     out

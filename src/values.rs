@@ -223,12 +223,14 @@ impl RuleSet {
                     Ok(read) => Given::Rows(Box::new(read.rows), read.missing),
                     Err(p) => Given::Invalid(p),
                 },
-                (None, true) => match crate::rows::read_scores(input, self.judged_points(i), v, &path) {
-                    // No scores yet counts as not given.
-                    Ok(rows) if rows.is_empty() => Given::Absent,
-                    Ok(rows) => Given::Rows(Box::new(rows), Vec::new()),
-                    Err(p) => Given::Invalid(p),
-                },
+                (None, true) => {
+                    match crate::rows::read_scores(input, self.judged_points(i), v, &path) {
+                        // No scores yet counts as not given.
+                        Ok(rows) if rows.is_empty() => Given::Absent,
+                        Ok(rows) => Given::Rows(Box::new(rows), Vec::new()),
+                        Err(p) => Given::Invalid(p),
+                    }
+                }
                 (None, false) => match convert(input, v) {
                     Ok(x) => Given::Value(x),
                     Err((code, msg)) => Given::Invalid(vec![Problem::new(code, path, msg)]),
@@ -370,7 +372,9 @@ impl RuleSet {
                 Some((false, title)) => problems.push(Problem::new(
                     Code::NaNotAllowed,
                     path,
-                    format!("项目「{id} {title}」不能由考核组认定不涉及（考核细则未设 assessor_na）"),
+                    format!(
+                        "项目「{id} {title}」不能由考核组认定不涉及（考核细则未设 assessor_na）"
+                    ),
                 )),
                 Some((true, title)) => {
                     let chars = reason.chars().count();
@@ -459,7 +463,12 @@ impl RuleSet {
 
     /// Values (at `base`) outside their input's range, bounds given by other inputs included, and
     /// judged scores outside their item's points.
-    pub(crate) fn check_ranges(&self, prepared: &Prepared, base: &str, problems: &mut Vec<Problem>) {
+    pub(crate) fn check_ranges(
+        &self,
+        prepared: &Prepared,
+        base: &str,
+        problems: &mut Vec<Problem>,
+    ) {
         let values = &prepared.values;
         let number = |i: usize| match values.get(i) {
             Some(Some(V::Number(d))) => Some(*d),

@@ -16,6 +16,8 @@
 //!   `score_batch`, `diff` against a perturbed copy, `probe`, and `to_json` of everything.
 //! - [`load_and_score`]: the original target: a rule set, a NUL byte and a submission.
 
+#[path = "fidelity.rs"]
+pub mod fidelity;
 #[path = "generator.rs"]
 pub mod generator;
 
@@ -530,9 +532,7 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     places("total", r.total);
     places("subtotal", r.subtotal);
     for s in &r.sections {
-        s.score
-            .into_iter()
-            .for_each(|a| places("section score", a));
+        s.score.into_iter().for_each(|a| places("section score", a));
         for item in &s.items {
             item.score.into_iter().for_each(|a| places("item score", a));
             item.value.into_iter().for_each(|a| places("item value", a));
@@ -693,12 +693,22 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
         "grade_by_score {:?} with grades {names:?}",
         r.grade_by_score
     );
+    // A grade is missing only without grades or when an `ungraded` veto withholds it, which
+    // grade_text says (also when there are no grades to withhold).
+    let withheld = r.vetoes.iter().any(|v| {
+        v.triggered == Some(true) && matches!(v.effect, kpi_wasm::EffectRef::Word("ungraded"))
+    });
     assert_eq!(
-        r.grade.is_none() && !names.is_empty(),
         r.grade_text.is_some(),
-        "grade {:?} with grade_text {:?}",
-        r.grade,
+        withheld,
+        "grade_text {:?} with a withholding veto {withheld}",
         r.grade_text
+    );
+    assert_eq!(
+        r.grade.is_none(),
+        names.is_empty() || withheld,
+        "grade {:?} with grades {names:?}",
+        r.grade
     );
     let grade = r.grade.unwrap_or_default();
     let grade_by_score = r.grade_by_score.unwrap_or_default();
@@ -718,8 +728,7 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
             })
             .map(|g| g.name);
         assert_eq!(
-            by_score,
-            r.grade_by_score,
+            by_score, r.grade_by_score,
             "grade_by_score is not the first grade the total {total} reaches\n{json}"
         );
     }
@@ -742,21 +751,45 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
 
 /// Competition ranks by total within each group, over ranked units that scored.
 fn check_ranks(results: &[Result<Report<'_>, Error>], subs: &[Submission]) {
+    // Where a triggered veto puts a unit: out of the ranking, or after the others of its group.
+    let placement = |r: &Report<'_>| {
+        let placed = |word: &str| {
+            r.vetoes
+                .iter()
+                .any(|v| v.triggered == Some(true) && v.ranking == Some(word))
+        };
+        if placed("excluded") {
+            2u8
+        } else {
+            u8::from(placed("last"))
+        }
+    };
     for (i, r) in results.iter().enumerate() {
         let Ok(r) = r else { continue };
         let me = &subs[i].unit;
-        let expected = me.ranked.then(|| {
-            let better = results
+        let mine = placement(r);
+        let expected = (me.ranked && mine < 2).then(|| {
+            let peers: Vec<&Report<'_>> = results
                 .iter()
                 .zip(subs)
-                .filter(|(o, s)| {
+                .filter(|(_, s)| {
                     s.unit.ranked
                         && s.unit.group.as_deref().unwrap_or("")
                             == me.group.as_deref().unwrap_or("")
-                        && o.as_ref().is_ok_and(|o| o.total > r.total)
                 })
+                .filter_map(|(o, _)| o.as_ref().ok())
+                .filter(|o| placement(o) < 2)
+                .collect();
+            let ahead = if mine == 1 {
+                peers.iter().filter(|o| placement(o) == 0).count()
+            } else {
+                0
+            };
+            let better = peers
+                .iter()
+                .filter(|o| placement(o) == mine && o.total > r.total)
                 .count();
-            u32::try_from(better).unwrap_or(u32::MAX) + 1
+            u32::try_from(ahead + better).unwrap_or(u32::MAX) + 1
         });
         assert_eq!(r.rank, Some(expected), "rank of {} in its batch", me.id);
     }

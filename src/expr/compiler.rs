@@ -814,7 +814,10 @@ impl<'s> Parser<'s> {
                 ));
             }
             InputKind::Other(what) => {
-                return Err(type_err(at, format!("「{name}」是{what}，不能用在表达式中")));
+                return Err(type_err(
+                    at,
+                    format!("「{name}」是{what}，不能用在表达式中"),
+                ));
             }
         };
         self.inputs.push(index);

@@ -150,7 +150,13 @@ impl Expr {
     /// (so the order of the rows never matters): any pending row makes the result pending; a
     /// division by zero in a row makes it undefined, with that row's value as computed (0 in the
     /// quotient's place). No rows: count and sum 0, max and min 0, any false, all true.
-    fn list(&self, func: ListFunc, list: usize, sub: usize, env: &Env<'_>) -> Result<Raw, EvalError> {
+    fn list(
+        &self,
+        func: ListFunc,
+        list: usize,
+        sub: usize,
+        env: &Env<'_>,
+    ) -> Result<Raw, EvalError> {
         // Rows are evaluated in a row's scope only from the top level: list functions do not nest.
         let (Some(Sub { code, max_stack }), None) = (self.subs.get(sub), env.row) else {
             return Ok(Raw::Broken);
@@ -193,7 +199,9 @@ impl Expr {
                     Value::Number(if x < a { x } else { a })
                 }
                 (ListFunc::Sum | ListFunc::Max | ListFunc::Min, None, x @ Value::Number(_)) => x,
-                (ListFunc::Any, a, Value::Bool(b)) => Value::Bool(b || a == Some(Value::Bool(true))),
+                (ListFunc::Any, a, Value::Bool(b)) => {
+                    Value::Bool(b || a == Some(Value::Bool(true)))
+                }
                 (ListFunc::All, a, Value::Bool(b)) => {
                     Value::Bool(b && a != Some(Value::Bool(false)))
                 }

@@ -8,7 +8,14 @@ use crate::rules::*;
 use crate::submission::{Submission, SubmissionUnit};
 use std::collections::BTreeMap;
 
-const TEST_KEYS: &[&str] = &["name", "unit", "values", "notes", "not_applicable", "expect"];
+const TEST_KEYS: &[&str] = &[
+    "name",
+    "unit",
+    "values",
+    "notes",
+    "not_applicable",
+    "expect",
+];
 
 pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
     let mut out = Vec::new();
@@ -95,7 +102,11 @@ fn check_names(
         rs.sections
             .iter()
             .flat_map(|s| s.items.iter().map(|i| i.id.as_str()))
-            .chain(rs.bonus.iter().flat_map(|b| b.items.iter().map(|i| i.id.as_str())))
+            .chain(
+                rs.bonus
+                    .iter()
+                    .flat_map(|b| b.items.iter().map(|i| i.id.as_str())),
+            )
     };
     let unknown = |r: &mut Reader, path: String, what: &str, id: &str| {
         r.push(

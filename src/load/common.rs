@@ -70,7 +70,9 @@ impl Scope for InputScope<'_> {
 fn input_kind(input: &Input) -> InputKind<'_> {
     match input.kind {
         // Several assessors' scores are read by their judged item only.
-        _ if input.multiple => InputKind::Other("多人评议分（multiple），只能由读取它的评议项目使用"),
+        _ if input.multiple => {
+            InputKind::Other("多人评议分（multiple），只能由读取它的评议项目使用")
+        }
         InputType::Count | InputType::Number | InputType::Percent => InputKind::Number,
         InputType::Bool => InputKind::Bool,
         InputType::Choice => InputKind::Choice(&input.options),

@@ -129,7 +129,10 @@ fn read_records(r: &mut Reader, o: &Obj, what: &str) -> Records {
                 r.push(
                     Code::RecordsRows,
                     o.at(key),
-                    format!("{what}的 {key} 应为0到{MAX_ROWS}之间的整数，实为{}", short(v)),
+                    format!(
+                        "{what}的 {key} 应为0到{MAX_ROWS}之间的整数，实为{}",
+                        short(v)
+                    ),
                 );
                 default
             }
@@ -156,7 +159,10 @@ fn read_records(r: &mut Reader, o: &Obj, what: &str) -> Records {
             let arr = r.array(o, "describe", false);
             let mut out = Vec::with_capacity(arr.len());
             for (i, v) in arr.iter().enumerate() {
-                match v.as_str().and_then(|id| fields.iter().position(|f| f.id == id)) {
+                match v
+                    .as_str()
+                    .and_then(|id| fields.iter().position(|f| f.id == id))
+                {
                     Some(k) => out.push(k),
                     None => r.push(
                         Code::RecordsFields,

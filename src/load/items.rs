@@ -6,8 +6,8 @@ use super::read_provenance;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::pointer_at;
-use crate::json::Value;
 use crate::expr::Type;
+use crate::json::Value;
 use crate::lint;
 use crate::reader::{Obj, Reader};
 use crate::rules::*;
@@ -519,7 +519,9 @@ fn read_line(
         r.row_lines = r.row_lines.saturating_add(n);
     }
     let when = match form? {
-        "if" => r.expr_in(&o, "if", scope, Type::Bool, row).map(LineWhen::If),
+        "if" => r
+            .expr_in(&o, "if", scope, Type::Bool, row)
+            .map(LineWhen::If),
         "per" => {
             let free = r.opt_non_negative(&o, "free").unwrap_or(Decimal::ZERO);
             r.expr_in(&o, "per", scope, Type::Number, row)
@@ -532,11 +534,7 @@ fn read_line(
     };
     let when = when?;
     let points = match &when {
-        LineWhen::Tiers(tiers) => tiers
-            .iter()
-            .map(|t| t.points)
-            .max()
-            .unwrap_or(Decimal::ONE),
+        LineWhen::Tiers(tiers) => tiers.iter().map(|t| t.points).max().unwrap_or(Decimal::ONE),
         _ => points?,
     };
     Some(Line {
@@ -565,14 +563,22 @@ fn read_each(r: &mut Reader, o: &Obj, scope: &InputScope) -> Option<Option<(usiz
         r.push(
             Code::LineEach,
             o.at("each"),
-            format!("{}：each 应为明细类（records）输入项的 id，「{id}」不是", o.what),
+            format!(
+                "{}：each 应为明细类（records）输入项的 id，「{id}」不是",
+                o.what
+            ),
         );
     }
     found.map(Some)
 }
 
 /// A `tiers` line's tiers, compiled (with `row`, as row expressions).
-fn read_tiers(r: &mut Reader, o: &Obj, scope: &InputScope, row: Option<usize>) -> Option<Vec<Tier>> {
+fn read_tiers(
+    r: &mut Reader,
+    o: &Obj,
+    scope: &InputScope,
+    row: Option<usize>,
+) -> Option<Vec<Tier>> {
     let arr = r.array(o, "tiers", true);
     if arr.is_empty() {
         r.push(
@@ -670,7 +676,10 @@ fn read_rate(r: &mut Reader, o: &Obj, scope: &InputScope) -> Option<Rate> {
                 r.push(
                     Code::RateField,
                     o.at("direction"),
-                    format!("{}：above 用于越高越好（higher），below 用于越低越好（lower）", o.what),
+                    format!(
+                        "{}：above 用于越高越好（higher），below 用于越低越好（lower）",
+                        o.what
+                    ),
                 );
             }
             d
@@ -836,7 +845,11 @@ fn read_band(r: &mut Reader, bo: &Obj, points: Option<Decimal>) -> Option<Band> 
 
 /// At most one of `keys` (a band's lower or upper bound), read as a decimal with the key given.
 fn one_of(r: &mut Reader, o: &Obj, keys: &[&'static str]) -> Option<(Decimal, &'static str)> {
-    let given: Vec<&'static str> = keys.iter().copied().filter(|k| o.get(k).is_some()).collect();
+    let given: Vec<&'static str> = keys
+        .iter()
+        .copied()
+        .filter(|k| o.get(k).is_some())
+        .collect();
     match given.as_slice() {
         [] => None,
         [key] => Some((r.opt_dec(o, key)?, key)),

@@ -176,7 +176,10 @@ pub(super) fn read_grades(
                 r.push(
                     Code::FieldValue,
                     o.path.clone(),
-                    format!("{}的 min（以上，含本数）和 over（超过，不含本数）只能有一个", o.what),
+                    format!(
+                        "{}的 min（以上，含本数）和 over（超过，不含本数）只能有一个",
+                        o.what
+                    ),
                 );
             }
             let min = r.req_dec(&o, key);
@@ -391,7 +394,10 @@ pub(super) fn read_quotas(
                 r.push(
                     Code::QuotaGrade,
                     o.path.clone(),
-                    format!("{}：考核细则未设等次（grades 为空），不能设等次比例限制", o.what),
+                    format!(
+                        "{}：考核细则未设等次（grades 为空），不能设等次比例限制",
+                        o.what
+                    ),
                 );
                 return;
             }

@@ -255,7 +255,11 @@ impl<'r> Scorer<'r, '_> {
         let listed: Vec<String> = scores.iter().map(|d| Plain(*d).to_string()).collect();
         let mut reason = format!("评议分：{}", listed.join("、"));
         if trimmed {
-            reason.push_str(&format!("（去掉最高分{}、最低分{}）", Plain(high), Plain(low)));
+            reason.push_str(&format!(
+                "（去掉最高分{}、最低分{}）",
+                Plain(high),
+                Plain(low)
+            ));
         }
         reason.push_str(&format!("，平均{}", self.amount(mean)));
         if mean < item.points {
@@ -435,14 +439,20 @@ impl<'r> Scorer<'r, '_> {
                             W("）"),
                         ])
                     } else {
-                        text(&[W("实际值"), shown(v), W(short_word), W("目标值"), D(rate.target)])
+                        text(&[
+                            W("实际值"),
+                            shown(v),
+                            W(short_word),
+                            W("目标值"),
+                            D(rate.target),
+                        ])
                     };
                     write_parts(
                         &mut reason,
                         &[
                             W("，差"),
-                        shown(shortfall),
-                        W("，每"),
+                            shown(shortfall),
+                            W("，每"),
                             W(short_word.trim_end_matches('于')),
                             D(step),
                             W("扣"),
@@ -498,10 +508,7 @@ impl<'r> Scorer<'r, '_> {
 /// The first band, in the order written, whose bounds hold `v` (`min` ≤, `over` <; `max` and
 /// `under` >, `upto` ≥); else the band with the greatest legacy `max`, which includes it.
 fn find_band(bands: &[Band], v: Decimal) -> Option<&Band> {
-    let above_lower = |b: &Band| {
-        b.min
-            .is_none_or(|lo| if b.over { lo < v } else { lo <= v })
-    };
+    let above_lower = |b: &Band| b.min.is_none_or(|lo| if b.over { lo < v } else { lo <= v });
     bands
         .iter()
         .find(|b| {
@@ -517,9 +524,9 @@ fn find_band(bands: &[Band], v: Decimal) -> Option<&Band> {
                 .filter(|b| b.upper == Upper::Max)
                 .filter_map(|b| b.max)
                 .max()?;
-            bands.iter().find(|b| {
-                b.upper == Upper::Max && b.max == Some(top) && v == top && above_lower(b)
-            })
+            bands
+                .iter()
+                .find(|b| b.upper == Upper::Max && b.max == Some(top) && v == top && above_lower(b))
         })
 }
 

@@ -105,13 +105,13 @@ impl<'r> Scorer<'r, '_> {
             }
             Combine::Max => {
                 // The first of the largest lines counts; the others are listed as not counted.
-                let best = hits.iter().enumerate().fold(
-                    None::<(usize, Decimal)>,
-                    |acc, (i, (a, ..))| match acc {
-                        Some((_, b)) if b >= *a => acc,
-                        _ => Some((i, *a)),
-                    },
-                );
+                let best =
+                    hits.iter()
+                        .enumerate()
+                        .fold(None::<(usize, Decimal)>, |acc, (i, (a, ..))| match acc {
+                            Some((_, b)) if b >= *a => acc,
+                            _ => Some((i, *a)),
+                        });
                 for (i, (amount, reason, row, group)) in hits.into_iter().enumerate() {
                     if best.is_some_and(|(b, _)| b == i) {
                         out.total = amount;
@@ -170,8 +170,10 @@ impl<'r> Scorer<'r, '_> {
                 match o {
                     Outcome::Known(v) if v > Decimal::ZERO => {
                         let scale = self.rs.scale;
-                        let reason =
-                            fill(&line.reason, &[("{amount}", round(v, scale)), ("{n}", round(v, scale))]);
+                        let reason = fill(
+                            &line.reason,
+                            &[("{amount}", round(v, scale)), ("{n}", round(v, scale))],
+                        );
                         Eval::Hit(v, reason)
                     }
                     _ => Eval::Miss,

@@ -19,7 +19,11 @@ impl RuleSet {
 
     /// Puts the unit's own report (its values scored) beside the assessors'; `None` when the unit's
     /// own values leave nothing to score (every item not applicable): no self-assessed scores.
-    pub(super) fn beside_own_report<'r>(&'r self, report: &mut Report<'r>, own: Option<&Report<'r>>) {
+    pub(super) fn beside_own_report<'r>(
+        &'r self,
+        report: &mut Report<'r>,
+        own: Option<&Report<'r>>,
+    ) {
         for item in report.sections.iter_mut().flat_map(|s| &mut s.items) {
             let mine = own.and_then(|o| o.item(item.id)).and_then(|i| i.score);
             item.self_score = Some(mine);

@@ -108,8 +108,8 @@ impl<'r> Scorer<'r, '_> {
             }
             // A section whose every item is not applicable does not count under rescaling: it
             // shows no score (under `full` its items, and so it, score full marks).
-            let all_na = !items.is_empty()
-                && items.iter().all(|i| i.status == ItemStatus::NotApplicable);
+            let all_na =
+                !items.is_empty() && items.iter().all(|i| i.status == ItemStatus::NotApplicable);
             let unscored = all_na && rs.not_applicable == NotApplicable::Rescale;
             let mut lines = Vec::new();
             let score = match section.out_of {
