@@ -37,6 +37,10 @@ impl<'r> BatchReport<'r> {
 
 /// One entry of a batch ([`RuleSet::score_batch_inputs`]).
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "an entry is built once per submission and moved into the batch; boxing `Read` would change the public API"
+)]
 pub enum BatchInput<'a> {
     /// A submission's JSON text.
     Text(&'a str),
@@ -212,7 +216,7 @@ impl RuleSet {
     /// ```
     /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
     /// let unit = |id: &str| format!(r#"{{"format": "kpi-submission/1",
-    ///     "rules": {{"id": "subdistrict", "version": "2026.1"}},
+    ///     "rules": {{"id": "subdistrict", "version": "2026.2"}},
     ///     "unit": {{"id": "{id}", "name": "{id}"}}, "values": {{}}}}"#);
     /// let (a, b) = (unit("a"), unit("b"));
     /// let batch = rules.score_batch_texts(&[&a, &b, "{"]);

@@ -422,9 +422,8 @@ fn item_changes<'r>(old: &Report<'r>, new: &Report<'r>) -> Vec<ItemChange<'r>> {
 
 type Fields = BTreeMap<String, String>;
 
-/// Every comparable part of a rule set: key → (its name in messages, field → value in words).
-fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
-    let mut parts = BTreeMap::new();
+/// The rule set's own fields: full marks, scale, not-applicable handling, grades, quotas, bonus.
+fn describe_top(rs: &RuleSet) -> Fields {
     let mut top = Fields::new();
     top.insert("满分".into(), plain(rs.full_score));
     top.insert("小数位数".into(), rs.scale.to_string());
@@ -460,7 +459,16 @@ fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
     if let Some(b) = &rs.bonus {
         top.insert("加分上限".into(), format!("{}分", plain(b.cap)));
     }
-    parts.insert("0 rules".into(), ("考核细则总体规定".into(), top));
+    top
+}
+
+/// Every comparable part of a rule set: key → (its name in messages, field → value in words).
+fn describe(rs: &RuleSet) -> BTreeMap<String, (String, Fields)> {
+    let mut parts = BTreeMap::new();
+    parts.insert(
+        "0 rules".into(),
+        ("考核细则总体规定".into(), describe_top(rs)),
+    );
     for s in &rs.sections {
         let mut f = Fields::new();
         f.insert("分值".into(), format!("{}分", plain(s.points)));

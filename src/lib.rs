@@ -33,6 +33,7 @@
 
 mod batch;
 mod builtin;
+mod cell;
 mod code;
 mod decimal;
 mod diff;

@@ -3,11 +3,12 @@
 //! tree). Anything unusual makes it give up, and the thorough path (`Submission::from_json`, then
 //! `RuleSet::prepare`) reads the text and explains what is wrong. Both must agree.
 
+use crate::cell::{blank, convert_scalar};
 use crate::json::{Map, Scalar, Scan};
 use crate::limits::{MAX_DOCUMENT_BYTES, MAX_ITEMS, MAX_META, max_chars};
 use crate::rules::{InputType, RuleSet};
 use crate::submission::{Submission, SubmissionUnit, too_long};
-use crate::values::{Given, Prepared, blank, convert_scalar};
+use crate::values::{Given, Prepared};
 use std::collections::BTreeMap;
 
 impl RuleSet {

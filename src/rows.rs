@@ -3,6 +3,7 @@
 //! problem names the cell (`/values/accidents/1/serious`); a required cell left empty is not a
 //! problem here but a missing cell (`value.missing` in `validate`, pending while scoring).
 
+use crate::cell::{blank, convert_named, empty_value, expected};
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{Problem, pointer, pointer_at};
@@ -11,7 +12,6 @@ use crate::json::{Scalar, Value};
 use crate::limits::MAX_LIST;
 use crate::reader::short;
 use crate::rules::{Bound, Input, InputName, InputType, Records};
-use crate::values::{blank, convert_named, empty_value, expected};
 use rust_decimal::Decimal;
 use std::fmt;
 
@@ -158,22 +158,7 @@ pub(crate) fn read_records(
             };
             out.rows.cells.push(cell);
         }
-        let mut named = String::new();
-        for &k in &records.describe {
-            let Some(v) = records
-                .fields
-                .get(k)
-                .and_then(|f| cells.get(&f.id))
-                .filter(|v| !v.is_null())
-            else {
-                continue;
-            };
-            if !named.is_empty() {
-                named.push(' ');
-            }
-            named.push_str(&shown(v));
-        }
-        out.rows.names.push(named);
+        out.rows.names.push(row_name(records, cells));
         // A row that was not an object has no cells: keep the table rectangular.
         out.rows.cells.resize(start.saturating_add(width), None);
     }
@@ -183,6 +168,26 @@ pub(crate) fn read_records(
     } else {
         Err(problems)
     }
+}
+
+/// How a row is named in trace texts: its `describe` fields' values, space-separated.
+fn row_name(records: &Records, cells: &crate::json::Map) -> String {
+    let mut named = String::new();
+    for &k in &records.describe {
+        let Some(v) = records
+            .fields
+            .get(k)
+            .and_then(|f| cells.get(&f.id))
+            .filter(|v| !v.is_null())
+        else {
+            continue;
+        };
+        if !named.is_empty() {
+            named.push(' ');
+        }
+        named.push_str(&shown(v));
+    }
+    named
 }
 
 /// Converts a `multiple` input's value: an array of scores (each checked against the judged
@@ -305,57 +310,5 @@ fn shown(v: &Value) -> String {
         Value::Bool(true) => "是".into(),
         Value::Bool(false) => "否".into(),
         other => short(other),
-    }
-}
-
-/// Whether `s` is a calendar date written `YYYY-MM-DD`.
-pub(crate) fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = s.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())
-            .flatten()
-    };
-    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
-        return false;
-    }
-    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => 0,
-    };
-    y >= 1 && (1..=days).contains(&d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_date;
-
-    #[test]
-    fn dates() {
-        for ok in ["2026-03-12", "2024-02-29", "2000-02-29", "1999-12-31"] {
-            assert!(is_date(ok), "{ok}");
-        }
-        for bad in [
-            "2026-3-12",
-            "2026-02-30",
-            "1900-02-29",
-            "2026-13-01",
-            "2026-00-10",
-            "0000-01-01",
-            "２０２６-01-01",
-            "2026/03/12",
-            "",
-        ] {
-            assert!(!is_date(bad), "{bad}");
-        }
     }
 }

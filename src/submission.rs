@@ -45,7 +45,7 @@ pub struct Submission {
     /// Items the assessors marked not applicable (考核组认定不涉及), by id, with the reason.
     pub not_applicable: BTreeMap<String, String>,
     /// The unit's self-assessment (自评), if given.
-    pub self_assessment: Option<SelfAssessment>,
+    pub self_assessment: Option<Box<SelfAssessment>>,
 }
 
 /// A unit's self-assessment beside the assessors' values: its own values, scored by the same
@@ -194,7 +194,7 @@ pub(crate) fn read_submission(
         notes,
         meta,
         not_applicable,
-        self_assessment,
+        self_assessment: self_assessment.map(Box::new),
     })
 }
 

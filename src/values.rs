@@ -2,15 +2,16 @@
 //! their ranges, defaults filled in, required inputs still empty listed. Every problem at once,
 //! each naming the field by its label and id.
 
+use crate::cell::{blank, convert, empty_value};
 use crate::code::Code;
-use crate::decimal::{parse_decimal, plain};
+use crate::decimal::plain;
 use crate::error::{Problem, pointer, pointer_at};
 use crate::expr::{Env, Outcome, Rows, Value as V};
-use crate::json::{Map, Scalar, Value};
-use crate::limits::{MAX_LONG_TEXT_CHARS, MAX_NA_REASON_CHARS};
+use crate::json::Map;
+use crate::limits::MAX_NA_REASON_CHARS;
 use crate::reader::{Reader, parse_json, short};
 use crate::rules::{Aggregate, Bound, Input, InputName, InputType, Rule, RuleSet, input_name};
-use crate::submission::{SelfAssessment, Submission, SubmissionUnit, read_submission, too_long};
+use crate::submission::{SelfAssessment, Submission, SubmissionUnit, read_submission};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -29,11 +30,6 @@ impl Submission {
             self_assessment: None,
         }
     }
-}
-
-/// Whether a text value is only white space: for a text input that is the same as not filled in.
-pub(crate) fn blank(s: &str) -> bool {
-    s.trim().is_empty()
 }
 
 /// What a submission gave for one input.
@@ -83,7 +79,7 @@ impl RuleSet {
     /// use kpi_wasm::{Code, RuleSet, Submission};
     /// let rules = RuleSet::builtin("subdistrict").expect("built-in rule set");
     /// let sub = Submission::from_json(r#"{"format": "kpi-submission/1",
-    ///     "rules": {"id": "subdistrict", "version": "2026.1"},
+    ///     "rules": {"id": "subdistrict", "version": "2026.2"},
     ///     "unit": {"id": "dq", "name": "大桥街道"}, "values": {"plan_made": "yes"}}"#)
     ///     .expect("reads");
     /// let problems = rules.validate(&sub);
@@ -574,168 +570,6 @@ impl RuleSet {
                     rows.len()
                 ),
             ));
-        }
-    }
-}
-
-/// The value an optional input left empty counts as: its default, else 0 or false (a choice or
-/// text has none; an optional record list left empty has no rows).
-pub(crate) fn empty_value(input: &Input) -> Option<V> {
-    input.default.or(match input.kind {
-        InputType::Count | InputType::Number | InputType::Percent | InputType::Records => {
-            Some(V::Number(Decimal::ZERO))
-        }
-        InputType::Bool => Some(V::Bool(false)),
-        InputType::Choice | InputType::Text | InputType::Date => None,
-    })
-}
-
-/// What an input of this type must be given, in words.
-pub(crate) fn expected(input: &Input) -> String {
-    match input.kind {
-        InputType::Text => "文本".into(),
-        InputType::Date => "日期（如 2026-03-12）".into(),
-        InputType::Records => "记录的数组".into(),
-        InputType::Bool => "true（是）或 false（否）".into(),
-        InputType::Choice => format!("以下选项之一：{}", input.options.join("、")),
-        InputType::Count => "非负整数".into(),
-        InputType::Number => "数值".into(),
-        InputType::Percent => "0到100之间的百分数".into(),
-    }
-}
-
-/// Converts one raw JSON value to the input's type, or says why it can't (code and message).
-fn convert(input: &Input, v: &Value) -> Result<Option<V>, (Code, String)> {
-    let scalar = match v {
-        Value::Bool(b) => Scalar::Bool(*b),
-        Value::Number(n) => Scalar::Number(n.as_str()),
-        Value::String(s) => Scalar::Str(s),
-        Value::Null | Value::Array(_) | Value::Object(_) => {
-            return Err((
-                Code::ValueType,
-                format!(
-                    "{}应为{}，实为{}",
-                    InputName(input),
-                    expected(input),
-                    short(v)
-                ),
-            ));
-        }
-    };
-    convert_scalar(input, scalar)
-}
-
-/// A scalar shown briefly in a message, as `short` shows the same JSON value.
-fn short_scalar(v: Scalar) -> String {
-    match v {
-        Scalar::Null => "null".into(),
-        Scalar::Bool(b) => b.to_string(),
-        Scalar::Number(n) => short(&Value::Number(crate::json::Number::literal(n))),
-        Scalar::Str(s) => short(&Value::string(s)),
-    }
-}
-
-/// Converts one scalar to the input's type, or says why it can't (code and message).
-pub(crate) fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (Code, String)> {
-    convert_named(input, &InputName(input), v)
-}
-
-/// Converts one scalar to the type of `input` (an input or a record's field), named `name` in
-/// messages, or says why it can't (code and message).
-pub(crate) fn convert_named(
-    input: &Input,
-    name: &dyn std::fmt::Display,
-    v: Scalar,
-) -> Result<Option<V>, (Code, String)> {
-    let wrong = || {
-        Err((
-            Code::ValueType,
-            format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
-        ))
-    };
-    let number = || match v {
-        Scalar::Number(n) => parse_decimal(n).ok_or_else(|| {
-            (
-                Code::ValueRange,
-                format!(
-                    "{name}的值{}超出可接受范围（绝对值不超过10¹²）",
-                    short_scalar(v)
-                ),
-            )
-        }),
-        Scalar::Str(s) => parse_decimal(s).ok_or_else(|| {
-            (
-                Code::ValueType,
-                format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
-            )
-        }),
-        Scalar::Null | Scalar::Bool(_) => Err((
-            Code::ValueType,
-            format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
-        )),
-    };
-    match input.kind {
-        InputType::Text => match v {
-            Scalar::Str(s) if too_long(s) => Err((
-                Code::LimitChars,
-                format!("{name}过长，最多{MAX_LONG_TEXT_CHARS}个字符"),
-            )),
-            Scalar::Str(_) => Ok(None),
-            _ => wrong(),
-        },
-        InputType::Date => match v {
-            Scalar::Str(s) if crate::rows::is_date(s.trim()) => Ok(None),
-            Scalar::Str(s) => Err((
-                Code::ValueType,
-                format!("{name}应为日期（年-月-日，如 2026-03-12），实为「{s}」"),
-            )),
-            _ => wrong(),
-        },
-        // Lists are arrays: never a scalar.
-        InputType::Records => wrong(),
-        InputType::Bool => match v {
-            Scalar::Bool(b) => Ok(Some(V::Bool(b))),
-            _ => wrong(),
-        },
-        InputType::Choice => match v {
-            Scalar::Str(s) => match input.options.iter().position(|o| o == s) {
-                Some(i) => Ok(Some(V::Choice(i))),
-                None => Err((
-                    Code::ValueType,
-                    format!(
-                        "{name}的值「{s}」不是可选项之一（{}）",
-                        input.options.join("、")
-                    ),
-                )),
-            },
-            _ => wrong(),
-        },
-        InputType::Count => {
-            let d = number()?;
-            if !d.fract().is_zero() {
-                return Err((
-                    Code::ValueType,
-                    format!("{name}应为整数（计数），实为{}", short_scalar(v)),
-                ));
-            }
-            if d < Decimal::ZERO {
-                return Err((
-                    Code::ValueRange,
-                    format!("{}不能为负数，实为{}", name, plain(d)),
-                ));
-            }
-            Ok(Some(V::Number(d.trunc())))
-        }
-        InputType::Number => Ok(Some(V::Number(number()?))),
-        InputType::Percent => {
-            let d = number()?;
-            if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
-                return Err((
-                    Code::ValueRange,
-                    format!("{name}应在0到100之间（百分数），实为{}", plain(d)),
-                ));
-            }
-            Ok(Some(V::Number(d)))
         }
     }
 }

@@ -196,7 +196,7 @@ impl SubFidelity {
             2 => return Some(r#"{"d": 1}"#.into()),
             3 => {
                 let row = r#"{"place": "p", "d": 0, "big": false}"#;
-                return Some(format!("[{}]", vec![row; 7].join(", ")));
+                return Some(format!("[{}]", [row; 7].join(", ")));
             }
             _ => {}
         }

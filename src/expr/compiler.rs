@@ -1046,27 +1046,24 @@ impl<'s> Parser<'s> {
     ) -> Result<Ty<'s>, ExprError> {
         self.row = None;
         let name = func.name();
-        let (list_func, want) = match func {
-            Func::Count => (ListFunc::Count, Type::Bool),
-            Func::Sum => (ListFunc::Sum, Type::Number),
-            Func::Max => (ListFunc::Max, Type::Number),
-            Func::Min => (ListFunc::Min, Type::Number),
-            Func::Any => (ListFunc::Any, Type::Bool),
-            _ => (ListFunc::All, Type::Bool),
+        let (list_func, want, what) = match func {
+            Func::Count => (ListFunc::Count, Type::Bool, "条件"),
+            Func::Sum => (ListFunc::Sum, Type::Number, "数值"),
+            Func::Max => (ListFunc::Max, Type::Number, "数值"),
+            Func::Min => (ListFunc::Min, Type::Number, "数值"),
+            Func::Any => (ListFunc::Any, Type::Bool, "条件"),
+            _ => (ListFunc::All, Type::Bool, "条件"),
         };
         match args {
             [_] if func == Func::Count => {
                 self.emit(Op::ListCount(list));
                 return Ok(Ty::Number);
             }
-            [_, row] => {
-                let what = if want == Type::Bool {
-                    "（每条记录的条件）"
-                } else {
-                    "（每条记录的数值）"
-                };
-                self.need(row, want, &format!("{name}() 的第2个参数{what}"))?;
-            }
+            [_, row] => self.need(
+                row,
+                want,
+                &format!("{name}() 的第2个参数（每条记录的{what}）"),
+            )?,
             _ => {
                 let want = if func == Func::Count {
                     "1或2个"
@@ -1083,23 +1080,16 @@ impl<'s> Parser<'s> {
                 ));
             }
         }
-        let mut code = self.code.split_off(row_code.min(self.code.len()));
-        for op in &mut code {
-            if let Op::AndJump(t) | Op::OrJump(t) | Op::JumpIfFalse(t) | Op::Jump(t) = op {
-                *t = t.saturating_sub(row_code);
-            }
-        }
-        let Some(max_stack) = stack_need(&code) else {
-            return Err(internal());
-        };
-        if max_stack > MAX_STACK {
+        let code = self.code.split_off(row_code.min(self.code.len()));
+        let sub = Sub::rebased(code, row_code).ok_or_else(internal)?;
+        if sub.max_stack > MAX_STACK {
             return Err(err(
                 Code::ExprTooDeep,
                 start,
                 "表达式过于复杂（嵌套的运算过多），请拆分".into(),
             ));
         }
-        self.subs.push(Sub { code, max_stack });
+        self.subs.push(sub);
         self.emit(Op::List {
             func: list_func,
             list,

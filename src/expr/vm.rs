@@ -248,7 +248,7 @@ impl Expr {
     /// skip the code they do not need, so only inputs on the evaluated path count); a division by
     /// zero makes the result undefined unless an empty input is met on the rest of the path.
     fn run(&self, code: &[Op], env: &Env<'_>, stack: &mut [Value]) -> Result<Raw, EvalError> {
-        use Raw::{Broken, Pending};
+        use Raw::Broken;
         let mut sp = 0usize;
         let mut pc = 0usize;
         // A division by zero (or an aggregate over no peers) makes the result undefined, but the
@@ -260,26 +260,16 @@ impl Expr {
             match *op {
                 Op::Num(d) => push!(stack, sp, Value::Number(d)),
                 Op::Bool(b) => push!(stack, sp, Value::Bool(b)),
-                Op::NumInput(i) => match env.values.get(i) {
-                    Some(Some(Value::Number(d))) => push!(stack, sp, Value::Number(*d)),
-                    Some(Some(_)) => return Ok(Broken),
-                    _ => return Ok(Pending),
-                },
-                Op::BoolInput(i) => match env.values.get(i) {
-                    Some(Some(Value::Bool(b))) => push!(stack, sp, Value::Bool(*b)),
-                    Some(Some(_)) => return Ok(Broken),
-                    _ => return Ok(Pending),
-                },
-                Op::ChoiceIs {
-                    input,
-                    option,
-                    negate,
-                } => match env.values.get(input) {
-                    Some(Some(Value::Choice(c))) => {
-                        push!(stack, sp, Value::Bool((*c == option) != negate))
-                    }
-                    Some(Some(_)) => return Ok(Broken),
-                    _ => return Ok(Pending),
+                Op::NumInput(_)
+                | Op::BoolInput(_)
+                | Op::ChoiceIs { .. }
+                | Op::Count
+                | Op::NumField(_)
+                | Op::BoolField(_)
+                | Op::FieldChoiceIs { .. }
+                | Op::ListCount(_) => match leaf(*op, env) {
+                    Ok(v) => push!(stack, sp, v),
+                    Err(raw) => return Ok(raw),
                 },
                 Op::Neg => unary!(stack, sp, |x| Value::Number(crate::decimal::negate(x))),
                 Op::Not => push!(stack, sp, Value::Bool(!boolean!(stack, sp))),
@@ -347,35 +337,6 @@ impl Expr {
                 Op::Avg(i) => aggregate!(stack, sp, env, undefined, avg, i),
                 Op::Sum(i) => aggregate!(stack, sp, env, undefined, sum, i),
                 Op::Rank(i) => aggregate!(stack, sp, env, undefined, rank, i),
-                Op::Count => match env.batch {
-                    Some(batch) => push!(stack, sp, Value::Number(batch.count())),
-                    None => return Ok(Pending),
-                },
-                Op::NumField(f) => match env.row.map(|row| row.get(f)) {
-                    Some(Some(Some(Value::Number(d)))) => push!(stack, sp, Value::Number(*d)),
-                    Some(Some(None)) => return Ok(Pending),
-                    _ => return Ok(Broken),
-                },
-                Op::BoolField(f) => match env.row.map(|row| row.get(f)) {
-                    Some(Some(Some(Value::Bool(b)))) => push!(stack, sp, Value::Bool(*b)),
-                    Some(Some(None)) => return Ok(Pending),
-                    _ => return Ok(Broken),
-                },
-                Op::FieldChoiceIs {
-                    field,
-                    option,
-                    negate,
-                } => match env.row.map(|row| row.get(field)) {
-                    Some(Some(Some(Value::Choice(c)))) => {
-                        push!(stack, sp, Value::Bool((*c == option) != negate))
-                    }
-                    Some(Some(None)) => return Ok(Pending),
-                    _ => return Ok(Broken),
-                },
-                Op::ListCount(list) => match env.lists.get(list) {
-                    Some(Some(rows)) => push!(stack, sp, Value::Number(Decimal::from(rows.len()))),
-                    _ => return Ok(Pending),
-                },
                 Op::List { func, list, sub } => match self.list(func, list, sub, env)? {
                     Raw::Value(v, u) => {
                         undefined |= u;
@@ -389,6 +350,79 @@ impl Expr {
             (1, Some(v)) => Ok(Raw::Value(*v, undefined)),
             _ => Ok(Broken),
         }
+    }
+}
+
+/// The value an op that reads the environment pushes (an input, a row's field, a list's length,
+/// the number of peers), or how the run ends when there is none: pending when it is empty, broken
+/// when it has the wrong type.
+#[inline]
+fn leaf(op: Op, env: &Env<'_>) -> Result<Value, Raw> {
+    let input = |i: usize| match env.values.get(i) {
+        Some(Some(v)) => Ok(*v),
+        _ => Err(Raw::Pending),
+    };
+    let field = |f: usize| match env.row.map(|row| row.get(f)) {
+        Some(Some(Some(v))) => Ok(*v),
+        Some(Some(None)) => Err(Raw::Pending),
+        _ => Err(Raw::Broken),
+    };
+    let choice = |v: Value, option: usize, negate: bool| match v {
+        Value::Choice(c) => Ok(Value::Bool((c == option) != negate)),
+        _ => Err(Raw::Broken),
+    };
+    match op {
+        Op::NumInput(i) => input(i).and_then(number),
+        Op::BoolInput(i) => input(i).and_then(boolean),
+        Op::ChoiceIs {
+            input: i,
+            option,
+            negate,
+        } => choice(input(i)?, option, negate),
+        Op::Count => env
+            .batch
+            .map(|b| Value::Number(b.count()))
+            .ok_or(Raw::Pending),
+        Op::NumField(f) => field(f).and_then(number),
+        Op::BoolField(f) => field(f).and_then(boolean),
+        Op::FieldChoiceIs {
+            field: f,
+            option,
+            negate,
+        } => choice(field(f)?, option, negate),
+        Op::ListCount(list) => match env.lists.get(list) {
+            Some(Some(rows)) => Ok(Value::Number(Decimal::from(rows.len()))),
+            _ => Err(Raw::Pending),
+        },
+        _ => Err(Raw::Broken),
+    }
+}
+
+fn number(v: Value) -> Result<Value, Raw> {
+    match v {
+        Value::Number(_) => Ok(v),
+        _ => Err(Raw::Broken),
+    }
+}
+
+fn boolean(v: Value) -> Result<Value, Raw> {
+    match v {
+        Value::Bool(_) => Ok(v),
+        _ => Err(Raw::Broken),
+    }
+}
+
+impl Sub {
+    /// The row expression cut from a program at `base`: its jumps made relative to its start,
+    /// and the stack it needs (`None`: malformed).
+    pub(super) fn rebased(mut code: Vec<Op>, base: usize) -> Option<Sub> {
+        for op in &mut code {
+            if let Op::AndJump(t) | Op::OrJump(t) | Op::JumpIfFalse(t) | Op::Jump(t) = op {
+                *t = t.saturating_sub(base);
+            }
+        }
+        let max_stack = stack_need(&code)?;
+        Some(Sub { code, max_stack })
     }
 }
 

@@ -206,6 +206,32 @@ struct ReadInput {
     condition: Option<Condition>,
 }
 
+/// An input's `type` (a record's field takes no `records`).
+fn read_type(r: &mut Reader, o: &Obj, field: bool) -> Option<InputType> {
+    let types = if field {
+        TYPES.get(..7).unwrap_or(TYPES)
+    } else {
+        TYPES
+    };
+    match r.opt_enum(o, "type", types) {
+        Ok(Some(t)) => Some(match t {
+            "count" => InputType::Count,
+            "number" => InputType::Number,
+            "percent" => InputType::Percent,
+            "bool" => InputType::Bool,
+            "choice" => InputType::Choice,
+            "date" => InputType::Date,
+            "records" => InputType::Records,
+            _ => InputType::Text,
+        }),
+        Ok(None) => {
+            r.missing(o, "type");
+            None
+        }
+        Err(()) => None,
+    }
+}
+
 /// One input (or, when `list` names a records input, one of its fields), its bounds still as
 /// written; `seen` holds the ids read so far.
 fn read_input(
@@ -239,28 +265,7 @@ fn read_input(
         };
         r.push(code, o.at("id"), message);
     }
-    let types = if list.is_some() {
-        TYPES.get(..7).unwrap_or(TYPES)
-    } else {
-        TYPES
-    };
-    let kind = match r.opt_enum(&o, "type", types) {
-        Ok(Some(t)) => match t {
-            "count" => InputType::Count,
-            "number" => InputType::Number,
-            "percent" => InputType::Percent,
-            "bool" => InputType::Bool,
-            "choice" => InputType::Choice,
-            "date" => InputType::Date,
-            "records" => InputType::Records,
-            _ => InputType::Text,
-        },
-        Ok(None) => {
-            r.missing(&o, "type");
-            return None;
-        }
-        Err(()) => return None,
-    };
+    let kind = read_type(r, &o, list.is_some())?;
     let required = r.opt_bool(&o, "required").unwrap_or(true);
     let section = list.is_none().then(|| r.opt_str(&o, "section")).flatten();
     let unit = r.opt_str(&o, "unit");

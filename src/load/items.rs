@@ -2,7 +2,7 @@
 //! `formula`) and the lines of deductions and additions.
 
 use super::common::{IdRegistry, InputScope, read_combine, read_named};
-use super::read_provenance;
+use super::provenance::read_provenance;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::pointer_at;

@@ -26,8 +26,6 @@ mod items;
 mod provenance;
 mod totals;
 
-use provenance::read_provenance;
-
 pub(crate) use cases::load_expect;
 use common::{IdRegistry, InputScope};
 

@@ -3,7 +3,7 @@
 
 use super::common::{IdRegistry, InputScope, grade_index, read_combine, read_named};
 use super::items::read_lines;
-use super::read_provenance;
+use super::provenance::read_provenance;
 use crate::code::Code;
 use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
