@@ -9,7 +9,7 @@ Object.assign(manifest, {
   module: './index.js',
   types: './index.d.ts',
   exports: { '.': { types: './index.d.ts', import: './index.js', default: './index.js' }, './element': { types: './element.d.ts', import: './element.js', default: './element.js' }, './element.css': './element.css', './kpi_wasm_bg.wasm': './kpi_wasm_bg.wasm' },
-  files: ['index.js', 'index.d.ts', 'builtins.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm', 'element.js', 'element.d.ts', 'form-view.js', 'element.css', 'README.md'],
+  files: ['index.js', 'index.d.ts', 'builtins.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm', 'element.js', 'element.d.ts', 'form-view.js', 'records-view.js', 'element.css', 'README.md'],
   sideEffects: ['./index.js', './element.js'],
   engines: { node: '>=18' },
 });

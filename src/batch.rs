@@ -86,7 +86,7 @@ struct UnitView<'a> {
 impl Batch for UnitView<'_> {
     fn avg(&self, input: usize) -> Outcome<Decimal> {
         match self.stats.sums.get(input) {
-            Some((sum, n)) if *n > 0 => match sum.checked_div(Decimal::from(*n)) {
+            Some((sum, n)) if *n > 0 => match crate::decimal::div(*sum, Decimal::from(*n)) {
                 Some(d) => Outcome::Known(d),
                 None => Outcome::Undefined,
             },
@@ -402,7 +402,7 @@ impl RuleSet {
                         (v, s.sums.get_mut(k), s.sorted.get_mut(k))
                     {
                         // Values are within ±10¹² and a batch is far smaller than 10¹⁶ units.
-                        slot.0 = slot.0.checked_add(*d).unwrap_or(slot.0);
+                        slot.0 = crate::decimal::add(slot.0, *d).unwrap_or(slot.0);
                         slot.1 = slot.1.saturating_add(1);
                         list.push(*d);
                     }
@@ -570,9 +570,7 @@ impl RuleSet {
             let Some(grade) = self.grades.get(q.grade) else {
                 continue;
             };
-            let limit = q
-                .max_share
-                .checked_mul(units)
+            let limit = crate::decimal::mul(q.max_share, units)
                 .map_or(0, |d| d.floor().try_into().unwrap_or(0usize));
             let holders: Vec<usize> = ranked
                 .iter()

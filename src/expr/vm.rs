@@ -96,9 +96,7 @@ macro_rules! binary {
 macro_rules! arith {
     ($stack:ident, $sp:ident, $f:ident) => {
         binary!($stack, $sp, |x, y| Value::Number(
-            x.$f(y)
-                .and_then(crate::decimal::bounded)
-                .ok_or(EvalError::Overflow)?
+            crate::decimal::$f(x, y).ok_or(EvalError::Overflow)?
         ))
     };
 }
@@ -185,13 +183,15 @@ impl Expr {
                         Some(Value::Number(n)) => n,
                         _ => Decimal::ZERO,
                     };
-                    Value::Number(if b { n.saturating_add(Decimal::ONE) } else { n })
+                    Value::Number(if b {
+                        crate::decimal::add(n, Decimal::ONE).unwrap_or(n)
+                    } else {
+                        n
+                    })
                 }
-                (ListFunc::Sum, Some(Value::Number(a)), Value::Number(x)) => Value::Number(
-                    a.checked_add(x)
-                        .and_then(crate::decimal::bounded)
-                        .ok_or(EvalError::Overflow)?,
-                ),
+                (ListFunc::Sum, Some(Value::Number(a)), Value::Number(x)) => {
+                    Value::Number(crate::decimal::add(a, x).ok_or(EvalError::Overflow)?)
+                }
                 (ListFunc::Max, Some(Value::Number(a)), Value::Number(x)) => {
                     Value::Number(if x > a { x } else { a })
                 }
@@ -279,9 +279,9 @@ impl Expr {
                 Op::Round(places) => unary!(stack, sp, |x| Value::Number(
                     x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
                 )),
-                Op::Add => arith!(stack, sp, checked_add),
-                Op::Sub => arith!(stack, sp, checked_sub),
-                Op::Mul => arith!(stack, sp, checked_mul),
+                Op::Add => arith!(stack, sp, add),
+                Op::Sub => arith!(stack, sp, sub),
+                Op::Mul => arith!(stack, sp, mul),
                 Op::Div => {
                     let y = num!(stack, sp);
                     let x = num!(stack, sp);
@@ -292,11 +292,7 @@ impl Expr {
                         push!(
                             stack,
                             sp,
-                            Value::Number(
-                                x.checked_div(y)
-                                    .and_then(crate::decimal::bounded)
-                                    .ok_or(EvalError::Overflow)?
-                            )
+                            Value::Number(crate::decimal::div(x, y).ok_or(EvalError::Overflow)?)
                         )
                     }
                 }

@@ -66,7 +66,9 @@ pub(super) fn read_sections(
                         Ok(item) => Some(item.points),
                         Err(p) => *p,
                     };
-                    sum = sum.zip(item_points).and_then(|(a, b)| a.checked_add(b));
+                    sum = sum
+                        .zip(item_points)
+                        .and_then(|(a, b)| crate::decimal::add(a, b));
                     items.extend(read.ok());
                 },
             );

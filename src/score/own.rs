@@ -6,7 +6,7 @@
 //! (an item not given counts at the assessors' score), converted (`out_of`) and rescaled as the
 //! assessors' is; adjustments, bonus and vetoes are the assessors' alone.
 
-use crate::decimal::{Amount, round};
+use crate::decimal::{Amount, add, div, mul, round, sub};
 use crate::report::{ItemStatus, Report, SelfSummary};
 use crate::rules::{NotApplicable, RuleSet};
 use rust_decimal::Decimal;
@@ -52,30 +52,27 @@ impl RuleSet {
                 item.self_score = Some(mine);
                 item.self_difference = Some(self.difference(item.score, mine));
                 if let Some(score) = mine.or(item.score) {
-                    raw = raw.checked_add(score.value()).unwrap_or(raw);
+                    raw = add(raw, score.value()).unwrap_or(raw);
                 }
                 if item.status == ItemStatus::NotApplicable {
                     rescaled = true;
                 } else {
-                    applicable_points = applicable_points
-                        .checked_add(item.points.value())
-                        .unwrap_or(applicable_points);
+                    applicable_points =
+                        add(applicable_points, item.points.value()).unwrap_or(applicable_points);
                 }
             }
             let score = match rule.out_of {
-                Some(out_of) => raw
-                    .checked_mul(rule.points)
-                    .and_then(|x| x.checked_div(out_of))
+                Some(out_of) => mul(raw, rule.points)
+                    .and_then(|x| div(x, out_of))
                     .map_or(raw, |x| round(x, self.scale)),
                 None => raw,
             };
-            subtotal = subtotal.checked_add(score).unwrap_or(subtotal);
+            subtotal = add(subtotal, score).unwrap_or(subtotal);
         }
         if rescaled && self.not_applicable == NotApplicable::Rescale && !applicable_points.is_zero()
         {
-            subtotal = subtotal
-                .checked_mul(self.full_score)
-                .and_then(|x| x.checked_div(applicable_points))
+            subtotal = mul(subtotal, self.full_score)
+                .and_then(|x| div(x, applicable_points))
                 .map_or(subtotal, |x| round(x, self.scale));
         }
         let grade = (!self.grades.is_empty())
@@ -97,6 +94,6 @@ impl RuleSet {
     /// The assessors' score minus the unit's, when both are known.
     fn difference(&self, assessed: Option<Amount>, own: Option<Amount>) -> Option<Amount> {
         let (a, o) = (assessed?, own?);
-        Some(self.amount_of(a.value().checked_sub(o.value())?))
+        Some(self.amount_of(sub(a.value(), o.value())?))
     }
 }

@@ -2,7 +2,7 @@
 //! by the caller (`Calc`, `Stop`, `At`), trace lines, warnings, pending entries.
 
 use crate::code::Code;
-use crate::decimal::{Amount, Plain, bounded, round};
+use crate::decimal::{Amount, Plain, round};
 use crate::error::{Error, Problem};
 use crate::expr::{Batch, Env, EvalError, Expr, Outcome};
 use crate::report::*;
@@ -40,16 +40,16 @@ impl From<Overflow> for Stop {
 
 // Checked arithmetic: a result beyond ±10²⁰ (`MAX_COMPUTED`) is an overflow too.
 pub(super) fn add(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_add(b).and_then(bounded).ok_or(Overflow)
+    crate::decimal::add(a, b).ok_or(Overflow)
 }
 pub(super) fn sub(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_sub(b).and_then(bounded).ok_or(Overflow)
+    crate::decimal::sub(a, b).ok_or(Overflow)
 }
 pub(super) fn mul(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_mul(b).and_then(bounded).ok_or(Overflow)
+    crate::decimal::mul(a, b).ok_or(Overflow)
 }
 pub(super) fn div(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_div(b).and_then(bounded).ok_or(Overflow)
+    crate::decimal::div(a, b).ok_or(Overflow)
 }
 
 /// Where a calculation stopped: the part of the rule set, for the error's path and message. Built
