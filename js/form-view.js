@@ -9,6 +9,11 @@
 // Rule-set text (titles, labels, basis, reasons) is untrusted: it only ever reaches the page as
 // text nodes, attribute values or select options, never as markup.
 
+import {
+  addExtras, buildListField, buildNaControl, gradeText, isList, isShowableExtra, listFromValue, listValue, loadExtras,
+  listControl, rejections, renderExtraProblems, renderSelf, syncLists, withGroupHeadings, withoutMarks,
+} from './records-view.js';
+
 /** The engine's limit on a rule-set or submission document, from the engine. */
 export { MAX_DOCUMENT_BYTES } from './index.js';
 
@@ -114,15 +119,16 @@ function emptyState(form) {
   return {
     unit: { id: '', name: '' },
     period: form.rules.period,
-    raw: Object.fromEntries(form.inputs.map((i) => [i.id, ''])),
+    raw: Object.fromEntries(form.inputs.map((i) => [i.id, isList(i) ? null : ''])),
     notes: {},
     meta: {},
+    notApplicable: {},
   };
 }
 
 /** Which problems of an imported submission can be shown in the form and fixed there. */
 function isShowable(problem, inputs, doc) {
-  if (problem.code === 'value.missing') return true;
+  if (problem.code === 'value.missing' || isShowableExtra(problem, inputs, doc)) return true;
   if ((problem.path === '/unit/id' || problem.path === '/unit/name') && problem.code === 'field.empty') return true;
   const m = /^\/values\/([^/]+)$/.exec(problem.path);
   if (!m) return false;
@@ -180,9 +186,14 @@ export class FormView {
   /** The current submission document (`kpi-submission/1`); empty fields are absent from values. */
   submission({ unit = this.state.unit } = {}) {
     const values = {};
+    this.listRows = new Map();
     for (const input of this.form.inputs) {
       const raw = this.state.raw[input.id] ?? '';
-      if (input.type === 'bool') {
+      if (isList(input)) {
+        const list = listValue(input, this.state.raw[input.id], normalizeNumberText);
+        if (list.value !== undefined) values[input.id] = list.value;
+        this.listRows.set(input.id, list.rows);
+      } else if (input.type === 'bool') {
         if (raw === 'true') values[input.id] = true;
         else if (raw === 'false') values[input.id] = false;
       } else if (input.type === 'choice') {
@@ -209,7 +220,7 @@ export class FormView {
       notes,
     };
     if (Object.keys(meta).length > 0) doc.meta = meta;
-    return doc;
+    return addExtras(doc, this.state);
   }
 
   /**
@@ -237,8 +248,9 @@ export class FormView {
     if (typeof doc.period === 'string') state.period = doc.period;
     for (const [id, value] of Object.entries(doc.values ?? {})) {
       if (!(id in state.raw) || value === null || value === undefined) continue;
-      state.raw[id] = String(value);
+      state.raw[id] = isList(this.inputs.get(id)) ? listFromValue(this.inputs.get(id), value) : String(value);
     }
+    loadExtras(state, doc);
     for (const [id, text] of Object.entries(doc.notes ?? {})) if (typeof text === 'string') state.notes[id] = text;
     for (const [key, text] of Object.entries(doc.meta ?? {})) if (typeof text === 'string') state.meta[key] = text;
     this.state = state;
@@ -270,7 +282,7 @@ export class FormView {
   /** Moves the focus to a field (by input id) or, failing that, to an entry's card. */
   focusField(inputId, entryKey) {
     const ref = this.fieldRefs.get(inputId);
-    const target = ref?.control ?? this.entryRefs.get(entryKey)?.card;
+    const target = ref?.control ?? listControl(this, inputId) ?? this.entryRefs.get(entryKey)?.card;
     if (!target) return false;
     if (!ref) target.tabIndex = -1;
     target.scrollIntoView({ block: 'center' });
@@ -494,6 +506,7 @@ export class FormView {
       pending,
       this.itemExtras && entry.kind === 'item' ? this.itemExtras(entry) : null);
     const ref = { card, score, status, lines, pending, entry };
+    if (entry.assessor_na) card.append(buildNaControl(this, entry));
     if (entry.kind === 'item') {
       const id = `kpi-note-${entry.id}`;
       const note = h('textarea', { id, rows: 2, className: 'kpi-note-text', dataset: { note: entry.id } });
@@ -516,6 +529,7 @@ export class FormView {
   }
 
   buildField(input) {
+    if (isList(input)) return buildListField(this, input);
     const id = `kpi-field-${input.id}`;
     let control;
     if (input.type === 'bool') {
@@ -590,6 +604,7 @@ export class FormView {
       ref.note.value = this.state.notes[ref.entry.id] ?? '';
       ref.details.open = ref.note.value !== '';
     }
+    syncLists(this);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -604,17 +619,15 @@ export class FormView {
     // `score` refuses a submission without a unit; a placeholder unit lets the values be scored
     // while the unit is still empty.
     const scoring = unitFilled ? submission : { ...submission, unit: { ...submission.unit, ...PLACEHOLDER_UNIT } };
-    const rejected = new Set();
-    for (const p of problems) {
-      const m = /^\/values\/([^/]+)$/.exec(p.path);
-      if (m && p.code !== 'value.missing') rejected.add(m[1]);
-    }
+    // A wrong value (in a list: a wrong cell) is left out, its items pending; so is a marking
+    // with a problem.
+    const { inputs: rejected, marks } = rejections(problems);
     let report = null;
     let scoreError = null;
     const values = { ...scoring.values };
     for (const id of rejected) delete values[id];
     try {
-      report = engine.score({ ...scoring, values });
+      report = engine.score(withoutMarks({ ...scoring, values }, marks));
     } catch (err) {
       scoreError = err;
     }
@@ -664,6 +677,7 @@ export class FormView {
       const key2 = ref.path.slice('/unit/'.length);
       setProblem(ref.control, ref.error, this.touched.has(`unit.${key2}`) ? byPath.get(ref.path) : undefined);
     }
+    wrongFields.push(...renderExtraProblems(this, byPath, shown));
     const warnings = report?.warnings ?? [];
     const noteWarnings = new Map();
     for (const w of warnings) {
@@ -704,8 +718,11 @@ export class FormView {
     // grade word that reads as final.
     this.totalLabel.textContent = final ? '总分' : '暂计总分';
     this.totalEl.value = report.total;
-    this.gradeEl.value = final ? report.grade : '待定';
-    this.gradeHintEl.textContent = final ? '' : this.external ? `暂定为「${report.grade}」` : `暂计分对应「${report.grade}」`;
+    // No grade at all (a rule set without grades, or one a veto withholds) is not waiting for
+    // anything: it is said as it is, without a hint.
+    const none = report.grade == null;
+    this.gradeEl.value = final || none ? gradeText(report) : '待定';
+    this.gradeHintEl.textContent = final || none ? '' : this.external ? `暂定为「${report.grade}」` : `暂计分对应「${report.grade}」`;
     this.statusEl.value = this.form.status_labels[report.status];
     this.statusEl.dataset.status = report.status;
     this.pendingCountEl.textContent = report.pending.length > 0 ? `（${report.pending.length}项待定）` : '';
@@ -744,7 +761,7 @@ export class FormView {
     for (const section of report.sections) {
       const ref = this.sectionRefs.get(section.id);
       if (!ref) continue;
-      ref.score.value = section.score;
+      ref.score.value = section.score ?? this.form.status_labels.not_applicable;
       this.renderLines(`section:${section.id}`, ref.lines, section.lines);
       for (const item of section.items) {
         this.renderEntry(`item:${item.id}`, item.score === null ? '不计分' : item.score, item.status, item.lines, pendingOf, item.value, true, wrongOf);
@@ -758,9 +775,10 @@ export class FormView {
       if (ref) ref.card.classList.toggle('kpi-triggered', v.triggered === true);
       this.renderEntry(`veto:${v.id}`, text, v.triggered === null ? 'pending' : 'scored', [], pendingOf, undefined, false, wrongOf);
     }
+    renderSelf(this, report);
     for (const ref of this.entryRefs.values()) {
       if (!ref.note) continue;
-      const message = noteWarnings.get(ref.entry.id);
+      const message = noteWarnings.get(ref.entry.id) ?? byPath.get(`/notes/${ref.entry.id}`)?.join('；');
       setProblem(ref.note, ref.noteError, message ? [message] : undefined);
       if (message) ref.details.open = true;
     }
@@ -774,8 +792,8 @@ export class FormView {
     this.bonusEl.value = report.bonus ? signed(report.bonus.amount) : '无';
     this.resultTotalLabel.textContent = final ? '总分' : '暂计总分（暂定）';
     this.resultTotal.value = `${report.total} / ${report.full_score}`;
-    this.resultGrade.value = !final ? `待定（暂计分对应「${report.grade}」，${report.pending.length}项待定）`
-      : report.grade === report.grade_by_score ? report.grade : `${report.grade}（按分数为${report.grade_by_score}）`;
+    this.resultGrade.value = final || report.grade == null ? gradeText(report, { withScore: true })
+      : `待定（暂计分对应「${report.grade}」，${report.pending.length}项待定）`;
     this.renderLines('report', this.reportLines, [...(report.bonus?.lines ?? []), ...report.lines]);
     const warningsKey = JSON.stringify(warnings);
     if (warningsKey !== this.lastRender.get('warnings')) {
@@ -831,7 +849,7 @@ export class FormView {
     const statusText = !withStatus ? '' : wrong ? '有错误' : this.form.status_labels[status] ?? '';
     if (ref.status.textContent !== statusText) ref.status.textContent = statusText;
     ref.card.dataset.status = wrong ? 'error' : status;
-    const lineList = value !== undefined ? [{ reason: `指标实际值：${value}`, points: '', kind: 'info' }, ...lines] : lines;
+    const lineList = withGroupHeadings(value !== undefined ? [{ reason: `指标实际值：${value}`, points: '', kind: 'info' }, ...lines] : lines);
     this.renderLines(key, ref.lines, lineList);
     const pending = pendingOf.get(key);
     const text = wrong ? `${wrong}填写有误，本项暂不计分，请按提示修改。` : pending ? plainWords(pending.reason) : '';

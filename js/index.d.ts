@@ -22,7 +22,7 @@ export interface KpiError extends Error {
 // ----------------------------------------------------------------------------------------------
 // Inputs: rule sets and submissions (see docs/FORMATS.md)
 
-export type InputType = 'count' | 'number' | 'percent' | 'bool' | 'choice' | 'text';
+export type InputType = 'count' | 'number' | 'percent' | 'bool' | 'choice' | 'text' | 'date' | 'records';
 export type DecimalInput = string | number;
 export type Expression = string;
 
@@ -38,11 +38,38 @@ export interface RuleSetInput {
   default?: string | number | boolean;
   unit?: string;
   help?: string;
+  /** When given and false, the field need not be filled in. */
+  applicable?: Expression;
+  /** A record list's row fields (`type: 'records'`). */
+  fields?: Omit<RuleSetInput, 'fields' | 'min_rows' | 'max_rows' | 'describe' | 'multiple' | 'section' | 'applicable'>[];
+  min_rows?: number;
+  max_rows?: number;
+  /** The fields naming a row in trace texts. */
+  describe?: string[];
+  /** Several assessors' scores (a required `number` read by a judged item with `aggregate`). */
+  multiple?: boolean;
 }
 
-export type Line =
-  | { if: Expression; points: DecimalInput; reason: string }
-  | { per: Expression; points: DecimalInput; free?: DecimalInput; unit?: string; reason: string };
+interface LineExtras {
+  /** Run once per row of this record list. */
+  each?: string;
+  sources?: { doc: string; quote: string }[];
+  example?: boolean;
+}
+
+export type Line = LineExtras &
+  (
+    | { if: Expression; points: DecimalInput; reason: string }
+    | { per: Expression; points: DecimalInput; free?: DecimalInput; unit?: string; reason: string }
+    | { amount: Expression; reason: string }
+    | { tiers: { if: Expression; points: DecimalInput; reason: string }[]; reason?: string }
+  );
+
+/** Lines under a sub-heading of one pool (no points of their own). */
+export interface LineGroup {
+  group: string;
+  lines: Line[];
+}
 
 interface ItemBase {
   id: string;
@@ -52,15 +79,19 @@ interface ItemBase {
   cap?: DecimalInput;
   combine?: 'sum' | 'max';
   applicable?: Expression;
+  /** The assessors may mark it not applicable in a submission. */
+  assessor_na?: boolean;
 }
 
 export type RuleSetItem = ItemBase &
   (
-    | { deduct: Line[] }
+    | { deduct: (Line | LineGroup)[] }
     | {
         rate: {
           value: Expression;
-          target: DecimalInput;
+          target?: DecimalInput;
+          above?: DecimalInput;
+          below?: DecimalInput;
           direction?: 'higher' | 'lower';
           mode: 'step' | 'proportional';
           step?: DecimalInput;
@@ -69,8 +100,13 @@ export type RuleSetItem = ItemBase &
           when_undefined?: 'full' | 'zero' | 'pending';
         };
       }
-    | { bands: { value: Expression; bands: { min?: DecimalInput; max?: DecimalInput; score: DecimalInput }[] } }
-    | { judged: { input: string } }
+    | {
+        bands: {
+          value: Expression;
+          bands: { min?: DecimalInput; over?: DecimalInput; max?: DecimalInput; under?: DecimalInput; upto?: DecimalInput; score: DecimalInput }[];
+        };
+      }
+    | { judged: { input: string; aggregate?: 'mean' | 'trimmed_mean' } }
     | { rank: { value: Expression; order?: 'desc' | 'asc'; first: DecimalInput; step: DecimalInput; floor?: DecimalInput } }
     | { formula: Expression }
   );
@@ -90,10 +126,16 @@ export interface RuleSetDocument {
   not_applicable?: 'full' | 'rescale';
   inputs: RuleSetInput[];
   sections: { id: string; title: string; points: DecimalInput; out_of?: DecimalInput; items: RuleSetItem[] }[];
-  adjustments?: { id: string; title: string; basis?: string; cap?: DecimalInput; combine?: 'sum' | 'max'; deduct: Line[] }[];
-  bonus?: { cap: DecimalInput; items: { id: string; title: string; points: DecimalInput; basis?: string; combine?: 'sum' | 'max'; add: Line[] }[] };
-  vetoes?: { id: string; title: string; basis?: string; when: Expression; effect: VetoEffect }[];
-  grades: { name: string; min: DecimalInput }[];
+  adjustments?: { id: string; title: string; basis?: string; cap?: DecimalInput; combine?: 'sum' | 'max'; deduct: (Line | LineGroup)[] }[];
+  bonus?: {
+    cap: DecimalInput;
+    items: { id: string; title: string; points: DecimalInput; basis?: string; combine?: 'sum' | 'max'; assessor_na?: boolean; add: (Line | LineGroup)[] }[];
+  };
+  vetoes?: { id: string; title: string; basis?: string; when: Expression; effect: VetoEffect; ranking?: 'last' | 'excluded' }[];
+  /** `[]`: no grades (pure scoring). */
+  grades: ({ name: string; min: DecimalInput } | { name: string; over: DecimalInput })[];
+  /** Every item that loses points needs a note. */
+  notes_required?: boolean;
   quotas?: { grade: string; max_share: DecimalInput }[];
   tests?: unknown[];
 }
@@ -112,9 +154,14 @@ export interface SubmissionDocument {
   rules: { id: string; version: string };
   unit: Unit;
   period?: string;
-  values: Record<string, string | number | boolean | null>;
+  /** Scalars; a record list is an array of row objects, a `multiple` input an array of scores. */
+  values: Record<string, string | number | boolean | null | Record<string, string | number | boolean | null>[] | (string | number)[]>;
   notes?: Record<string, string | null>;
   meta?: Record<string, string | null>;
+  /** Items the assessors mark not applicable (item id → reason). */
+  not_applicable?: Record<string, string>;
+  /** The unit's self-assessment: its own values, or its own item scores. */
+  self?: { values: SubmissionDocument['values'] } | { items: Record<string, string | number> };
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -143,6 +190,10 @@ export interface TraceLine {
   /** Signed, e.g. "-4.00". */
   points: Decimal;
   kind: LineKind;
+  /** The row (1-based) of the record list an `each` line counted. */
+  row?: number;
+  /** The sub-heading of the line's group. */
+  group?: string;
 }
 
 /** How an item, adjustment or bonus item was scored. */
@@ -159,6 +210,10 @@ export interface ItemReport {
   /** The indicator value of a rate, bands, formula or rank item. */
   value?: Decimal;
   lines: TraceLine[];
+  /** The unit's own score (with a self-assessment); null where it gave none. */
+  self_score?: Decimal | null;
+  /** The assessors' score minus the unit's (with a self-assessment). */
+  self_difference?: Decimal | null;
 }
 
 /** One section's result. */
@@ -167,7 +222,10 @@ export interface SectionReport {
   title: string;
   points: Decimal;
   out_of?: Decimal;
-  score: Decimal;
+  /** Null when every item is not applicable and the rule set rescales. */
+  score: Decimal | null;
+  /** Present when every item of the section is not applicable. */
+  status?: "not_applicable";
   lines: TraceLine[];
   items: ItemReport[];
 }
@@ -202,7 +260,7 @@ export interface BonusReport {
 }
 
 /** A veto's effect as written in the rule set. */
-export type VetoEffect = "fail" | "zero" | {
+export type VetoEffect = "fail" | "zero" | "ungraded" | {
   max_grade: string;
 } | {
   lower_grades: number;
@@ -216,11 +274,13 @@ export interface VetoReport {
   triggered: boolean | null;
   effect: VetoEffect;
   effect_text: string;
+  /** Where it puts the unit in a batch's ranking. */
+  ranking?: "last" | "excluded";
 }
 
-/** Something not known yet. */
+/** Something not known yet (kind `batch`: a ranked report whose group has incomplete peers; kind `note`: an item that lost points still needs its note). */
 export interface PendingEntry {
-  kind: "item" | "adjustment" | "bonus" | "veto" | "batch";
+  kind: "item" | "adjustment" | "bonus" | "veto" | "batch" | "note";
   id: string;
   title: string;
   /** Ids of the empty inputs it reads. */
@@ -251,9 +311,12 @@ export interface Report {
   period: string;
   status: "final" | "provisional";
   total: Decimal;
-  grade: string;
-  /** The grade the total alone gives, before vetoes and quotas. */
-  grade_by_score: string;
+  /** Null without grades, or when a veto withholds it. */
+  grade: string | null;
+  /** Present when a veto withheld the grade. */
+  grade_text?: "\u4e0d\u8bc4\u7b49\u6b21";
+  /** The grade the total alone gives, before vetoes and quotas (null without grades). */
+  grade_by_score: string | null;
   /** Present in a batch; null for units not ranked. */
   rank?: number | null;
   full_score: Decimal;
@@ -269,6 +332,19 @@ export interface Report {
   warnings: Problem[];
   /** The submission's meta, echoed. */
   meta?: Record<string, string>;
+  /** Rows per record list (rule sets with record lists). */
+  lists?: ({
+    id: string;
+    /** Null when the list was not given. */
+    rows: number | null;
+  })[];
+  /** The unit's self-assessment beside the assessors' score. */
+  self?: {
+    total: Decimal | null;
+    grade: string | null;
+    /** The assessors' total minus the self-assessed one. */
+    difference: Decimal | null;
+  };
 }
 
 /** One entry of a batch (`scoreBatch`): the report, or the problems of that submission. */
@@ -283,7 +359,7 @@ export type BatchEntry = {
 /** A unit's standing under one rule set. */
 export interface Standing {
   total: Decimal;
-  grade: string;
+  grade: string | null;
   rank: number | null;
   status: "final" | "provisional";
 }
@@ -369,17 +445,45 @@ export interface Form {
     min?: FormBound; max?: FormBound; options?: string[]; unit?: string; help?: string;
     /** Ids of the items, adjustments, bonus items and vetoes that read this field. */
     used_by: string[];
+    applicable?: string;
+    /** A record list's columns. */
+    fields?: FormField[];
+    min_rows?: number;
+    max_rows?: number;
+    describe?: string[];
+    /** Several assessors' scores (a list). */
+    multiple?: boolean;
   }[];
   sections: {
     id: string; title: string; points: Decimal; out_of?: Decimal;
-    items: { id: string; title: string; points: Decimal; basis?: string; rule: 'deduct' | 'rate' | 'bands' | 'judged' | 'rank' | 'formula'; batch_only: boolean; inputs: string[] }[];
+    items: {
+      id: string; title: string; points: Decimal; basis?: string; rule: 'deduct' | 'rate' | 'bands' | 'judged' | 'rank' | 'formula'; batch_only: boolean; inputs: string[];
+      /** The assessors may mark it not applicable (with a reason). */
+      assessor_na?: boolean;
+      /** Its lines under sub-headings. */
+      groups?: FormGroup[];
+    }[];
   }[];
   adjustments: FormEntry[];
   bonus?: { cap: Decimal; items: FormEntry[] };
   vetoes: FormEntry[];
-  grades: { name: string; min: Decimal }[];
+  grades: { name: string; min?: Decimal; over?: Decimal }[];
   /** How the engine words a report's status and an item's (a scored item has no label). */
   status_labels: { final: string; provisional: string; not_applicable: string; pending: string };
+  /** Every item that loses points needs a note. */
+  notes_required?: boolean;
+}
+
+/** A record list's column. */
+export interface FormField {
+  id: string; label: string; type: Exclude<InputType, 'records'>; required: boolean;
+  min?: string; max?: string; options?: string[]; unit?: string; help?: string;
+}
+
+/** Lines under a sub-heading. */
+export interface FormGroup {
+  title: string;
+  lines: string[];
 }
 
 export interface FormEntry {
@@ -389,6 +493,9 @@ export interface FormEntry {
   basis?: string;
   effect_text?: string;
   inputs: string[];
+  assessor_na?: boolean;
+  groups?: FormGroup[];
+  ranking?: 'last' | 'excluded';
 }
 
 export interface RuleSetInfo {

@@ -12,10 +12,11 @@ use crate::error::Error;
 use crate::expr::{Batch, Env, Outcome, Value as V};
 use crate::json::{JsonWriter, ToJson};
 use crate::report::{LineKind, PendingEntry, Report, Status, TraceLine};
-use crate::rules::{Order, Rule, RuleSet};
+use crate::rules::{Order, Rule, RuleSet, VetoRanking};
 use crate::score::{BatchContext, ItemRanks};
 use crate::submission::Submission;
 use crate::values::Prepared;
+
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -33,11 +34,12 @@ impl<'r> BatchReport<'r> {
     }
 }
 
-/// A unit's input values, converted and checked, by input index.
-type Values = Vec<Option<V>>;
-
 /// One entry of a batch ([`RuleSet::score_batch_inputs`]).
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "an entry is built once per submission and moved into the batch; boxing `Read` would change the public API"
+)]
 pub enum BatchInput<'a> {
     /// A submission's JSON text.
     Text(&'a str),
@@ -83,7 +85,7 @@ struct UnitView<'a> {
 impl Batch for UnitView<'_> {
     fn avg(&self, input: usize) -> Outcome<Decimal> {
         match self.stats.sums.get(input) {
-            Some((sum, n)) if *n > 0 => match sum.checked_div(Decimal::from(*n)) {
+            Some((sum, n)) if *n > 0 => match crate::decimal::div(*sum, Decimal::from(*n)) {
                 Some(d) => Outcome::Known(d),
                 None => Outcome::Undefined,
             },
@@ -224,7 +226,8 @@ impl RuleSet {
     /// already read, or the problems that kept an entry from being read, which keeps its place
     /// and its error in the results.
     pub fn score_batch_inputs<'r>(&'r self, inputs: Vec<BatchInput<'_>>) -> BatchReport<'r> {
-        if let Err(e) = self.check_batch(inputs.len()) {
+        // What can be refused before reading; the rows of record lists are counted once read.
+        if let Err(e) = self.check_batch_least(inputs.len()) {
             return refused(inputs.len(), e);
         }
         // Each entry's place: read (scored below, in order) or its problems.
@@ -261,7 +264,9 @@ impl RuleSet {
         progress: &mut dyn FnMut(usize, usize),
     ) -> BatchReport<'r> {
         let n = subs.len();
-        if let Err(e) = self.check_batch(n) {
+        // A self-assessment with its own values is scored too: it counts twice.
+        let all: Vec<&Submission> = subs.iter().collect();
+        if let Err(e) = self.check_batch_of(&all) {
             return refused(n, e);
         }
         let (prepared, mut errors) = self.prepare_batch(subs, read);
@@ -294,19 +299,22 @@ impl RuleSet {
                 results.push(Err(e));
                 continue;
             }
-            let (Some(Some(values)), Some(st), Some(ranks)) =
+            let (Some(Some(unit)), Some(st), Some(ranks)) =
                 (prepared.get(i), stats.get(group_of(i)), item_ranks.get(i))
             else {
                 results.push(Err(Error::one(Code::BatchInternal, "", "无法评分")));
                 continue;
             };
-            let view = UnitView { stats: st, values };
+            let view = UnitView {
+                stats: st,
+                values: &unit.values,
+            };
             let unit_ranks = UnitRanks { ranks };
             let ctx = BatchContext {
                 aggregates: Some(&view),
                 ranks: Some(&unit_ranks),
             };
-            results.push(self.score_prepared(sub, values, ctx));
+            results.push(self.score_prepared(sub, unit, ctx));
         }
 
         self.rank_and_apply_quotas(subs, &groups, &mut results);
@@ -317,7 +325,8 @@ impl RuleSet {
 
     /// Ranks and grade quotas are final only when every unit of the group is: while a peer is
     /// provisional or could not be scored, each report whose outcome depends on its peers (every
-    /// ranked unit, and any unit when the rule set reads peers' values) is provisional too, with
+    /// ranked unit not excluded by a veto, and any unit when the rule set reads peers' values) is
+    /// provisional too, with
     /// a `batch` pending entry naming how many peers are not complete.
     fn mark_incomplete_groups(
         &self,
@@ -345,7 +354,9 @@ impl RuleSet {
         let reads_peers = self.reads_peers();
         for (i, r) in results.iter_mut().enumerate() {
             let Ok(report) = r else { continue };
-            if !(report.unit.ranked || reads_peers) {
+            // A unit a veto took out of the ranking (不参与排名) has no rank or quota to wait for.
+            let ranked = report.unit.ranked && report.placement != Some(VetoRanking::Excluded);
+            if !(ranked || reads_peers) {
                 continue;
             }
             let own = usize::from(report.status == Status::Provisional);
@@ -372,9 +383,9 @@ impl RuleSet {
         &self,
         subs: &[Submission],
         mut read: Vec<Option<Prepared>>,
-    ) -> (Vec<Option<Values>>, Vec<Option<Error>>) {
+    ) -> (Vec<Option<Prepared>>, Vec<Option<Error>>) {
         let n = subs.len();
-        let mut prepared: Vec<Option<Values>> = Vec::with_capacity(n);
+        let mut prepared: Vec<Option<Prepared>> = Vec::with_capacity(n);
         let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
         // By the unit id's folded form: `u3`, `U3` and `ｕ３` are one unit.
         let mut first_of: BTreeMap<String, usize> = BTreeMap::new();
@@ -421,7 +432,7 @@ impl RuleSet {
                 None => self.prepare(sub),
             };
             if problems.is_empty() {
-                prepared.push(Some(p.values));
+                prepared.push(Some(p));
                 errors.push(None);
             } else {
                 prepared.push(None);
@@ -435,7 +446,7 @@ impl RuleSet {
     fn group_stats<'g>(
         &self,
         groups: &BTreeMap<&'g str, Vec<usize>>,
-        prepared: &[Option<Values>],
+        prepared: &[Option<Prepared>],
         ranked: &dyn Fn(usize) -> bool,
     ) -> BTreeMap<&'g str, GroupStats> {
         let mut stats: BTreeMap<&str, GroupStats> = BTreeMap::new();
@@ -447,15 +458,15 @@ impl RuleSet {
             };
             for &i in members.iter().filter(|&&i| ranked(i)) {
                 s.units = s.units.saturating_add(1);
-                let Some(Some(values)) = prepared.get(i) else {
+                let Some(Some(unit)) = prepared.get(i) else {
                     continue;
                 };
-                for (k, v) in values.iter().enumerate() {
+                for (k, v) in unit.values.iter().enumerate() {
                     if let (Some(V::Number(d)), Some(slot), Some(list)) =
                         (v, s.sums.get_mut(k), s.sorted.get_mut(k))
                     {
                         // Values are within ±10¹² and a batch is far smaller than 10¹⁶ units.
-                        slot.0 = slot.0.checked_add(*d).unwrap_or(slot.0);
+                        slot.0 = crate::decimal::add(slot.0, *d).unwrap_or(slot.0);
                         slot.1 = slot.1.saturating_add(1);
                         list.push(*d);
                     }
@@ -474,7 +485,7 @@ impl RuleSet {
         &'s self,
         groups: &BTreeMap<&str, Vec<usize>>,
         stats: &BTreeMap<&str, GroupStats>,
-        prepared: &[Option<Values>],
+        prepared: &[Option<Prepared>],
         ranked: &dyn Fn(usize) -> bool,
     ) -> Vec<BTreeMap<&'s str, u32>> {
         let n = prepared.len();
@@ -495,11 +506,16 @@ impl RuleSet {
             for (g, members) in groups {
                 let Some(st) = stats.get(g) else { continue };
                 let value_of = |i: usize| -> Option<Decimal> {
-                    let values = prepared.get(i)?.as_ref()?;
-                    let view = UnitView { stats: st, values };
+                    let unit = prepared.get(i)?.as_ref()?;
+                    let view = UnitView {
+                        stats: st,
+                        values: &unit.values,
+                    };
                     let env = Env {
-                        values,
+                        values: &unit.values,
                         batch: Some(&view),
+                        lists: &unit.lists,
+                        row: None,
                     };
                     if let Some(applicable) = &item.applicable {
                         if applicable.eval_bool(&env) != Ok(Outcome::Known(true)) {
@@ -540,23 +556,57 @@ impl RuleSet {
             .map(|r| r.as_ref().map_or(Decimal::ZERO, |r| r.total.value()))
             .collect();
         let total = |i: usize| totals_by_index.get(i).copied().unwrap_or_default();
+        let placements: Vec<Option<VetoRanking>> = results
+            .iter()
+            .map(|r| r.as_ref().ok().and_then(|r| r.placement))
+            .collect();
+        let placement = |i: usize| placements.get(i).copied().flatten();
         for members in groups.values() {
             let scored: Vec<usize> = members
                 .iter()
                 .copied()
                 .filter(|&i| results.get(i).is_some_and(Result::is_ok))
                 .collect();
-            let is_ranked = |i: usize| subs.get(i).is_some_and(|s| s.unit.ranked);
+            // A veto may take a unit out of the ranking (不参与排名) or put it after every other
+            // unit of its group (排名列末位).
+            let is_ranked = |i: usize| {
+                subs.get(i).is_some_and(|s| s.unit.ranked)
+                    && placement(i) != Some(VetoRanking::Excluded)
+            };
             let ranked: Vec<usize> = scored.iter().copied().filter(|&i| is_ranked(i)).collect();
-            let mut totals: Vec<Decimal> = ranked.iter().map(|&i| total(i)).collect();
-            sort_desc(&mut totals);
-            for &i in &scored {
-                let rank = is_ranked(i).then(|| competition_rank(&totals, total(i), Order::Desc));
+            let (mut first, mut last): (Vec<Decimal>, Vec<Decimal>) = (Vec::new(), Vec::new());
+            for &i in &ranked {
+                if placement(i) == Some(VetoRanking::Last) {
+                    last.push(total(i));
+                } else {
+                    first.push(total(i));
+                }
+            }
+            sort_desc(&mut first);
+            sort_desc(&mut last);
+            let before_last = u32::try_from(first.len()).unwrap_or(u32::MAX);
+            let ranks: Vec<Option<u32>> = scored
+                .iter()
+                .map(|&i| {
+                    is_ranked(i).then(|| {
+                        if placement(i) == Some(VetoRanking::Last) {
+                            before_last.saturating_add(competition_rank(
+                                &last,
+                                total(i),
+                                Order::Desc,
+                            ))
+                        } else {
+                            competition_rank(&first, total(i), Order::Desc)
+                        }
+                    })
+                })
+                .collect();
+            for (&i, rank) in scored.iter().zip(ranks) {
                 if let Some(Ok(r)) = results.get_mut(i) {
                     r.rank = Some(rank);
                 }
             }
-            self.apply_quotas(&ranked, results, &total);
+            self.apply_quotas(&ranked, results);
         }
     }
 
@@ -564,12 +614,12 @@ impl RuleSet {
     /// that would exceed the quota moves all tied units down. Units a veto lowered neither use a
     /// place nor move. Grades are processed from the highest, so a unit moved down competes for
     /// the next grade's places.
-    fn apply_quotas<'r>(
-        &'r self,
-        ranked: &[usize],
-        results: &mut [Result<Report<'r>, Error>],
-        total: &dyn Fn(usize) -> Decimal,
-    ) {
+    fn apply_quotas<'r>(&'r self, ranked: &[usize], results: &mut [Result<Report<'r>, Error>]) {
+        let rank = |results: &[Result<Report<'r>, Error>], i: usize| {
+            scored(results, i)
+                .and_then(|r| r.rank.flatten())
+                .unwrap_or(u32::MAX)
+        };
         let units = Decimal::from(ranked.len());
         // Units whose grade a veto lowered take no place in any quota; decided before the first
         // quota moves anyone (after that a moved unit's grade differs from its score's too).
@@ -584,27 +634,25 @@ impl RuleSet {
             let Some(grade) = self.grades.get(q.grade) else {
                 continue;
             };
-            let limit = q
-                .max_share
-                .checked_mul(units)
+            let limit = crate::decimal::mul(q.max_share, units)
                 .map_or(0, |d| d.floor().try_into().unwrap_or(0usize));
             let holders: Vec<usize> = ranked
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    scored(results, i).is_some_and(|r| r.grade == grade.name)
+                    scored(results, i).is_some_and(|r| r.grade == Some(grade.name.as_str()))
                         && !lowered_by_veto.get(i).copied().unwrap_or(false)
                 })
                 .collect();
             let Some(next) = self.grades.get(q.grade.saturating_add(1)) else {
                 continue;
             };
-            // Sorted once: a holder's count of totals at or above its own is a binary search.
-            let mut holder_totals: Vec<Decimal> = holders.iter().map(|&i| total(i)).collect();
-            sort_desc(&mut holder_totals);
+            // Sorted once: a holder's count of ranks at or before its own is a binary search.
+            let mut holder_ranks: Vec<u32> = holders.iter().map(|&i| rank(results, i)).collect();
+            holder_ranks.sort_unstable();
             for &i in &holders {
-                let t = total(i);
-                let at_or_above = holder_totals.partition_point(|x| *x >= t);
+                let own = rank(results, i);
+                let at_or_above = holder_ranks.partition_point(|x| *x <= own);
                 if at_or_above > limit {
                     if let Some(Ok(r)) = results.get_mut(i) {
                         let scale = self.scale;
@@ -619,8 +667,10 @@ impl RuleSet {
                             ),
                             points: crate::decimal::Amount::new(Decimal::ZERO, scale),
                             kind: LineKind::Quota,
+                            row: None,
+                            group: None,
                         });
-                        r.grade = next.name.as_str();
+                        r.grade = Some(next.name.as_str());
                     }
                 }
             }

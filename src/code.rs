@@ -92,6 +92,8 @@ codes! {
     ExprDivZero = "expr.div_zero";
     /// A constant part of an expression beyond ±10²⁰ (every evaluation would overflow).
     ExprOverflow = "expr.overflow";
+    /// A list function inside a row expression (list functions do not nest).
+    ExprNesting = "expr.nesting";
 
     /// A section's item points do not sum to its `points` (or `out_of`).
     PointsItemsSum = "points.items_sum";
@@ -107,18 +109,20 @@ codes! {
     BandsRange = "bands.range";
     /// A band's score is outside `0..=points`.
     BandsScore = "bands.score";
-    /// A rule set without grades.
-    GradesEmpty = "grades.empty";
     /// The lowest grade's `min` is not 0.
     GradesLowest = "grades.lowest";
     /// Grade minimums not strictly descending.
     GradesOrder = "grades.order";
+    /// Two grades with the same bound (the lower one could never be reached).
+    GradesOverlap = "grades.overlap";
     /// A grade's `min` above `full_score`.
     GradesRange = "grades.range";
     /// A grade name that is not defined.
     GradesUnknown = "grades.unknown";
     /// A quota on the lowest grade (the units over it could go nowhere).
     QuotaLowest = "quota.lowest";
+    /// A quota in a rule set without grades.
+    QuotaGrade = "quota.grade";
     /// An id or name given twice, also when the two differ only in case or width (`u3`, `U3`, `ｕ３`).
     IdDuplicate = "id.duplicate";
     /// An id with leading or trailing white space or an invisible character (zero-width).
@@ -141,22 +145,34 @@ codes! {
     InputUnknownSection = "input.unknown_section";
     /// A non-text input that no rule reads.
     InputUnused = "input.unused";
+    /// A `records` input without fields, a field a record cannot have (a list, a bound naming
+    /// an input, a repeated id), or `fields`, `min_rows`, `max_rows`, `describe` on another type.
+    RecordsFields = "records.fields";
+    /// A records input's `min_rows`/`max_rows` outside `0..=MAX_ROWS`, or `min_rows` above `max_rows`.
+    RecordsRows = "records.rows";
     /// A `cap` above the item's points, or on a rule that has no deductions.
     ItemCap = "item.cap";
     /// `combine` on a rule other than `deduct`.
     ItemCombine = "item.combine";
     /// An item without a scoring rule, or with more than one.
     ItemRule = "item.rule";
-    /// A judged item's input is not a number input, or is read by another judged item.
+    /// A judged item's input is not a number input, is read by another judged item, or is (or is
+    /// not) a `multiple` input where the item's `aggregate` needs the other.
     JudgedInput = "judged.input";
     /// A line with both or neither of `if` and `per`.
     LineKind = "line.kind";
     /// `free` or `unit` on an `if` line.
     LinePerOnly = "line.per_only";
+    /// A line's `each` naming an input that is not a record list.
+    LineEach = "line.each";
+    /// A line group inside a group, or a group without lines.
+    LineGroup = "line.group";
     /// A step-mode field in a proportional rate.
     RateField = "rate.field";
-    /// A veto effect that is not one of the four.
+    /// A veto effect that is not one of those allowed (`fail`, `max_grade` and `lower_grades` need grades).
     VetoEffect = "veto.effect";
+    /// An embedded test naming an input, item, veto or grade the rule set does not have.
+    TestsUnknown = "tests.unknown";
     /// An empty list where at least one entry is needed (sections, items, lines, bands).
     RulesEmpty = "rules.empty";
     /// The rule set cannot be used (when no more precise problem applies).
@@ -184,6 +200,14 @@ codes! {
     ValueType = "value.type";
     /// A value outside its input's range.
     ValueRange = "value.range";
+    /// A list value with fewer or more rows (or scores) than its input allows.
+    ValueRows = "value.rows";
+    /// A submission marks not applicable an item the rule set does not let the assessors mark.
+    NaNotAllowed = "na.not_allowed";
+    /// A not-applicable marking without a reason, or with one over 2,000 characters.
+    NaReason = "na.reason";
+    /// An item below its points without the note the rule set requires (`notes_required`).
+    NoteMissing = "note.missing";
     /// A submission for another rule set id or version.
     SubmissionRulesMismatch = "submission.rules_mismatch";
     /// The submission cannot be read (when no more precise problem applies).
@@ -193,6 +217,8 @@ codes! {
     ScoreNoBand = "score.no_band";
     /// A computed value beyond ±10²⁰.
     ScoreOverflow = "score.overflow";
+    /// Every item is not applicable: there is nothing to score.
+    ScoreNothingApplicable = "score.nothing_applicable";
     /// Two submissions for the same unit in one batch.
     BatchDuplicateUnit = "batch.duplicate_unit";
     /// A batch entry the engine could not score (an internal inconsistency; never expected).
@@ -206,8 +232,6 @@ codes! {
     ScoreUndefined = "score.undefined";
     /// Warning: the submission's period differs from the rule set's.
     SubmissionPeriod = "submission.period";
-    /// Warning: every item is not applicable, so nothing is rescaled (full marks).
-    RescaleNothingApplicable = "rescale.nothing_applicable";
 
     /// JS package: an argument of the wrong type, or one whose reading throws (a getter, a Proxy,
     /// `toJSON`, a cycle).

@@ -13,6 +13,33 @@ pub(crate) fn bounded(d: Decimal) -> Option<Decimal> {
     (d.abs() <= MAX_COMPUTED).then_some(d)
 }
 
+// Checked arithmetic within ±[`MAX_COMPUTED`], kept out of line: rust_decimal's operations are
+// inlined wherever they are called, a kilobyte or more of wasm each, so the engine calls these.
+
+/// `a + b`, or `None` beyond ±[`MAX_COMPUTED`].
+#[inline(never)]
+pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_add(b).and_then(bounded)
+}
+
+/// `a − b`, or `None` beyond ±[`MAX_COMPUTED`].
+#[inline(never)]
+pub(crate) fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_sub(b).and_then(bounded)
+}
+
+/// `a × b`, or `None` beyond ±[`MAX_COMPUTED`].
+#[inline(never)]
+pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_mul(b).and_then(bounded)
+}
+
+/// `a ÷ b`, or `None` when `b` is zero or the quotient is beyond ±[`MAX_COMPUTED`].
+#[inline(never)]
+pub(crate) fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_div(b).and_then(bounded)
+}
+
 /// Longest decimal literal accepted (sign, digits, point and exponent included).
 const MAX_LITERAL: usize = 64;
 

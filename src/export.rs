@@ -4,6 +4,8 @@ use crate::diff::{Diff, Standing};
 use crate::report::Report;
 
 /// CSV of reports, one row per unit: unit, status, total, grade, rank, then each item's score.
+/// A rule set with record lists adds each list's row count (`事故明细（条数）`) and reports with a
+/// self-assessment add `自评总分` and `自评差异`; neither column exists otherwise.
 /// UTF-8 with a byte-order mark and CRLF line ends, so Excel and WPS open it correctly.
 ///
 /// ```
@@ -39,6 +41,13 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
             header.push("加分".into());
         }
         header.push("触发否决".into());
+        for l in &first.lists {
+            header.push(format!("{}（条数）", l.label));
+        }
+    }
+    let with_self = reports.iter().any(|r| r.self_assessment.is_some());
+    if with_self {
+        header.extend(["自评总分".to_string(), "自评差异".to_string()]);
     }
     push_row(&mut out, header.iter().map(String::as_str));
     for r in reports {
@@ -48,7 +57,7 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
             r.unit.group.clone().unwrap_or_default(),
             r.status.label().into(),
             r.total.to_string(),
-            r.grade.to_string(),
+            r.grade.or(r.grade_text).unwrap_or_default().to_string(),
             match r.rank {
                 Some(Some(n)) => n.to_string(),
                 Some(None) => "不排名".into(),
@@ -76,6 +85,16 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
             .map(|v| v.title)
             .collect();
         row.push(vetoes.join("；"));
+        for l in &r.lists {
+            row.push(l.rows.map(|n| n.to_string()).unwrap_or_default());
+        }
+        if with_self {
+            let own = r.self_assessment.as_ref();
+            let text =
+                |a: Option<crate::decimal::Amount>| a.map(|a| a.to_string()).unwrap_or_default();
+            row.push(text(own.and_then(|o| o.total)));
+            row.push(text(own.and_then(|o| o.difference)));
+        }
         push_row(&mut out, row.iter().map(String::as_str));
     }
     out
@@ -105,7 +124,7 @@ pub fn diff_csv(d: &Diff<'_>) -> String {
         match s {
             Some(x) => [
                 x.total.to_string(),
-                x.grade.to_string(),
+                x.grade.unwrap_or_default().to_string(),
                 x.rank.map_or(String::new(), |r| r.to_string()),
             ],
             None => Default::default(),

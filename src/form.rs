@@ -53,6 +53,40 @@ pub struct Form<'r> {
     pub documents: Vec<FormDocument<'r>>,
     /// The attributes a unit may carry (`unit.tags`).
     pub unit_tags: Vec<FormTag<'r>>,
+    /// Every item that loses points needs a note (`notes_required`).
+    pub notes_required: bool,
+}
+
+/// A field of a record list's rows.
+#[derive(Clone, Debug)]
+pub struct FormField<'r> {
+    /// Id (key in a row object).
+    pub id: &'r str,
+    /// Label (the table's column heading).
+    pub label: &'r str,
+    /// `count`, `number`, `percent`, `bool`, `choice`, `text` or `date`.
+    pub kind: &'static str,
+    /// Whether a row needs it.
+    pub required: bool,
+    /// Lower bound.
+    pub min: Option<String>,
+    /// Upper bound.
+    pub max: Option<String>,
+    /// Options of a choice.
+    pub options: &'r [String],
+    /// Display unit.
+    pub unit: Option<&'r str>,
+    /// Help text.
+    pub help: Option<&'r str>,
+}
+
+/// Lines under a sub-heading of one pool (「（一）死亡事故」).
+#[derive(Clone, Debug)]
+pub struct FormGroup<'r> {
+    /// The sub-heading.
+    pub title: &'r str,
+    /// Its lines' reasons, in order.
+    pub lines: Vec<&'r str>,
 }
 
 /// A source document the rules quote.
@@ -167,6 +201,16 @@ pub struct FormInput<'r> {
     pub used_by: Vec<&'r str>,
     /// The condition under which it is required, as written (it is not required when false).
     pub applicable: Option<&'r str>,
+    /// A record list's fields (its table's columns).
+    pub fields: Vec<FormField<'r>>,
+    /// A record list's fewest rows.
+    pub min_rows: Option<usize>,
+    /// A record list's most rows.
+    pub max_rows: Option<usize>,
+    /// A record list's fields that name a row.
+    pub describe: Vec<&'r str>,
+    /// It takes several assessors' scores (a list of numbers).
+    pub multiple: bool,
 }
 
 /// One section.
@@ -205,6 +249,10 @@ pub struct FormItem<'r> {
     pub sources: Vec<FormSource<'r>>,
     /// Some threshold or point value in it is an example value (示例值).
     pub example: bool,
+    /// The assessors may mark it not applicable (with a reason).
+    pub assessor_na: bool,
+    /// Its lines under sub-headings, when it groups them.
+    pub groups: Vec<FormGroup<'r>>,
 }
 
 /// An adjustment, bonus item or veto.
@@ -226,6 +274,12 @@ pub struct FormEntry<'r> {
     pub sources: Vec<FormSource<'r>>,
     /// Some threshold or point value in it is an example value (示例值).
     pub example: bool,
+    /// A bonus item the assessors may mark not applicable.
+    pub assessor_na: bool,
+    /// Its lines under sub-headings, when it groups them.
+    pub groups: Vec<FormGroup<'r>>,
+    /// Where a veto puts the unit in a batch's ranking (`last`, `excluded`).
+    pub ranking: Option<&'static str>,
 }
 
 /// The bonus part of a form.
@@ -242,8 +296,10 @@ pub struct FormBonus<'r> {
 pub struct FormGrade<'r> {
     /// Name.
     pub name: &'r str,
-    /// Lowest total for it.
-    pub min: Amount,
+    /// Lowest total for it (以上, the bound included).
+    pub min: Option<Amount>,
+    /// The total must exceed it (超过, the bound excluded).
+    pub over: Option<Amount>,
     /// The documents' words it implements.
     pub sources: Vec<FormSource<'r>>,
     /// Its bound is an example value (示例值).
@@ -285,14 +341,16 @@ impl RuleSet {
                 .items
                 .iter()
                 .map(|x| {
-                    self.form_entry(
+                    let mut e = self.form_entry(
                         &x.id,
                         &x.title,
                         Some(x.points),
                         &x.basis,
                         &x.lines,
                         &x.provenance,
-                    )
+                    );
+                    e.assessor_na = x.assessor_na;
+                    e
                 })
                 .collect(),
         });
@@ -310,6 +368,9 @@ impl RuleSet {
                     inputs: self.input_ids(&[&v.when]),
                     sources,
                     example,
+                    assessor_na: false,
+                    groups: Vec::new(),
+                    ranking: v.ranking.map(VetoRanking::as_str),
                 }
             })
             .collect();
@@ -351,7 +412,45 @@ impl RuleSet {
                     help: t.help.as_deref(),
                 })
                 .collect(),
+            notes_required: self.notes_required,
         }
+    }
+
+    /// The sub-headings of some lines, each with its lines' reasons (none when no line has one).
+    fn form_groups<'r>(&'r self, lines: &'r [Line]) -> Vec<FormGroup<'r>> {
+        let mut groups: Vec<FormGroup> = Vec::new();
+        for line in lines {
+            let Some(g) = &line.group else { continue };
+            let reasons: Vec<&str> = match &line.when {
+                LineWhen::Tiers(tiers) if line.reason.is_empty() => {
+                    tiers.iter().map(|t| t.reason.as_str()).collect()
+                }
+                _ => vec![line.reason.as_str()],
+            };
+            match groups.last_mut() {
+                Some(last) if std::ptr::eq(last.title, g.title.as_str()) => {
+                    last.lines.extend(reasons)
+                }
+                _ => groups.push(FormGroup {
+                    title: &g.title,
+                    lines: reasons,
+                }),
+            }
+        }
+        groups
+    }
+
+    /// The inputs some lines read, their record lists included.
+    fn line_inputs<'r>(&'r self, exprs: &[&Expr], lines: &[Line]) -> Vec<&'r str> {
+        let mut ids = self.input_ids(exprs);
+        for l in lines {
+            if let Some(input) = l.each.and_then(|i| self.inputs.get(i)) {
+                if !ids.contains(&input.id.as_str()) {
+                    ids.push(&input.id);
+                }
+            }
+        }
+        ids
     }
 
     fn form_grades(&self) -> Vec<FormGrade<'_>> {
@@ -361,7 +460,8 @@ impl RuleSet {
                 let (sources, example) = self.provenance(&g.provenance, &[]);
                 FormGrade {
                     name: &g.name,
-                    min: self.amount(g.min),
+                    min: (!g.over).then(|| self.amount(g.min)),
+                    over: g.over.then(|| self.amount(g.min)),
                     sources,
                     example,
                 }
@@ -406,7 +506,13 @@ impl RuleSet {
     ) -> (Vec<FormSource<'r>>, bool) {
         let mut sources: Vec<FormSource> = Vec::new();
         let mut example = false;
-        for p in std::iter::once(own).chain(lines.iter().map(|l| &l.provenance)) {
+        let groups = lines
+            .iter()
+            .filter_map(|l| l.group.as_deref().map(|g| &g.provenance));
+        for p in std::iter::once(own)
+            .chain(groups)
+            .chain(lines.iter().map(|l| &l.provenance))
+        {
             example |= p.example;
             for (d, quote) in &p.sources {
                 let Some(doc) = self.documents.get(*d) else {
@@ -486,16 +592,16 @@ impl RuleSet {
                     .items
                     .iter()
                     .map(|item| {
-                        let mut inputs = self.input_ids(&item.exprs());
+                        let lines = match &item.rule {
+                            Rule::Deduct(lines) => lines.as_slice(),
+                            _ => &[],
+                        };
+                        let mut inputs = self.line_inputs(&item.exprs(), lines);
                         inputs.extend(
                             item.judged_input()
                                 .and_then(|i| self.inputs.get(i))
                                 .map(|x| x.id.as_str()),
                         );
-                        let lines = match &item.rule {
-                            Rule::Deduct(lines) => lines.as_slice(),
-                            _ => &[],
-                        };
                         let (sources, example) = self.provenance(&item.provenance, lines);
                         FormItem {
                             id: &item.id,
@@ -507,6 +613,8 @@ impl RuleSet {
                             inputs,
                             sources,
                             example,
+                            assessor_na: item.assessor_na,
+                            groups: self.form_groups(lines),
                         }
                     })
                     .collect(),
@@ -531,9 +639,12 @@ impl RuleSet {
             points: points.map(|d| self.amount(d)),
             basis: basis.as_deref(),
             effect_text: None,
-            inputs: self.input_ids(&lines.iter().map(Line::expr).collect::<Vec<_>>()),
+            inputs: self.line_inputs(&line_exprs(lines), lines),
             sources,
             example,
+            assessor_na: false,
+            groups: self.form_groups(lines),
+            ranking: None,
         }
     }
 
@@ -560,7 +671,7 @@ impl RuleSet {
                 .iter()
                 .flat_map(|s| &s.items)
                 .find_map(|item| match item.rule {
-                    Rule::Judged(j) if j == i => Some(item.points),
+                    Rule::Judged(j, _) if j == i => Some(item.points),
                     _ => None,
                 })
         };
@@ -601,9 +712,45 @@ impl RuleSet {
                     help: x.help.as_deref(),
                     used_by: used_by.get(i).cloned().unwrap_or_default(),
                     applicable: x.applicable.as_ref().map(Expr::source),
+                    fields: x.fields().iter().map(form_field).collect(),
+                    min_rows: x.records.as_ref().map(|r| r.min_rows),
+                    max_rows: x.records.as_ref().map(|r| r.max_rows),
+                    describe: x
+                        .records
+                        .iter()
+                        .flat_map(|r| r.describe.iter().filter_map(|&k| r.fields.get(k)))
+                        .map(|f| f.id.as_str())
+                        .collect(),
+                    multiple: x.multiple,
                 }
             })
             .collect()
+    }
+}
+
+/// A record list's field as a form shows it (bounds are literals).
+fn form_field(f: &Input) -> FormField<'_> {
+    let literal = |b: &Option<Bound>| match b {
+        Some(Bound::Literal(d)) => Some(plain(*d)),
+        _ => None,
+    };
+    let implicit = |v: &str| Some(v.to_string());
+    FormField {
+        id: &f.id,
+        label: &f.label,
+        kind: f.kind.name(),
+        required: f.required,
+        min: literal(&f.min).or_else(|| match f.kind {
+            InputType::Count | InputType::Percent => implicit("0"),
+            _ => None,
+        }),
+        max: literal(&f.max).or_else(|| match f.kind {
+            InputType::Percent => implicit("100"),
+            _ => None,
+        }),
+        options: &f.options,
+        unit: f.unit.as_deref(),
+        help: f.help.as_deref(),
     }
 }
 
@@ -611,7 +758,11 @@ impl RuleSet {
 
 json_object!(RuleSetInfo<'_> { id, version, title, period, unit_kind, description });
 
-json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades, status_labels, quotas [nonempty], documents [nonempty], unit_tags [nonempty] });
+json_object!(Form<'_> { format, rules, inputs, sections, adjustments, bonus?, vetoes, grades, status_labels, quotas [nonempty], documents [nonempty], unit_tags [nonempty], notes_required [if_true] });
+
+json_object!(FormField<'_> { id, label, kind as "type", required, min?, max?, options [nonempty], unit?, help? });
+
+json_object!(FormGroup<'_> { title, lines });
 
 json_object!(FormDocument<'_> { id, title, number?, issuer?, date?, file? });
 
@@ -638,14 +789,14 @@ impl ToJson for FormBound<'_> {
     }
 }
 
-json_object!(FormInput<'_> { id, label, kind as "type", section?, required, min?, max?, options [nonempty], unit?, help?, used_by, applicable? });
+json_object!(FormInput<'_> { id, label, kind as "type", section?, required, min?, max?, options [nonempty], unit?, help?, used_by, applicable?, fields [nonempty], min_rows?, max_rows?, describe [nonempty], multiple [if_true] });
 
 json_object!(FormSection<'_> { id, title, points, out_of?, items });
 
-json_object!(FormItem<'_> { id, title, points, basis?, rule, batch_only, inputs, sources [nonempty], example [if_true] });
+json_object!(FormItem<'_> { id, title, points, basis?, rule, batch_only, inputs, sources [nonempty], example [if_true], assessor_na [if_true], groups [nonempty] });
 
-json_object!(FormEntry<'_> { id, title, points?, basis?, effect_text?, inputs, sources [nonempty], example [if_true] });
+json_object!(FormEntry<'_> { id, title, points?, basis?, effect_text?, inputs, sources [nonempty], example [if_true], assessor_na [if_true], groups [nonempty], ranking? });
 
 json_object!(FormBonus<'_> { cap, items });
 
-json_object!(FormGrade<'_> { name, min, sources [nonempty], example [if_true] });
+json_object!(FormGrade<'_> { name, min?, over?, sources [nonempty], example [if_true] });

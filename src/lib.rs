@@ -33,6 +33,7 @@
 
 mod batch;
 mod builtin;
+mod cell;
 mod code;
 mod decimal;
 mod diff;
@@ -49,8 +50,10 @@ pub mod limits;
 mod lint;
 mod load;
 mod plain;
+mod probe;
 mod reader;
 mod report;
+mod rows;
 mod rules;
 mod ruletest;
 mod score;
@@ -71,6 +74,7 @@ pub use export::{diff_csv, reports_csv};
 pub use form::*;
 pub use json::ToJson;
 pub use limits::MAX_DOCUMENT_BYTES;
+pub use probe::*;
 pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
 pub use ruletest::{CaseResult, TestRun};

@@ -53,6 +53,17 @@ pub const MAX_PROBE_WORK: usize = 120_000_000;
 /// from [`report_bytes`](crate::RuleSet::report_bytes) and the submissions' own length), so that
 /// a batch never outgrows the module's memory or the longest JavaScript string.
 pub const MAX_WASM_REPORT_BYTES: usize = 256 * 1024 * 1024;
+/// Most rows of a record list (明细) in a submission; a records input's `max_rows` defaults to it.
+pub const MAX_ROWS: usize = 1_000;
+/// Most compiled operations over all row expressions of a rule set (the list functions' row
+/// arguments and the `each` lines): each runs once per row, so one scoring evaluates at most
+/// `MAX_ROW_OPS × MAX_ROWS` of them.
+pub const MAX_ROW_OPS: usize = 10_000;
+/// Most `each` lines (a `tiers` line counting one per tier) in a rule set: each writes up to one
+/// trace line per row, so a report has at most `MAX_ROW_LINES × MAX_ROWS` of them.
+pub const MAX_ROW_LINES: usize = 100;
+/// Longest reason for an item the assessors mark not applicable, in characters.
+pub const MAX_NA_REASON_CHARS: usize = 2_000;
 
 /// The most elements the list in field `key` may have.
 pub(crate) fn max_list(key: &str) -> usize {
@@ -69,10 +80,12 @@ pub(crate) fn max_list(key: &str) -> usize {
 pub(crate) fn max_chars(key: &str) -> usize {
     match key {
         "id" | "version" | "period" | "unit_kind" | "format" | "section" | "input" | "unit"
-        | "group" | "grade" | "max_grade" | "type" => MAX_ID_CHARS,
+        | "group" | "grade" | "max_grade" | "type" | "each" | "ranking" | "aggregate" => {
+            MAX_ID_CHARS
+        }
         "basis" | "description" | "help" => MAX_LONG_TEXT_CHARS,
         // Expressions have their own limit, checked when they compile (`expr.too_long`).
-        "if" | "per" | "when" | "value" | "formula" | "applicable" => usize::MAX,
+        "if" | "per" | "when" | "value" | "formula" | "applicable" | "amount" => usize::MAX,
         _ => MAX_TEXT_CHARS,
     }
 }

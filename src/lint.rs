@@ -17,7 +17,11 @@ pub(crate) fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(u
     // rule set has at most `MAX_LIST` bands, and every sort instantiation costs kilobytes of wasm.
     let mut left: Vec<&(usize, Band)> = bands.iter().collect();
     let mut sorted: Vec<&(usize, Band)> = Vec::with_capacity(left.len());
-    while let Some((k, _)) = left.iter().enumerate().min_by_key(|(_, b)| b.1.min) {
+    while let Some((k, _)) = left
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, b)| (b.1.min, b.1.over))
+    {
         sorted.push(left.remove(k));
     }
     let path = o.at("bands");
@@ -37,8 +41,46 @@ pub(crate) fn check_band_tiling(r: &mut Reader, o: &Obj, item: &str, bands: &[(u
         );
         return;
     }
+    // The legacy `max` of the band with the greatest one includes its value when no other band does.
+    let top_max = bands
+        .iter()
+        .filter(|(_, b)| b.upper == Upper::Max)
+        .filter_map(|(_, b)| b.max)
+        .max();
     for pair in sorted.windows(2) {
         let [(ia, a), (ib, b)] = pair else { continue };
+        let (na, nb) = (ia.saturating_add(1), ib.saturating_add(1));
+        if let (Some(hi), Some(lo)) = (a.max, b.min) {
+            if hi == lo {
+                // Both include the shared value, or neither does.
+                let a_includes = match a.upper {
+                    Upper::Upto => true,
+                    Upper::Under => false,
+                    Upper::Max => b.over && top_max == Some(hi),
+                };
+                if a_includes && !b.over {
+                    r.push(
+                        Code::BandsOverlap,
+                        path.clone(),
+                        format!(
+                            "{item}的第{na}个区间与第{nb}个区间重叠：{} 同时属于两个区间",
+                            plain(hi)
+                        ),
+                    );
+                } else if !a_includes && b.over {
+                    r.push(
+                        Code::BandsGap,
+                        path.clone(),
+                        format!(
+                            "{item}的第{na}个区间与第{nb}个区间之间有空档：{} 没有对应得分（两个区间都不含{}）",
+                            plain(hi),
+                            plain(hi)
+                        ),
+                    );
+                }
+                continue;
+            }
+        }
         match (a.max, b.min) {
             (Some(hi), Some(lo)) if hi < lo => r.push(
                 Code::BandsGap,
@@ -98,22 +140,34 @@ pub(crate) fn used_inputs(rs: &RuleSet) -> BTreeSet<usize> {
         .flat_map(|s| &s.items)
         .flat_map(Item::exprs)
         .collect();
-    exprs.extend(
-        rs.adjustments
-            .iter()
-            .flat_map(|a| a.lines.iter().map(Line::expr)),
-    );
+    exprs.extend(rs.adjustments.iter().flat_map(|a| line_exprs(&a.lines)));
     exprs.extend(
         rs.bonus
             .iter()
             .flat_map(|b| &b.items)
-            .flat_map(|i| i.lines.iter().map(Line::expr)),
+            .flat_map(|i| line_exprs(&i.lines)),
     );
     exprs.extend(rs.vetoes.iter().map(|v| &v.when));
     let mut used: BTreeSet<usize> = BTreeSet::new();
     for e in &exprs {
         used.extend(e.inputs().iter().copied());
     }
+    // Record lists read by `each` lines.
+    let item_lines = rs
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .flat_map(|i| match &i.rule {
+            Rule::Deduct(lines) => lines.as_slice(),
+            _ => &[],
+        });
+    let other_lines = rs.adjustments.iter().flat_map(|a| &a.lines).chain(
+        rs.bonus
+            .iter()
+            .flat_map(|b| &b.items)
+            .flat_map(|i| &i.lines),
+    );
+    used.extend(item_lines.chain(other_lines).filter_map(|l| l.each));
     used.extend(
         rs.sections
             .iter()
@@ -177,7 +231,8 @@ pub(crate) fn check_points_scale(r: &mut Reader, rs: &RuleSet) {
         }
     }
     for (gi, g) in rs.grades.iter().enumerate() {
-        check(g.min, format!("/grades/{gi}/min"), &|| {
+        let key = if g.over { "over" } else { "min" };
+        check(g.min, format!("/grades/{gi}/{key}"), &|| {
             format!("等次「{}」的最低分", g.name)
         });
     }
@@ -243,7 +298,7 @@ pub(crate) fn check_judged_inputs(r: &mut Reader, rs: &RuleSet) {
 pub(crate) fn check_unused_inputs(r: &mut Reader, rs: &RuleSet) {
     let used = used_inputs(rs);
     for (i, input) in rs.inputs.iter().enumerate() {
-        if input.kind != InputType::Text && !used.contains(&i) {
+        if !matches!(input.kind, InputType::Text | InputType::Date) && !used.contains(&i) {
             r.push(
                 Code::InputUnused,
                 format!("/inputs/{i}"),
@@ -288,21 +343,20 @@ pub(crate) fn check_sections_sum(
     }
 }
 
-/// A section's item points sum to its `out_of` when it has one, else to its `points`.
+/// A section's item points (`sum`) sum to its `out_of` when it has one, else to its `points`.
 pub(crate) fn check_items_sum(
     r: &mut Reader,
     o: &Obj,
-    items: &[Item],
+    sum: Decimal,
     points: Option<Decimal>,
     out_of: Option<Decimal>,
 ) {
-    let sum: Decimal = items.iter().map(|i| i.points).sum();
     let (target, key, name) = match out_of {
         Some(n) => (Some(n), "out_of", "折算前满分 out_of"),
         None => (points, "points", "分值"),
     };
     if let Some(target) = target {
-        if !items.is_empty() && sum != target {
+        if sum != target {
             r.push(
                 Code::PointsItemsSum,
                 o.at(key),

@@ -3,6 +3,7 @@
 //! tree). Anything unusual makes it give up, and the thorough path (`Submission::from_json`, then
 //! `RuleSet::prepare`) reads the text and explains what is wrong. Both must agree.
 
+use crate::cell::{blank, convert_scalar};
 use crate::json::{Map, Scalar, Scan};
 use crate::limits::{
     MAX_DOCUMENT_BYTES, MAX_ITEMS, MAX_META, allows_line_breaks, is_id, max_chars,
@@ -10,7 +11,7 @@ use crate::limits::{
 use crate::rules::{InputType, RuleSet};
 use crate::submission::{Submission, SubmissionUnit, too_long};
 use crate::text::text_problem;
-use crate::values::{Given, Prepared, blank, convert_scalar};
+use crate::values::{Given, Prepared};
 use std::collections::BTreeMap;
 
 impl RuleSet {
@@ -24,7 +25,8 @@ impl RuleSet {
     /// and the fuzz target check that).
     pub(crate) fn read_plain(&self, text: &str) -> Option<(Submission, Prepared)> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.len() > MAX_DOCUMENT_BYTES {
+        // Record lists and several assessors' scores are arrays: the thorough path reads them.
+        if text.len() > MAX_DOCUMENT_BYTES || !self.lists.is_empty() {
             return None;
         }
         let mut s = Scan::new(text);
@@ -72,7 +74,7 @@ impl RuleSet {
         let unit = unit?;
         let prepared = self.complete(given, &unit);
         let mut problems = Vec::new();
-        self.check_ranges(&prepared.values, &mut problems);
+        self.check_ranges(&prepared, "/values", &mut problems);
         problems.is_empty().then_some(())?;
         let sub = Submission {
             rules_id: self.id.clone(),
@@ -82,6 +84,8 @@ impl RuleSet {
             values: Map::new(),
             notes,
             meta,
+            not_applicable: BTreeMap::new(),
+            self_assessment: None,
         };
         Some((sub, prepared))
     }
@@ -105,7 +109,11 @@ impl RuleSet {
             }
             match s.scalar()? {
                 Scalar::Null => *slot = Given::Null,
-                Scalar::Str(s) if input.kind == InputType::Text && blank(s) => *slot = Given::Null,
+                Scalar::Str(s)
+                    if matches!(input.kind, InputType::Text | InputType::Date) && blank(s) =>
+                {
+                    *slot = Given::Null
+                }
                 v => *slot = Given::Value(convert_scalar(input, v).ok()?),
             }
         }

@@ -107,6 +107,10 @@ pub(crate) struct Reader {
     pub problems: Vec<Problem>,
     /// Compiled operations of every expression read so far (bounded by `MAX_EXPR_OPS`).
     pub expr_ops: usize,
+    /// Of those, the ones run once per row of a record list (bounded by `MAX_ROW_OPS`).
+    pub row_ops: usize,
+    /// `each` lines read so far, a `tiers` line counting one per tier (bounded by `MAX_ROW_LINES`).
+    pub row_lines: usize,
 }
 
 impl Reader {
@@ -442,8 +446,21 @@ impl Reader {
 
     /// Compiles the expression in field `key`, expecting type `ty`.
     pub fn expr(&mut self, o: &Obj, key: &str, scope: &dyn Scope, ty: Type) -> Option<Expr> {
+        self.expr_in(o, key, scope, ty, None)
+    }
+
+    /// Compiles the expression in field `key`, expecting type `ty`; with `row`, as a row
+    /// expression over the record list in that slot.
+    pub fn expr_in(
+        &mut self,
+        o: &Obj,
+        key: &str,
+        scope: &dyn Scope,
+        ty: Type,
+        row: Option<usize>,
+    ) -> Option<Expr> {
         let src = self.req_str(o, key)?;
-        self.compile(&src, o.at(key), &o.what, scope, ty)
+        self.compile_in(&src, o.at(key), &o.what, scope, ty, row)
     }
 
     /// Compiles `src`, reporting a problem at `path` on failure.
@@ -455,9 +472,27 @@ impl Reader {
         scope: &dyn Scope,
         ty: Type,
     ) -> Option<Expr> {
-        match Expr::compile(src, scope, ty) {
+        self.compile_in(src, path, what, scope, ty, None)
+    }
+
+    /// Compiles `src` (with `row`, as a row expression), reporting a problem at `path` on failure.
+    pub fn compile_in(
+        &mut self,
+        src: &str,
+        path: String,
+        what: &str,
+        scope: &dyn Scope,
+        ty: Type,
+        row: Option<usize>,
+    ) -> Option<Expr> {
+        let compiled = match row {
+            Some(list) => Expr::compile_row(src, scope, ty, list),
+            None => Expr::compile(src, scope, ty),
+        };
+        match compiled {
             Ok(e) => {
                 self.expr_ops = self.expr_ops.saturating_add(e.op_count());
+                self.row_ops = self.row_ops.saturating_add(e.row_op_count());
                 Some(e)
             }
             Err(e) => {

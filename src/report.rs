@@ -24,10 +24,13 @@ pub struct Report<'r> {
     pub status: Status,
     /// The total score.
     pub total: Amount,
-    /// The grade after vetoes (and quotas, in a batch).
-    pub grade: &'r str,
-    /// The grade the total alone gives.
-    pub grade_by_score: &'r str,
+    /// The grade after vetoes (and quotas, in a batch); `None` for a rule set without grades or
+    /// when a veto withholds the grade (一票否决，不评等次).
+    pub grade: Option<&'r str>,
+    /// Why there is no grade when a veto withholds it (`不评等次`).
+    pub grade_text: Option<&'static str>,
+    /// The grade the total alone gives (`None` without grades).
+    pub grade_by_score: Option<&'r str>,
     /// The rank in a batch (null for unranked units); absent outside a batch.
     pub rank: Option<Option<u32>>,
     /// Full marks of the rule set.
@@ -51,6 +54,34 @@ pub struct Report<'r> {
     pub warnings: Vec<Problem>,
     /// The submission's metadata, echoed.
     pub meta: BTreeMap<String, String>,
+    /// How many rows each record list has (only when the rule set has record lists).
+    pub lists: Vec<ListCount<'r>>,
+    /// The unit's self-assessment beside the assessors' score (only when given).
+    pub self_assessment: Option<SelfSummary<'r>>,
+    /// Where a triggered veto puts the unit in a batch's ranking.
+    pub(crate) placement: Option<crate::rules::VetoRanking>,
+}
+
+/// A record list's number of rows, for exports (`label（条数）`).
+#[derive(Clone, Debug)]
+pub struct ListCount<'r> {
+    /// The records input's id.
+    pub id: &'r str,
+    /// Its label.
+    pub label: &'r str,
+    /// Its rows (`None`: not given).
+    pub rows: Option<u32>,
+}
+
+/// The unit's self-assessment summed up (自评).
+#[derive(Clone, Debug)]
+pub struct SelfSummary<'r> {
+    /// The self-assessed total (`None` when the unit's own values leave nothing to score).
+    pub total: Option<Amount>,
+    /// The grade it gives (`None` without grades, withheld, or without a total).
+    pub grade: Option<&'r str>,
+    /// The assessors' total minus the self-assessed one (自评与核定差异).
+    pub difference: Option<Amount>,
 }
 
 /// Whether a report is complete.
@@ -102,8 +133,10 @@ pub struct SectionReport<'r> {
     pub points: Amount,
     /// The scale its items are scored on, when converted (折算).
     pub out_of: Option<Amount>,
-    /// The section's score.
-    pub score: Amount,
+    /// The section's score; `None` when every item of it is not applicable under rescaling.
+    pub score: Option<Amount>,
+    /// `not_applicable` when every item of it is (only then).
+    pub status: Option<ItemStatus>,
     /// Section-level trace lines (conversion).
     pub lines: Vec<TraceLine>,
     /// Item by item.
@@ -138,6 +171,10 @@ pub struct ItemReport<'r> {
     pub value: Option<Amount>,
     /// Every point lost or given back, with its reason.
     pub lines: Vec<TraceLine>,
+    /// The unit's own score for the item (only with a self-assessment; `Some(None)`: not given).
+    pub self_score: Option<Option<Amount>>,
+    /// The assessors' score minus the unit's (only with a self-assessment).
+    pub self_difference: Option<Option<Amount>>,
 }
 
 /// What a trace line records.
@@ -182,6 +219,10 @@ pub struct TraceLine {
     pub points: Amount,
     /// What kind of change.
     pub kind: LineKind,
+    /// The row (1-based) of the record list an `each` line counted.
+    pub row: Option<u32>,
+    /// The sub-heading of the line's group.
+    pub group: Option<String>,
 }
 
 /// One adjustment's result.
@@ -244,6 +285,8 @@ pub struct VetoReport<'r> {
     pub effect: EffectRef<'r>,
     /// The effect in words.
     pub effect_text: &'r str,
+    /// Where it puts the unit in a batch's ranking (`last`, `excluded`), when the rule set says.
+    pub ranking: Option<&'static str>,
 }
 
 /// A veto effect as written in rule files.
@@ -266,7 +309,8 @@ pub enum EffectRef<'r> {
 /// Something pending.
 #[derive(Clone, Debug)]
 pub struct PendingEntry<'r> {
-    /// `item`, `adjustment`, `bonus` or `veto`.
+    /// `item`, `adjustment`, `bonus`, `veto`, or `note` (an item that loses points still needs
+    /// the note the rule set requires).
     pub kind: &'static str,
     /// Its id.
     pub id: &'r str,
@@ -307,15 +351,37 @@ impl Report<'_> {
             .flat_map(|s| &s.items)
             .find(|i| i.id == id)
     }
+
+    /// The notes the rule set requires that are still missing, as problems (`note.missing`).
+    pub(crate) fn missing_notes(&self) -> Vec<Problem> {
+        self.pending
+            .iter()
+            .filter(|p| p.kind == "note")
+            .map(|p| {
+                Problem::new(
+                    crate::code::Code::NoteMissing,
+                    crate::error::pointer("/notes", p.id),
+                    format!(
+                        "项目「{} {}」失分，须在情况说明（notes）中详细说明扣分情况",
+                        p.id, p.title
+                    ),
+                )
+            })
+            .collect()
+    }
 }
 
 // The JSON form (`kpi-report/1`, docs/FORMATS.md): members in declaration order.
 
-json_object!(Report<'_> { format, unit, rules, period, status, total, grade, grade_by_score, rank?, full_score, subtotal, sections, adjustments, bonus?, vetoes, lines, pending, warnings, meta [nonempty] });
+json_object!(Report<'_> { format, unit, rules, period, status, total, grade, grade_text?, grade_by_score, rank?, full_score, subtotal, sections, adjustments, bonus?, vetoes, lines, pending, warnings, meta [nonempty], lists [nonempty], self_assessment? as "self" });
+
+json_object!(ListCount<'_> { id, rows });
+
+json_object!(SelfSummary<'_> { total, grade, difference });
 
 json_object!(RulesRef<'_> { id, version, title });
 
-json_object!(SectionReport<'_> { id, title, points, out_of?, score, lines, items });
+json_object!(SectionReport<'_> { id, title, points, out_of?, score, status?, lines, items });
 
 impl ItemStatus {
     /// The status as written in JSON.
@@ -337,7 +403,7 @@ impl ItemStatus {
     }
 }
 
-json_object!(ItemReport<'_> { id, title, points, score, status, value?, lines });
+json_object!(ItemReport<'_> { id, title, points, score, status, value?, lines, self_score?, self_difference? });
 
 impl LineKind {
     /// The kind as written in JSON.
@@ -366,7 +432,9 @@ json_str!(Status, ItemStatus, LineKind);
 json_object!(TraceLine {
     reason,
     points,
-    kind
+    kind,
+    row?,
+    group?
 });
 
 json_object!(AdjustmentReport<'_> { id, title, cap?, amount, status, lines });
@@ -375,7 +443,7 @@ json_object!(BonusReport<'_> { cap, amount, items, lines });
 
 json_object!(BonusItemReport<'_> { id, title, points, amount, status, lines });
 
-json_object!(VetoReport<'_> { id, title, triggered, effect, effect_text });
+json_object!(VetoReport<'_> { id, title, triggered, effect, effect_text, ranking? });
 
 impl ToJson for EffectRef<'_> {
     fn write_json(&self, w: &mut JsonWriter) {

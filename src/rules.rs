@@ -32,6 +32,11 @@ pub struct RuleSet {
     pub(crate) unit_tags: Vec<UnitTag>,
     /// Input indices sorted by id, for looking inputs up by name.
     pub(crate) by_id: Vec<usize>,
+    /// Every item that loses points needs a note (各部门必须将扣分情况进行详细说明).
+    pub(crate) notes_required: bool,
+    /// The record lists' input indices, in input order: a list's index here is its slot in a
+    /// submission's lists.
+    pub(crate) lists: Vec<usize>,
 }
 
 /// A source document the rule set quotes (a work plan, an opinion, a five-year plan).
@@ -88,6 +93,10 @@ pub enum InputType {
     Choice,
     /// Free text, never scored.
     Text,
+    /// A calendar date (`YYYY-MM-DD`), never scored.
+    Date,
+    /// A list of records (明细): rows of typed fields, read by the list functions and `each` lines.
+    Records,
 }
 
 impl InputType {
@@ -100,6 +109,8 @@ impl InputType {
             InputType::Bool => "bool",
             InputType::Choice => "choice",
             InputType::Text => "text",
+            InputType::Date => "date",
+            InputType::Records => "records",
         }
     }
 
@@ -137,6 +148,23 @@ pub struct Input {
     pub(crate) help: Option<String>,
     /// When given and false for a submission, the input is not required (its items do not apply).
     pub(crate) applicable: Option<Expr>,
+    /// A `records` input's fields and row bounds.
+    pub(crate) records: Option<Box<Records>>,
+    /// A `number` input that takes a list of scores (several assessors' 评议分).
+    pub(crate) multiple: bool,
+}
+
+/// What a `records` input's rows hold.
+#[derive(Clone, Debug)]
+pub struct Records {
+    /// The fields of a row (each an input of a scalar type with literal bounds).
+    pub(crate) fields: Vec<Input>,
+    pub(crate) min_rows: usize,
+    pub(crate) max_rows: usize,
+    /// The fields that name a row in trace texts, by index.
+    pub(crate) describe: Vec<usize>,
+    /// The list's slot in a submission's lists.
+    pub(crate) list: usize,
 }
 
 /// A section of the rule set (e.g. 党政领导责任).
@@ -170,6 +198,8 @@ pub struct Item {
     pub(crate) applicable: Option<Expr>,
     pub(crate) rule: Rule,
     pub(crate) provenance: Provenance,
+    /// The assessors may mark it not applicable in a submission (可由考核组认定不涉及).
+    pub(crate) assessor_na: bool,
 }
 
 /// How an item is scored.
@@ -181,8 +211,8 @@ pub enum Rule {
     Rate(Rate),
     /// Scores by value range (区间赋分).
     Bands(Bands),
-    /// A score the assessor enters (评议分), read from this input.
-    Judged(usize),
+    /// A score the assessor enters (评议分), read from this input, or the mean of several.
+    Judged(usize, Aggregate),
     /// Points by rank in a batch (排名赋分).
     Rank(RankRule),
     /// Any expression, clamped to the item's points.
@@ -196,11 +226,22 @@ impl Rule {
             Rule::Deduct(_) => "deduct",
             Rule::Rate(_) => "rate",
             Rule::Bands(_) => "bands",
-            Rule::Judged(_) => "judged",
+            Rule::Judged(..) => "judged",
             Rule::Rank(_) => "rank",
             Rule::Formula(_) => "formula",
         }
     }
+}
+
+/// How several assessors' judged scores combine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Aggregate {
+    /// One score (a plain `number` input).
+    Single,
+    /// The mean of the scores.
+    Mean,
+    /// The mean after dropping one highest and one lowest score (去掉一个最高分和一个最低分).
+    TrimmedMean,
 }
 
 /// When a line applies.
@@ -215,17 +256,41 @@ pub enum LineWhen {
         /// Units not counted.
         free: Decimal,
     },
+    /// The value itself (an amount the assessor sized), when positive.
+    Amount(Expr),
+    /// Of the tiers whose condition holds, the one with the largest points (每起按最高档计).
+    Tiers(Vec<Tier>),
+}
+
+/// One tier of a `tiers` line.
+#[derive(Clone, Debug)]
+pub struct Tier {
+    pub(crate) when: Expr,
+    pub(crate) points: Decimal,
+    pub(crate) reason: String,
+}
+
+/// A sub-heading grouping lines of one pool (「（一）死亡事故」): no points of its own.
+#[derive(Clone, Debug)]
+pub struct LineGroup {
+    pub(crate) title: String,
+    pub(crate) provenance: Provenance,
 }
 
 /// One deduction or addition line.
 #[derive(Clone, Debug)]
 pub struct Line {
     pub(crate) when: LineWhen,
+    /// Points per hit or per unit (the largest tier's for `tiers`, 1 for `amount`).
     pub(crate) points: Decimal,
     pub(crate) reason: String,
     /// Unit word for trace texts (起, 项, 人).
     pub(crate) unit: Option<String>,
     pub(crate) provenance: Provenance,
+    /// Evaluated once per row of this record list (its input index).
+    pub(crate) each: Option<usize>,
+    /// The sub-heading it is listed under.
+    pub(crate) group: Option<std::sync::Arc<LineGroup>>,
 }
 
 /// Whether more is better.
@@ -280,16 +345,32 @@ pub enum WhenUndefined {
 pub struct Rate {
     pub(crate) value: Expr,
     pub(crate) target: Decimal,
+    /// The target is exclusive (`above`/`below`: met only beyond it).
+    pub(crate) exclusive: bool,
     pub(crate) direction: Direction,
     pub(crate) mode: RateMode,
     pub(crate) when_undefined: WhenUndefined,
+}
+
+/// How a band's upper bound is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upper {
+    /// `max`: exclusive, but the band with the greatest `max` includes it.
+    Max,
+    /// `under`: exclusive (不满、低于).
+    Under,
+    /// `upto`: inclusive (以下、不超过).
+    Upto,
 }
 
 /// One value range and its score.
 #[derive(Clone, Debug)]
 pub struct Band {
     pub(crate) min: Option<Decimal>,
+    /// The lower bound is exclusive (`over`).
+    pub(crate) over: bool,
     pub(crate) max: Option<Decimal>,
+    pub(crate) upper: Upper,
     pub(crate) score: Decimal,
 }
 
@@ -348,6 +429,8 @@ pub struct BonusItem {
     pub(crate) combine: Combine,
     pub(crate) lines: Vec<Line>,
     pub(crate) provenance: Provenance,
+    /// The assessors may mark it not applicable in a submission.
+    pub(crate) assessor_na: bool,
 }
 
 /// What a triggered veto does.
@@ -361,6 +444,27 @@ pub enum VetoEffect {
     MaxGrade(usize),
     /// The grade moves this many steps down.
     LowerGrades(u32),
+    /// No grade is given (一票否决，不评等次); the total stands.
+    Ungraded,
+}
+
+/// Where a triggered veto puts the unit in a batch's ranking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VetoRanking {
+    /// After every unit of its group that no such veto placed (排名列末位).
+    Last,
+    /// Out of the ranking and the quotas (不参与排名).
+    Excluded,
+}
+
+impl VetoRanking {
+    /// As written in rule files.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            VetoRanking::Last => "last",
+            VetoRanking::Excluded => "excluded",
+        }
+    }
 }
 
 /// A one-vote veto (一票否决).
@@ -374,6 +478,8 @@ pub struct Veto {
     /// The effect in words (`等次最高为良好`), as reports and forms show it.
     pub(crate) effect_text: String,
     pub(crate) provenance: Provenance,
+    /// Where a triggered veto puts the unit in a batch's ranking (default: by total).
+    pub(crate) ranking: Option<VetoRanking>,
 }
 
 impl VetoEffect {
@@ -383,9 +489,11 @@ impl VetoEffect {
         let lowest = name(grades.len().saturating_sub(1));
         match self {
             VetoEffect::Fail => format!("等次定为{lowest}"),
+            VetoEffect::Zero if grades.is_empty() => "总分计为0分".into(),
             VetoEffect::Zero => format!("总分计为0分，等次定为{lowest}"),
             VetoEffect::MaxGrade(g) => format!("等次最高为{}", name(*g)),
             VetoEffect::LowerGrades(n) => format!("等次降低{n}档"),
+            VetoEffect::Ungraded => "不评等次".into(),
         }
     }
 }
@@ -395,7 +503,20 @@ impl VetoEffect {
 pub struct Grade {
     pub(crate) name: String,
     pub(crate) min: Decimal,
+    /// The bound is exclusive (`over`: 超过、高于).
+    pub(crate) over: bool,
     pub(crate) provenance: Provenance,
+}
+
+impl Grade {
+    /// Whether a total reaches this grade.
+    pub(crate) fn admits(&self, total: Decimal) -> bool {
+        if self.over {
+            total > self.min
+        } else {
+            total >= self.min
+        }
+    }
 }
 
 /// A cap on how many units of a batch keep a grade.
@@ -513,7 +634,7 @@ impl RuleSet {
     /// Whether a unit's score can depend on its peers' values (a `rank` item, or a batch
     /// aggregate in any expression), beyond its rank and quota.
     pub(crate) fn reads_peers(&self) -> bool {
-        let lines = |ls: &[Line]| ls.iter().any(|l| l.expr().uses_batch());
+        let lines = |ls: &[Line]| line_exprs(ls).iter().any(|e| e.uses_batch());
         self.sections
             .iter()
             .flat_map(|s| &s.items)
@@ -576,6 +697,10 @@ impl Input {
     pub fn help(&self) -> Option<&str> {
         self.help.as_deref()
     }
+    /// A `records` input's fields (empty for other inputs).
+    pub fn fields(&self) -> &[Input] {
+        self.records.as_ref().map_or(&[], |r| &r.fields)
+    }
 }
 
 /// How messages name an input (`输入项「label」(id)`), formatted only when a message is built:
@@ -594,20 +719,35 @@ pub(crate) fn input_name(input: &Input) -> String {
 }
 
 impl Line {
-    /// The expression the line evaluates.
-    pub(crate) fn expr(&self) -> &Expr {
+    /// Every expression the line evaluates (a `tiers` line has one per tier).
+    pub(crate) fn exprs(&self) -> Vec<&Expr> {
         match &self.when {
-            LineWhen::If(e) => e,
-            LineWhen::Per { value, .. } => value,
+            LineWhen::If(e) | LineWhen::Amount(e) => vec![e],
+            LineWhen::Per { value, .. } => vec![value],
+            LineWhen::Tiers(tiers) => tiers.iter().map(|t| &t.when).collect(),
         }
     }
+
+    /// The first expression the line evaluates.
+    pub(crate) fn expr(&self) -> Option<&Expr> {
+        match &self.when {
+            LineWhen::If(e) | LineWhen::Amount(e) => Some(e),
+            LineWhen::Per { value, .. } => Some(value),
+            LineWhen::Tiers(tiers) => tiers.first().map(|t| &t.when),
+        }
+    }
+}
+
+/// Every expression of some lines, in order.
+pub(crate) fn line_exprs(lines: &[Line]) -> Vec<&Expr> {
+    lines.iter().flat_map(Line::exprs).collect()
 }
 
 impl Item {
     /// The input a `judged` item reads directly (outside any expression).
     pub(crate) fn judged_input(&self) -> Option<usize> {
         match self.rule {
-            Rule::Judged(i) => Some(i),
+            Rule::Judged(i, _) => Some(i),
             _ => None,
         }
     }
@@ -621,10 +761,10 @@ impl Item {
     pub(crate) fn exprs(&self) -> Vec<&Expr> {
         let mut v: Vec<&Expr> = self.applicable.iter().collect();
         match &self.rule {
-            Rule::Deduct(lines) => v.extend(lines.iter().map(Line::expr)),
+            Rule::Deduct(lines) => v.extend(line_exprs(lines)),
             Rule::Rate(r) => v.push(&r.value),
             Rule::Bands(b) => v.push(&b.value),
-            Rule::Judged(_) => {}
+            Rule::Judged(..) => {}
             Rule::Rank(k) => v.push(&k.value),
             Rule::Formula(e) => v.push(e),
         }

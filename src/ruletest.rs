@@ -91,8 +91,9 @@ impl RuleSet {
                     }
                 }
                 if let Some(g) = &expect.grade {
-                    if report.grade != g {
-                        failures.push(format!("等次应为{g}，实为{}", report.grade));
+                    if report.grade != Some(g.as_str()) {
+                        let got = report.grade.or(report.grade_text).unwrap_or("无");
+                        failures.push(format!("等次应为{g}，实为{got}"));
                     }
                 }
                 if let Some(s) = &expect.status {

@@ -43,10 +43,33 @@ pub struct Submission {
     pub notes: BTreeMap<String, String>,
     /// Free-form metadata, echoed in the report.
     pub meta: BTreeMap<String, String>,
+    /// Items the assessors marked not applicable (考核组认定不涉及), by id, with the reason.
+    pub not_applicable: BTreeMap<String, String>,
+    /// The unit's self-assessment (自评), if given.
+    pub self_assessment: Option<Box<SelfAssessment>>,
+}
+
+/// A unit's self-assessment beside the assessors' values: its own values, scored by the same
+/// rules, or its own item scores. Raw JSON, checked when scored.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SelfAssessment {
+    /// `{"values": {...}}`: input id → value, as a submission's `values`.
+    Values(Map),
+    /// `{"items": {...}}`: item id → score.
+    Items(Map),
 }
 
 const SUBMISSION_KEYS: &[&str] = &[
-    "$schema", "format", "rules", "unit", "period", "values", "notes", "meta",
+    "$schema",
+    "format",
+    "rules",
+    "unit",
+    "period",
+    "values",
+    "notes",
+    "meta",
+    "not_applicable",
+    "self",
 ];
 
 impl Submission {
@@ -145,6 +168,8 @@ pub(crate) fn read_submission(
     };
     let notes = read_notes(r, &top);
     let meta = read_string_map(r, &top, "meta");
+    let not_applicable = read_not_applicable(r, &top);
+    let self_assessment = top.get("self").and_then(|v| read_self(r, v));
     let (rules_id, rules_version, unit) = match fallback {
         None => (rules_id, rules_version, unit),
         Some((id, version)) => (
@@ -169,7 +194,99 @@ pub(crate) fn read_submission(
         values,
         notes,
         meta,
+        not_applicable,
+        self_assessment: self_assessment.map(Box::new),
     })
+}
+
+/// The `not_applicable` map (item id → the assessors' reason). Which ids the rule set allows, and
+/// whether each reason is given, is checked with the values.
+pub(crate) fn read_not_applicable(r: &mut Reader, o: &Obj) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    match o.get("not_applicable") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            if m.len() > MAX_ITEMS {
+                r.push(
+                    Code::LimitCount,
+                    o.at("not_applicable"),
+                    format!(
+                        "{}的 not_applicable 有{}项，最多{MAX_ITEMS}项",
+                        o.what,
+                        m.len()
+                    ),
+                );
+                return out;
+            }
+            for (k, v) in m {
+                let at = || pointer(&o.at("not_applicable"), k);
+                let place = || (at(), format!("{}的 not_applicable 的键", o.what));
+                if !r.check_text(k, false, false, &place) {
+                    continue;
+                }
+                match v {
+                    Value::String(s) => {
+                        let place =
+                            || (at(), format!("{}的 not_applicable「{}」", o.what, clip(k)));
+                        if r.check_text(s, true, false, &place) {
+                            out.insert(k.clone(), s.clone());
+                        }
+                    }
+                    _ => r.push(
+                        Code::FieldType,
+                        at(),
+                        format!(
+                            "{}的 not_applicable「{}」应为认定不涉及的理由（字符串）",
+                            o.what,
+                            clip(k)
+                        ),
+                    ),
+                }
+            }
+        }
+        Some(_) => r.push(
+            Code::FieldType,
+            o.at("not_applicable"),
+            format!(
+                "{}的 not_applicable 应为 JSON 对象（项目 id → 理由）",
+                o.what
+            ),
+        ),
+    }
+    out
+}
+
+/// The `self` object: exactly one of `values` and `items`, each an object.
+fn read_self(r: &mut Reader, v: &Value) -> Option<SelfAssessment> {
+    let o = r.object(v, "/self", "考核表的自评（self）", &["values", "items"])?;
+    match (o.get("values"), o.get("items")) {
+        (Some(Value::Object(m)), None) => Some(SelfAssessment::Values(m.clone())),
+        (None, Some(Value::Object(m))) => Some(SelfAssessment::Items(m.clone())),
+        (Some(_), None) | (None, Some(_)) => {
+            let key = if o.get("values").is_some() {
+                "values"
+            } else {
+                "items"
+            };
+            r.push(
+                Code::FieldType,
+                o.at(key),
+                format!("{}的 {key} 应为 JSON 对象", o.what),
+            );
+            None
+        }
+        _ => {
+            r.push(
+                Code::FieldValue,
+                "/self",
+                format!(
+                    "{}应有且只有 values（自评填报值）或 items（各项目自评分）之一",
+                    o.what
+                ),
+            );
+            None
+        }
+    }
 }
 
 /// Reads a `unit` object.

@@ -2,15 +2,16 @@
 //! their ranges, defaults filled in, required inputs still empty listed. Every problem at once,
 //! each naming the field by its label and id.
 
+use crate::cell::{blank, convert, empty_value};
 use crate::code::Code;
-use crate::decimal::{parse_decimal, plain, why_not_decimal};
-use crate::error::{Problem, pointer};
-use crate::expr::{Env, Outcome, Value as V};
-use crate::json::{Map, Scalar, Value};
-use crate::limits::MAX_LONG_TEXT_CHARS;
+use crate::decimal::plain;
+use crate::error::{Problem, pointer, pointer_at};
+use crate::expr::{Env, Outcome, Rows, Value as V};
+use crate::json::Map;
+use crate::limits::MAX_NA_REASON_CHARS;
 use crate::reader::{Reader, parse_json, short};
-use crate::rules::{Bound, Input, InputName, InputType, RuleSet, input_name};
-use crate::submission::{Submission, SubmissionUnit, read_submission, too_long};
+use crate::rules::{Aggregate, Bound, Input, InputName, InputType, Rule, RuleSet, input_name};
+use crate::submission::{SelfAssessment, Submission, SubmissionUnit, read_submission};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -25,13 +26,10 @@ impl Submission {
             values: Map::new(),
             notes: BTreeMap::new(),
             meta: BTreeMap::new(),
+            not_applicable: BTreeMap::new(),
+            self_assessment: None,
         }
     }
-}
-
-/// Whether a text value is only white space: for a text input that is the same as not filled in.
-pub(crate) fn blank(s: &str) -> bool {
-    s.trim().is_empty()
 }
 
 /// What a submission gave for one input.
@@ -42,20 +40,40 @@ pub(crate) enum Given {
     /// `null`, which counts as nothing (read only by the plain path, to refuse repeats).
     Null,
     /// A value that could not be converted, and why.
-    Invalid(Problem),
+    Invalid(Vec<Problem>),
     /// The converted value (`None` for text).
     Value(Option<V>),
+    /// A list's rows (a record list, or several assessors' scores) and its required cells left
+    /// empty (row, field).
+    Rows(Box<Rows>, Vec<(usize, usize)>),
 }
 
 /// Values ready for evaluation, by input index, and the required inputs still empty.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Prepared {
     pub values: Vec<Option<V>>,
     pub missing: Vec<usize>,
+    /// Record lists and score lists by list slot (`None`: not given).
+    pub lists: Vec<Option<Rows>>,
+    /// Required cells of record lists left empty: (input, row, field).
+    pub missing_cells: Vec<(usize, usize, usize)>,
+    /// The unit's self-assessment, converted.
+    pub self_assessment: Option<Box<SelfPrepared>>,
+}
+
+/// A self-assessment ready for scoring.
+#[derive(Clone, Debug)]
+pub(crate) enum SelfPrepared {
+    /// The unit's own values (scored by the same rules).
+    Values(Prepared),
+    /// The unit's own item scores, by item id.
+    Items(BTreeMap<String, Decimal>),
 }
 
 impl RuleSet {
     /// Checks a submission against this rule set: every problem, including empty required inputs
-    /// (`value.missing`). An empty list means it can be scored as final.
+    /// and cells (`value.missing`) and, where the rule set requires them, the notes of items that
+    /// lose points (`note.missing`). An empty list means it can be scored as final.
     ///
     /// ```
     /// use kpi_wasm::{Code, RuleSet, Submission};
@@ -78,6 +96,31 @@ impl RuleSet {
                     pointer("/values", &input.id),
                     format!("{}为必填项，尚未填写", input_name(input)),
                 ));
+            }
+        }
+        for &(i, row, f) in &prepared.missing_cells {
+            let Some(input) = self.inputs.get(i) else {
+                continue;
+            };
+            let Some(field) = input.fields().get(f) else {
+                continue;
+            };
+            problems.push(Problem::new(
+                Code::ValueMissing,
+                pointer(&pointer_at(&pointer("/values", &input.id), row), &field.id),
+                format!(
+                    "{}第{}{}的「{}」({})为必填项，尚未填写",
+                    input_name(input),
+                    row.saturating_add(1),
+                    input.unit.as_deref().unwrap_or("条"),
+                    field.label,
+                    field.id
+                ),
+            ));
+        }
+        if self.notes_required && problems.is_empty() {
+            if let Ok(report) = self.score_prepared(sub, &prepared, Default::default()) {
+                problems.extend(report.missing_notes());
             }
         }
         problems
@@ -115,45 +158,7 @@ impl RuleSet {
                 ),
             ));
         }
-        // Given values by input index; null counts as not given.
-        let mut given: Vec<Given> = vec![Given::Absent; self.inputs.len()];
-        for (key, v) in &sub.values {
-            let Some(i) = self.input_index(key) else {
-                problems.push(Problem::new(
-                    Code::ValueUnknown,
-                    pointer("/values", key),
-                    format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
-                ));
-                continue;
-            };
-            let (Some(input), Some(slot)) = (self.inputs.get(i), given.get_mut(i)) else {
-                continue;
-            };
-            if v.is_null() || (input.kind == InputType::Text && v.as_str().is_some_and(blank)) {
-                continue;
-            }
-            *slot = match convert(input, v) {
-                Ok(x) => Given::Value(x),
-                Err((code, msg)) => {
-                    Given::Invalid(Problem::new(code, pointer("/values", &input.id), msg))
-                }
-            };
-        }
-        // Conversion problems in input order, as the form lists its fields, before unknown keys.
-        let mut problems_in_order: Vec<Problem> = given
-            .iter()
-            .filter_map(|g| match g {
-                Given::Invalid(p) => Some(p.clone()),
-                _ => None,
-            })
-            .collect();
-        let unknown_start = problems
-            .iter()
-            .position(|p| p.code == Code::ValueUnknown)
-            .unwrap_or(problems.len());
-        let unknown = problems.split_off(unknown_start);
-        problems.append(&mut problems_in_order);
-        problems.extend(unknown);
+        let given = self.convert_values(&sub.values, "/values", &mut problems);
         for (t, tag) in sub.unit.tags.iter().enumerate() {
             if !self.unit_tags.iter().any(|u| &u.id == tag) {
                 let known: Vec<&str> = self.unit_tags.iter().map(|u| u.id.as_str()).collect();
@@ -186,29 +191,105 @@ impl RuleSet {
                 ),
             ));
         }
-        let prepared = self.complete(given, &sub.unit);
-        self.check_ranges(&prepared.values, &mut problems);
+        let mut prepared = self.complete(given, &sub.unit);
+        self.check_ranges(&prepared, "/values", &mut problems);
+        self.check_not_applicable(sub, &mut problems);
+        prepared.self_assessment = sub
+            .self_assessment
+            .as_ref()
+            .map(|s| Box::new(self.prepare_self(s, &sub.unit, &mut problems)));
         (prepared, problems)
     }
 
+    /// Converts `values` (a submission's, at `base`), by input index; null counts as not given.
+    /// Conversion problems come in input order, as the form lists its fields, before unknown keys.
+    fn convert_values(&self, values: &Map, base: &str, problems: &mut Vec<Problem>) -> Vec<Given> {
+        let mut given: Vec<Given> = vec![Given::Absent; self.inputs.len()];
+        let mut unknown = Vec::new();
+        for (key, v) in values {
+            let Some(i) = self.input_index(key) else {
+                unknown.push(Problem::new(
+                    Code::ValueUnknown,
+                    pointer(base, key),
+                    format!("考核细则「{}」没有 id 为「{key}」的输入项", self.title),
+                ));
+                continue;
+            };
+            let (Some(input), Some(slot)) = (self.inputs.get(i), given.get_mut(i)) else {
+                continue;
+            };
+            if v.is_null()
+                || (matches!(input.kind, InputType::Text | InputType::Date)
+                    && v.as_str().is_some_and(blank))
+            {
+                continue;
+            }
+            let path = pointer(base, &input.id);
+            *slot = match (&input.records, input.multiple) {
+                (Some(records), _) => match crate::rows::read_records(input, records, v, &path) {
+                    Ok(read) => Given::Rows(Box::new(read.rows), read.missing),
+                    Err(p) => Given::Invalid(p),
+                },
+                (None, true) => {
+                    match crate::rows::read_scores(input, self.judged_points(i), v, &path) {
+                        // No scores yet counts as not given.
+                        Ok(rows) if rows.is_empty() => Given::Absent,
+                        Ok(rows) => Given::Rows(Box::new(rows), Vec::new()),
+                        Err(p) => Given::Invalid(p),
+                    }
+                }
+                (None, false) => match convert(input, v) {
+                    Ok(x) => Given::Value(x),
+                    Err((code, msg)) => Given::Invalid(vec![Problem::new(code, path, msg)]),
+                },
+            };
+        }
+        for g in &given {
+            if let Given::Invalid(p) = g {
+                problems.extend(p.iter().cloned());
+            }
+        }
+        problems.append(&mut unknown);
+        given
+    }
+
     /// Fills defaults for inputs not given, adds the unit's tags after the inputs (expressions read
-    /// them as bools there), and lists the required inputs still empty, leaving out those whose
-    /// `applicable` condition is false for these values.
+    /// them as bools there), puts lists in their slots, and lists the required inputs still empty,
+    /// leaving out those whose `applicable` condition is false for these values.
     pub(crate) fn complete(&self, given: Vec<Given>, unit: &SubmissionUnit) -> Prepared {
         let mut missing = Vec::new();
+        let mut missing_cells = Vec::new();
+        let mut lists: Vec<Option<Rows>> = vec![None; self.lists.len()];
         let mut values: Vec<Option<V>> =
             Vec::with_capacity(self.inputs.len().saturating_add(self.unit_tags.len()));
         for (i, (input, g)) in self.inputs.iter().zip(given).enumerate() {
+            let slot = self.list_slot(i);
             values.push(match g {
                 Given::Value(v) => v,
                 Given::Invalid(_) => None,
+                Given::Rows(rows, cells) => {
+                    missing_cells.extend(cells.into_iter().map(|(r, f)| (i, r, f)));
+                    let n = Some(V::Number(Decimal::from(rows.len())));
+                    if let Some(place) = slot.and_then(|k| lists.get_mut(k)) {
+                        *place = Some(*rows);
+                    }
+                    n
+                }
                 // A required text input left empty is reported by `validate` like any other,
                 // though it is never scored.
                 Given::Absent | Given::Null if input.required => {
                     missing.push(i);
                     None
                 }
-                Given::Absent | Given::Null => empty_value(input),
+                Given::Absent | Given::Null => {
+                    if let Some(place) = slot.and_then(|k| lists.get_mut(k)) {
+                        *place = Some(Rows {
+                            width: input.fields().len(),
+                            ..Rows::default()
+                        });
+                    }
+                    empty_value(input)
+                }
             });
         }
         values.extend(
@@ -217,15 +298,31 @@ impl RuleSet {
                 .map(|t| Some(V::Bool(unit.tags.contains(&t.id)))),
         );
         if self.inputs.iter().any(|i| i.applicable.is_some()) {
-            self.drop_inapplicable(&mut values, &mut missing);
+            self.drop_inapplicable(&mut values, &mut lists, &mut missing);
         }
-        Prepared { values, missing }
+        Prepared {
+            values,
+            missing,
+            lists,
+            missing_cells,
+            self_assessment: None,
+        }
+    }
+
+    /// The list slot of input `i` (a record list or a `multiple` input).
+    pub(crate) fn list_slot(&self, i: usize) -> Option<usize> {
+        self.lists.iter().position(|&x| x == i)
     }
 
     /// Required inputs whose condition is false for these values are not missing: they count as
     /// an optional input left empty would. A condition that cannot be evaluated yet (it reads an
     /// empty input) keeps the input required.
-    fn drop_inapplicable(&self, values: &mut [Option<V>], missing: &mut Vec<usize>) {
+    fn drop_inapplicable(
+        &self,
+        values: &mut [Option<V>],
+        lists: &mut [Option<Rows>],
+        missing: &mut Vec<usize>,
+    ) {
         let inapplicable: Vec<usize> = missing
             .iter()
             .copied()
@@ -235,7 +332,8 @@ impl RuleSet {
                 };
                 let env = Env {
                     values,
-                    batch: None,
+                    lists,
+                    ..Env::default()
                 };
                 matches!(condition.eval_bool(&env), Ok(Outcome::Known(false)))
             })
@@ -244,11 +342,141 @@ impl RuleSet {
             missing.retain(|&m| m != i);
             if let (Some(slot), Some(input)) = (values.get_mut(i), self.inputs.get(i)) {
                 *slot = empty_value(input);
+                if let Some(place) = self.list_slot(i).and_then(|k| lists.get_mut(k)) {
+                    *place = Some(Rows {
+                        width: input.fields().len(),
+                        ..Rows::default()
+                    });
+                }
             }
         }
     }
 
-    pub(crate) fn check_ranges(&self, values: &[Option<V>], problems: &mut Vec<Problem>) {
+    /// The items the assessors marked not applicable: each must let them (`assessor_na`) and give
+    /// a reason.
+    fn check_not_applicable(&self, sub: &Submission, problems: &mut Vec<Problem>) {
+        for (id, reason) in &sub.not_applicable {
+            let path = pointer("/not_applicable", id);
+            let found = self
+                .sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .find(|i| &i.id == id)
+                .map(|i| (i.assessor_na, &i.title))
+                .or_else(|| {
+                    self.bonus
+                        .iter()
+                        .flat_map(|b| &b.items)
+                        .find(|i| &i.id == id)
+                        .map(|i| (i.assessor_na, &i.title))
+                });
+            match found {
+                None => problems.push(Problem::new(
+                    Code::ValueUnknown,
+                    path,
+                    format!("考核细则「{}」没有 id 为「{id}」的项目", self.title),
+                )),
+                Some((false, title)) => problems.push(Problem::new(
+                    Code::NaNotAllowed,
+                    path,
+                    format!(
+                        "项目「{id} {title}」不能由考核组认定不涉及（考核细则未设 assessor_na）"
+                    ),
+                )),
+                Some((true, title)) => {
+                    let chars = reason.chars().count();
+                    if blank(reason) || chars > MAX_NA_REASON_CHARS {
+                        problems.push(Problem::new(
+                            Code::NaReason,
+                            path,
+                            if blank(reason) {
+                                format!("项目「{id} {title}」认定不涉及须写明理由")
+                            } else {
+                                format!(
+                                    "项目「{id} {title}」认定不涉及的理由过长（{chars}个字符），最多{MAX_NA_REASON_CHARS}个字符"
+                                )
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The unit's self-assessment, converted and checked (problems at `/self/…`); its required
+    /// values may be left empty (its score is then provisional).
+    fn prepare_self(
+        &self,
+        s: &SelfAssessment,
+        unit: &SubmissionUnit,
+        problems: &mut Vec<Problem>,
+    ) -> SelfPrepared {
+        match s {
+            SelfAssessment::Values(values) => {
+                let given = self.convert_values(values, "/self/values", problems);
+                let prepared = self.complete(given, unit);
+                self.check_ranges(&prepared, "/self/values", problems);
+                SelfPrepared::Values(prepared)
+            }
+            SelfAssessment::Items(items) => {
+                let mut out = BTreeMap::new();
+                for (id, v) in items {
+                    let path = pointer("/self/items", id);
+                    let Some(item) = self
+                        .sections
+                        .iter()
+                        .flat_map(|s| &s.items)
+                        .find(|i| &i.id == id)
+                    else {
+                        problems.push(Problem::new(
+                            Code::ValueUnknown,
+                            path,
+                            format!("考核细则「{}」没有 id 为「{id}」的考核项目", self.title),
+                        ));
+                        continue;
+                    };
+                    let name = format!("项目「{} {}」的自评分", item.id, item.title);
+                    match crate::reader::decimal_from_json(v) {
+                        None => problems.push(Problem::new(
+                            Code::ValueType,
+                            path,
+                            format!("{name}应为数值，实为{}", short(v)),
+                        )),
+                        Some(d)
+                            if d < Decimal::ZERO
+                                || d > item.points
+                                || d.normalize().scale() > self.scale =>
+                        {
+                            problems.push(Problem::new(
+                                Code::ValueRange,
+                                path,
+                                format!(
+                                    "{name}应在0到{}分之间，至多{}位小数，实为{}",
+                                    plain(item.points),
+                                    self.scale,
+                                    plain(d)
+                                ),
+                            ))
+                        }
+                        Some(d) => {
+                            out.insert(id.clone(), d);
+                        }
+                    }
+                }
+                SelfPrepared::Items(out)
+            }
+        }
+    }
+
+    /// Values (at `base`) outside their input's range, bounds given by other inputs included, and
+    /// judged scores outside their item's points.
+    pub(crate) fn check_ranges(
+        &self,
+        prepared: &Prepared,
+        base: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let values = &prepared.values;
         let number = |i: usize| match values.get(i) {
             Some(Some(V::Number(d))) => Some(*d),
             _ => None,
@@ -268,7 +496,11 @@ impl RuleSet {
             };
         for (i, input) in self.inputs.iter().enumerate() {
             let Some(v) = number(i) else { continue };
-            let path = || pointer("/values", &input.id);
+            let path = || pointer(base, &input.id);
+            if input.multiple {
+                self.check_scores(i, input, prepared, base, problems);
+                continue;
+            }
             let name = InputName(input);
             if let Some((lo, other)) = bound(&input.min) {
                 if v < lo {
@@ -308,150 +540,47 @@ impl RuleSet {
     }
 }
 
-/// The value an optional input left empty counts as: its default, else 0 or false (a choice or
-/// text has none).
-fn empty_value(input: &Input) -> Option<V> {
-    input.default.or(match input.kind {
-        InputType::Count | InputType::Number | InputType::Percent => Some(V::Number(Decimal::ZERO)),
-        InputType::Bool => Some(V::Bool(false)),
-        InputType::Choice | InputType::Text => None,
-    })
-}
-
-/// What an input of this type must be given, in words.
-fn expected(input: &Input) -> String {
-    match input.kind {
-        InputType::Text => "文本".into(),
-        InputType::Bool => "true（是）或 false（否）".into(),
-        InputType::Choice => format!("以下选项之一：{}", input.options.join("、")),
-        InputType::Count => "非负整数".into(),
-        InputType::Number => "数值".into(),
-        InputType::Percent => "0到100之间的百分数".into(),
+impl RuleSet {
+    /// The points of the judged item reading input `i`.
+    fn judged_points(&self, i: usize) -> Option<Decimal> {
+        self.judged_inputs().find(|&(j, _)| j == i).map(|(_, p)| p)
     }
-}
 
-/// Converts one raw JSON value to the input's type, or says why it can't (code and message).
-fn convert(input: &Input, v: &Value) -> Result<Option<V>, (Code, String)> {
-    let scalar = match v {
-        Value::Bool(b) => Scalar::Bool(*b),
-        Value::Number(n) => Scalar::Number(n.as_str()),
-        Value::String(s) => Scalar::Str(s),
-        Value::Null | Value::Array(_) | Value::Object(_) => {
-            return Err((
-                Code::ValueType,
+    /// Several assessors' scores of a `multiple` input: at least three for a trimmed mean (each
+    /// is checked against the item's points as it is read).
+    fn check_scores(
+        &self,
+        i: usize,
+        input: &Input,
+        prepared: &Prepared,
+        base: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let Some(Some(rows)) = self.list_slot(i).and_then(|k| prepared.lists.get(k)) else {
+            return;
+        };
+        let Some((_, aggregate)) = self
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .find_map(|item| match item.rule {
+                Rule::Judged(j, a) if j == i => Some((item.points, a)),
+                _ => None,
+            })
+        else {
+            return;
+        };
+        let path = pointer(base, &input.id);
+        if aggregate == Aggregate::TrimmedMean && rows.len() < 3 {
+            problems.push(Problem::new(
+                Code::ValueRows,
+                path,
                 format!(
-                    "{}应为{}，实为{}",
+                    "{}去掉一个最高分和一个最低分后取平均，至少需要3个评议分，实有{}个",
                     InputName(input),
-                    expected(input),
-                    short(v)
+                    rows.len()
                 ),
             ));
-        }
-    };
-    convert_scalar(input, scalar)
-}
-
-/// A scalar shown briefly in a message, as `short` shows the same JSON value.
-fn short_scalar(v: Scalar) -> String {
-    match v {
-        Scalar::Null => "null".into(),
-        Scalar::Bool(b) => b.to_string(),
-        Scalar::Number(n) => short(&Value::Number(crate::json::Number::literal(n))),
-        Scalar::Str(s) => short(&Value::string(s)),
-    }
-}
-
-/// Converts one scalar to the input's type, or says why it can't (code and message).
-pub(crate) fn convert_scalar(input: &Input, v: Scalar) -> Result<Option<V>, (Code, String)> {
-    let name = InputName(input);
-    let wrong = || {
-        Err((
-            Code::ValueType,
-            format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
-        ))
-    };
-    let number = || match v {
-        Scalar::Number(n) => parse_decimal(n).ok_or_else(|| {
-            (
-                Code::ValueRange,
-                format!("{name}的值{}{}", short_scalar(v), why_not_decimal(n)),
-            )
-        }),
-        // A number in a string: when it is one, say what is wrong with it.
-        Scalar::Str(s) => parse_decimal(s).ok_or_else(|| {
-            let why = match why_not_decimal(s) {
-                "不是数值" => String::new(),
-                why => format!("，{why}"),
-            };
-            (
-                Code::ValueType,
-                format!(
-                    "{name}应为{}，实为{}{why}",
-                    expected(input),
-                    short_scalar(v)
-                ),
-            )
-        }),
-        Scalar::Null | Scalar::Bool(_) => Err((
-            Code::ValueType,
-            format!("{name}应为{}，实为{}", expected(input), short_scalar(v)),
-        )),
-    };
-    match input.kind {
-        InputType::Text => match v {
-            Scalar::Str(s) if too_long(s) => Err((
-                Code::LimitChars,
-                format!("{name}过长，最多{MAX_LONG_TEXT_CHARS}个字符"),
-            )),
-            Scalar::Str(s) => match crate::text::text_problem(s, true, false) {
-                Some((code, _, why)) => Err((code, format!("{name}{why}"))),
-                None => Ok(None),
-            },
-            _ => wrong(),
-        },
-        InputType::Bool => match v {
-            Scalar::Bool(b) => Ok(Some(V::Bool(b))),
-            _ => wrong(),
-        },
-        InputType::Choice => match v {
-            Scalar::Str(s) => match input.options.iter().position(|o| o == s) {
-                Some(i) => Ok(Some(V::Choice(i))),
-                None => Err((
-                    Code::ValueType,
-                    format!(
-                        "{name}的值「{s}」不是可选项之一（{}）",
-                        input.options.join("、")
-                    ),
-                )),
-            },
-            _ => wrong(),
-        },
-        InputType::Count => {
-            let d = number()?;
-            if !d.fract().is_zero() {
-                return Err((
-                    Code::ValueType,
-                    format!("{name}应为整数（计数），实为{}", short_scalar(v)),
-                ));
-            }
-            if d < Decimal::ZERO {
-                return Err((
-                    Code::ValueRange,
-                    format!("{}不能为负数，实为{}", name, plain(d)),
-                ));
-            }
-            Ok(Some(V::Number(d.trunc())))
-        }
-        InputType::Number => Ok(Some(V::Number(number()?))),
-        InputType::Percent => {
-            let d = number()?;
-            if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
-                return Err((
-                    Code::ValueRange,
-                    format!("{name}应在0到100之间（百分数），实为{}", plain(d)),
-                ));
-            }
-            Ok(Some(V::Number(d)))
         }
     }
 }

@@ -101,6 +101,26 @@ fn check_reports(rules: &RuleSet, n: usize, texts: usize) -> Result<(), JsValue>
     Ok(())
 }
 
+/// [`check_reports`] for submissions already read: each counted by the rows its record lists give
+/// (the worst case takes every list at its most rows), `texts` what they bring themselves.
+fn check_reports_read(rules: &RuleSet, subs: &[&Submission], texts: usize) -> Result<(), JsValue> {
+    rules.check_batch_of(subs).map_err(|e| js_error(&e))?;
+    let bytes = rules.report_bytes_of(subs).saturating_add(texts);
+    if bytes > MAX_WASM_REPORT_BYTES {
+        let each = bytes.div_ceil(subs.len().max(1)).max(1);
+        return Err(js_error(&Error::one(
+            Code::LimitWork,
+            "",
+            format!(
+                "一次评分的报告过大：{}份考核表的报告约需 {bytes} 字节，浏览器中上限为 {MAX_WASM_REPORT_BYTES} 字节；按这些考核表一次最多约{}份，请分批评分",
+                subs.len(),
+                MAX_WASM_REPORT_BYTES.checked_div(each).unwrap_or(0)
+            ),
+        )));
+    }
+    Ok(())
+}
+
 /// What a read submission brings into its report besides the rule set's texts.
 fn own_bytes(s: &Submission) -> usize {
     let texts = s.notes.iter().chain(&s.meta);
@@ -267,24 +287,31 @@ impl Engine {
                 .iter()
                 .map(|t| t.as_ref().map_or(0, String::len))
                 .fold(0, usize::saturating_add);
-            check_reports(&self.rules, texts.len(), own)?;
-            texts
-                .iter()
-                .map(|t| match t {
-                    Ok(text) => BatchInput::Text(text),
-                    Err(e) => BatchInput::Failed(e.clone()),
-                })
-                .collect()
+            match check_reports(&self.rules, texts.len(), own) {
+                Ok(()) => texts
+                    .iter()
+                    .map(|t| match t {
+                        Ok(text) => BatchInput::Text(text),
+                        Err(e) => BatchInput::Failed(e.clone()),
+                    })
+                    .collect(),
+                // Over the worst case, which takes every record list at its most rows: read the
+                // submissions and count the rows they give.
+                Err(_) => {
+                    let read = texts
+                        .iter()
+                        .map(|t| t.clone().and_then(|text| Submission::from_json(&text)))
+                        .collect();
+                    self.read_inputs(read, own)?
+                }
+            }
         } else {
             let read = read_submissions(&submissions_json)?;
             let own = read
                 .iter()
                 .map(|s| s.as_ref().map_or(0, own_bytes))
                 .fold(0, usize::saturating_add);
-            check_reports(&self.rules, read.len(), own)?;
-            read.into_iter()
-                .map(|s| s.map_or_else(BatchInput::Failed, |s| BatchInput::Read(Box::new(s))))
-                .collect()
+            self.read_inputs(read, own)?
         };
         text_checked(self.rules.score_batch_inputs(inputs).to_json())
     }
@@ -328,7 +355,7 @@ impl Engine {
     pub fn batch_csv(&self, submissions_json: JsValue) -> Result<String, JsValue> {
         let subs = submissions(&submissions_json)?;
         let own = subs.iter().map(own_bytes).fold(0, usize::saturating_add);
-        check_reports(&self.rules, subs.len(), own)?;
+        check_reports_read(&self.rules, &subs.iter().collect::<Vec<_>>(), own)?;
         let batch = self.rules.score_batch(&subs);
         let reports: Vec<Report> = batch.results.into_iter().filter_map(Result::ok).collect();
         text_checked(reports_csv(&reports))
@@ -337,16 +364,32 @@ impl Engine {
     /// The work budget and the memory of a diff of `subs` against `new`, checked before scoring:
     /// each side's reports are held in turn.
     fn check_diff(&self, new: &RuleSet, subs: &[Submission]) -> Result<(), JsValue> {
+        let all: Vec<&Submission> = subs.iter().collect();
         self.rules
-            .check_diff(new, subs.len())
+            .check_diff_of(new, &all)
             .map_err(|e| js_error(&e))?;
         let own = subs.iter().map(own_bytes).fold(0, usize::saturating_add);
-        let larger = if new.report_bytes() > self.rules.report_bytes() {
+        let larger = if new.report_bytes_of(&all) > self.rules.report_bytes_of(&all) {
             new
         } else {
             &self.rules
         };
-        check_reports(larger, subs.len(), own)
+        check_reports_read(larger, &all, own)
+    }
+
+    /// Submissions read (or the problems of those that could not be), checked by the rows their
+    /// lists give, as batch entries.
+    fn read_inputs(
+        &self,
+        read: Vec<Result<Submission, Error>>,
+        own: usize,
+    ) -> Result<Vec<BatchInput<'static>>, JsValue> {
+        let subs: Vec<&Submission> = read.iter().filter_map(|s| s.as_ref().ok()).collect();
+        check_reports_read(&self.rules, &subs, own)?;
+        Ok(read
+            .into_iter()
+            .map(|s| s.map_or_else(BatchInput::Failed, |s| BatchInput::Read(Box::new(s))))
+            .collect())
     }
 }
 

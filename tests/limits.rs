@@ -202,3 +202,115 @@ fn write_the_largest_accepted_input() {
     let subs: Vec<String> = (0..5).map(worst_case::submission).collect();
     std::fs::write(dir.join("subs.jsonl"), subs.join("\n") + "\n").expect("write submissions");
 }
+
+/// A rule set with one record list of at most `max_rows` rows read by `each` lines (a tiers line
+/// among them) and by list functions: what the work budget and the report bound must count per
+/// row.
+fn rules_with_rows(max_rows: usize, each_lines: usize) -> String {
+    let lines: Vec<String> = (0..each_lines)
+        .map(|k| {
+            format!(
+                r#"{{"each":"acc","if":"deaths + serious * 2 + {k} > 0","points":"0.01","reason":"第{k}档"}}"#
+            )
+        })
+        .chain([r#"{"each":"acc","tiers":[{"if":"serious == 1","points":"1","reason":"重伤1人"},{"if":"serious >= 2","points":"2","reason":"重伤2人及以上"}]}"#.to_string()])
+        .collect();
+    format!(
+        r#"{{"format":"kpi-rules/1","id":"t","version":"1","title":"明细","period":"2026","unit_kind":"subdistrict","full_score":"100",
+        "inputs":[{{"id":"acc","label":"事故明细","type":"records","unit":"起","max_rows":{max_rows},"describe":["place","note"],
+          "fields":[{{"id":"place","label":"地点","type":"text"}},{{"id":"note","label":"说明","type":"text","required":false}},
+                    {{"id":"deaths","label":"死亡","type":"count"}},{{"id":"serious","label":"重伤","type":"count"}}]}}],
+        "sections":[{{"id":"s","title":"部分","points":"100","items":[
+          {{"id":"1","title":"逐起扣分","points":"60","deduct":[{}]}},
+          {{"id":"2","title":"合计","points":"40","formula":"max(0, 40 - sum(acc, deaths * 3 + serious) - count(acc, deaths > 0))"}}]}}],
+        "grades":[{{"name":"合格","min":"60"}},{{"name":"不合格","min":"0"}}]}}"#,
+        lines.join(",")
+    )
+}
+
+/// A submission with `rows` rows, each naming itself with texts of `chars` characters.
+fn rows_submission(rows: usize, own_values: bool, chars: usize) -> String {
+    let row = format!(
+        r#"{{"place":"{}","note":"{}","deaths":1,"serious":2}}"#,
+        "某".repeat(chars),
+        "注".repeat(chars)
+    );
+    let values = format!(r#"{{"acc":[{}]}}"#, vec![row; rows].join(","));
+    let own = if own_values {
+        format!(r#","self":{{"values":{values}}}"#)
+    } else {
+        String::new()
+    };
+    format!(
+        r#"{{"format":"kpi-submission/1","rules":{{"id":"t","version":"1"}},"unit":{{"id":"u","name":"单位"}},"values":{values}{own}}}"#
+    )
+}
+
+#[test]
+fn record_lists_cost_their_rows_and_bound_their_reports() {
+    let small = RuleSet::from_json(&rules_with_rows(10, 20)).expect("loads");
+    let large = RuleSet::from_json(&rules_with_rows(MAX_ROWS, 20)).expect("loads");
+    // Each row expression and each trace line a row may write counts once per row the list can
+    // have: a hundred times the rows, about a hundred times the cost.
+    assert!(
+        large.cost() > 60 * small.cost(),
+        "{} against {}",
+        large.cost(),
+        small.cost()
+    );
+    assert!(large.cost() > MAX_ROWS * 20 * 5, "{}", large.cost());
+    // The most a report can hold: every line on every row, each row named by its describe fields
+    // (cut to 40 characters each however long the cells are).
+    let report = large
+        .score_text(&rows_submission(MAX_ROWS, false, 1_000))
+        .expect("scores");
+    let lines: usize = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| i.lines.len())
+        .sum();
+    assert!(lines > MAX_ROWS * 20, "{lines} trace lines");
+    let json = report.to_json();
+    assert!(
+        json.len() < large.report_bytes(),
+        "{} > {}",
+        json.len(),
+        large.report_bytes()
+    );
+    // About 300 bytes a trace line; uncut, each would repeat its row's 6,000 bytes of text.
+    assert!(
+        json.len() < 500 * MAX_ROWS * 22,
+        "row names are cut: {} bytes",
+        json.len()
+    );
+    // A batch counts the rows each submission gives: more units than the worst case admits,
+    // each with one row.
+    let units = |text: &str, n: usize| -> Vec<Submission> {
+        let sub = Submission::from_json(text).expect("reads");
+        (0..n)
+            .map(|i| {
+                let mut s = sub.clone();
+                s.unit.id = format!("u{i}");
+                s
+            })
+            .collect()
+    };
+    let fit = MAX_WORK / large.cost();
+    assert!(large.check_batch(fit + 1).is_err());
+    let batch = large.score_batch(&units(&rows_submission(1, false, 10), fit + 1));
+    assert!(batch.results.iter().all(Result::is_ok));
+    // A self-assessment given as values is scored too: such a submission counts twice.
+    let fit = MAX_WORK / small.cost();
+    let full = units(&rows_submission(10, false, 10), fit);
+    assert!(
+        small
+            .check_batch_of(&full.iter().collect::<Vec<_>>())
+            .is_ok()
+    );
+    let own = units(&rows_submission(10, true, 10), fit / 2 + 1);
+    let e = small
+        .check_batch_of(&own.iter().collect::<Vec<_>>())
+        .expect_err("over the budget");
+    assert_eq!(e.first().map(|p| p.code.as_str()), Some("limit.work"));
+}

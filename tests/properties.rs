@@ -84,6 +84,8 @@ fn submission_text(rules: &RuleSet, raw: &[u32], small: &[u32]) -> String {
                 )
             }
             InputType::Text => (json!("备注"), None),
+            InputType::Date => (json!("2026-03-12"), None),
+            InputType::Records => (json!([]), None),
         };
         values.insert(input.id().to_string(), v);
         numbers.push(n);

@@ -96,7 +96,7 @@ export function renderBatch(fileProblems = []) {
       h('td', {}, report.unit.group ?? ''),
       h('td', { className: 'num' }, report.total),
       // A provisional report has no final grade yet: 待定, with what it reads now.
-      h('td', { className: moves.length > 0 ? 'moved' : '' }, report.status === 'final' ? report.grade : `待定（暂为${report.grade}）`),
+      h('td', { className: moves.length > 0 ? 'moved' : '' }, report.status === 'final' ? report.grade ?? report.grade_text ?? '不评等次' : report.grade == null ? '待定' : `待定（暂为${report.grade}）`),
       h('td', { className: 'reasons' }, moves.length > 0 ? h('ul', {}, moves.map((m) => h('li', {}, m))) : report.grade_by_score === report.grade ? '' : `按分数为${report.grade_by_score}`),
       h('td', {}, report.status === 'final' ? labels.final : `${labels.provisional}（${report.pending.length}项待定）`),
       h('td', { className: 'file' }, name));

@@ -450,7 +450,7 @@ fn score(
         }
     } else {
         rules
-            .check_batch(subs.len())
+            .check_batch_of(&subs.iter().collect::<Vec<_>>())
             .map_err(|e| Fail(problems_text("", e.problems()), 2))?;
         let mut progress = Progress::new("评分", subs.len(), show_progress);
         let batch = rules.score_batch_with_progress(&subs, &mut |done, _| progress.update(done));
@@ -569,9 +569,9 @@ fn diff(
                         esc(&f.input),
                         esc(&f.value),
                         f.old.total,
-                        esc(f.old.grade),
+                        esc(f.old.grade.unwrap_or("-")),
                         f.new.total,
-                        esc(f.new.grade),
+                        esc(f.new.grade.unwrap_or("-")),
                         esc(&items.join("；"))
                     );
                 }
@@ -579,7 +579,7 @@ fn diff(
         }
     } else {
         old_rules
-            .check_diff(&new_rules, subs.len())
+            .check_diff_of(&new_rules, &subs.iter().collect::<Vec<_>>())
             .map_err(|e| Fail(problems_text("", e.problems()), 2))?;
         let mut progress = Progress::new("新旧细则对比", subs.len() * 2, show_progress);
         let d =
@@ -625,7 +625,16 @@ fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
                 .and_then(|text| Submission::from_json(&text).map_err(|e| e.to_string()));
             let expect = match std::fs::metadata(&expect_path) {
                 Ok(_) => input::read(&expect_path)?.map_err(|p| p.to_string()),
-                Err(e) => Err(format!("无法读取期望结果 {}：{e}", expect_path.display())),
+                Err(e) => {
+                    let file = expect_path
+                        .file_name()
+                        .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+                    Err(if e.kind() == std::io::ErrorKind::NotFound {
+                        format!("找不到预期结果文件 {file}（应与考核表放在同一目录）")
+                    } else {
+                        format!("无法读取预期结果文件 {file}（{}）", os_reason(&e))
+                    })
+                }
             };
             let result = match (sub, expect) {
                 (Ok(sub), Ok(expect)) => rules.run_case(&name, &sub, &expect),
@@ -653,5 +662,15 @@ fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
         Ok(())
     } else {
         Err(Fail(String::new(), 1))
+    }
+}
+
+/// Why a file could not be read, in Chinese (the OS's message is in English).
+fn os_reason(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在",
+        std::io::ErrorKind::PermissionDenied => "没有读取权限",
+        std::io::ErrorKind::InvalidData => "不是 UTF-8 文本",
+        _ => "读取失败",
     }
 }

@@ -13,7 +13,7 @@ fn standing_text(s: &Option<kpi_wasm::Standing>) -> String {
         Some(s) => format!(
             "{} {} 第{}名",
             s.total,
-            esc(s.grade),
+            esc(s.grade.unwrap_or("-")),
             s.rank.map_or("-".to_string(), |r| r.to_string())
         ),
         None => "无法评分".into(),
@@ -99,15 +99,16 @@ pub fn report_table(r: &Report) -> String {
         s,
         "总分：{}    等次：{}    状态：{status}",
         r.total,
-        esc(r.grade)
+        esc(r.grade.or(r.grade_text).unwrap_or("（不评等次）"))
     );
     for sec in &r.sections {
         let _ = writeln!(
             s,
-            "\n【{}】 {} 分，得 {} 分",
+            "\n【{}】 {} 分，{}",
             esc(sec.title),
             sec.points,
             sec.score
+                .map_or_else(|| "不涉及".to_string(), |s| format!("得 {s} 分"))
         );
         for item in &sec.items {
             let score = item
@@ -204,7 +205,7 @@ pub fn ranked_table(reports: &[Report]) -> String {
             esc(&r.unit.name),
             esc(r.unit.group.as_deref().unwrap_or("")),
             r.total,
-            esc(r.grade),
+            esc(r.grade.or(r.grade_text).unwrap_or("")),
             esc(&notes.join("；"))
         );
     }

@@ -165,6 +165,54 @@ fn csv_is_utf8_with_bom_and_one_row_per_unit() {
 }
 
 #[test]
+fn csv_counts_rows_of_record_lists_and_shows_self_assessments_only_when_used() {
+    let rows = |o: &std::process::Output| -> Vec<String> {
+        stdout(o)
+            .trim_start_matches('\u{feff}')
+            .split("\r\n")
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let o = kpi(&[
+        "score",
+        "--rules",
+        &case("published-liuchi/rules.json"),
+        &case("published-liuchi/shimen.sub.json"),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let lines = rows(&o);
+    assert!(
+        lines[0].ends_with(",触发否决,有人员伤亡的安全事故明细（条数）,农房火灾事故明细（条数）,森林火灾事故明细（条数）"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].ends_with(",,2,1,0"), "{}", lines[1]);
+    let o = kpi(&[
+        "score",
+        "--rules",
+        &case("self-assessment/rules.json"),
+        &case("self-assessment/values.sub.json"),
+        &case("deduct/all-good.sub.json"),
+        "--format",
+        "csv",
+    ]);
+    let lines = rows(&o);
+    assert!(lines[0].ends_with(",自评总分,自评差异"), "{}", lines[0]);
+    let o = kpi(&[
+        "score",
+        "--rules",
+        &case("deduct/rules.json"),
+        &case("deduct/all-good.sub.json"),
+        "--format",
+        "csv",
+    ]);
+    assert!(rows(&o)[0].ends_with(",触发否决"), "{}", rows(&o)[0]);
+}
+
+#[test]
 fn test_command_prints_the_summary_line() {
     let dir: PathBuf = root().join("target/cli-cases");
     std::fs::create_dir_all(&dir).expect("mkdir");

@@ -9,6 +9,7 @@
 //! case in nine) and odd submission values (out of range, empty, wrong type, huge) cover the
 //! error paths.
 
+use super::fidelity::{Fidelity, SECTION_POINTS, SubFidelity};
 use arbitrary::{Arbitrary, Result, Unstructured};
 use std::fmt::Write as _;
 
@@ -43,6 +44,8 @@ pub struct Spec {
     copies: u8,
     perturb: Perturb,
     probe: u8,
+    /// Issue 14's constructs (fidelity.rs).
+    fidelity: Fidelity,
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +199,7 @@ struct SubSpec {
     header: u8,
     notes: bool,
     extra_value: bool,
+    fid: SubFidelity,
 }
 
 /// One value: `sel` picks typical (most), edge, empty, null, huge, wrong type or odd JSON.
@@ -518,7 +522,7 @@ fn cents(c: u64) -> String {
 }
 
 /// JSON string literal.
-fn js(s: &str) -> String {
+pub(crate) fn js(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -700,6 +704,7 @@ impl Spec {
                     header: 255,
                     notes: false,
                     extra_value: false,
+                    fid: SubFidelity::default(),
                 },
                 &inputs,
                 "u0",
@@ -829,6 +834,11 @@ impl Spec {
             sections_json.push(s);
         }
 
+        if let Some(f) = self.fidelity.section() {
+            sections_json.push(f);
+            full += SECTION_POINTS;
+        }
+
         // Adjustments, bonus, vetoes.
         let mut adj_json = Vec::new();
         for (k, a) in self.adjustments.iter().take(2).enumerate() {
@@ -885,16 +895,22 @@ impl Spec {
             .collect();
         mins.dedup();
         let grade_names: Vec<&str> = names[names.len() - mins.len()..].to_vec();
+        let no_grades = self.fidelity.no_grades && mistake != Some(M::GradeOrder);
         let mut grades: Vec<String> = mins
             .iter()
             .zip(&grade_names)
-            .map(|(min, name)| {
+            .enumerate()
+            .map(|(k, (min, name))| {
+                let key = self.fidelity.grade_key(k, k + 1 == mins.len(), *min, full);
                 format!(
-                    "{{\"name\": \"{name}\", \"min\": {}}}",
+                    "{{\"name\": \"{name}\", \"{key}\": {}}}",
                     ctx.num(&cents(*min))
                 )
             })
             .collect();
+        if no_grades {
+            grades.clear();
+        }
         if mistake == Some(M::GradeOrder) {
             grades.reverse();
             if grades.len() == 1 {
@@ -930,6 +946,7 @@ impl Spec {
         for (k, v) in vetoes.iter().take(n_vetoes).enumerate() {
             let when = ctx.b(&v.when.0);
             let effect = match v.effect {
+                _ if no_grades => ["\"zero\"", "\"ungraded\""][k % 2].to_string(),
                 EffectSpec::Fail => "\"fail\"".to_string(),
                 EffectSpec::Zero => "\"zero\"".to_string(),
                 EffectSpec::MaxGrade(g) => format!(
@@ -943,10 +960,11 @@ impl Spec {
                 js(&when)
             ));
         }
+        veto_json.extend(self.fidelity.veto());
         let mut quota_json = Vec::new();
         let mut quota_grades = Vec::new();
         for q in &self.quotas {
-            if grade_names.len() < 2 || quota_json.len() == 2 {
+            if no_grades || grade_names.len() < 2 || quota_json.len() == 2 {
                 break;
             }
             let g = usize::from(q.grade) % (grade_names.len() - 1);
@@ -991,6 +1009,7 @@ impl Spec {
             kept.push(i);
             input_json.push(self.render_input(&ctx, i));
         }
+        input_json.extend(self.fidelity.input());
         if mistake == Some(M::UnusedInput) && !unused_kept {
             input_json
                 .push(r#"{"id": "never_read", "label": "无用输入", "type": "count"}"#.to_string());
@@ -1025,6 +1044,9 @@ impl Spec {
         if mistake == Some(M::UnknownField) {
             out.push_str(", \"colour\": \"red\"");
         }
+        if self.fidelity.notes_required {
+            out.push_str(", \"notes_required\": true");
+        }
         let _ = write!(
             out,
             ", \"inputs\": [{}], \"sections\": [{}]",
@@ -1046,7 +1068,7 @@ impl Spec {
         }
         if let (Some(total), Some(first)) = (self.embedded_test, self.subs.first()) {
             let kept_inputs: Vec<&In> = kept.iter().map(|&i| &ctx.inputs[i]).collect();
-            let values = self.render_values(first, &kept_inputs);
+            let values = self.render_values(first, &kept_inputs, false);
             let item = first_item_id.unwrap_or_default();
             let _ = write!(
                 out,
@@ -1360,7 +1382,9 @@ impl Spec {
     }
 
     /// A submission's `values` object.
-    fn render_values(&self, sub: &SubSpec, inputs: &[&In]) -> String {
+    /// A submission's values; `extra` adds an unknown one when the spec says so (an embedded
+    /// test naming an unknown input is refused at load, `tests.unknown`).
+    fn render_values(&self, sub: &SubSpec, inputs: &[&In], extra: bool) -> String {
         let mut members = Vec::new();
         for (k, input) in inputs.iter().enumerate() {
             let v = sub.values.get(k).copied().unwrap_or(ValSpec {
@@ -1371,8 +1395,13 @@ impl Spec {
                 members.push(format!("\"{}\": {text}", input.id));
             }
         }
-        if sub.extra_value {
+        if sub.extra_value && extra {
             members.push("\"not_an_input\": 1".into());
+        }
+        if self.fidelity.records {
+            if let Some(rows) = sub.fid.rows() {
+                members.push(format!("\"acc\": {rows}"));
+            }
         }
         format!("{{{}}}", members.join(", "))
     }
@@ -1414,7 +1443,7 @@ impl Spec {
         };
         let mut s = format!(
             "{{\"format\": \"{format}\", \"rules\": {{\"id\": \"{id}\", \"version\": \"{version}\"}}, \"unit\": {unit_json}, \"period\": \"{period}\", \"values\": {}",
-            self.render_values(sub, inputs)
+            self.render_values(sub, inputs, true)
         );
         if sub.notes {
             s.push_str(", \"notes\": {\"1.1\": \"督查发现3处问题（附件3）\", \"nope\": null}");
@@ -1422,6 +1451,7 @@ impl Spec {
         if header == 5 {
             s.push_str(", \"meta\": {\"assessor\": \"张三\"}");
         }
+        s.push_str(&sub.fid.extra());
         if header == 6 {
             s.push_str(", \"unknown\": true");
         }

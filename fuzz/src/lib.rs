@@ -16,6 +16,8 @@
 //!   `score_batch`, `diff` against a perturbed copy, `probe`, and `to_json` of everything.
 //! - [`load_and_score`]: the original target: a rule set, a NUL byte and a submission.
 
+#[path = "fidelity.rs"]
+pub mod fidelity;
 #[path = "generator.rs"]
 pub mod generator;
 
@@ -315,6 +317,7 @@ pub fn expr(data: &[u8]) {
                 let env = Env {
                     values,
                     batch: batch.as_ref().map(|b| b as &dyn Batch),
+                    ..Env::default()
                 };
                 let out = e.eval(&env);
                 assert_eq!(out, e.eval(&env), "eval is not deterministic");
@@ -453,7 +456,7 @@ pub fn check_case(case: &generator::Case) -> bool {
             for p in rules.validate(&s) {
                 check_problem("validate", &p);
             }
-            readable.push((s, fast.ok().map(|r| (r.total, r.grade.to_string()))));
+            readable.push((s, fast.ok().map(|r| (r.total, r.grade.map(str::to_string)))));
         }
     }
     let subs: Vec<Submission> = readable.iter().map(|(s, _)| s.clone()).collect();
@@ -470,7 +473,7 @@ pub fn check_case(case: &generator::Case) -> bool {
                     if let Some((_, Some((total, grade)))) = readable.get(k) {
                         assert_eq!(
                             (&r.total, r.grade),
-                            (total, grade.as_str()),
+                            (total, grade.as_deref()),
                             "batch and single scores differ without batch features"
                         );
                     }
@@ -538,7 +541,7 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     places("total", r.total);
     places("subtotal", r.subtotal);
     for s in &r.sections {
-        places("section score", s.score);
+        s.score.into_iter().for_each(|a| places("section score", a));
         for item in &s.items {
             item.score.into_iter().for_each(|a| places("item score", a));
             item.value.into_iter().for_each(|a| places("item value", a));
@@ -565,13 +568,23 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     }
     let mut subtotal = zero;
     for s in &r.sections {
-        subtotal += s.score.value();
+        // A section with no score has only not-applicable items (under rescaling).
+        let score = s.score.map_or(zero, |a| a.value());
+        subtotal += score;
         assert!(
-            s.score.value() >= zero && s.score.value() <= s.points.value(),
+            score >= zero && score <= s.points.value(),
             "section {} scored {} of {}\n{json}",
             s.id,
-            s.score,
+            score,
             s.points
+        );
+        assert!(
+            s.score.is_some()
+                || s.items
+                    .iter()
+                    .all(|i| i.status == ItemStatus::NotApplicable),
+            "section {} without a score has applicable items\n{json}",
+            s.id
         );
         for item in &s.items {
             let points = item.points.value();
@@ -610,10 +623,7 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
             }
         }
     }
-    let rescaled = r.lines.iter().any(|l| l.kind.as_str() == "rescale")
-        || r.warnings
-            .iter()
-            .any(|w| w.code == "rescale.nothing_applicable");
+    let rescaled = r.lines.iter().any(|l| l.kind.as_str() == "rescale");
     if !rescaled {
         assert_eq!(
             subtotal,
@@ -685,36 +695,61 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
     );
     let form = rules.form();
     let names: Vec<&str> = form.grades.iter().map(|g| g.name).collect();
-    assert!(names.contains(&r.grade), "grade {} unknown", r.grade);
-    assert!(
-        names.contains(&r.grade_by_score),
-        "grade_by_score {} unknown",
+    // Without grades there is none; a veto may withhold it (不评等次).
+    assert_eq!(
+        r.grade_by_score.is_some(),
+        !names.is_empty(),
+        "grade_by_score {:?} with grades {names:?}",
         r.grade_by_score
     );
-    if !zeroed {
+    // A grade is missing only without grades or when an `ungraded` veto withholds it, which
+    // grade_text says (also when there are no grades to withhold).
+    let withheld = r.vetoes.iter().any(|v| {
+        v.triggered == Some(true) && matches!(v.effect, kpi_wasm::EffectRef::Word("ungraded"))
+    });
+    assert_eq!(
+        r.grade_text.is_some(),
+        withheld,
+        "grade_text {:?} with a withholding veto {withheld}",
+        r.grade_text
+    );
+    assert_eq!(
+        r.grade.is_none(),
+        names.is_empty() || withheld,
+        "grade {:?} with grades {names:?}",
+        r.grade
+    );
+    let grade = r.grade.unwrap_or_default();
+    let grade_by_score = r.grade_by_score.unwrap_or_default();
+    assert!(
+        r.grade.is_none() || names.contains(&grade),
+        "grade {grade} unknown"
+    );
+    if !zeroed && !names.is_empty() {
         // grade_by_score is the grade of the total before vetoes; only "zero" changes the total.
         let by_score = form
             .grades
             .iter()
-            .find(|g| g.min.value() <= total)
+            .find(|g| match (g.min, g.over) {
+                (Some(m), _) => m.value() <= total,
+                (None, Some(o)) => o.value() < total,
+                _ => false,
+            })
             .map(|g| g.name);
         assert_eq!(
-            by_score,
-            Some(r.grade_by_score),
-            "grade_by_score is not the first grade whose min <= total {total}\n{json}"
+            by_score, r.grade_by_score,
+            "grade_by_score is not the first grade the total {total} reaches\n{json}"
         );
     }
     let vetoed = r.vetoes.iter().any(|v| v.triggered == Some(true));
     if !vetoed && !in_batch {
         assert_eq!(r.grade, r.grade_by_score, "grade moved without a veto");
     }
-    // Vetoes and quotas only ever lower a grade.
+    // Vetoes and quotas only ever lower a grade (or withhold it).
     let pos = |g: &str| names.iter().position(|n| *n == g);
     assert!(
-        pos(r.grade) >= pos(r.grade_by_score),
-        "grade {} above {} that the total gives\n{json}",
-        r.grade,
-        r.grade_by_score
+        r.grade.is_none() || pos(grade) >= pos(grade_by_score),
+        "grade {grade} above {grade_by_score} that the total gives\n{json}"
     );
     assert_eq!(
         r.rank.is_some(),
@@ -725,21 +760,45 @@ fn check_report(rules: &RuleSet, r: &Report<'_>, in_batch: bool) {
 
 /// Competition ranks by total within each group, over ranked units that scored.
 fn check_ranks(results: &[Result<Report<'_>, Error>], subs: &[Submission]) {
+    // Where a triggered veto puts a unit: out of the ranking, or after the others of its group.
+    let placement = |r: &Report<'_>| {
+        let placed = |word: &str| {
+            r.vetoes
+                .iter()
+                .any(|v| v.triggered == Some(true) && v.ranking == Some(word))
+        };
+        if placed("excluded") {
+            2u8
+        } else {
+            u8::from(placed("last"))
+        }
+    };
     for (i, r) in results.iter().enumerate() {
         let Ok(r) = r else { continue };
         let me = &subs[i].unit;
-        let expected = me.ranked.then(|| {
-            let better = results
+        let mine = placement(r);
+        let expected = (me.ranked && mine < 2).then(|| {
+            let peers: Vec<&Report<'_>> = results
                 .iter()
                 .zip(subs)
-                .filter(|(o, s)| {
+                .filter(|(_, s)| {
                     s.unit.ranked
                         && s.unit.group.as_deref().unwrap_or("")
                             == me.group.as_deref().unwrap_or("")
-                        && o.as_ref().is_ok_and(|o| o.total > r.total)
                 })
+                .filter_map(|(o, _)| o.as_ref().ok())
+                .filter(|o| placement(o) < 2)
+                .collect();
+            let ahead = if mine == 1 {
+                peers.iter().filter(|o| placement(o) == 0).count()
+            } else {
+                0
+            };
+            let better = peers
+                .iter()
+                .filter(|o| placement(o) == mine && o.total > r.total)
                 .count();
-            u32::try_from(better).unwrap_or(u32::MAX) + 1
+            u32::try_from(ahead + better).unwrap_or(u32::MAX) + 1
         });
         assert_eq!(r.rank, Some(expected), "rank of {} in its batch", me.id);
     }

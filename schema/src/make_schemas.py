@@ -91,10 +91,18 @@ unit = obj("被考核单位（unit）", "被考核单位（unit）：街镇、�
 values = {
     "title": "填报值（values）",
     "description": "输入项 id → 值（values）；null 表示未填。count：整数（数字或字符串）；number、percent：十进制数"
-                   "（percent 在0到100之间）；bool：true/false；choice：选项之一；text：文本。",
+                   "（percent 在0到100之间）；bool：true/false；choice：选项之一；text：文本；date：\"YYYY-MM-DD\"；"
+                   "records（明细）：记录的数组，每条记录是 字段 id → 值 的对象；多人评议分（multiple）：评议分的数组。",
     "type": "object",
     "propertyNames": ref("identifier"),
-    "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+    "additionalProperties": {"type": ["string", "number", "boolean", "null", "array", "object"],
+                             "description": "值的类型由引擎按输入项检查（value.type、value.range）。"},
+}
+not_applicable = {
+    "title": "考核组认定不涉及（not_applicable）",
+    "description": "项目 id → 考核组认定不涉及的理由（not_applicable）：只能用于设置了 assessor_na 的项目，理由必填、至多2000个字符。",
+    "type": "object",
+    "additionalProperties": {"type": "string", "description": "理由：非空、至多2000个字符（na.reason）。"},
 }
 notes = {
     "title": "扣分理由（notes）",
@@ -139,18 +147,28 @@ expression = {
     "title": "表达式（expression）",
     "description": "表达式（expression）：字面量（2.5、true、false、\"一级\" 仅用于与选择类输入比较）、输入项 id、"
                    "+ - * /、一元 - 和 !、< <= > >= == !=、&& ||、括号、if(c, a, b)、min(a, b, …)、max(a, b, …)、"
-                   "abs(x)、floor(x)、ceil(x)、round(x, n)，以及批量聚合 avg(id)、sum(id)、count()、rank(id)。"
+                   "abs(x)、floor(x)、ceil(x)、round(x, n)，批量聚合 avg(id)、sum(id)、count()、rank(id)，以及明细函数 "
+                   "count(明细)、count(明细, 条件)、sum/max/min(明细, 数值)、any/all(明细, 条件)（第2个参数对每条记录计算）。"
                    "除以零为「无定义」。至多2000个字符、32层嵌套。",
     "type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S",
 }
 line = {
     "title": "扣分/加分规则（line）",
-    "description": "一条扣分或加分规则（line），两种写法之一：\n"
+    "description": "一条扣分或加分规则（line），四种写法之一，可加 each 对明细逐条计算：\n"
                    "· {\"if\": 条件, \"points\": P, \"reason\": 原因}：条件成立时扣（加）P 分一次；\n"
                    "· {\"per\": 数量, \"points\": P, \"free\"?: N, \"unit\"?: 单位, \"reason\": 原因}：按数量计，"
-                   "扣（加）P × max(0, 数量 − free)。",
+                   "扣（加）P × max(0, 数量 − free)；\n"
+                   "· {\"amount\": 数值, \"reason\": 原因}：扣（加）该数值（为正时），如考核组在5—15分内核定的分数；\n"
+                   "· {\"tiers\": [{\"if\", \"points\", \"reason\"}, …]}：成立的各档中取分值最高的一档（每起按最高档计）。",
     "type": "object",
     "properties": {
+        "amount": expr("金额（amount，number 表达式）：扣（加）其值（为正时）。与 if、per、tiers 四选一。"),
+        "tiers": {"type": "array", "minItems": 1, "description": "分档（tiers）：成立的各档中分值最高的一档计入。",
+                  "items": obj("档（tier）", "一档：条件成立时扣（加）points 分。", {
+                      "if": expr("条件（if，bool 表达式）。"), "points": dec("分值（points，> 0）。"),
+                      "reason": text("原因（reason）。")}, ["if", "points", "reason"])},
+        "each": ref("identifier", "逐条（each）：明细（records）输入项的 id；本规则对每条记录计算一次，记录的字段可在表达式中直接使用。"),
+        **trace,
         "if": expr("条件（if，bool 表达式）：为真时扣（加）points 分一次。与 per 二选一。"),
         "per": expr("数量（per，number 表达式）：每超出 free 一个单位扣（加）points 分。与 if 二选一。"),
         "points": dec("每次（每单位）扣（加）的分值（points，> 0）。"),
@@ -162,21 +180,31 @@ line = {
                        "「原因」{n}{unit}，每{unit}扣{P}分。"),
         **trace,
     },
-    "required": ["points", "reason"],
     "additionalProperties": False,
     "oneOf": [
-        {"title": "条件规则（if line）", **req("if", per=False, free=False, unit=False)},
-        {"title": "计数规则（per line）", **req("per", **{"if": False})},
+        {"title": "条件规则（if line）", **req("if", "points", "reason", per=False, free=False, unit=False,
+                                              amount=False, tiers=False)},
+        {"title": "计数规则（per line）", **req("per", "points", "reason", **{"if": False}, amount=False, tiers=False)},
+        {"title": "金额规则（amount line）", **req("amount", "reason", **{"if": False}, per=False, tiers=False,
+                                                  points=False, free=False, unit=False)},
+        {"title": "分档规则（tiers line）", **req("tiers", **{"if": False}, per=False, amount=False, points=False,
+                                                 free=False, unit=False)},
     ],
 }
-lines = lambda desc: {"type": "array", "minItems": 1, "items": ref("line"), "description": desc}
+group = obj("规则分组（group）", "规则分组（group）：同一扣分池下带小标题的若干规则（如「1、有人员伤亡的安全事故」），本身不设分值，不能嵌套。", {
+    "group": text("小标题（group），如「（一）死亡事故」。", maxLength=100),
+    "lines": {"type": "array", "minItems": 1, "items": ref("line"), "description": "本组的规则（lines）。"},
+    **trace,
+}, ["group", "lines"])
+lines = lambda desc: {"type": "array", "minItems": 1, "items": {"anyOf": [ref("line"), ref("group")]}, "description": desc}
 
 inp = obj("输入项（input）", "表单中的一个填报项（input）。", {
     "id": ref("identifier", "输入项 id（id）：在表达式中引用，唯一。", examples=["hazards_fixed"]),
     "label": text("显示名称（label），如「已整改重大事故隐患（项）」。"),
-    "type": enum(["count", "number", "percent", "bool", "choice", "text"],
+    "type": enum(["count", "number", "percent", "bool", "choice", "text", "date", "records"],
                  "类型（type）：count 计数（≥ 0 的整数）；number 十进制数；percent 百分数（0到100）；"
-                 "bool 是/否；choice 单选（需 options）；text 文本（不计分）。"),
+                 "bool 是/否；choice 单选（需 options）；text 文本（不计分）；date 日期（YYYY-MM-DD，不计分）；"
+                 "records 明细（每条记录一行，需 fields）。"),
     "section": text("所属部分 id（section）：表单在哪一部分下显示此项（可选）。"),
     "required": {"type": "boolean", "default": True,
                  "description": "是否必填（required），默认 true。选填项为空时按 default 取值；无 default 时"
@@ -192,17 +220,41 @@ inp = obj("输入项（input）", "表单中的一个填报项（input）。", {
     "unit": text("显示单位（unit，扩展字段），如「起」「项」「人」「%」；用于表单和扣分说明。"),
     "help": text("填写说明（help，扩展字段）：显示在字段下方的较长解释。"),
     "applicable": expr("需填写的条件（applicable，bool 表达式，可引用输入项和单位标签）：为假时本项不必填写，按选填项未填处理。"),
+    "fields": {"type": "array", "minItems": 1, "items": ref("field"),
+               "description": "明细的字段（fields，仅 records）：每条记录的各列。"},
+    "min_rows": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 0,
+                 "description": "最少记录条数（min_rows，仅 records），默认0。"},
+    "max_rows": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 1000,
+                 "description": "最多记录条数（max_rows，仅 records），默认1000。"},
+    "describe": {"type": "array", "items": ref("identifier"),
+                 "description": "说明文字中用来指称一条记录的字段 id（describe，仅 records），默认取日期和文本字段，至多2个。"},
+    "multiple": {"type": "boolean", "description": "多人评议分（multiple，仅必填的 number）：填写多个评议分，由设置了 aggregate 的评议项目读取。"},
 }, ["id", "label", "type"],
     allOf=[
         when("type", "choice", req("options", default={"type": "string"}),
              {"properties": {"options": False}}),
-        when("type", ["bool", "choice", "text"], {"properties": {"min": False, "max": False}}),
+        when("type", ["bool", "choice", "text", "date", "records"], {"properties": {"min": False, "max": False}}),
         when("type", "bool", {"properties": {"default": {"type": "boolean"}}}),
         when("type", ["count", "number", "percent"], {"properties": {"default": ref("decimal")}}),
-        when("type", "text", {"properties": {"default": False}}),
+        when("type", ["text", "date", "records"], {"properties": {"default": False}}),
+        when("type", "records", {"required": ["fields"]},
+             {"properties": {"fields": False, "min_rows": False, "max_rows": False, "describe": False}}),
     ],
     dependentSchemas={"default": {"required": ["required"], "properties": {"required": {"const": False}}}},
 )
+field = obj("明细字段（field）", "明细的一个字段（field）：每条记录的一列。类型不能是 records，上下限只能是数值。", {
+    "id": ref("identifier", "字段 id（id）：在逐条计算的表达式中引用，明细内唯一。"),
+    "label": text("显示名称（label），如「重伤（人）」。"),
+    "type": enum(["count", "number", "percent", "bool", "choice", "text", "date"], "类型（type）。"),
+    "required": {"type": "boolean", "default": True, "description": "是否必填（required），默认 true。"},
+    "min": ref("decimal", "最小值（min，数值）。"),
+    "max": ref("decimal", "最大值（max，数值）。"),
+    "options": {"type": "array", "minItems": 1, "uniqueItems": True, "items": text("选项文本。"),
+                "description": "可选项（options，仅 choice）。"},
+    "default": {"type": ["string", "number", "boolean"], "description": "默认值（default，仅选填字段）。"},
+    "unit": text("显示单位（unit）。"),
+    "help": text("填写说明（help）。"),
+}, ["id", "label", "type"])
 bound = {
     "title": "上下限（bound）",
     "description": "数值，或另一个数值类输入项的 id。",
@@ -212,7 +264,9 @@ bound = {
 rate = obj("比率指标（rate）", "比率指标（rate）：有目标值的百分比指标。step 模式：得分 = points − min(points, 差距步数 × "
            "points_per_step)；proportional 模式：得分 = points × 值 ÷ target（lower 时 points × target ÷ 值），不超过 points。", {
     "value": expr("指标值（value，number 表达式），如 \"hazards_fixed / hazards_found * 100\"。"),
-    "target": dec("目标值（target）；proportional 模式须 > 0。"),
+    "target": dec("目标值（target）：达到即满分；proportional 模式须 > 0。与 above、below 三选一。"),
+    "above": dec("须高于（above，仅 step 模式，越高越好）：恰为该值也未达标（按开始的一步计）。"),
+    "below": dec("须低于（below，仅 step 模式，越低越好）：恰为该值也未达标。"),
     "direction": enum(["higher", "lower"], "方向（direction）：higher 越高越好（默认）；lower 越低越好。", "higher"),
     "mode": enum(["step", "proportional"], "计分方式（mode）：step 按差距步数扣分（需 step、points_per_step）；"
                  "proportional 按比例得分。"),
@@ -222,21 +276,30 @@ rate = obj("比率指标（rate）", "比率指标（rate）：有目标值的�
                     "up 向上取整；down 向下取整。", "exact"),
     "when_undefined": enum(["full", "zero", "pending"], "指标无定义（除以零，如分母为0）时（when_undefined）：full 得满分"
                            "（默认）；zero 得0分；pending 待定。", "full"),
-}, ["value", "target", "mode"],
+}, ["value", "mode"],
+    oneOf=[{"title": "目标值（target）", **req("target", above=False, below=False)},
+           {"title": "须高于（above）", **req("above", target=False, below=False)},
+           {"title": "须低于（below）", **req("below", target=False, above=False)}],
     allOf=[when("mode", "step", req("step", "points_per_step")),
            when("mode", "proportional", {"properties": {"step": False, "points_per_step": False, "partial": False}})])
 
-band = obj("区间（band）", "一个区间（band）：min ≤ 值 < max 时得 score（最后一个区间的 max 含端点）。", {
+band = obj("区间（band）", "一个区间（band）：值在上下限之内时得 score。下限 min（含，以上）或 over（不含，超过）；"
+           "上限 max（不含，最大的 max 含端点）、under（不含，不满/低于）或 upto（含，以下/不超过）。", {
     "min": dec("下限（min，含）；省略表示无下限（至多一个区间）。"),
-    "max": dec("上限（max，不含）；省略表示无上限（至多一个区间）。"),
+    "over": dec("下限（over，不含：超过）。与 min 二选一。"),
+    "max": dec("上限（max，不含；上限最大的区间含端点）；省略表示无上限（至多一个区间）。"),
+    "under": dec("上限（under，不含：不满、低于）。"),
+    "upto": dec("上限（upto，含：以下、不超过）。"),
     "score": dec("得分（score），在 0 到项目分值 points 之间。"),
-}, ["score"])
+}, ["score"], **{"not": {"anyOf": [req("min", "over"), req("max", "under"), req("max", "upto"), req("under", "upto")]}})
 bands = obj("区间赋分（bands）", "区间赋分（bands）：按指标值落入的区间得分；各区间按 min 排序后须首尾相接，不得有空档或重叠。", {
     "value": expr("指标值（value，number 表达式）。"),
     "bands": {"type": "array", "minItems": 1, "items": ref("band"), "description": "区间列表（bands）。"},
 }, ["value", "bands"])
 judged = obj("评议分（judged）", "评议分（judged）：考核人员直接填写0到 points 之间的分数；低于满分而 notes 中无理由时给出警告。", {
     "input": ref("identifier", "填写分数的输入项 id（input），须为 number 类型。"),
+    "aggregate": enum(["mean", "trimmed_mean"], "多人评议（aggregate）：mean 取平均；trimmed_mean 去掉一个最高分和一个最低分后取平均"
+                      "（至少3个）；按 scale 四舍五入。input 须为 multiple。"),
 }, ["input"])
 rank = obj("排名赋分（rank）", "排名赋分（rank，仅批量评分）：竞赛排名（并列取较好名次，1-2-2-4），"
            "得分 = max(floor, first − (名次 − 1) × step)，不超过 points；单份评分时为待定。", {
@@ -267,6 +330,7 @@ item = obj("考核项目（item）", "考核项目（item）：id、title、poin
     "judged": ref("judged"),
     "rank": ref("rank"),
     "formula": expr("公式计分（formula，number 表达式）：其值即得分，限定在 0 到 points 之间。"),
+    "assessor_na": {"type": "boolean", "description": "可由考核组认定不涉及（assessor_na）：考核表 not_applicable 中写明理由即按不涉及计。"},
     **trace,
 }, ["id", "title", "points"],
     oneOf=[{"title": f"计分规则 {k}", **req(k)} for k in RULES],
@@ -299,6 +363,7 @@ bonus_item = obj("加分项（bonus item）", "加分项（bonus item）：按�
     "basis": text("考核细则原文（basis）。"),
     "combine": enum(["sum", "max"], "合并方式（combine）：sum 累计（默认）；max 只计最大一条。", "sum"),
     "add": lines("加分规则列表（add），写法与扣分规则相同。"),
+    "assessor_na": {"type": "boolean", "description": "可由考核组认定不涉及（assessor_na）。"},
     **trace,
 }, ["id", "title", "points", "add"])
 bonus = obj("加分（bonus）", "加分（bonus）：各加分项之和不超过 cap；总分 = max(0, Σ 部分 − Σ 扣分项) + 加分。", {
@@ -310,14 +375,14 @@ effect = {
     "description": "\"fail\" 等次降为最低；\"zero\" 总分归零、等次最低；"
                    "{\"max_grade\": 等次} 等次至多为该等次（一票否优）；{\"lower_grades\": N} 降低 N 个等次（不低于最低等次）。",
     "oneOf": [
-        enum(["fail", "zero"], "fail：等次降为最低；zero：总分归零且等次最低。"),
+        enum(["fail", "zero", "ungraded"], "fail：等次降为最低；zero：总分归零且等次最低；ungraded：不评等次（总分不变）。"),
         obj("最高等次（max_grade）", "等次至多为 max_grade（一票否优、取消评优资格）。",
             {"max_grade": text("等次名称（max_grade），须为 grades 中的 name，如「合格」。")}, ["max_grade"]),
         obj("降低等次（lower_grades）", "等次降低 lower_grades 级（降低考核等次），不低于最低等次。",
             {"lower_grades": {"type": "integer", "minimum": 1, "description": "降低的等次数（lower_grades，≥ 1 的整数）。"}},
             ["lower_grades"]),
     ],
-    "examples": ["fail", "zero", {"max_grade": "合格"}, {"lower_grades": 1}],
+    "examples": ["fail", "zero", "ungraded", {"max_grade": "合格"}, {"lower_grades": 1}],
 }
 veto = obj("否决项（veto）", "一票否决项（veto）：when 为真时施加 effect；多个否决同时触发时取最低的结果等次。", {
     "id": text("否决项 id（id），唯一。"),
@@ -325,13 +390,15 @@ veto = obj("否决项（veto）", "一票否决项（veto）：when 为真时施
     "basis": text("考核细则原文（basis）。"),
     "when": expr("触发条件（when，bool 表达式），如 \"major_accidents >= 1\"。"),
     "effect": ref("effect"),
+    "ranking": enum(["last", "excluded"], "排名（ranking，仅批量评分）：last 排名列末位；excluded 不参与排名（也不计入等次比例）。"),
     **trace,
 }, ["id", "title", "when", "effect"])
-grade = obj("等次（grade）", "考核等次（grade）：总分 ≥ min 的第一个等次。", {
+grade = obj("等次（grade）", "考核等次（grade）：总分达到其界限的第一个等次：min（以上，含本数）或 over（超过，不含本数）。", {
     "name": text("等次名称（name），如「优秀」。"),
-    "min": dec("最低分（min）；各等次按 min 严格递减，最后一个为0。"),
+    "min": dec("最低分（min，含本数）；各等次界限严格递减，最后一个为 min 0。"),
+    "over": dec("须超过（over，不含本数）：与 min 二选一。"),
     **trace,
-}, ["name", "min"])
+}, ["name"], oneOf=[req("min", over=False), req("over", min=False)])
 quota = obj("等次比例限制（quota）", "等次比例限制（quota，仅批量评分）：至多 floor(max_share × 单位数) 个单位保持该等次，按名次选取，其余降一等。", {
     "grade": text("等次名称（grade），不能是最低等次。"),
     "max_share": dec("最高比例（max_share），0 < max_share ≤ 1，如 \"0.3\"。"),
@@ -350,6 +417,7 @@ test = obj("测试用例（test）", "规则作者的测试用例（test）：�
     "unit": ref("unit", "被考核单位（unit，可选）；省略时用 test-N 和用例名称。"),
     "values": ref("values"),
     "notes": ref("notes"),
+    "not_applicable": ref("not_applicable"),
     "expect": ref("expect"),
 }, ["name", "values", "expect"])
 
@@ -379,8 +447,9 @@ rules_schema = {
         "adjustments": {"type": "array", "items": ref("adjustment"), "description": "总分扣分项（adjustments），如事故扣分。"},
         "bonus": ref("bonus"),
         "vetoes": {"type": "array", "items": ref("veto"), "description": "一票否决项（vetoes）。"},
-        "grades": {"type": "array", "minItems": 1, "items": ref("grade"),
-                   "description": "考核等次（grades），按 min 从高到低，最后一个 min 为0。"},
+        "grades": {"type": "array", "items": ref("grade"),
+                   "description": "考核等次（grades），界限从高到低，最后一个 min 为0；空数组表示只打分、不评等次。"},
+        "notes_required": {"type": "boolean", "description": "须说明扣分情况（notes_required）：失分项目须在 notes 中说明，否则考核结果为暂定。"},
         "quotas": {"type": "array", "items": ref("quota"), "description": "等次比例限制（quotas，仅批量评分）。"},
         "tests": {"type": "array", "items": ref("test"), "description": "规则作者的测试用例（tests），由 kpi test 运行。"},
         "documents": {"type": "array", "items": ref("document"), "description": "来源文件（documents）：sources 引用的文件。"},
@@ -390,7 +459,8 @@ rules_schema = {
     "additionalProperties": False,
     "$defs": {
         "decimal": decimal, "identifier": identifier, "expression": expression, "bound": bound,
-        "input": inp, "section": section, "item": item, "line": line,
+        "input": inp, "field": field, "section": section, "item": item, "line": line, "group": group,
+        "not_applicable": not_applicable,
         "rate": rate, "bands": bands, "band": band, "judged": judged, "rank": rank,
         "adjustment": adjustment, "bonus": bonus, "bonus_item": bonus_item,
         "veto": veto, "effect": effect, "grade": grade, "quota": quota,
@@ -416,13 +486,21 @@ sub_schema = {
         "period": text("考核年度（period，可选），如 \"2026\"；与细则不一致时给出警告。", examples=["2026"]),
         "values": ref("values"),
         "notes": ref("notes"),
+        "not_applicable": ref("not_applicable"),
+        "self": {"title": "自评（self）",
+                 "description": "被考核单位的自评（self）：values 自评填报值（按同一细则评分），或 items 各项目自评分（项目 id → 分数）；二者有且只有一个。",
+                 "type": "object", "additionalProperties": False,
+                 "properties": {"values": ref("values"),
+                                "items": {"type": "object", "additionalProperties": {"type": ["string", "number"]},
+                                          "description": "项目 id → 自评分（items），在0到项目分值之间。"}}},
         "meta": {"title": "附加信息（meta）",
                  "description": "附加信息（meta，扩展字段）：任意 字符串 → 字符串（考核人、日期、OA 记录号等），原样写入考核结果。",
                  "type": "object", "additionalProperties": {"type": ["string", "null"]}},
     },
     "required": ["format", "rules", "unit", "values"],
     "additionalProperties": False,
-    "$defs": {"identifier": identifier, "unit": unit, "values": values, "notes": notes},
+    "$defs": {"identifier": identifier, "unit": unit, "values": values, "notes": notes,
+              "not_applicable": not_applicable, "decimal": decimal},
 }
 
 # ---------------------------------------------------------------- report (what the engine writes)
@@ -460,7 +538,9 @@ report_defs = {
         "tags": {"type": "array", "minItems": 1, "items": s_()}}, optional=("group", "ranked", "tags")),
     "line_kind": {"description": "What a trace line records.", "enum": LINE_KINDS},
     "line": out_obj("One explained change of points: for an item, points + Σ lines = score.", {
-        "reason": s_(), "points": amount("Signed, e.g. \"-4.00\"."), "kind": ref("line_kind")}),
+        "reason": s_(), "points": amount("Signed, e.g. \"-4.00\"."), "kind": ref("line_kind"),
+        "row": {"type": "integer", "minimum": 1, "description": "The row (1-based) of the record list an `each` line counted."},
+        "group": s_("The sub-heading of the line's group.")}, optional=("row", "group")),
     "item_status": {"description": "How an item, adjustment or bonus item was scored.",
                     "enum": ["scored", "not_applicable", "pending"]},
     "item": out_obj("One item's result.", {
@@ -468,10 +548,15 @@ report_defs = {
         "score": nullable(amount(), "Null only for a not-applicable item when the rule set rescales."),
         "status": ref("item_status"),
         "value": amount("The indicator value of a rate, bands, formula or rank item."),
-        "lines": arr(ref("line"))}, optional=("value",)),
+        "lines": arr(ref("line")),
+        "self_score": nullable(amount(), "The unit's own score (with a self-assessment); null where it gave none."),
+        "self_difference": nullable(amount(), "The assessors' score minus the unit's (with a self-assessment)."),
+    }, optional=("value", "self_score", "self_difference")),
     "section": out_obj("One section's result.", {
-        "id": s_(), "title": s_(), "points": amount(), "out_of": amount(), "score": amount(),
-        "lines": arr(ref("line")), "items": arr(ref("item"))}, optional=("out_of",)),
+        "id": s_(), "title": s_(), "points": amount(), "out_of": amount(),
+        "score": nullable(amount(), "Null when every item is not applicable and the rule set rescales."),
+        "status": {"const": "not_applicable", "description": "Present when every item of the section is not applicable."},
+        "lines": arr(ref("line")), "items": arr(ref("item"))}, optional=("out_of", "status")),
     "adjustment": out_obj("One adjustment's result.", {
         "id": s_(), "title": s_(), "cap": amount(), "amount": amount("Negative or zero."),
         "status": ref("item_status"), "lines": arr(ref("line"))}, optional=("cap",)),
@@ -481,14 +566,16 @@ report_defs = {
     "bonus": out_obj("The bonus result.", {
         "cap": amount(), "amount": amount(), "items": arr(ref("bonus_item")), "lines": arr(ref("line"))}),
     "effect": {"description": "A veto's effect as written in the rule set.", "anyOf": [
-        {"enum": ["fail", "zero"]},
+        {"enum": ["fail", "zero", "ungraded"]},
         out_obj("At most this grade.", {"max_grade": s_()}),
         out_obj("This many grades down.", {"lower_grades": {"type": "integer", "minimum": 1}})]},
     "veto": out_obj("One veto and whether it triggered.", {
         "id": s_(), "title": s_(), "triggered": nullable({"type": "boolean"}, "Null while pending."),
-        "effect": ref("effect"), "effect_text": s_()}),
-    "pending": out_obj("Something not known yet.", {
-        "kind": {"enum": ["item", "adjustment", "bonus", "veto", "batch"]}, "id": {"type": "string"}, "title": s_(),
+        "effect": ref("effect"), "effect_text": s_(),
+        "ranking": {"enum": ["last", "excluded"], "description": "Where it puts the unit in a batch's ranking."}},
+        optional=("ranking",)),
+    "pending": out_obj("Something not known yet (kind `batch`: a ranked report whose group has incomplete peers; kind `note`: an item that lost points still needs its note).", {
+        "kind": {"enum": ["item", "adjustment", "bonus", "veto", "batch", "note"]}, "id": {"type": "string"}, "title": s_(),
         "missing": arr(s_(), "Ids of the empty inputs it reads."), "reason": s_()}),
     "problem": out_obj("One problem (or warning): a stable dotted code, a JSON pointer, a Chinese message.", {
         "code": {"type": "string", "pattern": r"^[a-z]+\.[a-z_]+$", "description": "E.g. \"expr.unknown_id\", \"value.range\"."},
@@ -497,22 +584,30 @@ report_defs = {
     "report": out_obj("A scored submission (`kpi-report/1`).", {
         "format": {"const": "kpi-report/1"}, "unit": ref("unit"),
         "rules": out_obj("The rule set used.", {"id": s_(), "version": s_(), "title": s_()}),
-        "period": s_(), "status": {"enum": ["final", "provisional"]}, "total": amount(), "grade": s_(),
-        "grade_by_score": s_("The grade the total alone gives, before vetoes and quotas."),
+        "period": s_(), "status": {"enum": ["final", "provisional"]}, "total": amount(),
+        "grade": nullable(s_(), "Null without grades, or when a veto withholds it."),
+        "grade_text": {"const": "不评等次", "description": "Present when a veto withheld the grade."},
+        "grade_by_score": nullable(s_(), "The grade the total alone gives, before vetoes and quotas (null without grades)."),
         "rank": nullable({"type": "integer", "minimum": 1}, "Present in a batch; null for units not ranked."),
         "full_score": amount(), "subtotal": amount("Σ section scores (after rescaling)."),
         "sections": arr(ref("section")), "adjustments": arr(ref("adjustment")), "bonus": ref("bonus"),
         "vetoes": arr(ref("veto")), "lines": arr(ref("line"), "Report-level: rescaling, the floor at zero, veto effects, quota moves."),
         "pending": arr(ref("pending")), "warnings": arr(ref("problem")),
         "meta": {"type": "object", "additionalProperties": {"type": "string"}, "description": "The submission's meta, echoed."},
-    }, optional=("rank", "bonus", "meta")),
+        "lists": arr(out_obj("A record list's number of rows.", {
+            "id": s_(), "rows": nullable({"type": "integer", "minimum": 0}, "Null when the list was not given.")}),
+            "Rows per record list (rule sets with record lists)."),
+        "self": out_obj("The unit's self-assessment beside the assessors' score.", {
+            "total": nullable(amount()), "grade": nullable(s_()),
+            "difference": nullable(amount(), "The assessors' total minus the self-assessed one.")}),
+    }, optional=("rank", "bonus", "meta", "grade_text", "lists", "self")),
     "errors": out_obj("Why something could not be read or scored (the golden cases' expected errors).", {
         "error": arr(ref("problem"))}),
     "batch_entry": {"description": "One entry of a batch (`scoreBatch`): the report, or the problems of that submission.",
                     "anyOf": [out_obj("A scored submission.", {"report": ref("report")}),
                               out_obj("A submission that could not be read or scored.", {"error": arr(ref("problem"))})]},
     "standing": out_obj("A unit's standing under one rule set.", {
-        "total": amount(), "grade": s_(), "rank": nullable({"type": "integer", "minimum": 1}),
+        "total": amount(), "grade": nullable(s_()), "rank": nullable({"type": "integer", "minimum": 1}),
         "status": {"enum": ["final", "provisional"]}}),
     "item_change": out_obj("One item whose score changed.", {
         "id": s_(), "title": s_(), "old": nullable(amount()), "new": nullable(amount()),

@@ -1,8 +1,12 @@
 //! Parsing, type checking and code generation in one pass: tokens to a postfix program.
 
+use super::fold;
 use super::lexer::{Lexer, Sym, Tok, Token, tok_text};
+use super::operand::{Frame, Opnd, Ty, describe, is_comparison, precedence};
 use super::vm::{MAX_STACK, stack_need};
-use super::{Expr, ExprError, Func, InputKind, Op, Scope, Type, Value, err, syntax, type_err};
+use super::{
+    Expr, ExprError, Func, InputKind, ListFunc, Op, Scope, Sub, Type, Value, err, syntax, type_err,
+};
 use crate::code::Code;
 use crate::limits::{MAX_EXPR_DEPTH, MAX_EXPR_LENGTH};
 use rust_decimal::Decimal;
@@ -17,17 +21,41 @@ impl Expr {
     /// `expr.type` (including a result of the wrong type, such as
     /// “此处需要数值表达式，但「a > 1」是条件（真/假）表达式”).
     pub fn compile(src: &str, scope: &dyn Scope, expected: Type) -> Result<Expr, ExprError> {
-        Self::compile_limited(src, scope, expected, MAX_EXPR_LENGTH, MAX_EXPR_DEPTH)
+        Self::compile_limited(src, scope, expected, MAX_EXPR_LENGTH, MAX_EXPR_DEPTH, None)
+    }
+
+    /// Compiles a row expression: evaluated on one row of the record list in slot `list` at a
+    /// time, with the row's fields in scope (they shadow inputs). List functions cannot be used in
+    /// it (`expr.nesting`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Expr::compile`].
+    pub fn compile_row(
+        src: &str,
+        scope: &dyn Scope,
+        expected: Type,
+        list: usize,
+    ) -> Result<Expr, ExprError> {
+        Self::compile_limited(
+            src,
+            scope,
+            expected,
+            MAX_EXPR_LENGTH,
+            MAX_EXPR_DEPTH,
+            Some(list),
+        )
     }
 
     /// Compiles with explicit limits (the tests lift the length limit to check the depth limit
-    /// on its own).
+    /// on its own); `row` is the list slot of a row expression.
     pub(super) fn compile_limited(
         src: &str,
         scope: &dyn Scope,
         expected: Type,
         max_length: usize,
         max_depth: usize,
+        row: Option<usize>,
     ) -> Result<Expr, ExprError> {
         let len = src.chars().count();
         if len > max_length {
@@ -57,6 +85,8 @@ impl Expr {
             code: Vec::new(),
             inputs: Vec::new(),
             uses_batch: false,
+            row,
+            subs: Vec::new(),
         };
         let whole = p.parse()?;
         let ty = match (whole.ty, expected) {
@@ -66,7 +96,7 @@ impl Expr {
                 let got = match got {
                     Ty::Number => "数值表达式".to_string(),
                     Ty::Bool => "条件（真/假）表达式".to_string(),
-                    Ty::Choice(..) | Ty::Str => {
+                    Ty::Choice(..) | Ty::Str | Ty::List(_) => {
                         format!("{}{}", describe(got), p.usage_hint(&whole))
                     }
                 };
@@ -100,89 +130,10 @@ impl Expr {
             inputs,
             uses_batch: p.uses_batch,
             max_stack,
+            subs: p.subs,
+            row: row.is_some(),
         })
     }
-}
-
-/// The static type of a sub-expression while compiling.
-#[derive(Clone, Copy, Debug)]
-enum Ty<'s> {
-    Number,
-    Bool,
-    /// A bare choice input (index, options): usable only in `== "option"`. Emits no code.
-    Choice(usize, &'s [String]),
-    /// A string literal: usable only against a choice input. Emits no code.
-    Str,
-}
-
-fn describe(ty: Ty<'_>) -> &'static str {
-    match ty {
-        Ty::Number => "数值",
-        Ty::Bool => "条件（真/假）",
-        Ty::Choice(..) => "选择类输入项",
-        Ty::Str => "带引号的字符串",
-    }
-}
-
-/// A compiled sub-expression: its type, its source span and where its code starts.
-#[derive(Clone, Debug)]
-struct Opnd<'s> {
-    ty: Ty<'s>,
-    start: usize,
-    end: usize,
-    code_start: usize,
-    /// The text of a string literal.
-    text: Option<String>,
-    /// Its value, when it is a constant (literals and operations on them only). Used to refuse at
-    /// load what would fail on every evaluation: a division by a constant zero, a constant beyond
-    /// the bound of computed values. The code is not changed.
-    konst: Option<Value>,
-}
-
-/// An operator or bracket waiting for its operands while parsing.
-#[derive(Clone, Copy, Debug)]
-enum Frame {
-    /// `-` or `!` at `start`.
-    Unary { neg: bool, start: usize },
-    /// A binary operator at `at`; `jump` is the short-circuit jump of `&&` / `||`.
-    Binary {
-        sym: Sym,
-        at: usize,
-        jump: Option<usize>,
-    },
-    /// `(` at `start`.
-    Paren { start: usize },
-    /// `name(` at `start`; its arguments are the operands from `base` on.
-    Call {
-        func: Func,
-        start: usize,
-        base: usize,
-        code_start: usize,
-        if_jumps: (Option<usize>, Option<usize>),
-    },
-}
-
-impl Frame {
-    /// Whether the frame counts as a nesting level.
-    fn nests(&self) -> bool {
-        !matches!(self, Frame::Binary { .. })
-    }
-}
-
-/// Binding strength of a binary operator (higher binds tighter), if `sym` is one.
-fn precedence(sym: Sym) -> Option<u8> {
-    Some(match sym {
-        Sym::OrOr => 1,
-        Sym::AndAnd => 2,
-        Sym::Lt | Sym::Le | Sym::Gt | Sym::Ge | Sym::EqEq | Sym::Ne => 3,
-        Sym::Plus | Sym::Minus => 4,
-        Sym::Star | Sym::Slash => 5,
-        Sym::Bang => return None,
-    })
-}
-
-fn is_comparison(sym: Sym) -> bool {
-    precedence(sym) == Some(3)
 }
 
 /// An operator-precedence parser that type-checks and emits code as it reduces. It keeps its
@@ -201,6 +152,10 @@ struct Parser<'s> {
     code: Vec<Op>,
     inputs: Vec<usize>,
     uses_batch: bool,
+    /// The list slot whose row is in scope: a row expression's, or a list function's argument's.
+    row: Option<usize>,
+    /// Row expressions of list functions, compiled.
+    subs: Vec<Sub>,
 }
 
 fn internal() -> ExprError {
@@ -267,7 +222,7 @@ impl<'s> Parser<'s> {
     /// How to use a choice input or a string literal, for messages about misusing one.
     fn usage_hint(&self, o: &Opnd<'_>) -> String {
         match o.ty {
-            Ty::Choice(_, options) => {
+            Ty::Choice(_, options, _) => {
                 let example = options.first().map_or("选项", String::as_str);
                 format!(
                     "，只能用 == 或 != 与带引号的选项比较（如 {} == \"{example}\"）",
@@ -275,6 +230,10 @@ impl<'s> Parser<'s> {
                 )
             }
             Ty::Str => "，只能与选择类输入项用 == 或 != 比较".into(),
+            Ty::List(_) => {
+                let id = self.snippet(o);
+                format!("，只能用于 count({id}, 条件)、sum({id}, 数值) 等明细函数")
+            }
             Ty::Number | Ty::Bool => String::new(),
         }
     }
@@ -461,11 +420,7 @@ impl<'s> Parser<'s> {
             self.frames.pop();
             self.depth = self.depth.saturating_sub(1);
             let inner = self.pop_operand()?;
-            let konst = match inner.konst {
-                Some(Value::Number(d)) if neg => Some(Value::Number(crate::decimal::negate(d))),
-                Some(Value::Bool(b)) if !neg => Some(Value::Bool(!b)),
-                _ => None,
-            };
+            let konst = fold::unary(neg, inner.konst);
             let ty = if neg {
                 self.need(&inner, Type::Number, "负号「-」")?;
                 match self.sole_op(&inner) {
@@ -557,37 +512,29 @@ impl<'s> Parser<'s> {
         let right = self.pop_operand()?;
         let left = self.pop_operand()?;
         let context = format!("「{}」右边", sym.text());
-        let mut konst = None;
-        let ty = match sym {
+        let (ty, konst) = match sym {
             Sym::AndAnd | Sym::OrOr => {
                 self.need(&right, Type::Bool, &context)?;
                 if let Some(j) = jump {
                     self.patch(j);
                 }
-                if let (Some(Value::Bool(a)), Some(Value::Bool(b))) = (left.konst, right.konst) {
-                    konst = Some(Value::Bool(if sym == Sym::AndAnd {
-                        a && b
-                    } else {
-                        a || b
-                    }));
-                }
-                Ty::Bool
+                let and = sym == Sym::AndAnd;
+                (Ty::Bool, fold::logic(and, left.konst, right.konst))
             }
             Sym::Plus | Sym::Minus | Sym::Star | Sym::Slash => {
                 self.need(&right, Type::Number, &context)?;
-                konst = self.fold_arith(sym, &left, &right)?;
+                let konst = self.fold_arith(sym, &left, &right)?;
                 self.emit(match sym {
                     Sym::Plus => Op::Add,
                     Sym::Minus => Op::Sub,
                     Sym::Star => Op::Mul,
                     _ => Op::Div,
                 });
-                Ty::Number
+                (Ty::Number, konst)
             }
             _ => {
                 self.compare(sym, at, &left, &right)?;
-                konst = fold_compare(sym, left.konst, right.konst);
-                Ty::Bool
+                (Ty::Bool, fold::compare(sym, left.konst, right.konst))
             }
         };
         self.operands.push(Opnd {
@@ -602,50 +549,27 @@ impl<'s> Parser<'s> {
     }
 
     /// The value of `left sym right` when both are constants; an error when it fails on every
-    /// evaluation: a division by a constant zero (whatever the left side), or a constant result
-    /// beyond the bound of computed values (the evaluator would report an overflow every time).
+    /// evaluation: a division by a constant zero, or a constant result beyond the bound of computed
+    /// values (the evaluator would report an overflow every time).
     fn fold_arith(
         &self,
         sym: Sym,
         left: &Opnd<'_>,
         right: &Opnd<'_>,
     ) -> Result<Option<Value>, ExprError> {
-        let y = match right.konst {
-            Some(Value::Number(y)) => y,
-            _ => return Ok(None),
-        };
-        if sym == Sym::Slash && y.is_zero() {
-            return Err(err(
+        let whole = self.lex.snippet(left.start, right.end);
+        fold::arith(sym, left.konst, right.konst).map_err(|fails| match fails {
+            fold::Fails::DivZero => err(
                 Code::ExprDivZero,
                 right.start,
-                format!(
-                    "除数「{}」恒为0：计算「{}」时总是除以零（结果无定义），请改正除数",
-                    self.snippet(right),
-                    self.lex.snippet(left.start, right.end)
-                ),
-            ));
-        }
-        let Some(Value::Number(x)) = left.konst else {
-            return Ok(None);
-        };
-        let value = match sym {
-            Sym::Plus => x.checked_add(y),
-            Sym::Minus => x.checked_sub(y),
-            Sym::Star => x.checked_mul(y),
-            _ => x.checked_div(y),
-        }
-        .and_then(crate::decimal::bounded);
-        match value {
-            Some(v) => Ok(Some(Value::Number(v))),
-            None => Err(err(
+                format!("除数「{}」恒为0：计算「{whole}」时总是除以零（结果无定义），请改正除数", self.snippet(right)),
+            ),
+            fold::Fails::Overflow => err(
                 Code::ExprOverflow,
                 left.start,
-                format!(
-                    "常量运算「{}」的结果超出可计算的范围（绝对值不超过10²⁰），每次计算都会溢出，请改正",
-                    self.lex.snippet(left.start, right.end)
-                ),
-            )),
-        }
+                format!("常量运算「{whole}」的结果超出可计算的范围（绝对值不超过10²⁰），每次计算都会溢出，请改正"),
+            ),
+        })
     }
 
     /// Type-checks a comparison and emits its code.
@@ -675,11 +599,11 @@ impl<'s> Parser<'s> {
                 self.emit(if negate { Op::Ne } else { Op::Eq });
                 Ok(())
             }
-            (Ty::Choice(input, options), Ty::Str) if equality => {
-                self.choice_is(input, options, left, right, negate)
+            (Ty::Choice(input, options, field), Ty::Str) if equality => {
+                self.choice_is((input, field), options, left, right, negate)
             }
-            (Ty::Str, Ty::Choice(input, options)) if equality => {
-                self.choice_is(input, options, right, left, negate)
+            (Ty::Str, Ty::Choice(input, options, field)) if equality => {
+                self.choice_is((input, field), options, right, left, negate)
             }
             (Ty::Choice(..), _) | (_, Ty::Choice(..)) => {
                 let (choice, other) = if matches!(left.ty, Ty::Choice(..)) {
@@ -750,7 +674,7 @@ impl<'s> Parser<'s> {
 
     fn choice_is(
         &mut self,
-        input: usize,
+        (input, field): (usize, bool),
         options: &[String],
         choice: &Opnd<'_>,
         string: &Opnd<'_>,
@@ -759,10 +683,18 @@ impl<'s> Parser<'s> {
         let text = string.text.as_deref().unwrap_or_default();
         match options.iter().position(|o| o == text) {
             Some(option) => {
-                self.emit(Op::ChoiceIs {
-                    input,
-                    option,
-                    negate,
+                self.emit(if field {
+                    Op::FieldChoiceIs {
+                        field: input,
+                        option,
+                        negate,
+                    }
+                } else {
+                    Op::ChoiceIs {
+                        input,
+                        option,
+                        negate,
+                    }
                 });
                 Ok(())
             }
@@ -787,9 +719,27 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// Resolves an input reference and emits its load (choice inputs load in `choice_is`).
+    /// Resolves an input reference (or, in a row expression, a field of the row) and emits its
+    /// load (choice inputs load in `choice_is`).
     fn resolve(&mut self, name: &str, at: usize) -> Result<Ty<'s>, ExprError> {
         let scope = self.scope;
+        if let Some((index, kind)) = self.row.and_then(|list| scope.field(list, name)) {
+            return match kind {
+                InputKind::Number => {
+                    self.emit(Op::NumField(index));
+                    Ok(Ty::Number)
+                }
+                InputKind::Bool => {
+                    self.emit(Op::BoolField(index));
+                    Ok(Ty::Bool)
+                }
+                InputKind::Choice(options) => Ok(Ty::Choice(index, options, true)),
+                InputKind::Text | InputKind::Other(_) | InputKind::Records(_) => Err(type_err(
+                    at,
+                    format!("「{name}」是文本或日期类字段，不参与计分"),
+                )),
+            };
+        }
         let Some((index, kind)) = scope.lookup(name) else {
             return Err(err(
                 Code::ExprUnknownId,
@@ -806,11 +756,18 @@ impl<'s> Parser<'s> {
                 self.emit(Op::BoolInput(index));
                 Ty::Bool
             }
-            InputKind::Choice(options) => Ty::Choice(index, options),
+            InputKind::Choice(options) => Ty::Choice(index, options, false),
+            InputKind::Records(list) => Ty::List(list),
             InputKind::Text => {
                 return Err(type_err(
                     at,
                     format!("「{name}」是文本类输入项，文本类输入不参与计分"),
+                ));
+            }
+            InputKind::Other(what) => {
+                return Err(type_err(
+                    at,
+                    format!("「{name}」是{what}，不能用在表达式中"),
                 ));
             }
         };
@@ -833,6 +790,7 @@ impl<'s> Parser<'s> {
             base: self.operands.len(),
             code_start: self.code.len(),
             if_jumps: (None, None),
+            list: None,
         };
         self.open(frame, start)?;
         self.advance()?; // (
@@ -855,6 +813,32 @@ impl<'s> Parser<'s> {
             return Err(internal());
         };
         let index = self.operands.len().saturating_sub(base.saturating_add(1));
+        if index == 0 && func.takes_list() {
+            if let Some(&Opnd {
+                ty: Ty::List(list),
+                start,
+                ..
+            }) = self.operands.last()
+            {
+                if self.row.is_some() {
+                    return Err(err(
+                        Code::ExprNesting,
+                        start,
+                        format!(
+                            "{}() 不能用在另一个明细函数的条件或逐条（each）规则中：明细函数不能嵌套",
+                            func.name()
+                        ),
+                    ));
+                }
+                self.row = Some(list);
+                let code = self.code.len();
+                if let Some(Frame::Call { list: slot, .. }) = self.frames.last_mut() {
+                    *slot = Some((list, code));
+                }
+                return Ok(());
+            }
+        }
+        let in_list = matches!(self.frames.last(), Some(Frame::Call { list: Some(_), .. }));
         let mut jumps = if_jumps;
         match (func, index) {
             (Func::If, 0) => jumps.0 = Some(self.emit(Op::JumpIfFalse(0))),
@@ -864,10 +848,10 @@ impl<'s> Parser<'s> {
                     self.patch(j);
                 }
             }
-            (Func::Min, 1..) => {
+            (Func::Min, 1..) if !in_list => {
                 self.emit(Op::Min);
             }
-            (Func::Max, 1..) => {
+            (Func::Max, 1..) if !in_list => {
                 self.emit(Op::Max);
             }
             _ => {}
@@ -900,9 +884,9 @@ impl<'s> Parser<'s> {
                 if self.operands.len() > base {
                     self.argument_done()?;
                 }
-                let jump = match self.frames.pop() {
-                    Some(Frame::Call { if_jumps, .. }) => if_jumps.1,
-                    _ => None,
+                let (jump, list) = match self.frames.pop() {
+                    Some(Frame::Call { if_jumps, list, .. }) => (if_jumps.1, list),
+                    _ => (None, None),
                 };
                 self.depth = self.depth.saturating_sub(1);
                 self.advance()?;
@@ -910,8 +894,18 @@ impl<'s> Parser<'s> {
                     self.patch(j);
                 }
                 let args = self.operands.split_off(base.min(self.operands.len()));
-                let ty = self.finish_call(func, start, &args)?;
-                let konst = fold_call(func, &args);
+                // A list function's value depends on the rows: never a constant (its row
+                // expression was folded and checked like any other as it was parsed).
+                let (ty, konst) = match list {
+                    Some(list) => (self.finish_list_call(func, start, &args, list)?, None),
+                    None => {
+                        let konsts: Vec<Option<Value>> = args.iter().map(|a| a.konst).collect();
+                        (
+                            self.finish_call(func, start, &args)?,
+                            fold::call(func, &konsts),
+                        )
+                    }
+                };
                 self.operands.push(Opnd {
                     ty,
                     start,
@@ -994,7 +988,77 @@ impl<'s> Parser<'s> {
                 arity("1个", n == 1)?;
                 self.aggregate(func, args)
             }
+            Func::Any | Func::All => Err(type_err(
+                args.first().map_or(start, |a| a.start),
+                format!("{name}() 的第1个参数应为明细类输入项（records），如 {name}(明细id, 条件)"),
+            )),
         }
+    }
+
+    /// A list function over the record list in slot `list` whose row expression's code starts at
+    /// `row_code`: the row expression becomes a sub-program run once per row.
+    fn finish_list_call(
+        &mut self,
+        func: Func,
+        start: usize,
+        args: &[Opnd<'s>],
+        (list, row_code): (usize, usize),
+    ) -> Result<Ty<'s>, ExprError> {
+        self.row = None;
+        let name = func.name();
+        let (list_func, want, what) = match func {
+            Func::Count => (ListFunc::Count, Type::Bool, "条件"),
+            Func::Sum => (ListFunc::Sum, Type::Number, "数值"),
+            Func::Max => (ListFunc::Max, Type::Number, "数值"),
+            Func::Min => (ListFunc::Min, Type::Number, "数值"),
+            Func::Any => (ListFunc::Any, Type::Bool, "条件"),
+            _ => (ListFunc::All, Type::Bool, "条件"),
+        };
+        match args {
+            [_] if func == Func::Count => {
+                self.emit(Op::ListCount(list));
+                return Ok(Ty::Number);
+            }
+            [_, row] => self.need(
+                row,
+                want,
+                &format!("{name}() 的第2个参数（每条记录的{what}）"),
+            )?,
+            _ => {
+                let want = if func == Func::Count {
+                    "1或2个"
+                } else {
+                    "2个"
+                };
+                return Err(err(
+                    Code::ExprArity,
+                    start,
+                    format!(
+                        "{name}() 用于明细时需要{want}参数（明细id, 每条记录的表达式），实有{}个",
+                        args.len()
+                    ),
+                ));
+            }
+        }
+        let code = self.code.split_off(row_code.min(self.code.len()));
+        let sub = Sub::rebased(code, row_code).ok_or_else(internal)?;
+        if sub.max_stack > MAX_STACK {
+            return Err(err(
+                Code::ExprTooDeep,
+                start,
+                "表达式过于复杂（嵌套的运算过多），请拆分".into(),
+            ));
+        }
+        self.subs.push(sub);
+        self.emit(Op::List {
+            func: list_func,
+            list,
+            sub: self.subs.len().saturating_sub(1),
+        });
+        Ok(match list_func {
+            ListFunc::Any | ListFunc::All => Ty::Bool,
+            _ => Ty::Number,
+        })
     }
 
     /// `if(c, a, b)`: a condition, and two branches of one type.
@@ -1006,11 +1070,11 @@ impl<'s> Parser<'s> {
         match (a.ty, b.ty) {
             (Ty::Number, Ty::Number) => Ok(Ty::Number),
             (Ty::Bool, Ty::Bool) => Ok(Ty::Bool),
-            (Ty::Choice(..) | Ty::Str, _) => {
+            (Ty::Choice(..) | Ty::Str | Ty::List(_), _) => {
                 self.need(a, Type::Number, "if() 的第2个参数")?;
                 Err(internal())
             }
-            (_, Ty::Choice(..) | Ty::Str) => {
+            (_, Ty::Choice(..) | Ty::Str | Ty::List(_)) => {
                 self.need(b, Type::Number, "if() 的第3个参数")?;
                 Err(internal())
             }
@@ -1093,61 +1157,4 @@ impl<'s> Parser<'s> {
         self.uses_batch = true;
         Ok(Ty::Number)
     }
-}
-
-/// The value of a comparison of two constants.
-fn fold_compare(sym: Sym, left: Option<Value>, right: Option<Value>) -> Option<Value> {
-    let b = match (left?, right?) {
-        (Value::Number(x), Value::Number(y)) => match sym {
-            Sym::Lt => x < y,
-            Sym::Le => x <= y,
-            Sym::Gt => x > y,
-            Sym::Ge => x >= y,
-            Sym::EqEq => x == y,
-            _ => x != y,
-        },
-        (Value::Bool(x), Value::Bool(y)) => (x == y) == (sym == Sym::EqEq),
-        _ => return None,
-    };
-    Some(Value::Bool(b))
-}
-
-/// The value of a call whose arguments are constants (none for the batch aggregates). The
-/// functions compute no new magnitude, so none of them can overflow.
-fn fold_call(func: Func, args: &[Opnd<'_>]) -> Option<Value> {
-    let number = |a: &Opnd<'_>| match a.konst {
-        Some(Value::Number(d)) => Some(d),
-        _ => None,
-    };
-    let d = match (func, args) {
-        (Func::If, [c, a, b]) => {
-            return match c.konst? {
-                Value::Bool(true) => a.konst,
-                _ => b.konst,
-            };
-        }
-        (Func::Min | Func::Max, [first, rest @ ..]) => {
-            let mut m = number(first)?;
-            for a in rest {
-                let x = number(a)?;
-                if (func == Func::Min && x < m) || (func == Func::Max && x > m) {
-                    m = x;
-                }
-            }
-            m
-        }
-        (Func::Abs, [x]) => number(x)?.abs(),
-        (Func::Floor, [x]) => number(x)?.floor(),
-        (Func::Ceil, [x]) => number(x)?.ceil(),
-        (Func::Round, [x, places]) => {
-            let places = number(places)?;
-            let places = (0..=28u32).find(|k| Decimal::from(*k) == places)?;
-            number(x)?.round_dp_with_strategy(
-                places,
-                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-            )
-        }
-        _ => return None,
-    };
-    Some(Value::Number(d))
 }

@@ -25,7 +25,9 @@ use crate::code::Code;
 use rust_decimal::Decimal;
 
 mod compiler;
+mod fold;
 mod lexer;
+mod operand;
 mod vm;
 
 #[cfg(test)]
@@ -42,12 +44,25 @@ pub enum InputKind<'a> {
     Choice(&'a [String]),
     /// Free text: never usable in an expression.
     Text,
+    /// Another input no expression may read (a date, several assessors' scores), named in messages
+    /// by this description (`日期类输入项`).
+    Other(&'a str),
+    /// A record list (明细) in this list slot: usable only as the first argument of the list
+    /// functions (`count`, `sum`, `max`, `min`, `any`, `all`).
+    Records(usize),
 }
 
 /// Resolves identifiers at compile time.
 pub trait Scope {
     /// Index and kind of the input named `name`, if there is one.
     fn lookup(&self, name: &str) -> Option<(usize, InputKind<'_>)>;
+
+    /// Index and kind of the field named `name` of the record list in slot `list`, if it has one
+    /// (inside a row expression a row's fields shadow inputs).
+    fn field(&self, list: usize, name: &str) -> Option<(usize, InputKind<'_>)> {
+        let _ = (list, name);
+        None
+    }
 }
 
 /// Static type of an expression.
@@ -124,13 +139,49 @@ pub trait Batch {
     fn rank(&self, input: usize) -> Outcome<Decimal>;
 }
 
-/// Evaluation environment: input values by index (`None` = empty) and the batch, if any.
-#[derive(Clone, Copy)]
+/// One record list's rows as read from a submission: the cells row by row (`None` = empty).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rows {
+    /// Cells per row (the list's fields).
+    pub width: usize,
+    /// The cells, row by row.
+    pub cells: Vec<Option<Value>>,
+    /// Each row's name in trace texts (the values of its `describe` fields).
+    pub names: Vec<String>,
+    /// Some required cell is empty (a row expression reading it is pending).
+    pub incomplete: bool,
+}
+
+impl Rows {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The cells of row `r`.
+    pub fn row(&self, r: usize) -> Option<&[Option<Value>]> {
+        let start = r.checked_mul(self.width)?;
+        self.cells.get(start..start.checked_add(self.width)?)
+    }
+}
+
+/// Evaluation environment: input values by index (`None` = empty), record lists, the row being
+/// evaluated and the batch, if any.
+#[derive(Clone, Copy, Default)]
 pub struct Env<'a> {
     /// Values by input index; a missing index counts as empty.
     pub values: &'a [Option<Value>],
     /// Peer statistics, when scoring a batch.
     pub batch: Option<&'a dyn Batch>,
+    /// Record lists by list slot; `None` (or a missing slot) is a list not given: pending.
+    pub lists: &'a [Option<Rows>],
+    /// The cells of the row a row expression (an `each` line's) is evaluated on.
+    pub row: Option<&'a [Option<Value>]>,
 }
 
 /// One instruction of a compiled expression. Jump targets are absolute and always forward.
@@ -179,6 +230,42 @@ enum Op {
     Sum(usize),
     Rank(usize),
     Count,
+    /// Push a number field of the current row (empty → pending).
+    NumField(usize),
+    /// Push a bool field of the current row (empty → pending).
+    BoolField(usize),
+    /// Push `field == option` of the current row (negated for `!=`).
+    FieldChoiceIs {
+        field: usize,
+        option: usize,
+        negate: bool,
+    },
+    /// Push the number of rows of the list in this slot.
+    ListCount(usize),
+    /// Push `func` over the rows of list `list`, running sub-program `sub` on each row.
+    List {
+        func: ListFunc,
+        list: usize,
+        sub: usize,
+    },
+}
+
+/// What a list function computes over a list's rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListFunc {
+    Count,
+    Sum,
+    Max,
+    Min,
+    Any,
+    All,
+}
+
+/// A row expression of a list function: run once per row.
+#[derive(Clone, Debug)]
+struct Sub {
+    code: Vec<Op>,
+    max_stack: usize,
 }
 
 /// A parsed, type-checked expression.
@@ -190,6 +277,10 @@ pub struct Expr {
     inputs: Vec<usize>,
     uses_batch: bool,
     max_stack: usize,
+    /// The row expressions of its list functions.
+    subs: Vec<Sub>,
+    /// It was compiled as a row expression (an `each` line's): it reads the fields of a row.
+    row: bool,
 }
 
 /// The functions of the language. [`FUNCTIONS`] names them.
@@ -206,6 +297,8 @@ enum Func {
     Sum,
     Count,
     Rank,
+    Any,
+    All,
 }
 
 /// Every function by name, in the order messages list them: the one table the compiler, its
@@ -222,6 +315,8 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("sum", Func::Sum),
     ("count", Func::Count),
     ("rank", Func::Rank),
+    ("any", Func::Any),
+    ("all", Func::All),
 ];
 
 /// The literals that look like identifiers.
@@ -233,6 +328,14 @@ impl Func {
             .iter()
             .find(|(_, f)| *f == self)
             .map_or("", |(name, _)| name)
+    }
+
+    /// Whether the function has a form over a record list (`count(L, c)`, `sum(L, x)` …).
+    fn takes_list(self) -> bool {
+        matches!(
+            self,
+            Func::Count | Func::Sum | Func::Max | Func::Min | Func::Any | Func::All
+        )
     }
 
     fn from_name(name: &str) -> Option<Func> {
@@ -298,15 +401,61 @@ impl Expr {
     /// Every numeric literal in the expression, in source order (thresholds worth probing);
     /// a negated literal counts as negative (`a > -2` gives −2). `round`'s places are not listed.
     pub fn literals(&self) -> impl Iterator<Item = Decimal> + '_ {
+        self.code
+            .iter()
+            .chain(self.subs.iter().flat_map(|s| &s.code))
+            .filter_map(|op| match op {
+                Op::Num(d) => Some(*d),
+                _ => None,
+            })
+    }
+
+    /// Number of operations of the compiled program, row expressions included (what evaluating
+    /// it costs at most, each row expression counted once).
+    pub fn op_count(&self) -> usize {
+        self.subs
+            .iter()
+            .fold(self.code.len(), |n, s| n.saturating_add(s.code.len()))
+    }
+
+    /// Operations run once per row of a record list: its list functions' row expressions, or the
+    /// whole program of a row expression.
+    pub fn row_op_count(&self) -> usize {
+        if self.row {
+            self.op_count()
+        } else {
+            self.subs
+                .iter()
+                .fold(0usize, |n, s| n.saturating_add(s.code.len()))
+        }
+    }
+
+    /// Operations of the program itself, without its list functions' row expressions.
+    pub fn main_op_count(&self) -> usize {
+        self.code.len()
+    }
+
+    /// For each list function: the slot of the list it runs over and the operations it runs per
+    /// row (its row expression, and one to take the row's result).
+    pub fn row_costs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.code.iter().filter_map(|op| match op {
-            Op::Num(d) => Some(*d),
+            Op::List { list, sub, .. } => Some((
+                *list,
+                self.subs
+                    .get(*sub)
+                    .map_or(0, |s| s.code.len())
+                    .saturating_add(1),
+            )),
             _ => None,
         })
     }
 
-    /// Number of operations of the compiled program (what evaluating it costs at most).
-    pub fn op_count(&self) -> usize {
-        self.code.len()
+    /// The list slots its list functions read.
+    pub fn lists(&self) -> impl Iterator<Item = usize> + '_ {
+        self.code.iter().filter_map(|op| match op {
+            Op::List { list, .. } | Op::ListCount(list) => Some(*list),
+            _ => None,
+        })
     }
 
     /// The source text.

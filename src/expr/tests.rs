@@ -111,7 +111,11 @@ fn eval_with(src: &str, batch: Option<&dyn Batch>) -> Result<Outcome, EvalError>
         Err(_) => compile(src, Type::Bool),
     };
     let v = values();
-    e.eval(&Env { values: &v, batch })
+    e.eval(&Env {
+        values: &v,
+        batch,
+        ..Env::default()
+    })
 }
 
 fn num(src: &str) -> Decimal {
@@ -485,7 +489,7 @@ fn choice_comparisons() {
     assert_eq!(
         e.eval_bool(&Env {
             values: &empty_choice,
-            batch: None
+            ..Env::default()
         }),
         Ok(Outcome::Pending)
     );
@@ -1053,7 +1057,7 @@ fn depth_limit_holds_without_length_limit() {
             ),
             (format!("{}a$", "(".repeat(depth)), Type::Number),
         ] {
-            let r = Expr::compile_limited(&src, &scope(), ty, usize::MAX, MAX_DEPTH);
+            let r = Expr::compile_limited(&src, &scope(), ty, usize::MAX, MAX_DEPTH, None);
             let e = r.err();
             assert_eq!(
                 e.as_ref().map(|e| e.code),
@@ -1068,30 +1072,30 @@ fn depth_limit_holds_without_length_limit() {
 fn long_operator_chains_do_not_recurse() {
     let n = 100_000;
     let sum = "a".to_string() + &"+a".repeat(n - 1);
-    let e = Expr::compile_limited(&sum, &scope(), Type::Number, usize::MAX, MAX_DEPTH);
+    let e = Expr::compile_limited(&sum, &scope(), Type::Number, usize::MAX, MAX_DEPTH, None);
     let v = values();
     let env = Env {
         values: &v,
-        batch: None,
+        ..Env::default()
     };
     assert_eq!(
         e.map(|e| e.eval_number(&env)).ok(),
         Some(Ok(Outcome::Known(d("1000000"))))
     );
     let and = "flag".to_string() + &"&&flag".repeat(n - 1) + "&&off";
-    let e = Expr::compile_limited(&and, &scope(), Type::Bool, usize::MAX, MAX_DEPTH);
+    let e = Expr::compile_limited(&and, &scope(), Type::Bool, usize::MAX, MAX_DEPTH, None);
     assert_eq!(
         e.map(|e| e.eval_bool(&env)).ok(),
         Some(Ok(Outcome::Known(false)))
     );
     let or = "off".to_string() + &"||off".repeat(n - 1) + "||a>1";
-    let e = Expr::compile_limited(&or, &scope(), Type::Bool, usize::MAX, MAX_DEPTH);
+    let e = Expr::compile_limited(&or, &scope(), Type::Bool, usize::MAX, MAX_DEPTH, None);
     assert_eq!(
         e.map(|e| e.eval_bool(&env)).ok(),
         Some(Ok(Outcome::Known(true)))
     );
     let args = "max(".to_string() + &"1,".repeat(n) + "a)";
-    let e = Expr::compile_limited(&args, &scope(), Type::Number, usize::MAX, MAX_DEPTH);
+    let e = Expr::compile_limited(&args, &scope(), Type::Number, usize::MAX, MAX_DEPTH, None);
     assert_eq!(
         e.map(|e| e.eval_number(&env)).ok(),
         Some(Ok(Outcome::Known(d("10"))))
@@ -1125,7 +1129,7 @@ fn deepest_stack_fits() {
     assert_eq!(num(&src), d("23622320127"));
     // With the depth limit lifted, the stack check still guards the evaluator.
     let src = format!("{}a{}", "(1+2*".repeat(300), ")".repeat(300));
-    let lifted = Expr::compile_limited(&src, &scope(), Type::Number, usize::MAX, usize::MAX);
+    let lifted = Expr::compile_limited(&src, &scope(), Type::Number, usize::MAX, usize::MAX, None);
     assert_eq!(lifted.err().map(|e| e.code), Some(Code::ExprTooDeep));
 }
 
@@ -1139,10 +1143,10 @@ fn parsing_and_evaluating_never_recurse() {
             let v = values();
             let env = Env {
                 values: &v,
-                batch: None,
+                ..Env::default()
             };
             let run = |src: String, ty| {
-                Expr::compile_limited(&src, &scope(), ty, usize::MAX, usize::MAX)
+                Expr::compile_limited(&src, &scope(), ty, usize::MAX, usize::MAX, None)
                     .ok()
                     .map(|e| e.eval(&env))
             };
@@ -1187,7 +1191,7 @@ fn compiling_the_deepest_expressions_needs_little_stack() {
             let v = values();
             let env = Env {
                 values: &v,
-                batch: None,
+                ..Env::default()
             };
             deepest.iter().all(|src| {
                 [Type::Number, Type::Bool].iter().any(|ty| {
@@ -1232,20 +1236,20 @@ fn typed_evaluation_never_panics_on_odd_environments() {
     let odd = [Some(Value::Bool(true))];
     let env = Env {
         values: &odd,
-        batch: None,
+        ..Env::default()
     };
     assert_eq!(e.eval_number(&env), Ok(Outcome::Undefined));
     assert_eq!(e.eval_bool(&env), Ok(Outcome::Undefined));
     let none: [Option<Value>; 0] = [];
     let env = Env {
         values: &none,
-        batch: None,
+        ..Env::default()
     };
     assert_eq!(e.eval_number(&env), Ok(Outcome::Pending));
     let v = values();
     let env = Env {
         values: &v,
-        batch: None,
+        ..Env::default()
     };
     assert_eq!(e.eval_number(&env), Ok(Outcome::Known(d("11"))));
     assert_eq!(e.eval_bool(&env), Ok(Outcome::Undefined));
@@ -1254,7 +1258,7 @@ fn typed_evaluation_never_panics_on_odd_environments() {
     assert_eq!(
         b.eval_bool(&Env {
             values: &wrong,
-            batch: None
+            ..Env::default()
         }),
         Ok(Outcome::Undefined)
     );
@@ -1365,6 +1369,7 @@ fn fuzz_never_panics() {
                         let env = Env {
                             values: &v,
                             batch: b,
+                            ..Env::default()
                         };
                         let _ = e.eval(&env);
                         let _ = e.eval_number(&env);

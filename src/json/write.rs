@@ -49,6 +49,10 @@ macro_rules! json_object {
         $w.field_opt(stringify!($field), &$s.$field);
         $crate::json::json_object!(@fields $s $w $($($rest)*)?);
     };
+    (@fields $s:ident $w:ident $field:ident ? as $name:literal $(, $($rest:tt)*)?) => {
+        $w.field_opt($name, &$s.$field);
+        $crate::json::json_object!(@fields $s $w $($($rest)*)?);
+    };
     (@fields $s:ident $w:ident $field:ident [nonempty] $(, $($rest:tt)*)?) => {
         if !$s.$field.is_empty() {
             $w.field(stringify!($field), &$s.$field);

@@ -1,14 +1,21 @@
 //! Reading rule authors' tests: the cases embedded in a rule set and `expect` objects.
 
 use crate::code::Code;
-use crate::error::{Error, pointer};
+use crate::error::{Error, pointer, pointer_at};
 use crate::json::{Map, Value};
 use crate::reader::{Obj, Reader, decimal_from_json, parse_json};
 use crate::rules::*;
 use crate::submission::{Submission, SubmissionUnit};
 use std::collections::BTreeMap;
 
-const TEST_KEYS: &[&str] = &["name", "unit", "values", "notes", "expect"];
+const TEST_KEYS: &[&str] = &[
+    "name",
+    "unit",
+    "values",
+    "notes",
+    "not_applicable",
+    "expect",
+];
 
 pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCase> {
     let mut out = Vec::new();
@@ -49,12 +56,14 @@ pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCas
                 }
             };
             let notes = crate::submission::read_notes(r, &o);
+            let not_applicable = crate::submission::read_not_applicable(r, &o);
             let expect = o
                 .get("expect")
                 .and_then(|e| read_expect(r, e, &o.at("expect"), &o.what));
             if o.get("expect").is_none() {
                 r.missing(&o, "expect");
             }
+            check_names(r, &o, rs, &values, &not_applicable, expect.as_ref());
             if let (Some(name), Some(unit), Some(expect)) = (name, unit, expect) {
                 let submission = Submission {
                     rules_id: rs.id.clone(),
@@ -64,6 +73,8 @@ pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCas
                     values,
                     notes,
                     meta: BTreeMap::new(),
+                    not_applicable,
+                    self_assessment: None,
                 };
                 out.push(TestCase {
                     name,
@@ -75,6 +86,62 @@ pub(super) fn read_tests(r: &mut Reader, top: &Obj, rs: &RuleSet) -> Vec<TestCas
         },
     );
     out
+}
+
+/// A test naming an input, item, veto or grade the rule set does not have is a mistake in the
+/// rules document (`tests.unknown`), found at load time: it could never pass as meant.
+fn check_names(
+    r: &mut Reader,
+    o: &Obj,
+    rs: &RuleSet,
+    values: &Map,
+    not_applicable: &BTreeMap<String, String>,
+    expect: Option<&Expect>,
+) {
+    let items = || {
+        rs.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(|i| i.id.as_str()))
+            .chain(
+                rs.bonus
+                    .iter()
+                    .flat_map(|b| b.items.iter().map(|i| i.id.as_str())),
+            )
+    };
+    let unknown = |r: &mut Reader, path: String, what: &str, id: &str| {
+        r.push(
+            Code::TestsUnknown,
+            path,
+            format!("{}的{what}「{id}」在考核细则中不存在", o.what),
+        );
+    };
+    for key in values.keys() {
+        if rs.input_index(key).is_none() {
+            unknown(r, pointer(&o.at("values"), key), "输入项", key);
+        }
+    }
+    for key in not_applicable.keys() {
+        if !items().any(|i| i == key) {
+            unknown(r, pointer(&o.at("not_applicable"), key), "项目", key);
+        }
+    }
+    let Some(e) = expect else { return };
+    let at = o.at("expect");
+    for (id, _) in &e.items {
+        if !items().any(|i| i == id) {
+            unknown(r, pointer(&pointer(&at, "items"), id), "项目", id);
+        }
+    }
+    for (k, id) in e.vetoes.iter().flatten().enumerate() {
+        if !rs.vetoes.iter().any(|v| &v.id == id) {
+            unknown(r, pointer_at(&pointer(&at, "vetoes"), k), "否决项", id);
+        }
+    }
+    if let Some(g) = &e.grade {
+        if !rs.grades.iter().any(|x| &x.name == g) {
+            unknown(r, pointer(&at, "grade"), "等次", g);
+        }
+    }
 }
 
 /// Reads an `expect` object from JSON text (case folders keep it in `NAME.expect.json`).

@@ -52,13 +52,33 @@ impl Scope for InputScope<'_> {
                 .get(i.saturating_sub(self.inputs.len()))
                 .map(|_| (i, InputKind::Bool));
         };
-        let kind = match input.kind {
-            InputType::Count | InputType::Number | InputType::Percent => InputKind::Number,
-            InputType::Bool => InputKind::Bool,
-            InputType::Choice => InputKind::Choice(&input.options),
-            InputType::Text => InputKind::Text,
-        };
-        Some((i, kind))
+        Some((i, input_kind(input)))
+    }
+
+    fn field(&self, list: usize, name: &str) -> Option<(usize, InputKind<'_>)> {
+        let records = self
+            .inputs
+            .iter()
+            .filter_map(|i| i.records.as_deref())
+            .find(|r| r.list == list)?;
+        let k = records.fields.iter().position(|f| f.id == name)?;
+        Some((k, input_kind(records.fields.get(k)?)))
+    }
+}
+
+/// What expressions may do with an input (or a record's field).
+fn input_kind(input: &Input) -> InputKind<'_> {
+    match input.kind {
+        // Several assessors' scores are read by their judged item only.
+        _ if input.multiple => {
+            InputKind::Other("多人评议分（multiple），只能由读取它的评议项目使用")
+        }
+        InputType::Count | InputType::Number | InputType::Percent => InputKind::Number,
+        InputType::Bool => InputKind::Bool,
+        InputType::Choice => InputKind::Choice(&input.options),
+        InputType::Text => InputKind::Text,
+        InputType::Date => InputKind::Other("日期类输入项，不参与计分"),
+        InputType::Records => InputKind::Records(input.records.as_ref().map_or(0, |r| r.list)),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::decimal::plain;
 use crate::error::{pointer, pointer_at};
 use crate::expr::{Expr, Scope, Type};
 use crate::json::Value;
+use crate::limits::MAX_ROWS;
 use crate::reader::Reader;
 use crate::reader::{Obj, decimal_from_json, short};
 use crate::rules::*;
@@ -25,6 +26,21 @@ const INPUT_KEYS: &[&str] = &[
     "unit",
     "help",
     "applicable",
+    "fields",
+    "min_rows",
+    "max_rows",
+    "describe",
+    "multiple",
+];
+
+/// The fields of a record list's field (a scalar input of a row).
+const FIELD_KEYS: &[&str] = &[
+    "id", "label", "type", "required", "min", "max", "options", "default", "unit", "help",
+];
+
+/// The types of inputs, and of a record's fields (the first seven).
+const TYPES: &[&str] = &[
+    "count", "number", "percent", "bool", "choice", "text", "date", "records",
 ];
 
 /// An input's `applicable` condition as written: its source, pointer and the input's name. It is
@@ -54,7 +70,8 @@ enum RawBound {
 /// An input's index and path, and its `min` and `max` as written.
 type Written = (usize, String, Option<RawBound>, Option<RawBound>);
 
-/// The inputs, and each one's `applicable` condition still to compile.
+/// The inputs, and each one's `applicable` condition still to compile. Record lists get their
+/// list slots, in input order.
 pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> (Vec<Input>, Vec<Option<Condition>>) {
     let mut inputs: Vec<Input> = Vec::new();
     let mut conditions = Vec::new();
@@ -63,14 +80,107 @@ pub(super) fn read_inputs(r: &mut Reader, top: &Obj) -> (Vec<Input>, Vec<Option<
     let name = |i: usize| format!("第{}个输入项", i.saturating_add(1));
     r.objects(top, "inputs", true, &name, INPUT_KEYS, &mut |r, _, o| {
         let path = o.path.clone();
-        if let Some(read) = read_input(r, o, &mut seen) {
+        if let Some(read) = read_input(r, o, &mut seen, None) {
             bounds.push((inputs.len(), path, read.min, read.max));
             inputs.push(read.input);
             conditions.push(read.condition);
         }
     });
     resolve_bounds(r, &mut inputs, bounds);
+    // Record lists and several assessors' scores are lists: each has a slot.
+    let mut slot = 0usize;
+    for input in &mut inputs {
+        if let Some(records) = &mut input.records {
+            records.list = slot;
+        }
+        if input.records.is_some() || input.multiple {
+            slot = slot.saturating_add(1);
+        }
+    }
     (inputs, conditions)
+}
+
+/// A records input's fields, rows and `describe` (`o` is the input, `what` names it).
+fn read_records(r: &mut Reader, o: &Obj, what: &str) -> Records {
+    let mut fields: Vec<Input> = Vec::new();
+    let mut bounds: Vec<Written> = Vec::new();
+    let mut seen = Ids::default();
+    let name = |i: usize| format!("{what}的第{}个字段", i.saturating_add(1));
+    let n = r.objects(o, "fields", false, &name, FIELD_KEYS, &mut |r, _, f| {
+        let path = f.path.clone();
+        if let Some(read) = read_input(r, f, &mut seen, Some(what)) {
+            bounds.push((fields.len(), path, read.min, read.max));
+            fields.push(read.input);
+        }
+    });
+    if n == 0 {
+        r.push(
+            Code::RecordsFields,
+            o.at("fields"),
+            format!("{what}是明细类（records）输入项，须在 fields 中列出每条记录的字段"),
+        );
+    }
+    resolve_bounds(r, &mut fields, bounds);
+    let count = |r: &mut Reader, key: &str, default: usize| match o.get(key) {
+        None => default,
+        Some(v) => match v.as_u64().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) if n <= MAX_ROWS => n,
+            _ => {
+                r.push(
+                    Code::RecordsRows,
+                    o.at(key),
+                    format!(
+                        "{what}的 {key} 应为0到{MAX_ROWS}之间的整数，实为{}",
+                        short(v)
+                    ),
+                );
+                default
+            }
+        },
+    };
+    let min_rows = count(r, "min_rows", 0);
+    let max_rows = count(r, "max_rows", MAX_ROWS);
+    if min_rows > max_rows {
+        r.push(
+            Code::RecordsRows,
+            o.at("min_rows"),
+            format!("{what}的 min_rows {min_rows} 大于 max_rows {max_rows}"),
+        );
+    }
+    let describe = match o.get("describe") {
+        None => fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f.kind, InputType::Date | InputType::Text))
+            .map(|(i, _)| i)
+            .take(2)
+            .collect(),
+        Some(_) => {
+            let arr = r.array(o, "describe", false);
+            let mut out = Vec::with_capacity(arr.len());
+            for (i, v) in arr.iter().enumerate() {
+                match v
+                    .as_str()
+                    .and_then(|id| fields.iter().position(|f| f.id == id))
+                {
+                    Some(k) => out.push(k),
+                    None => r.push(
+                        Code::RecordsFields,
+                        pointer_at(&o.at("describe"), i),
+                        format!("{what}的 describe 应列出本明细的字段 id，{}不是", short(v)),
+                    ),
+                }
+            }
+            out
+        }
+    };
+    Records {
+        fields,
+        min_rows,
+        max_rows,
+        describe,
+        list: 0,
+    }
 }
 
 /// Compiles the inputs' `applicable` conditions (bool expressions over inputs and unit tags).
@@ -96,13 +206,43 @@ struct ReadInput {
     condition: Option<Condition>,
 }
 
-/// One input, its bounds still as written; `seen` holds the ids read so far.
-fn read_input(r: &mut Reader, mut o: Obj, seen: &mut Ids) -> Option<ReadInput> {
+/// An input's `type` (a record's field takes no `records`).
+fn read_type(r: &mut Reader, o: &Obj, field: bool) -> Option<InputType> {
+    let types = if field {
+        TYPES.get(..7).unwrap_or(TYPES)
+    } else {
+        TYPES
+    };
+    match r.opt_enum(o, "type", types) {
+        Ok(Some(t)) => Some(match t {
+            "count" => InputType::Count,
+            "number" => InputType::Number,
+            "percent" => InputType::Percent,
+            "bool" => InputType::Bool,
+            "choice" => InputType::Choice,
+            "date" => InputType::Date,
+            "records" => InputType::Records,
+            _ => InputType::Text,
+        }),
+        Ok(None) => {
+            r.missing(o, "type");
+            None
+        }
+        Err(()) => None,
+    }
+}
+
+/// One input (or, when `list` names a records input, one of its fields), its bounds still as
+/// written; `seen` holds the ids read so far (the inputs', or the list's fields').
+fn read_input(r: &mut Reader, mut o: Obj, seen: &mut Ids, list: Option<&str>) -> Option<ReadInput> {
     let mut what = o.what.clone();
     let id = r.req_str(&o, "id");
     let label = r.req_str(&o, "label");
     if let (Some(id), Some(label)) = (&id, &label) {
-        what = format!("输入项「{label}」({id})");
+        what = match list {
+            Some(list) => format!("{list}的字段「{label}」({id})"),
+            None => format!("输入项「{label}」({id})"),
+        };
         o.what = what.clone();
     }
     let id = id?;
@@ -114,40 +254,32 @@ fn read_input(r: &mut Reader, mut o: Obj, seen: &mut Ids) -> Option<ReadInput> {
         );
     }
     if let Some((first, _)) = seen.claim(&id, &what) {
-        r.push(
-            Code::IdDuplicate,
-            o.at("id"),
-            format!("输入项 id{}重复", same_as(&id, first)),
-        );
+        let (code, message) = match list {
+            Some(list) => (
+                Code::RecordsFields,
+                format!("{list}的字段 id{}重复", same_as(&id, first)),
+            ),
+            None => (
+                Code::IdDuplicate,
+                format!("输入项 id{}重复", same_as(&id, first)),
+            ),
+        };
+        r.push(code, o.at("id"), message);
     }
-    let kind = match r.opt_enum(
-        &o,
-        "type",
-        &["count", "number", "percent", "bool", "choice", "text"],
-    ) {
-        Ok(Some(t)) => match t {
-            "count" => InputType::Count,
-            "number" => InputType::Number,
-            "percent" => InputType::Percent,
-            "bool" => InputType::Bool,
-            "choice" => InputType::Choice,
-            _ => InputType::Text,
-        },
-        Ok(None) => {
-            r.missing(&o, "type");
-            return None;
-        }
-        Err(()) => return None,
-    };
+    let kind = read_type(r, &o, list.is_some())?;
     let required = r.opt_bool(&o, "required").unwrap_or(true);
-    let section = r.opt_str(&o, "section");
+    let section = list.is_none().then(|| r.opt_str(&o, "section")).flatten();
     let unit = r.opt_str(&o, "unit");
     let help = r.opt_str(&o, "help");
-    let condition = r.opt_str(&o, "applicable").map(|src| Condition {
-        src,
-        path: o.at("applicable"),
-        what: what.clone(),
-    });
+    let condition = list
+        .is_none()
+        .then(|| r.opt_str(&o, "applicable"))
+        .flatten()
+        .map(|src| Condition {
+            src,
+            path: o.at("applicable"),
+            what: what.clone(),
+        });
     let mut options = Vec::new();
     if kind == InputType::Choice {
         options = read_options(r, &o);
@@ -158,8 +290,30 @@ fn read_input(r: &mut Reader, mut o: Obj, seen: &mut Ids) -> Option<ReadInput> {
             format!("{what}不是选择类（choice），不能设置 options"),
         );
     }
-    let min = read_bound(r, &o, "min", kind);
-    let max = read_bound(r, &o, "max", kind);
+    let min = read_bound(r, &o, "min", kind, list.is_some());
+    let max = read_bound(r, &o, "max", kind, list.is_some());
+    let records = if kind == InputType::Records {
+        Some(Box::new(read_records(r, &o, &what)))
+    } else {
+        for key in ["fields", "min_rows", "max_rows", "describe"] {
+            if list.is_none() && o.get(key).is_some() {
+                r.push(
+                    Code::RecordsFields,
+                    o.at(key),
+                    format!("{what}不是明细类（records）输入项，不能设置 {key}"),
+                );
+            }
+        }
+        None
+    };
+    let multiple = list.is_none() && r.opt_bool(&o, "multiple").unwrap_or(false);
+    if multiple && (kind != InputType::Number || !required) {
+        r.push(
+            Code::FieldValue,
+            o.at("multiple"),
+            format!("{what}：multiple（多人评议分）只能用于必填的 number 类型输入项"),
+        );
+    }
     let default = o
         .get("default")
         .and_then(|v| read_default(r, &o, v, kind, &options));
@@ -168,6 +322,13 @@ fn read_input(r: &mut Reader, mut o: Obj, seen: &mut Ids) -> Option<ReadInput> {
             Code::InputDefault,
             o.at("default"),
             format!("{what}是必填项，不能设置 default（默认值只用于选填项）"),
+        );
+    }
+    if default.is_some() && (multiple || kind == InputType::Records) {
+        r.push(
+            Code::InputDefault,
+            o.at("default"),
+            format!("{what}是明细或多人评议分，不能设置 default"),
         );
     }
     let input = Input {
@@ -183,6 +344,8 @@ fn read_input(r: &mut Reader, mut o: Obj, seen: &mut Ids) -> Option<ReadInput> {
         unit,
         help,
         applicable: None,
+        records,
+        multiple,
     };
     Some(ReadInput {
         input,
@@ -285,7 +448,13 @@ fn read_options(r: &mut Reader, o: &Obj) -> Vec<String> {
     out
 }
 
-fn read_bound(r: &mut Reader, o: &Obj, key: &str, kind: InputType) -> Option<RawBound> {
+fn read_bound(
+    r: &mut Reader,
+    o: &Obj,
+    key: &str,
+    kind: InputType,
+    field: bool,
+) -> Option<RawBound> {
     let v = o.get(key)?;
     if !kind.is_numeric() {
         r.push(
@@ -299,6 +468,14 @@ fn read_bound(r: &mut Reader, o: &Obj, key: &str, kind: InputType) -> Option<Raw
         return Some(RawBound::Literal(d));
     }
     match v {
+        Value::String(_) if field => {
+            r.push(
+                Code::RecordsFields,
+                o.at(key),
+                format!("{}的 {key} 只能是数值，不能引用输入项", o.what),
+            );
+            None
+        }
         Value::String(s) if is_identifier(s) => Some(RawBound::Input(s.clone())),
         _ => {
             r.push(

@@ -51,6 +51,7 @@ const TOP_KEYS: &[&str] = &[
     "tests",
     "documents",
     "unit_tags",
+    "notes_required",
 ];
 
 /// Loads a rule set from JSON text, reporting every problem found.
@@ -77,6 +78,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     let description = r.opt_str(&top, "description");
     let full_score = r.positive(&top, "full_score");
     let scale = read_scale(r, &top);
+    let notes_required = r.opt_bool(&top, "notes_required").unwrap_or(false);
     let not_applicable = match r.opt_enum(&top, "not_applicable", &["full", "rescale"]) {
         Ok(Some("rescale")) => NotApplicable::Rescale,
         _ => NotApplicable::Full,
@@ -112,6 +114,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
             format!("考核细则共有{items}个考核项目，最多{}个", limits::MAX_ITEMS),
         );
     }
+    check_row_budget(r);
     if r.expr_ops > limits::MAX_EXPR_OPS {
         r.push(
             Code::LimitExpressions,
@@ -136,6 +139,13 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     for (input, condition) in inputs.iter_mut().zip(conditions) {
         input.applicable = condition;
     }
+    let lists = (0..inputs.len())
+        .filter(|&i| {
+            inputs
+                .get(i)
+                .is_some_and(|x| x.records.is_some() || x.multiple)
+        })
+        .collect();
     let mut rs = RuleSet {
         id: id?,
         version: version?,
@@ -157,6 +167,8 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         documents,
         unit_tags,
         by_id,
+        notes_required,
+        lists,
     };
     lint::check_points_scale(r, &rs);
     lint::check_judged_inputs(r, &rs);
@@ -166,6 +178,33 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
     }
     rs.tests = cases::read_tests(r, &top, &rs);
     Some(rs)
+}
+
+/// Row expressions run once per row: their operations and the trace lines of `each` lines are
+/// bounded apart from the other expressions' (SECURITY.md).
+fn check_row_budget(r: &mut Reader) {
+    if r.row_ops > limits::MAX_ROW_OPS {
+        r.push(
+            Code::LimitExpressions,
+            "",
+            format!(
+                "考核细则中逐条记录计算的表达式（明细函数的条件和 each 规则）合计编译为{}步运算，最多{}步，请精简规则",
+                r.row_ops,
+                limits::MAX_ROW_OPS
+            ),
+        );
+    }
+    if r.row_lines > limits::MAX_ROW_LINES {
+        r.push(
+            Code::LimitCount,
+            "",
+            format!(
+                "考核细则共有{}条逐条记录（each）的扣分或加分规则，最多{}条",
+                r.row_lines,
+                limits::MAX_ROW_LINES
+            ),
+        );
+    }
 }
 
 fn read_scale(r: &mut Reader, top: &Obj) -> Option<u32> {

@@ -59,7 +59,15 @@ pub(super) fn read_adjustments(
 const BONUS_KEYS: &[&str] = &["cap", "items"];
 
 const BONUS_ITEM_KEYS: &[&str] = &[
-    "id", "title", "points", "basis", "combine", "add", "sources", "example",
+    "id",
+    "title",
+    "points",
+    "basis",
+    "combine",
+    "add",
+    "sources",
+    "example",
+    "assessor_na",
 ];
 
 pub(super) fn read_bonus(
@@ -87,6 +95,7 @@ pub(super) fn read_bonus(
             let combine = read_combine(r, &bo);
             let lines = read_lines(r, &bo, "add", scope, "加");
             let provenance = read_provenance(r, &bo, scope);
+            let assessor_na = r.opt_bool(&bo, "assessor_na").unwrap_or(false);
             if let (Some(id), Some(title), Some(points), Some(lines)) = (id, title, points, lines) {
                 items.push(BonusItem {
                     id,
@@ -96,6 +105,7 @@ pub(super) fn read_bonus(
                     combine,
                     lines,
                     provenance,
+                    assessor_na,
                 });
             }
         },
@@ -103,6 +113,39 @@ pub(super) fn read_bonus(
     Some(Bonus { cap: cap?, items })
 }
 
+/// A grade's bound (`min` X, or `over` X: above `min` X) must be strictly below the previous one's;
+/// an equal bound leaves one of the two unreachable (`grades.overlap`).
+fn check_grade_order(r: &mut Reader, o: &Obj, key: &str, (m, over): (Decimal, bool), prev: &Grade) {
+    let word = |over: bool| if over { "超过" } else { "最低分" };
+    if (m, over) == (prev.min, prev.over) {
+        r.push(
+            Code::GradesOverlap,
+            o.at(key),
+            format!(
+                "{}与上一等次「{}」的界限相同（{}{}），其中一个永远不会评出",
+                o.what,
+                prev.name,
+                word(over),
+                plain(m)
+            ),
+        );
+    } else if (m, over) > (prev.min, prev.over) {
+        r.push(
+            Code::GradesOrder,
+            o.at(key),
+            format!(
+                "等次应按最低分从高到低排列：{}的最低分{}不低于上一等次「{}」的{}",
+                o.what,
+                plain(m),
+                prev.name,
+                plain(prev.min)
+            ),
+        );
+    }
+}
+
+/// The grades, highest first: each `min` X (X以上) or `over` X (超过X), strictly descending, the
+/// lowest `min` 0; `"grades": []` is pure scoring (no grade at all).
 pub(super) fn read_grades(
     r: &mut Reader,
     top: &Obj,
@@ -116,7 +159,7 @@ pub(super) fn read_grades(
         "grades",
         true,
         &|i| format!("第{}个等次", i.saturating_add(1)),
-        &["name", "min", "sources", "example"],
+        &["name", "min", "over", "sources", "example"],
         &mut |r, _, mut o| {
             // A grade's name is its id (vetoes and quotas name it).
             let name = r.req_str(&o, "name").filter(|n| {
@@ -134,27 +177,27 @@ pub(super) fn read_grades(
                     );
                 }
             }
-            let min = r.req_dec(&o, "min");
+            let over = o.get("over").is_some();
+            let key = if over { "over" } else { "min" };
+            if over && o.get("min").is_some() {
+                r.push(
+                    Code::FieldValue,
+                    o.path.clone(),
+                    format!(
+                        "{}的 min（以上，含本数）和 over（超过，不含本数）只能有一个",
+                        o.what
+                    ),
+                );
+            }
+            let min = r.req_dec(&o, key);
             if let Some(m) = min {
                 if let Some(prev) = grades.last() {
-                    if m >= prev.min {
-                        r.push(
-                            Code::GradesOrder,
-                            o.at("min"),
-                            format!(
-                                "等次应按最低分从高到低排列：{}的最低分{}不低于上一等次「{}」的{}",
-                                o.what,
-                                plain(m),
-                                prev.name,
-                                plain(prev.min)
-                            ),
-                        );
-                    }
+                    check_grade_order(r, &o, key, (m, over), prev);
                 }
-                if full_score.is_some_and(|f| m > f) {
+                if full_score.is_some_and(|f| m > f || (over && m == f)) {
                     r.push(
                         Code::GradesRange,
-                        o.at("min"),
+                        o.at(key),
                         format!("{}的最低分{}超过满分", o.what, plain(m)),
                     );
                 }
@@ -164,28 +207,31 @@ pub(super) fn read_grades(
                 grades.push(Grade {
                     name,
                     min,
+                    over,
                     provenance,
                 });
             }
         },
     );
-    if n == 0 && top.get("grades").is_some() {
-        r.push(
-            Code::GradesEmpty,
-            top.at("grades"),
-            "考核细则至少需要一个等次（grades）",
-        );
-    }
     if let Some(last) = grades.last() {
-        if !last.min.is_zero() && grades.len() == n {
+        if (!last.min.is_zero() || last.over) && grades.len() == n {
+            let key = if last.over { "over" } else { "min" };
             r.push(
                 Code::GradesLowest,
-                pointer(&pointer_at(&top.at("grades"), n.saturating_sub(1)), "min"),
-                format!(
-                    "最低等次「{}」的最低分应为0，否则低于{}分的总分没有等次",
-                    last.name,
-                    plain(last.min)
-                ),
+                pointer(&pointer_at(&top.at("grades"), n.saturating_sub(1)), key),
+                if last.over {
+                    format!(
+                        "最低等次「{}」应写作 min（以上，含本数）且最低分为0，否则{}分的总分没有等次",
+                        last.name,
+                        plain(last.min)
+                    )
+                } else {
+                    format!(
+                        "最低等次「{}」的最低分应为0，否则低于{}分的总分没有等次",
+                        last.name,
+                        plain(last.min)
+                    )
+                },
             );
         }
     }
@@ -193,7 +239,7 @@ pub(super) fn read_grades(
 }
 
 const VETO_KEYS: &[&str] = &[
-    "id", "title", "basis", "when", "effect", "sources", "example",
+    "id", "title", "basis", "when", "effect", "ranking", "sources", "example",
 ];
 
 pub(super) fn read_vetoes(
@@ -217,16 +263,28 @@ pub(super) fn read_vetoes(
             let basis = r.opt_str(&o, "basis");
             let when = r.expr(&o, "when", scope, Type::Bool);
             let effect = read_effect(r, &o, grades);
+            let ranking = match r.opt_enum(&o, "ranking", &["last", "excluded"]) {
+                Ok(Some("last")) => Some(VetoRanking::Last),
+                Ok(Some(_)) => Some(VetoRanking::Excluded),
+                _ => None,
+            };
             let provenance = read_provenance(r, &o, scope);
             if let (Some(id), Some(title), Some(when), Some(effect)) = (id, title, when, effect) {
+                let mut effect_text = effect.text(grades);
+                match ranking {
+                    Some(VetoRanking::Last) => effect_text.push_str("，排名列末位"),
+                    Some(VetoRanking::Excluded) => effect_text.push_str("，不参与排名"),
+                    None => {}
+                }
                 out.push(Veto {
                     id,
                     title,
                     basis,
                     when,
-                    effect_text: effect.text(grades),
+                    effect_text,
                     effect,
                     provenance,
+                    ranking,
                 });
             }
         },
@@ -240,9 +298,31 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
         r.push(
             Code::VetoEffect,
             path.clone(),
-            format!("{}的 effect 应为 \"fail\"、\"zero\"、{{\"max_grade\": 等次}} 或 {{\"lower_grades\": N}}", o.what),
+            format!("{}的 effect 应为 \"fail\"、\"zero\"、\"ungraded\"、{{\"max_grade\": 等次}} 或 {{\"lower_grades\": N}}", o.what),
         )
     };
+    let effect = read_effect_value(r, o, grades, &bad)?;
+    if grades.is_empty() && !matches!(effect, VetoEffect::Zero | VetoEffect::Ungraded) {
+        r.push(
+            Code::VetoEffect,
+            path,
+            format!(
+                "{}：考核细则未设等次（grades 为空），否决后果只能是 \"zero\" 或 \"ungraded\"",
+                o.what
+            ),
+        );
+        return None;
+    }
+    Some(effect)
+}
+
+fn read_effect_value(
+    r: &mut Reader,
+    o: &Obj,
+    grades: &[Grade],
+    bad: &dyn Fn(&mut Reader),
+) -> Option<VetoEffect> {
+    let path = o.at("effect");
     match o.get("effect") {
         None => {
             r.missing(o, "effect");
@@ -250,6 +330,7 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
         }
         Some(Value::String(s)) if s == "fail" => Some(VetoEffect::Fail),
         Some(Value::String(s)) if s == "zero" => Some(VetoEffect::Zero),
+        Some(Value::String(s)) if s == "ungraded" => Some(VetoEffect::Ungraded),
         Some(v @ Value::Object(_)) => {
             let eo = r.object(
                 v,
@@ -262,6 +343,7 @@ fn read_effect(r: &mut Reader, o: &Obj, grades: &[Grade]) -> Option<VetoEffect> 
                     let name = r.req_str(&eo, "max_grade")?;
                     match grade_index(grades, &name) {
                         Some(g) => Some(VetoEffect::MaxGrade(g)),
+                        None if grades.is_empty() => Some(VetoEffect::MaxGrade(0)),
                         None => {
                             let names: Vec<&str> = grades.iter().map(|g| g.name.as_str()).collect();
                             r.push(
@@ -315,6 +397,17 @@ pub(super) fn read_quotas(
         &|i| format!("第{}个等次比例限制", i.saturating_add(1)),
         &["grade", "max_share", "sources", "example"],
         &mut |r, _, o| {
+            if grades.is_empty() {
+                r.push(
+                    Code::QuotaGrade,
+                    o.path.clone(),
+                    format!(
+                        "{}：考核细则未设等次（grades 为空），不能设等次比例限制",
+                        o.what
+                    ),
+                );
+                return;
+            }
             let name = r.req_str(&o, "grade");
             let share = r.req_dec(&o, "max_share");
             if let Some(s) = share {

@@ -2,7 +2,7 @@
 //! not applicable, pending and caps make of it.
 
 use super::lines::{Part, text, write_parts};
-use super::scorer::{Calc, Scorer, Stop, Unknown, div, mul, sub};
+use super::scorer::{Calc, Scorer, Stop, Unknown, add, div, mul, sub};
 use crate::code::Code;
 use crate::decimal::{Plain, negate, round};
 use crate::error::pointer;
@@ -37,7 +37,12 @@ impl<'r> Scorer<'r, '_> {
             status: ItemStatus::Scored,
             value: None,
             lines: Vec::new(),
+            self_score: None,
+            self_difference: None,
         };
+        if let Some(reason) = self.marked_not_applicable(&item.id, item.assessor_na) {
+            return Ok(self.not_applicable_as(report, format!("考核组认定不涉及：{reason}")));
+        }
         if let Some(a) = &item.applicable {
             match self.eval_bool(a)? {
                 Outcome::Known(true) => {}
@@ -52,7 +57,10 @@ impl<'r> Scorer<'r, '_> {
             Rule::Deduct(lines) => self.deduct(item, lines, &mut report)?,
             Rule::Rate(rate) => self.rate_item(item, rate, &mut report)?,
             Rule::Bands(bands) => self.bands(item, bands, &mut report)?,
-            Rule::Judged(input) => self.judged(item, *input, &mut report)?,
+            Rule::Judged(input, Aggregate::Single) => self.judged(item, *input, &mut report)?,
+            Rule::Judged(input, aggregate) => {
+                self.judged_scores(item, *input, *aggregate, &mut report)?
+            }
             Rule::Rank(rank) => self.rank(item, rank, &mut report)?,
             Rule::Formula(e) => self.formula(item, e, &mut report)?,
         };
@@ -71,18 +79,34 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// A not-applicable item (不涉及): full marks, or no score under rescaling.
-    fn not_applicable(&self, mut report: ItemReport<'r>) -> ItemReport<'r> {
-        report.status = ItemStatus::NotApplicable;
+    fn not_applicable(&self, report: ItemReport<'r>) -> ItemReport<'r> {
         let reason = if self.rs.not_applicable == NotApplicable::Rescale {
-            report.score = None;
             "不涉及，不计入应得分"
         } else {
             "不涉及，按满分计"
         };
+        self.not_applicable_as(report, reason.into())
+    }
+
+    /// A not-applicable item with the line saying why.
+    fn not_applicable_as(&self, mut report: ItemReport<'r>, reason: String) -> ItemReport<'r> {
+        report.status = ItemStatus::NotApplicable;
+        if self.rs.not_applicable == NotApplicable::Rescale {
+            report.score = None;
+        }
         report
             .lines
-            .push(self.line(reason.into(), Decimal::ZERO, LineKind::Info));
+            .push(self.line(reason, Decimal::ZERO, LineKind::Info));
         report
+    }
+
+    /// The assessors' reason when the submission marks this item not applicable (and the rule
+    /// set lets them: a marking it does not allow is refused before scoring).
+    pub(super) fn marked_not_applicable(&self, id: &str, allowed: bool) -> Option<&str> {
+        if !allowed {
+            return None;
+        }
+        self.sub.not_applicable.get(id).map(String::as_str)
     }
 
     fn deduct(&self, item: &Item, lines: &[Line], report: &mut ItemReport<'r>) -> Calc<Scored> {
@@ -191,6 +215,72 @@ impl<'r> Scorer<'r, '_> {
         Ok(Scored::Score(v))
     }
 
+    /// Several assessors' scores (评议分): their mean, or the mean without one highest and one
+    /// lowest, rounded to the scale; every score is listed in the trace.
+    fn judged_scores(
+        &mut self,
+        item: &Item,
+        input: usize,
+        aggregate: Aggregate,
+        report: &mut ItemReport<'r>,
+    ) -> Calc<Scored> {
+        let rows = self
+            .rs
+            .list_slot(input)
+            .and_then(|k| self.env.lists.get(k))
+            .and_then(Option::as_ref);
+        let scores: Vec<Decimal> = rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .filter_map(|c| match c {
+                Some(V::Number(d)) => Some(*d),
+                _ => None,
+            })
+            .collect();
+        let trimmed = aggregate == Aggregate::TrimmedMean;
+        if scores.is_empty() || (trimmed && scores.len() < 3) {
+            return Ok(Scored::Waiting(Unknown::Pending));
+        }
+        let (high, low) = (
+            scores.iter().copied().max().unwrap_or_default(),
+            scores.iter().copied().min().unwrap_or_default(),
+        );
+        let mut sum = scores.iter().try_fold(Decimal::ZERO, |a, b| add(a, *b))?;
+        let mut n = scores.len();
+        if trimmed {
+            sum = sub(sub(sum, high)?, low)?;
+            n = n.saturating_sub(2);
+        }
+        let mean = round(div(sum, Decimal::from(n))?, self.rs.scale);
+        let listed: Vec<String> = scores.iter().map(|d| Plain(*d).to_string()).collect();
+        let mut reason = format!("评议分：{}", listed.join("、"));
+        if trimmed {
+            reason.push_str(&format!(
+                "（去掉最高分{}、最低分{}）",
+                Plain(high),
+                Plain(low)
+            ));
+        }
+        reason.push_str(&format!("，平均{}", self.amount(mean)));
+        if mean < item.points {
+            match self.sub.notes.get(&item.id) {
+                Some(note) => reason.push_str(&format!("；{note}")),
+                None => self.warn(
+                    Code::JudgedNoNote,
+                    pointer("/notes", &item.id),
+                    format!(
+                        "项目「{} {}」评议分低于满分，但未填写扣分理由（notes）",
+                        item.id, item.title
+                    ),
+                ),
+            }
+        }
+        report
+            .lines
+            .push(self.line(reason, sub(mean, item.points)?, LineKind::Judged));
+        Ok(Scored::Score(mean))
+    }
+
     /// Points by the unit's rank in its batch; outside a batch the item waits for one.
     fn rank(&self, item: &Item, rank: &RankRule, report: &mut ItemReport<'r>) -> Calc<Scored> {
         let points = item.points;
@@ -247,14 +337,11 @@ impl<'r> Scorer<'r, '_> {
         why: Unknown,
     ) -> ItemReport<'r> {
         let exprs = item.exprs();
-        self.add_pending(
-            "item",
-            &item.id,
-            &item.title,
-            &exprs,
-            item.judged_input(),
-            why,
-        );
+        let mut direct: Vec<usize> = item.judged_input().into_iter().collect();
+        if let Rule::Deduct(lines) = &item.rule {
+            direct.extend(lines.iter().filter_map(|l| l.each));
+        }
+        self.add_pending("item", &item.id, &item.title, &exprs, &direct, why);
         if why == Unknown::Undefined {
             self.warn(
                 Code::ScoreUndefined,
@@ -314,7 +401,9 @@ impl<'r> Scorer<'r, '_> {
             Direction::Higher => ("低于", sub(rate.target, v)?),
             Direction::Lower => ("高于", sub(v, rate.target)?),
         };
-        if shortfall <= Decimal::ZERO {
+        // An exclusive target (above/below) is met only beyond it: at it, the shortfall is 0 but
+        // counts as a started step.
+        if shortfall < Decimal::ZERO || (shortfall.is_zero() && !rate.exclusive) {
             return Ok(points);
         }
         match rate.mode {
@@ -326,6 +415,7 @@ impl<'r> Scorer<'r, '_> {
                 let raw_steps = div(shortfall, step)?;
                 let steps = match partial {
                     Partial::Exact => raw_steps,
+                    Partial::Up if rate.exclusive => add(raw_steps.floor(), Decimal::ONE)?,
                     Partial::Up => raw_steps.ceil(),
                     Partial::Down => raw_steps.floor(),
                 };
@@ -333,21 +423,43 @@ impl<'r> Scorer<'r, '_> {
                 if !deduction.is_zero() {
                     use Part::{D, W};
                     let shown = |d: Decimal| D(self.shown(d).0);
-                    let mut reason = text(&[
-                        W("实际值"),
-                        shown(v),
-                        W(short_word),
-                        W("目标值"),
-                        D(rate.target),
-                        W("，差"),
-                        shown(shortfall),
-                        W("，每"),
-                        W(short_word.trim_end_matches('于')),
-                        D(step),
-                        W("扣"),
-                        D(points_per_step),
-                        W("分"),
-                    ]);
+                    let (not_met, needed) = match rate.direction {
+                        Direction::Higher => ("未高于", "（须高于"),
+                        Direction::Lower => ("未低于", "（须低于"),
+                    };
+                    let mut reason = if rate.exclusive {
+                        text(&[
+                            W("实际值"),
+                            shown(v),
+                            W(not_met),
+                            W("目标值"),
+                            D(rate.target),
+                            W(needed),
+                            D(rate.target),
+                            W("）"),
+                        ])
+                    } else {
+                        text(&[
+                            W("实际值"),
+                            shown(v),
+                            W(short_word),
+                            W("目标值"),
+                            D(rate.target),
+                        ])
+                    };
+                    write_parts(
+                        &mut reason,
+                        &[
+                            W("，差"),
+                            shown(shortfall),
+                            W("，每"),
+                            W(short_word.trim_end_matches('于')),
+                            D(step),
+                            W("扣"),
+                            D(points_per_step),
+                            W("分"),
+                        ],
+                    );
                     match partial {
                         Partial::Exact => {}
                         Partial::Up => write_parts(
@@ -393,24 +505,38 @@ impl<'r> Scorer<'r, '_> {
     }
 }
 
-/// The first band with `min <= v < max`; the band with the greatest `max` includes its `max`.
+/// The first band, in the order written, whose bounds hold `v` (`min` ≤, `over` <; `max` and
+/// `under` >, `upto` ≥); else the band with the greatest legacy `max`, which includes it.
 fn find_band(bands: &[Band], v: Decimal) -> Option<&Band> {
+    let above_lower = |b: &Band| b.min.is_none_or(|lo| if b.over { lo < v } else { lo <= v });
     bands
         .iter()
-        .find(|b| b.min.is_none_or(|lo| lo <= v) && b.max.is_none_or(|hi| v < hi))
+        .find(|b| {
+            above_lower(b)
+                && b.max.is_none_or(|hi| match b.upper {
+                    Upper::Upto => v <= hi,
+                    Upper::Max | Upper::Under => v < hi,
+                })
+        })
         .or_else(|| {
-            let top = bands.iter().filter_map(|b| b.max).max()?;
+            let top = bands
+                .iter()
+                .filter(|b| b.upper == Upper::Max)
+                .filter_map(|b| b.max)
+                .max()?;
             bands
                 .iter()
-                .find(|b| b.max == Some(top) && v == top && b.min.is_none_or(|lo| lo <= v))
+                .find(|b| b.upper == Upper::Max && b.max == Some(top) && v == top && above_lower(b))
         })
 }
 
 fn band_text(b: &Band) -> String {
+    let open = if b.over { "(" } else { "[" };
+    let close = if b.upper == Upper::Upto { "]" } else { ")" };
     match (b.min, b.max) {
-        (Some(lo), Some(hi)) => format!("[{}, {})", Plain(lo), Plain(hi)),
-        (Some(lo), None) => format!("[{}, +∞)", Plain(lo)),
-        (None, Some(hi)) => format!("(-∞, {})", Plain(hi)),
+        (Some(lo), Some(hi)) => format!("{open}{}, {}{close}", Plain(lo), Plain(hi)),
+        (Some(lo), None) => format!("{open}{}, +∞)", Plain(lo)),
+        (None, Some(hi)) => format!("(-∞, {}{close}", Plain(hi)),
         (None, None) => "(-∞, +∞)".into(),
     }
 }

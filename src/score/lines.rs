@@ -2,8 +2,8 @@
 //! adjustments and bonus items, which are groups of lines.
 
 use super::scorer::{Calc, Scorer, Unknown, add, mul, sub};
-use crate::decimal::{Plain, negate};
-use crate::expr::{Expr, Outcome};
+use crate::decimal::{Plain, negate, round};
+use crate::expr::{Env, Outcome};
 use crate::report::*;
 use crate::rules::*;
 use rust_decimal::Decimal;
@@ -16,6 +16,16 @@ pub(super) struct Lines {
     pub unknown: Option<Unknown>,
 }
 
+/// One line's hit: its amount, its trace text, the row it counted (1-based) and its group.
+type Hit<'l> = (Decimal, String, Option<u32>, Option<&'l LineGroup>);
+
+/// What one line makes of one row (or of the submission, without `each`).
+enum Eval {
+    Hit(Decimal, String),
+    Miss,
+    Unknown(Unknown),
+}
+
 impl<'r> Scorer<'r, '_> {
     /// Evaluates lines (`verb` 扣 or 加): their combined amount and trace, or why unknown.
     pub(super) fn lines(&self, lines: &[Line], combine: Combine, verb: &str) -> Calc<Lines> {
@@ -26,31 +36,52 @@ impl<'r> Scorer<'r, '_> {
         } else {
             LineKind::Deduct
         };
-        let mut hits: Vec<(Decimal, String)> = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
         for line in lines {
-            let hit = match &line.when {
-                LineWhen::If(e) => match self.eval_bool(e)? {
-                    Outcome::Known(true) => Some((line.points, line.reason.clone())),
-                    Outcome::Known(false) => None,
-                    Outcome::Pending => return Ok(Lines::unknown(Unknown::Pending)),
-                    Outcome::Undefined => return Ok(Lines::unknown(Unknown::Undefined)),
-                },
-                LineWhen::Per { value, free } => match self.eval_number(value)? {
-                    Outcome::Known(v) => {
-                        let n = sub(v, *free)?.max(Decimal::ZERO);
-                        if n.is_zero() {
-                            None
+            let group = line.group.as_deref();
+            let Some(list) = line.each else {
+                match self.eval_line(line, &self.env, verb)? {
+                    Eval::Hit(amount, reason) => hits.push((amount, reason, None, group)),
+                    Eval::Miss => {}
+                    Eval::Unknown(why) => return Ok(Lines::unknown(why)),
+                }
+                continue;
+            };
+            // Once per row: a row that cannot be evaluated makes the line unknown (pending before
+            // undefined, whatever the rows' order).
+            let rows = match self.rs.list_slot(list).and_then(|k| self.env.lists.get(k)) {
+                Some(Some(rows)) => rows,
+                _ => return Ok(Lines::unknown(Unknown::Pending)),
+            };
+            let input = self.rs.inputs.get(list);
+            let unit = input.and_then(|i| i.unit.as_deref()).unwrap_or("条");
+            let mut unknown: Option<Unknown> = None;
+            for r in 0..rows.len() {
+                let env = Env {
+                    row: rows.row(r),
+                    ..self.env
+                };
+                match self.eval_line(line, &env, verb)? {
+                    Eval::Hit(amount, reason) => {
+                        let n = r.saturating_add(1);
+                        let name = rows.names.get(r).map_or("", String::as_str);
+                        let text = if name.is_empty() {
+                            format!("第{n}{unit}：{reason}")
                         } else {
-                            let amount = mul(n, line.points)?;
-                            Some((amount, self.per_reason(line, v, n, amount, verb)))
+                            format!("第{n}{unit}（{name}）：{reason}")
+                        };
+                        hits.push((amount, text, u32::try_from(n).ok(), group));
+                    }
+                    Eval::Miss => {}
+                    Eval::Unknown(why) => {
+                        if unknown != Some(Unknown::Pending) {
+                            unknown = Some(why);
                         }
                     }
-                    Outcome::Pending => return Ok(Lines::unknown(Unknown::Pending)),
-                    Outcome::Undefined => return Ok(Lines::unknown(Unknown::Undefined)),
-                },
-            };
-            if let Some(h) = hit {
-                hits.push(h);
+                }
+            }
+            if let Some(why) = unknown {
+                return Ok(Lines::unknown(why));
             }
         }
         let mut out = Lines {
@@ -58,11 +89,18 @@ impl<'r> Scorer<'r, '_> {
             trace: Vec::with_capacity(hits.len()),
             unknown: None,
         };
+        let line = |reason: String, points: Decimal, kind, row, group: Option<&LineGroup>| {
+            let mut l = self.line(reason, points, kind);
+            l.row = row;
+            l.group = group.map(|g| g.title.clone());
+            l
+        };
         match combine {
             Combine::Sum => {
-                for (amount, reason) in hits {
+                for (amount, reason, row, group) in hits {
                     out.total = add(out.total, amount)?;
-                    out.trace.push(self.line(reason, signed(amount), kind));
+                    out.trace
+                        .push(line(reason, signed(amount), kind, row, group));
                 }
             }
             Combine::Max => {
@@ -70,25 +108,98 @@ impl<'r> Scorer<'r, '_> {
                 let best =
                     hits.iter()
                         .enumerate()
-                        .fold(None::<(usize, Decimal)>, |acc, (i, (a, _))| match acc {
+                        .fold(None::<(usize, Decimal)>, |acc, (i, (a, ..))| match acc {
                             Some((_, b)) if b >= *a => acc,
                             _ => Some((i, *a)),
                         });
-                for (i, (amount, reason)) in hits.into_iter().enumerate() {
+                for (i, (amount, reason, row, group)) in hits.into_iter().enumerate() {
                     if best.is_some_and(|(b, _)| b == i) {
                         out.total = amount;
-                        out.trace.push(self.line(reason, signed(amount), kind));
+                        out.trace
+                            .push(line(reason, signed(amount), kind, row, group));
                     } else {
-                        out.trace.push(self.line(
+                        out.trace.push(line(
                             format!("{reason}（同一事项按最高分计，不累计）"),
                             Decimal::ZERO,
                             LineKind::Info,
+                            row,
+                            group,
                         ));
                     }
                 }
             }
         }
         Ok(out)
+    }
+
+    /// One line on `env` (the submission's, or a row's for an `each` line).
+    fn eval_line(&self, line: &Line, env: &Env<'_>, verb: &str) -> Calc<Eval> {
+        let unknown = |o: &Outcome<Decimal>| match o {
+            Outcome::Pending => Some(Eval::Unknown(Unknown::Pending)),
+            Outcome::Undefined => Some(Eval::Unknown(Unknown::Undefined)),
+            Outcome::Known(_) => None,
+        };
+        Ok(match &line.when {
+            LineWhen::If(e) => match e.eval_bool(env)? {
+                Outcome::Known(true) => Eval::Hit(line.points, line.reason.clone()),
+                Outcome::Known(false) => Eval::Miss,
+                Outcome::Pending => Eval::Unknown(Unknown::Pending),
+                Outcome::Undefined => Eval::Unknown(Unknown::Undefined),
+            },
+            LineWhen::Per { value, free } => {
+                let o = value.eval_number(env)?;
+                if let Some(u) = unknown(&o) {
+                    return Ok(u);
+                }
+                let Outcome::Known(v) = o else {
+                    return Ok(Eval::Miss);
+                };
+                let n = sub(v, *free)?.max(Decimal::ZERO);
+                if n.is_zero() {
+                    Eval::Miss
+                } else {
+                    let amount = mul(n, line.points)?;
+                    Eval::Hit(amount, self.per_reason(line, v, n, amount, verb))
+                }
+            }
+            LineWhen::Amount(e) => {
+                let o = e.eval_number(env)?;
+                if let Some(u) = unknown(&o) {
+                    return Ok(u);
+                }
+                match o {
+                    Outcome::Known(v) if v > Decimal::ZERO => {
+                        let scale = self.rs.scale;
+                        let reason = fill(
+                            &line.reason,
+                            &[("{amount}", round(v, scale)), ("{n}", round(v, scale))],
+                        );
+                        Eval::Hit(v, reason)
+                    }
+                    _ => Eval::Miss,
+                }
+            }
+            LineWhen::Tiers(tiers) => {
+                // Of the tiers that hold, the one with the largest points (the first of equals).
+                let mut best: Option<&Tier> = None;
+                for t in tiers {
+                    match t.when.eval_bool(env)? {
+                        Outcome::Known(true) => {
+                            if best.is_none_or(|b| t.points > b.points) {
+                                best = Some(t);
+                            }
+                        }
+                        Outcome::Known(false) => {}
+                        Outcome::Pending => return Ok(Eval::Unknown(Unknown::Pending)),
+                        Outcome::Undefined => return Ok(Eval::Unknown(Unknown::Undefined)),
+                    }
+                }
+                match best {
+                    Some(t) => Eval::Hit(t.points, t.reason.clone()),
+                    None => Eval::Miss,
+                }
+            }
+        })
     }
 
     /// The trace text of a `per` line with the numbers filled in.
@@ -102,20 +213,26 @@ impl<'r> Scorer<'r, '_> {
     ) -> String {
         let free = match &line.when {
             LineWhen::Per { free, .. } => *free,
-            LineWhen::If(_) => Decimal::ZERO,
+            _ => Decimal::ZERO,
         };
-        let expr = line.expr();
         if line.reason.contains('{') {
+            // Filled in as the report shows amounts: rounded to the scale.
+            let scale = self.rs.scale;
             return fill(
                 &line.reason,
-                &[("{n}", n), ("{points}", line.points), ("{amount}", amount)],
+                &[
+                    ("{n}", round(n, scale)),
+                    ("{points}", line.points),
+                    ("{amount}", round(amount, scale)),
+                ],
             );
         }
         let unit = line
             .unit
             .as_deref()
             .or_else(|| {
-                expr.single_input()
+                line.expr()?
+                    .single_input()
                     .and_then(|i| self.rs.inputs.get(i))
                     .and_then(|i| i.unit.as_deref())
             })
@@ -164,8 +281,9 @@ impl<'r> Scorer<'r, '_> {
     ) -> Calc<(ItemStatus, Decimal, Vec<TraceLine>)> {
         let l = self.lines(lines, combine, verb)?;
         if let Some(why) = l.unknown {
-            let exprs: Vec<&Expr> = lines.iter().map(Line::expr).collect();
-            self.add_pending(kind, id, title, &exprs, None, why);
+            let exprs = line_exprs(lines);
+            let lists: Vec<usize> = lines.iter().filter_map(|l| l.each).collect();
+            self.add_pending(kind, id, title, &exprs, &lists, why);
             let info = format!("待定，暂不{verb}分");
             return Ok((
                 ItemStatus::Pending,
@@ -215,15 +333,27 @@ impl<'r> Scorer<'r, '_> {
         let mut items = Vec::with_capacity(bonus.items.len());
         let mut sum = Decimal::ZERO;
         for item in &bonus.items {
-            let (status, total, lines) = self.line_group(
-                "bonus",
-                &item.id,
-                &item.title,
-                &item.lines,
-                item.combine,
-                "加",
-                Some(item.points),
-            )?;
+            let (status, total, lines) =
+                match self.marked_not_applicable(&item.id, item.assessor_na) {
+                    Some(reason) => (
+                        ItemStatus::NotApplicable,
+                        Decimal::ZERO,
+                        vec![self.line(
+                            format!("考核组认定不涉及：{reason}"),
+                            Decimal::ZERO,
+                            LineKind::Info,
+                        )],
+                    ),
+                    None => self.line_group(
+                        "bonus",
+                        &item.id,
+                        &item.title,
+                        &item.lines,
+                        item.combine,
+                        "加",
+                        Some(item.points),
+                    )?,
+                };
             let amount = self.amount(total);
             sum = add(sum, amount.value())?;
             items.push(BonusItemReport {

@@ -1,5 +1,6 @@
 //! The phases of scoring one submission, in order: items and sections, the rescaled sum,
-//! adjustments and the floor at zero, bonus, vetoes and the grade, then the report.
+//! adjustments and the floor at zero, bonus, vetoes and the grade, then the report; and what a
+//! report says beside the score (record list counts, notes still required).
 
 use super::scorer::{At, Calc, Located, Scorer, Unknown, add, div, mul, sub};
 use crate::code::Code;
@@ -20,19 +21,33 @@ struct SectionSums {
     all_points: Decimal,
     /// How many items are not applicable.
     not_applicable: usize,
+    /// How many items there are.
+    items: usize,
 }
 
 /// The grade a total gives, and what the vetoes made of it.
 struct Graded<'r> {
     total: Decimal,
-    grade: usize,
+    /// The grade after vetoes (`None`: no grades, or withheld by a veto).
+    grade: Option<usize>,
+    /// A veto withheld the grade (不评等次).
+    ungraded: bool,
     vetoes: Vec<VetoReport<'r>>,
+    placement: Option<VetoRanking>,
 }
 
 impl<'r> Scorer<'r, '_> {
     /// The phases, in order.
     pub(super) fn run(&mut self) -> Result<Report<'r>, Error> {
         let (sections, sums) = self.sections()?;
+        if sums.items > 0 && sums.not_applicable == sums.items {
+            return Err(Error::one(
+                Code::ScoreNothingApplicable,
+                "",
+                "所有考核项目均不涉及（或被认定不涉及），没有可评分的项目，无法评分",
+            ));
+        }
+        self.missing_notes(&sections);
         let subtotal = self.rescale(&sums)?;
         let (adjustments, base) = self.adjustments(subtotal)?;
         let bonus = match &self.rs.bonus {
@@ -66,6 +81,7 @@ impl<'r> Scorer<'r, '_> {
             applicable_points: Decimal::ZERO,
             all_points: Decimal::ZERO,
             not_applicable: 0,
+            items: 0,
         };
         for (si, section) in rs.sections.iter().enumerate() {
             let mut items = Vec::with_capacity(section.items.len());
@@ -87,8 +103,14 @@ impl<'r> Scorer<'r, '_> {
                 if !applicable {
                     sums.not_applicable = sums.not_applicable.saturating_add(1);
                 }
+                sums.items = sums.items.saturating_add(1);
                 items.push(report);
             }
+            // A section whose every item is not applicable does not count under rescaling: it
+            // shows no score (under `full` its items, and so it, score full marks).
+            let all_na =
+                !items.is_empty() && items.iter().all(|i| i.status == ItemStatus::NotApplicable);
+            let unscored = all_na && rs.not_applicable == NotApplicable::Rescale;
             let mut lines = Vec::new();
             let score = match section.out_of {
                 Some(out_of) => {
@@ -106,7 +128,8 @@ impl<'r> Scorer<'r, '_> {
                 title: &section.title,
                 points: self.amount(section.points),
                 out_of: section.out_of.map(|d| self.amount(d)),
-                score: self.amount(score),
+                score: (!unscored).then(|| self.amount(score)),
+                status: all_na.then_some(ItemStatus::NotApplicable),
                 lines,
                 items,
             });
@@ -143,16 +166,12 @@ impl<'r> Scorer<'r, '_> {
     /// The sections' sum, rescaled over the applicable items when the rule set says so.
     fn rescale(&mut self, sums: &SectionSums) -> Result<Decimal, Error> {
         let rs = self.rs;
-        if rs.not_applicable != NotApplicable::Rescale || sums.not_applicable == 0 {
+        // Nothing applicable at all is refused before this phase.
+        if rs.not_applicable != NotApplicable::Rescale
+            || sums.not_applicable == 0
+            || sums.applicable_points.is_zero()
+        {
             return Ok(sums.earned);
-        }
-        if sums.applicable_points.is_zero() {
-            self.warn(
-                Code::RescaleNothingApplicable,
-                String::new(),
-                "所有项目均不涉及，无法折算，按满分计".into(),
-            );
-            return Ok(rs.full_score);
         }
         let calc = || {
             let result = round(
@@ -210,36 +229,57 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// Every veto, and the grade (and total) after the triggered ones.
-    fn vetoes(&mut self, mut total: Decimal, grade_by_score: usize) -> Result<Graded<'r>, Error> {
+    fn vetoes(
+        &mut self,
+        mut total: Decimal,
+        grade_by_score: Option<usize>,
+    ) -> Result<Graded<'r>, Error> {
         let rs = self.rs;
         let mut grade = grade_by_score;
+        let mut ungraded = false;
+        let mut placement: Option<VetoRanking> = None;
         let mut vetoes = Vec::with_capacity(rs.vetoes.len());
         for (vi, veto) in rs.vetoes.iter().enumerate() {
             let triggered = match self.eval_bool(&veto.when).at(At::Veto(vi, veto))? {
                 Outcome::Known(b) => Some(b),
-                unknown => {
-                    let why = if unknown == Outcome::Pending {
-                        Unknown::Pending
-                    } else {
-                        Unknown::Undefined
-                    };
-                    self.add_pending("veto", &veto.id, &veto.title, &[&veto.when], None, why);
+                Outcome::Pending => {
+                    self.add_pending(
+                        "veto",
+                        &veto.id,
+                        &veto.title,
+                        &[&veto.when],
+                        &[],
+                        Unknown::Pending,
+                    );
+                    None
+                }
+                Outcome::Undefined => {
+                    self.add_pending(
+                        "veto",
+                        &veto.id,
+                        &veto.title,
+                        &[&veto.when],
+                        &[],
+                        Unknown::Undefined,
+                    );
                     None
                 }
             };
             let lowest = rs.lowest_grade();
+            let by_score = grade_by_score.unwrap_or(lowest);
             let (effect, result_grade) = match veto.effect {
                 VetoEffect::Fail => (EffectRef::Word("fail"), lowest),
                 VetoEffect::Zero => (EffectRef::Word("zero"), lowest),
+                VetoEffect::Ungraded => (EffectRef::Word("ungraded"), lowest),
                 VetoEffect::MaxGrade(g) => (
                     EffectRef::MaxGrade {
-                        max_grade: self.grade_name(g),
+                        max_grade: self.grade_name(g).unwrap_or_default(),
                     },
-                    grade_by_score.max(g),
+                    by_score.max(g),
                 ),
                 VetoEffect::LowerGrades(n) => (
                     EffectRef::LowerGrades { lower_grades: n },
-                    grade_by_score.saturating_add(n as usize).min(lowest),
+                    by_score.saturating_add(n as usize).min(lowest),
                 ),
             };
             if triggered == Some(true) {
@@ -258,7 +298,14 @@ impl<'r> Scorer<'r, '_> {
                     LineKind::Veto,
                 );
                 self.lines.push(line);
-                grade = grade.max(result_grade);
+                grade = grade.map(|g| g.max(result_grade));
+                ungraded |= veto.effect == VetoEffect::Ungraded;
+                placement = match (placement, veto.ranking) {
+                    (Some(VetoRanking::Excluded), _) | (_, Some(VetoRanking::Excluded)) => {
+                        Some(VetoRanking::Excluded)
+                    }
+                    (p, r) => p.or(r),
+                };
             }
             vetoes.push(VetoReport {
                 id: &veto.id,
@@ -266,12 +313,15 @@ impl<'r> Scorer<'r, '_> {
                 triggered,
                 effect,
                 effect_text: &veto.effect_text,
+                ranking: veto.ranking.map(VetoRanking::as_str),
             });
         }
         Ok(Graded {
             total,
-            grade,
+            grade: if ungraded { None } else { grade },
+            ungraded,
             vetoes,
+            placement,
         })
     }
 
@@ -295,7 +345,7 @@ impl<'r> Scorer<'r, '_> {
         adjustments: Vec<AdjustmentReport<'r>>,
         bonus: Option<BonusReport<'r>>,
         graded: Graded<'r>,
-        grade_by_score: usize,
+        grade_by_score: Option<usize>,
     ) -> Report<'r> {
         let rs = self.rs;
         Report {
@@ -313,8 +363,9 @@ impl<'r> Scorer<'r, '_> {
                 Status::Provisional
             },
             total: self.amount(graded.total),
-            grade: self.grade_name(graded.grade),
-            grade_by_score: self.grade_name(grade_by_score),
+            grade: graded.grade.and_then(|g| self.grade_name(g)),
+            grade_text: graded.ungraded.then_some("不评等次"),
+            grade_by_score: grade_by_score.and_then(|g| self.grade_name(g)),
             rank: None,
             full_score: self.amount(rs.full_score),
             subtotal: self.amount(subtotal),
@@ -326,18 +377,73 @@ impl<'r> Scorer<'r, '_> {
             pending: std::mem::take(&mut self.pending),
             warnings: std::mem::take(&mut self.warnings),
             meta: self.sub.meta.clone(),
+            lists: self.list_counts(),
+            self_assessment: None,
+            placement: graded.placement,
         }
     }
 
-    fn grade_for(&self, total: Decimal) -> usize {
-        self.rs
-            .grades
+    /// Each record list's number of rows.
+    fn list_counts(&self) -> Vec<ListCount<'r>> {
+        let rs = self.rs;
+        rs.inputs
             .iter()
-            .position(|g| g.min <= total)
-            .unwrap_or_else(|| self.rs.lowest_grade())
+            .filter_map(|input| {
+                let slot = input.records.as_ref()?.list;
+                let rows = match self.env.lists.get(slot) {
+                    Some(Some(rows)) => u32::try_from(rows.len()).ok(),
+                    _ => None,
+                };
+                Some(ListCount {
+                    id: &input.id,
+                    label: &input.label,
+                    rows,
+                })
+            })
+            .collect()
     }
 
-    fn grade_name(&self, index: usize) -> &'r str {
-        self.rs.grades.get(index).map_or("", |g| g.name.as_str())
+    /// The grade a total gives (`None` without grades).
+    fn grade_for(&self, total: Decimal) -> Option<usize> {
+        let rs = self.rs;
+        if rs.grades.is_empty() {
+            return None;
+        }
+        Some(
+            rs.grades
+                .iter()
+                .position(|g| g.admits(total))
+                .unwrap_or_else(|| rs.lowest_grade()),
+        )
+    }
+
+    fn grade_name(&self, index: usize) -> Option<&'r str> {
+        self.rs.grades.get(index).map(|g| g.name.as_str())
+    }
+
+    /// Under `notes_required`, each item that loses points without a note keeps the report
+    /// provisional (a pending entry of kind `note`).
+    fn missing_notes(&mut self, sections: &[SectionReport<'r>]) {
+        if !self.rs.notes_required {
+            return;
+        }
+        for item in sections.iter().flat_map(|s| &s.items) {
+            let lost = item.status == ItemStatus::Scored
+                && item.score.is_some_and(|s| s.value() < item.points.value());
+            let noted = self
+                .sub
+                .notes
+                .get(item.id)
+                .is_some_and(|n| !n.trim().is_empty());
+            if lost && !noted {
+                self.pending.push(PendingEntry {
+                    kind: "note",
+                    id: item.id,
+                    title: item.title,
+                    missing: Vec::new(),
+                    reason: "失分项目须填写扣分情况说明".into(),
+                });
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! by the caller (`Calc`, `Stop`, `At`), trace lines, warnings, pending entries.
 
 use crate::code::Code;
-use crate::decimal::{Amount, Plain, bounded, round};
+use crate::decimal::{Amount, Plain, round};
 use crate::error::{Error, Problem};
 use crate::expr::{Batch, Env, EvalError, Expr, Outcome};
 use crate::report::*;
@@ -40,16 +40,16 @@ impl From<Overflow> for Stop {
 
 // Checked arithmetic: a result beyond ±10²⁰ (`MAX_COMPUTED`) is an overflow too.
 pub(super) fn add(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_add(b).and_then(bounded).ok_or(Overflow)
+    crate::decimal::add(a, b).ok_or(Overflow)
 }
 pub(super) fn sub(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_sub(b).and_then(bounded).ok_or(Overflow)
+    crate::decimal::sub(a, b).ok_or(Overflow)
 }
 pub(super) fn mul(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_mul(b).and_then(bounded).ok_or(Overflow)
+    crate::decimal::mul(a, b).ok_or(Overflow)
 }
 pub(super) fn div(a: Decimal, b: Decimal) -> Calc<Decimal> {
-    a.checked_div(b).and_then(bounded).ok_or(Overflow)
+    crate::decimal::div(a, b).ok_or(Overflow)
 }
 
 /// Where a calculation stopped: the part of the rule set, for the error's path and message. Built
@@ -182,6 +182,8 @@ impl<'r> Scorer<'r, '_> {
             reason,
             points: self.amount(points),
             kind,
+            row: None,
+            group: None,
         }
     }
 
@@ -204,16 +206,22 @@ impl<'r> Scorer<'r, '_> {
         id: &'r str,
         title: &'r str,
         exprs: &[&Expr],
-        direct: Option<usize>,
+        direct: &[usize],
         why: Unknown,
     ) {
         let mut missing: Vec<&'r str> = Vec::new();
         let read = exprs
             .iter()
             .flat_map(|e| e.inputs().iter().copied())
-            .chain(direct);
+            .chain(direct.iter().copied());
         for i in read {
-            if matches!(self.env.values.get(i), None | Some(None)) {
+            // A record list is missing while not given or while a required cell is empty.
+            let incomplete = self
+                .rs
+                .list_slot(i)
+                .and_then(|k| self.env.lists.get(k))
+                .is_some_and(|l| l.as_ref().is_none_or(|rows| rows.incomplete));
+            if incomplete || matches!(self.env.values.get(i), None | Some(None)) {
                 if let Some(input) = self.rs.inputs.get(i) {
                     if !missing.contains(&input.id.as_str()) {
                         missing.push(&input.id);

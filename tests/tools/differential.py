@@ -60,6 +60,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import gen_rules  # noqa: E402
+import gen_fidelity as gf  # noqa: E402
 import reference_scorer as ref  # noqa: E402
 
 KPI = os.environ.get("KPI", os.path.join(ROOT, "target", "release", "kpi"))
@@ -72,20 +73,33 @@ def dec_load(text):
     return json.loads(text, parse_float=Decimal, parse_int=Decimal)
 
 
+# A unit the engine refuses to score for this reason (every item not applicable) gets {"error": code} in
+# its place; any other refusal fails the check.
+SCORE_ERRORS = ("score.nothing_applicable",)
+
+
 def run_engine(rules_path, subs):
-    """Reports (list of dicts, one per submission) or raises RuntimeError with the engine's output."""
+    """Reports (list of dicts, one per submission; {"error": code} for a unit refused with one of
+    SCORE_ERRORS) or raises RuntimeError with the engine's output."""
     subs_path = rules_path[:-len(".json")] + ".jsonl"
     with open(subs_path, "w", encoding="utf-8") as f:
         f.write("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in subs))
     p = subprocess.run([KPI, "score", "--rules", rules_path, subs_path, "--format", "jsonl", "--provisional"],
                        capture_output=True, text=True)
     os.unlink(subs_path)
+    refused = {}
     if p.returncode != 0:
-        raise RuntimeError(f"exit {p.returncode}\n{p.stderr[-3000:]}\n{p.stdout[-2000:]}")
-    reps = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
-    if len(reps) != len(subs):
-        raise RuntimeError(f"{len(reps)} reports for {len(subs)} submissions\n{p.stdout[-3000:]}")
-    return reps
+        for line in p.stderr.splitlines():
+            m = re.search(r":(\d+): /: \[([a-z_.]+)\]", line)
+            if m and m.group(2) in SCORE_ERRORS:
+                refused[int(m.group(1)) - 1] = m.group(2)
+            else:
+                raise RuntimeError(f"exit {p.returncode}\n{p.stderr[-3000:]}\n{p.stdout[-2000:]}")
+    reps = iter(json.loads(l) for l in p.stdout.splitlines() if l.strip())
+    out = [{"error": refused[k]} if k in refused else next(reps, None) for k in range(len(subs))]
+    if None in out or next(reps, None) is not None:
+        raise RuntimeError(f"reports do not match the {len(subs)} submissions\n{p.stdout[-3000:]}")
+    return out
 
 
 def missing_required(rules_path, subs):
@@ -97,7 +111,7 @@ def missing_required(rules_path, subs):
                        capture_output=True, text=True)
     os.unlink(subs_path)
     got = set()
-    for m in re.finditer(r":(\d+): /values/([A-Za-z_][A-Za-z0-9_]*): \[value\.missing\]", p.stderr):
+    for m in re.finditer(r":(\d+): /values/([A-Za-z_0-9/]*): \[value\.missing\]", p.stderr):
         got.add((int(m.group(1)), m.group(2)))
     if (p.returncode == 0) != (not got):
         got.add((0, f"exit {p.returncode}: {p.stderr[-300:]}"))
@@ -106,7 +120,19 @@ def missing_required(rules_path, subs):
 
 def compare(rep, mine):
     """List of (what, engine, reference)."""
+    if "error" in rep or "error" in mine:
+        return [] if rep.get("error") == mine.get("error") else [("refused", rep.get("error"), mine.get("error"))]
     diffs = []
+    if "self" in mine:  # the self-assessment beside the assessors' score
+        own = rep.get("self") or {}
+        for k in ("total", "grade", "difference"):
+            if own.get(k) != mine["self"].get(k):
+                diffs.append((f"self {k}", own.get(k), mine["self"].get(k)))
+        for s in rep.get("sections", []):
+            for it in s.get("items", []):
+                want = mine["self"].get("items", {}).get(it["id"])
+                if it.get("self_score") != want:
+                    diffs.append((f"self score {it['id']}", it.get("self_score"), want))
     for k in ("status", "total", "grade", "grade_by_score", "subtotal"):
         if rep.get(k) != mine[k]:
             diffs.append((k, rep.get(k), mine[k]))
@@ -208,6 +234,7 @@ def static_coverage(doc):
         e = v["effect"]
         c[f"veto {e if isinstance(e, str) else next(iter(e))}"] += 1
     c[f"{len(doc['grades'])} grades"] += 1
+    gf.coverage(doc, c)
     for _, v in ref.scaled_points(doc):
         if isinstance(v, str) and "." in v and v.endswith("0"):
             c["points written with trailing zeros"] += 1
@@ -231,8 +258,11 @@ def check_one(args):
     else:
         units = [({"id": f"u{j}", "name": f"单位{j}"}, v)
                  for j, v in enumerate(gen_rules.submissions(doc, rng, lits, n_subs))]
-    subs = [{"format": "kpi-submission/1", "rules": {"id": name, "version": "1"}, "unit": u, "values": v}
-            for u, v in units]
+    # not_applicable markings, notes, and (outside a batch) self-assessments
+    own = lambda kind: gen_rules.values(doc, rng, lits, kind)
+    units = [(u, v, gf.extras(doc, rng, own, "random", not batch)) for u, v in units]
+    subs = [{"format": "kpi-submission/1", "rules": {"id": name, "version": "1"}, "unit": u, "values": v, **x}
+            for u, v, x in units]
     res = {"k": k, "subs": len(subs), "fail": None, "precision": [], "cov": static_coverage(doc),
            "hits": Counter(), "mode": "batch" if batch else "single"}
     problems = []
@@ -269,9 +299,14 @@ def check_one(args):
             # a submission with missing required inputs unless asked for a provisional score")
             def empty(i, v):
                 x = v.get(i["id"])
-                return x is None or (i["type"] == "text" and isinstance(x, str) and not x.strip())
-            want = {(j + 1, i["id"]) for j, (_, v) in enumerate(units) for i in doc["inputs"]
+                return x is None or (i["type"] in ("text", "date") and isinstance(x, str) and not x.strip())
+            want = {(j + 1, i["id"]) for j, (_, v, _) in enumerate(units) for i in doc["inputs"]
                     if i.get("required", True) is not False and empty(i, v)}
+            # required cells of record lists left empty: /values/LIST/ROW/FIELD
+            want |= {(j + 1, f"{i['id']}/{r}/{f['id']}") for j, (_, v, _) in enumerate(units)
+                     for i in doc["inputs"] if i["type"] == "records" and isinstance(v.get(i["id"]), list)
+                     for r, row in enumerate(v[i["id"]]) for f in i["fields"]
+                     if f.get("required", True) is not False and empty(f, row)}
             got = missing_required(path, subs)
             if want:
                 res["hits"]["required inputs left empty (refused without --provisional)"] += 1
@@ -292,8 +327,9 @@ def check_one(args):
             ref.NUDGE[0], ref.NUDGE[1] = nudge, 0
             try:
                 if batch:
-                    return rs.score_batch([(u, dec_load(json.dumps(v))) for u, v in units])
-                scored = [rs.score(dec_load(json.dumps(v))) for _, v in units]
+                    return rs.score_batch([(u, dec_load(json.dumps(v)), dec_load(json.dumps(x)))
+                                           for u, v, x in units])
+                scored = [rs.score(dec_load(json.dumps(v)), sub=dec_load(json.dumps(x))) for _, v, x in units]
                 # `kpi score` with several submissions scores them as one batch: a provisional
                 # unit makes its peers' ranks provisional too (one per call has no peers).
                 return scored if needs_batch else rs.mark_incomplete(units, scored)
@@ -304,7 +340,7 @@ def check_one(args):
             out = []
             for rep, mine in zip(reps, results):
                 diffs = compare(rep, mine)
-                if batch and rep.get("rank") != mine["rank"]:
+                if batch and "error" not in mine and rep.get("rank") != mine["rank"]:
                     diffs.append(("rank", rep.get("rank"), mine["rank"]))
                 out.append(diffs)
             return out
@@ -333,8 +369,9 @@ def check_one(args):
                         diff_all[j] = []
         for j, (sub, rep, mine, diffs) in enumerate(zip(subs, reps, mine_all, diff_all)):
             if verbose:
-                print(f"  submission {j}: engine {rep['status']} {rep['total']} {rep['grade']} rank {rep.get('rank')}; "
-                      f"reference {mine['status']} {mine['total']} {mine['grade']} rank {mine.get('rank')}"
+                print(f"  submission {j}: engine {rep.get('status')} {rep.get('total')} {rep.get('grade')} "
+                      f"rank {rep.get('rank')} {rep.get('error', '')}; reference {mine.get('status')} "
+                      f"{mine.get('total')} {mine.get('grade')} rank {mine.get('rank')} {mine.get('error', '')}"
                       f"{'  DIFFERENT' if orig[j] else ''}{'' if diffs or not orig[j] else ' (explained)'}")
                 for d in orig[j][:8] if verbose else ():
                     print(f"      {d}")

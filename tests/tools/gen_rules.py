@@ -37,11 +37,19 @@ bonus.cap, bonus item points; item caps, line points, band scores, rate constant
 mins may be finer, and some points are written with trailing zeros beyond `scale`).
 `applicable` on a rank item in a batch: a unit for which the item does not apply is no peer in its
 ranking (the engine's rule; the reference scorer does the same).
+
+The constructs of issue 14 (record lists, list functions, each/amount/tiers lines, groups, over/under/upto,
+above/below, empty grades, ungraded and veto ranking, assessor_na, notes_required, judged aggregates,
+self-assessments) come from gen_fidelity.py.
 """
 import json
+import os
 import random
 import sys
 from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_fidelity as gf  # noqa: E402  (the constructs of issue 14)
 
 D = Decimal
 NUMERIC = ("count", "number", "percent")
@@ -112,9 +120,10 @@ class Exprs:
         self.aggregates = aggregates
         self.used = set()
         self.lits = set()
+        self.row = False  # a row expression's scope: no list functions in it
 
     def numeric(self):
-        return [i for i in self.inputs if i["type"] in NUMERIC]
+        return [i for i in self.inputs if i["type"] in NUMERIC and not i.get("multiple")]
 
     def lit(self, choices=None):
         r = self.r
@@ -194,6 +203,8 @@ class Exprs:
             return f"{f}({self.num(d - 1)[0]})", 8
         if k < 0.85:
             return f"round({self.num(d - 1)[0]}, {r.choice([0, 1, 2, 3])})", 8
+        if k < 0.90 and (t := gf.list_number(self, d)):
+            return t, 8
         if k < 1 - self.aggregates:
             return f"if({self.boolean(d - 1)[0]}, {self.num(d - 1)[0]}, {self.num(d - 1)[0]})", 8
         # batch aggregates: pending outside a batch
@@ -230,6 +241,8 @@ class Exprs:
             if r.random() < 0.2:
                 return f"{opt} {op} {self.use(c['id'])}", 3
             return f"{self.use(c['id'])} {op} {opt}", 3
+        if k < 0.62 and (t := gf.list_bool(self, d)):
+            return t, 8
         if k < 0.97 and self.numeric():
             return self.cmp(max(d, 0))
         return r.choice(["true", "false"]), 8
@@ -288,6 +301,9 @@ class Gen:
             self.add_input(t)
         if not any(i["type"] in NUMERIC for i in self.inputs):
             self.add_input("count")
+        if r.random() < 0.3:
+            for _ in range(r.choice([1, 1, 2])):
+                self.inputs.append(gf.records_input(self))
         if r.random() < 0.4:  # a found/fixed pair: fixed <= found
             a = self.add_input("count", plain=True)
             b = self.add_input("count", plain=True)
@@ -386,6 +402,13 @@ class Gen:
         r = self.r
         out = []
         for _ in range(r.choice([1, 1, 2, 2, 3, 4])):
+            k = r.random()
+            if k < 0.12 and (line := gf.each_line(self, ex, kind)):
+                out.append(line)
+                continue
+            if k < 0.18:
+                out.append(gf.line_body(self, ex, r.choice(["amount", "tiers"])))
+                continue
             if r.random() < 0.45:
                 line = {"if": ex.boolean(2)[0],
                         "points": self.w.dec(r.choice([D("0.5"), D(1), D(2), D(3), D("1.25"), D(5), D(10)])),
@@ -400,7 +423,7 @@ class Gen:
                 if r.random() < 0.15:
                     line["unit"] = r.choice(UNITS)
             out.append(line)
-        return out
+        return gf.group_lines(r, out)
 
     def per_expr(self, ex):
         r = self.r
@@ -425,6 +448,8 @@ class Gen:
                          [30, 20, 16, 8, 18 if self.batch else 6, 16])[0]
         if r.random() < (0.25 if rescale else 0.15):
             it["applicable"] = ex.boolean(1)[0]
+        if r.random() < 0.15:
+            it["assessor_na"] = True
         if rule == "deduct":
             it["deduct"] = self.lines(ex)
             if r.random() < 0.25:
@@ -440,6 +465,8 @@ class Gen:
                 it["cap"] = self.w.dec(r.choice([pts, pts / 2]))
         elif rule == "bands":
             it["bands"] = self.bands(ex, pts)
+        elif rule == "judged" and r.random() < 0.3:
+            it["judged"] = gf.multiple_judged(self, ex, pts)
         elif rule == "judged":
             j = {"id": self.new_id("j"), "label": f"评议分{self.n}", "type": "number",
                  "min": self.w.dec(0), "max": self.w.dec(pts)}
@@ -519,7 +546,7 @@ class Gen:
                 rate["partial"] = r.choice(["exact", "up", "down"])
         if r.random() < 0.7:
             rate["when_undefined"] = r.choice(["full", "zero", "pending"])
-        return rate
+        return gf.exclusive_rate(r, rate)
 
     def bands(self, ex, pts):
         r = self.r
@@ -551,6 +578,7 @@ class Gen:
         else:
             if r.random() < 0.3:
                 del bands[0]["min"]  # open below, closed (inclusive) above
+        gf.bounds_style(r, bands, closed)
         order = r.random()
         if order < 0.35:
             bands.reverse()
@@ -595,6 +623,8 @@ class Gen:
             doc["not_applicable"] = "rescale"
         elif r.random() < 0.2:
             doc["not_applicable"] = "full"
+        if r.random() < 0.1:
+            doc["notes_required"] = True
         doc["inputs"] = self.inputs
         doc["sections"] = sections
         adjustments = []
@@ -612,26 +642,33 @@ class Gen:
                 b = {"id": f"bonus{k + 1}", "title": f"加分事项{k + 1}",
                      "points": self.w.points(r.choice(fitting([1, 2, 3, 4, D("0.5")], scale)), scale),
                      "add": self.lines(ex, "add")}
+                if r.random() < 0.15:
+                    b["assessor_na"] = True
                 if r.random() < 0.25:
                     b["combine"] = "max"
                 items.append(b)
             bonus = {"cap": self.w.points(r.choice(fitting([1, 2, 3, 5, D("2.5"), D("1.25")], scale)), scale),
                      "items": items}
         names = self.grades(doc, full)
+        graded = self.batch or r.random() > 0.06
+        if not graded:
+            names = {}
         vetoes = []
         for k in range(r.choice([0, 0, 1, 1, 2, 3])):
             eff = r.choice(["fail", "zero", "max", "lower"])
-            if eff == "max":
+            if eff == "max" and names:
                 eff = {"max_grade": r.choice(list(names))}
             elif eff == "lower":
                 eff = {"lower_grades": r.choice([1, 1, 2, 3])}
-            vetoes.append({"id": f"veto{k + 1}", "title": f"否决事项{k + 1}", "when": ex.boolean(2)[0],
-                           "effect": eff})
+            vetoes.append(gf.veto_extras(r, {"id": f"veto{k + 1}", "title": f"否决事项{k + 1}",
+                                             "when": ex.boolean(2)[0], "effect": eff}, graded))
         # every non-text input must be used by an expression
         for i in self.inputs:
             if i["type"] == "text" or i["id"] in ex.used:
                 continue
-            if i["type"] == "bool":
+            if i["type"] == "records":
+                line = {"per": f"count({ex.use(i['id'])})", "points": self.w.dec(D("0.5")), "reason": "补充扣分"}
+            elif i["type"] == "bool":
                 line = {"if": ex.use(i["id"]) if r.random() < 0.5 else f"!{ex.use(i['id'])}",
                         "points": self.w.dec(1), "reason": "补充扣分"}
             elif i["type"] == "choice":
@@ -647,7 +684,7 @@ class Gen:
                 r.choice(hosts).append(line)
             elif i["type"] in ("bool", "choice") and k < 0.85:
                 vetoes.append({"id": f"veto{len(vetoes) + 1}", "title": "补充否决", "when": line["if"],
-                               "effect": r.choice(["fail", {"lower_grades": 1}])})
+                               "effect": r.choice(["fail", {"lower_grades": 1}] if graded else ["zero", "ungraded"])})
             else:
                 adjustments.append({"id": f"adj{len(adjustments) + 1}", "title": "补充扣分事项", "deduct": [line]})
         if adjustments:
@@ -657,13 +694,16 @@ class Gen:
         if vetoes:
             doc["vetoes"] = vetoes
         doc["grades"] = [{"name": n, "min": m} for n, m in names.items()]
+        for g in doc["grades"][:-1]:  # 超过 X (over) instead of X以上 (min) now and then
+            if r.random() < 0.25 and D(str(g["min"])) < full:
+                g["over"] = g.pop("min")
         if self.batch and len(names) > 1 and r.random() < 0.6:
             upper = list(names)[:-1]
             doc["quotas"] = [{"grade": g, "max_share": self.w.dec(D(str(r.choice(["0.2", "0.3", "0.5", "1", "0.34",
                                                                                    "0.25"]))))}
                              for g in r.sample(upper, r.randint(1, len(upper)))]
         for i in self.inputs:
-            if r.random() < 0.3:
+            if r.random() < 0.3 and not i.get("multiple"):
                 i["section"] = r.choice(sections)["id"]
         self.lits = ex.lits
         return doc
@@ -766,6 +806,13 @@ def values(doc, r, lits, kind):
         if iid in empty or (i.get("required", True) is False and r.random() < 0.4):
             if r.random() < 0.5:
                 vals[iid] = None
+            continue
+        if t == "records":
+            vals[iid] = gf.rows_value(i, r, w, kind, lits)
+            continue
+        if i.get("multiple"):
+            item = next(it for s in doc["sections"] for it in s["items"] if it.get("judged", {}).get("input") == iid)
+            vals[iid] = gf.scores_value(item, r, w)
             continue
         if t == "bool":
             vals[iid] = r.random() < 0.5

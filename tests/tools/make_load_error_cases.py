@@ -106,6 +106,76 @@ def lookalike_ids(r):
     r["documents"] = [{"id": "BS26", "title": "宝山"}, {"id": "bs26", "title": "重复"}]
 CASES["lookalike-ids"] = lookalike_ids
 
+# Issue 14: record lists, line groups, bounds, vetoes without grades, judged aggregates, embedded tests.
+ACC = {"id": "acc", "label": "事故明细", "type": "records", "unit": "起",
+       "fields": [{"id": "date", "label": "日期", "type": "date"}, {"id": "deaths", "label": "死亡（人）", "type": "count"}]}
+def with_records(r, *lines):
+    r["inputs"].append(copy.deepcopy(ACC))
+    items(r)[5]["deduct"].extend(lines)
+CASES.update({
+    "records-fields": lambda r: r["inputs"].extend([
+        {"id": "acc", "label": "事故明细", "type": "records", "min_rows": 3, "max_rows": 2, "describe": ["where"],
+         "fields": [{"id": "d", "label": "死亡（人）", "type": "count", "max": "meetings"},
+                    {"id": "d", "label": "重复", "type": "count"},
+                    {"id": "sub", "label": "嵌套", "type": "records"}]},
+        {"id": "empty", "label": "无字段明细", "type": "records", "max_rows": 5000},
+        {"id": "flat", "label": "普通输入", "type": "count", "fields": [], "describe": []}]),
+    "records-usage": lambda r: with_records(r,
+        {"if": "acc > 0", "points": "1", "reason": "明细当作数值"},
+        {"if": "count(acc, count(acc, deaths > 0) > 1)", "points": "1", "reason": "嵌套明细函数"},
+        {"if": "any(meetings, deaths > 0)", "points": "1", "reason": "any 的第1个参数不是明细"},
+        {"per": "sum(acc, deaths > 1)", "points": "1", "reason": "sum 的条件不是数值"},
+        {"each": "acc", "if": "deaths > 0 && date", "points": "1", "reason": "日期不能参与计分"}),
+    "line-each": lambda r: with_records(r,
+        {"each": "meetings", "if": "true", "points": "1", "reason": "each 不是明细"},
+        {"each": "acc", "amount": "deaths", "points": "2", "reason": "amount 不设 points"},
+        {"each": "acc", "tiers": [], "reason": "没有档"},
+        {"each": "acc", "if": "deaths > 0", "per": "deaths", "amount": "deaths", "points": "1", "reason": "多种写法"}),
+    "line-group": lambda r: items(r)[5]["deduct"].extend([
+        {"group": "（一）通报", "lines": []},
+        {"group": "（二）约谈", "lines": [{"group": "嵌套", "lines": [{"if": "interview", "points": "1", "reason": "x"}]}]}]),
+    "grades-overlap": lambda r: r.update(grades=[{"name": "优秀", "over": "18"}, {"name": "良好", "min": "18"},
+                                                 {"name": "合格", "min": "12"}, {"name": "基本合格", "min": "12"},
+                                                 {"name": "较差", "over": "12"}, {"name": "不合格", "over": "0"}]),
+    "band-point": lambda r: (items(r)[1].pop("deduct"), items(r)[1].update(bands={"value": "meetings", "bands": [
+        {"min": "0", "upto": "2", "score": "0"}, {"min": "2", "under": "4", "score": "2"},
+        {"over": "4", "max": "6", "score": "3"}, {"min": "6", "over": "6", "score": "3"}]})),
+    "rate-bounds": lambda r: (items(r)[1].pop("deduct"), items(r)[1].update(rate={
+        "value": "meetings", "above": "4", "below": "2", "mode": "step", "step": "1", "points_per_step": "1"}),
+        items(r)[2].pop("deduct"), items(r)[2].update(rate={"value": "late", "below": "1", "direction": "higher",
+                                                             "mode": "proportional"})),
+    "no-grades": lambda r: r.update(grades=[], quotas=[{"grade": "优秀", "max_share": "0.3"}],
+                                    vetoes=[{"id": "v1", "title": "不合格", "when": "interview", "effect": "fail"},
+                                            {"id": "v2", "title": "降档", "when": "notice", "effect": {"lower_grades": 1}},
+                                            {"id": "v3", "title": "否优", "when": "notice", "effect": {"max_grade": "优秀"}},
+                                            {"id": "v4", "title": "排名", "when": "notice", "effect": "ungraded", "ranking": "first"}]),
+    "judged-aggregate": lambda r: (r["inputs"].extend([
+        {"id": "panel", "label": "评议分（分）", "type": "number", "multiple": True},
+        {"id": "one", "label": "单人评议（分）", "type": "number"},
+        {"id": "opt", "label": "选填评议（分）", "type": "number", "multiple": True, "required": False},
+        {"id": "cnt", "label": "计数评议", "type": "count", "multiple": True}]),
+        r["sections"][0]["items"].__setitem__(5, {"id": "1.6", "title": "评议", "points": "2", "judged": {"input": "panel"}}),
+        r["sections"].append({"id": "s2", "title": "评议", "points": "2", "items": [
+            {"id": "2.1", "title": "评议二", "points": "1", "judged": {"input": "one", "aggregate": "mean"}},
+            {"id": "2.2", "title": "评议三", "points": "1", "formula": "opt + cnt"}]}),
+        r.update(full_score="22")),
+    "tests-unknown": lambda r: r.update(tests=[{"name": "笔误", "values": {"meeting": 4, "plan_made": True},
+                                                "not_applicable": {"1.9": "x"},
+                                                "expect": {"grade": "良好", "items": {"1.7": "1"}, "vetoes": ["v9"]}}]),
+    # Issue 13's checks on issue 14's parts: record field ids compared after the look-alike fold, a
+    # row expression's constant parts checked like any other's, no control characters in a field's
+    # label or a group's heading.
+    "records-checks": lambda r: with_records(r,
+        {"group": "（一）\u001b[2J事故", "lines": [
+            {"each": "acc", "if": "deaths > 0", "points": "1", "reason": "死亡事故"}]},
+        {"per": "sum(acc, deaths / (1 - 1))", "points": "1", "reason": "常量除数"},
+        {"if": "count(acc, Deaths > 1000000000000 * 1000000000000)", "points": "1", "reason": "常量溢出"}) or
+        r["inputs"][-1]["fields"].extend([{"id": "Deaths", "label": "死亡\u202e（人）", "type": "count"},
+                                           {"id": "ｄａｔｅ", "label": "日期", "type": "date"}]),
+    "lints-after-typo": lambda r: (items(r)[0]["deduct"][0].update({"if": "!plan_mad"}), items(r)[1].update(points="4"),
+                                   r.update(grades=[{"name": "合格", "min": "12"}, {"name": "优秀", "min": "18"}, {"name": "不合格", "min": "0"}])),
+})
+
 bands_base = {"value": "meetings", "bands": [{"min": "0", "max": "2", "score": "0"}, {"min": "2", "max": "4", "score": "2"}, {"min": "4", "score": "3"}]}
 def bands(bs):
     def f(r):

@@ -27,12 +27,13 @@ export function statusWord(report) {
 /** The grade as it may be shown: a provisional report has no grade yet, only what its score reads now. */
 export function gradeWord(report) {
   if (!report) return '—';
-  if (report.status === 'final') return report.grade;
+  // A rule set without grades, or a veto that withholds the grade (不评等次): the engine's words.
+  if (report.status === 'final') return report.grade ?? report.grade_text ?? '不评等次';
   return '待定';
 }
 
 export function gradeHint(report) {
-  if (!report || report.status === 'final') return '';
+  if (!report || report.status === 'final' || report.grade == null) return '';
   return `暂定为「${report.grade}」，待全部单位填写完成后确定`;
 }
 
@@ -114,7 +115,7 @@ export function reportBlocks(report, ctx) {
 
   // 扣分汇总: section subtotals, then every deduction line.
   const sectionRows = report.sections.map((s, i) => h('tr', {},
-    td(`${SECTION_NUMBERS[i] ?? i + 1}、${s.title}`), td(s.points, 'num'), td(s.score, 'num')));
+    td(`${SECTION_NUMBERS[i] ?? i + 1}、${s.title}`), td(s.points, 'num'), td(s.score ?? '不涉及', 'num')));
   const adjustments = report.adjustments.filter((a) => !isZero(a.amount));
   if (adjustments.length > 0) sectionRows.push(h('tr', {}, td('扣分项'), td('', 'num'), td(adjustments.map((a) => a.amount).join(' '), 'num')));
   if (report.bonus) sectionRows.push(h('tr', {}, td('加分'), td(`至多${report.bonus.cap}`, 'num'), td(signed(report.bonus.amount), 'num')));
@@ -158,7 +159,7 @@ export function reportBlocks(report, ctx) {
         td(item.id), h('td', {}, h('div', {}, item.title), detail.length > 0 ? h('ul', { className: 'rp-lines' }, detail) : null),
         td(item.points, 'num'), td(scoreText, 'num'));
     });
-    blocks.push(table('rp-table rp-detail', ['序号', '考核项目及扣分情况', '满分', '得分'], rows, `${SECTION_NUMBERS[si] ?? si + 1}、${s.title}（满分${s.points}分，得分${s.score}分）`));
+    blocks.push(table('rp-table rp-detail', ['序号', '考核项目及扣分情况', '满分', '得分'], rows, `${SECTION_NUMBERS[si] ?? si + 1}、${s.title}（满分${s.points}分，${s.score === null ? '不涉及' : `得分${s.score}分`}）`));
   });
   const others = [];
   for (const a of report.adjustments) {
@@ -210,7 +211,7 @@ export function summaryRows(result, units, form) {
     if (report.grade !== report.grade_by_score && moves.length === 0) moves.push(`按分数为${report.grade_by_score}`);
     rows.push({ key: u.key, report, unit, sort: [report.rank === null || report.rank === undefined ? 1 : 0, report.rank ?? 0, order.get(u.key)], cells: [
       rankWord(report).replace(/^第(\d+)名$/, '$1'), unit.id, unit.name, unit.group ?? '',
-      ...report.sections.map((s) => ({ text: s.score, number: true })),
+      ...report.sections.map((s) => (s.score === null ? '不涉及' : { text: s.score, number: true })),
       adjustments, report.bonus ? { text: report.bonus.amount, number: true } : '',
       { text: report.total, number: true }, gradeWord(report), moves.join('；'), statusWord(report)] });
   }
