@@ -269,7 +269,7 @@ impl RuleSet {
         if n > MAX_BATCH {
             return too_large(n);
         }
-        let (prepared, mut errors) = self.prepare_batch(subs, read);
+        let (prepared, canonical, mut errors) = self.prepare_batch(subs, read);
         // Peer statistics per group, over ranked units that could be prepared.
         let group_of = |i: usize| {
             subs.get(i)
@@ -311,7 +311,8 @@ impl RuleSet {
                 aggregates: Some(&view),
                 ranks: Some(&unit_ranks),
             };
-            results.push(self.score_prepared(sub, values, ctx));
+            let canonical = canonical.get(i).map_or("", String::as_str);
+            results.push(self.score_prepared(sub, values, canonical, ctx));
         }
 
         self.rank_and_apply_quotas(subs, &groups, &mut results);
@@ -319,15 +320,17 @@ impl RuleSet {
         BatchReport { results }
     }
 
-    /// Each submission's values, converted and checked, or why it cannot be scored; two
-    /// submissions for one unit are both refused.
+    /// Each submission's values, converted and checked, and their canonical text (for the
+    /// fingerprint), or why it cannot be scored; two submissions for one unit are both refused.
+    #[allow(clippy::type_complexity)]
     fn prepare_batch(
         &self,
         subs: &[Submission],
         mut read: Vec<Option<Prepared>>,
-    ) -> (Vec<Option<Values>>, Vec<Option<Error>>) {
+    ) -> (Vec<Option<Values>>, Vec<String>, Vec<Option<Error>>) {
         let n = subs.len();
         let mut prepared: Vec<Option<Values>> = Vec::with_capacity(n);
+        let mut canonical: Vec<String> = Vec::with_capacity(n);
         let mut errors: Vec<Option<Error>> = Vec::with_capacity(n);
         let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, sub) in subs.iter().enumerate() {
@@ -355,6 +358,7 @@ impl RuleSet {
                     *p = None;
                 }
                 prepared.push(None);
+                canonical.push(String::new());
                 continue;
             }
             first_of.insert(&sub.unit.id, i);
@@ -362,6 +366,7 @@ impl RuleSet {
                 Some(p) => (p, Vec::new()),
                 None => self.prepare(sub),
             };
+            canonical.push(p.canonical);
             if problems.is_empty() {
                 prepared.push(Some(p.values));
                 errors.push(None);
@@ -370,7 +375,7 @@ impl RuleSet {
                 errors.push(Some(Error::new(problems)));
             }
         }
-        (prepared, errors)
+        (prepared, canonical, errors)
     }
 
     /// Peer statistics per group, over ranked units that could be prepared.

@@ -38,6 +38,7 @@ mod decimal;
 mod diff;
 mod error;
 mod export;
+mod fingerprint;
 // The expression language and the JSON reader and writer are public for the fuzz targets and the
 // benches only: not part of the API, and free to change.
 #[doc(hidden)]
@@ -56,6 +57,7 @@ mod ruletest;
 mod score;
 mod submission;
 mod values;
+mod verify;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
@@ -66,6 +68,7 @@ pub use decimal::{Amount, parse_decimal};
 pub use diff::*;
 pub use error::{Error, Problem};
 pub use export::{diff_csv, reports_csv};
+pub use fingerprint::{ENGINE, Fingerprint};
 pub use form::*;
 pub use json::ToJson;
 pub use limits::MAX_DOCUMENT_BYTES;
@@ -73,6 +76,7 @@ pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
 pub use ruletest::{CaseResult, TestRun};
 pub use submission::{Submission, SubmissionUnit};
+pub use verify::{Difference, Verification};
 
 impl RuleSet {
     /// Loads and validates a rule set from `kpi-rules/1` JSON text, reporting every problem found.

@@ -5,6 +5,7 @@
 
 use crate::decimal::Amount;
 use crate::error::Problem;
+use crate::fingerprint::Fingerprint;
 use crate::json::{JsonWriter, ToJson, json_object, json_str};
 use crate::submission::SubmissionUnit;
 use std::collections::BTreeMap;
@@ -51,6 +52,8 @@ pub struct Report<'r> {
     pub warnings: Vec<Problem>,
     /// The submission's metadata, echoed.
     pub meta: BTreeMap<String, String>,
+    /// What the report was computed from: the engine, the rule set and the submission.
+    pub fingerprint: Fingerprint<'r>,
 }
 
 /// Whether a report is complete.
@@ -311,7 +314,7 @@ impl Report<'_> {
 
 // The JSON form (`kpi-report/1`, docs/FORMATS.md): members in declaration order.
 
-json_object!(Report<'_> { format, unit, rules, period, status, total, grade, grade_by_score, rank?, full_score, subtotal, sections, adjustments, bonus?, vetoes, lines, pending, warnings, meta [nonempty] });
+json_object!(Report<'_> { format, unit, rules, period, status, total, grade, grade_by_score, rank?, full_score, subtotal, sections, adjustments, bonus?, vetoes, lines, pending, warnings, meta [nonempty], fingerprint });
 
 json_object!(RulesRef<'_> { id, version, title });
 

@@ -36,21 +36,35 @@ pub(crate) fn blank(s: &str) -> bool {
 
 /// What a submission gave for one input.
 #[derive(Clone, Debug)]
-pub(crate) enum Given {
+pub(crate) enum Given<'a> {
     /// Nothing.
     Absent,
     /// `null`, which counts as nothing (read only by the plain path, to refuse repeats).
     Null,
     /// A value that could not be converted, and why.
     Invalid(Problem),
-    /// The converted value (`None` for text).
+    /// The converted value of a scored input.
     Value(Option<V>),
+    /// A text input's text (never scored; kept for the fingerprint).
+    Text(&'a str),
 }
 
-/// Values ready for evaluation, by input index, and the required inputs still empty.
+impl<'a> Given<'a> {
+    /// A value `convert` accepted: a text input's text, or the converted value.
+    pub(crate) fn converted(v: Option<V>, text: Option<&'a str>) -> Self {
+        match (v, text) {
+            (None, Some(s)) => Given::Text(s),
+            (v, _) => Given::Value(v),
+        }
+    }
+}
+
+/// Values ready for evaluation, by input index, the required inputs still empty, and the given
+/// values' canonical text (for the report's fingerprint).
 pub(crate) struct Prepared {
     pub values: Vec<Option<V>>,
     pub missing: Vec<usize>,
+    pub canonical: String,
 }
 
 impl RuleSet {
@@ -133,7 +147,7 @@ impl RuleSet {
                 continue;
             }
             *slot = match convert(input, v) {
-                Ok(x) => Given::Value(x),
+                Ok(x) => Given::converted(x, v.as_str()),
                 Err((code, msg)) => {
                     Given::Invalid(Problem::new(code, pointer("/values", &input.id), msg))
                 }
@@ -184,13 +198,14 @@ impl RuleSet {
     /// them as bools there), and lists the required inputs still empty, leaving out those whose
     /// `applicable` condition is false for these values.
     pub(crate) fn complete(&self, given: Vec<Given>, unit: &SubmissionUnit) -> Prepared {
+        let canonical = crate::fingerprint::canonical_values(self, &given);
         let mut missing = Vec::new();
         let mut values: Vec<Option<V>> =
             Vec::with_capacity(self.inputs.len().saturating_add(self.unit_tags.len()));
         for (i, (input, g)) in self.inputs.iter().zip(given).enumerate() {
             values.push(match g {
                 Given::Value(v) => v,
-                Given::Invalid(_) => None,
+                Given::Invalid(_) | Given::Text(_) => None,
                 // A required text input left empty is reported by `validate` like any other,
                 // though it is never scored.
                 Given::Absent | Given::Null if input.required => {
@@ -208,7 +223,11 @@ impl RuleSet {
         if self.inputs.iter().any(|i| i.applicable.is_some()) {
             self.drop_inapplicable(&mut values, &mut missing);
         }
-        Prepared { values, missing }
+        Prepared {
+            values,
+            missing,
+            canonical,
+        }
     }
 
     /// Required inputs whose condition is false for these values are not missing: they count as

@@ -121,7 +121,10 @@ pub fn load_rules_value(root: &Value) -> Result<RuleSet, Error> {
     let mut r = Reader::default();
     let rs = read_rules(&mut r, root);
     match rs {
-        Some(rs) if r.problems.is_empty() => Ok(rs),
+        Some(mut rs) if r.problems.is_empty() => {
+            rs.fingerprint = crate::fingerprint::rules_digest(root);
+            Ok(rs)
+        }
         _ => {
             if r.problems.is_empty() {
                 r.push(Code::RulesInvalid, "", "考核细则无效");
@@ -222,6 +225,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         documents,
         unit_tags,
         by_id,
+        fingerprint: String::new(),
     };
     lint::check_points_scale(r, &rs);
     lint::check_judged_inputs(r, &rs);

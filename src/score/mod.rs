@@ -10,6 +10,7 @@ use crate::code::Code;
 use crate::decimal::{Amount, Plain, bounded, negate, round};
 use crate::error::{Error, Problem};
 use crate::expr::{Batch, Env, EvalError, Expr, Outcome, Value as V};
+use crate::fingerprint::{ENGINE, Fingerprint, submission_digest};
 use crate::report::*;
 use crate::rules::*;
 use crate::submission::Submission;
@@ -160,7 +161,12 @@ impl RuleSet {
     /// ```
     pub fn score_text(&self, text: &str) -> Result<Report<'_>, Error> {
         if let Some((sub, prepared)) = self.read_plain(text) {
-            return self.score_prepared(&sub, &prepared.values, BatchContext::default());
+            return self.score_prepared(
+                &sub,
+                &prepared.values,
+                &prepared.canonical,
+                BatchContext::default(),
+            );
         }
         self.score(&Submission::from_json(text)?)
     }
@@ -174,19 +180,22 @@ impl RuleSet {
         if !problems.is_empty() {
             return Err(Error::new(problems));
         }
-        self.score_prepared(sub, &prepared.values, batch)
+        self.score_prepared(sub, &prepared.values, &prepared.canonical, batch)
     }
 
-    /// Scores values already converted and checked by `prepare`.
+    /// Scores values already converted and checked by `prepare`; `canonical` is their
+    /// canonical text (`Prepared::canonical`), for the fingerprint.
     pub(crate) fn score_prepared<'r>(
         &'r self,
         sub: &Submission,
         values: &[Option<V>],
+        canonical: &str,
         batch: BatchContext<'_>,
     ) -> Result<Report<'r>, Error> {
         let mut s = Scorer {
             rs: self,
             sub,
+            canonical,
             env: Env {
                 values,
                 batch: batch.aggregates,
@@ -214,6 +223,8 @@ enum Unknown {
 struct Scorer<'r, 's> {
     rs: &'r RuleSet,
     sub: &'s Submission,
+    /// The given values' canonical text, for the fingerprint.
+    canonical: &'s str,
     env: Env<'s>,
     ranks: Option<&'s dyn ItemRanks>,
     pending: Vec<PendingEntry<'r>>,
@@ -559,6 +570,11 @@ impl<'r> Scorer<'r, '_> {
             pending: std::mem::take(&mut self.pending),
             warnings: std::mem::take(&mut self.warnings),
             meta: self.sub.meta.clone(),
+            fingerprint: Fingerprint {
+                engine: ENGINE,
+                rules: &rs.fingerprint,
+                submission: submission_digest(self.sub, self.canonical),
+            },
         }
     }
 

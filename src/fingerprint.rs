@@ -1,0 +1,148 @@
+//! Report fingerprints: SHA-256 over canonical texts of the rule set and of the submission, and the
+//! engine's name and version, so that a report says exactly what it was computed from.
+//!
+//! The canonical forms (docs/FORMATS.md, "Fingerprint") are JSON texts: object members sorted by
+//! key (code point order), no white space, strings escaped only where JSON requires it (`"`, `\`
+//! and control characters). The rule set's is the document as written (numbers exactly as
+//! written); the submission's carries its values as the rule set converts them, so that `"12"` and
+//! `12` fingerprint alike. A fingerprint is not a signature: anyone can compute it. What makes a
+//! report trustworthy is re-scoring it, [`RuleSet::verify`](crate::RuleSet::verify).
+
+use crate::decimal::plain;
+use crate::expr::Value as V;
+use crate::json::{JsonWriter, ToJson, Value, json_object};
+use crate::rules::RuleSet;
+use crate::submission::Submission;
+use crate::values::Given;
+use sha2::{Digest, Sha256};
+
+/// The engine as a report's fingerprint names it: `kpi-wasm 0.1.0`.
+pub const ENGINE: &str = concat!("kpi-wasm ", env!("CARGO_PKG_VERSION"));
+
+/// What a report was computed from: the engine, and SHA-256 digests of the rule set's and the
+/// submission's canonical texts (`sha256:` and 64 lower-case hex digits).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint<'r> {
+    /// The engine and its version ([`ENGINE`]).
+    pub engine: &'static str,
+    /// The rule set's digest ([`RuleSet::fingerprint`]).
+    pub rules: &'r str,
+    /// The submission's digest.
+    pub submission: String,
+}
+
+json_object!(Fingerprint<'_> { engine, rules, submission });
+
+/// `sha256:` and the digest of `bytes` in lower-case hex.
+pub(crate) fn sha256(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(71);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push(char::from(
+            HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+        ));
+        out.push(char::from(
+            HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+        ));
+    }
+    out
+}
+
+/// The rule set's digest: its document as canonical JSON. The reader keeps every number's literal
+/// text and sorts object members, so writing the parsed tree compactly is the canonical form.
+pub(crate) fn rules_digest(root: &Value) -> String {
+    sha256(root.to_json().as_bytes())
+}
+
+/// The `values` member of a submission's canonical text: every input given a value (not `null`,
+/// not blank text), in id order, as converted: numbers as plain decimals (no exponent, no
+/// trailing zeros), bools, a choice's option, text as given.
+pub(crate) fn canonical_values(rs: &RuleSet, given: &[Given]) -> String {
+    let mut w = JsonWriter::with_capacity(given.len().saturating_mul(24).saturating_add(2));
+    w.begin_object();
+    for &i in &rs.by_id {
+        let (Some(input), Some(g)) = (rs.inputs.get(i), given.get(i)) else {
+            continue;
+        };
+        match g {
+            Given::Value(Some(v)) => {
+                w.key(&input.id);
+                match v {
+                    V::Number(d) => w.raw(&plain(*d)),
+                    V::Bool(b) => b.write_json(&mut w),
+                    V::Choice(k) => w.string(input.options.get(*k).map_or("", String::as_str)),
+                }
+            }
+            Given::Text(s) => {
+                w.key(&input.id);
+                w.string(s);
+            }
+            _ => {}
+        }
+    }
+    w.end_object();
+    w.finish()
+}
+
+/// The submission's digest: `{"meta", "notes", "period", "rules": {"id", "version"}, "unit",
+/// "values"}` as canonical JSON, with `values` from [`canonical_values`].
+pub(crate) fn submission_digest(sub: &Submission, values: &str) -> String {
+    let mut w = JsonWriter::with_capacity(values.len().saturating_add(256));
+    w.begin_object();
+    w.field("meta", &sub.meta);
+    w.field("notes", &sub.notes);
+    w.field("period", &sub.period);
+    w.key("rules");
+    w.begin_object();
+    w.field("id", &sub.rules_id);
+    w.field("version", &sub.rules_version);
+    w.end_object();
+    // The unit's members in key order: group, id, name, ranked (only when false), tags (only
+    // when any, in the order given), as the report echoes them.
+    let unit = &sub.unit;
+    w.key("unit");
+    w.begin_object();
+    w.field_opt("group", &unit.group);
+    w.field("id", &unit.id);
+    w.field("name", &unit.name);
+    if !unit.ranked {
+        w.field("ranked", &false);
+    }
+    if !unit.tags.is_empty() {
+        w.field("tags", &unit.tags);
+    }
+    w.end_object();
+    w.key("values");
+    w.raw(values);
+    w.end_object();
+    sha256(w.finish().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_texts() {
+        assert_eq!(
+            sha256(b""),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn canonical_rules_ignore_layout_and_member_order_but_keep_literals() {
+        let digest = |text: &str| rules_digest(&crate::json::parse(text).expect("json"));
+        let a = digest(r#"{"b": [1, 2.50], "a": "\u00e9\"x"}"#);
+        assert_eq!(a, digest("{\"a\":\"é\\\"x\",\"b\":[1,2.50]}"));
+        assert_eq!(a, sha256("{\"a\":\"é\\\"x\",\"b\":[1,2.50]}".as_bytes()));
+        // Numbers are kept as written: 2.5 is another document than 2.50.
+        assert_ne!(a, digest(r#"{"a": "é\"x", "b": [1, 2.5]}"#));
+    }
+}
