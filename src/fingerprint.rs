@@ -8,7 +8,7 @@
 //! `12` fingerprint alike. A fingerprint is not a signature: anyone can compute it. What makes a
 //! report trustworthy is re-scoring it, [`RuleSet::verify`](crate::RuleSet::verify).
 
-use crate::decimal::plain;
+use crate::decimal::{format_decimal, positive_zero};
 use crate::expr::Value as V;
 use crate::json::{JsonWriter, ToJson, Value, json_object};
 use crate::rules::RuleSet;
@@ -70,7 +70,12 @@ pub(crate) fn canonical_values(rs: &RuleSet, given: &[Given]) -> String {
             Given::Value(Some(v)) => {
                 w.key(&input.id);
                 match v {
-                    V::Number(d) => w.raw(&plain(*d)),
+                    V::Number(d) => {
+                        // As `plain` writes it, without a String of its own.
+                        let mut buf = [0u8; 40];
+                        let text = format_decimal(positive_zero(d.normalize()), &mut buf);
+                        w.raw(std::str::from_utf8(text).unwrap_or("0"));
+                    }
                     V::Bool(b) => b.write_json(&mut w),
                     V::Choice(k) => w.string(input.options.get(*k).map_or("", String::as_str)),
                 }
