@@ -92,7 +92,7 @@ fn line_of<'a>(text: &'a str, spot: &Spot) -> (&'a str, std::ops::Range<usize>) 
 }
 
 /// The problems as a JSON array, each with its `line` and `column` (null when unknown).
-fn as_json(text: &str, problems: &[Problem]) -> String {
+pub(crate) fn as_json(text: &str, problems: &[Problem]) -> String {
     let items: Vec<String> = problems
         .iter()
         .map(|p| {
