@@ -38,7 +38,10 @@ pub async fn rule_sets(State(app): State<Arc<App>>) -> Response {
 
 pub async fn openapi() -> Response {
     static DOC: OnceLock<String> = OnceLock::new();
-    json(StatusCode::OK, DOC.get_or_init(super::openapi::document).clone())
+    json(
+        StatusCode::OK,
+        DOC.get_or_init(super::openapi::document).clone(),
+    )
 }
 
 pub async fn no_route(req: Request) -> Response {
@@ -109,7 +112,10 @@ pub async fn batch(State(app): State<Arc<App>>, Path(id): Path<String>, req: Req
             return Err(refused(&[Problem::new(
                 Code::LimitBatch,
                 "",
-                format!("一次最多评分{MAX_BATCH}份考核表，本次有{}份，请分批评分", list.len()),
+                format!(
+                    "一次最多评分{MAX_BATCH}份考核表，本次有{}份，请分批评分",
+                    list.len()
+                ),
             )]));
         }
         let mut errors: Vec<Problem> = Vec::new();
@@ -173,7 +179,11 @@ pub async fn diff(State(app): State<Arc<App>>, req: Request) -> Response {
     };
     let served = app.clone();
     app.engine(move || {
-        let fields = envelope(&text, &["old", "new", "submissions", "probe"], &["old", "new"])?;
+        let fields = envelope(
+            &text,
+            &["old", "new", "submissions", "probe"],
+            &["old", "new"],
+        )?;
         let old = rule_set(&served, &fields, "old")?;
         let new = rule_set(&served, &fields, "new")?;
         let probe = match fields.get("probe").map(|v| v.get()) {
@@ -232,7 +242,11 @@ pub async fn verify(State(app): State<Arc<App>>, req: Request) -> Response {
     };
     let served = app.clone();
     app.engine(move || {
-        let fields = envelope(&text, &["report", "submission", "rules"], &["report", "submission"])?;
+        let fields = envelope(
+            &text,
+            &["report", "submission", "rules"],
+            &["report", "submission"],
+        )?;
         let sub_text = fields.get("submission").map_or("", |s| s.get());
         let sub = Submission::from_json(sub_text)
             .map_err(|e| refused(&at("/submission", e.problems())))?;
@@ -286,7 +300,9 @@ fn named(app: &App, sub: &Submission) -> Result<Arc<RuleSet>, Response> {
     let exact = format!("{}@{}", sub.rules_id, sub.rules_version);
     for address in [exact.as_str(), sub.rules_id.as_str()] {
         match reg.lookup(address) {
-            Lookup::Found(e) if e.rules.version() == sub.rules_version => return Ok(e.rules.clone()),
+            Lookup::Found(e) if e.rules.version() == sub.rules_version => {
+                return Ok(e.rules.clone());
+            }
             Lookup::Conflict(files) => return Err(conflict(&sub.rules_id, &files)),
             _ => {}
         }
@@ -410,7 +426,10 @@ async fn body(req: Request, limit: usize) -> Result<String, Response> {
             &[Problem::new(
                 Code::JsonSyntax,
                 "",
-                format!("请求体不是 UTF-8 文本（第{}个字节起）", e.utf8_error().valid_up_to()),
+                format!(
+                    "请求体不是 UTF-8 文本（第{}个字节起）",
+                    e.utf8_error().valid_up_to()
+                ),
             )],
         )
     })
@@ -446,13 +465,18 @@ fn envelope(
             )
         })
         .collect();
-    wrong.extend(required.iter().filter(|k| !fields.contains_key(**k)).map(|k| {
-        Problem::new(
-            Code::FieldMissing,
-            format!("/{k}"),
-            format!("请求体缺少必填字段「{k}」"),
-        )
-    }));
+    wrong.extend(
+        required
+            .iter()
+            .filter(|k| !fields.contains_key(**k))
+            .map(|k| {
+                Problem::new(
+                    Code::FieldMissing,
+                    format!("/{k}"),
+                    format!("请求体缺少必填字段「{k}」"),
+                )
+            }),
+    );
     if wrong.is_empty() {
         Ok(fields)
     } else {

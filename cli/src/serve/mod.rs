@@ -130,7 +130,10 @@ pub fn serve(args: ServeArgs) -> Result<(), Fail> {
     }
     let mut folder = match &args.rules_dir {
         Some(dir) if !dir.is_dir() => {
-            return Err(Fail(format!("规则集目录 {} 不存在或不是目录", dir.display()), 2));
+            return Err(Fail(
+                format!("规则集目录 {} 不存在或不是目录", dir.display()),
+                2,
+            ));
         }
         Some(dir) => Some(Folder::new(dir)),
         None => None,
@@ -333,9 +336,7 @@ fn authorized(app: &App, req: &Request) -> bool {
 
 /// RFC 3339 in UTC with milliseconds, without a date library.
 fn timestamp(t: SystemTime) -> String {
-    let d = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
+    let d = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs();
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
     // Civil from days (Howard Hinnant's algorithm).
@@ -413,7 +414,10 @@ mod tests {
     fn timestamps_are_rfc3339_utc() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_796_473_261_042);
         assert_eq!(timestamp(t), "2026-12-05T12:21:01.042Z");
-        assert_eq!(timestamp(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            timestamp(SystemTime::UNIX_EPOCH),
+            "1970-01-01T00:00:00.000Z"
+        );
         let leap = SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400);
         assert_eq!(timestamp(leap), "2000-02-29T00:00:00.000Z");
     }

@@ -67,7 +67,10 @@ fn provisional_param() -> Value {
 
 /// The document, as JSON text.
 pub fn document() -> String {
-    let not_found = ("404", "No rule set has this address (`http.unknown_rule_set`).");
+    let not_found = (
+        "404",
+        "No rule set has this address (`http.unknown_rule_set`).",
+    );
     let conflict = (
         "409",
         "Two files of the rule-set folder carry this id; it is refused until one goes (`http.rule_set_conflict`).",

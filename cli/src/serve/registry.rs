@@ -50,13 +50,17 @@ impl Registry {
             for (name, f) in &dir.files {
                 match &f.good {
                     Some(rules) => by_id.entry(rules.id()).or_default().push((name, f)),
-                    None => reg.failed.push((name.clone(), f.problems.clone().unwrap_or_default())),
+                    None => reg
+                        .failed
+                        .push((name.clone(), f.problems.clone().unwrap_or_default())),
                 }
             }
         }
         for (id, files) in &by_id {
             if let [(name, f)] = files.as_slice() {
-                let Some(rules) = f.good.clone() else { continue };
+                let Some(rules) = f.good.clone() else {
+                    continue;
+                };
                 let address = id.to_string();
                 let entry = Arc::new(Entry {
                     addresses: vec![address.clone(), format!("{id}@{}", rules.version())],
@@ -192,7 +196,11 @@ pub fn builtins() -> Vec<Arc<Entry>> {
             };
             let is_newest = newest.as_deref() == Some(version);
             out.push(Arc::new(Entry {
-                address: if is_newest { bid.to_string() } else { address.clone() },
+                address: if is_newest {
+                    bid.to_string()
+                } else {
+                    address.clone()
+                },
                 addresses: if is_newest {
                     vec![bid.to_string(), address]
                 } else {
