@@ -84,7 +84,7 @@ impl RuleSet {
         compare(
             Some(&reported),
             Some(&recomputed),
-            &mut String::new(),
+            "",
             &mut found,
             &mut more,
         );
@@ -129,7 +129,7 @@ type Found<'v> = (String, Option<&'v Value>, Option<&'v Value>);
 fn compare<'v>(
     a: Option<&'v Value>,
     b: Option<&'v Value>,
-    path: &mut String,
+    path: &str,
     out: &mut Vec<Found<'v>>,
     more: &mut usize,
 ) {
@@ -139,18 +139,16 @@ fn compare<'v>(
             keys.sort_unstable();
             keys.dedup();
             for k in keys {
-                let mut p = pointer(path, k);
-                compare(x.get(k), y.get(k), &mut p, out, more);
+                compare(x.get(k), y.get(k), &pointer(path, k), out, more);
             }
         }
         (Some(Value::Array(x)), Some(Value::Array(y))) => {
             for i in 0..x.len().max(y.len()) {
-                let mut p = pointer_at(path, i);
-                compare(x.get(i), y.get(i), &mut p, out, more);
+                compare(x.get(i), y.get(i), &pointer_at(path, i), out, more);
             }
         }
         _ if a == b => {}
-        _ if out.len() < MAX_DIFFERENCES => out.push((path.clone(), a, b)),
+        _ if out.len() < MAX_DIFFERENCES => out.push((path.to_string(), a, b)),
         _ => *more = more.saturating_add(1),
     }
 }

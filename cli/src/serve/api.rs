@@ -2,6 +2,10 @@
 //! work to the blocking pool; the bodies it answers are the bytes the CLI prints for the same
 //! input (`kpi score --format json`, `kpi check --format json`, `kpi diff --format json`,
 //! `kpi verify --format json`).
+//!
+//! Handlers answer `Result<Response, Response>` (a refusal is a response too) so that `?` can
+//! refuse early; once per request, a large `Err` costs nothing worth boxing.
+#![allow(clippy::result_large_err)]
 
 use super::registry::Lookup;
 use super::{App, error, json, problems};
