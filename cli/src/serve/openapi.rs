@@ -1,11 +1,35 @@
 //! The OpenAPI 3.1 document `GET /openapi.json` serves: every route of `ROUTES`, with the
-//! project's JSON Schemas of rule sets, submissions and reports embedded as components (each
-//! keeps its `$id`, so its own `#/$defs/…` references resolve inside it).
+//! project's JSON Schemas of rule sets, submissions and reports embedded as components.
 
 use serde_json::{Value, json};
 
-fn schema(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or(Value::Null)
+/// One of the project's schemas as the component `name`: its own references (`#/$defs/…`)
+/// rewritten to point into the component, its `$id` and `$schema` left out (validators resolve
+/// `#` against the OpenAPI document).
+fn schema(name: &str, text: &str) -> Value {
+    fn rebase(v: &mut Value, base: &str) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    match x {
+                        Value::String(r) if k == "$ref" && r.starts_with("#/") => {
+                            *r = format!("{base}{}", &r[1..]);
+                        }
+                        _ => rebase(x, base),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| rebase(x, base)),
+            _ => {}
+        }
+    }
+    let mut v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.remove("$id");
+        m.remove("$schema");
+    }
+    rebase(&mut v, &format!("#/components/schemas/{name}"));
+    v
 }
 
 /// A `$ref` to a component, or to a `$defs` entry of the report schema.
@@ -133,9 +157,9 @@ pub fn document() -> String {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                 "description": "The value of KPI_API_TOKEN, when the service has one."}},
             "schemas": {
-                "Report": schema(include_str!("../../../schema/kpi-report.schema.json")),
-                "Submission": schema(include_str!("../../../schema/kpi-submission.schema.json")),
-                "RuleSet": schema(include_str!("../../../schema/kpi-rules.schema.json")),
+                "Report": schema("Report", include_str!("../../../schema/kpi-report.schema.json")),
+                "Submission": schema("Submission", include_str!("../../../schema/kpi-submission.schema.json")),
+                "RuleSet": schema("RuleSet", include_str!("../../../schema/kpi-rules.schema.json")),
                 "Problem": report_def("problem"),
                 "CheckProblem": {"type": "object", "description": "A problem of `kpi check --format json`: with the line and column of its place in the text (null when unknown).",
                     "properties": {"code": {"type": "string"}, "path": {"type": "string"}, "message": {"type": "string"},
