@@ -141,6 +141,34 @@ mod tests {
         );
     }
 
+    /// The example of docs/FORMATS.md ("Fingerprint"), whose digest an integrator can recompute.
+    #[test]
+    fn the_documented_example() {
+        let rules = RuleSet::from_json(
+            r#"{"format":"kpi-rules/1","id":"t","version":"1","title":"细则","period":"2026",
+            "unit_kind":"subdistrict","full_score":"10",
+            "inputs":[{"id":"a","label":"问题","type":"count"},{"id":"note","label":"说明","type":"text","required":false}],
+            "sections":[{"id":"s","title":"部分","points":"10","items":[
+              {"id":"1","title":"项目","points":"10","deduct":[{"per":"a","points":"1","reason":"问题"}]}]}],
+            "grades":[{"name":"合格","min":"6"},{"name":"不合格","min":"0"}]}"#,
+        )
+        .expect("loads");
+        let text = r#"{"format": "kpi-submission/1", "rules": {"id": "t", "version": "1"},
+            "unit": {"id": "u", "name": "单位", "ranked": true},
+            "values": {"note": "已整改", "a": "2.0"}, "meta": {"oa_id": "42"}}"#;
+        let canonical = r#"{"meta":{"oa_id":"42"},"notes":{},"period":null,"rules":{"id":"t","version":"1"},"unit":{"id":"u","name":"单位"},"values":{"a":2,"note":"已整改"}}"#;
+        let want = "sha256:83d8d3926ee1bc2c3b871dca2e0b715fff95cc475f3ef0c9dd2ec7a1c73ba6a6";
+        assert_eq!(sha256(canonical.as_bytes()), want);
+        let report = rules.score_text(text).expect("scores");
+        assert_eq!(report.fingerprint.submission, want);
+        let thorough = rules
+            .score(&Submission::from_json(text).expect("reads"))
+            .expect("scores");
+        assert_eq!(thorough.fingerprint.submission, want);
+        assert_eq!(report.fingerprint.engine, ENGINE);
+        assert_eq!(report.fingerprint.rules, rules.fingerprint());
+    }
+
     #[test]
     fn canonical_rules_ignore_layout_and_member_order_but_keep_literals() {
         let digest = |text: &str| rules_digest(&crate::json::parse(text).expect("json"));
