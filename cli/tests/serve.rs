@@ -445,6 +445,13 @@ fn the_token_is_required_off_loopback_and_checked_when_set() {
     let (status, body) = call("GET", &url, None, Some("wrong-token-0123456789abcdef"));
     assert_eq!((status, code(&body).as_str()), (401, "http.unauthorized"));
     assert_eq!(call("GET", &url, None, Some(TOKEN)).0, 200);
+    // The scheme is case-insensitive (RFC 7235).
+    let lower = agent()
+        .get(&url)
+        .header("Authorization", format!("bearer {TOKEN}"))
+        .call()
+        .expect("request");
+    assert_eq!(lower.status().as_u16(), 200);
     let dq = read("examples/subdistrict-dq.json");
     let score = format!("{}/v1/rule-sets/subdistrict/score", s.url);
     assert_eq!(call("POST", &score, Some(&dq), None).0, 401);
@@ -771,4 +778,51 @@ fn shutdown_finishes_the_request_in_flight() {
     let status = s.child.wait().expect("exit");
     assert_eq!(status.code(), Some(0));
     assert!(s.log().iter().any(|l| l.contains("已停止")));
+}
+
+#[test]
+fn a_folder_rule_set_takes_the_address_of_a_builtin_one() {
+    let dir = TempDir::new("shadow");
+    let text = read("rules/subdistrict.json");
+    let version = json(&text)["version"]
+        .as_str()
+        .expect("version")
+        .to_string();
+    let mine = text.replacen(
+        &format!("\"version\": \"{version}\""),
+        "\"version\": \"2099.1\"",
+        1,
+    );
+    assert_ne!(mine, text);
+    std::fs::write(dir.0.join("district.json"), &mine).expect("write");
+    let s = Server::start(&["--rules-dir", &dir.0.to_string_lossy()], None);
+    let v = json(&get(&s, "/v1/rule-sets").1);
+    assert_eq!(version_of(&v, "subdistrict").as_deref(), Some("2099.1"));
+    let builtin = format!("subdistrict@{version}");
+    assert_eq!(version_of(&v, &builtin).as_deref(), Some(version.as_str()));
+    let addresses: Vec<&str> = v["rule_sets"]
+        .as_array()
+        .expect("rule_sets")
+        .iter()
+        .map(|r| r["address"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        addresses.iter().filter(|a| **a == "subdistrict").count(),
+        1,
+        "{addresses:?}"
+    );
+    // A submission for the built-in version still finds it when verified.
+    let dq = read("examples/subdistrict-dq.json");
+    let (status, report) = post(&s, &format!("/v1/rule-sets/{builtin}/score"), &dq);
+    assert_eq!(status, 200, "{report}");
+    let (status, body) = post(
+        &s,
+        "/v1/verify",
+        &format!(r#"{{"report": {report}, "submission": {dq}}}"#),
+    );
+    assert_eq!(
+        (status, json(&body)["ok"].as_bool()),
+        (200, Some(true)),
+        "{body}"
+    );
 }

@@ -362,12 +362,16 @@ def points_scale_check(doc, rng, path):
     with open(low_path, "w", encoding="utf-8") as f:
         json.dump(copy, f, ensure_ascii=False)
     try:
-        chk = subprocess.run([KPI, "check", low_path], capture_output=True, text=True)
+        # The problems as data: the text form shows source excerpts with carets.
+        chk = subprocess.run([KPI, "check", "--format", "json", low_path], capture_output=True, text=True)
     finally:
         os.unlink(low_path)
-    out = chk.stdout + chk.stderr
-    got = sorted(m.group(1) for m in re.finditer(r": (/[^:\s]*): \[points\.scale\]", out))
-    others = [l for l in out.splitlines() if "[" in l and "[points.scale]" not in l]
+    try:
+        found = json.loads(chk.stdout)
+    except ValueError:
+        found = [{"code": "?", "path": "", "message": chk.stdout[-300:] + chk.stderr[-300:]}]
+    got = sorted(p["path"] for p in found if p["code"] == "points.scale")
+    others = [f'{p["path"]}: [{p["code"]}] {p["message"]}' for p in found if p["code"] != "points.scale"]
     problems = []
     ref.RuleSet(dec_load(json.dumps(copy, ensure_ascii=False)), problems)
     ref_got = sorted(x.split(":")[0] for x in problems if "decimal places than scale" in x)

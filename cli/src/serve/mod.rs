@@ -89,8 +89,13 @@ impl App {
     where
         F: FnOnce() -> Result<Response, Response> + Send + 'static,
     {
+        // The semaphore is never closed: waiting for a permit ends with one.
         let Ok(permit) = self.permits.clone().acquire_owned().await else {
-            return error(StatusCode::SERVICE_UNAVAILABLE, "http.busy", "服务正在停止");
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "http.internal",
+                "评分任务队列不可用",
+            );
         };
         let task = tokio::task::spawn_blocking(move || {
             let response = work().unwrap_or_else(|refused| refused);
@@ -328,8 +333,9 @@ fn authorized(app: &App, req: &Request) -> bool {
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or("", |(_, t)| t);
     let digest: [u8; 32] = Sha256::digest(given.trim().as_bytes()).into();
     bool::from(digest.ct_eq(want))
 }

@@ -169,7 +169,7 @@ pub fn document() -> String {
                     "properties": {"error": {"type": "object", "additionalProperties": false,
                         "required": ["code", "message", "path", "problems"],
                         "properties": {
-                            "code": {"type": "string", "description": "The first problem's code: the engine's (`value.range`, `json.syntax` …) or the service's (`http.unauthorized`, `http.unknown_rule_set`, `http.rule_set_conflict`, `http.timeout`, `http.no_route`, `http.method`, `http.body`, `http.busy`, `http.internal`)."},
+                            "code": {"type": "string", "description": "The first problem's code: the engine's (`value.range`, `json.syntax` …) or the service's (`http.unauthorized`, `http.unknown_rule_set`, `http.rule_set_conflict`, `http.timeout`, `http.no_route`, `http.method`, `http.body`, `http.internal`)."},
                             "message": {"type": "string", "description": "The first problem's message, with how many more there are."},
                             "path": {"type": "string", "description": "The first problem's JSON pointer into the body."},
                             "problems": {"type": "array", "items": r("Problem")}}}}},

@@ -88,13 +88,23 @@ impl Registry {
                 .filter(|a| !reg.by_address.contains_key(*a))
                 .cloned()
                 .collect();
-            if free.is_empty() {
-                continue;
-            }
-            reg.entries.push(b.clone());
-            for a in free {
-                reg.by_address.insert(a, b.clone());
-            }
+            // A folder rule set with this id (or this version) takes those addresses; the built-in
+            // keeps the others, and is listed by the first of them.
+            let entry = match free.first() {
+                None => continue,
+                Some(first) if free.len() == b.addresses.len() => {
+                    debug_assert_eq!(first, &b.addresses[0]);
+                    b.clone()
+                }
+                Some(first) => Arc::new(Entry {
+                    address: first.clone(),
+                    addresses: free.clone(),
+                    rules: b.rules.clone(),
+                    file: None,
+                    stale: None,
+                }),
+            };
+            reg.add(entry);
         }
         reg
     }
