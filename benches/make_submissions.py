@@ -19,6 +19,10 @@ def main():
             t = i["type"]
             if t == "count":
                 v = rng.choice([0, 0, 0, 1, 1, 2, 3, 6])
+                # A literal maximum (a count of categories, say) bounds the draw.
+                mx = i.get("max")
+                if isinstance(mx, (int, float)) or (isinstance(mx, str) and mx.replace(".", "", 1).isdigit()):
+                    v = min(v, int(float(mx)))
             elif t == "percent":
                 v = f"{rng.uniform(80, 100):.1f}"
             elif t == "number":

@@ -298,6 +298,16 @@ export interface Problem {
   message: string;
 }
 
+/** What the report was computed from (docs/FORMATS.md, "Fingerprint"): the engine, and SHA-256 digests of the rule set's and the submission's canonical texts. Not a signature: a back end trusts a report after re-scoring it (`kpi verify`, `POST /v1/verify`). */
+export interface Fingerprint {
+  /** The engine and its version, e.g. "kpi-wasm 0.1.0". */
+  engine: string;
+  /** Digest of the rule set's canonical text. */
+  rules: string;
+  /** Digest of the submission's canonical text (its values as the rule set converts them). */
+  submission: string;
+}
+
 /** A scored submission (`kpi-report/1`). */
 export interface Report {
   format: "kpi-report/1";
@@ -345,6 +355,27 @@ export interface Report {
     /** The assessors' total minus the self-assessed one. */
     difference: Decimal | null;
   };
+  fingerprint: Fingerprint;
+}
+
+/** One figure of a report that re-scoring does not confirm. */
+export interface Difference {
+  /** JSON pointer into the report, e.g. "/sections/1/items/3/score" (empty for the count of differences not listed). */
+  path: string;
+  /** The report's value (any JSON); null when the report lacks it. */
+  reported: unknown;
+  /** The recomputed value (any JSON); null when re-scoring has no such figure. */
+  recomputed: unknown;
+  /** Simplified Chinese, naming the figure by its item's or section's title, with both values. */
+  message: string;
+}
+
+/** A report checked against its submission (`kpi verify`, `POST /v1/verify`). */
+export interface Verification {
+  /** True when the report is exactly what re-scoring gives, fingerprint included. */
+  ok: boolean;
+  /** The fingerprint's parts first, then the total and grade, then the rest; at most 100, then one entry counting the others. */
+  differences: Difference[];
 }
 
 /** One entry of a batch (`scoreBatch`): the report, or the problems of that submission. */

@@ -190,7 +190,7 @@ pub fn round(d: Decimal, scale: u32) -> Decimal {
 }
 
 /// `-0` becomes `0`, so that `-0.00` never appears in a report.
-fn positive_zero(mut d: Decimal) -> Decimal {
+pub(crate) fn positive_zero(mut d: Decimal) -> Decimal {
     if d.is_zero() {
         d.set_sign_positive(true);
     }

@@ -39,6 +39,7 @@ mod decimal;
 mod diff;
 mod error;
 mod export;
+mod fingerprint;
 // The expression language and the JSON reader and writer are public for the fuzz targets and the
 // benches only: not part of the API, and free to change.
 #[doc(hidden)]
@@ -60,6 +61,7 @@ mod score;
 mod submission;
 mod text;
 mod values;
+mod verify;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 mod work;
@@ -71,6 +73,7 @@ pub use decimal::{Amount, parse_decimal};
 pub use diff::*;
 pub use error::{Error, Problem};
 pub use export::{diff_csv, reports_csv};
+pub use fingerprint::{ENGINE, Fingerprint};
 pub use form::*;
 pub use json::ToJson;
 pub use limits::MAX_DOCUMENT_BYTES;
@@ -80,6 +83,7 @@ pub use rules::{Bound, Input, InputType, RuleSet};
 pub use ruletest::{CaseResult, TestRun};
 pub use submission::{Submission, SubmissionUnit};
 pub use text::fold_id;
+pub use verify::{Difference, Verification};
 
 impl RuleSet {
     /// Loads and validates a rule set from `kpi-rules/1` JSON text, reporting every problem found.

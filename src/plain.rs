@@ -91,7 +91,7 @@ impl RuleSet {
     }
 
     /// The `values` object, converted into `given`.
-    fn plain_values(&self, s: &mut Scan, given: &mut [Given]) -> Option<()> {
+    fn plain_values<'t>(&self, s: &mut Scan<'t>, given: &mut [Given<'t>]) -> Option<()> {
         s.begin_object()?;
         let mut first = true;
         // Forms write values in the rule set's order: try the input after the last one first.
@@ -114,7 +114,13 @@ impl RuleSet {
                 {
                     *slot = Given::Null
                 }
-                v => *slot = Given::Value(convert_scalar(input, v).ok()?),
+                v => {
+                    let text = match v {
+                        Scalar::Str(s) => Some(s),
+                        _ => None,
+                    };
+                    *slot = Given::converted(convert_scalar(input, v).ok()?, text);
+                }
             }
         }
         Some(())

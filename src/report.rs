@@ -5,6 +5,7 @@
 
 use crate::decimal::Amount;
 use crate::error::Problem;
+use crate::fingerprint::Fingerprint;
 use crate::json::{JsonWriter, ToJson, json_object, json_str};
 use crate::submission::SubmissionUnit;
 use std::collections::BTreeMap;
@@ -58,6 +59,8 @@ pub struct Report<'r> {
     pub lists: Vec<ListCount<'r>>,
     /// The unit's self-assessment beside the assessors' score (only when given).
     pub self_assessment: Option<SelfSummary<'r>>,
+    /// What the report was computed from: the engine, the rule set and the submission.
+    pub fingerprint: Fingerprint<'r>,
     /// Where a triggered veto puts the unit in a batch's ranking.
     pub(crate) placement: Option<crate::rules::VetoRanking>,
 }
@@ -373,7 +376,7 @@ impl Report<'_> {
 
 // The JSON form (`kpi-report/1`, docs/FORMATS.md): members in declaration order.
 
-json_object!(Report<'_> { format, unit, rules, period, status, total, grade, grade_text?, grade_by_score, rank?, full_score, subtotal, sections, adjustments, bonus?, vetoes, lines, pending, warnings, meta [nonempty], lists [nonempty], self_assessment? as "self" });
+json_object!(Report<'_> { format, unit, rules, period, status, total, grade, grade_text?, grade_by_score, rank?, full_score, subtotal, sections, adjustments, bonus?, vetoes, lines, pending, warnings, meta [nonempty], lists [nonempty], self_assessment? as "self", fingerprint });
 
 json_object!(ListCount<'_> { id, rows });
 

@@ -37,6 +37,8 @@ pub struct RuleSet {
     /// The record lists' input indices, in input order: a list's index here is its slot in a
     /// submission's lists.
     pub(crate) lists: Vec<usize>,
+    /// `sha256:` digest of the document's canonical text (see [`RuleSet::fingerprint`]).
+    pub(crate) fingerprint: String,
 }
 
 /// A source document the rule set quotes (a work plan, an opinion, a five-year plan).
@@ -557,6 +559,20 @@ impl RuleSet {
     /// The rule set's version (`2026.1`).
     pub fn version(&self) -> &str {
         &self.version
+    }
+    /// The digest of the rule set's canonical text, `sha256:` and 64 hex digits, as every report
+    /// scored with it carries in `fingerprint.rules`: the document as JSON with members sorted by
+    /// key, no white space, strings minimally escaped and numbers as written (docs/FORMATS.md).
+    ///
+    /// ```
+    /// let a = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// assert!(a.fingerprint().starts_with("sha256:") && a.fingerprint().len() == 71);
+    /// // Layout does not count: the readable file and the compact built-in text agree.
+    /// let file = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/subdistrict.json")).expect("file");
+    /// assert_eq!(kpi_wasm::RuleSet::from_json(&file).expect("loads").fingerprint(), a.fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
     /// The rule set's title.
     pub fn title(&self) -> &str {

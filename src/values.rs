@@ -4,10 +4,10 @@
 
 use crate::cell::{blank, convert, empty_value};
 use crate::code::Code;
-use crate::decimal::plain;
+use crate::decimal::{format_decimal, plain, positive_zero};
 use crate::error::{Problem, pointer, pointer_at};
 use crate::expr::{Env, Outcome, Rows, Value as V};
-use crate::json::Map;
+use crate::json::{JsonWriter, Map, ToJson, Value};
 use crate::limits::MAX_NA_REASON_CHARS;
 use crate::reader::{Reader, parse_json, short};
 use crate::rules::{Aggregate, Bound, Input, InputName, InputType, Rule, RuleSet, input_name};
@@ -32,27 +32,43 @@ impl Submission {
     }
 }
 
-/// What a submission gave for one input.
+/// What a submission gave for one input (borrowing from the submission's text, for the
+/// fingerprint).
 #[derive(Clone, Debug)]
-pub(crate) enum Given {
+pub(crate) enum Given<'a> {
     /// Nothing.
     Absent,
     /// `null`, which counts as nothing (read only by the plain path, to refuse repeats).
     Null,
     /// A value that could not be converted, and why.
     Invalid(Vec<Problem>),
-    /// The converted value (`None` for text).
+    /// The converted value of a scored input.
     Value(Option<V>),
-    /// A list's rows (a record list, or several assessors' scores) and its required cells left
-    /// empty (row, field).
-    Rows(Box<Rows>, Vec<(usize, usize)>),
+    /// A text or date input's text (never scored; kept for the fingerprint).
+    Text(&'a str),
+    /// A list's rows (a record list, or several assessors' scores), its required cells left
+    /// empty (row, field), and the list as written (for the fingerprint).
+    Rows(Box<Rows>, Vec<(usize, usize)>, &'a Value),
 }
 
-/// Values ready for evaluation, by input index, and the required inputs still empty.
+impl<'a> Given<'a> {
+    /// A value `convert` accepted: a text or date input's text, or the converted value.
+    pub(crate) fn converted(v: Option<V>, text: Option<&'a str>) -> Self {
+        match (v, text) {
+            (None, Some(s)) => Given::Text(s),
+            (v, _) => Given::Value(v),
+        }
+    }
+}
+
+/// Values ready for evaluation, by input index, the required inputs still empty, and the given
+/// values' canonical text (for the report's fingerprint).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Prepared {
     pub values: Vec<Option<V>>,
     pub missing: Vec<usize>,
+    /// The `values` member of the submission's canonical text (`canonical_values`).
+    pub canonical: String,
     /// Record lists and score lists by list slot (`None`: not given).
     pub lists: Vec<Option<Rows>>,
     /// Required cells of record lists left empty: (input, row, field).
@@ -203,7 +219,12 @@ impl RuleSet {
 
     /// Converts `values` (a submission's, at `base`), by input index; null counts as not given.
     /// Conversion problems come in input order, as the form lists its fields, before unknown keys.
-    fn convert_values(&self, values: &Map, base: &str, problems: &mut Vec<Problem>) -> Vec<Given> {
+    fn convert_values<'a>(
+        &self,
+        values: &'a Map,
+        base: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<Given<'a>> {
         let mut given: Vec<Given> = vec![Given::Absent; self.inputs.len()];
         let mut unknown = Vec::new();
         for (key, v) in values {
@@ -227,19 +248,19 @@ impl RuleSet {
             let path = pointer(base, &input.id);
             *slot = match (&input.records, input.multiple) {
                 (Some(records), _) => match crate::rows::read_records(input, records, v, &path) {
-                    Ok(read) => Given::Rows(Box::new(read.rows), read.missing),
+                    Ok(read) => Given::Rows(Box::new(read.rows), read.missing, v),
                     Err(p) => Given::Invalid(p),
                 },
                 (None, true) => {
                     match crate::rows::read_scores(input, self.judged_points(i), v, &path) {
                         // No scores yet counts as not given.
                         Ok(rows) if rows.is_empty() => Given::Absent,
-                        Ok(rows) => Given::Rows(Box::new(rows), Vec::new()),
+                        Ok(rows) => Given::Rows(Box::new(rows), Vec::new(), v),
                         Err(p) => Given::Invalid(p),
                     }
                 }
                 (None, false) => match convert(input, v) {
-                    Ok(x) => Given::Value(x),
+                    Ok(x) => Given::converted(x, v.as_str()),
                     Err((code, msg)) => Given::Invalid(vec![Problem::new(code, path, msg)]),
                 },
             };
@@ -257,6 +278,7 @@ impl RuleSet {
     /// them as bools there), puts lists in their slots, and lists the required inputs still empty,
     /// leaving out those whose `applicable` condition is false for these values.
     pub(crate) fn complete(&self, given: Vec<Given>, unit: &SubmissionUnit) -> Prepared {
+        let canonical = canonical_values(self, &given);
         let mut missing = Vec::new();
         let mut missing_cells = Vec::new();
         let mut lists: Vec<Option<Rows>> = vec![None; self.lists.len()];
@@ -266,8 +288,8 @@ impl RuleSet {
             let slot = self.list_slot(i);
             values.push(match g {
                 Given::Value(v) => v,
-                Given::Invalid(_) => None,
-                Given::Rows(rows, cells) => {
+                Given::Invalid(_) | Given::Text(_) => None,
+                Given::Rows(rows, cells, _) => {
                     missing_cells.extend(cells.into_iter().map(|(r, f)| (i, r, f)));
                     let n = Some(V::Number(Decimal::from(rows.len())));
                     if let Some(place) = slot.and_then(|k| lists.get_mut(k)) {
@@ -303,6 +325,7 @@ impl RuleSet {
         Prepared {
             values,
             missing,
+            canonical,
             lists,
             missing_cells,
             self_assessment: None,
@@ -583,6 +606,47 @@ impl RuleSet {
             ));
         }
     }
+}
+
+/// The `values` member of a submission's canonical text: every input given a value (not `null`,
+/// not blank text), in id order, as converted: numbers as plain decimals (no exponent, no
+/// trailing zeros), bools, a choice's option, text and dates as given, lists as written.
+pub(crate) fn canonical_values(rs: &RuleSet, given: &[Given]) -> String {
+    let mut w = JsonWriter::with_capacity(given.len().saturating_mul(24).saturating_add(2));
+    w.begin_object();
+    for &i in &rs.by_id {
+        let (Some(input), Some(g)) = (rs.inputs.get(i), given.get(i)) else {
+            continue;
+        };
+        match g {
+            Given::Value(Some(v)) => {
+                w.key(&input.id);
+                match v {
+                    V::Number(d) => {
+                        // As `plain` writes it, without a String of its own.
+                        let mut buf = [0u8; 40];
+                        let text = format_decimal(positive_zero(d.normalize()), &mut buf);
+                        w.raw(std::str::from_utf8(text).unwrap_or("0"));
+                    }
+                    V::Bool(b) => b.write_json(&mut w),
+                    V::Choice(k) => w.string(input.options.get(*k).map_or("", String::as_str)),
+                }
+            }
+            Given::Text(s) => {
+                w.key(&input.id);
+                w.string(s);
+            }
+            // A record list or several assessors' scores: the array as written (members sorted,
+            // numbers as written), since its cells are read by the rules, not converted here.
+            Given::Rows(_, _, raw) => {
+                w.key(&input.id);
+                raw.write_json(&mut w);
+            }
+            _ => {}
+        }
+    }
+    w.end_object();
+    w.finish()
 }
 
 #[cfg(test)]

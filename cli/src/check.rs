@@ -117,7 +117,7 @@ fn escaped(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range
 }
 
 /// The problems as a JSON array, each with its `line` and `column` (null when unknown).
-fn as_json(text: &str, problems: &[Problem]) -> String {
+pub(crate) fn as_json(text: &str, problems: &[Problem]) -> String {
     let items: Vec<String> = problems
         .iter()
         .map(|p| {

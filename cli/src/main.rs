@@ -75,6 +75,10 @@ enum Command {
         /// 用例目录
         cases: Option<PathBuf>,
     },
+    /// 核验评分报告：按考核细则对考核表重新评分，逐项比对（含指纹），指出不一致之处
+    Verify(verify::VerifyArgs),
+    /// 评分服务：为 OA 等后端系统提供 HTTP JSON 接口（评分、批量、检查、对比、核验）
+    Serve(serve::ServeArgs),
     /// 输出考核细则或考核表的 JSON Schema（供编辑器校验与补全）
     Schema {
         /// rules、submission 或 report
@@ -113,8 +117,10 @@ enum SchemaKind {
 mod check;
 mod input;
 mod locate;
+mod serve;
 mod tables;
 mod term;
+mod verify;
 
 use tables::{diff_table, opt, ranked_table, report_table};
 use term::{esc, esc_lines};
@@ -172,6 +178,8 @@ fn run(command: Command) -> Result<(), Fail> {
                 progress,
             },
         ),
+        Command::Verify(args) => verify::verify(&args),
+        Command::Serve(args) => serve::serve(args),
         Command::Schema { which } => {
             print!(
                 "{}",

@@ -581,6 +581,14 @@ report_defs = {
         "code": {"type": "string", "pattern": r"^[a-z]+\.[a-z_]+$", "description": "E.g. \"expr.unknown_id\", \"value.range\"."},
         "path": s_("JSON pointer into the document, e.g. \"/sections/1/items/3/points\"."),
         "message": s_("Simplified Chinese message naming the item or field.")}),
+    "fingerprint": out_obj("What the report was computed from (docs/FORMATS.md, \"Fingerprint\"): the engine, and "
+                           "SHA-256 digests of the rule set's and the submission's canonical texts. Not a signature: "
+                           "a back end trusts a report after re-scoring it (`kpi verify`, `POST /v1/verify`).", {
+        "engine": s_("The engine and its version, e.g. \"kpi-wasm 0.1.0\"."),
+        "rules": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$",
+                  "description": "Digest of the rule set's canonical text."},
+        "submission": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$",
+                       "description": "Digest of the submission's canonical text (its values as the rule set converts them)."}}),
     "report": out_obj("A scored submission (`kpi-report/1`).", {
         "format": {"const": "kpi-report/1"}, "unit": ref("unit"),
         "rules": out_obj("The rule set used.", {"id": s_(), "version": s_(), "title": s_()}),
@@ -600,7 +608,16 @@ report_defs = {
         "self": out_obj("The unit's self-assessment beside the assessors' score.", {
             "total": nullable(amount()), "grade": nullable(s_()),
             "difference": nullable(amount(), "The assessors' total minus the self-assessed one.")}),
+        "fingerprint": ref("fingerprint"),
     }, optional=("rank", "bonus", "meta", "grade_text", "lists", "self")),
+    "difference": out_obj("One figure of a report that re-scoring does not confirm.", {
+        "path": s_("JSON pointer into the report, e.g. \"/sections/1/items/3/score\" (empty for the count of differences not listed)."),
+        "reported": {"description": "The report's value (any JSON); null when the report lacks it."},
+        "recomputed": {"description": "The recomputed value (any JSON); null when re-scoring has no such figure."},
+        "message": s_("Simplified Chinese, naming the figure by its item's or section's title, with both values.")}),
+    "verification": out_obj("A report checked against its submission (`kpi verify`, `POST /v1/verify`).", {
+        "ok": {"type": "boolean", "description": "True when the report is exactly what re-scoring gives, fingerprint included."},
+        "differences": arr(ref("difference"), "The fingerprint's parts first, then the total and grade, then the rest; at most 100, then one entry counting the others.")}),
     "errors": out_obj("Why something could not be read or scored (the golden cases' expected errors).", {
         "error": arr(ref("problem"))}),
     "batch_entry": {"description": "One entry of a batch (`scoreBatch`): the report, or the problems of that submission.",
@@ -644,7 +661,8 @@ TS_NAMES = {"amount": "Decimal", "unit": "ReportUnit", "line_kind": "LineKind", 
             "adjustment": "AdjustmentReport", "bonus_item": "BonusItemReport", "bonus": "BonusReport",
             "effect": "VetoEffect", "veto": "VetoReport", "pending": "PendingEntry", "problem": "Problem",
             "report": "Report", "batch_entry": "BatchEntry", "standing": "Standing", "item_change": "ItemChange",
-            "unit_diff": "UnitDiff", "diff_summary": "DiffSummary", "diff": "Diff", "probe_finding": "ProbeFinding"}
+            "unit_diff": "UnitDiff", "diff_summary": "DiffSummary", "diff": "Diff", "probe_finding": "ProbeFinding",
+            "fingerprint": "Fingerprint", "difference": "Difference", "verification": "Verification"}
 
 
 def ts(s, indent):
@@ -668,6 +686,8 @@ def ts(s, indent):
     if s.get("tsUndefined"):
         return "undefined"
     t = s.get("type")
+    if t is None:
+        return "unknown"
     if t == "array":
         inner = ts(s["items"], indent)
         return f"({inner})[]" if "|" in inner else f"{inner}[]"

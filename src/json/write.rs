@@ -1,6 +1,6 @@
 //! Writing JSON: [`ToJson`] and the [`JsonWriter`] every output goes through.
 
-use super::Value;
+use super::{Map, Value};
 use crate::decimal::Amount;
 use std::collections::BTreeMap;
 
@@ -429,15 +429,19 @@ impl ToJson for Value {
             Value::Number(n) => w.raw(&n.0),
             Value::String(s) => w.string(s),
             Value::Array(items) => w.array(items),
-            Value::Object(m) => {
-                w.begin_object();
-                for (k, v) in m {
-                    w.key(k);
-                    v.write_json(w);
-                }
-                w.end_object();
-            }
+            Value::Object(m) => m.write_json(w),
         }
+    }
+}
+
+impl ToJson for Map {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        for (k, v) in self {
+            w.key(k);
+            v.write_json(w);
+        }
+        w.end_object();
     }
 }
 

@@ -63,8 +63,10 @@ pub fn load_rules(text: &str) -> Result<RuleSet, Error> {
 /// Loads a rule set from an already parsed JSON value.
 pub fn load_rules_value(root: &Value) -> Result<RuleSet, Error> {
     let mut r = Reader::default();
-    let rs = read_rules(&mut r, root);
-    r.finish(rs, Code::RulesInvalid, "考核细则无效")
+    let read = read_rules(&mut r, root);
+    let mut rs = r.finish(read, Code::RulesInvalid, "考核细则无效")?;
+    rs.fingerprint = crate::fingerprint::rules_digest(root);
+    Ok(rs)
 }
 
 fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
@@ -169,6 +171,7 @@ fn read_rules(r: &mut Reader, root: &Value) -> Option<RuleSet> {
         by_id,
         notes_required,
         lists,
+        fingerprint: String::new(),
     };
     lint::check_points_scale(r, &rs);
     lint::check_judged_inputs(r, &rs);

@@ -79,7 +79,7 @@ impl RuleSet {
             lists: &prepared.lists,
             row: None,
         };
-        let mut report = Scorer::new(self, sub, env, batch.ranks).run()?;
+        let mut report = Scorer::new(self, sub, &prepared.canonical, env, batch.ranks).run()?;
         match prepared.self_assessment.as_deref() {
             Some(SelfPrepared::Values(own)) => {
                 // The unit's own values may not be scorable (nothing applicable, no band): its

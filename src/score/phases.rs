@@ -7,6 +7,7 @@ use crate::code::Code;
 use crate::decimal::{Plain, negate, round};
 use crate::error::Error;
 use crate::expr::Outcome;
+use crate::fingerprint::{ENGINE, Fingerprint, submission_digest};
 use crate::report::*;
 use crate::rules::*;
 use rust_decimal::Decimal;
@@ -379,6 +380,11 @@ impl<'r> Scorer<'r, '_> {
             meta: self.sub.meta.clone(),
             lists: self.list_counts(),
             self_assessment: None,
+            fingerprint: Fingerprint {
+                engine: ENGINE,
+                rules: &rs.fingerprint,
+                submission: submission_digest(self.sub, self.canonical),
+            },
             placement: graded.placement,
         }
     }

@@ -140,6 +140,8 @@ pub(super) enum Unknown {
 pub(super) struct Scorer<'r, 's> {
     pub(super) rs: &'r RuleSet,
     pub(super) sub: &'s Submission,
+    /// The given values' canonical text, for the fingerprint.
+    pub(super) canonical: &'s str,
     pub(super) env: Env<'s>,
     pub(super) ranks: Option<&'s dyn ItemRanks>,
     pub(super) pending: Vec<PendingEntry<'r>>,
@@ -152,12 +154,14 @@ impl<'r, 's> Scorer<'r, 's> {
     pub(super) fn new(
         rs: &'r RuleSet,
         sub: &'s Submission,
+        canonical: &'s str,
         env: Env<'s>,
         ranks: Option<&'s dyn ItemRanks>,
     ) -> Self {
         Scorer {
             rs,
             sub,
+            canonical,
             env,
             ranks,
             pending: Vec::new(),
