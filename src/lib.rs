@@ -58,6 +58,7 @@ mod submission;
 mod values;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+mod wording;
 
 pub use batch::{BatchInput, BatchReport};
 pub use builtin::{BUILTIN_IDS, builtin_source, builtin_versions};
@@ -71,8 +72,9 @@ pub use json::ToJson;
 pub use limits::MAX_DOCUMENT_BYTES;
 pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
-pub use ruletest::{CaseResult, TestRun};
+pub use ruletest::{CaseResult, Difference, TestRun};
 pub use submission::{Submission, SubmissionUnit};
+pub use wording::{Criteria, Criterion};
 
 impl RuleSet {
     /// Loads and validates a rule set from `kpi-rules/1` JSON text, reporting every problem found.

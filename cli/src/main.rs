@@ -68,6 +68,9 @@ enum Command {
         rules: String,
         /// 用例目录
         cases: Option<PathBuf>,
+        /// 以 JSON 输出每个用例的结果与不符的数值（与 wasm 包 runTests 相同）
+        #[arg(long)]
+        json: bool,
     },
     /// 输出考核细则或考核表的 JSON Schema（供编辑器校验与补全）
     Schema {
@@ -139,7 +142,7 @@ fn run(command: Command) -> Result<(), Fail> {
             format,
             provisional,
         } => score(&rules, &submissions, format, provisional),
-        Command::Test { rules, cases } => test(&rules, cases.as_deref()),
+        Command::Test { rules, cases, json } => test(&rules, cases.as_deref(), json),
         Command::Diff {
             old,
             new,
@@ -482,7 +485,7 @@ fn diff(
     Ok(())
 }
 
-fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
+fn test(arg: &str, cases: Option<&Path>, json: bool) -> Result<(), Fail> {
     let rules = load_rules(arg)?;
     let mut run = rules.run_tests();
     if let Some(dir) = cases {
@@ -505,19 +508,23 @@ fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
                 std::fs::read_to_string(&expect_path),
             ) {
                 (Ok(sub), Ok(expect)) => rules.run_case(&name, &sub, &expect),
-                (Err(e), _) => kpi_wasm::CaseResult {
-                    name: name.clone(),
-                    source: name,
-                    failures: vec![e.to_string()],
-                },
-                (_, Err(e)) => kpi_wasm::CaseResult {
-                    name: name.clone(),
-                    source: name,
-                    failures: vec![format!("无法读取期望结果 {}：{e}", expect_path.display())],
-                },
+                (Err(e), _) => kpi_wasm::CaseResult::error(&name, &name, &e.to_string()),
+                (_, Err(e)) => kpi_wasm::CaseResult::error(
+                    &name,
+                    &name,
+                    &format!("无法读取期望结果 {}：{e}", expect_path.display()),
+                ),
             };
             run.cases.push(result);
         }
+    }
+    if json {
+        println!("{}", run.to_json_pretty());
+        return if run.failed() == 0 {
+            Ok(())
+        } else {
+            Err(Fail(String::new(), 1))
+        };
     }
     for c in &run.cases {
         if c.passed() {

@@ -1,0 +1,416 @@
+//! The rules in words: the 评分标准 a district publishes, written from the loaded rule set itself,
+//! so that the published text and the scoring can never disagree.
+//!
+//! Every sentence here is derived from what the engine scores (points, lines, caps, bands, rate
+//! targets, veto effects, grade bounds, quotas); the author's free-text `basis` is not used. An
+//! expression is put in words by naming each input by its label (「label」) and writing the
+//! operators as a reader writes them (×, ÷, ≥, 且, 或).
+
+use crate::decimal::plain;
+use crate::expr::Expr;
+use crate::json::json_object;
+use crate::rules::*;
+use rust_decimal::Decimal;
+
+/// One part of the rules (an item, adjustment, bonus item, veto, grade or quota) in words.
+#[derive(Clone, Debug)]
+pub struct Criterion<'r> {
+    /// The part's id (an item's id; a grade's or a quota's grade name).
+    pub id: &'r str,
+    /// Its title (an item's title; a grade's name).
+    pub title: &'r str,
+    /// Sentences, in order: one per deduction line, band, condition, cap.
+    pub text: Vec<String>,
+}
+
+/// The whole rule set in words, part by part, in the rule set's order.
+#[derive(Clone, Debug)]
+pub struct Criteria<'r> {
+    /// General provisions: full marks, decimal places, not-applicable items, bonus cap.
+    pub general: Vec<String>,
+    /// Every item, sections in order.
+    pub items: Vec<Criterion<'r>>,
+    /// Deductions from the total (扣分项).
+    pub adjustments: Vec<Criterion<'r>>,
+    /// Bonus items (加分项).
+    pub bonus: Vec<Criterion<'r>>,
+    /// Vetoes (一票否决).
+    pub vetoes: Vec<Criterion<'r>>,
+    /// Grades, highest first, each with its range.
+    pub grades: Vec<Criterion<'r>>,
+    /// Grade quotas.
+    pub quotas: Vec<Criterion<'r>>,
+}
+
+impl RuleSet {
+    /// The rules in words: what each item deducts or awards and when, the caps, the vetoes'
+    /// conditions and effects, the grades' ranges and the quotas (the 考核细则 table's 评分标准).
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// let words = rules.criteria();
+    /// assert_eq!(words.items[0].text[0], "未制定年度安全生产工作要点（工作意见）的，扣1.5分");
+    /// assert_eq!(words.grades[0].text[0], "90分及以上");
+    /// ```
+    pub fn criteria(&self) -> Criteria<'_> {
+        let mut general = vec![format!("满分{}分", plain(self.full_score))];
+        general.push(format!("得分保留{}位小数，四舍五入", self.scale));
+        if self.not_applicable == NotApplicable::Rescale {
+            general.push(
+                "不涉及的项目不计分，总分按可评分项目实得分之和÷可评分项目应得分之和×满分折算"
+                    .into(),
+            );
+        }
+        if let Some(b) = &self.bonus {
+            general.push(format!("加分累计不超过{}分", plain(b.cap)));
+        }
+        let items = self
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .map(|item| Criterion {
+                id: &item.id,
+                title: &item.title,
+                text: self.item_words(item),
+            })
+            .collect();
+        let adjustments = self
+            .adjustments
+            .iter()
+            .map(|a| {
+                let mut text = self.lines_words(&a.lines, "扣");
+                if a.combine == Combine::Max {
+                    text.push("多种情形按扣分最多的一项计，不累计".into());
+                }
+                if let Some(c) = a.cap {
+                    text.push(format!("本项最多扣{}分", plain(c)));
+                }
+                Criterion {
+                    id: &a.id,
+                    title: &a.title,
+                    text,
+                }
+            })
+            .collect();
+        let bonus = self
+            .bonus
+            .iter()
+            .flat_map(|b| &b.items)
+            .map(|b| {
+                let mut text = self.lines_words(&b.lines, "加");
+                if b.combine == Combine::Max {
+                    text.push("多种情形按加分最多的一项计，不累计".into());
+                }
+                text.push(format!("本项最多加{}分", plain(b.points)));
+                Criterion {
+                    id: &b.id,
+                    title: &b.title,
+                    text,
+                }
+            })
+            .collect();
+        let vetoes = self
+            .vetoes
+            .iter()
+            .map(|v| Criterion {
+                id: &v.id,
+                title: &v.title,
+                text: vec![format!(
+                    "{}（{}）的，{}",
+                    v.title,
+                    self.expr_words(&v.when),
+                    v.effect_text
+                )],
+            })
+            .collect();
+        Criteria {
+            general,
+            items,
+            adjustments,
+            bonus,
+            vetoes,
+            grades: self.grade_words(),
+            quotas: self.quota_words(),
+        }
+    }
+
+    fn item_words(&self, item: &Item) -> Vec<String> {
+        let mut text = match &item.rule {
+            Rule::Deduct(lines) => {
+                let mut t = self.lines_words(lines, "扣");
+                if item.combine == Combine::Max {
+                    t.push("多种情形按扣分最多的一项计，不累计".into());
+                }
+                t
+            }
+            Rule::Rate(r) => self.rate_words(r, item.points),
+            Rule::Bands(b) => self.bands_words(b),
+            Rule::Judged(i) => {
+                let label = self.inputs.get(*i).map_or("", |x| x.label.as_str());
+                vec![format!(
+                    "由考核组评议打分（「{label}」），0—{}分",
+                    plain(item.points)
+                )]
+            }
+            Rule::Rank(k) => vec![format!(
+                "按「{}」排名赋分（{}）：第1名得{}分，每后退1名减{}分，最低{}分",
+                self.expr_words(&k.value),
+                if k.order == Order::Desc {
+                    "数值越高名次越前"
+                } else {
+                    "数值越低名次越前"
+                },
+                plain(k.first),
+                plain(k.step),
+                plain(k.floor)
+            )],
+            Rule::Formula(e) => vec![format!(
+                "得分按公式{}计算，在0—{}分之间",
+                self.expr_words(e),
+                plain(item.points)
+            )],
+        };
+        match (&item.rule, item.cap) {
+            (_, Some(c)) => text.push(format!("本项最多扣{}分", plain(c))),
+            (Rule::Deduct(_) | Rule::Rate(_), None) => text.push("扣完为止".into()),
+            _ => {}
+        }
+        if let Some(a) = &item.applicable {
+            text.push(format!(
+                "适用于{}的单位；不涉及的{}",
+                self.expr_words(a),
+                if self.not_applicable == NotApplicable::Full {
+                    "按满分计"
+                } else {
+                    "不计分，按可评分项目折算"
+                }
+            ));
+        }
+        text
+    }
+
+    fn lines_words(&self, lines: &[Line], verb: &str) -> Vec<String> {
+        lines.iter().map(|l| self.line_words(l, verb)).collect()
+    }
+
+    /// One deduction or bonus line: its reason and points, as the trace would count them.
+    fn line_words(&self, line: &Line, verb: &str) -> String {
+        let p = plain(line.points);
+        let reason = if line.reason.contains('{') {
+            line.reason
+                .replace("{points}", &p)
+                .replace("{n}", "N")
+                .replace("{amount}", "相应分值")
+        } else {
+            line.reason.clone()
+        };
+        match &line.when {
+            LineWhen::If(_) => format!("{reason}的，{verb}{p}分"),
+            LineWhen::Per { value, free } => {
+                let unit = line
+                    .unit
+                    .as_deref()
+                    .or_else(|| {
+                        value
+                            .single_input()
+                            .and_then(|i| self.inputs.get(i))
+                            .and_then(|i| i.unit.as_deref())
+                    })
+                    .unwrap_or("次");
+                if free.is_zero() {
+                    format!("{reason}，每{unit}{verb}{p}分")
+                } else {
+                    format!(
+                        "{reason}，超过{}{unit}的部分每{unit}{verb}{p}分",
+                        plain(*free)
+                    )
+                }
+            }
+        }
+    }
+
+    fn rate_words(&self, r: &Rate, points: Decimal) -> Vec<String> {
+        let value = self.expr_words(&r.value);
+        let target = plain(r.target);
+        let (reach, short) = match r.direction {
+            Direction::Higher => ("不低于", "低"),
+            Direction::Lower => ("不高于", "高"),
+        };
+        let mut text = vec![format!("指标：{value}，目标值{target}")];
+        match r.mode {
+            RateMode::Step {
+                step,
+                points_per_step,
+                partial,
+            } => {
+                let step = plain(step);
+                text.push(format!(
+                    "{reach}目标值得满分，每{short}{step}扣{}分",
+                    plain(points_per_step)
+                ));
+                text.push(match partial {
+                    Partial::Exact => format!("不足{step}的按比例扣分"),
+                    Partial::Up => format!("不足{step}的按{step}计"),
+                    Partial::Down => format!("不足{step}的不扣分"),
+                });
+            }
+            RateMode::Proportional => text.push(match r.direction {
+                Direction::Higher => format!(
+                    "得分＝{}分×实际值÷目标值，最高{}分",
+                    plain(points),
+                    plain(points)
+                ),
+                Direction::Lower => format!(
+                    "得分＝{}分×目标值÷实际值，最高{}分",
+                    plain(points),
+                    plain(points)
+                ),
+            }),
+        }
+        text.push(match r.when_undefined {
+            WhenUndefined::Full => "无法计算（分母为0）时得满分".into(),
+            WhenUndefined::Zero => "无法计算（分母为0）时不得分".into(),
+            WhenUndefined::Pending => "无法计算（分母为0）时待定".into(),
+        });
+        text
+    }
+
+    fn bands_words(&self, b: &Bands) -> Vec<String> {
+        let mut text = vec![format!("指标：{}", self.expr_words(&b.value))];
+        for band in &b.bands {
+            let range = match (band.min, band.max) {
+                (Some(lo), Some(hi)) => format!("{}及以上、低于{}", plain(lo), plain(hi)),
+                (Some(lo), None) => format!("{}及以上", plain(lo)),
+                (None, Some(hi)) => format!("低于{}", plain(hi)),
+                (None, None) => "任何值".into(),
+            };
+            text.push(format!("{range}的，得{}分", plain(band.score)));
+        }
+        text
+    }
+
+    fn grade_words(&self) -> Vec<Criterion<'_>> {
+        let mut out = Vec::new();
+        let mut above: Option<Decimal> = None;
+        for g in &self.grades {
+            let text = match above {
+                None => format!("{}分及以上", plain(g.min)),
+                Some(hi) if g.min.is_zero() => format!("{}分以下", plain(hi)),
+                Some(hi) => format!("{}分及以上、{}分以下", plain(g.min), plain(hi)),
+            };
+            above = Some(g.min);
+            out.push(Criterion {
+                id: &g.name,
+                title: &g.name,
+                text: vec![text],
+            });
+        }
+        out
+    }
+
+    fn quota_words(&self) -> Vec<Criterion<'_>> {
+        self.quotas
+            .iter()
+            .filter_map(|q| {
+                let g = self.grades.get(q.grade)?;
+                let share = plain(q.max_share.saturating_mul(Decimal::ONE_HUNDRED));
+                Some(Criterion {
+                    id: &g.name,
+                    title: &g.name,
+                    text: vec![format!(
+                        "「{}」等次不超过同组参与排名单位数的{share}%（人数向下取整），超出的按名次调整为下一等次",
+                        g.name
+                    )],
+                })
+            })
+            .collect()
+    }
+
+    /// An expression as a reader writes it: inputs and unit tags by their labels, operators in
+    /// words or symbols.
+    pub(crate) fn expr_words(&self, e: &Expr) -> String {
+        let src = e.source();
+        let mut out = String::with_capacity(src.len().saturating_mul(2));
+        let mut chars = src.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if c.is_ascii_alphabetic() || c == '_' {
+                let mut end = at.saturating_add(c.len_utf8());
+                while let Some(&(i, d)) = chars.peek() {
+                    if d.is_ascii_alphanumeric() || d == '_' {
+                        end = i.saturating_add(d.len_utf8());
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let word = src.get(at..end).unwrap_or_default();
+                out.push_str(&self.word(word));
+                continue;
+            }
+            if c == '"' {
+                out.push('“');
+                for (_, d) in chars.by_ref() {
+                    if d == '"' {
+                        break;
+                    }
+                    out.push(d);
+                }
+                out.push('”');
+                continue;
+            }
+            let next = chars.peek().map(|&(_, d)| d);
+            let (text, two) = match (c, next) {
+                ('>', Some('=')) => (" ≥ ", true),
+                ('<', Some('=')) => (" ≤ ", true),
+                ('=', Some('=')) => (" = ", true),
+                ('!', Some('=')) => (" ≠ ", true),
+                ('&', Some('&')) => (" 且 ", true),
+                ('|', Some('|')) => (" 或 ", true),
+                ('!', _) => ("非", false),
+                ('*', _) => (" × ", false),
+                ('/', _) => (" ÷ ", false),
+                ('-', _) => (" − ", false),
+                ('+', _) => (" + ", false),
+                (',', _) => ("，", false),
+                ('>', _) => (" > ", false),
+                ('<', _) => (" < ", false),
+                (' ', _) => ("", false),
+                _ => {
+                    out.push(c);
+                    continue;
+                }
+            };
+            if two {
+                chars.next();
+            }
+            out.push_str(text);
+        }
+        out.trim().replace("  ", " ")
+    }
+
+    fn word(&self, w: &str) -> String {
+        if let Some(i) = self.inputs.iter().find(|i| i.id == w) {
+            return format!("「{}」", i.label);
+        }
+        if let Some(t) = self.unit_tags.iter().find(|t| t.id == w) {
+            return format!("「{}」", t.label);
+        }
+        match w {
+            "true" => "是".into(),
+            "false" => "否".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+json_object!(Criterion<'_> { id, title, text });
+
+json_object!(Criteria<'_> {
+    general,
+    items,
+    adjustments,
+    bonus,
+    vetoes,
+    grades,
+    quotas
+});
