@@ -8,7 +8,7 @@ export {
 } from '@codemirror/view';
 export { history, defaultKeymap, historyKeymap, indentWithTab, undo, redo } from '@codemirror/commands';
 export {
-  syntaxTree, foldGutter, foldKeymap, bracketMatching, indentOnInput, syntaxHighlighting,
+  syntaxTree, ensureSyntaxTree, foldGutter, foldKeymap, bracketMatching, indentOnInput, syntaxHighlighting,
   defaultHighlightStyle,
 } from '@codemirror/language';
 export { json } from '@codemirror/lang-json';

@@ -212,6 +212,12 @@ export function createCompare(pane, { current }) {
     });
     probeBox.replaceChildren(h('p', { testid: 'cmp-probe-running' }, '正在探测：在两套细则提到的每个阈值两侧逐项模拟考核表（可继续编辑）… ', stop));
     const base = subs.length > 0 ? subsFrom : '中性考核表';
+    worker.addEventListener('error', (event) => {
+      worker?.terminate();
+      worker = null;
+      probeBox.replaceChildren();
+      fail(`无法探测：${event.message ?? '探测程序未能启动'}`);
+    });
     worker.addEventListener('message', (event) => {
       worker?.terminate();
       worker = null;

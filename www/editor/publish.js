@@ -22,8 +22,9 @@ export function publishedDocument(engine) {
   const words = engine.criteria();
   const byId = (list) => new Map(list.map((c) => [c.id, c.text]));
   const items = byId(words.items);
-  const docs = new Map(form.documents.map((d) => [d.id, d]));
-  const sources = (list) => list.map((s) => `《${docs.get(s.doc)?.title ?? s.doc}》：“${s.quote}”`);
+  const documents = form.documents ?? [];
+  const docs = new Map(documents.map((d) => [d.id, d]));
+  const sources = (list) => (list ?? []).map((s) => `《${docs.get(s.doc)?.title ?? s.doc}》：“${s.quote}”`);
   const adjustments = byId(words.adjustments);
   const bonus = byId(words.bonus);
   const vetoes = byId(words.vetoes);
@@ -35,14 +36,14 @@ export function publishedDocument(engine) {
       title: s.title,
       points: s.points,
       outOf: s.out_of ?? null,
-      items: s.items.map((it) => ({ id: it.id, title: it.title, points: it.points, text: items.get(it.id) ?? [], sources: sources(it.sources), example: it.example })),
+      items: s.items.map((it) => ({ id: it.id, title: it.title, points: it.points, text: items.get(it.id) ?? [], sources: sources(it.sources), example: Boolean(it.example) })),
     })),
     adjustments: form.adjustments.map((a) => ({ id: a.id, title: a.title, points: a.points ?? null, text: adjustments.get(a.id) ?? [], sources: sources(a.sources), example: a.example })),
     bonus: form.bonus ? { cap: form.bonus.cap, items: form.bonus.items.map((b) => ({ id: b.id, title: b.title, points: b.points ?? null, text: bonus.get(b.id) ?? [], sources: sources(b.sources), example: b.example })) } : null,
     vetoes: form.vetoes.map((v) => ({ id: v.id, title: v.title, text: vetoes.get(v.id) ?? [], sources: sources(v.sources), example: v.example })),
     grades: words.grades.map((g, i) => ({ name: g.title, text: g.text, example: form.grades[i]?.example ?? false })),
-    quotas: words.quotas.map((q, i) => ({ grade: q.title, text: q.text, example: form.quotas[i]?.example ?? false })),
-    documents: form.documents,
+    quotas: words.quotas.map((q, i) => ({ grade: q.title, text: q.text, example: form.quotas?.[i]?.example ?? false })),
+    documents,
     example: form.sections.some((s) => s.items.some((i) => i.example)) || form.grades.some((g) => g.example),
   };
 }

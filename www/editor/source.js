@@ -35,7 +35,8 @@ function propertyValue(prop) {
  * or index gives its deepest existing parent (`exact: false`), marked on its first line.
  */
 export function resolvePointer(state, path) {
-  const tree = cm.syntaxTree(state);
+  // The whole text parsed (the editor parses lazily, around what is shown).
+  const tree = cm.ensureSyntaxTree(state, state.doc.length, 500) ?? cm.syntaxTree(state);
   let node = values(tree.topNode)[0];
   if (!node) return { from: 0, to: Math.min(1, state.doc.length), exact: false };
   let prop = null;

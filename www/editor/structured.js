@@ -212,7 +212,7 @@ export function createStructured(root, ctx) {
         h('tbody', {}, list.map((line, i) => {
           const lp = `${path}/${i}`;
           const kind = Object.hasOwn(line ?? {}, 'per') ? 'per' : 'if';
-          const kindSel = h('select', { 'aria-label': '扣分方式', dataset: { path: `${lp}/${kind}` } },
+          const kindSel = h('select', { 'aria-label': '扣分方式' },
             h('option', { value: 'if', selected: kind === 'if' }, '符合条件时'),
             h('option', { value: 'per', selected: kind === 'per' }, '按数量（每…）'));
           kindSel.addEventListener('change', () => {
@@ -258,7 +258,7 @@ export function createStructured(root, ctx) {
           textOf(item.rate?.mode) === 'proportional' ? '' : field(`${rp}/step`, '每档', 'decimal', { order: ORDER.rate }),
           textOf(item.rate?.mode) === 'proportional' ? '' : field(`${rp}/points_per_step`, '每档扣分', 'decimal', { order: ORDER.rate }),
           textOf(item.rate?.mode) === 'proportional' ? '' : field(`${rp}/partial`, '不足一档', 'select', { options: [['', '按比例'], ['up', '按一档计'], ['down', '不计']], order: ORDER.rate }),
-          field(`${rp}/when_undefined`, '无法计算时', 'select', { options: [['', '待定'], ['full', '得满分'], ['zero', '不得分'], ['pending', '待定']], order: ORDER.rate }),
+          field(`${rp}/when_undefined`, '无法计算时', 'select', { options: [['', '得满分（默认）'], ['full', '得满分'], ['zero', '不得分'], ['pending', '待定']], order: ORDER.rate }),
           field(`${ip}/cap`, '本项最多扣分', 'decimal', { order: ORDER.item }),
           others(item.rate, ORDER.rate, rp));
       case 'bands': {
@@ -303,7 +303,7 @@ export function createStructured(root, ctx) {
   function itemBlock(sp, i, item) {
     const ip = `${sp}/items/${i}`;
     const rule = RULE_KEYS.find((k) => Object.hasOwn(item, k)) ?? '';
-    const ruleSel = h('select', { 'aria-label': '计分方式', dataset: { path: `${ip}/${rule || 'deduct'}` } },
+    const ruleSel = h('select', { 'aria-label': '计分方式' },
       RULES.map(([k, text]) => h('option', { value: k, selected: k === rule }, text)),
       rule ? '' : h('option', { value: '', selected: true }, '（未设置）'));
     ruleSel.addEventListener('change', () => {
@@ -331,7 +331,7 @@ export function createStructured(root, ctx) {
         h('td', {}, field(`${ip}/id`, '序号', 'text', { required: true })),
         h('td', {}, field(`${ip}/title`, '考核内容', 'text', { required: true })),
         h('td', {}, field(`${ip}/points`, '分值', 'decimal', { required: true })),
-        h('td', {}, h('div', { className: 'fld' }, h('label', {}, '计分方式'), ruleSel)),
+        h('td', {}, h('div', { className: 'fld fld-select', dataset: rule && rule !== 'formula' ? { path: `${ip}/${rule}` } : {} }, h('label', {}, '计分方式'), ruleSel)),
         h('td', { className: 'basis' }, field(`${ip}/basis`, '评分标准（说明）', 'area', { order: ORDER.item })),
         h('td', {}, rowTools(`${sp}/items`, i, `项目${textOf(item.id)}`, { onDup: renameCopy }))),
       h('tr', { className: 'detail-row' }, h('td', { colSpan: 6 }, details)),

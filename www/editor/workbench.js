@@ -194,7 +194,7 @@ function updatePreview(engine) {
     const types = new Map(form.inputs.map((i) => [i.id, i.type]));
     const oldTypes = new Map((preview.form?.inputs ?? []).map((i) => [i.id, i.type]));
     const values = Object.fromEntries(Object.entries(before.values ?? {}).filter(([id]) => types.has(id) && types.get(id) === oldTypes.get(id)));
-    const tags = new Set(form.unit_tags.map((t) => t.id));
+    const tags = new Set((form.unit_tags ?? []).map((t) => t.id));
     const unit = { ...before.unit };
     if (Array.isArray(unit.tags)) unit.tags = unit.tags.filter((t) => tags.has(t));
     doc = { ...before, rules: { id: info.id, version: info.version }, period: info.period, unit, values, notes: {} };
@@ -507,7 +507,7 @@ export async function showWorkbench() {
 
 /** For tests and benchmarks: the state as the engine last saw it. */
 export function workbenchState() {
-  return { text: state.text, problems: state.problems, tests: state.tests, generation: state.generation, loaded: state.loaded };
+  return { text: state.text, sourceText: source ? source.getText() : null, problems: state.problems, tests: state.tests, generation: state.generation, loaded: state.loaded, mode: state.mode };
 }
 
 export { getAt, segments };
