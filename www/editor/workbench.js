@@ -69,11 +69,15 @@ function refresh() {
   }
   state.problems = problems;
   state.loaded = engine !== null;
+  const loadedAt = performance.now();
+  let previewMs = 0;
   if (engine) {
     state.tests = engine.runTests();
     const previous = state.engine;
     state.engine = engine;
+    const p0 = performance.now();
     updatePreview(engine);
+    previewMs = performance.now() - p0;
     if (previous) previous.free();
   }
   showProblems();
@@ -81,20 +85,48 @@ function refresh() {
   showStatus();
   compare?.rulesChanged();
   publish?.rulesChanged();
-  try {
-    localStorage.setItem(DRAFT_KEY, JSON.stringify({ name: state.name, text: state.text, savedAt: new Date().toISOString() }));
-  } catch {
-    // Storage full or unavailable: the draft stays in the page; 下载 saves it.
-  }
+  saveDraftSoon();
   state.generation += 1;
   root.dataset.generation = String(state.generation);
   root.dataset.refreshMs = (performance.now() - started).toFixed(1);
+  root.dataset.loadMs = (loadedAt - started).toFixed(1);
+  root.dataset.previewMs = previewMs.toFixed(1);
   root.dispatchEvent(new CustomEvent('workbench-refresh', { detail: { generation: state.generation } }));
 }
 
+let saveTimer = null;
+/** Keeps the draft in the browser, a moment after the typing stops (the text is up to 8 MiB). */
+function saveDraftSoon() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify({ name: state.name, text: state.text, savedAt: new Date().toISOString() }));
+    } catch {
+      // Storage full or unavailable: the draft stays in the page; 下载细则文件 saves it.
+    }
+  }, 400);
+}
+window.addEventListener('pagehide', () => {
+  if (saveTimer !== null && state.text) {
+    clearTimeout(saveTimer);
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify({ name: state.name, text: state.text, savedAt: new Date().toISOString() }));
+    } catch {
+      // As above.
+    }
+  }
+});
+
+// A task right after the current one (setTimeout(0) may wait for the timer's clamp).
+const channel = new MessageChannel();
+channel.port1.onmessage = () => refresh();
+
 /** Reloads soon: edits that arrive meanwhile are taken together. */
 function schedule() {
-  if (scheduled === null) scheduled = setTimeout(refresh, 0);
+  if (scheduled === null) {
+    scheduled = true;
+    channel.port2.postMessage(null);
+  }
 }
 
 function record(text, coalesceKey = null) {
@@ -134,7 +166,7 @@ function change(path, value, { order = null, structural = false, coalesce = null
   if (structural) {
     structured.render({ focusPath: focus ?? open ?? path });
   }
-  source?.setText(state.text);
+  if (state.mode === 'source') source?.setText(state.text);
   schedule();
 }
 
@@ -153,8 +185,8 @@ function load(text, { name = state.name, keepHistory = false } = {}) {
     record(text);
   }
   state.coalesce = null;
-  if (structured && state.doc) structured.render({ keepFocus: false });
-  source?.setText(text);
+  if (structured && state.doc && state.mode === 'structured') structured.render({ keepFocus: false });
+  if (state.mode === 'source') source?.setText(text);
   showUndo();
   refresh();
 }
@@ -186,6 +218,9 @@ function format() {
 // The preview: the assessor's form for the rule set being edited, keeping what was filled in
 
 function updatePreview(engine) {
+  // Most edits change the scoring but not the form (a deduction's points, a reason, a condition):
+  // then the preview keeps its fields and only scores again.
+  if (preview.engine && preview.replaceEngine(engine)) return;
   const info = engine.ruleSet();
   const form = engine.form();
   const before = preview.engine ? preview.submission : null;
@@ -240,7 +275,7 @@ function showProblems() {
   }));
   if (state.problems.length === 0) list.append(h('li', { className: 'none' }, '没有问题：引擎已加载本细则。'));
   if (state.mode === 'structured' && state.doc) structured.markProblems(state.problems);
-  source?.setProblems(state.problems);
+  if (state.mode === 'source') source?.setProblems(state.problems);
 }
 
 /** Shows where a problem is: the field in the structured view, or the text in the source view. */
