@@ -53,8 +53,8 @@ const ORDER = {
 };
 
 const RULES = [
-  ['deduct', '定额扣分（逐条扣分）'],
-  ['rate', '比率指标（目标值）'],
+  ['deduct', '定额扣分'],
+  ['rate', '比率指标'],
   ['bands', '区间赋分'],
   ['judged', '评议打分'],
   ['rank', '排名赋分'],
@@ -214,7 +214,7 @@ export function createStructured(root, ctx) {
           const kind = Object.hasOwn(line ?? {}, 'per') ? 'per' : 'if';
           const kindSel = h('select', { 'aria-label': '扣分方式' },
             h('option', { value: 'if', selected: kind === 'if' }, '符合条件时'),
-            h('option', { value: 'per', selected: kind === 'per' }, '按数量（每…）'));
+            h('option', { value: 'per', selected: kind === 'per' }, '按数量计'));
           kindSel.addEventListener('change', () => {
             const next = { ...line };
             const expr = next[kind] ?? '';
