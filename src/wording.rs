@@ -12,6 +12,16 @@ use crate::json::json_object;
 use crate::rules::*;
 use rust_decimal::Decimal;
 
+/// Text from parts (`&str` or `String`), without `core::fmt`: these sentences are many, and each
+/// `format!` adds its own code to the wasm module.
+macro_rules! cat {
+    ($($part:expr),* $(,)?) => {{
+        let mut text = String::new();
+        $(text.push_str(AsRef::<str>::as_ref(&$part));)*
+        text
+    }};
+}
+
 /// One part of the rules (an item, adjustment, bonus item, veto, grade or quota) in words.
 #[derive(Clone, Debug)]
 pub struct Criterion<'r> {
@@ -53,8 +63,12 @@ impl RuleSet {
     /// assert_eq!(words.grades[0].text[0], "90分及以上");
     /// ```
     pub fn criteria(&self) -> Criteria<'_> {
-        let mut general = vec![format!("满分{}分", plain(self.full_score))];
-        general.push(format!("得分保留{}位小数，四舍五入", self.scale));
+        let mut general = vec![cat!["满分", plain(self.full_score), "分"]];
+        general.push(cat![
+            "得分保留",
+            plain(Decimal::from(self.scale)),
+            "位小数，四舍五入"
+        ]);
         if self.not_applicable == NotApplicable::Rescale {
             general.push(
                 "不涉及的项目不计分，总分按可评分项目实得分之和÷可评分项目应得分之和×满分折算"
@@ -62,7 +76,7 @@ impl RuleSet {
             );
         }
         if let Some(b) = &self.bonus {
-            general.push(format!("加分累计不超过{}分", plain(b.cap)));
+            general.push(cat!["加分累计不超过", plain(b.cap), "分"]);
         }
         let items = self
             .sections
@@ -83,7 +97,7 @@ impl RuleSet {
                     text.push("多种情形按扣分最多的一项计，不累计".into());
                 }
                 if let Some(c) = a.cap {
-                    text.push(format!("本项最多扣{}分", plain(c)));
+                    text.push(cat!["本项最多扣", plain(c), "分"]);
                 }
                 Criterion {
                     id: &a.id,
@@ -101,7 +115,7 @@ impl RuleSet {
                 if b.combine == Combine::Max {
                     text.push("多种情形按加分最多的一项计，不累计".into());
                 }
-                text.push(format!("本项最多加{}分", plain(b.points)));
+                text.push(cat!["本项最多加", plain(b.points), "分"]);
                 Criterion {
                     id: &b.id,
                     title: &b.title,
@@ -115,12 +129,13 @@ impl RuleSet {
             .map(|v| Criterion {
                 id: &v.id,
                 title: &v.title,
-                text: vec![format!(
-                    "{}（{}）的，{}",
+                text: vec![cat![
                     v.title,
+                    "（",
                     self.expr_words(&v.when),
+                    "）的，",
                     v.effect_text
-                )],
+                ]],
             })
             .collect();
         Criteria {
@@ -147,44 +162,55 @@ impl RuleSet {
             Rule::Bands(b) => self.bands_words(b),
             Rule::Judged(i) => {
                 let label = self.inputs.get(*i).map_or("", |x| x.label.as_str());
-                vec![format!(
-                    "由考核组评议打分（「{label}」），0—{}分",
-                    plain(item.points)
-                )]
+                vec![cat![
+                    "由考核组评议打分（「",
+                    label,
+                    "」），0—",
+                    plain(item.points),
+                    "分"
+                ]]
             }
-            Rule::Rank(k) => vec![format!(
-                "按「{}」排名赋分（{}）：第1名得{}分，每后退1名减{}分，最低{}分",
+            Rule::Rank(k) => vec![cat![
+                "按「",
                 self.expr_words(&k.value),
+                "」排名赋分（",
                 if k.order == Order::Desc {
                     "数值越高名次越前"
                 } else {
                     "数值越低名次越前"
                 },
+                "）：第1名得",
                 plain(k.first),
+                "分，每后退1名减",
                 plain(k.step),
-                plain(k.floor)
-            )],
-            Rule::Formula(e) => vec![format!(
-                "得分按公式{}计算，在0—{}分之间",
+                "分，最低",
+                plain(k.floor),
+                "分"
+            ]],
+            Rule::Formula(e) => vec![cat![
+                "得分按公式",
                 self.expr_words(e),
-                plain(item.points)
-            )],
+                "计算，在0—",
+                plain(item.points),
+                "分之间"
+            ]],
         };
         match (&item.rule, item.cap) {
-            (_, Some(c)) => text.push(format!("本项最多扣{}分", plain(c))),
+            (_, Some(c)) => text.push(cat!["本项最多扣", plain(c), "分"]),
             (Rule::Deduct(_) | Rule::Rate(_), None) => text.push("扣完为止".into()),
             _ => {}
         }
         if let Some(a) = &item.applicable {
-            text.push(format!(
-                "适用于{}的单位；不涉及的{}",
+            text.push(cat![
+                "适用于",
                 self.expr_words(a),
+                "的单位；不涉及的",
                 if self.not_applicable == NotApplicable::Full {
                     "按满分计"
                 } else {
                     "不计分，按可评分项目折算"
                 }
-            ));
+            ]);
         }
         text
     }
@@ -196,16 +222,9 @@ impl RuleSet {
     /// One deduction or bonus line: its reason and points, as the trace would count them.
     fn line_words(&self, line: &Line, verb: &str) -> String {
         let p = plain(line.points);
-        let reason = if line.reason.contains('{') {
-            line.reason
-                .replace("{points}", &p)
-                .replace("{n}", "N")
-                .replace("{amount}", "相应分值")
-        } else {
-            line.reason.clone()
-        };
+        let reason = placeholders(&line.reason, &p);
         match &line.when {
-            LineWhen::If(_) => format!("{reason}的，{verb}{p}分"),
+            LineWhen::If(_) => cat![reason, "的，", verb, p, "分"],
             LineWhen::Per { value, free } => {
                 let unit = line
                     .unit
@@ -218,12 +237,19 @@ impl RuleSet {
                     })
                     .unwrap_or("次");
                 if free.is_zero() {
-                    format!("{reason}，每{unit}{verb}{p}分")
+                    cat![reason, "，每", unit, verb, p, "分"]
                 } else {
-                    format!(
-                        "{reason}，超过{}{unit}的部分每{unit}{verb}{p}分",
-                        plain(*free)
-                    )
+                    cat![
+                        reason,
+                        "，超过",
+                        plain(*free),
+                        unit,
+                        "的部分每",
+                        unit,
+                        verb,
+                        p,
+                        "分"
+                    ]
                 }
             }
         }
@@ -236,7 +262,7 @@ impl RuleSet {
             Direction::Higher => ("不低于", "低"),
             Direction::Lower => ("不高于", "高"),
         };
-        let mut text = vec![format!("指标：{value}，目标值{target}")];
+        let mut text = vec![cat!["指标：", value, "，目标值", target]];
         match r.mode {
             RateMode::Step {
                 step,
@@ -244,27 +270,36 @@ impl RuleSet {
                 partial,
             } => {
                 let step = plain(step);
-                text.push(format!(
-                    "{reach}目标值得满分，每{short}{step}扣{}分",
-                    plain(points_per_step)
-                ));
+                text.push(cat![
+                    reach,
+                    "目标值得满分，每",
+                    short,
+                    step,
+                    "扣",
+                    plain(points_per_step),
+                    "分"
+                ]);
                 text.push(match partial {
-                    Partial::Exact => format!("不足{step}的按比例扣分"),
-                    Partial::Up => format!("不足{step}的按{step}计"),
-                    Partial::Down => format!("不足{step}的不扣分"),
+                    Partial::Exact => cat!["不足", step, "的按比例扣分"],
+                    Partial::Up => cat!["不足", step, "的按", step, "计"],
+                    Partial::Down => cat!["不足", step, "的不扣分"],
                 });
             }
             RateMode::Proportional => text.push(match r.direction {
-                Direction::Higher => format!(
-                    "得分＝{}分×实际值÷目标值，最高{}分",
+                Direction::Higher => cat![
+                    "得分＝",
                     plain(points),
-                    plain(points)
-                ),
-                Direction::Lower => format!(
-                    "得分＝{}分×目标值÷实际值，最高{}分",
+                    "分×实际值÷目标值，最高",
                     plain(points),
-                    plain(points)
-                ),
+                    "分"
+                ],
+                Direction::Lower => cat![
+                    "得分＝",
+                    plain(points),
+                    "分×目标值÷实际值，最高",
+                    plain(points),
+                    "分"
+                ],
             }),
         }
         text.push(match r.when_undefined {
@@ -276,15 +311,15 @@ impl RuleSet {
     }
 
     fn bands_words(&self, b: &Bands) -> Vec<String> {
-        let mut text = vec![format!("指标：{}", self.expr_words(&b.value))];
+        let mut text = vec![cat!["指标：", self.expr_words(&b.value)]];
         for band in &b.bands {
             let range = match (band.min, band.max) {
-                (Some(lo), Some(hi)) => format!("{}及以上、低于{}", plain(lo), plain(hi)),
-                (Some(lo), None) => format!("{}及以上", plain(lo)),
-                (None, Some(hi)) => format!("低于{}", plain(hi)),
+                (Some(lo), Some(hi)) => cat![plain(lo), "及以上、低于", plain(hi)],
+                (Some(lo), None) => cat![plain(lo), "及以上"],
+                (None, Some(hi)) => cat!["低于", plain(hi)],
                 (None, None) => "任何值".into(),
             };
-            text.push(format!("{range}的，得{}分", plain(band.score)));
+            text.push(cat![range, "的，得", plain(band.score), "分"]);
         }
         text
     }
@@ -294,9 +329,9 @@ impl RuleSet {
         let mut above: Option<Decimal> = None;
         for g in &self.grades {
             let text = match above {
-                None => format!("{}分及以上", plain(g.min)),
-                Some(hi) if g.min.is_zero() => format!("{}分以下", plain(hi)),
-                Some(hi) => format!("{}分及以上、{}分以下", plain(g.min), plain(hi)),
+                None => cat![plain(g.min), "分及以上"],
+                Some(hi) if g.min.is_zero() => cat![plain(hi), "分以下"],
+                Some(hi) => cat![plain(g.min), "分及以上、", plain(hi), "分以下"],
             };
             above = Some(g.min);
             out.push(Criterion {
@@ -317,10 +352,13 @@ impl RuleSet {
                 Some(Criterion {
                     id: &g.name,
                     title: &g.name,
-                    text: vec![format!(
-                        "「{}」等次不超过同组参与排名单位数的{share}%（人数向下取整），超出的按名次调整为下一等次",
-                        g.name
-                    )],
+                    text: vec![cat![
+                        "「",
+                        g.name,
+                        "」等次不超过同组参与排名单位数的",
+                        share,
+                        "%（人数向下取整），超出的按名次调整为下一等次"
+                    ]],
                 })
             })
             .collect()
@@ -385,15 +423,22 @@ impl RuleSet {
             }
             out.push_str(text);
         }
-        out.trim().replace("  ", " ")
+        // Operators bring their own spaces: one space between words, none at the ends.
+        let mut text = String::with_capacity(out.len());
+        for c in out.trim().chars() {
+            if !(c == ' ' && text.ends_with(' ')) {
+                text.push(c);
+            }
+        }
+        text
     }
 
     fn word(&self, w: &str) -> String {
         if let Some(i) = self.inputs.iter().find(|i| i.id == w) {
-            return format!("「{}」", i.label);
+            return cat!["「", i.label, "」"];
         }
         if let Some(t) = self.unit_tags.iter().find(|t| t.id == w) {
-            return format!("「{}」", t.label);
+            return cat!["「", t.label, "」"];
         }
         match w {
             "true" => "是".into(),
@@ -401,6 +446,30 @@ impl RuleSet {
             other => other.to_string(),
         }
     }
+}
+
+/// A line's reason with its placeholders in words: `{points}` the points, `{n}` N, `{amount}` 相应分值.
+/// (By hand, not `str::replace`: its searcher would be new code in the wasm module.)
+fn placeholders(reason: &str, points: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut rest = reason;
+    while let Some(at) = rest.find('{') {
+        let (before, from) = rest.split_at_checked(at).unwrap_or((rest, ""));
+        out.push_str(before);
+        let known = [("{points}", points), ("{n}", "N"), ("{amount}", "相应分值")];
+        match known.iter().find(|(name, _)| from.starts_with(name)) {
+            Some((name, words)) => {
+                out.push_str(words);
+                rest = from.get(name.len()..).unwrap_or_default();
+            }
+            None => {
+                out.push('{');
+                rest = from.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 json_object!(Criterion<'_> { id, title, text });
