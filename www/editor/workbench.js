@@ -14,6 +14,7 @@ import { parseDoc, formatDoc, setAt, getAt, textOf, segments } from './json.js';
 import { createStructured, GROUPS, groupOf } from './structured.js';
 
 const DRAFT_KEY = 'kpi-workbench:draft';
+const PREVIEW_UNIT = { id: 'preview', name: '预览单位' };
 const HISTORY_LIMIT = 200;
 
 const state = {
@@ -233,6 +234,9 @@ function updatePreview(engine) {
     const unit = { ...before.unit };
     if (Array.isArray(unit.tags)) unit.tags = unit.tags.filter((t) => tags.has(t));
     doc = { ...before, rules: { id: info.id, version: info.version }, period: info.period, unit, values, notes: {} };
+  } else {
+    // A preview unit, so that the form does not open on 「被考核单位名称不能为空」.
+    doc = { format: 'kpi-submission/1', rules: { id: info.id, version: info.version }, period: info.period, unit: { ...PREVIEW_UNIT }, values: {} };
   }
   try {
     preview.setRules(engine, doc ?? undefined);
@@ -332,7 +336,8 @@ function saveTest() {
   const vetoes = report.vetoes.filter((v) => v.triggered === true).map((v) => v.id);
   if (vetoes.length > 0) expect.vetoes = vetoes;
   const test = { name, values: sub.values, expect };
-  if (sub.unit.id || sub.unit.name || sub.unit.tags?.length) test.unit = { id: sub.unit.id || 'test', name: sub.unit.name || name, ...(sub.unit.tags?.length ? { tags: sub.unit.tags } : {}) };
+  const placeholder = sub.unit.id === PREVIEW_UNIT.id && sub.unit.name === PREVIEW_UNIT.name;
+  if ((!placeholder && (sub.unit.id || sub.unit.name)) || sub.unit.tags?.length) test.unit = { id: sub.unit.id || 'test', name: sub.unit.name || name, ...(sub.unit.tags?.length ? { tags: sub.unit.tags } : {}) };
   const tests = Array.isArray(state.doc.tests) ? state.doc.tests.slice() : [];
   tests.push(test);
   $('wb-test-name').value = '';
