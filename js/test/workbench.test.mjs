@@ -500,3 +500,35 @@ print(json.dumps(out, ensure_ascii=False))
   assert.ok(!printed.includes('存为测试用例'), 'the editor is not printed');
   await done();
 });
+
+test('compare on a workspace\'s submissions and on a folder\'s', async () => {
+  const { page, done } = await open();
+  // A workspace as the 考核任务 view stores it (IndexedDB), with the example units.
+  await page.evaluate(async (units) => {
+    const { openStore } = await import('/ws/store.js');
+    const store = await openStore();
+    const now = new Date().toISOString();
+    const ws = { id: 'ws-test', name: '2026年度街镇考核', rules: { id: 'subdistrict', version: '2026.2', title: '街镇', source: 'builtin' }, createdAt: now, updatedAt: now };
+    await store.putAll(ws, units.map((text, i) => ({ key: `ws-test:${i}`, workspace: 'ws-test', order: i, submission: JSON.parse(text), updatedAt: now, rev: 1 })));
+  }, UNIT_FILES.map((f) => f.text));
+  await group(page, 'sections');
+  await page.locator('#wb-structured details.item-detail[data-path="/sections/1/items/0"]').evaluate((d) => { d.open = true; });
+  await edit(page, () => field(page, '/sections/1/items/0/rate/points_per_step').fill('1'));
+  const { text } = await wbState(page);
+  await page.locator('#wb-mode-compare').click();
+  await page.getByTestId('cmp-workspace').locator('option[value="ws-test"]').waitFor({ state: 'attached' });
+  await page.getByTestId('cmp-workspace').selectOption('ws-test');
+  await page.getByTestId('cmp-subs-name').filter({ hasText: `考核任务「2026年度街镇考核` }).waitFor();
+  await page.getByTestId('cmp-run').click();
+  const diff = new Engine('subdistrict').diff(text, UNIT_FILES.map((f) => f.text));
+  const changed = diff.units.filter((u) => u.changed).map((u) => u.unit.id);
+  assert.ok(changed.length > 0);
+  await page.locator('[data-testid=cmp-unit]').first().waitFor();
+  assert.deepEqual(await page.locator('[data-testid=cmp-unit]').evaluateAll((trs) => trs.map((tr) => tr.dataset.unit)), changed);
+  // The same from the folder examples/units.
+  await page.getByTestId('cmp-folder').setInputFiles(`${root}examples/units`);
+  await page.getByTestId('cmp-subs-name').filter({ hasText: '文件夹「units」，6份' }).waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=cmp-unit]').length === n, changed.length);
+  assert.deepEqual(await page.locator('[data-testid=cmp-unit]').evaluateAll((trs) => trs.map((tr) => tr.dataset.unit)), changed);
+  await done();
+});

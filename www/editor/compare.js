@@ -109,7 +109,7 @@ export function createCompare(pane, { current }) {
       store ??= await (await import('../ws/store.js')).openStore();
       const list = await store.workspaces();
       workspaces.replaceChildren(h('option', { value: '' }, list.length > 0 ? '（选择考核任务）' : '（还没有考核任务）'),
-        list.map((w) => h('option', { value: w.id }, `${w.name}（${w.rules?.title ?? ''} ${w.rules?.version ?? ''}）`)));
+        ...list.map((w) => h('option', { value: w.id }, `${w.name}（${w.rules?.title ?? ''} ${w.rules?.version ?? ''}）`)));
     } catch {
       workspaces.replaceChildren(h('option', { value: '' }, '（浏览器存储不可用）'));
     }
