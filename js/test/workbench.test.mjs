@@ -268,6 +268,8 @@ test('an error in each kind of field is marked at that field, in the engine\'s w
   assert.equal(broken.problems[0].code, 'json.syntax');
   assert.deepEqual(broken.problems, problemsOf(broken.text));
   assert.match(await page.getByTestId('wb-status').textContent(), /源文件不是有效的 JSON/);
+  // Marked where the engine's message says it is (line and column), which is where the cursor is.
+  await page.waitForFunction(() => document.querySelector('#wb-source').shadowRoot.querySelectorAll('.cm-lintRange-error, .cm-lintPoint-error').length >= 1);
   await page.locator('#wb-mode-structured').click();
   assert.match(await page.locator('#wb-mode-note').textContent(), /源文件不是有效的 JSON/);
   await page.locator('#wb-source .cm-content').focus();

@@ -263,7 +263,11 @@ export function createSourceEditor(host, { text, onChange, onFormat }) {
     /** Shows the engine's problems as markers (errors, at the text their JSON pointer names). */
     setProblems(problems) {
       const diagnostics = problems.map((p) => {
-        const r = resolvePointer(view.state, p.path);
+        // A JSON syntax error has no pointer: the engine's message gives its line and column.
+        const at = p.code === 'json.syntax' ? /第(\d+)行第(\d+)列/.exec(p.message) : null;
+        const r = at && Number(at[1]) <= view.state.doc.lines
+          ? (() => { const line = view.state.doc.line(Number(at[1])); const from = Math.min(line.from + Number(at[2]) - 1, line.to); return { from, to: Math.min(from + 1, view.state.doc.length) }; })()
+          : resolvePointer(view.state, p.path);
         return { from: r.from, to: r.to, severity: 'error', message: `${p.message}（${p.code}）`, source: p.path || '/' };
       });
       view.dispatch(cm.setDiagnostics(view.state, diagnostics));
