@@ -74,6 +74,8 @@ export class KpiAssessment extends HTMLElement {
   set rules(value: string | RuleSetDocument);
   /** Loads a rule set and, optionally, a submission into it; throws and changes nothing on failure. */
   setRules(rules: string | RuleSetDocument | Engine, submission?: SubmissionDocument | string): void;
+  /** A revised version of the loaded rule set with the same form: keeps the values, scores again; false (nothing changed) when the form differs. The element does not free the engine. */
+  replaceEngine(engine: Engine): boolean;
   /** The engine in use (owned by the element: do not free it). */
   readonly engine: Engine | null;
   /** The form description being shown (not the owner <form>: that is `ownerForm`). */

@@ -249,6 +249,22 @@ export class KpiAssessment extends HTMLElement {
   }
 
   /**
+   * Swaps in an Engine (the page's: the element does not free it) for a revised version of the
+   * loaded rule set whose form is unchanged, keeping what is filled in and the fields as they
+   * are, and scores again. Returns false, changing nothing, when the form differs: then use
+   * `setRules`.
+   */
+  replaceEngine(engine) {
+    if (!(engine instanceof Engine)) throw problemError('replaceEngine 需要评分引擎（Engine）实例', [{ code: 'js.argument', path: '', message: 'replaceEngine 需要评分引擎（Engine）实例' }]);
+    const previous = this.#view.engine;
+    const owned = this.#ownsEngine;
+    if (!this.#view.replaceEngine(engine)) return false;
+    this.#ownsEngine = false;
+    if (previous && owned && previous !== engine) previous.free();
+    return true;
+  }
+
+  /**
    * Loads a rule set (built-in id, JSON text, object, or an Engine) and renders its empty form, or
    * the given submission in it. Throws (keeping the current form) when either does not load.
    */

@@ -180,6 +180,23 @@ export class FormView {
     this.recompute('load');
   }
 
+  /**
+   * Swaps in another engine whose form description is the same as the one shown (a revised rule
+   * set whose scoring changed but not its fields or items, as a rule editor's preview has on most
+   * keystrokes): keeps the fields and what is filled in, and scores again. Returns false, changing
+   * nothing, when the forms differ (then `setEngine` is needed).
+   */
+  replaceEngine(engine) {
+    const form = engine.form();
+    if (!this.form || JSON.stringify(form) !== JSON.stringify(this.form)) return false;
+    this.engine = engine;
+    this.form = form;
+    this.inputs = new Map(form.inputs.map((i) => [i.id, i]));
+    this.lastRender = new Map();
+    this.recompute('load');
+    return true;
+  }
+
   // ------------------------------------------------------------------------------------------
   // State <-> submission documents
 

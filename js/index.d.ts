@@ -539,6 +539,41 @@ export interface RuleSetInfo {
 }
 
 type RulesArg = string | RuleSetDocument;
+
+/** One expectation of a test case that did not hold, as figures. */
+export interface TestDifference {
+  /** `total`, `grade`, `status`, `item`, `vetoes`, or `error` (the case could not be scored). */
+  what: 'total' | 'grade' | 'status' | 'item' | 'vetoes' | 'error';
+  id?: string | null;
+  title?: string | null;
+  expected: string;
+  actual: string;
+}
+
+/** The embedded test cases' results (`kpi test --json`). */
+export interface TestRun {
+  passed: number;
+  failed: number;
+  cases: { name: string; source: string; passed: boolean; failures: string[]; differences: TestDifference[] }[];
+}
+
+/** One part of the rules in words. */
+export interface Criterion {
+  id: string;
+  title: string;
+  text: string[];
+}
+
+/** The rules in words (the published 评分标准), written by the engine from what it scores. */
+export interface Criteria {
+  general: string[];
+  items: Criterion[];
+  adjustments: Criterion[];
+  bonus: Criterion[];
+  vetoes: Criterion[];
+  grades: Criterion[];
+  quotas: Criterion[];
+}
 type SubmissionArg = string | SubmissionDocument;
 
 /** A scoring engine for one rule set. Methods throw KpiError; the engine keeps working after any error. */
@@ -566,6 +601,12 @@ export class Engine {
   ruleChanges(newRules: RulesArg): string[];
   /** Identity of the rule set. */
   ruleSet(): RuleSetInfo;
+  /** Runs the rule set's embedded test cases. */
+  runTests(): TestRun;
+  /** `kpi diff --probe`: where this rule set and `newRules` disagree at the thresholds, from the submissions (a neutral one when none). */
+  probe(newRules: RulesArg, submissions?: SubmissionArg[] | string): ProbeFinding[];
+  /** The rules in words, as a district publishes them. */
+  criteria(): Criteria;
   /** CSV (UTF-8 with BOM) of a batch's reports. */
   batchCsv(submissions: SubmissionArg[] | string): string;
   /** CSV (UTF-8 with BOM) of the diff against `newRules`, as `kpi diff --format csv` writes it. */

@@ -272,6 +272,25 @@ export class Engine extends WasmEngine {
     return super.ruleChanges(rulesText(newRules, '新考核细则'));
   }
 
+  /** Runs the rule set's embedded test cases: `{passed, failed, cases: [{name, source, passed, failures, differences}]}`. */
+  runTests() {
+    Engine.#live(this);
+    return super.runTests();
+  }
+
+  /** The threshold probe (`kpi diff --probe`) from this rule set to `newRules`, on the submissions (a neutral one when empty). */
+  probe(newRules, submissions = []) {
+    Engine.#live(this);
+    const rules = rulesText(newRules, '新考核细则');
+    return super.probe(rules, listArg(submissions, { perEntry: false }));
+  }
+
+  /** The rules in words (the published 评分标准): `{general, items, adjustments, bonus, vetoes, grades, quotas}`. */
+  criteria() {
+    Engine.#live(this);
+    return super.criteria();
+  }
+
   /** Releases the engine's memory in the module. Freeing twice does nothing; any other call throws `js.freed`. */
   free() {
     if (this === null || typeof this !== 'object' || !(#freed in this)) throw argumentError('this 不是评分引擎（Engine）实例');

@@ -161,7 +161,8 @@ mod tests {
         let case = |dir: &str, sub: &str| {
             let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/");
             let read = |f: String| std::fs::read_to_string(f).expect("golden case");
-            let rules = RuleSet::from_json(&read(format!("{root}{dir}/rules.json"))).expect("loads");
+            let rules =
+                RuleSet::from_json(&read(format!("{root}{dir}/rules.json"))).expect("loads");
             let sub = Submission::from_json(&read(format!("{root}{dir}/{sub}"))).expect("reads");
             (rules, sub)
         };
@@ -173,20 +174,32 @@ mod tests {
         let rows = fewer
             .values
             .keys()
-            .cloned()
             .find(|k| matches!(sub.values.get(k), Some(Value::Array(a)) if a.len() > 1))
+            .cloned()
             .expect("a list of two rows");
         if let Some(Value::Array(a)) = fewer.values.get_mut(&rows) {
             a.pop();
         }
-        assert_ne!(digest(&rules, &sub), digest(&rules, &fewer), "a record list's rows");
+        assert_ne!(
+            digest(&rules, &sub),
+            digest(&rules, &fewer),
+            "a record list's rows"
+        );
         let (rules, sub) = case("self-assessment", "items.sub.json");
         let mut without = sub.clone();
         without.self_assessment = None;
-        assert_ne!(digest(&rules, &sub), digest(&rules, &without), "the self-assessment");
+        assert_ne!(
+            digest(&rules, &sub),
+            digest(&rules, &without),
+            "the self-assessment"
+        );
         let (rules, sub) = case("assessor-na", "one.sub.json");
         let mut unmarked = sub.clone();
         unmarked.not_applicable.clear();
-        assert_ne!(digest(&rules, &sub), digest(&rules, &unmarked), "not-applicable markings");
+        assert_ne!(
+            digest(&rules, &sub),
+            digest(&rules, &unmarked),
+            "not-applicable markings"
+        );
     }
 }

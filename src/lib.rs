@@ -64,6 +64,7 @@ mod values;
 mod verify;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+mod wording;
 mod work;
 
 pub use batch::{BatchInput, BatchReport};
@@ -80,10 +81,11 @@ pub use limits::MAX_DOCUMENT_BYTES;
 pub use probe::*;
 pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
-pub use ruletest::{CaseResult, TestRun};
+pub use ruletest::{CaseDifference, CaseResult, TestRun};
 pub use submission::{Submission, SubmissionUnit};
 pub use text::fold_id;
 pub use verify::{Difference, Verification};
+pub use wording::{Criteria, Criterion};
 
 impl RuleSet {
     /// Loads and validates a rule set from `kpi-rules/1` JSON text, reporting every problem found.

@@ -350,6 +350,32 @@ impl Engine {
         to_js(&self.rules.info())
     }
 
+    /// Runs the rule set's embedded test cases (`tests`): `{passed, failed, cases: [{name, source,
+    /// passed, failures, differences: [{what, id?, title?, expected, actual}]}]}`, as
+    /// `kpi test --json` prints them.
+    #[wasm_bindgen(js_name = runTests)]
+    pub fn run_tests(&self) -> JsValue {
+        to_js(&self.rules.run_tests())
+    }
+
+    /// The threshold probe of `kpi diff --probe`: synthetic submissions on either side of every
+    /// threshold the two rule sets mention, from the given submissions (or a neutral one when the
+    /// list is empty), where the total, grade or an item differs. Bounded by the engine's limits.
+    pub fn probe(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
+        let new = load_rules(&new_rules)?;
+        let subs = submissions(&submissions_json)?;
+        self.rules
+            .check_probe(&new, &subs)
+            .map_err(|e| js_error(&e))?;
+        Ok(to_js(&self.rules.probe(&new, &subs)))
+    }
+
+    /// The rules in words (the published 评分标准): `{general, items, adjustments, bonus, vetoes,
+    /// grades, quotas}`, each part `{id, title, text: [sentences]}`.
+    pub fn criteria(&self) -> JsValue {
+        to_js(&self.rules.criteria())
+    }
+
     /// CSV (UTF-8 with BOM) of a batch's reports, as Excel and WPS open it.
     #[wasm_bindgen(js_name = batchCsv)]
     pub fn batch_csv(&self, submissions_json: JsValue) -> Result<String, JsValue> {

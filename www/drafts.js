@@ -161,7 +161,16 @@ $('load-rules').addEventListener('change', async (event) => {
       notice('细则文件较大，未能保存到浏览器：刷新页面后需重新加载该细则文件。');
     }
     const restored = activate('custom', key);
-    if ($('notice').hidden) notice(`已加载细则「${form.rules.title}」（版本 ${form.rules.version}）${restored ? '，并恢复了自动保存的考核表' : ''}。`);
+    // The file's own test cases, run by the engine: a rule file whose cases fail is not simply 已加载.
+    const tests = form.engine.runTests();
+    if (tests.failed > 0) {
+      const failed = tests.cases.filter((c) => !c.passed);
+      alertBox(`已加载细则「${form.rules.title}」（版本 ${form.rules.version}），但其内嵌测试用例有${tests.failed}个未通过（共${tests.cases.length}个）：评分结果可能与细则作者的预期不符，请先在「细则编辑」中检查。`,
+        failed.map((c) => ({ message: `「${c.name}」：${c.failures.join('；')}` })));
+    } else if ($('notice').hidden) {
+      const passed = tests.cases.length > 0 ? `，内嵌测试用例${tests.passed}个全部通过` : '';
+      notice(`已加载细则「${form.rules.title}」（版本 ${form.rules.version}）${passed}${restored ? '，并恢复了自动保存的考核表' : ''}。`);
+    }
   } catch (err) {
     alertBox(`细则文件「${file.name}」无法加载：${err.message}`, err.problems ?? []);
   }

@@ -74,6 +74,9 @@ enum Command {
         rules: String,
         /// 用例目录
         cases: Option<PathBuf>,
+        /// 以 JSON 输出每个用例的结果与不符的数值（与 wasm 包 runTests 相同）
+        #[arg(long)]
+        json: bool,
     },
     /// 核验评分报告：按考核细则对考核表重新评分，逐项比对（含指纹），指出不一致之处
     Verify(verify::VerifyArgs),
@@ -158,7 +161,7 @@ fn run(command: Command) -> Result<(), Fail> {
             provisional,
             progress,
         } => score(&rules, &submissions, format, provisional, progress),
-        Command::Test { rules, cases } => test(&rules, cases.as_deref()),
+        Command::Test { rules, cases, json } => test(&rules, cases.as_deref(), json),
         Command::Diff {
             old,
             new,
@@ -610,7 +613,7 @@ fn diff(
     Ok(())
 }
 
-fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
+fn test(arg: &str, cases: Option<&Path>, json: bool) -> Result<(), Fail> {
     let rules = load_rules(arg)?;
     let mut run = rules.run_tests();
     if let Some(dir) = cases {
@@ -646,14 +649,20 @@ fn test(arg: &str, cases: Option<&Path>) -> Result<(), Fail> {
             };
             let result = match (sub, expect) {
                 (Ok(sub), Ok(expect)) => rules.run_case(&name, &sub, &expect),
-                (Err(failure), _) | (_, Err(failure)) => kpi_wasm::CaseResult {
-                    name: name.clone(),
-                    source: name,
-                    failures: vec![failure],
-                },
+                (Err(failure), _) | (_, Err(failure)) => {
+                    kpi_wasm::CaseResult::error(&name, &name, &failure)
+                }
             };
             run.cases.push(result);
         }
+    }
+    if json {
+        println!("{}", run.to_json_pretty());
+        return if run.failed() == 0 {
+            Ok(())
+        } else {
+            Err(Fail(String::new(), 1))
+        };
     }
     for c in &run.cases {
         if c.passed() {
