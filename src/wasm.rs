@@ -9,8 +9,8 @@
 // Only the library's public API: the binding converts, it does not reach inside.
 use crate::limits::{MAX_BATCH, MAX_WASM_REPORT_BYTES};
 use crate::{
-    BUILTIN_IDS, BatchInput, Code, DiffSummary, Error, MAX_DOCUMENT_BYTES, Report, RuleSet,
-    RuleSetInfo, Submission, ToJson, builtin_source, diff_csv, reports_csv,
+    BatchInput, Code, DiffSummary, Error, MAX_DOCUMENT_BYTES, Report, RuleSet, Submission, ToJson,
+    builtin_source, diff_csv, reports_csv,
 };
 use js_sys::{Array, JSON, Reflect};
 use wasm_bindgen::prelude::*;
@@ -424,11 +424,11 @@ impl Engine {
 #[cfg(feature = "builtin-rules")]
 #[wasm_bindgen(js_name = builtInRuleSets)]
 pub fn built_in_rule_sets() -> JsValue {
-    let sets: Vec<RuleSet> = BUILTIN_IDS
+    let sets: Vec<RuleSet> = crate::BUILTIN_IDS
         .iter()
         .filter_map(|id| RuleSet::builtin(id))
         .collect();
-    let infos: Vec<RuleSetInfo> = sets.iter().map(RuleSet::info).collect();
+    let infos: Vec<crate::RuleSetInfo> = sets.iter().map(RuleSet::info).collect();
     to_js(&infos)
 }
 
