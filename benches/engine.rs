@@ -227,7 +227,8 @@ fn scaling(c: &mut Criterion) {
 
 fn batch(c: &mut Criterion) {
     let rules = builtin("subdistrict");
-    let all = parse_all(&submissions(&rules, 20_000, 99));
+    let texts = submissions(&rules, 20_000, 99);
+    let all = parse_all(&texts);
     let mut g = c.benchmark_group("batch");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     // 20,000: about the most the work budget admits for this rule set (limits::MAX_WORK).
@@ -245,6 +246,26 @@ fn batch(c: &mut Criterion) {
             })
         });
     }
+    // The same 20,000 as a streamed batch (what `kpi score` does for a rule set that reads no
+    // peers): both passes from JSON text, each finished report written as JSON and dropped.
+    g.throughput(Throughput::Elements(texts.len() as u64));
+    g.bench_function("stream_text_to_json/20000", |b| {
+        b.iter(|| {
+            let Some(mut stream) = rules.stream() else {
+                return 0;
+            };
+            for t in &texts {
+                let _ = stream.add(kpi_wasm::BatchInput::Text(black_box(t)));
+            }
+            stream.rank();
+            texts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| stream.report(i, kpi_wasm::BatchInput::Text(t)).ok())
+                .map(|r| r.to_json().len())
+                .sum::<usize>()
+        })
+    });
     g.finish();
 }
 

@@ -239,6 +239,10 @@ pub struct Amount(Decimal);
 impl Amount {
     /// Rounds `d` half away from zero to `scale` places and fixes its written scale.
     pub fn new(d: Decimal, scale: u32) -> Self {
+        // Points and sums of them are usually written at the scale already.
+        if d.scale() == scale {
+            return Amount(positive_zero(d));
+        }
         // Usually there is nothing to round (points, sums of them): only widen the scale, in
         // 64 bits (128-bit multiplication is a slow library call in WebAssembly).
         if let Some(widened) = scale
