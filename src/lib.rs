@@ -80,6 +80,7 @@ pub use probe::*;
 pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
 pub use ruletest::{CaseResult, TestRun};
+pub use score::{LiveChange, LiveForm};
 pub use stream::BatchStream;
 pub use submission::{Submission, SubmissionUnit};
 pub use text::fold_id;
