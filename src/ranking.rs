@@ -82,13 +82,15 @@ impl<'r> Standing<'r> {
 impl RuleSet {
     /// Ranks every group, applies the grade quotas, then marks what waits for incomplete peers.
     pub(crate) fn rank_standings<'r>(&'r self, standings: &mut [Standing<'r>]) {
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        // Groups by their members' indices (borrowing the names would hold `standings`).
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, s) in standings.iter().enumerate() {
             if s.scored.is_some() {
-                groups.entry(s.group.clone()).or_default().push(i);
+                groups.entry(s.group.as_str()).or_default().push(i);
             }
         }
-        for members in groups.values() {
+        let groups: Vec<Vec<usize>> = groups.into_values().collect();
+        for members in &groups {
             self.rank_group(members, standings);
         }
         self.mark_incomplete_groups(standings);
@@ -219,25 +221,28 @@ impl RuleSet {
     /// provisional too, with a `batch` pending entry naming how many peers are not complete.
     fn mark_incomplete_groups(&self, standings: &mut [Standing<'_>]) {
         let incomplete = |s: &Standing<'_>| s.scored.is_none_or(|s| s.provisional);
-        let mut open: BTreeMap<String, usize> = BTreeMap::new();
+        let mut by_group: BTreeMap<&str, usize> = BTreeMap::new();
         for s in standings.iter().filter(|s| incomplete(s)) {
-            let n = open.entry(s.group.clone()).or_default();
+            let n = by_group.entry(s.group.as_str()).or_default();
             *n = n.saturating_add(1);
         }
-        if open.is_empty() {
+        if by_group.is_empty() {
             return;
         }
+        // Per unit, its group's count (the map borrows the standings it is written into).
+        let open: Vec<usize> = standings
+            .iter()
+            .map(|s| by_group.get(s.group.as_str()).copied().unwrap_or(0))
+            .collect();
         let reads_peers = self.reads_peers();
-        for standing in standings.iter_mut() {
+        for (standing, open) in standings.iter_mut().zip(open) {
             let Some(s) = standing.scored else { continue };
             // A unit a veto took out of the ranking (不参与排名) has no rank or quota to wait for.
             if !(standing.is_ranked() || reads_peers) {
                 continue;
             }
             let own = usize::from(s.provisional);
-            let peers = open
-                .get(&standing.group)
-                .map_or(0, |n| n.saturating_sub(own));
+            let peers = open.saturating_sub(own);
             if peers == 0 {
                 continue;
             }

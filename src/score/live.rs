@@ -50,8 +50,8 @@ enum State<'r> {
         /// Per input, the items (section, item) that read it.
         readers: Vec<Vec<(usize, usize)>>,
     },
-    /// The whole report, scored again on every change.
-    Whole(Box<Report<'r>>),
+    /// Scored whole on every change: the items' results, to say which changed.
+    Whole(Vec<ItemReport<'r>>),
 }
 
 /// What one change did ([`LiveForm::set`]): the total, grade and status now, and the items whose
@@ -81,7 +81,7 @@ impl RuleSet {
             || self.inputs.iter().any(|i| i.applicable.is_some())
             || sub.self_assessment.is_some();
         let state = if whole {
-            State::Whole(Box::new(self.score(sub)?))
+            State::Whole(items_of(self.score(sub)?))
         } else {
             let (prepared, problems) = self.prepare(sub);
             if !problems.is_empty() {
@@ -164,7 +164,7 @@ impl<'r> LiveForm<'r> {
         };
         let old = self.sub.values.insert(input_id.to_string(), value);
         let result = match &mut self.state {
-            State::Whole(report) => set_whole(rules, &self.sub, report),
+            State::Whole(before) => set_whole(rules, &self.sub, before),
             State::Items {
                 prepared,
                 items,
@@ -192,7 +192,7 @@ impl<'r> LiveForm<'r> {
     /// None in practice: every change that would make the form unscorable was refused.
     pub fn report(&self) -> Result<Report<'r>, Error> {
         match &self.state {
-            State::Whole(report) => Ok((**report).clone()),
+            State::Whole(_) => self.rules.score(&self.sub),
             State::Items {
                 prepared, items, ..
             } => {
@@ -209,30 +209,33 @@ impl<'r> LiveForm<'r> {
     }
 }
 
-/// A change scored as a whole: every item's result compared with the report before.
+/// A change scored as a whole: every item's result compared with the one before.
 fn set_whole<'r>(
     rules: &'r RuleSet,
     sub: &Submission,
-    report: &mut Box<Report<'r>>,
+    before: &mut Vec<ItemReport<'r>>,
 ) -> Result<LiveChange<'r>, Error> {
     let new = rules.score(sub)?;
-    let before: Vec<&ItemReport> = report.sections.iter().flat_map(|s| &s.items).collect();
-    let items = new
-        .sections
+    let (total, grade, status) = (new.total, new.grade, new.status);
+    let now = items_of(new);
+    let items = now
         .iter()
-        .flat_map(|s| &s.items)
         .enumerate()
-        .filter(|(k, item)| before.get(*k).is_none_or(|b| *b != *item))
+        .filter(|(k, item)| before.get(*k) != Some(*item))
         .map(|(_, item)| item.clone())
         .collect();
-    let change = LiveChange {
-        total: new.total,
-        grade: new.grade,
-        status: new.status,
+    *before = now;
+    Ok(LiveChange {
+        total,
+        grade,
+        status,
         items,
-    };
-    **report = new;
-    Ok(change)
+    })
+}
+
+/// A report's items, in order.
+fn items_of(report: Report<'_>) -> Vec<ItemReport<'_>> {
+    report.sections.into_iter().flat_map(|s| s.items).collect()
 }
 
 /// A change of input `i`: its value converted and checked, the items reading it scored again,
@@ -296,6 +299,7 @@ fn set_item<'r>(
             }
         }
     }
+    // In report order: `readers` lists each input's items in that order.
     let mut changed = Vec::new();
     let mut before = Vec::with_capacity(rescored.len());
     for ((si, ii), item) in rescored {
@@ -323,7 +327,6 @@ fn set_item<'r>(
     };
     let pending = scorer.status() == Status::Provisional
         || items.iter().flatten().any(|i| !i.pending.is_empty());
-    changed.sort_unstable();
     Ok(LiveChange {
         total: scorer.amount(tail.total()),
         grade: scorer.grade_of(&tail),

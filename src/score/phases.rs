@@ -93,7 +93,9 @@ impl<'r> Scorer<'r, '_> {
         Ok(sections)
     }
 
-    /// Item `ii` of section `si`, with the pending entries and warnings it adds.
+    /// Item `ii` of section `si`, with the pending entries and warnings it adds. Out of line: a
+    /// live form calls it too, and an inlined copy in each caller cost kilobytes of wasm.
+    #[inline(never)]
     pub(crate) fn score_item(&mut self, si: usize, ii: usize) -> Result<ScoredItem<'r>, Error> {
         let rs = self.rs;
         let Some(item) = rs.sections.get(si).and_then(|s| s.items.get(ii)) else {
