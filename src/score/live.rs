@@ -9,7 +9,7 @@
 //! with a self-assessment, are scored whole on each change: their values depend on each other in
 //! ways an item's expressions do not show.
 
-use super::phases::{ScoredItem, Tail};
+use super::phases::{ScoredItems, Tail};
 use super::scorer::Scorer;
 use crate::cell::{blank, convert, empty_value};
 use crate::code::Code;
@@ -46,7 +46,7 @@ enum State<'r> {
     /// Values converted and every item scored: a change scores again the items reading it.
     Items {
         prepared: Prepared,
-        items: Vec<Vec<ScoredItem<'r>>>,
+        items: ScoredItems<'r>,
         /// Per input, the items (section, item) that read it.
         readers: Vec<Vec<(usize, usize)>>,
     },
@@ -245,7 +245,7 @@ fn set_item<'r>(
     sub: &Submission,
     i: usize,
     prepared: &mut Prepared,
-    items: &mut [Vec<ScoredItem<'r>>],
+    items: &mut ScoredItems<'r>,
     reading: &[(usize, usize)],
 ) -> Result<LiveChange<'r>, Error> {
     let input = rules.inputs.get(i).ok_or_else(internal)?;
@@ -302,23 +302,32 @@ fn set_item<'r>(
     // In report order: `readers` lists each input's items in that order.
     let mut changed = Vec::new();
     let mut before = Vec::with_capacity(rescored.len());
-    for ((si, ii), item) in rescored {
-        let Some(place) = items.get_mut(si).and_then(|s| s.get_mut(ii)) else {
+    for ((si, ii), (report, added)) in rescored {
+        let place = items.reports.get_mut(si).and_then(|s| s.get_mut(ii));
+        let entries = items.entries.get_mut(si).and_then(|s| s.get_mut(ii));
+        let (Some(place), Some(entries)) = (place, entries) else {
             continue;
         };
-        if place.report != item.report {
+        if *place != report {
             changed.push((si, ii));
         }
-        before.push(((si, ii), std::mem::replace(place, item)));
+        let old = (
+            std::mem::replace(place, report),
+            std::mem::replace(entries, added),
+        );
+        before.push(((si, ii), old));
     }
     let mut scorer = rules.scorer(sub, prepared);
     let tail: Result<Tail<'r>, Error> = scorer.tail(items, false);
     let tail = match tail {
         Ok(t) => t,
         Err(e) => {
-            for ((si, ii), item) in before {
-                if let Some(place) = items.get_mut(si).and_then(|s| s.get_mut(ii)) {
-                    *place = item;
+            for ((si, ii), (report, added)) in before {
+                if let Some(place) = items.reports.get_mut(si).and_then(|s| s.get_mut(ii)) {
+                    *place = report;
+                }
+                if let Some(place) = items.entries.get_mut(si).and_then(|s| s.get_mut(ii)) {
+                    *place = added;
                 }
             }
             undo(prepared);
@@ -326,7 +335,11 @@ fn set_item<'r>(
         }
     };
     let pending = scorer.status() == Status::Provisional
-        || items.iter().flatten().any(|i| !i.pending.is_empty());
+        || items
+            .entries
+            .iter()
+            .flatten()
+            .any(|e| !e.pending.is_empty());
     Ok(LiveChange {
         total: scorer.amount(tail.total()),
         grade: scorer.grade_of(&tail),
@@ -337,7 +350,7 @@ fn set_item<'r>(
         },
         items: changed
             .into_iter()
-            .filter_map(|(si, ii)| items.get(si)?.get(ii).map(|i| i.report.clone()))
+            .filter_map(|(si, ii)| items.reports.get(si)?.get(ii).cloned())
             .collect(),
     })
 }

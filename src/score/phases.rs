@@ -36,11 +36,19 @@ struct Graded<'r> {
     placement: Option<VetoRanking>,
 }
 
-/// One item scored, with the pending entries and warnings it added to the report (kept apart so
-/// that a live form can score it again alone and put the report together in the same order).
-#[derive(Clone)]
-pub(crate) struct ScoredItem<'r> {
-    pub report: ItemReport<'r>,
+/// Every item's result, section by section, and beside each the pending entries and warnings it
+/// added to the report (kept apart so that a live form can score one item again alone and put the
+/// report together in the same order; apart from the results, so that these move into the report
+/// whole).
+#[derive(Clone, Default)]
+pub(crate) struct ScoredItems<'r> {
+    pub reports: Vec<Vec<ItemReport<'r>>>,
+    pub entries: Vec<Vec<Entries<'r>>>,
+}
+
+/// What scoring one item added to the report besides its result.
+#[derive(Clone, Default)]
+pub(crate) struct Entries<'r> {
     pub pending: Vec<PendingEntry<'r>>,
     pub warnings: Vec<Problem>,
 }
@@ -73,41 +81,56 @@ impl Tail<'_> {
 impl<'r> Scorer<'r, '_> {
     /// The phases, in order.
     pub(super) fn run(&mut self) -> Result<Report<'r>, Error> {
-        let items = self.score_items()?;
-        let tail = self.tail(&items, true)?;
+        let mut items = self.score_items()?;
+        // The items' pending entries and warnings first, in item order: moved, not copied.
+        for added in items.entries.iter_mut().flatten() {
+            self.pending.append(&mut added.pending);
+            self.warnings.append(&mut added.warnings);
+        }
+        let tail = self.tail(&items, false)?;
         Ok(self.assemble(items, tail))
     }
 
     /// Every item, section by section.
-    pub(crate) fn score_items(&mut self) -> Result<Vec<Vec<ScoredItem<'r>>>, Error> {
+    pub(crate) fn score_items(&mut self) -> Result<ScoredItems<'r>, Error> {
         let rs = self.rs;
-        let mut sections = Vec::with_capacity(rs.sections.len());
+        let mut items = ScoredItems {
+            reports: Vec::with_capacity(rs.sections.len()),
+            entries: Vec::with_capacity(rs.sections.len()),
+        };
         for si in 0..rs.sections.len() {
             let n = rs.sections.get(si).map_or(0, |s| s.items.len());
-            let mut items = Vec::with_capacity(n);
+            let (mut reports, mut entries) = (Vec::with_capacity(n), Vec::with_capacity(n));
             for ii in 0..n {
-                items.push(self.score_item(si, ii)?);
+                let (report, added) = self.score_item(si, ii)?;
+                reports.push(report);
+                entries.push(added);
             }
-            sections.push(items);
+            items.reports.push(reports);
+            items.entries.push(entries);
         }
-        Ok(sections)
+        Ok(items)
     }
 
     /// Item `ii` of section `si`, with the pending entries and warnings it adds. Out of line: a
-    /// live form calls it too, and an inlined copy in each caller cost kilobytes of wasm.
+    /// live form calls it too.
     #[inline(never)]
-    pub(crate) fn score_item(&mut self, si: usize, ii: usize) -> Result<ScoredItem<'r>, Error> {
+    pub(crate) fn score_item(
+        &mut self,
+        si: usize,
+        ii: usize,
+    ) -> Result<(ItemReport<'r>, Entries<'r>), Error> {
         let rs = self.rs;
         let Some(item) = rs.sections.get(si).and_then(|s| s.items.get(ii)) else {
             return Err(Error::one(Code::BatchInternal, "", "无法评分"));
         };
         let (pending, warnings) = (self.pending.len(), self.warnings.len());
         let report = self.item(item).at(At::Item(si, ii, item))?;
-        Ok(ScoredItem {
-            report,
+        let added = Entries {
             pending: self.pending.split_off(pending),
             warnings: self.warnings.split_off(warnings),
-        })
+        };
+        Ok((report, added))
     }
 
     /// The phases after the items: sections, rescaling, adjustments, bonus, vetoes and grade.
@@ -115,13 +138,14 @@ impl<'r> Scorer<'r, '_> {
     /// report; a live form's change needs only whether any is pending).
     pub(crate) fn tail(
         &mut self,
-        items: &[Vec<ScoredItem<'r>>],
+        items: &ScoredItems<'r>,
         entries: bool,
     ) -> Result<Tail<'r>, Error> {
-        for item in items.iter().flatten().filter(|_| entries) {
-            self.pending.extend(item.pending.iter().cloned());
-            self.warnings.extend(item.warnings.iter().cloned());
+        for added in items.entries.iter().flatten().filter(|_| entries) {
+            self.pending.extend(added.pending.iter().cloned());
+            self.warnings.extend(added.warnings.iter().cloned());
         }
+        let items = &items.reports;
         let (sections, sums) = self.sections(items)?;
         if sums.items > 0 && sums.not_applicable == sums.items {
             return Err(Error::one(
@@ -158,7 +182,7 @@ impl<'r> Scorer<'r, '_> {
     /// Each section's score (converted when it has `out_of`) from its items.
     fn sections(
         &mut self,
-        items: &[Vec<ScoredItem<'r>>],
+        items: &[Vec<ItemReport<'r>>],
     ) -> Result<(Vec<SectionPart>, SectionSums), Error> {
         let rs = self.rs;
         let mut parts = Vec::with_capacity(rs.sections.len());
@@ -171,8 +195,7 @@ impl<'r> Scorer<'r, '_> {
         };
         for ((si, section), scored) in rs.sections.iter().enumerate().zip(items) {
             let mut raw = Decimal::ZERO;
-            for (item, scored) in section.items.iter().zip(scored) {
-                let report = &scored.report;
+            for (item, report) in section.items.iter().zip(scored) {
                 let applicable = report.status != ItemStatus::NotApplicable;
                 let mut count = || {
                     sums.all_points = add(sums.all_points, item.points)?;
@@ -192,10 +215,8 @@ impl<'r> Scorer<'r, '_> {
             }
             // A section whose every item is not applicable does not count under rescaling: it
             // shows no score (under `full` its items, and so it, score full marks).
-            let all_na = !scored.is_empty()
-                && scored
-                    .iter()
-                    .all(|i| i.report.status == ItemStatus::NotApplicable);
+            let all_na =
+                !scored.is_empty() && scored.iter().all(|i| i.status == ItemStatus::NotApplicable);
             let unscored = all_na && rs.not_applicable == NotApplicable::Rescale;
             let mut lines = Vec::new();
             let score = match section.out_of {
@@ -420,16 +441,12 @@ impl<'r> Scorer<'r, '_> {
     }
 
     /// The report: the items in their sections, and the tail.
-    pub(crate) fn assemble(
-        &mut self,
-        items: Vec<Vec<ScoredItem<'r>>>,
-        tail: Tail<'r>,
-    ) -> Report<'r> {
+    pub(crate) fn assemble(&mut self, items: ScoredItems<'r>, tail: Tail<'r>) -> Report<'r> {
         let rs = self.rs;
         let sections = rs
             .sections
             .iter()
-            .zip(items)
+            .zip(items.reports)
             .zip(tail.sections)
             .map(|((section, items), part)| SectionReport {
                 id: &section.id,
@@ -439,7 +456,7 @@ impl<'r> Scorer<'r, '_> {
                 score: part.score,
                 status: part.status,
                 lines: part.lines,
-                items: items.into_iter().map(|i| i.report).collect(),
+                items,
             })
             .collect();
         let graded = tail.graded;
@@ -528,11 +545,11 @@ impl<'r> Scorer<'r, '_> {
 
     /// Under `notes_required`, each item that loses points without a note keeps the report
     /// provisional (a pending entry of kind `note`).
-    fn missing_notes(&mut self, items: &[Vec<ScoredItem<'r>>]) {
+    fn missing_notes(&mut self, items: &[Vec<ItemReport<'r>>]) {
         if !self.rs.notes_required {
             return;
         }
-        for item in items.iter().flatten().map(|i| &i.report) {
+        for item in items.iter().flatten() {
             let lost = item.status == ItemStatus::Scored
                 && item.score.is_some_and(|s| s.value() < item.points.value());
             let noted = self
