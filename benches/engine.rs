@@ -1,5 +1,6 @@
 //! Native benchmarks of the engine (Criterion): loading each built-in rule set, scoring one
-//! submission (from JSON text to report JSON, and the scoring alone), batches of 100 to 100,000,
+//! submission (from JSON text to report JSON, and the scoring alone), one change to a live form,
+//! batches of 100 to 20,000 (kept and streamed),
 //! a diff of 10,000 submissions, and how cost grows with the number of items (10 → 1,000).
 //!
 //!     cargo bench --bench engine                 # everything (about 10 minutes)
@@ -203,6 +204,43 @@ fn score(c: &mut Criterion) {
     g.finish();
 }
 
+/// A live form (`RuleSet::live`): each iteration sets one input of the form to the value another
+/// generated submission gives it, input after input (a form being filled in), and gets back the
+/// total, grade, status and the items that changed.
+fn live(c: &mut Criterion) {
+    let mut g = c.benchmark_group("live");
+    g.throughput(Throughput::Elements(1));
+    for id in kpi_wasm::BUILTIN_IDS {
+        let rules = builtin(id);
+        let texts = submissions(&rules, 500, 11);
+        let subs = parse_all(&texts);
+        // (input id, value JSON) pairs, the inputs in form order, the values from unit to unit.
+        let edits: Vec<(String, String)> = subs
+            .iter()
+            .flat_map(|s| s.values.iter())
+            .map(|(k, v)| (k.clone(), v.to_json()))
+            .collect();
+        let Some(first) = subs.first() else { continue };
+        let mut form = rules
+            .live(first)
+            .unwrap_or_else(|e| panic!("{id} starts live: {e}"));
+        let mut i = 0;
+        g.bench_function(BenchmarkId::new("set", id), |b| {
+            b.iter(|| {
+                i = (i + 1) % edits.len();
+                let (input, value) = &edits[i];
+                form.set(black_box(input), black_box(value))
+                    .map(|c| c.items.len())
+            })
+        });
+        // The full report of the live form, for comparison with scoring it afresh.
+        g.bench_function(BenchmarkId::new("report", id), |b| {
+            b.iter(|| form.report().map(|r| r.sections.len()))
+        });
+    }
+    g.finish();
+}
+
 fn scaling(c: &mut Criterion) {
     let mut g = c.benchmark_group("items");
     g.throughput(Throughput::Elements(1));
@@ -227,7 +265,8 @@ fn scaling(c: &mut Criterion) {
 
 fn batch(c: &mut Criterion) {
     let rules = builtin("subdistrict");
-    let all = parse_all(&submissions(&rules, 20_000, 99));
+    let texts = submissions(&rules, 20_000, 99);
+    let all = parse_all(&texts);
     let mut g = c.benchmark_group("batch");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     // 20,000: about the most the work budget admits for this rule set (limits::MAX_WORK).
@@ -245,6 +284,26 @@ fn batch(c: &mut Criterion) {
             })
         });
     }
+    // The same 20,000 as a streamed batch (what `kpi score` does for a rule set that reads no
+    // peers): both passes from JSON text, each finished report written as JSON and dropped.
+    g.throughput(Throughput::Elements(texts.len() as u64));
+    g.bench_function("stream_text_to_json/20000", |b| {
+        b.iter(|| {
+            let Some(mut stream) = rules.stream() else {
+                return 0;
+            };
+            for t in &texts {
+                let _ = stream.add(kpi_wasm::BatchInput::Text(black_box(t)));
+            }
+            stream.rank();
+            texts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| stream.report(i, kpi_wasm::BatchInput::Text(t)).ok())
+                .map(|r| r.to_json().len())
+                .sum::<usize>()
+        })
+    });
     g.finish();
 }
 
@@ -297,5 +356,5 @@ fn limits(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, load, score, scaling, batch, diff, limits);
+criterion_group!(benches, load, score, live, scaling, batch, diff, limits);
 criterion_main!(benches);

@@ -611,7 +611,39 @@ export class Engine {
   batchCsv(submissions: SubmissionArg[] | string): string;
   /** CSV (UTF-8 with BOM) of the diff against `newRules`, as `kpi diff --format csv` writes it. */
   diffCsv(newRules: RulesArg, submissions: SubmissionArg[] | string): string;
+  /**
+   * A live form starting from `submission`: each `set` converts one value and scores again only
+   * the items that read it, then the total and grade. Its `report()` is what `score` gives.
+   */
+  live(submission: SubmissionArg): LiveForm;
   /** Releases the engine's memory in the module. Freeing twice does nothing; any other method then throws `js.freed`. */
+  free(): void;
+}
+
+/** What one change to a live form did. */
+export interface LiveChange {
+  /** The total score, written with the rule set's places (`"89.15"`). */
+  total: Decimal;
+  /** The grade after vetoes; null without grades or when a veto withholds it. */
+  grade: string | null;
+  /** `final`, or `provisional` while something is pending. */
+  status: Report['status'];
+  /** The items whose result changed, in the report's order. */
+  items: ItemReport[];
+}
+
+/** A submission being filled in (`engine.live(submission)`). Methods throw KpiError. */
+export class LiveForm {
+  private constructor();
+  /**
+   * Sets one input: a decimal as a string (`"97.5"`), a count, a choice or a date as a string,
+   * true/false, null to empty it, a record list's rows as an array. A value the engine refuses
+   * changes nothing and throws (`value.*`).
+   */
+  set(inputId: string, value: SubmissionDocument['values'][string]): LiveChange;
+  /** The full report of the form as it is now. */
+  report(): Report;
+  /** Releases the form's memory in the module. Freeing twice does nothing. */
   free(): void;
 }
 

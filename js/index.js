@@ -291,12 +291,88 @@ export class Engine extends WasmEngine {
     return super.criteria();
   }
 
+  /** A live form starting from `submission`: `set(inputId, value)` scores again only what the value reaches. */
+  live(submission) {
+    Engine.#live(this);
+    return LiveForm.of(super.live(jsonText(submission, '考核表')));
+  }
+
   /** Releases the engine's memory in the module. Freeing twice does nothing; any other call throws `js.freed`. */
   free() {
     if (this === null || typeof this !== 'object' || !(#freed in this)) throw argumentError('this 不是评分引擎（Engine）实例');
     if (this.#freed) return;
     this.#freed = true;
     super.free();
+  }
+}
+
+/**
+ * JSON text of one input's value for `LiveForm#set`: a string is the value itself (a decimal as
+ * text, `"97.5"`, a choice, a date), numbers, booleans and null as JSON, a record list's rows
+ * through the same guarded serialization as documents.
+ */
+function valueText(value) {
+  switch (typeof value) {
+    case 'string':
+      if (value.length > MAX_DOCUMENT_BYTES) throw tooLarge(value.length, '输入项的值');
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw argumentError(`输入项的值应为有限数值（小数请写成字符串，如 "97.5"），实为${kindOf(value)}`);
+      return JSON.stringify(value);
+    case 'object':
+      return value === null ? 'null' : jsonText(value, '输入项的值');
+    default:
+      throw argumentError(`输入项的值应为字符串、数值、布尔值、null 或记录数组，实为${kindOf(value)}`);
+  }
+}
+
+const LIVE_TOKEN = Symbol('LiveForm');
+
+/** A submission being filled in (`engine.live(submission)`); methods throw KpiError like the engine's. */
+export class LiveForm {
+  #form;
+  #freed = false;
+
+  constructor(token, form) {
+    if (token !== LIVE_TOKEN) throw argumentError('LiveForm 由 engine.live(submission) 创建');
+    this.#form = form;
+  }
+
+  /** @internal */
+  static of(form) {
+    return new LiveForm(LIVE_TOKEN, form);
+  }
+
+  /** Throws unless `self` is a live LiveForm made by `engine.live`. */
+  static #check(self) {
+    if (self === null || typeof self !== 'object' || !(#freed in self)) {
+      throw argumentError('this 不是实时考核表（LiveForm）实例');
+    }
+    if (self.#freed) throw codedError('js.freed', FREED_MESSAGE);
+  }
+
+  /** Sets one input; returns `{total, grade, status, items}` (the items whose result changed). */
+  set(inputId, value) {
+    LiveForm.#check(this);
+    if (typeof inputId !== 'string') throw argumentError(`输入项 id 应为字符串，实为${kindOf(inputId)}`);
+    if (inputId.length > MAX_DOCUMENT_BYTES) throw tooLarge(inputId.length, '输入项 id');
+    return this.#form.set(inputId, valueText(value));
+  }
+
+  /** The full report of the form as it is now, as `engine.score` gives it. */
+  report() {
+    LiveForm.#check(this);
+    return this.#form.report();
+  }
+
+  /** Releases the form's memory in the module. Freeing twice does nothing. */
+  free() {
+    if (this === null || typeof this !== 'object' || !(#freed in this)) throw argumentError('this 不是实时考核表（LiveForm）实例');
+    if (this.#freed) return;
+    this.#freed = true;
+    this.#form.free();
   }
 }
 

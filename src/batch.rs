@@ -7,12 +7,12 @@
 //! items and `rank()` expressions.
 
 use crate::code::Code;
-use crate::decimal::plain;
 use crate::error::Error;
 use crate::expr::{Batch, Env, Outcome, Value as V};
 use crate::json::{JsonWriter, ToJson};
-use crate::report::{LineKind, PendingEntry, Report, Status, TraceLine};
-use crate::rules::{Order, Rule, RuleSet, VetoRanking};
+use crate::ranking::{Standing, competition_rank, sort_desc};
+use crate::report::Report;
+use crate::rules::{Order, Rule, RuleSet};
 use crate::score::{BatchContext, ItemRanks};
 use crate::submission::Submission;
 use crate::values::Prepared;
@@ -111,30 +111,6 @@ impl Batch for UnitView<'_> {
         };
         Outcome::Known(Decimal::from(competition_rank(sorted, *mine, Order::Desc)))
     }
-}
-
-/// Sorts decimals highest first. One function for every such sort: each sort instantiation costs
-/// wasm size.
-fn sort_desc(v: &mut [Decimal]) {
-    v.sort_unstable();
-    v.reverse();
-}
-
-/// The report of the submission at `i`, if it was scored.
-fn scored<'a, 'r>(results: &'a [Result<Report<'r>, Error>], i: usize) -> Option<&'a Report<'r>> {
-    results.get(i).and_then(|r| r.as_ref().ok())
-}
-
-/// Competition rank of `v` among `sorted_desc` (ties share the better rank: 1-2-2-4); a value not
-/// among them gets the place it would take.
-fn competition_rank(sorted_desc: &[Decimal], v: Decimal, order: Order) -> u32 {
-    let better = match order {
-        Order::Desc => sorted_desc.partition_point(|x| *x > v),
-        Order::Asc => sorted_desc
-            .len()
-            .saturating_sub(sorted_desc.partition_point(|x| *x >= v)),
-    };
-    u32::try_from(better).unwrap_or(u32::MAX).saturating_add(1)
 }
 
 /// Ranks of one unit for the rule set's `rank` items.
@@ -317,64 +293,23 @@ impl RuleSet {
             results.push(self.score_prepared(sub, unit, ctx));
         }
 
-        self.rank_and_apply_quotas(subs, &groups, &mut results);
-        self.mark_incomplete_groups(subs, &mut results);
+        let mut standings: Vec<Standing> = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let unit = subs.get(i).map(|s| &s.unit);
+                let group = unit.and_then(|u| u.group.as_deref());
+                Standing::of(group, unit.is_some_and(|u| u.ranked), r)
+            })
+            .collect();
+        self.rank_standings(&mut standings);
+        for (standing, result) in standings.iter().zip(results.iter_mut()) {
+            if let Ok(report) = result {
+                standing.apply(report);
+            }
+        }
         progress(n, n);
         BatchReport { results }
-    }
-
-    /// Ranks and grade quotas are final only when every unit of the group is: while a peer is
-    /// provisional or could not be scored, each report whose outcome depends on its peers (every
-    /// ranked unit not excluded by a veto, and any unit when the rule set reads peers' values) is
-    /// provisional too, with
-    /// a `batch` pending entry naming how many peers are not complete.
-    fn mark_incomplete_groups(
-        &self,
-        subs: &[Submission],
-        results: &mut [Result<Report<'_>, Error>],
-    ) {
-        let group_of = |i: usize| {
-            subs.get(i)
-                .and_then(|s| s.unit.group.as_deref())
-                .unwrap_or("")
-        };
-        let incomplete = |r: &Result<Report<'_>, Error>| {
-            r.as_ref().map_or(true, |r| r.status == Status::Provisional)
-        };
-        let mut open: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, r) in results.iter().enumerate() {
-            if incomplete(r) {
-                let n = open.entry(group_of(i)).or_default();
-                *n = n.saturating_add(1);
-            }
-        }
-        if open.is_empty() {
-            return;
-        }
-        let reads_peers = self.reads_peers();
-        for (i, r) in results.iter_mut().enumerate() {
-            let Ok(report) = r else { continue };
-            // A unit a veto took out of the ranking (不参与排名) has no rank or quota to wait for.
-            let ranked = report.unit.ranked && report.placement != Some(VetoRanking::Excluded);
-            if !(ranked || reads_peers) {
-                continue;
-            }
-            let own = usize::from(report.status == Status::Provisional);
-            let peers = open.get(group_of(i)).map_or(0, |n| n.saturating_sub(own));
-            if peers == 0 {
-                continue;
-            }
-            report.status = Status::Provisional;
-            report.pending.push(PendingEntry {
-                kind: "batch",
-                id: "",
-                title: "排名和等次比例",
-                missing: Vec::new(),
-                reason: format!(
-                    "同组还有{peers}个单位未完成评分（暂定或无法评分），排名和等次比例为暂定"
-                ),
-            });
-        }
     }
 
     /// Each submission's values, converted and checked, or why it cannot be scored; two
@@ -543,137 +478,5 @@ impl RuleSet {
             }
         }
         item_ranks
-    }
-
-    fn rank_and_apply_quotas<'r>(
-        &'r self,
-        subs: &[Submission],
-        groups: &BTreeMap<&str, Vec<usize>>,
-        results: &mut [Result<Report<'r>, Error>],
-    ) {
-        let totals_by_index: Vec<Decimal> = results
-            .iter()
-            .map(|r| r.as_ref().map_or(Decimal::ZERO, |r| r.total.value()))
-            .collect();
-        let total = |i: usize| totals_by_index.get(i).copied().unwrap_or_default();
-        let placements: Vec<Option<VetoRanking>> = results
-            .iter()
-            .map(|r| r.as_ref().ok().and_then(|r| r.placement))
-            .collect();
-        let placement = |i: usize| placements.get(i).copied().flatten();
-        for members in groups.values() {
-            let scored: Vec<usize> = members
-                .iter()
-                .copied()
-                .filter(|&i| results.get(i).is_some_and(Result::is_ok))
-                .collect();
-            // A veto may take a unit out of the ranking (不参与排名) or put it after every other
-            // unit of its group (排名列末位).
-            let is_ranked = |i: usize| {
-                subs.get(i).is_some_and(|s| s.unit.ranked)
-                    && placement(i) != Some(VetoRanking::Excluded)
-            };
-            let ranked: Vec<usize> = scored.iter().copied().filter(|&i| is_ranked(i)).collect();
-            let (mut first, mut last): (Vec<Decimal>, Vec<Decimal>) = (Vec::new(), Vec::new());
-            for &i in &ranked {
-                if placement(i) == Some(VetoRanking::Last) {
-                    last.push(total(i));
-                } else {
-                    first.push(total(i));
-                }
-            }
-            sort_desc(&mut first);
-            sort_desc(&mut last);
-            let before_last = u32::try_from(first.len()).unwrap_or(u32::MAX);
-            let ranks: Vec<Option<u32>> = scored
-                .iter()
-                .map(|&i| {
-                    is_ranked(i).then(|| {
-                        if placement(i) == Some(VetoRanking::Last) {
-                            before_last.saturating_add(competition_rank(
-                                &last,
-                                total(i),
-                                Order::Desc,
-                            ))
-                        } else {
-                            competition_rank(&first, total(i), Order::Desc)
-                        }
-                    })
-                })
-                .collect();
-            for (&i, rank) in scored.iter().zip(ranks) {
-                if let Some(Ok(r)) = results.get_mut(i) {
-                    r.rank = Some(rank);
-                }
-            }
-            self.apply_quotas(&ranked, results);
-        }
-    }
-
-    /// At most `floor(max_share × units)` ranked units keep a quota grade, best totals first; a tie
-    /// that would exceed the quota moves all tied units down. Units a veto lowered neither use a
-    /// place nor move. Grades are processed from the highest, so a unit moved down competes for
-    /// the next grade's places.
-    fn apply_quotas<'r>(&'r self, ranked: &[usize], results: &mut [Result<Report<'r>, Error>]) {
-        let rank = |results: &[Result<Report<'r>, Error>], i: usize| {
-            scored(results, i)
-                .and_then(|r| r.rank.flatten())
-                .unwrap_or(u32::MAX)
-        };
-        let units = Decimal::from(ranked.len());
-        // Units whose grade a veto lowered take no place in any quota; decided before the first
-        // quota moves anyone (after that a moved unit's grade differs from its score's too).
-        // Indexed like `results`, so that each holder's check is one lookup.
-        let lowered_by_veto: Vec<bool> = (0..results.len())
-            .map(|i| scored(results, i).is_some_and(|r| r.grade != r.grade_by_score))
-            .collect();
-        // Highest grade first (the grades' order), so a unit moved down competes for the next places.
-        let in_grade_order =
-            (0..self.grades.len()).filter_map(|g| self.quotas.iter().find(|q| q.grade == g));
-        for q in in_grade_order {
-            let Some(grade) = self.grades.get(q.grade) else {
-                continue;
-            };
-            let limit = crate::decimal::mul(q.max_share, units)
-                .map_or(0, |d| d.floor().try_into().unwrap_or(0usize));
-            let holders: Vec<usize> = ranked
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    scored(results, i).is_some_and(|r| r.grade == Some(grade.name.as_str()))
-                        && !lowered_by_veto.get(i).copied().unwrap_or(false)
-                })
-                .collect();
-            let Some(next) = self.grades.get(q.grade.saturating_add(1)) else {
-                continue;
-            };
-            // Sorted once: a holder's count of ranks at or before its own is a binary search.
-            let mut holder_ranks: Vec<u32> = holders.iter().map(|&i| rank(results, i)).collect();
-            holder_ranks.sort_unstable();
-            for &i in &holders {
-                let own = rank(results, i);
-                let at_or_above = holder_ranks.partition_point(|x| *x <= own);
-                if at_or_above > limit {
-                    if let Some(Ok(r)) = results.get_mut(i) {
-                        let scale = self.scale;
-                        r.lines.push(TraceLine {
-                            reason: format!(
-                                "「{}」等次比例不超过{}%（本组{}个单位，至多{}个），按名次调整为「{}」",
-                                grade.name,
-                                plain(q.max_share.saturating_mul(Decimal::ONE_HUNDRED)),
-                                ranked.len(),
-                                limit,
-                                next.name
-                            ),
-                            points: crate::decimal::Amount::new(Decimal::ZERO, scale),
-                            kind: LineKind::Quota,
-                            row: None,
-                            group: None,
-                        });
-                        r.grade = Some(next.name.as_str());
-                    }
-                }
-            }
-        }
     }
 }

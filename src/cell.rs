@@ -161,6 +161,10 @@ pub(crate) fn convert_named(
         },
         InputType::Count => {
             let d = number()?;
+            // A whole number written without places (the usual count) needs no rounding.
+            if d.scale() == 0 && !d.is_sign_negative() {
+                return Ok(Some(V::Number(d)));
+            }
             if !d.fract().is_zero() {
                 return Err((
                     Code::ValueType,

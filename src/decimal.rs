@@ -6,11 +6,23 @@ use std::fmt;
 /// Largest magnitude of any value the engine computes (10²⁰). Beyond it a calculation is an
 /// overflow error: every computed amount then still has room for its `scale`'s places within a
 /// `Decimal`'s 28 digits, so no figure in a report is ever shown with fewer places than promised.
+#[allow(
+    dead_code,
+    reason = "the bound as a value, for the docs and tests; `bounded` checks it by its exponent"
+)]
 pub const MAX_COMPUTED: Decimal = Decimal::from_parts(1_661_992_960, 1_808_227_885, 5, false, 0);
 
 /// `Some(d)` when `d` is within ±[`MAX_COMPUTED`].
 pub(crate) fn bounded(d: Decimal) -> Option<Decimal> {
-    (d.abs() <= MAX_COMPUTED).then_some(d)
+    at_most_ten_to(d, 20).then_some(d)
+}
+
+/// Whether |d| ≤ 10^`exponent`: |mantissa| ≤ 10^(exponent + scale), an integer comparison where
+/// comparing decimals rescales one of them (a tenth of the checked steps' cost). A power beyond
+/// `u128` exceeds every 96-bit mantissa.
+fn at_most_ten_to(d: Decimal, exponent: u32) -> bool {
+    let limit = 10u128.checked_pow(d.scale().saturating_add(exponent));
+    limit.is_none_or(|l| d.mantissa().unsigned_abs() <= l)
 }
 
 // Checked arithmetic within ±[`MAX_COMPUTED`], kept out of line: rust_decimal's operations are
@@ -67,7 +79,7 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     } else {
         Decimal::from_str_exact(text).ok()?
     };
-    if d.abs() > MAX_MAGNITUDE {
+    if !at_most_ten_to(d, 12) {
         return None;
     }
     Some(positive_zero(d))
@@ -197,6 +209,29 @@ pub(crate) fn positive_zero(mut d: Decimal) -> Decimal {
     d
 }
 
+/// 10⁰ … 10¹⁸, every power of ten an `i64` holds.
+const POW10: [i64; 19] = [
+    1,
+    10,
+    100,
+    1000,
+    10000,
+    100000,
+    1000000,
+    10000000,
+    100000000,
+    1000000000,
+    10000000000,
+    100000000000,
+    1000000000000,
+    10000000000000,
+    100000000000000,
+    1000000000000000,
+    10000000000000000,
+    100000000000000000,
+    1000000000000000000,
+];
+
 /// A decimal rounded to a rule set's scale, written with exactly that many places (`"97.50"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Amount(Decimal);
@@ -204,11 +239,15 @@ pub struct Amount(Decimal);
 impl Amount {
     /// Rounds `d` half away from zero to `scale` places and fixes its written scale.
     pub fn new(d: Decimal, scale: u32) -> Self {
+        // Points and sums of them are usually written at the scale already.
+        if d.scale() == scale {
+            return Amount(positive_zero(d));
+        }
         // Usually there is nothing to round (points, sums of them): only widen the scale, in
         // 64 bits (128-bit multiplication is a slow library call in WebAssembly).
         if let Some(widened) = scale
             .checked_sub(d.scale())
-            .and_then(|k| 10i64.checked_pow(k))
+            .and_then(|k| POW10.get(k as usize).copied())
             .zip(i64::try_from(d.mantissa()).ok())
             .and_then(|(f, m)| m.checked_mul(f))
             .map(|m| Decimal::new(m, scale))
@@ -237,13 +276,32 @@ impl fmt::Display for Amount {
 /// A decimal as people write it in a sentence: no trailing zeros (`2`, `0.5`).
 pub fn plain(d: Decimal) -> String {
     let mut s = String::new();
-    push_decimal(&mut s, positive_zero(d.normalize()));
+    push_decimal(&mut s, normalized(d));
     s
 }
 
 /// Appends `d` as [`plain`] writes it.
 pub(crate) fn push_plain(out: &mut String, d: Decimal) {
-    push_decimal(out, positive_zero(d.normalize()));
+    push_decimal(out, normalized(d));
+}
+
+/// `d` without trailing zeros, `-0` as `0`: what `normalize` gives, with 64-bit divisions when
+/// the mantissa fits (rust_decimal's divides all 96 bits by ten per zero, every trace number).
+fn normalized(d: Decimal) -> Decimal {
+    let Ok(mut m) = u64::try_from(d.mantissa().unsigned_abs()) else {
+        return positive_zero(d.normalize());
+    };
+    if m == 0 {
+        return Decimal::ZERO;
+    }
+    let mut scale = d.scale();
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale = scale.saturating_sub(1);
+    }
+    // The low and middle 32 bits of the 64-bit mantissa.
+    let (lo, mid) = (m as u32, (m >> 32) as u32);
+    Decimal::from_parts(lo, mid, 0, d.is_sign_negative(), scale)
 }
 
 /// [`plain`] as a `format!` argument, written without a String of its own.
@@ -253,7 +311,7 @@ pub(crate) struct Plain(pub Decimal);
 impl fmt::Display for Plain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut buf = [0u8; 40];
-        let text = format_decimal(positive_zero(self.0.normalize()), &mut buf);
+        let text = format_decimal(normalized(self.0), &mut buf);
         // Only ASCII digits, point and sign were written.
         f.write_str(std::str::from_utf8(text).unwrap_or_default())
     }
@@ -434,5 +492,47 @@ mod tests {
         assert_eq!(a("-0.001", 2), "0.00");
         assert_eq!(a("0.05", 1), "0.1");
         assert_eq!(a("7", 0), "7");
+    }
+
+    #[test]
+    fn integer_shortcuts_agree_with_rust_decimal() {
+        let mut values: Vec<Decimal> = [
+            "0",
+            "-0.000",
+            "1",
+            "-1",
+            "2.50",
+            "100.000",
+            "0.0001",
+            "99999999999999999999",
+            "100000000000000000000",
+            "100000000000000000000.0000001",
+            "-100000000000000000001",
+            "18446744073709551615",
+            "18446744073709551616.00",
+            "1000000000000",
+            "1000000000000.1",
+            "-1000000000000",
+            "0.000000000000000000000000001",
+            "79228162514264337593543950335",
+        ]
+        .iter()
+        .map(|t| Decimal::from_str_exact(t).expect("literal"))
+        .collect();
+        for k in 0..=28u32 {
+            values.push(Decimal::from_i128_with_scale(10i128.pow(20) * 7, k));
+            values.push(Decimal::from_i128_with_scale(-(10i128.pow(18)), k));
+        }
+        for d in values {
+            let old = positive_zero(d.normalize());
+            let new = normalized(d);
+            assert_eq!(
+                (new.mantissa(), new.scale()),
+                (old.mantissa(), old.scale()),
+                "{d}"
+            );
+            assert_eq!(bounded(d).is_some(), d.abs() <= MAX_COMPUTED, "{d}");
+            assert_eq!(at_most_ten_to(d, 12), d.abs() <= MAX_MAGNITUDE, "{d}");
+        }
     }
 }

@@ -15,6 +15,18 @@ use crate::report::Report;
 /// assert!(csv.starts_with("\u{feff}单位编号,单位名称,分组,状态,总分,等次,排名,"));
 /// ```
 pub fn reports_csv(reports: &[Report<'_>]) -> String {
+    let with_self = reports.iter().any(|r| r.self_assessment.is_some());
+    let mut out = reports_csv_header(reports.first(), with_self);
+    for r in reports {
+        out.push_str(&reports_csv_row(r, with_self));
+    }
+    out
+}
+
+/// The first line of [`reports_csv`] (with the byte-order mark): the columns the first report has,
+/// and the self-assessment's when any report has one (`with_self`). For writing a long batch's
+/// CSV one row at a time.
+pub fn reports_csv_header(first: Option<&Report<'_>>, with_self: bool) -> String {
     let mut out = String::from("\u{feff}");
     let mut header: Vec<String> = [
         "单位编号",
@@ -28,7 +40,7 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    if let Some(first) = reports.first() {
+    if let Some(first) = first {
         for s in &first.sections {
             for i in &s.items {
                 header.push(format!("{} {}", i.id, i.title));
@@ -45,58 +57,60 @@ pub fn reports_csv(reports: &[Report<'_>]) -> String {
             header.push(format!("{}（条数）", l.label));
         }
     }
-    let with_self = reports.iter().any(|r| r.self_assessment.is_some());
     if with_self {
         header.extend(["自评总分".to_string(), "自评差异".to_string()]);
     }
     push_row(&mut out, header.iter().map(String::as_str));
-    for r in reports {
-        let mut row: Vec<String> = vec![
-            r.unit.id.clone(),
-            r.unit.name.clone(),
-            r.unit.group.clone().unwrap_or_default(),
-            r.status.label().into(),
-            r.total.to_string(),
-            r.grade.or(r.grade_text).unwrap_or_default().to_string(),
-            match r.rank {
-                Some(Some(n)) => n.to_string(),
-                Some(None) => "不排名".into(),
-                None => String::new(),
-            },
-        ];
-        for s in &r.sections {
-            for i in &s.items {
-                row.push(
-                    i.score
-                        .map_or_else(|| "不涉及".to_string(), |a| a.to_string()),
-                );
-            }
+    out
+}
+
+/// One report's line of [`reports_csv`].
+pub fn reports_csv_row(r: &Report<'_>, with_self: bool) -> String {
+    let mut out = String::new();
+    let mut row: Vec<String> = vec![
+        r.unit.id.clone(),
+        r.unit.name.clone(),
+        r.unit.group.clone().unwrap_or_default(),
+        r.status.label().into(),
+        r.total.to_string(),
+        r.grade.or(r.grade_text).unwrap_or_default().to_string(),
+        match r.rank {
+            Some(Some(n)) => n.to_string(),
+            Some(None) => "不排名".into(),
+            None => String::new(),
+        },
+    ];
+    for s in &r.sections {
+        for i in &s.items {
+            row.push(
+                i.score
+                    .map_or_else(|| "不涉及".to_string(), |a| a.to_string()),
+            );
         }
-        for a in &r.adjustments {
-            row.push(a.amount.to_string());
-        }
-        if let Some(b) = &r.bonus {
-            row.push(b.amount.to_string());
-        }
-        let vetoes: Vec<&str> = r
-            .vetoes
-            .iter()
-            .filter(|v| v.triggered == Some(true))
-            .map(|v| v.title)
-            .collect();
-        row.push(vetoes.join("；"));
-        for l in &r.lists {
-            row.push(l.rows.map(|n| n.to_string()).unwrap_or_default());
-        }
-        if with_self {
-            let own = r.self_assessment.as_ref();
-            let text =
-                |a: Option<crate::decimal::Amount>| a.map(|a| a.to_string()).unwrap_or_default();
-            row.push(text(own.and_then(|o| o.total)));
-            row.push(text(own.and_then(|o| o.difference)));
-        }
-        push_row(&mut out, row.iter().map(String::as_str));
     }
+    for a in &r.adjustments {
+        row.push(a.amount.to_string());
+    }
+    if let Some(b) = &r.bonus {
+        row.push(b.amount.to_string());
+    }
+    let vetoes: Vec<&str> = r
+        .vetoes
+        .iter()
+        .filter(|v| v.triggered == Some(true))
+        .map(|v| v.title)
+        .collect();
+    row.push(vetoes.join("；"));
+    for l in &r.lists {
+        row.push(l.rows.map(|n| n.to_string()).unwrap_or_default());
+    }
+    if with_self {
+        let own = r.self_assessment.as_ref();
+        let text = |a: Option<crate::decimal::Amount>| a.map(|a| a.to_string()).unwrap_or_default();
+        row.push(text(own.and_then(|o| o.total)));
+        row.push(text(own.and_then(|o| o.difference)));
+    }
+    push_row(&mut out, row.iter().map(String::as_str));
     out
 }
 

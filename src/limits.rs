@@ -46,6 +46,12 @@ pub const MAX_PROBE_RUNS: usize = 20_000;
 /// accepted call finishes within a few seconds natively and its reports, all kept until the
 /// batch is ranked, fit in memory (SECURITY.md gives the measurements).
 pub const MAX_WORK: usize = 60_000_000;
+/// Most work one streamed batch ([`BatchStream`](crate::BatchStream)) may do, each submission
+/// counted twice (it is scored in both passes). A streamed batch keeps no report, only a unit's
+/// standing, so its memory does not grow with this budget: it bounds time only, at about a
+/// minute natively for the costliest accepted stream (SECURITY.md). It admits a whole city of
+/// the built-in rule sets (100,000 units of `subdistrict` cost 5.8×10⁸).
+pub const MAX_STREAM_WORK: usize = 1_000_000_000;
 /// Most work one threshold probe may do (synthetic submissions × both rule sets' cost): twice
 /// [`MAX_WORK`], since a probe keeps no report.
 pub const MAX_PROBE_WORK: usize = 120_000_000;

@@ -158,7 +158,7 @@ pub enum ItemStatus {
 }
 
 /// One item's result.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemReport<'r> {
     /// Item id.
     pub id: &'r str,
@@ -214,7 +214,7 @@ pub enum LineKind {
 }
 
 /// One explained change of points.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceLine {
     /// Why, in Chinese, with the numbers filled in.
     pub reason: String,

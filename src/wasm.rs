@@ -9,8 +9,8 @@
 // Only the library's public API: the binding converts, it does not reach inside.
 use crate::limits::{MAX_BATCH, MAX_WASM_REPORT_BYTES};
 use crate::{
-    BatchInput, Code, DiffSummary, Error, MAX_DOCUMENT_BYTES, Report, RuleSet, Submission, ToJson,
-    builtin_source, diff_csv, reports_csv,
+    BatchInput, Code, DiffSummary, Error, LiveForm, MAX_DOCUMENT_BYTES, Report, RuleSet,
+    Submission, ToJson, builtin_source, diff_csv, reports_csv,
 };
 use js_sys::{Array, JSON, Reflect};
 use wasm_bindgen::prelude::*;
@@ -205,19 +205,51 @@ fn submissions(v: &JsValue) -> Result<Vec<Submission>, JsValue> {
 }
 
 /// Loads rules from a built-in id, JSON text or an object.
-fn load_rules(v: &JsValue) -> Result<RuleSet, JsValue> {
-    if let Some(id) = v.as_string() {
-        if let Some(src) = builtin_source(id.trim()) {
-            return RuleSet::from_json(src).map_err(|e| js_error(&e));
-        }
-    }
-    RuleSet::from_json(&json_arg(v, "考核细则")?).map_err(|e| js_error(&e))
+fn load_rules(v: &JsValue) -> Result<(RuleSet, String), JsValue> {
+    let text = match v.as_string().and_then(|id| builtin_source(id.trim())) {
+        Some(src) => src.to_string(),
+        None => json_arg(v, "考核细则")?,
+    };
+    let rules = RuleSet::from_json(&text).map_err(|e| js_error(&e))?;
+    Ok((rules, text))
 }
 
 /// A scoring engine for one rule set.
 #[wasm_bindgen]
 pub struct Engine {
     rules: RuleSet,
+    /// Its JSON text, for the copy live forms borrow.
+    text: String,
+    /// The rule set live forms borrow: loaded again from `text` on the first `live` call and kept
+    /// for the module's life (a live form holds scored items that borrow their rule set, and a JS
+    /// object cannot carry a borrow; one copy per engine, however many forms).
+    shared: std::cell::OnceCell<&'static RuleSet>,
+}
+
+/// A submission being filled in (`engine.live(submission)`): `set` one value, `report` the whole.
+#[wasm_bindgen]
+pub struct Live {
+    form: LiveForm<'static>,
+}
+
+#[wasm_bindgen]
+impl Live {
+    /// Sets input `input_id` to the value whose JSON text is `value_json` (`"97.5"` with its
+    /// quotes, `3`, `true`, `null`); returns `{total, grade, status, items}` (the items whose
+    /// result changed). A refused value changes nothing and throws.
+    pub fn set(&mut self, input_id: &str, value_json: &str) -> Result<JsValue, JsValue> {
+        let change = self
+            .form
+            .set(input_id, value_json)
+            .map_err(|e| js_error(&e))?;
+        Ok(to_js(&change))
+    }
+
+    /// The full report of the form as it is now (what `score` gives for it).
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        let report = self.form.report().map_err(|e| js_error(&e))?;
+        Ok(to_js(&report))
+    }
 }
 
 #[wasm_bindgen]
@@ -225,9 +257,27 @@ impl Engine {
     /// Builds an engine from rule-set JSON text or object, or a built-in id (`"subdistrict"`).
     #[wasm_bindgen(constructor)]
     pub fn new(rules: JsValue) -> Result<Engine, JsValue> {
+        let (rules, text) = load_rules(&rules)?;
         Ok(Engine {
-            rules: load_rules(&rules)?,
+            rules,
+            text,
+            shared: std::cell::OnceCell::new(),
         })
+    }
+
+    /// A live form starting from a submission (JSON text): each `set` scores again only what the
+    /// changed value reaches.
+    pub fn live(&self, submission_json: &str) -> Result<Live, JsValue> {
+        let rules: &'static RuleSet = match self.shared.get() {
+            Some(r) => r,
+            None => {
+                let copy = RuleSet::from_json(&self.text).map_err(|e| js_error(&e))?;
+                self.shared.get_or_init(|| Box::leak(Box::new(copy)))
+            }
+        };
+        let sub = Submission::from_json(submission_json).map_err(|e| js_error(&e))?;
+        let form = rules.live(&sub).map_err(|e| js_error(&e))?;
+        Ok(Live { form })
     }
 
     /// Scores one submission (JSON text or object) into a report object.
@@ -324,14 +374,14 @@ impl Engine {
         new_rules: JsValue,
         submissions_json: JsValue,
     ) -> Result<String, JsValue> {
-        let new = load_rules(&new_rules)?;
+        let (new, _) = load_rules(&new_rules)?;
         let subs = submissions(&submissions_json)?;
         self.check_diff(&new, &subs)?;
         text_checked(diff_csv(&self.rules.diff(&new, &subs)))
     }
     /// Scores the submissions under this rule set and `new_rules`, unit by unit.
     pub fn diff(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
-        let new = load_rules(&new_rules)?;
+        let (new, _) = load_rules(&new_rules)?;
         let subs = submissions(&submissions_json)?;
         self.check_diff(&new, &subs)?;
         to_js_checked(&self.rules.diff(&new, &subs))
@@ -340,7 +390,7 @@ impl Engine {
     /// What changed from this rule set to `new_rules`, in words.
     #[wasm_bindgen(js_name = ruleChanges)]
     pub fn rule_changes(&self, new_rules: JsValue) -> Result<JsValue, JsValue> {
-        let new = load_rules(&new_rules)?;
+        let (new, _) = load_rules(&new_rules)?;
         Ok(to_js(&self.rules.rule_changes(&new)))
     }
 

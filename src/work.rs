@@ -17,7 +17,7 @@ use crate::code::Code;
 use crate::error::Error;
 use crate::expr::Expr;
 use crate::json::{Map, Value};
-use crate::limits::{MAX_BATCH, MAX_LIST, MAX_WORK};
+use crate::limits::{MAX_BATCH, MAX_LIST, MAX_STREAM_WORK, MAX_WORK};
 use crate::rules::{Line, LineWhen, Rule, RuleSet};
 use crate::submission::{SelfAssessment, Submission};
 
@@ -205,16 +205,56 @@ impl RuleSet {
     fn cost_of(&self, subs: &[&Submission]) -> usize {
         let m = self.cost_model();
         subs.iter()
-            .map(|s| {
-                let own = match s.self_assessment.as_deref() {
-                    Some(SelfAssessment::Values(v)) => m.at(&|k| self.rows_in(v, k)),
-                    _ => 0,
-                };
-                m.at(&|k| self.rows_in(&s.values, k)).saturating_add(own)
-            })
+            .map(|s| self.cost_by(&m, s))
             .fold(0, usize::saturating_add)
     }
 
+    /// What scoring `sub` costs under the model `m`.
+    fn cost_by(&self, m: &PerRow, sub: &Submission) -> usize {
+        let own = match sub.self_assessment.as_deref() {
+            Some(SelfAssessment::Values(v)) => m.at(&|k| self.rows_in(v, k)),
+            _ => 0,
+        };
+        m.at(&|k| self.rows_in(&sub.values, k)).saturating_add(own)
+    }
+
+    /// Whether `n` submissions can be streamed ([`RuleSet::stream`]): within
+    /// [`MAX_BATCH`](crate::limits::MAX_BATCH) and, as if no list had a row, within
+    /// [`MAX_STREAM_WORK`](crate::limits::MAX_STREAM_WORK) (each scored twice). What can be
+    /// refused before reading; the stream counts each submission's rows as it is added.
+    ///
+    /// ```
+    /// let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in rule set");
+    /// assert!(rules.check_stream(100_000).is_ok());
+    /// assert!(rules.check_batch(100_000).is_err()); // kept in memory: over the work budget
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `limit.batch` or `limit.work`.
+    pub fn check_stream(&self, n: usize) -> Result<(), Error> {
+        if n > MAX_BATCH {
+            return Err(Error::one(
+                Code::LimitBatch,
+                "",
+                format!("一次最多评分{MAX_BATCH}份考核表，本次有{n}份，请分批评分"),
+            ));
+        }
+        let twice = self.cost_model().fixed.saturating_mul(2);
+        check_work_within(n, twice, MAX_STREAM_WORK, "评分")
+    }
+
+    /// The work meter of a streamed batch under this rule set.
+    pub(crate) fn stream_meter(&self) -> Meter {
+        Meter {
+            model: self.cost_model(),
+            total: 0,
+            n: 0,
+        }
+    }
+}
+
+impl RuleSet {
     /// Adds the bytes some lines' trace lines take at most, as if every line fired (an `each`
     /// line on every row, each row named by its `describe` values, each cut short).
     fn add_line_bytes(&self, m: &mut PerRow, lines: &[Line]) {
@@ -387,16 +427,21 @@ impl RuleSet {
 /// `n` runs of what costs `cost` each, within [`MAX_WORK`]; else a `limit.work` error saying how
 /// many fit.
 pub(crate) fn check_work(n: usize, cost: usize, what: &str) -> Result<(), Error> {
+    check_work_within(n, cost, MAX_WORK, what)
+}
+
+/// `n` runs of what costs `cost` each, within `budget`.
+fn check_work_within(n: usize, cost: usize, budget: usize, what: &str) -> Result<(), Error> {
     let cost = cost.max(1);
-    if n.saturating_mul(cost) <= MAX_WORK {
+    if n.saturating_mul(cost) <= budget {
         return Ok(());
     }
     Err(Error::one(
         Code::LimitWork,
         "",
         format!(
-            "{what}的计算量过大：{n}份考核表，每份约{cost}个计算单位，合计超过上限{MAX_WORK}；按这套考核细则一次最多{}份，请分批处理或精简细则",
-            MAX_WORK.checked_div(cost).unwrap_or(0)
+            "{what}的计算量过大：{n}份考核表，每份约{cost}个计算单位，合计超过上限{budget}；按这套考核细则一次最多{}份，请分批处理或精简细则",
+            budget.checked_div(cost).unwrap_or(0)
         ),
     ))
 }
@@ -408,4 +453,28 @@ fn check_total(n: usize, total: usize, what: &str) -> Result<(), Error> {
         return Ok(());
     }
     check_work(n, total.div_ceil(n.max(1)), what)
+}
+
+/// What a streamed batch has cost so far, against [`MAX_STREAM_WORK`].
+pub(crate) struct Meter {
+    model: PerRow,
+    total: usize,
+    n: usize,
+}
+
+impl Meter {
+    /// Counts `sub` (scored twice), or refuses it when the stream would exceed the budget.
+    pub(crate) fn add(&mut self, rules: &RuleSet, sub: &Submission) -> Result<(), Error> {
+        let cost = rules.cost_by(&self.model, sub).saturating_mul(2);
+        let (total, n) = (self.total.saturating_add(cost), self.n.saturating_add(1));
+        if total > MAX_STREAM_WORK {
+            return Err(
+                check_work_within(n, total.div_ceil(n), MAX_STREAM_WORK, "评分")
+                    .err()
+                    .unwrap_or_else(|| Error::one(Code::LimitWork, "", "评分的计算量过大")),
+            );
+        }
+        (self.total, self.n) = (total, n);
+        Ok(())
+    }
 }

@@ -206,6 +206,7 @@ fn golden_batches() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let dirs = case_dirs("batches");
     let mut failures = Vec::new();
+    let mut streamed_cases = 0;
     for dir in &dirs {
         let rules = RuleSet::from_json(&rules_text(dir))
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -231,12 +232,34 @@ fn golden_batches() {
                 })
                 .collect()
         };
-        if json(rules.score_batch_texts(&lines)) != json(rules.score_batch(&subs)) {
+        let texts = json(rules.score_batch_texts(&lines));
+        if texts != json(rules.score_batch(&subs)) {
             failures.push(format!("{}: score_batch_texts differs", dir.display()));
+        }
+        // Streamed in two passes (a rule set that reads no peers), the same reports again.
+        if let Some(mut stream) = rules.stream() {
+            let entries = || lines.iter().map(|l| kpi_wasm::BatchInput::Text(l));
+            for e in entries() {
+                stream.add(e).expect("within the batch limit");
+            }
+            stream.rank();
+            let streamed: Vec<String> = entries()
+                .enumerate()
+                .map(|(i, e)| match stream.report(i, e) {
+                    Ok(report) => report.to_json(),
+                    Err(e) => e.problems().to_json(),
+                })
+                .collect();
+            if streamed != texts {
+                failures.push(format!("{}: the streamed batch differs", dir.display()));
+            }
+            streamed_cases += 1;
         }
     }
     assert!(!dirs.is_empty());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Most batch cases read no peers: the streamed batch is checked on them.
+    assert!(streamed_cases >= 4, "{streamed_cases} batch cases streamed");
 }
 
 /// Diff cases: `tests/diffs/NAME/` holds `old.json`, `new.json` and `units.jsonl`; `expected.json`

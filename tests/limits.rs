@@ -314,3 +314,22 @@ fn record_lists_cost_their_rows_and_bound_their_reports() {
         .expect_err("over the budget");
     assert_eq!(e.first().map(|p| p.code.as_str()), Some("limit.work"));
 }
+
+#[test]
+fn a_streamed_batch_admits_a_city_and_stops_at_its_own_budget() {
+    use kpi_wasm::limits::{MAX_BATCH, MAX_STREAM_WORK};
+    // The built-in sets: a whole city streams (kept in memory, the same batch is refused).
+    for id in kpi_wasm::BUILTIN_IDS {
+        let rules = RuleSet::builtin(id).expect("built-in");
+        assert!(rules.streams(), "{id} reads no peers");
+        assert!(rules.check_stream(MAX_BATCH).is_ok(), "{id}");
+        assert!(rules.check_batch(MAX_BATCH).is_err(), "{id}");
+    }
+    // The largest rule set: refused once its submissions, each scored twice, pass the budget.
+    let rules = RuleSet::from_json(&worst_case::rules()).expect("loads");
+    let fit = MAX_STREAM_WORK / (2 * rules.cost());
+    let e = rules.check_stream(fit + 1).expect_err("over the budget");
+    assert_eq!(e.first().map(|p| p.code.as_str()), Some("limit.work"));
+    // It reads no peers, so it streams; each submission is counted as it is added (by its rows).
+    assert!(rules.stream().is_some());
+}

@@ -157,6 +157,73 @@ fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
     }
 }
 
+/// The submission documents named on the command line: files, folders (every `*.json` and
+/// `*.jsonl` inside, sorted) and JSON-lines files, walked in order as often as needed (a streamed
+/// batch reads them twice more). Standard input can be read only once: its document is kept.
+pub struct Documents {
+    files: Vec<std::path::PathBuf>,
+    stdin: Option<Doc>,
+}
+
+impl Documents {
+    /// The files the paths name (a folder's, sorted).
+    pub fn new(paths: &[std::path::PathBuf]) -> Result<Self, Fail> {
+        let mut files = Vec::new();
+        for p in paths {
+            if p.is_dir() {
+                let mut inside: Vec<std::path::PathBuf> = std::fs::read_dir(p)
+                    .map_err(|e| Fail(format!("无法读取目录 {}：{e}", p.display()), 2))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|f| f.extension().is_some_and(|x| x == "json" || x == "jsonl"))
+                    .collect();
+                inside.sort();
+                files.extend(inside);
+            } else {
+                files.push(p.clone());
+            }
+        }
+        Ok(Documents { files, stdin: None })
+    }
+
+    /// How many files there are.
+    pub fn files(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Calls `each(origin, document)` for every document in order (`file.jsonl:LINE` for a line),
+    /// and `file(k)` before the k-th file; stops once `each` returns false.
+    pub fn walk(
+        &mut self,
+        file: &mut dyn FnMut(usize),
+        each: &mut dyn FnMut(String, Doc) -> bool,
+    ) -> Result<(), Fail> {
+        for (k, f) in self.files.iter().enumerate() {
+            file(k);
+            let more = if f.extension().is_some_and(|x| x == "jsonl") {
+                let mut more = true;
+                read_lines(f, &mut |n, doc| {
+                    more = each(format!("{}:{n}", f.display()), doc);
+                    more
+                })?;
+                more
+            } else if f.as_os_str() == "-" {
+                let doc = match &self.stdin {
+                    Some(doc) => doc.clone(),
+                    None => read(f)?,
+                };
+                self.stdin = Some(doc.clone());
+                each(name(f), doc)
+            } else {
+                each(name(f), read(f)?)
+            };
+            if !more {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

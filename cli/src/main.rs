@@ -121,6 +121,7 @@ mod check;
 mod input;
 mod locate;
 mod serve;
+mod stream;
 mod tables;
 mod term;
 mod verify;
@@ -248,26 +249,40 @@ fn load_rules(arg: &str) -> Result<RuleSet, Fail> {
 /// version of that rule set, that version (`ID@VERSION`), so that last year's forms score as they
 /// did; the choice is said on standard error.
 fn archived_version(arg: &str, loaded: &[Loaded]) -> Option<String> {
-    if arg.contains('@') || Path::new(arg).exists() || builtin_source(arg).is_none() {
+    let first = &loaded.first()?.sub;
+    let same = loaded
+        .iter()
+        .all(|l| l.sub.rules_id == first.rules_id && l.sub.rules_version == first.rules_version);
+    if !same {
+        return None;
+    }
+    let chosen = archived_version_of(arg, &first.rules_id, &first.rules_version)?;
+    note_archived(arg, &chosen);
+    Some(chosen)
+}
+
+/// [`archived_version`] when every submission names rule set `id` at `version`, not yet said.
+fn archived_version_of(arg: &str, id: &str, version: &str) -> Option<String> {
+    if arg.contains('@') || Path::new(arg).exists() || builtin_source(arg).is_none() || id != arg {
         return None;
     }
     let newest = RuleSet::builtin(arg)?;
-    let first = loaded.first()?;
-    let version = first.sub.rules_version.as_str();
-    let same = loaded
-        .iter()
-        .all(|l| l.sub.rules_id == arg && l.sub.rules_version == version);
     let chosen = format!("{arg}@{version}");
-    (same && version != newest.version() && builtin_source(&chosen).is_some()).then(|| {
-        eprintln!(
-            "{}",
-            esc(&format!(
-                "注意：考核表填写的是内置细则 {arg} 的 {version} 版（最新版为 {}），已按 {chosen} 评分",
-                newest.version()
-            ))
-        );
-        chosen
-    })
+    (version != newest.version() && builtin_source(&chosen).is_some()).then_some(chosen)
+}
+
+/// Says on standard error which archived version of `arg` was chosen.
+fn note_archived(arg: &str, chosen: &str) {
+    let newest = RuleSet::builtin(arg)
+        .map(|r| r.version().to_string())
+        .unwrap_or_default();
+    let version = chosen.rsplit('@').next().unwrap_or_default();
+    eprintln!(
+        "{}",
+        esc(&format!(
+            "注意：考核表填写的是内置细则 {arg} 的 {version} 版（最新版为 {newest}），已按 {chosen} 评分"
+        ))
+    );
 }
 
 /// A submission and where it came from (a file, or `file.jsonl:LINE`).
@@ -283,25 +298,12 @@ fn read_submissions(
     errors: &mut Vec<String>,
     show_progress: bool,
 ) -> Result<Vec<Loaded>, Fail> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Fail(format!("无法读取目录 {}：{e}", p.display()), 2))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "json" || x == "jsonl"))
-                .collect();
-            inside.sort();
-            files.extend(inside);
-        } else {
-            files.push(p.clone());
-        }
-    }
+    let mut docs = input::Documents::new(paths)?;
     let mut out = Vec::new();
-    let mut progress = Progress::new("读取考核表", files.len(), show_progress);
+    let mut progress = Progress::new("读取考核表", docs.files(), show_progress);
     let max = kpi_wasm::limits::MAX_BATCH;
     // Each document read, or its problem; reading stops past the batch limit.
-    let mut take = |origin: String, doc: input::Doc, out: &mut Vec<Loaded>| {
+    docs.walk(&mut |k| progress.update(k), &mut |origin, doc| {
         let read = match doc {
             Ok(text) => Submission::from_json(&text).map_err(kpi_wasm::Error::into_problems),
             Err(p) => Err(vec![p]),
@@ -311,21 +313,7 @@ fn read_submissions(
             Err(problems) => errors.push(problems_text(&format!("{origin}: "), &problems)),
         }
         out.len() <= max
-    };
-    for (k, f) in files.iter().enumerate() {
-        progress.update(k);
-        if f.extension().is_some_and(|x| x == "jsonl") {
-            input::read_lines(f, &mut |n, doc| {
-                take(format!("{}:{n}", f.display()), doc, &mut out)
-            })?;
-        } else {
-            let doc = input::read(f)?;
-            take(input::name(f), doc, &mut out);
-        }
-        if out.len() > max {
-            break;
-        }
-    }
+    })?;
     progress.finish();
     if out.len() > max {
         return Err(Fail(
@@ -400,6 +388,10 @@ fn score(
     show_progress: bool,
 ) -> Result<(), Fail> {
     let mut rules = load_rules(arg)?;
+    // A rule set that reads no peers is scored streamed: a report is written out once finished.
+    if rules.streams() && stream::score(&rules, arg, paths, format, provisional, show_progress)? {
+        return Ok(());
+    }
     let mut errors = Vec::new();
     let loaded = read_submissions(paths, &mut errors, show_progress)?;
     if let Some(archived) = archived_version(arg, &loaded) {
@@ -473,6 +465,17 @@ fn score(
             }
         }
     }
+    print_reports(&reports, format, single);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Fail(errors.join("\n"), 1))
+    }
+}
+
+/// Prints the reports of a run in `format` (one submission named on its own: `single`), nothing
+/// when there is none.
+fn print_reports(reports: &[Report], format: Format, single: bool) {
     let out = match format {
         Format::Json if single => reports
             .first()
@@ -483,17 +486,12 @@ fn score(
             format!("[{}]\n", items.join(",\n"))
         }
         Format::Jsonl => reports.iter().map(|r| r.to_json() + "\n").collect(),
-        Format::Csv => kpi_wasm::reports_csv(&reports),
+        Format::Csv => kpi_wasm::reports_csv(reports),
         Format::Table if single => reports.first().map(report_table).unwrap_or_default(),
-        Format::Table => ranked_table(&reports),
+        Format::Table => ranked_table(reports),
     };
     if !reports.is_empty() {
         print!("{out}");
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Fail(errors.join("\n"), 1))
     }
 }
 

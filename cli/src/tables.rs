@@ -176,38 +176,45 @@ pub fn report_table(r: &Report) -> String {
 
 /// One line per unit, best rank first (unranked units last), with quota moves marked.
 pub fn ranked_table(reports: &[Report]) -> String {
-    use std::fmt::Write;
-    let mut order: Vec<&Report> = reports.iter().collect();
-    order.sort_by_key(|r| {
-        (
-            r.unit.group.clone(),
-            r.rank.flatten().map_or(u32::MAX, |n| n),
-        )
-    });
+    sorted_table(reports.iter().map(ranked_row).collect())
+}
+
+/// Where a unit's line goes in the ranked table: by group, then rank (unranked last).
+pub type RowKey = (Option<String>, u32);
+
+/// A unit's line of the ranked table, and where it goes.
+pub fn ranked_row(r: &Report) -> (RowKey, String) {
+    let rank = match r.rank {
+        Some(Some(n)) => n.to_string(),
+        Some(None) => "不排名".into(),
+        None => "-".into(),
+    };
+    let status = r.status.label();
+    let notes: Vec<&str> = r
+        .lines
+        .iter()
+        .filter(|l| matches!(l.kind, kpi_wasm::LineKind::Quota | kpi_wasm::LineKind::Veto))
+        .map(|l| l.reason.as_str())
+        .collect();
+    let line = format!(
+        "{rank}\t{}\t{}\t{}\t{}\t{}\t{status}\t{}\n",
+        esc(&r.unit.id),
+        esc(&r.unit.name),
+        esc(r.unit.group.as_deref().unwrap_or("")),
+        r.total,
+        esc(r.grade.or(r.grade_text).unwrap_or("")),
+        esc(&notes.join("；"))
+    );
+    let key = (r.unit.group.clone(), r.rank.flatten().unwrap_or(u32::MAX));
+    (key, line)
+}
+
+/// The ranked table from its lines, in input order: sorted (stably) by their keys.
+pub fn sorted_table(mut rows: Vec<(RowKey, String)>) -> String {
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
     let mut s = String::from("排名\t单位编号\t单位名称\t分组\t总分\t等次\t状态\t说明\n");
-    for r in order {
-        let rank = match r.rank {
-            Some(Some(n)) => n.to_string(),
-            Some(None) => "不排名".into(),
-            None => "-".into(),
-        };
-        let status = r.status.label();
-        let notes: Vec<&str> = r
-            .lines
-            .iter()
-            .filter(|l| matches!(l.kind, kpi_wasm::LineKind::Quota | kpi_wasm::LineKind::Veto))
-            .map(|l| l.reason.as_str())
-            .collect();
-        let _ = writeln!(
-            s,
-            "{rank}\t{}\t{}\t{}\t{}\t{}\t{status}\t{}",
-            esc(&r.unit.id),
-            esc(&r.unit.name),
-            esc(r.unit.group.as_deref().unwrap_or("")),
-            r.total,
-            esc(r.grade.or(r.grade_text).unwrap_or("")),
-            esc(&notes.join("；"))
-        );
+    for (_, line) in rows {
+        s.push_str(&line);
     }
     s
 }

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` by ./test: an integrator's use of the package must type-check.
-import { Engine, builtInRuleSets, type Report, type KpiError, type SubmissionDocument, type Form, type Diff, type BatchEntry, type Problem } from '../../pkg/index.js';
+import { Engine, builtInRuleSets, type LiveForm, type LiveChange, type Report, type KpiError, type SubmissionDocument, type Form, type Diff, type BatchEntry, type Problem } from '../../pkg/index.js';
 
 const sets = builtInRuleSets();
 const engine = new Engine(sets[0].id);
@@ -33,4 +33,10 @@ for (const entry of batch) {
 }
 const diff: Diff = engine.diff(sets[0].id, [submission]);
 console.log(diff.summary.grade_down, diff.units[0].new?.grade, engine.ruleChanges('subdistrict').length, engine.batchCsv([submission]).length);
+// A live form: one value at a time, only what changed comes back.
+const live: LiveForm = engine.live(submission);
+const change: LiveChange = live.set('self_check_rate', '96.5');
+console.log(change.total, change.grade, change.status, change.items.map((i) => i.id), live.report().total);
+live.set('plan_made', false);
+live.free();
 engine.free();

@@ -15,10 +15,12 @@ use crate::values::{Prepared, SelfPrepared};
 
 mod items;
 mod lines;
+mod live;
 mod own;
 mod phases;
 mod scorer;
 
+pub use live::{LiveChange, LiveForm};
 use scorer::Scorer;
 pub(crate) use scorer::{BatchContext, ItemRanks};
 

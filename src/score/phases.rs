@@ -4,8 +4,8 @@
 
 use super::scorer::{At, Calc, Located, Scorer, Unknown, add, div, mul, sub};
 use crate::code::Code;
-use crate::decimal::{Plain, negate, round};
-use crate::error::Error;
+use crate::decimal::{Amount, Plain, negate, round};
+use crate::error::{Error, Problem};
 use crate::expr::Outcome;
 use crate::fingerprint::{ENGINE, Fingerprint, submission_digest};
 use crate::report::*;
@@ -37,10 +37,117 @@ struct Graded<'r> {
     placement: Option<VetoRanking>,
 }
 
+/// Every item's result, section by section, and beside each the pending entries and warnings it
+/// added to the report (kept apart so that a live form can score one item again alone and put the
+/// report together in the same order; apart from the results, so that these move into the report
+/// whole).
+#[derive(Clone, Default)]
+pub(crate) struct ScoredItems<'r> {
+    pub reports: Vec<Vec<ItemReport<'r>>>,
+    pub entries: Vec<Vec<Entries<'r>>>,
+}
+
+/// What scoring one item added to the report besides its result.
+#[derive(Clone, Default)]
+pub(crate) struct Entries<'r> {
+    pub pending: Vec<PendingEntry<'r>>,
+    pub warnings: Vec<Problem>,
+}
+
+/// A section's own part of the report: its score, whether every item is not applicable, and its
+/// conversion line.
+pub(crate) struct SectionPart {
+    score: Option<Amount>,
+    status: Option<ItemStatus>,
+    lines: Vec<TraceLine>,
+}
+
+/// Everything a report has besides its items: what the phases after the items made of them.
+pub(crate) struct Tail<'r> {
+    sections: Vec<SectionPart>,
+    subtotal: Decimal,
+    adjustments: Vec<AdjustmentReport<'r>>,
+    bonus: Option<BonusReport<'r>>,
+    graded: Graded<'r>,
+    grade_by_score: Option<usize>,
+}
+
+impl Tail<'_> {
+    /// The total after vetoes.
+    pub(crate) fn total(&self) -> Decimal {
+        self.graded.total
+    }
+}
+
 impl<'r> Scorer<'r, '_> {
     /// The phases, in order.
     pub(super) fn run(&mut self) -> Result<Report<'r>, Error> {
-        let (sections, sums) = self.sections()?;
+        let mut items = self.score_items()?;
+        // The items' pending entries and warnings first, in item order: moved, not copied.
+        for added in items.entries.iter_mut().flatten() {
+            self.pending.append(&mut added.pending);
+            self.warnings.append(&mut added.warnings);
+        }
+        let tail = self.tail(&items, false)?;
+        Ok(self.assemble(items, tail))
+    }
+
+    /// Every item, section by section.
+    pub(crate) fn score_items(&mut self) -> Result<ScoredItems<'r>, Error> {
+        let rs = self.rs;
+        let mut items = ScoredItems {
+            reports: Vec::with_capacity(rs.sections.len()),
+            entries: Vec::with_capacity(rs.sections.len()),
+        };
+        for si in 0..rs.sections.len() {
+            let n = rs.sections.get(si).map_or(0, |s| s.items.len());
+            let (mut reports, mut entries) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            for ii in 0..n {
+                let (report, added) = self.score_item(si, ii)?;
+                reports.push(report);
+                entries.push(added);
+            }
+            items.reports.push(reports);
+            items.entries.push(entries);
+        }
+        Ok(items)
+    }
+
+    /// Item `ii` of section `si`, with the pending entries and warnings it adds. Out of line: a
+    /// live form calls it too.
+    #[inline(never)]
+    pub(crate) fn score_item(
+        &mut self,
+        si: usize,
+        ii: usize,
+    ) -> Result<(ItemReport<'r>, Entries<'r>), Error> {
+        let rs = self.rs;
+        let Some(item) = rs.sections.get(si).and_then(|s| s.items.get(ii)) else {
+            return Err(Error::one(Code::BatchInternal, "", "无法评分"));
+        };
+        let (pending, warnings) = (self.pending.len(), self.warnings.len());
+        let report = self.item(item).at(At::Item(si, ii, item))?;
+        let added = Entries {
+            pending: self.pending.split_off(pending),
+            warnings: self.warnings.split_off(warnings),
+        };
+        Ok((report, added))
+    }
+
+    /// The phases after the items: sections, rescaling, adjustments, bonus, vetoes and grade.
+    /// With `entries`, the items' pending entries and warnings come first, in item order (for a
+    /// report; a live form's change needs only whether any is pending).
+    pub(crate) fn tail(
+        &mut self,
+        items: &ScoredItems<'r>,
+        entries: bool,
+    ) -> Result<Tail<'r>, Error> {
+        for added in items.entries.iter().flatten().filter(|_| entries) {
+            self.pending.extend(added.pending.iter().cloned());
+            self.warnings.extend(added.warnings.iter().cloned());
+        }
+        let items = &items.reports;
+        let (sections, sums) = self.sections(items)?;
         if sums.items > 0 && sums.not_applicable == sums.items {
             return Err(Error::one(
                 Code::ScoreNothingApplicable,
@@ -48,7 +155,7 @@ impl<'r> Scorer<'r, '_> {
                 "所有考核项目均不涉及（或被认定不涉及），没有可评分的项目，无法评分",
             ));
         }
-        self.missing_notes(&sections);
+        self.missing_notes(items);
         let subtotal = self.rescale(&sums)?;
         let (adjustments, base) = self.adjustments(subtotal)?;
         let bonus = match &self.rs.bonus {
@@ -63,20 +170,23 @@ impl<'r> Scorer<'r, '_> {
         let grade_by_score = self.grade_for(total);
         let graded = self.vetoes(total, grade_by_score)?;
         self.period_warning();
-        Ok(self.assemble(
+        Ok(Tail {
             sections,
             subtotal,
             adjustments,
             bonus,
             graded,
             grade_by_score,
-        ))
+        })
     }
 
-    /// Every section's items, and its score (converted when it has `out_of`).
-    fn sections(&mut self) -> Result<(Vec<SectionReport<'r>>, SectionSums), Error> {
+    /// Each section's score (converted when it has `out_of`) from its items.
+    fn sections(
+        &mut self,
+        items: &[Vec<ItemReport<'r>>],
+    ) -> Result<(Vec<SectionPart>, SectionSums), Error> {
         let rs = self.rs;
-        let mut sections = Vec::with_capacity(rs.sections.len());
+        let mut parts = Vec::with_capacity(rs.sections.len());
         let mut sums = SectionSums {
             earned: Decimal::ZERO,
             applicable_points: Decimal::ZERO,
@@ -84,11 +194,9 @@ impl<'r> Scorer<'r, '_> {
             not_applicable: 0,
             items: 0,
         };
-        for (si, section) in rs.sections.iter().enumerate() {
-            let mut items = Vec::with_capacity(section.items.len());
+        for ((si, section), scored) in rs.sections.iter().enumerate().zip(items) {
             let mut raw = Decimal::ZERO;
-            for (ii, item) in section.items.iter().enumerate() {
-                let report = self.item(item).at(At::Item(si, ii, item))?;
+            for (item, report) in section.items.iter().zip(scored) {
                 let applicable = report.status != ItemStatus::NotApplicable;
                 let mut count = || {
                     sums.all_points = add(sums.all_points, item.points)?;
@@ -105,12 +213,11 @@ impl<'r> Scorer<'r, '_> {
                     sums.not_applicable = sums.not_applicable.saturating_add(1);
                 }
                 sums.items = sums.items.saturating_add(1);
-                items.push(report);
             }
             // A section whose every item is not applicable does not count under rescaling: it
             // shows no score (under `full` its items, and so it, score full marks).
             let all_na =
-                !items.is_empty() && items.iter().all(|i| i.status == ItemStatus::NotApplicable);
+                !scored.is_empty() && scored.iter().all(|i| i.status == ItemStatus::NotApplicable);
             let unscored = all_na && rs.not_applicable == NotApplicable::Rescale;
             let mut lines = Vec::new();
             let score = match section.out_of {
@@ -124,18 +231,13 @@ impl<'r> Scorer<'r, '_> {
                 None => raw,
             };
             sums.earned = add(sums.earned, score).at(At::Section(si, section))?;
-            sections.push(SectionReport {
-                id: &section.id,
-                title: &section.title,
-                points: self.amount(section.points),
-                out_of: section.out_of.map(|d| self.amount(d)),
+            parts.push(SectionPart {
                 score: (!unscored).then(|| self.amount(score)),
                 status: all_na.then_some(ItemStatus::NotApplicable),
                 lines,
-                items,
             });
         }
-        Ok((sections, sums))
+        Ok((parts, sums))
     }
 
     /// A section scored out of `out_of`, converted to its points (折算), and the line saying so.
@@ -339,16 +441,26 @@ impl<'r> Scorer<'r, '_> {
         }
     }
 
-    fn assemble(
-        &mut self,
-        sections: Vec<SectionReport<'r>>,
-        subtotal: Decimal,
-        adjustments: Vec<AdjustmentReport<'r>>,
-        bonus: Option<BonusReport<'r>>,
-        graded: Graded<'r>,
-        grade_by_score: Option<usize>,
-    ) -> Report<'r> {
+    /// The report: the items in their sections, and the tail.
+    pub(crate) fn assemble(&mut self, items: ScoredItems<'r>, tail: Tail<'r>) -> Report<'r> {
         let rs = self.rs;
+        let sections = rs
+            .sections
+            .iter()
+            .zip(items.reports)
+            .zip(tail.sections)
+            .map(|((section, items), part)| SectionReport {
+                id: &section.id,
+                title: &section.title,
+                points: self.amount(section.points),
+                out_of: section.out_of.map(|d| self.amount(d)),
+                score: part.score,
+                status: part.status,
+                lines: part.lines,
+                items,
+            })
+            .collect();
+        let graded = tail.graded;
         Report {
             format: "kpi-report/1",
             unit: self.sub.unit.clone(),
@@ -358,21 +470,17 @@ impl<'r> Scorer<'r, '_> {
                 title: &rs.title,
             },
             period: &rs.period,
-            status: if self.pending.is_empty() {
-                Status::Final
-            } else {
-                Status::Provisional
-            },
+            status: self.status(),
             total: self.amount(graded.total),
             grade: graded.grade.and_then(|g| self.grade_name(g)),
             grade_text: graded.ungraded.then_some("不评等次"),
-            grade_by_score: grade_by_score.and_then(|g| self.grade_name(g)),
+            grade_by_score: tail.grade_by_score.and_then(|g| self.grade_name(g)),
             rank: None,
             full_score: self.amount(rs.full_score),
-            subtotal: self.amount(subtotal),
+            subtotal: self.amount(tail.subtotal),
             sections,
-            adjustments,
-            bonus,
+            adjustments: tail.adjustments,
+            bonus: tail.bonus,
             vetoes: graded.vetoes,
             lines: std::mem::take(&mut self.lines),
             pending: std::mem::take(&mut self.pending),
@@ -387,6 +495,20 @@ impl<'r> Scorer<'r, '_> {
             },
             placement: graded.placement,
         }
+    }
+
+    /// Final, or provisional while something is pending.
+    pub(crate) fn status(&self) -> Status {
+        if self.pending.is_empty() {
+            Status::Final
+        } else {
+            Status::Provisional
+        }
+    }
+
+    /// The grade after vetoes as the report names it.
+    pub(crate) fn grade_of(&self, tail: &Tail<'r>) -> Option<&'r str> {
+        tail.graded.grade.and_then(|g| self.grade_name(g))
     }
 
     /// Each record list's number of rows.
@@ -429,11 +551,11 @@ impl<'r> Scorer<'r, '_> {
 
     /// Under `notes_required`, each item that loses points without a note keeps the report
     /// provisional (a pending entry of kind `note`).
-    fn missing_notes(&mut self, sections: &[SectionReport<'r>]) {
+    fn missing_notes(&mut self, items: &[Vec<ItemReport<'r>>]) {
         if !self.rs.notes_required {
             return;
         }
-        for item in sections.iter().flat_map(|s| &s.items) {
+        for item in items.iter().flatten() {
             let lost = item.status == ItemStatus::Scored
                 && item.score.is_some_and(|s| s.value() < item.points.value());
             let noted = self
