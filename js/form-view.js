@@ -465,7 +465,47 @@ export class FormView {
         field('name', '被考核单位名称', { path: '/unit/name' }),
         field('id', '被考核单位编号', { path: '/unit/id' }),
         field('assessor', '考核人员', { meta: true }),
-        field('date', '考核日期', { type: 'date', meta: true })));
+        field('date', '考核日期', { type: 'date', meta: true })),
+      this.buildUnitTags());
+  }
+
+  /**
+   * The rule set's unit tags (a department's 行业监管职责 …) as check boxes: they choose which
+   * items apply to this unit. Kept in `state.unit.tags` in the rule set's order; none when the
+   * rule set has no tags.
+   */
+  buildUnitTags() {
+    this.tagRefs = new Map();
+    const tags = this.form.unit_tags ?? [];
+    if (tags.length === 0) return '';
+    const boxes = tags.map((tag) => {
+      const id = `kpi-unit-tag-${tag.id}`;
+      const control = h('input', { id, type: 'checkbox', dataset: { unitTag: tag.id } });
+      control.checked = (this.state.unit.tags ?? []).includes(tag.id);
+      if (this.lockUnit) {
+        control.disabled = true;
+        control.title = '单位标签由考核任务的单位名单维护';
+      }
+      control.addEventListener('change', () => {
+        const on = new Set(this.state.unit.tags ?? []);
+        if (control.checked) on.add(tag.id);
+        else on.delete(tag.id);
+        // The rule set's order, then any tag the rule set does not know (the engine names it).
+        const known = tags.map((t) => t.id);
+        const next = [...known.filter((t) => on.has(t)), ...[...on].filter((t) => !known.includes(t))];
+        if (next.length > 0) this.state.unit.tags = next;
+        else delete this.state.unit.tags;
+        this.recompute('input');
+      });
+      if (!this.lockUnit) this.controls.push(control);
+      this.tagRefs.set(tag.id, control);
+      const label = h('label', { for: id }, control, tag.label);
+      if (tag.help) label.title = tag.help;
+      return label;
+    });
+    return h('div', { className: 'kpi-unit-tags', role: 'group', 'aria-labelledby': 'kpi-unit-tags-label' },
+      h('span', { id: 'kpi-unit-tags-label', className: 'kpi-unit-tags-label' }, '单位标签（承担的职责，决定适用的考核项目）'),
+      ...boxes);
   }
 
   /** A section (or the "other" group): its entries, each with the fields it reads first. */
@@ -616,6 +656,7 @@ export class FormView {
   syncControls() {
     for (const [id, ref] of this.fieldRefs) ref.control.value = this.state.raw[id] ?? '';
     for (const [key, ref] of this.unitRefs) ref.control.value = (ref.meta ? this.state.meta[key] : this.state.unit[key]) ?? '';
+    for (const [tag, control] of this.tagRefs ?? []) control.checked = (this.state.unit.tags ?? []).includes(tag);
     for (const ref of this.entryRefs.values()) {
       if (!ref.note) continue;
       ref.note.value = this.state.notes[ref.entry.id] ?? '';

@@ -253,12 +253,16 @@ pub enum MistakeKind {
     RescaleWithOutOf,
     /// Not a rule set at all.
     WrongFormat,
+    /// A member written twice in one object (`format`).
+    DuplicateKey,
+    /// A control character in a text (the title).
+    ControlChar,
 }
 
 impl Mistake {
     fn kind(self) -> Option<MistakeKind> {
         use MistakeKind::*;
-        const KINDS: [MistakeKind; 12] = [
+        const KINDS: [MistakeKind; 14] = [
             SectionsSum,
             ItemsSum,
             UnknownField,
@@ -271,6 +275,8 @@ impl Mistake {
             UnusedInput,
             RescaleWithOutOf,
             WrongFormat,
+            DuplicateKey,
+            ControlChar,
         ];
         let k = usize::from(self.0);
         (k >= 232).then(|| KINDS[(k - 232) % KINDS.len()])
@@ -1043,6 +1049,12 @@ impl Spec {
         }
         if mistake == Some(M::UnknownField) {
             out.push_str(", \"colour\": \"red\"");
+        }
+        if mistake == Some(M::DuplicateKey) {
+            out.push_str(", \"format\": \"kpi-rules/1\"");
+        }
+        if mistake == Some(M::ControlChar) {
+            out.push_str(", \"description\": \"第一行\\u0007响铃\"");
         }
         if self.fidelity.notes_required {
             out.push_str(", \"notes_required\": true");

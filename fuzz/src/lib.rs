@@ -387,6 +387,21 @@ pub fn check_case(case: &generator::Case) -> bool {
         Ok(r) => r,
         Err(e) => {
             check_error("load", &e);
+            // The mistakes a reader (not a lint) must name, each by its own code.
+            let code = match case.mistake {
+                Some(generator::MistakeKind::DuplicateKey) => {
+                    Some(kpi_wasm::Code::JsonDuplicateKey)
+                }
+                Some(generator::MistakeKind::ControlChar) => Some(kpi_wasm::Code::TextControl),
+                _ => None,
+            };
+            if let Some(code) = code {
+                assert!(
+                    e.problems().iter().any(|p| p.code == code),
+                    "{code:?} not reported for\n{}\n{e}",
+                    case.rules
+                );
+            }
             return false;
         }
     };

@@ -243,12 +243,17 @@ test('each built-in form, filled by label with its rule authors\' "一般水平"
     const unit = c.unit ?? emptySub().unit;
     const expected = engine.score({ ...emptySub(id, rules.version), unit, values: c.values, notes: c.notes ?? {} });
     assert.equal(expected.total, c.expect.total, `${id}: the engine agrees with the rule set's own case`);
-    // The form has no control for a unit's tags: with a case that has tags, it shows the engine's
-    // score of the same values without them.
-    const shown = c.unit?.tags ? engine.score({ ...emptySub(id, rules.version), values: c.values, notes: c.notes ?? {} }) : expected;
     await page.getByTestId('rules-picker').selectOption(`builtin:${id}`);
-    // The form has no controls for unit tags: the unit is given as an OA page or a workspace gives it.
-    if (c.unit) await page.evaluate((u) => { document.querySelector('kpi-assessment').unit = u; }, c.unit);
+    // The unit's name and id as an OA page gives them; its tags ticked in the form, by label.
+    if (c.unit) {
+      const { tags = [], ...named } = c.unit;
+      await page.evaluate((u) => { document.querySelector('kpi-assessment').unit = u; }, named);
+      for (const tag of tags) {
+        const label = engine.form().unit_tags.find((t) => t.id === tag).label;
+        await page.getByRole('checkbox', { name: label, exact: true }).check();
+      }
+      assert.deepEqual(await page.evaluate(() => document.querySelector('kpi-assessment').submission.unit.tags ?? []), tags, id);
+    }
     await fillByLabel(page, engine.form(), c.values);
     for (const [item, note] of Object.entries(c.notes ?? {})) {
       await openNote(page, item);
