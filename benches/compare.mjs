@@ -72,7 +72,8 @@ const ENGINES = [
   {
     key: 'ours', label: 'ours (kpi-wasm, built-in rule set)', group: 'ours',
     load: async () => import(pathToFileURL(join(pkgDir, 'index.js')).href),
-    rules: (m, c) => oursAdapters(new m.Engine(c.rules.id)),
+    // By id when the rule set is the built-in one of that id, else (--rules of another file) its text.
+    rules: (m, c) => oursAdapters(new m.Engine(m.builtInRuleSets().some((b) => b.id === c.rules.id && b.version === c.rules.version) ? c.rules.id : c.rulesText)),
     files: () => oursFiles(),
   },
   {
