@@ -621,9 +621,9 @@ export function diffSummaryText(summary: Diff['summary']): string;
 /**
  * Loads the package's second module, the tools (`diff`, `diffCsv`, `ruleChanges`, `runTests`,
  * `probe`, `criteria`, `batchCsv`, `diffSummaryText`), which a page that only scores never
- * downloads. Resolves when they can be called; calling it again returns the same promise. In Node
- * the first tools call loads it by itself; in a browser such a call before this resolved throws
- * `js.tools`.
+ * downloads. Resolves when they can be called; in a browser, calling it again returns the same
+ * promise. In Node the first tools call loads it by itself (synchronously, as this does there); in
+ * a browser such a call before this resolved throws `js.tools`.
  */
 export function loadTools(): Promise<void>;
 

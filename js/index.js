@@ -46,13 +46,24 @@ const nodeTools = nodeFiles
 /**
  * Loads the tools module (diff, diffCsv, ruleChanges, runTests, probe, criteria, batchCsv,
  * diffSummaryText) if it is not loaded yet; resolves when those methods can be called. Calling it
- * again returns the same promise. Not needed in Node, where the first such call loads it.
+ * again returns the same promise (in a browser; in Node it loads synchronously and returns a
+ * resolved one). Not needed in Node, where the first such call loads it.
  */
 export function loadTools() {
+  if (nodeTools) {
+    // In Node synchronously, as a tools call would: an asynchronous instantiation still running when
+    // a tools method instantiated the module synchronously would replace that instance.
+    try {
+      toolsModule('loadTools');
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
   toolsLoading ??= (async () => {
     if (tools) return;
-    const glue = nodeTools ? nodeTools.glue : await import('./kpi_wasm_tools.js');
-    await glue.default({ module_or_path: nodeTools ? nodeTools.readFileSync(toolsUrl) : toolsUrl });
+    const glue = await import('./kpi_wasm_tools.js');
+    await glue.default({ module_or_path: toolsUrl });
     tools = glue;
   })();
   // A failed load (network, a missing file) may be tried again.
