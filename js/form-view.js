@@ -866,7 +866,7 @@ export class FormView {
     if (key === this.lastRender.get('summary')) return;
     this.lastRender.set('summary', key);
     setChildren(this.summarySections, report.sections.map((s) => h('tr', {},
-      h('td', {}, s.title), h('td', { className: 'kpi-num' }, s.points), h('td', { className: 'kpi-num' }, s.score))));
+      h('td', {}, s.title), h('td', { className: 'kpi-num' }, s.points), h('td', { className: 'kpi-num' }, s.score ?? this.form.status_labels.not_applicable))));
     const lines = [];
     const add = (where, list) => {
       for (const l of list) if (l.kind !== 'info' && l.kind !== 'add' && !ZERO.test(l.points)) lines.push(h('li', {}, h('span', { className: 'kpi-summary-where' }, where), ' ', h('span', {}, l.reason), ' ', h('strong', { className: 'kpi-line-points' }, signed(l.points))));
@@ -890,7 +890,8 @@ export class FormView {
     for (const [key, ref] of this.navRefs) {
       const pending = [...ref.group.querySelectorAll('.kpi-entry')].filter((card) => pendingOf.has(`${card.dataset.kind}:${card.dataset.entry}`)).length;
       const parts = [];
-      if (scores.has(key)) parts.push(`${scores.get(key)}分`);
+      // A section whose every item is not applicable has no score (null): the engine's word for it.
+      if (scores.has(key)) parts.push(scores.get(key) === null ? this.form.status_labels.not_applicable : `${scores.get(key)}分`);
       if (wrongIn.get(key)) parts.push(`${wrongIn.get(key)}处有误`);
       if (pending) parts.push(`${pending}项待定`);
       const text = parts.length > 0 ? `（${parts.join('，')}）` : '';

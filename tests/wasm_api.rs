@@ -88,9 +88,15 @@ fn batches_that_cannot_fit_are_refused_before_scoring_never_null() {
     let rules = RuleSet::builtin("subdistrict").expect("built-in");
     // Enough submissions that their reports would not fit: refused at once, with a code.
     let n = kpi_wasm::limits::MAX_WASM_REPORT_BYTES / rules.report_bytes() + 1;
+    // Readable submissions (an unreadable one is only its error, which fits): each counts a
+    // whole report.
     let subs = js_sys::Array::new();
-    for _ in 0..n {
-        subs.push(&JsValue::from_str("{}"));
+    for i in 0..n {
+        subs.push(&JsValue::from_str(&format!(
+            r#"{{"format": "kpi-submission/1", "rules": {{"id": "subdistrict", "version": "{}"}},
+            "unit": {{"id": "u{i}", "name": "单位{i}"}}, "values": {{}}}}"#,
+            rules.version()
+        )));
     }
     for result in [
         e.score_batch(subs.clone().into()).map(|_| ()),

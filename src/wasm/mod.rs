@@ -325,11 +325,11 @@ impl Engine {
 #[cfg(feature = "builtin-rules")]
 #[wasm_bindgen(js_name = builtInRuleSets)]
 pub fn built_in_rule_sets() -> JsValue {
-    let sets: Vec<RuleSet> = BUILTIN_IDS
+    let sets: Vec<RuleSet> = crate::BUILTIN_IDS
         .iter()
         .filter_map(|id| RuleSet::builtin(id))
         .collect();
-    let infos: Vec<RuleSetInfo> = sets.iter().map(RuleSet::info).collect();
+    let infos: Vec<crate::RuleSetInfo> = sets.iter().map(RuleSet::info).collect();
     to_js(&infos)
 }
 
