@@ -8,8 +8,6 @@
 
 // Only the library's public API: the binding converts, it does not reach inside.
 use crate::limits::{MAX_BATCH, MAX_WASM_REPORT_BYTES};
-#[cfg(feature = "builtin-rules")]
-use crate::{BUILTIN_IDS, RuleSetInfo};
 use crate::{
     BatchInput, Code, Error, MAX_DOCUMENT_BYTES, RuleSet, Submission, ToJson, builtin_source,
 };
