@@ -5,7 +5,8 @@
 //       (the form updates synchronously), then also until layout (the total's box is measured).
 //       Every keystroke gives a different value and a different total: nothing can be cached.
 //   (b) page load: a fresh browser context (empty cache and storage) navigates to the app; time
-//       from navigation start until the form is rendered with its total shown.
+//       from navigation start until the form is rendered with its total shown. Also what the load
+//       fetched (the .wasm modules by name: the tools module must not be among them).
 //
 //   node benches/browser-form.mjs [keystrokes=642] [loads=10]
 import { createRequire } from 'node:module';
@@ -35,9 +36,12 @@ const browser = await chromium.launch({
 // (b) page load, cold each time.
 const loadTimes = [];
 const domTimes = [];
+let fetched = [];
 for (let i = 0; i < loads + 1; i++) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
+  const urls = [];
+  page.on('request', (r) => urls.push(new URL(r.url()).pathname));
   await page.goto(`${base}/#form`);
   await page.waitForFunction(() => performance.getEntriesByName('kpi-form-ready').length > 0 && document.querySelector('kpi-assessment').shadowRoot.querySelector('[data-testid=total]').textContent !== '');
   const t = await page.evaluate(() => ({
@@ -48,6 +52,7 @@ for (let i = 0; i < loads + 1; i++) {
     loadTimes.push(t.ready);
     domTimes.push(t.dom);
   }
+  fetched = urls;
   await context.close();
 }
 
@@ -100,3 +105,7 @@ console.log(`browser form (subdistrict, ${result.fields} fields), headless Chrom
 console.log(`keystroke → total text updated: median ${ms(median(result.sync))}, p90 ${ms(pct(result.sync, 0.9))}, max ${ms(Math.max(...result.sync))}`);
 console.log(`keystroke → total laid out:     median ${ms(median(result.laidOut))}, p90 ${ms(pct(result.laidOut, 0.9))}`);
 console.log(`page load → form with total:    median ${ms(median(loadTimes))} (DOMContentLoaded ${ms(median(domTimes))}), min ${ms(Math.min(...loadTimes))}, max ${ms(Math.max(...loadTimes))}`);
+const { statSync } = await import('node:fs');
+const wasm = fetched.filter((u) => u.endsWith('.wasm'));
+console.log(`.wasm fetched by a cold load: ${wasm.map((u) => `${u} (${statSync(`${root}${u.replace(/^\/pkg\//, 'pkg/')}`).size} bytes)`).join(', ')}; ${fetched.length} requests in all`);
+if (wasm.some((u) => u.includes('_tools'))) console.log('the tools module was fetched by the form page: it should not be');

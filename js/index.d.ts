@@ -595,21 +595,21 @@ export class Engine {
   scoreBatch(submissions: SubmissionArg[] | string): BatchEntry[];
   /** `scoreBatch` with the entries as one JSON text (an array): no JS objects built. */
   scoreBatchJson(submissions: SubmissionArg[] | string): string;
-  /** Scores the submissions under this rule set and `newRules`, unit by unit. */
+  /** Scores the submissions under this rule set and `newRules`, unit by unit. Tools module: in a browser `await loadTools()` first (else `js.tools`). */
   diff(newRules: RulesArg, submissions: SubmissionArg[] | string): Diff;
-  /** What changed from this rule set to `newRules`, in words. */
+  /** What changed from this rule set to `newRules`, in words. Tools module: in a browser `await loadTools()` first (else `js.tools`). */
   ruleChanges(newRules: RulesArg): string[];
   /** Identity of the rule set. */
   ruleSet(): RuleSetInfo;
-  /** Runs the rule set's embedded test cases. */
+  /** Runs the rule set's embedded test cases. Tools module: in a browser `await loadTools()` first (else `js.tools`). */
   runTests(): TestRun;
-  /** `kpi diff --probe`: where this rule set and `newRules` disagree at the thresholds, from the submissions (a neutral one when none). */
+  /** `kpi diff --probe`: where this rule set and `newRules` disagree at the thresholds, from the submissions (a neutral one when none). Tools module: in a browser `await loadTools()` first (else `js.tools`). */
   probe(newRules: RulesArg, submissions?: SubmissionArg[] | string): ProbeFinding[];
-  /** The rules in words, as a district publishes them. */
+  /** The rules in words, as a district publishes them. Tools module: in a browser `await loadTools()` first (else `js.tools`). */
   criteria(): Criteria;
-  /** CSV (UTF-8 with BOM) of a batch's reports. */
+  /** CSV (UTF-8 with BOM) of a batch's reports. Tools module: in a browser `await loadTools()` first (else `js.tools`). */
   batchCsv(submissions: SubmissionArg[] | string): string;
-  /** CSV (UTF-8 with BOM) of the diff against `newRules`, as `kpi diff --format csv` writes it. */
+  /** CSV (UTF-8 with BOM) of the diff against `newRules`, as `kpi diff --format csv` writes it. Tools module: in a browser `await loadTools()` first (else `js.tools`). */
   diffCsv(newRules: RulesArg, submissions: SubmissionArg[] | string): string;
   /**
    * A live form starting from `submission`: each `set` converts one value and scores again only
@@ -647,8 +647,17 @@ export class LiveForm {
   free(): void;
 }
 
-/** A diff's summary in one sentence, as the engine words it (共N个单位，M个有变化；…). */
+/** A diff's summary in one sentence, as the engine words it (共N个单位，M个有变化；…). Tools module: in a browser `await loadTools()` first (else `js.tools`). */
 export function diffSummaryText(summary: Diff['summary']): string;
+
+/**
+ * Loads the package's second module, the tools (`diff`, `diffCsv`, `ruleChanges`, `runTests`,
+ * `probe`, `criteria`, `batchCsv`, `diffSummaryText`), which a page that only scores never
+ * downloads. Resolves when they can be called; in a browser, calling it again returns the same
+ * promise. In Node the first tools call loads it by itself (synchronously, as this does there); in
+ * a browser such a call before this resolved throws `js.tools`.
+ */
+export function loadTools(): Promise<void>;
 
 /** The largest rule-set or submission document the engine reads, in bytes (8 MiB). */
 export const MAX_DOCUMENT_BYTES: number;

@@ -12,17 +12,74 @@
 // try/catch, into what the module can take without calling back into JS: a string, or a fresh plain
 // array of strings. What cannot be converted is a thrown Error with `code: "js.argument"`, `path`
 // and `problems`, like every error of the engine; a freed engine throws `code: "js.freed"`.
-import init, { Engine as WasmEngine, maxDocumentBytes, diffSummaryText } from './kpi_wasm.js';
+//
+// Two modules: kpi_wasm_bg.wasm scores (score, scoreJson, validate, form, ruleSet, scoreBatch,
+// scoreBatchJson) and is loaded here; kpi_wasm_tools_bg.wasm holds what only editing, comparing
+// and exporting need (diff, diffCsv, ruleChanges, runTests, probe, criteria, batchCsv,
+// diffSummaryText) and is loaded by `loadTools()`. It has its own memory: an engine's first tools
+// call loads the same rule set there once more. In Node the tools module is loaded on the first such
+// call, synchronously; in a browser (which cannot compile it synchronously) `await loadTools()`
+// first, or the call throws `code: "js.tools"`.
+import init, { Engine as WasmEngine, maxDocumentBytes } from './kpi_wasm.js';
 import { BUILTINS } from './builtins.js';
 
 const wasmUrl = new URL('./kpi_wasm_bg.wasm', import.meta.url);
+const toolsUrl = new URL('./kpi_wasm_tools_bg.wasm', import.meta.url);
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+const nodeFiles = isNode && wasmUrl.protocol === 'file:';
 
-if (isNode && wasmUrl.protocol === 'file:') {
+if (nodeFiles) {
   const { readFile } = await import('node:fs/promises');
   await init({ module_or_path: await readFile(wasmUrl) });
 } else {
   await init({ module_or_path: wasmUrl });
+}
+
+// The tools module's bindings once instantiated, else null. In Node its glue (a small JS file) is
+// imported now and the module compiled synchronously on the first tools call.
+let tools = null;
+let toolsLoading = null;
+const nodeTools = nodeFiles
+  ? { glue: await import('./kpi_wasm_tools.js'), readFileSync: (await import('node:fs')).readFileSync }
+  : null;
+
+/**
+ * Loads the tools module (diff, diffCsv, ruleChanges, runTests, probe, criteria, batchCsv,
+ * diffSummaryText) if it is not loaded yet; resolves when those methods can be called. Calling it
+ * again returns the same promise (in a browser; in Node it loads synchronously and returns a
+ * resolved one). Not needed in Node, where the first such call loads it.
+ */
+export function loadTools() {
+  if (nodeTools) {
+    // In Node synchronously, as a tools call would: an asynchronous instantiation still running when
+    // a tools method instantiated the module synchronously would replace that instance.
+    try {
+      toolsModule('loadTools');
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  toolsLoading ??= (async () => {
+    if (tools) return;
+    const glue = await import('./kpi_wasm_tools.js');
+    await glue.default({ module_or_path: toolsUrl });
+    tools = glue;
+  })();
+  // A failed load (network, a missing file) may be tried again.
+  toolsLoading.catch(() => { toolsLoading = null; });
+  return toolsLoading;
+}
+
+/** The tools module's bindings: loaded now in Node, else those loadTools() loaded, else a coded error. */
+function toolsModule(method) {
+  if (tools) return tools;
+  if (nodeTools) {
+    nodeTools.glue.initSync({ module: nodeTools.readFileSync(toolsUrl) });
+    tools = nodeTools.glue;
+    return tools;
+  }
+  throw codedError('js.tools', `${method} 需要先载入工具模块：请先调用并等待 loadTools()`);
 }
 
 /** The largest rule-set or submission document the engine reads, in bytes. */
@@ -195,9 +252,22 @@ const FREED_MESSAGE = '评分引擎已释放（free），不能再使用';
 /** A scoring engine for one rule set: rule-set JSON text or object, or a built-in id. */
 export class Engine extends WasmEngine {
   #freed = false;
+  /** The rule set's JSON text, for the tools module's engine. */
+  #rules;
+  /** The same rule set loaded in the tools module, made on the first tools call. */
+  #tools = null;
 
   constructor(rules) {
-    super(rulesText(rules));
+    const text = rulesText(rules);
+    super(text);
+    this.#rules = text;
+  }
+
+  /** This engine's rule set in the tools module (loaded there on first use). */
+  #toolsEngine(method) {
+    const module = toolsModule(method);
+    this.#tools ??= new module.Engine(this.#rules);
+    return this.#tools;
   }
 
   /** Throws unless `self` is a live Engine made by this constructor. */
@@ -252,43 +322,48 @@ export class Engine extends WasmEngine {
 
   batchCsv(submissions) {
     Engine.#live(this);
-    return super.batchCsv(listArg(submissions, { perEntry: false }));
+    const list = listArg(submissions, { perEntry: false });
+    return this.#toolsEngine('batchCsv').batchCsv(list);
   }
 
   diff(newRules, submissions) {
     Engine.#live(this);
     const rules = rulesText(newRules, '新考核细则');
-    return super.diff(rules, listArg(submissions, { perEntry: false }));
+    const list = listArg(submissions, { perEntry: false });
+    return this.#toolsEngine('diff').diff(rules, list);
   }
 
   diffCsv(newRules, submissions) {
     Engine.#live(this);
     const rules = rulesText(newRules, '新考核细则');
-    return super.diffCsv(rules, listArg(submissions, { perEntry: false }));
+    const list = listArg(submissions, { perEntry: false });
+    return this.#toolsEngine('diffCsv').diffCsv(rules, list);
   }
 
   ruleChanges(newRules) {
     Engine.#live(this);
-    return super.ruleChanges(rulesText(newRules, '新考核细则'));
+    const rules = rulesText(newRules, '新考核细则');
+    return this.#toolsEngine('ruleChanges').ruleChanges(rules);
   }
 
   /** Runs the rule set's embedded test cases: `{passed, failed, cases: [{name, source, passed, failures, differences}]}`. */
   runTests() {
     Engine.#live(this);
-    return super.runTests();
+    return this.#toolsEngine('runTests').runTests();
   }
 
   /** The threshold probe (`kpi diff --probe`) from this rule set to `newRules`, on the submissions (a neutral one when empty). */
   probe(newRules, submissions = []) {
     Engine.#live(this);
     const rules = rulesText(newRules, '新考核细则');
-    return super.probe(rules, listArg(submissions, { perEntry: false }));
+    const list = listArg(submissions, { perEntry: false });
+    return this.#toolsEngine('probe').probe(rules, list);
   }
 
   /** The rules in words (the published 评分标准): `{general, items, adjustments, bonus, vetoes, grades, quotas}`. */
   criteria() {
     Engine.#live(this);
-    return super.criteria();
+    return this.#toolsEngine('criteria').criteria();
   }
 
   /** A live form starting from `submission`: `set(inputId, value)` scores again only what the value reaches. */
@@ -302,6 +377,8 @@ export class Engine extends WasmEngine {
     if (this === null || typeof this !== 'object' || !(#freed in this)) throw argumentError('this 不是评分引擎（Engine）实例');
     if (this.#freed) return;
     this.#freed = true;
+    this.#tools?.free();
+    this.#tools = null;
     super.free();
   }
 }
@@ -376,10 +453,12 @@ export class LiveForm {
   }
 }
 
-/** A diff's summary (`diff.summary`) in one sentence, worded by the engine. The module reads the
- * summary's fields with `Reflect.get` (a throwing getter becomes a missing field, never an unwinding
- * exception), so it needs no guard here. */
-export { diffSummaryText };
+/** A diff's summary (`diff.summary`) in one sentence, worded by the engine (the tools module). The
+ * module reads the summary's fields with `Reflect.get` (a throwing getter becomes a missing field,
+ * never an unwinding exception), so it needs no guard here. */
+export function diffSummaryText(summary) {
+  return toolsModule('diffSummaryText').diffSummaryText(summary);
+}
 
 /** The built-in rule sets: `[{id, version, title, period, unit_kind, description}]`. */
 export function builtInRuleSets() {

@@ -16,9 +16,10 @@ Object.assign(manifest, {
     './host.js': { types: './host.d.ts', import: './host.js', default: './host.js' },
     './element.css': './element.css',
     './kpi_wasm_bg.wasm': './kpi_wasm_bg.wasm',
+    './kpi_wasm_tools_bg.wasm': './kpi_wasm_tools_bg.wasm',
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'builtins.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm', 'element.js', 'element.d.ts', 'form-view.js', 'records-view.js', 'element.css', 'host.js', 'host.d.ts', 'README.md'],
+  files: ['index.js', 'index.d.ts', 'builtins.js', 'kpi_wasm.js', 'kpi_wasm_bg.wasm', 'kpi_wasm_tools.js', 'kpi_wasm_tools_bg.wasm', 'element.js', 'element.d.ts', 'form-view.js', 'records-view.js', 'element.css', 'host.js', 'host.d.ts', 'README.md'],
   // The browser support floor (README.md, "Browser support"), checked by js/test/floor.test.mjs.
   browserslist: ['chrome >= 96', 'edge >= 96', 'firefox >= 93', 'safari >= 16.4', 'ios_saf >= 16.4'],
   sideEffects: ['./index.js', './element.js'],

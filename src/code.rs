@@ -238,6 +238,9 @@ codes! {
     JsArgument = "js.argument";
     /// JS package: a method called on an engine after `free()`.
     JsFreed = "js.freed";
+    /// JS package: in a browser, a tools method (`diff`, `runTests`, …) called before `loadTools()`
+    /// loaded the tools module.
+    JsTools = "js.tools";
     /// JS form element: no rule set is loaded yet.
     RulesMissing = "rules.missing";
 }

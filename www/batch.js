@@ -2,6 +2,7 @@
 // The list lives in memory; a district's lasting work belongs in a workspace (考核任务).
 import { $, h, show, hide, download, readLimited } from './dom.js';
 import { form } from './drafts.js';
+import { loadTools } from '/pkg/index.js';
 
 /** The loaded submissions, `{name, text}` each, in order. */
 export let batch = [];
@@ -52,7 +53,7 @@ function scoreBatch() {
   }
 }
 
-/** The texts the CSV is made of: the same batch as the table (see renderBatch). */
+/** What the CSV is made of: the same batch as the table (see renderBatch), `{text, scored}` each. */
 let csvBatch = [];
 
 /** Whether the engine can read `text` as a submission (scored or not): batchCsv refuses one it cannot. */
@@ -77,12 +78,13 @@ export function renderBatch(fileProblems = []) {
   csvBatch = [];
   entries.forEach((entry, i) => {
     if (entry.report) {
-      csvBatch.push(batch[i].text);
+      csvBatch.push({ text: batch[i].text, scored: true });
       rows.push({ report: entry.report, name: batch[i].name });
     } else {
       // Read but not scored, it stays in the CSV's batch (out of its rows): its group's ranks and
       // quotas stay provisional there as in the table. One the engine cannot read is left out.
-      if (readable(batch[i].text)) csvBatch.push(batch[i].text);
+      // (Whether it can be read is asked when the CSV is made: batchCsv is in the tools module.)
+      csvBatch.push({ text: batch[i].text, scored: false });
       refused.push({ name: batch[i].name, problems: entry.error ?? [{ path: '', message: '未能评分' }] });
     }
   });
@@ -108,8 +110,15 @@ export function renderBatch(fileProblems = []) {
   $('batch-csv').disabled = rows.length === 0;
 }
 
-$('batch-csv').addEventListener('click', () => {
-  const csv = form.engine.batchCsv(csvBatch); // UTF-8 with BOM, for Excel/WPS
+$('batch-csv').addEventListener('click', async () => {
+  try {
+    await loadTools(); // batchCsv is in the package's tools module, loaded on first use
+  } catch (err) {
+    show($('batch-alert'), `无法导出 CSV：${err.message}`, err.problems ?? []);
+    return;
+  }
+  const texts = csvBatch.filter((c) => c.scored || readable(c.text)).map((c) => c.text);
+  const csv = form.engine.batchCsv(texts); // UTF-8 with BOM, for Excel/WPS
   download(`批量评分-${form.rules.id}-${form.rules.version}.csv`, csv, 'text/csv;charset=utf-8');
 });
 

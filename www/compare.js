@@ -1,5 +1,5 @@
 // 细则对比: the batch's submissions (or the current form) under the current and a second rule set.
-import { builtInRuleSetSource } from '/pkg/index.js';
+import { builtInRuleSetSource, loadTools } from '/pkg/index.js';
 import { $, h, show, hide, download, readLimited } from './dom.js';
 import { form } from './drafts.js';
 import { batch } from './batch.js';
@@ -36,7 +36,7 @@ function standing(s, field) {
   return value === null || value === undefined ? '不排名' : String(value);
 }
 
-export function renderCompare() {
+export async function renderCompare() {
   const tbody = $('diff-table').tBodies[0];
   hide($('compare-alert'));
   tbody.replaceChildren();
@@ -50,6 +50,7 @@ export function renderCompare() {
   const texts = batch.length > 0 ? batch.map((b) => b.text) : [JSON.stringify(form.submission)];
   let diff;
   try {
+    await loadTools(); // diff and diffCsv are in the package's tools module, loaded on first use
     diff = form.engine.diff(compareRules.rules, texts);
   } catch (err) {
     const where = typeof err.index === 'number' && batch[err.index] ? `（${batch[err.index].name}）` : '';
@@ -81,10 +82,11 @@ export function renderCompare() {
   if (units.length === 0) tbody.append(h('tr', {}, h('td', { colSpan: 5 }, '没有单位的总分、等次或排名发生变化。')));
 }
 
-$('compare-csv').addEventListener('click', () => {
+$('compare-csv').addEventListener('click', async () => {
   if (!compared) return;
   hide($('compare-alert'));
   try {
+    await loadTools();
     // Every unit, changed or not, as `kpi diff --format csv` writes it: UTF-8 with BOM, for Excel/WPS.
     download(compared.name, form.engine.diffCsv(compared.rules, compared.texts), 'text/csv;charset=utf-8');
   } catch (err) {

@@ -2,7 +2,7 @@
 // loading rule-set files, autosave to localStorage (one small draft per rule set: bulk data lives
 // in the workspaces' IndexedDB), import/export of one submission, print and clear.
 // No scoring here: every number comes from the engine through the element.
-import { builtInRuleSets, builtInRuleSetSource } from '/pkg/index.js';
+import { builtInRuleSets, builtInRuleSetSource, loadTools } from '/pkg/index.js';
 import '/pkg/element.js'; // defines <kpi-assessment>
 import { $, h, show, hide, download, readLimited, parseJsonText, confirmDialog } from './dom.js';
 
@@ -162,6 +162,7 @@ $('load-rules').addEventListener('change', async (event) => {
     }
     const restored = activate('custom', key);
     // The file's own test cases, run by the engine: a rule file whose cases fail is not simply 已加载.
+    await loadTools(); // runTests is in the package's tools module
     const tests = form.engine.runTests();
     if (tests.failed > 0) {
       const failed = tests.cases.filter((c) => !c.passed);

@@ -29,8 +29,9 @@ export function oursFiles() {
     if (seen.has(f) || !existsSync(f)) continue;
     seen.add(f);
     const src = readFileSync(f, 'utf8');
-    for (const m of src.matchAll(/(?:from\s*|import\s*\(\s*)['"](\.\/[^'"]+\.m?js)['"]/g)) queue.push(join(dirname(f), m[1]));
-    for (const m of src.matchAll(/new URL\(\s*['"](\.?\/?[^'"]+\.wasm)['"]/g)) wasm.add(join(dirname(f), m[1]));
+    // The tools module (kpi_wasm_tools*) is loaded only by loadTools(), never to score: not counted.
+    for (const m of src.matchAll(/(?:from\s*|import\s*\(\s*)['"](\.\/[^'"]+\.m?js)['"]/g)) if (!m[1].includes('_tools')) queue.push(join(dirname(f), m[1]));
+    for (const m of src.matchAll(/new URL\(\s*['"](\.?\/?[^'"]+\.wasm)['"]/g)) if (!m[1].includes('_tools')) wasm.add(join(dirname(f), m[1]));
   }
   return [...seen, ...[...wasm].filter((w) => existsSync(w))];
 }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { extname, join, normalize } from 'node:path';
 import { createRequire } from 'node:module';
-import { Engine } from '../../pkg/index.js';
+import { Engine, diffSummaryText } from '../../pkg/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(`${root}tools/package.json`);
@@ -72,9 +72,46 @@ test('a plain <script type="module"> page scores with the package, no bundler', 
   assert.deepEqual(r.outside, []);
 });
 
-test('a Vite build of a page using the package scores the same', async () => {
+test('a Vite build of a page using the package scores the same, and loads the tools module on demand', async () => {
   const r = await totalOf(`${base}/target/vite-dist/`);
   assert.deepEqual(r.errors, []);
   assert.equal(r.total, expected.total);
   assert.deepEqual(r.outside, []);
+  const page = await browser.newPage();
+  await page.goto(`${base}/target/vite-dist/`);
+  await page.waitForFunction(() => document.getElementById('tests').textContent !== '', null, { timeout: 15000 });
+  assert.equal(await page.textContent('#tests'), String(new Engine('subdistrict').runTests().passed));
+  await page.close();
+});
+
+test('in a browser, a tools method before loadTools() throws js.tools; after it, it works; a scoring page fetches no tools module', async () => {
+  const page = await browser.newPage();
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  await page.goto(`${base}/js/test/plain/`);
+  await page.waitForFunction(() => document.getElementById('total').textContent !== '', null, { timeout: 15000 });
+  assert.deepEqual(wasm, ['/pkg/kpi_wasm_bg.wasm'], 'a page that only scores fetches the scoring module alone');
+  const r = await page.evaluate(async () => {
+    const { Engine, loadTools, diffSummaryText } = await import('/pkg/index.js');
+    const engine = new Engine('subdistrict');
+    const before = [];
+    for (const call of [() => engine.runTests(), () => engine.ruleChanges('subdistrict'), () => diffSummaryText({ units: 1 })]) {
+      try {
+        call();
+        before.push('no error');
+      } catch (err) {
+        before.push(err.code);
+      }
+    }
+    const loading = loadTools();
+    const same = loading === loadTools();
+    await loading;
+    return { before, same, changes: engine.ruleChanges('subdistrict').length, summary: diffSummaryText({ units: 1, changed: 0 }) };
+  });
+  await page.close();
+  assert.deepEqual(r.before, ['js.tools', 'js.tools', 'js.tools']);
+  assert.equal(r.same, true, 'loadTools() returns the same promise');
+  assert.equal(r.changes, 0);
+  assert.equal(r.summary, diffSummaryText({ units: 1, changed: 0 }));
+  assert.ok(wasm.includes('/pkg/kpi_wasm_tools_bg.wasm'));
 });

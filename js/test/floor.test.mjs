@@ -86,12 +86,16 @@ test('the CSS uses nothing newer than the floor', () => {
   }
 });
 
-test('the .wasm uses exactly the WebAssembly features of the floor (reference types, bulk memory, sign-ext, non-trapping float-to-int, multi-value)', () => {
+test('both .wasm modules use exactly the WebAssembly features of the floor (reference types, bulk memory, sign-ext, non-trapping float-to-int, multi-value)', () => {
+  for (const module of ['kpi_wasm_bg.wasm', 'kpi_wasm_tools_bg.wasm']) checkFloorFeatures(module);
+});
+
+function checkFloorFeatures(module) {
   const opt = `${root}tools/node_modules/.bin/wasm-opt`;
   const floor = ['--enable-mutable-globals', '--enable-sign-ext', '--enable-nontrapping-float-to-int', '--enable-bulk-memory', '--enable-reference-types', '--enable-multivalue'];
   // Without its target-features section, the module is validated against the features given only.
-  const bare = join(tmpdir(), `kpi-floor-${process.pid}.wasm`);
-  execFileSync(opt, [`${root}pkg/kpi_wasm_bg.wasm`, '--detect-features', '--strip-target-features', '-o', bare], { stdio: 'pipe' });
+  const bare = join(tmpdir(), `kpi-floor-${process.pid}-${module}`);
+  execFileSync(opt, [`${root}pkg/${module}`, '--detect-features', '--strip-target-features', '-o', bare], { stdio: 'pipe' });
   const validate = (flags) => {
     try {
       execFileSync(opt, [bare, '--mvp-features', ...flags, '-o', '/dev/null'], { stdio: 'pipe' });
@@ -100,12 +104,12 @@ test('the .wasm uses exactly the WebAssembly features of the floor (reference ty
       return false;
     }
   };
-  assert.equal(validate(floor), true, 'validates with the floor\'s features');
+  assert.equal(validate(floor), true, `${module} validates with the floor's features`);
   // The check bites: without reference types (what decides Chrome 96) it does not validate.
-  assert.equal(validate(floor.filter((f) => f !== '--enable-reference-types')), false, 'needs reference types');
-  assert.equal(validate([]), false, 'needs more than the MVP');
+  assert.equal(validate(floor.filter((f) => f !== '--enable-reference-types')), false, `${module} needs reference types`);
+  assert.equal(validate([]), false, `${module} needs more than the MVP`);
   rmSync(bare);
-});
+}
 
 test('the tarball installs the package the README describes; pkg/README.md is js/README.pkg.md', () => {
   const pkg = JSON.parse(read('pkg/package.json'));
@@ -113,7 +117,7 @@ test('the tarball installs the package the README describes; pkg/README.md is js
   assert.ok(existsSync(tarball), tarball);
   const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((l) => l.replace(/^package\//, '')).sort();
   assert.deepEqual(listed, [...pkg.files, 'package.json'].sort());
-  for (const f of ['host.js', 'host.d.ts', 'element.js', 'element.d.ts', 'README.md', 'kpi_wasm_bg.wasm']) assert.ok(listed.includes(f), f);
+  for (const f of ['host.js', 'host.d.ts', 'element.js', 'element.d.ts', 'README.md', 'kpi_wasm_bg.wasm', 'kpi_wasm_tools.js', 'kpi_wasm_tools_bg.wasm']) assert.ok(listed.includes(f), f);
   assert.deepEqual(pkg.exports['./host.js'], { types: './host.d.ts', import: './host.js', default: './host.js' });
   assert.equal(read('pkg/README.md'), read('js/README.pkg.md'));
   const readme = read('js/README.pkg.md');

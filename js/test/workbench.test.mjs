@@ -112,7 +112,7 @@ function problemsOf(text) {
 
 // ------------------------------------------------------------------------------------------------
 
-test('the editor code is fetched only when 细则编辑 opens: CodeMirror and the view\'s modules', async () => {
+test('the editor code is fetched only when 细则编辑 opens: CodeMirror, the view\'s modules and the package\'s tools module', async () => {
   const { page, requests, done } = await open('#form');
   await page.waitForFunction(() => document.body.dataset.ready === 'true' || document.querySelector('kpi-assessment')?.form);
   await page.getByTestId('tab-batch').click();
@@ -120,11 +120,15 @@ test('the editor code is fetched only when 细则编辑 opens: CodeMirror and th
   await page.getByTestId('tab-form').click();
   const early = requests.filter((u) => /\/vendor\/codemirror\.js|\/editor\//.test(u));
   assert.deepEqual(early, [], 'nothing of the editor before the view opens');
+  // The form, batch and compare tabs score with the scoring module alone (compare loads the tools
+  // module only once a second rule set is chosen).
+  assert.deepEqual(requests.filter((u) => /kpi_wasm_tools/.test(u)), [], 'no tools module before it is needed');
   await page.getByTestId('tab-workbench').click();
   await ready(page);
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/vendor/codemirror.js')));
   assert.ok(requests.some((u) => u.endsWith('/editor/workbench.js')));
   assert.ok(requests.some((u) => u.endsWith('/vendor/codemirror.js')));
+  assert.ok(requests.some((u) => u.endsWith('/pkg/kpi_wasm_tools_bg.wasm')), 'the workbench loads the tools module');
   await done();
 });
 

@@ -2,8 +2,10 @@
 // workspace's or a folder's submissions: the rule changes in words (engine.ruleChanges), every
 // unit whose total, grade or rank changes (engine.diff), and the threshold probe (engine.probe,
 // bounded by the engine). Every figure and sentence is the engine's.
-import { Engine, builtInRuleSets, builtInRuleSetSource, diffSummaryText } from '/pkg/index.js';
+import { Engine, builtInRuleSets, builtInRuleSetSource, diffSummaryText, loadTools } from '/pkg/index.js';
 import { h, download, readLimited } from '../dom.js';
+
+await loadTools(); // ruleChanges, diff, diffCsv, diffSummaryText
 
 const MAX_PROBE_ROWS = 200;
 

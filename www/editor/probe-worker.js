@@ -9,7 +9,8 @@ self.addEventListener('message', async (event) => {
   const { old, new: rules, submissions } = event.data;
   let engine = null;
   try {
-    const { Engine } = await import('/pkg/index.js');
+    const { Engine, loadTools } = await import('/pkg/index.js');
+    await loadTools(); // probe is in the package's tools module
     engine = new Engine(old);
     const started = performance.now();
     const findings = engine.probe(rules, submissions);

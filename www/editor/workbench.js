@@ -7,11 +7,15 @@
 //
 // Nothing here scores or checks: every problem, test verdict, figure and sentence of the rules in
 // words comes from the engine. Rule-set text is untrusted: shown as text only.
-import { Engine, builtInRuleSets, builtInRuleSetSource } from '/pkg/index.js';
+import { Engine, builtInRuleSets, builtInRuleSetSource, loadTools } from '/pkg/index.js';
 import '/pkg/element.js';
 import { $, h, download, readLimited, fileName } from '../dom.js';
 import { parseDoc, formatDoc, setAt, getAt, textOf, segments } from './json.js';
 import { createStructured, GROUPS, groupOf } from './structured.js';
+
+// runTests, probe, criteria and the comparison are in the package's tools module: the workbench is
+// the page that needs them, so it loads them before anything else runs.
+await loadTools();
 
 const DRAFT_KEY = 'kpi-workbench:draft';
 const PREVIEW_UNIT = { id: 'preview', name: '预览单位' };

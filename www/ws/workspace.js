@@ -4,7 +4,7 @@
 // location's hash: the list (#workspaces), a workspace (#ws=ID), a unit's form (#ws=ID&unit=KEY),
 // a unit's report (&report=KEY), the summary (&summary=1) and the print preview (&print=all|summary).
 // No scoring here: the engine's batch reports give every number, rank, grade and status.
-import { Engine, builtInRuleSets, builtInRuleSetSource } from '/pkg/index.js';
+import { Engine, builtInRuleSets, builtInRuleSetSource, loadTools } from '/pkg/index.js';
 import { FormView, plainWords } from '/pkg/form-view.js';
 import { $, h, show, hide, download, megabytes, readLimited, parseJsonText, when, fileName, confirmDialog } from '../dom.js';
 import { openStore, newId, estimate, persist, storageError } from './store.js';
@@ -1169,7 +1169,8 @@ function cleanTexts() {
   return current.units.map((u) => JSON.stringify(current.exam.get(u.key).clean));
 }
 
-function exportCsv() {
+async function exportCsv() {
+  await loadTools(); // batchCsv is in the package's tools module
   const csv = current.engine.batchCsv(cleanTexts()); // UTF-8 with BOM, as `kpi score --format csv`
   download(`${fileName(current.ws.name)}-汇总表.csv`, csv, 'text/csv;charset=utf-8');
 }
@@ -1220,6 +1221,11 @@ async function changeRulesDialog() {
     rules = await chosenRules(select, file);
   } catch (err) {
     return show(noticeBox, `新细则无法加载：${err.message}`, err.problems ?? []);
+  }
+  try {
+    await loadTools(); // ruleChanges is in the package's tools module
+  } catch {
+    // planRulesChange words the change itself without it.
   }
   const plan = planRulesChange(rules);
   const list = h('ul', { className: 'ws-problems', testid: 'ws-rules-misfits' }, plan.misfits.length > 0 ? plan.misfits.map((m) => h('li', {}, m)) : [h('li', {}, '各单位已填写的内容都与新细则相符。')]);

@@ -9,11 +9,17 @@
 // Only the library's public API: the binding converts, it does not reach inside.
 use crate::limits::{MAX_BATCH, MAX_WASM_REPORT_BYTES};
 use crate::{
-    BatchInput, Code, DiffSummary, Error, LiveForm, MAX_DOCUMENT_BYTES, Report, RuleSet,
-    Submission, ToJson, builtin_source, diff_csv, reports_csv,
+    BatchInput, Code, Error, LiveForm, MAX_DOCUMENT_BYTES, RuleSet, Submission, ToJson,
+    builtin_source,
 };
 use js_sys::{Array, JSON, Reflect};
 use wasm_bindgen::prelude::*;
+
+// The authoring and comparison bindings: a second module, built with the `tools` feature.
+#[cfg(feature = "tools")]
+mod tools;
+#[cfg(feature = "tools")]
+pub use tools::diff_summary_text;
 
 /// Turns engine problems into a thrown JS `Error` (message, `code`, `path`, `problems`).
 fn js_error(e: &Error) -> JsValue {
@@ -58,11 +64,6 @@ fn parse_checked(json: &str) -> Result<JsValue, JsValue> {
             "结果过大，无法转换为 JavaScript 对象；请分批处理，或改用 scoreBatchJson",
         ))
     })
-}
-
-/// [`to_js`] for batch and diff results: checked, thrown rather than `null`.
-fn to_js_checked<T: ToJson + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    text_checked(v.to_json()).and_then(|json| parse_checked(&json))
 }
 
 /// A result's JSON text within [`MAX_WASM_REPORT_BYTES`] (what a JavaScript string can hold with
@@ -182,26 +183,6 @@ fn check_batch_size(n: u32) -> Result<(), JsValue> {
         )));
     }
     Ok(())
-}
-
-/// Every submission of a list, or a thrown error for the first that could not be read (with its
-/// `index`).
-fn submissions(v: &JsValue) -> Result<Vec<Submission>, JsValue> {
-    read_submissions(v)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            s.map_err(|e| {
-                let err = js_error(&e);
-                let _ = Reflect::set(
-                    &err,
-                    &JsValue::from_str("index"),
-                    &JsValue::from(u32::try_from(i).unwrap_or(u32::MAX)),
-                );
-                err
-            })
-        })
-        .collect()
 }
 
 /// Loads rules from a built-in id, JSON text or an object.
@@ -366,91 +347,10 @@ impl Engine {
         text_checked(self.rules.score_batch_inputs(inputs).to_json())
     }
 
-    /// CSV (UTF-8 with BOM) of the diff between this rule set and `new_rules` over the
-    /// submissions, as `kpi diff --format csv` writes it.
-    #[wasm_bindgen(js_name = diffCsv)]
-    pub fn diff_csv(
-        &self,
-        new_rules: JsValue,
-        submissions_json: JsValue,
-    ) -> Result<String, JsValue> {
-        let (new, _) = load_rules(&new_rules)?;
-        let subs = submissions(&submissions_json)?;
-        self.check_diff(&new, &subs)?;
-        text_checked(diff_csv(&self.rules.diff(&new, &subs)))
-    }
-    /// Scores the submissions under this rule set and `new_rules`, unit by unit.
-    pub fn diff(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
-        let (new, _) = load_rules(&new_rules)?;
-        let subs = submissions(&submissions_json)?;
-        self.check_diff(&new, &subs)?;
-        to_js_checked(&self.rules.diff(&new, &subs))
-    }
-
-    /// What changed from this rule set to `new_rules`, in words.
-    #[wasm_bindgen(js_name = ruleChanges)]
-    pub fn rule_changes(&self, new_rules: JsValue) -> Result<JsValue, JsValue> {
-        let (new, _) = load_rules(&new_rules)?;
-        Ok(to_js(&self.rules.rule_changes(&new)))
-    }
-
     /// Id, version, title, period and unit kind of the rule set.
     #[wasm_bindgen(js_name = ruleSet)]
     pub fn rule_set(&self) -> JsValue {
         to_js(&self.rules.info())
-    }
-
-    /// Runs the rule set's embedded test cases (`tests`): `{passed, failed, cases: [{name, source,
-    /// passed, failures, differences: [{what, id?, title?, expected, actual}]}]}`, as
-    /// `kpi test --json` prints them.
-    #[wasm_bindgen(js_name = runTests)]
-    pub fn run_tests(&self) -> JsValue {
-        to_js(&self.rules.run_tests())
-    }
-
-    /// The threshold probe of `kpi diff --probe`: synthetic submissions on either side of every
-    /// threshold the two rule sets mention, from the given submissions (or a neutral one when the
-    /// list is empty), where the total, grade or an item differs. Bounded by the engine's limits.
-    pub fn probe(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
-        let new = load_rules(&new_rules)?;
-        let subs = submissions(&submissions_json)?;
-        self.rules
-            .check_probe(&new, &subs)
-            .map_err(|e| js_error(&e))?;
-        Ok(to_js(&self.rules.probe(&new, &subs)))
-    }
-
-    /// The rules in words (the published 评分标准): `{general, items, adjustments, bonus, vetoes,
-    /// grades, quotas}`, each part `{id, title, text: [sentences]}`.
-    pub fn criteria(&self) -> JsValue {
-        to_js(&self.rules.criteria())
-    }
-
-    /// CSV (UTF-8 with BOM) of a batch's reports, as Excel and WPS open it.
-    #[wasm_bindgen(js_name = batchCsv)]
-    pub fn batch_csv(&self, submissions_json: JsValue) -> Result<String, JsValue> {
-        let subs = submissions(&submissions_json)?;
-        let own = subs.iter().map(own_bytes).fold(0, usize::saturating_add);
-        check_reports_read(&self.rules, &subs.iter().collect::<Vec<_>>(), own)?;
-        let batch = self.rules.score_batch(&subs);
-        let reports: Vec<Report> = batch.results.into_iter().filter_map(Result::ok).collect();
-        text_checked(reports_csv(&reports))
-    }
-
-    /// The work budget and the memory of a diff of `subs` against `new`, checked before scoring:
-    /// each side's reports are held in turn.
-    fn check_diff(&self, new: &RuleSet, subs: &[Submission]) -> Result<(), JsValue> {
-        let all: Vec<&Submission> = subs.iter().collect();
-        self.rules
-            .check_diff_of(new, &all)
-            .map_err(|e| js_error(&e))?;
-        let own = subs.iter().map(own_bytes).fold(0, usize::saturating_add);
-        let larger = if new.report_bytes_of(&all) > self.rules.report_bytes_of(&all) {
-            new
-        } else {
-            &self.rules
-        };
-        check_reports_read(larger, &all, own)
     }
 
     /// Submissions read (or the problems of those that could not be), checked by the rows their
@@ -487,28 +387,6 @@ pub fn built_in_rule_sets() -> JsValue {
 #[wasm_bindgen(js_name = builtInRuleSetSource)]
 pub fn built_in_rule_set_source(id: &str) -> Option<String> {
     builtin_source(id).map(str::to_string)
-}
-
-/// The summary of a diff (`diff.summary`) in one sentence, as the CLI words it:
-/// 共N个单位，M个有变化；总分上升…个、下降…个；等次上升…个、下降…个；无法评分…个.
-#[wasm_bindgen(js_name = diffSummaryText)]
-pub fn diff_summary_text(summary: JsValue) -> String {
-    let count = |key: &str| {
-        Reflect::get(&summary, &JsValue::from_str(key))
-            .ok()
-            .and_then(|v| v.as_f64())
-            .map_or(0, |n| n as usize)
-    };
-    DiffSummary {
-        units: count("units"),
-        changed: count("changed"),
-        total_up: count("total_up"),
-        total_down: count("total_down"),
-        grade_up: count("grade_up"),
-        grade_down: count("grade_down"),
-        errors: count("errors"),
-    }
-    .text()
 }
 
 /// The largest rule-set or submission document accepted, in bytes (a form refuses bigger files
