@@ -328,27 +328,7 @@ impl RuleSet {
             let key = crate::text::fold_id(&sub.unit.id);
             if let Some(&j) = first_of.get(&key) {
                 let other = subs.get(j).map_or("", |s| s.unit.id.as_str());
-                let spelled = if other == sub.unit.id {
-                    String::new()
-                } else {
-                    format!(
-                        "（单位编号「{}」与「{other}」只差大小写或全角半角，视为同一单位）",
-                        sub.unit.id
-                    )
-                };
-                let e = |k: usize, other: usize| {
-                    Error::one(
-                        Code::BatchDuplicateUnit,
-                        "/unit/id",
-                        format!(
-                            "第{}份与第{}份考核表是同一单位「{}」({}){spelled}，同一批次中每个单位只能有一份",
-                            k.saturating_add(1),
-                            other.saturating_add(1),
-                            sub.unit.name,
-                            sub.unit.id
-                        ),
-                    )
-                };
+                let e = |k: usize, j: usize| duplicate_unit(k, j, &sub.unit, other);
                 errors.push(Some(e(i, j)));
                 if let Some(slot) = errors.get_mut(j) {
                     if slot.is_none() {
@@ -479,4 +459,33 @@ impl RuleSet {
         }
         item_ranks
     }
+}
+
+/// Why two submissions of one batch are both refused: the same unit (`other_id` is how the first
+/// spelled its id, named when it differs only in case or width).
+pub(crate) fn duplicate_unit(
+    k: usize,
+    other: usize,
+    unit: &crate::submission::SubmissionUnit,
+    other_id: &str,
+) -> Error {
+    let spelled = if other_id == unit.id {
+        String::new()
+    } else {
+        format!(
+            "（单位编号「{}」与「{other_id}」只差大小写或全角半角，视为同一单位）",
+            unit.id
+        )
+    };
+    Error::one(
+        Code::BatchDuplicateUnit,
+        "/unit/id",
+        format!(
+            "第{}份与第{}份考核表是同一单位「{}」({}){spelled}，同一批次中每个单位只能有一份",
+            k.saturating_add(1),
+            other.saturating_add(1),
+            unit.name,
+            unit.id
+        ),
+    )
 }

@@ -119,27 +119,8 @@ impl<'r> BatchStream<'r> {
         let key = crate::text::fold_id(&unit.id);
         if let Some(first) = self.first_of.get(&key) {
             let (j, m) = (first.entry, first.read);
-            let spelled = if first.id == unit.id {
-                String::new()
-            } else {
-                format!(
-                    "（单位编号「{}」与「{}」只差大小写或全角半角，视为同一单位）",
-                    unit.id, first.id
-                )
-            };
-            let e = |k: usize, other: usize| {
-                Error::one(
-                    Code::BatchDuplicateUnit,
-                    "/unit/id",
-                    format!(
-                        "第{}份与第{}份考核表是同一单位「{}」({}){spelled}，同一批次中每个单位只能有一份",
-                        k.saturating_add(1),
-                        other.saturating_add(1),
-                        unit.name,
-                        unit.id
-                    ),
-                )
-            };
+            let e =
+                |k: usize, other: usize| crate::batch::duplicate_unit(k, other, unit, &first.id);
             self.duplicates.insert(k, e(n, m));
             // The first keeps its own problems, if its values had any.
             if first.prepared && !self.duplicates.contains_key(&j) {
