@@ -13,6 +13,7 @@ use crate::{
     builtin_source,
 };
 use js_sys::{Array, JSON, Reflect};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 // The authoring and comparison bindings: a second module, built with the `tools` feature.
@@ -186,31 +187,34 @@ fn check_batch_size(n: u32) -> Result<(), JsValue> {
 }
 
 /// Loads rules from a built-in id, JSON text or an object.
-fn load_rules(v: &JsValue) -> Result<(RuleSet, String), JsValue> {
-    let text = match v.as_string().and_then(|id| builtin_source(id.trim())) {
-        Some(src) => src.to_string(),
-        None => json_arg(v, "考核细则")?,
+fn load_rules(v: &JsValue) -> Result<RuleSet, JsValue> {
+    let loaded = match v.as_string().and_then(|id| builtin_source(id.trim())) {
+        Some(src) => RuleSet::from_json(src),
+        None => RuleSet::from_json(&json_arg(v, "考核细则")?),
     };
-    let rules = RuleSet::from_json(&text).map_err(|e| js_error(&e))?;
-    Ok((rules, text))
+    loaded.map_err(|e| js_error(&e))
 }
 
 /// A scoring engine for one rule set.
 #[wasm_bindgen]
 pub struct Engine {
-    rules: RuleSet,
-    /// Its JSON text, for the copy live forms borrow.
-    text: String,
-    /// The rule set live forms borrow: loaded again from `text` on the first `live` call and kept
-    /// for the module's life (a live form holds scored items that borrow their rule set, and a JS
-    /// object cannot carry a borrow; one copy per engine, however many forms).
-    shared: std::cell::OnceCell<&'static RuleSet>,
+    /// Shared with the engine's live forms, which borrow it: it is freed with the last of them.
+    rules: Rc<RuleSet>,
 }
+
+self_cell::self_cell!(
+    /// A live form and the rule set it borrows, as one object (a JS object cannot carry a borrow).
+    struct LiveCell {
+        owner: Rc<RuleSet>,
+        #[not_covariant]
+        dependent: LiveForm,
+    }
+);
 
 /// A submission being filled in (`engine.live(submission)`): `set` one value, `report` the whole.
 #[wasm_bindgen]
 pub struct Live {
-    form: LiveForm<'static>,
+    cell: LiveCell,
 }
 
 #[wasm_bindgen]
@@ -219,17 +223,18 @@ impl Live {
     /// quotes, `3`, `true`, `null`); returns `{total, grade, status, items}` (the items whose
     /// result changed). A refused value changes nothing and throws.
     pub fn set(&mut self, input_id: &str, value_json: &str) -> Result<JsValue, JsValue> {
-        let change = self
-            .form
-            .set(input_id, value_json)
-            .map_err(|e| js_error(&e))?;
-        Ok(to_js(&change))
+        self.cell.with_dependent_mut(|_, form| {
+            let change = form.set(input_id, value_json).map_err(|e| js_error(&e))?;
+            Ok(to_js(&change))
+        })
     }
 
     /// The full report of the form as it is now (what `score` gives for it).
     pub fn report(&self) -> Result<JsValue, JsValue> {
-        let report = self.form.report().map_err(|e| js_error(&e))?;
-        Ok(to_js(&report))
+        self.cell.with_dependent(|_, form| {
+            let report = form.report().map_err(|e| js_error(&e))?;
+            Ok(to_js(&report))
+        })
     }
 }
 
@@ -238,27 +243,19 @@ impl Engine {
     /// Builds an engine from rule-set JSON text or object, or a built-in id (`"subdistrict"`).
     #[wasm_bindgen(constructor)]
     pub fn new(rules: JsValue) -> Result<Engine, JsValue> {
-        let (rules, text) = load_rules(&rules)?;
+        let rules = load_rules(&rules)?;
         Ok(Engine {
-            rules,
-            text,
-            shared: std::cell::OnceCell::new(),
+            rules: Rc::new(rules),
         })
     }
 
     /// A live form starting from a submission (JSON text): each `set` scores again only what the
     /// changed value reaches.
     pub fn live(&self, submission_json: &str) -> Result<Live, JsValue> {
-        let rules: &'static RuleSet = match self.shared.get() {
-            Some(r) => r,
-            None => {
-                let copy = RuleSet::from_json(&self.text).map_err(|e| js_error(&e))?;
-                self.shared.get_or_init(|| Box::leak(Box::new(copy)))
-            }
-        };
         let sub = Submission::from_json(submission_json).map_err(|e| js_error(&e))?;
-        let form = rules.live(&sub).map_err(|e| js_error(&e))?;
-        Ok(Live { form })
+        let cell = LiveCell::try_new(Rc::clone(&self.rules), |rules| rules.live(&sub))
+            .map_err(|e| js_error(&e))?;
+        Ok(Live { cell })
     }
 
     /// Scores one submission (JSON text or object) into a report object.

@@ -46,14 +46,14 @@ impl Engine {
         new_rules: JsValue,
         submissions_json: JsValue,
     ) -> Result<String, JsValue> {
-        let (new, _) = load_rules(&new_rules)?;
+        let new = load_rules(&new_rules)?;
         let subs = submissions(&submissions_json)?;
         self.check_diff(&new, &subs)?;
         text_checked(diff_csv(&self.rules.diff(&new, &subs)))
     }
     /// Scores the submissions under this rule set and `new_rules`, unit by unit.
     pub fn diff(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
-        let (new, _) = load_rules(&new_rules)?;
+        let new = load_rules(&new_rules)?;
         let subs = submissions(&submissions_json)?;
         self.check_diff(&new, &subs)?;
         to_js_checked(&self.rules.diff(&new, &subs))
@@ -62,7 +62,7 @@ impl Engine {
     /// What changed from this rule set to `new_rules`, in words.
     #[wasm_bindgen(js_name = ruleChanges)]
     pub fn rule_changes(&self, new_rules: JsValue) -> Result<JsValue, JsValue> {
-        let (new, _) = load_rules(&new_rules)?;
+        let new = load_rules(&new_rules)?;
         Ok(to_js(&self.rules.rule_changes(&new)))
     }
 
@@ -78,7 +78,7 @@ impl Engine {
     /// threshold the two rule sets mention, from the given submissions (or a neutral one when the
     /// list is empty), where the total, grade or an item differs. Bounded by the engine's limits.
     pub fn probe(&self, new_rules: JsValue, submissions_json: JsValue) -> Result<JsValue, JsValue> {
-        let (new, _) = load_rules(&new_rules)?;
+        let new = load_rules(&new_rules)?;
         let subs = submissions(&submissions_json)?;
         self.rules
             .check_probe(&new, &subs)
