@@ -147,8 +147,10 @@ export class KpiAssessment extends HTMLElement {
     shadow.append(link, this.#message);
     if (typeof this.attachInternals === 'function') this.#internals = this.attachInternals();
     this.#view = new FormView(shadow, {
-      onUpdate: ({ report, problems, submission, cause, error }) => {
-        const detail = { report, problems, submission, error: error ?? null, cause };
+      onUpdate: (update) => {
+        const { problems, submission, cause, error } = update;
+        // `report` is made when a listener reads it (the form itself redraws from the live changes).
+        const detail = { get report() { return update.report; }, problems, submission, error: error ?? null, cause };
         this.#updateFormValue();
         if (cause === 'input') this.#fire('change', detail);
         this.#fire('score', detail);
@@ -533,7 +535,7 @@ export class KpiAssessment extends HTMLElement {
     const text = JSON.stringify(view.submission());
     internals.setFormValue(text, text);
     const problems = view.problems;
-    if (problems.length === 0 && view.report) {
+    if (problems.length === 0 && view.scored) {
       internals.setValidity({});
       return;
     }
@@ -553,7 +555,7 @@ export class KpiAssessment extends HTMLElement {
       : '考核表无法评分，请检查填写内容';
     const flags = {
       valueMissing: problems.some((p) => MISSING_CODES.has(p.code)),
-      customError: !view.report || problems.some((p) => !MISSING_CODES.has(p.code)),
+      customError: !view.scored || problems.some((p) => !MISSING_CODES.has(p.code)),
     };
     internals.setValidity(flags, message, first.anchor ?? view.fieldRefs.values().next().value?.control);
   }

@@ -1,7 +1,8 @@
 // The assessment form renderer shared by <kpi-assessment> (element.js) and the browser app (www/).
 //
 // Everything shown is built from the engine: the fields, sections and items from `engine.form()`,
-// every number, deduction, veto and pending item from `engine.score()`, every problem from
+// every number, deduction, veto and pending item from a live form (`engine.live()`: a keystroke sets
+// one value and the engine says what it changed, which is all that is redrawn), every problem from
 // `engine.validate()`. Nothing here scores. Decimals stay strings from input to screen: a field's
 // text goes to the engine as typed (trimmed, full-width digits made ASCII) and the engine's strings
 // are shown as they come.
@@ -75,6 +76,70 @@ function signed(points) {
 }
 
 const ZERO = /^[-+]?0(\.0+)?$/;
+
+/** More changed values than this at once (a loaded draft, a cleared form): a new live form scores them. */
+const MAX_LIVE_EDITS = 8;
+
+/** The ids whose value differs between two values objects (a record list compared as JSON). */
+function changedValues(before, now) {
+  const ids = [];
+  const differs = (a, b) => a !== b && (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || JSON.stringify(a) !== JSON.stringify(b));
+  for (const id of Object.keys(now)) if (differs(before[id], now[id])) ids.push(id);
+  for (const id of Object.keys(before)) if (!(id in now)) ids.push(id);
+  return ids;
+}
+
+/**
+ * Puts one live change (`LiveForm#set`) into `report`, the report shown before it, and notes in
+ * `touched` what it reached: the entries (`item:1.1`, `adjustment:a`, …) and sections to redraw,
+ * and whether the report's lines, pending list or self-assessment changed. `itemAt` maps an item
+ * id to its place (section, item) in the report.
+ */
+function applyChange(report, change, itemAt, touched) {
+  for (const key of ['total', 'grade', 'status', 'subtotal', 'grade_text', 'grade_by_score']) {
+    if (change[key] === undefined) continue;
+    if (change[key] === null && report[key] === undefined) continue;
+    report[key] = change[key];
+  }
+  for (const item of change.items ?? []) {
+    const at = itemAt.get(item.id);
+    if (!at) continue;
+    report.sections[at[0]].items[at[1]] = item;
+    touched.entries.add(`item:${item.id}`);
+  }
+  for (const part of change.sections ?? []) {
+    const section = report.sections.find((s) => s.id === part.id);
+    if (!section) continue;
+    Object.assign(section, { score: part.score, status: part.status, lines: part.lines });
+    touched.sections.add(part.id);
+  }
+  for (const [list, kind] of [['adjustments', 'adjustment'], ['vetoes', 'veto']]) {
+    for (const entry of change[list] ?? []) {
+      const at = report[list].findIndex((e) => e.id === entry.id);
+      if (at < 0) continue;
+      report[list][at] = entry;
+      touched.entries.add(`${kind}:${entry.id}`);
+    }
+  }
+  if (change.bonus !== undefined) {
+    report.bonus = change.bonus;
+    for (const b of change.bonus?.items ?? []) touched.entries.add(`bonus:${b.id}`);
+    touched.lines = true;
+  }
+  if (change.lines !== undefined) {
+    report.lines = change.lines;
+    touched.lines = true;
+  }
+  if (change.pending !== undefined) {
+    report.pending = change.pending;
+    touched.pending = true;
+  }
+  if (change.warnings !== undefined) report.warnings = change.warnings;
+  if (change.self_assessment !== undefined) {
+    report.self_assessment = change.self_assessment;
+    touched.self = true;
+  }
+}
 
 /**
  * An engine message in the assessor's words: fields by their labels only (the engine adds the
@@ -159,7 +224,16 @@ export class FormView {
     this.externalReport = null;
     this.engine = null;
     this.form = null;
-    this.report = null;
+    /** The live form scoring the values (`engine.live`), and what it was started from. */
+    this.live = null;
+    this.liveKey = null;
+    this.liveValues = null;
+    /** The report shown, kept up to date from the live form's changes (its fingerprint is not). */
+    this.current = null;
+    /** The exact report (`live.report()`), made when asked for after each change. */
+    this.exact = null;
+    /** Bumped by every change of the scored values: an update's report is read for its own. */
+    this.generation = 0;
     this.problems = [];
     this.readonly = false;
     this.touched = new Set();
@@ -169,6 +243,7 @@ export class FormView {
 
   /** Renders the form of `engine` with an empty (or the given) submission state. */
   setEngine(engine, state) {
+    this.dropLive();
     this.engine = engine;
     this.form = engine.form();
     this.inputs = new Map(this.form.inputs.map((i) => [i.id, i]));
@@ -189,6 +264,7 @@ export class FormView {
   replaceEngine(engine) {
     const form = engine.form();
     if (!this.form || JSON.stringify(form) !== JSON.stringify(this.form)) return false;
+    this.dropLive();
     this.engine = engine;
     this.form = form;
     this.inputs = new Map(form.inputs.map((i) => [i.id, i]));
@@ -293,7 +369,19 @@ export class FormView {
   setExternalReport(report) {
     this.externalReport = report;
     delete this.root.dataset.stale;
-    if (this.form) this.render(report ?? this.report, this.problems, this.scoreError, this.rejected ?? new Set());
+    if (this.form) this.render(report ?? this.current, this.problems, this.scoreError, this.rejected ?? new Set());
+  }
+
+  /** The report of the form as it is now (null when it cannot be scored): what `engine.score` gives. */
+  get report() {
+    if (this.current === null) return null;
+    this.exact ??= this.live.report();
+    return this.exact;
+  }
+
+  /** Whether the form's values could be scored (a report exists), without making the report. */
+  get scored() {
+    return this.current !== null;
   }
 
   /** Moves the focus to a field (by input id) or, failing that, to an entry's card. */
@@ -315,6 +403,7 @@ export class FormView {
     this.fieldRefs = new Map(); // input id -> {control, error, row}
     this.entryRefs = new Map(); // "item:1.1" -> {card, score, status, lines, pending, note, noteError}
     this.sectionRefs = new Map();
+    this.entryGroup = new Map(); // "item:1.1" -> its group's key (the section id, '' for the rest)
     this.controls = [];
 
     const head = this.buildHead();
@@ -538,7 +627,10 @@ export class FormView {
         h('p', { className: 'kpi-section-points' }, points, section ? h('span', {}, ' · 得分 ', scoreEl) : null)),
       section ? this.sectionRefs.get(section.id).lines : null,
       loose.length > 0 ? h('div', { className: 'kpi-fields kpi-loose' }, loose) : null,
-      entries.map((entry) => this.buildEntry(entry, fieldsOf.get(entry))));
+      entries.map((entry) => {
+        this.entryGroup.set(`${entry.kind}:${entry.id}`, key);
+        return this.buildEntry(entry, fieldsOf.get(entry));
+      }));
   }
 
   buildEntry(entry, fields) {
@@ -680,30 +772,91 @@ export class FormView {
     // A wrong value (in a list: a wrong cell) is left out, its items pending; so is a marking
     // with a problem.
     const { inputs: rejected, marks } = rejections(problems);
-    let report = null;
-    let scoreError = null;
     const values = { ...scoring.values };
     for (const id of rejected) delete values[id];
+    const scored = withoutMarks({ ...scoring, values }, marks);
+    let touched = null;
+    let scoreError = null;
     try {
-      report = engine.score(withoutMarks({ ...scoring, values }, marks));
+      touched = this.scoreLive(scored, cause);
     } catch (err) {
       scoreError = err;
+      this.dropLive();
     }
-    this.report = report;
     this.problems = problems;
     this.rejected = rejected;
     this.scoreError = scoreError;
-    let shown = report;
+    let shown = this.current;
     if (this.external && this.externalReport) {
       // The batch's report of this unit follows shortly (setExternalReport); until then the last one.
       shown = this.externalReport;
+      touched = null;
       if (cause === 'input') this.root.dataset.stale = 'true';
     }
-    this.render(shown, problems, scoreError, rejected);
-    this.onUpdate({ report, problems, submission, scored: { ...scoring, values }, rejected, cause, error: scoreError });
+    this.render(shown, problems, scoreError, rejected, touched);
+    // The report is made only when a listener reads it: the live form's own while it is current,
+    // after a later change by scoring what was scored then (the same report).
+    const view = this;
+    const generation = this.generation;
+    let report;
+    this.onUpdate({
+      get report() {
+        if (report === undefined) report = view.current === null ? null : generation === view.generation ? view.report : engine.score(scored);
+        return report;
+      },
+      problems, submission, scored, rejected, cause, error: scoreError,
+    });
   }
 
-  render(report, problems, scoreError, rejected) {
+  /**
+   * Scores `doc` into `this.current` with the live form. When only values changed since the last
+   * call (a keystroke), each changed value is set and what the engine says changed is returned
+   * (`{entries, sections, lines, pending, self}`, to redraw only that); otherwise a new live form
+   * is started and null is returned (redraw everything). Throws what scoring throws.
+   */
+  scoreLive(doc, cause) {
+    const { values, ...rest } = doc;
+    const key = JSON.stringify(rest);
+    if (this.live && this.current && cause === 'input' && key === this.liveKey) {
+      const edits = changedValues(this.liveValues, values);
+      if (edits.length <= MAX_LIVE_EDITS) {
+        const touched = { entries: new Set(), sections: new Set(), lines: false, pending: false, self: false };
+        try {
+          for (const id of edits) applyChange(this.current, this.live.set(id, values[id] ?? null), this.itemAt, touched);
+          this.liveValues = values;
+          this.exact = null;
+          this.generation++;
+          return touched;
+        } catch {
+          // A value the live form refuses (its problem is shown at the field): started again below,
+          // which reports the form's error as scoring it whole would.
+        }
+      }
+    }
+    this.dropLive();
+    this.generation++;
+    this.live = this.engine.live(doc);
+    this.liveKey = key;
+    this.liveValues = values;
+    this.current = this.live.report();
+    this.itemAt = new Map();
+    this.current.sections.forEach((section, si) => section.items.forEach((item, ii) => this.itemAt.set(item.id, [si, ii])));
+    return null;
+  }
+
+  /** Frees the live form (a new rule set, or values it cannot score). */
+  dropLive() {
+    this.live?.free();
+    this.live = null;
+    this.current = null;
+    this.exact = null;
+  }
+
+  /**
+   * Shows `report` and `problems`. `touched` (from a live change, see `scoreLive`) limits the
+   * redraw to what the change reached; null redraws everything.
+   */
+  render(report, problems, scoreError, rejected, touched = null) {
     // Field problems next to their fields (in the assessor's words); the rest in the banner, which
     // names every field with a problem as a link to it.
     const byPath = new Map();
@@ -718,8 +871,12 @@ export class FormView {
       const path = `/values/${id}`;
       const messages = byPath.get(path);
       shown.add(path);
-      setProblem(ref.control, ref.error, messages);
-      ref.row.classList.toggle('kpi-invalid', Boolean(messages));
+      const text = messages ? messages.join('；') : null;
+      if (ref.problemShown !== text) {
+        setProblem(ref.control, ref.error, messages);
+        ref.row.classList.toggle('kpi-invalid', Boolean(messages));
+        ref.problemShown = text;
+      }
       if (messages) wrongFields.push(ref.input);
     }
     for (const [key, ref] of this.unitRefs) {
@@ -816,32 +973,53 @@ export class FormView {
       if (wrong.length > 0) wrongOf.set(key, wrong.map((id) => `「${this.inputs.get(id)?.label ?? id}」`).join('、'));
     }
 
+    // After a live change only what it reached is redrawn, and the entries whose problem or
+    // pending reason changed; otherwise everything.
+    const redraw = touched === null ? null : this.redrawnEntries(touched, pendingOf, wrongOf);
+    const wrongChanged = redraw === null || !sameMap(wrongOf, this.lastWrongOf);
+    this.lastPendingOf = pendingOf;
+    this.lastWrongOf = wrongOf;
+    const drawn = (key) => redraw === null || redraw.has(key);
     for (const section of report.sections) {
       const ref = this.sectionRefs.get(section.id);
       if (!ref) continue;
-      ref.score.value = section.score ?? this.form.status_labels.not_applicable;
-      this.renderLines(`section:${section.id}`, ref.lines, section.lines);
+      if (touched === null || touched.sections.has(section.id)) {
+        ref.score.value = section.score ?? this.form.status_labels.not_applicable;
+        this.renderLines(`section:${section.id}`, ref.lines, section.lines);
+      }
       for (const item of section.items) {
+        if (!drawn(`item:${item.id}`)) continue;
         this.renderEntry(`item:${item.id}`, item.score === null ? '不计分' : item.score, item.status, item.lines, pendingOf, item.value, true, wrongOf);
       }
     }
-    for (const a of report.adjustments) this.renderEntry(`adjustment:${a.id}`, a.amount, a.status, a.lines, pendingOf, undefined, true, wrongOf);
-    for (const b of report.bonus?.items ?? []) this.renderEntry(`bonus:${b.id}`, signed(b.amount), b.status, b.lines, pendingOf, undefined, true, wrongOf);
+    for (const a of report.adjustments) {
+      if (drawn(`adjustment:${a.id}`)) this.renderEntry(`adjustment:${a.id}`, a.amount, a.status, a.lines, pendingOf, undefined, true, wrongOf);
+    }
+    for (const b of report.bonus?.items ?? []) {
+      if (drawn(`bonus:${b.id}`)) this.renderEntry(`bonus:${b.id}`, signed(b.amount), b.status, b.lines, pendingOf, undefined, true, wrongOf);
+    }
     for (const v of report.vetoes) {
+      if (!drawn(`veto:${v.id}`)) continue;
       const text = v.triggered === true ? '已触发' : v.triggered === false ? '未触发' : '待定';
       const ref = this.entryRefs.get(`veto:${v.id}`);
       if (ref) ref.card.classList.toggle('kpi-triggered', v.triggered === true);
       this.renderEntry(`veto:${v.id}`, text, v.triggered === null ? 'pending' : 'scored', [], pendingOf, undefined, false, wrongOf);
     }
-    renderSelf(this, report);
-    for (const ref of this.entryRefs.values()) {
-      if (!ref.note) continue;
-      const message = noteWarnings.get(ref.entry.id) ?? byPath.get(`/notes/${ref.entry.id}`)?.join('；');
-      setProblem(ref.note, ref.noteError, message ? [message] : undefined);
-      if (message) ref.details.open = true;
+    if (touched === null || touched.self) renderSelf(this, report);
+    const notesKey = JSON.stringify([[...noteWarnings], [...byPath].filter(([path]) => path.startsWith('/notes/'))]);
+    if (touched === null || notesKey !== this.lastRender.get('notes')) {
+      this.lastRender.set('notes', notesKey);
+      for (const ref of this.entryRefs.values()) {
+        if (!ref.note) continue;
+        const message = noteWarnings.get(ref.entry.id) ?? byPath.get(`/notes/${ref.entry.id}`)?.join('；');
+        setProblem(ref.note, ref.noteError, message ? [message] : undefined);
+        if (message) ref.details.open = true;
+      }
     }
-    this.renderSummary(report, wrongOf);
-    this.renderNav(report, wrongFields, pendingOf);
+    const anyDrawn = touched === null || redraw.size > 0 || touched.sections.size > 0 || touched.lines || touched.pending || wrongChanged;
+    if (anyDrawn || report.status !== this.lastRender.get('status')) this.renderSummary(report, wrongOf);
+    this.lastRender.set('status', report.status);
+    if (anyDrawn) this.renderNav(report, wrongFields, pendingOf);
 
     this.subtotalEl.value = report.subtotal;
     // Adjustments that took points, each with its amount as the engine gave it.
@@ -882,13 +1060,28 @@ export class FormView {
     this.summaryNote.textContent = `${lines.length > 0 ? `共${lines.length}条扣分（含扣完为止返还）` : '目前没有扣分'}${final ? '。' : `；${report.pending.length}项待定，按满分暂计，结果为暂定。`}${wrongOf.size > 0 ? `另有${wrongOf.size}个项目填写有误，未计分。` : ''}`;
   }
 
+  /** The entries to redraw after a live change: those it reached, and those whose problem or pending reason changed. */
+  redrawnEntries(touched, pendingOf, wrongOf) {
+    const keys = new Set(touched.entries);
+    const last = this.lastWrongOf ?? new Map();
+    for (const [key, text] of wrongOf) if (last.get(key) !== text) keys.add(key);
+    for (const key of last.keys()) if (!wrongOf.has(key)) keys.add(key);
+    if (touched.pending) {
+      const before = this.lastPendingOf ?? new Map();
+      for (const [key, p] of pendingOf) if (JSON.stringify(p) !== JSON.stringify(before.get(key))) keys.add(key);
+      for (const key of before.keys()) if (!pendingOf.has(key)) keys.add(key);
+    }
+    return keys;
+  }
+
   renderNav(report, wrongFields, pendingOf) {
     if (!this.navRefs || this.navRefs.size === 0) return;
     const wrongIn = new Map();
     for (const f of wrongFields) wrongIn.set(f.section ?? '', (wrongIn.get(f.section ?? '') ?? 0) + 1);
     const scores = new Map(report.sections.map((s) => [s.id, s.score]));
     for (const [key, ref] of this.navRefs) {
-      const pending = [...ref.group.querySelectorAll('.kpi-entry')].filter((card) => pendingOf.has(`${card.dataset.kind}:${card.dataset.entry}`)).length;
+      let pending = 0;
+      for (const entryKey of pendingOf.keys()) if (this.entryGroup.get(entryKey) === key) pending++;
       const parts = [];
       // A section whose every item is not applicable has no score (null): the engine's word for it.
       if (scores.has(key)) parts.push(scores.get(key) === null ? this.form.status_labels.not_applicable : `${scores.get(key)}分`);
@@ -925,6 +1118,13 @@ export class FormView {
       h('span', { className: 'kpi-line-reason' }, line.reason),
       line.points === '' || line.kind === 'info' ? null : h('span', { className: 'kpi-line-points' }, signed(line.points)))));
   }
+}
+
+/** Whether two maps have the same keys with the same (===) values. */
+function sameMap(a, b) {
+  if (!b || a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
 }
 
 function setProblem(control, errorEl, messages) {

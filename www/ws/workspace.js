@@ -560,6 +560,7 @@ async function reloadFromStore() {
   const unsubscribe = current.unsubscribe;
   // The form on screen uses the engine about to be freed: no more edits there until it is redrawn.
   current.view?.setReadonly(true);
+  current.view?.dropLive();
   current.view = null;
   clearTimeout(current.ranker.timer);
   current.engine.free();
@@ -910,6 +911,7 @@ function renderUnitPage(key) {
       return e.block;
     },
   });
+  current.view?.dropLive();
   current.view = view;
   current.evidence = evidence;
   view.setEngine(current.engine);
