@@ -9,7 +9,7 @@ bool `if` line, a count `per` line, a shortfall `per max(K - n, 0)` line, some c
 tiers), rates (found/fixed counts in step mode, percents, a proportional ratio), bands over a
 number, a formula over a choice (等级), judged scores; a few items applicable only to units with a
 section's scope answered 是; adjustments (accidents, fires), a bonus, vetoes, four grades and two
-embedded tests (all met → 100.00 优秀; one failing case). Ids are identifiers (s03_i012_found).
+embedded tests (all met → 100.00 优秀; a 较大事故 veto → 不合格). Ids are identifiers (s03_i012_found).
 With --submission FILE also writes one filled-in, valid kpi-submission/1 for it (values as an
 assessor would find them: mostly met, a few deductions). Seeded: the same arguments give the same
 files."""
