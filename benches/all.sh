@@ -57,6 +57,7 @@ if want browser; then
 fi
 if want form; then
   run form node benches/browser-form.mjs
+  run form node benches/browser-keystroke.mjs   # real keystrokes → painted frame; subdistrict + generated 300 items
 fi
 if want workspace; then
   run workspace node benches/workspace-rank.mjs
