@@ -479,7 +479,13 @@ export class FormView {
 
   /** 扣分汇总: each section's score and every deduction line so far, above the detail. */
   buildSummary() {
-    this.summarySections = h('tbody', {});
+    this.summaryParts = new Map(); // "item:1.1" -> {lines, signature, nodes}: its lines in the list
+    this.summaryScores = new Map(); // section id -> its score cell
+    this.summarySections = h('tbody', {}, this.form.sections.map((s) => {
+      const score = h('td', { className: 'kpi-num' });
+      this.summaryScores.set(s.id, score);
+      return h('tr', {}, h('td', {}, s.title), h('td', { className: 'kpi-num' }, s.points), score);
+    }));
     this.summaryLines = h('ol', { className: 'kpi-summary-lines', testid: 'deduction-lines' });
     this.summaryNote = h('p', { className: 'kpi-summary-note' });
     return h('details', { className: 'kpi-summary', open: true, testid: 'deduction-summary' },
@@ -917,31 +923,31 @@ export class FormView {
         })]);
     }
     setChildren(this.problemList, general.map((m) => h('li', {}, m)));
-    this.generalProblems.hidden = general.length === 0 && wrongFields.length === 0;
+    setHidden(this.generalProblems, general.length === 0 && wrongFields.length === 0);
 
     if (!report) {
-      this.totalEl.value = '—';
-      this.gradeEl.value = '—';
-      this.gradeHintEl.textContent = '';
-      this.statusEl.value = '无法评分';
+      setText(this.totalEl, '—');
+      setText(this.gradeEl, '—');
+      setText(this.gradeHintEl, '');
+      setText(this.statusEl, '无法评分');
       return;
     }
     const final = report.status === 'final';
     const u = this.state.unit;
-    this.printUnit.textContent = `被考核单位：${u.name || '（未填写）'}（编号 ${u.id || '未填写'}）${this.state.meta.assessor ? ` · 考核人员：${this.state.meta.assessor}` : ''}${this.state.meta.date && isRealDate(this.state.meta.date) ? ` · 考核日期：${this.state.meta.date}` : ''}`;
+    setText(this.printUnit, `被考核单位：${u.name || '（未填写）'}（编号 ${u.id || '未填写'}）${this.state.meta.assessor ? ` · 考核人员：${this.state.meta.assessor}` : ''}${this.state.meta.date && isRealDate(this.state.meta.date) ? ` · 考核日期：${this.state.meta.date}` : ''}`);
     // Before the report is final: the total so far (pending items at full points) and 暂定; no
     // grade word that reads as final.
-    this.totalLabel.textContent = final ? '总分' : '暂计总分';
-    this.totalEl.value = report.total;
+    setText(this.totalLabel, final ? '总分' : '暂计总分');
+    setText(this.totalEl, report.total);
     // No grade at all (a rule set without grades, or one a veto withholds) is not waiting for
     // anything: it is said as it is, without a hint.
     const none = report.grade == null;
-    this.gradeEl.value = final || none ? gradeText(report) : '待定';
-    this.gradeHintEl.textContent = final || none ? '' : this.external ? `暂定为「${report.grade}」` : `暂计分对应「${report.grade}」`;
-    this.statusEl.value = this.form.status_labels[report.status];
-    this.statusEl.dataset.status = report.status;
-    this.pendingCountEl.textContent = report.pending.length > 0 ? `（${report.pending.length}项待定）` : '';
-    this.root.dataset.status = report.status;
+    setText(this.gradeEl, final || none ? gradeText(report) : '待定');
+    setText(this.gradeHintEl, final || none ? '' : this.external ? `暂定为「${report.grade}」` : `暂计分对应「${report.grade}」`);
+    setText(this.statusEl, this.form.status_labels[report.status]);
+    setData(this.statusEl, 'status', report.status);
+    setText(this.pendingCountEl, report.pending.length > 0 ? `（${report.pending.length}项待定）` : '');
+    setData(this.root, 'status', report.status);
 
     // Vetoes: a banner for each triggered one.
     const triggered = report.vetoes.filter((v) => v.triggered === true);
@@ -963,7 +969,7 @@ export class FormView {
         return h('li', {}, link, `：${plainWords(p.reason)}`);
       }));
       this.lastRender.set('pending', pendingKey);
-      this.pendingList.parentElement.hidden = report.pending.length === 0;
+      setHidden(this.pendingList.parentElement, report.pending.length === 0);
     }
     const pendingOf = new Map(report.pending.map((p) => [`${p.kind}:${p.id}`, p]));
     // Entries reading a value the engine refused: 有错误, no score (never full marks).
@@ -984,7 +990,7 @@ export class FormView {
       const ref = this.sectionRefs.get(section.id);
       if (!ref) continue;
       if (touched === null || touched.sections.has(section.id)) {
-        ref.score.value = section.score ?? this.form.status_labels.not_applicable;
+        setText(ref.score, section.score ?? this.form.status_labels.not_applicable);
         this.renderLines(`section:${section.id}`, ref.lines, section.lines);
       }
       for (const item of section.items) {
@@ -1016,20 +1022,18 @@ export class FormView {
         if (message) ref.details.open = true;
       }
     }
-    const anyDrawn = touched === null || redraw.size > 0 || touched.sections.size > 0 || touched.lines || touched.pending || wrongChanged;
-    if (anyDrawn || report.status !== this.lastRender.get('status')) this.renderSummary(report, wrongOf);
-    this.lastRender.set('status', report.status);
-    if (anyDrawn) this.renderNav(report, wrongFields, pendingOf);
+    this.renderSummary(report, wrongOf);
+    this.renderNav(report, wrongFields, pendingOf);
 
-    this.subtotalEl.value = report.subtotal;
+    setText(this.subtotalEl, report.subtotal);
     // Adjustments that took points, each with its amount as the engine gave it.
     const taken = report.adjustments.filter((a) => !ZERO.test(a.amount));
-    this.adjustEl.value = taken.length === 0 ? '无' : taken.map((a) => `${a.title} ${a.amount}`).join('；');
-    this.bonusEl.value = report.bonus ? signed(report.bonus.amount) : '无';
-    this.resultTotalLabel.textContent = final ? '总分' : '暂计总分（暂定）';
-    this.resultTotal.value = `${report.total} / ${report.full_score}`;
-    this.resultGrade.value = final || report.grade == null ? gradeText(report, { withScore: true })
-      : `待定（暂计分对应「${report.grade}」，${report.pending.length}项待定）`;
+    setText(this.adjustEl, taken.length === 0 ? '无' : taken.map((a) => `${a.title} ${a.amount}`).join('；'));
+    setText(this.bonusEl, report.bonus ? signed(report.bonus.amount) : '无');
+    setText(this.resultTotalLabel, final ? '总分' : '暂计总分（暂定）');
+    setText(this.resultTotal, `${report.total} / ${report.full_score}`);
+    setText(this.resultGrade, final || report.grade == null ? gradeText(report, { withScore: true })
+      : `待定（暂计分对应「${report.grade}」，${report.pending.length}项待定）`);
     this.renderLines('report', this.reportLines, [...(report.bonus?.lines ?? []), ...report.lines]);
     const warningsKey = JSON.stringify(warnings);
     if (warningsKey !== this.lastRender.get('warnings')) {
@@ -1038,26 +1042,47 @@ export class FormView {
     }
   }
 
-  /** 扣分汇总: section scores and every line that took (or gave back) points, as the engine wrote them. */
+  /**
+   * 扣分汇总: section scores and every line that took (or gave back) points, as the engine wrote
+   * them. Each part (a section's own lines, an item's, an adjustment's, the total's) is redrawn
+   * only when its lines changed: typing in one field redraws that item's lines, not the list.
+   */
   renderSummary(report, wrongOf) {
-    const key = JSON.stringify([report.sections.map((s) => [s.score, s.lines, s.items.map((i) => i.lines)]), report.adjustments.map((a) => a.lines), report.lines, [...wrongOf.keys()], report.status]);
-    if (key === this.lastRender.get('summary')) return;
-    this.lastRender.set('summary', key);
-    setChildren(this.summarySections, report.sections.map((s) => h('tr', {},
-      h('td', {}, s.title), h('td', { className: 'kpi-num' }, s.points), h('td', { className: 'kpi-num' }, s.score ?? this.form.status_labels.not_applicable))));
-    const lines = [];
-    const add = (where, list) => {
-      for (const l of list) if (l.kind !== 'info' && l.kind !== 'add' && !ZERO.test(l.points)) lines.push(h('li', {}, h('span', { className: 'kpi-summary-where' }, where), ' ', h('span', {}, l.reason), ' ', h('strong', { className: 'kpi-line-points' }, signed(l.points))));
-    };
     for (const s of report.sections) {
-      add(s.title, s.lines);
-      for (const i of s.items) add(`${i.id} ${i.title}`, i.lines);
+      const cell = this.summaryScores.get(s.id);
+      if (cell) setText(cell, s.score ?? this.form.status_labels.not_applicable);
     }
-    for (const a of report.adjustments) add(a.title, a.lines);
-    add('总分', report.lines.filter((l) => l.kind !== 'quota'));
-    setChildren(this.summaryLines, lines);
+    const parts = [];
+    for (const s of report.sections) {
+      parts.push([`section:${s.id}`, s.title, s.lines]);
+      for (const i of s.items) parts.push([`item:${i.id}`, `${i.id} ${i.title}`, i.lines]);
+    }
+    for (const a of report.adjustments) parts.push([`adjustment:${a.id}`, a.title, a.lines]);
+    parts.push(['report', '总分', report.lines]);
+    let count = 0;
+    let next = null;
+    // From the end, so that each part's new lines go before the first line of the parts after it.
+    for (let k = parts.length - 1; k >= 0; k--) {
+      const [key, where, lines] = parts[k];
+      let part = this.summaryParts.get(key);
+      // A live change replaces what changed: the same lines array is the same lines.
+      if (part?.lines !== lines) {
+        const signature = JSON.stringify(lines);
+        if (part?.signature !== signature) {
+          for (const node of part?.nodes ?? []) node.remove();
+          const nodes = lines.filter((l) => l.kind !== 'info' && l.kind !== 'add' && l.kind !== 'quota' && !ZERO.test(l.points))
+            .map((l) => h('li', {}, h('span', { className: 'kpi-summary-where' }, where), ' ', h('span', {}, l.reason), ' ', h('strong', { className: 'kpi-line-points' }, signed(l.points))));
+          for (const node of nodes) this.summaryLines.insertBefore(node, next);
+          part = { nodes, signature };
+          this.summaryParts.set(key, part);
+        }
+        part.lines = lines;
+      }
+      count += part.nodes.length;
+      if (part.nodes.length > 0) next = part.nodes[0];
+    }
     const final = report.status === 'final';
-    this.summaryNote.textContent = `${lines.length > 0 ? `共${lines.length}条扣分（含扣完为止返还）` : '目前没有扣分'}${final ? '。' : `；${report.pending.length}项待定，按满分暂计，结果为暂定。`}${wrongOf.size > 0 ? `另有${wrongOf.size}个项目填写有误，未计分。` : ''}`;
+    setText(this.summaryNote, `${count > 0 ? `共${count}条扣分（含扣完为止返还）` : '目前没有扣分'}${final ? '。' : `；${report.pending.length}项待定，按满分暂计，结果为暂定。`}${wrongOf.size > 0 ? `另有${wrongOf.size}个项目填写有误，未计分。` : ''}`);
   }
 
   /** The entries to redraw after a live change: those it reached, and those whose problem or pending reason changed. */
@@ -1097,15 +1122,15 @@ export class FormView {
     const ref = this.entryRefs.get(key);
     if (!ref) return;
     const wrong = withStatus ? wrongOf.get(key) : undefined;
-    ref.score.value = wrong ? '—' : scoreText;
+    setText(ref.score, wrong ? '—' : scoreText);
     const statusText = !withStatus ? '' : wrong ? '有错误' : this.form.status_labels[status] ?? '';
     if (ref.status.textContent !== statusText) ref.status.textContent = statusText;
-    ref.card.dataset.status = wrong ? 'error' : status;
+    setData(ref.card, 'status', wrong ? 'error' : status);
     const lineList = withGroupHeadings(value !== undefined ? [{ reason: `指标实际值：${value}`, points: '', kind: 'info' }, ...lines] : lines);
     this.renderLines(key, ref.lines, lineList);
     const pending = pendingOf.get(key);
     const text = wrong ? `${wrong}填写有误，本项暂不计分，请按提示修改。` : pending ? plainWords(pending.reason) : '';
-    ref.pending.hidden = text === '';
+    setHidden(ref.pending, text === '');
     ref.pending.classList.toggle('kpi-entry-error', Boolean(wrong));
     if (ref.pending.textContent !== text) ref.pending.textContent = text;
   }
@@ -1118,6 +1143,20 @@ export class FormView {
       h('span', { className: 'kpi-line-reason' }, line.reason),
       line.points === '' || line.kind === 'info' ? null : h('span', { className: 'kpi-line-points' }, signed(line.points)))));
   }
+}
+
+// Writes that change nothing are skipped: an attribute or text written again still makes the
+// browser recalculate styles (a status on the form's root, every element under it).
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+function setData(el, key, value) {
+  if (el.dataset[key] !== value) el.dataset[key] = value;
+}
+
+function setHidden(el, hidden) {
+  if (el.hidden !== hidden) el.hidden = hidden;
 }
 
 /** Whether two maps have the same keys with the same (===) values. */
