@@ -65,8 +65,11 @@ enum State<'r> {
 struct Reach {
     /// Items (section, item): their expressions, and a judged item's score.
     items: Vec<(usize, usize)>,
+    /// Adjustments whose lines read it.
     adjustments: Vec<usize>,
+    /// Bonus items whose lines read it.
     bonus: Vec<usize>,
+    /// Vetoes whose condition reads it.
     vetoes: Vec<usize>,
     /// The inputs whose range check reads it: itself, and those it bounds (in input order).
     ranges: Vec<usize>,
@@ -421,13 +424,16 @@ fn convert_value(
 
 /// What a change replaced in the values, to put back when it is refused.
 struct ValueUndo {
+    /// The input.
     i: usize,
+    /// Its converted value before.
     value: Option<crate::expr::Value>,
     /// Where `i` was in the missing list, if it was.
     missing_at: Option<usize>,
 }
 
 impl ValueUndo {
+    /// Puts the value and its place among the missing back.
     fn apply(self, prepared: &mut Prepared) {
         if let Some(slot) = prepared.values.get_mut(self.i) {
             *slot = self.value;
@@ -645,6 +651,7 @@ fn change_of<'r>(
     c
 }
 
+/// A state the loaded rules cannot produce (an index out of range), as an error, never a panic.
 fn internal() -> Error {
     Error::one(Code::BatchInternal, "", "无法评分")
 }

@@ -399,6 +399,7 @@ impl<'r> Scorer<'r, '_> {
             if t.veto_words.len() <= vi {
                 t.veto_words.resize(rs.vetoes.len(), None);
             }
+            // Always there (resized above); a `let … else` rather than an index that could panic.
             let Some(words) = t.veto_words.get_mut(vi) else {
                 continue;
             };

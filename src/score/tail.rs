@@ -30,9 +30,13 @@ pub(crate) struct SectionSums {
 /// conversion line, and what it adds to the sums.
 #[derive(Clone)]
 pub(crate) struct SectionPart {
+    /// The section's score (`None`: not scored, every item not applicable under rescaling).
     pub score: Option<crate::decimal::Amount>,
+    /// `not_applicable` when every item of it is.
     pub status: Option<ItemStatus>,
+    /// Its conversion line (`out_of`).
     pub lines: Vec<TraceLine>,
+    /// What it adds to the sums.
     pub sums: SectionSums,
 }
 
@@ -46,18 +50,22 @@ impl SectionPart {
 /// An adjustment's, bonus item's or veto's result and the pending entries evaluating it added.
 #[derive(Clone)]
 pub(crate) struct Part<'r, T> {
+    /// The part's result, as the report shows it.
     pub report: T,
+    /// The pending entries evaluating it added (the report lists them after the items').
     pub pending: Vec<PendingEntry<'r>>,
 }
 
 /// The grade a total gives, and what the vetoes made of it.
 #[derive(Clone, Copy, Default, PartialEq)]
 pub(crate) struct Graded {
+    /// The total after vetoes.
     pub total: Decimal,
     /// The grade after vetoes (`None`: no grades, or withheld by a veto).
     pub grade: Option<usize>,
     /// A veto withheld the grade (不评等次).
     pub ungraded: bool,
+    /// Where a triggered veto puts the unit in a batch's ranking.
     pub placement: Option<VetoRanking>,
 }
 
@@ -66,10 +74,13 @@ pub(crate) struct Graded {
 pub(crate) struct Totals {
     /// The sections' sums (kept while no section changes).
     pub sums: SectionSums,
+    /// The sections' sum, rescaled when the rule set says so.
     pub subtotal: Decimal,
     /// The bonus counted and the overall cap's line (`None`: the rule set has no bonus).
     pub bonus: Option<(Decimal, Vec<TraceLine>)>,
+    /// The total, grade and placement after vetoes.
     pub graded: Graded,
+    /// The grade the total alone gives (index into the grades).
     pub grade_by_score: Option<usize>,
     /// Report-level trace lines: rescaling, the floor at zero, veto effects.
     pub lines: Vec<TraceLine>,
@@ -78,12 +89,17 @@ pub(crate) struct Totals {
 /// Everything a report has besides its items: what the phases after the items made of them.
 #[derive(Clone, Default)]
 pub(crate) struct Tail<'r> {
+    /// Each section's own part, in order.
     pub sections: Vec<SectionPart>,
     /// The pending entries of notes still required (`notes_required`).
     pub notes: Vec<PendingEntry<'r>>,
+    /// Each adjustment, in order.
     pub adjustments: Vec<Part<'r, AdjustmentReport<'r>>>,
+    /// Each bonus item, in order (empty without bonus).
     pub bonus: Vec<Part<'r, BonusItemReport<'r>>>,
+    /// Each veto, in order.
     pub vetoes: Vec<Part<'r, VetoReport<'r>>>,
+    /// What is summed from the parts.
     pub totals: Totals,
     /// The phases' own warnings (the period's), after the items'.
     pub warnings: Vec<Problem>,
@@ -141,11 +157,17 @@ impl<'r> Tail<'r> {
 /// What evaluating the phases again replaced in a [`Tail`], by position.
 #[derive(Default)]
 pub(crate) struct Replaced<'r> {
+    /// Sections made again: (position, the part before).
     pub sections: Vec<(usize, SectionPart)>,
+    /// The notes before, when they were made again.
     pub notes: Option<Vec<PendingEntry<'r>>>,
+    /// Adjustments evaluated again: (position, the part before).
     pub adjustments: Vec<(usize, Part<'r, AdjustmentReport<'r>>)>,
+    /// Bonus items evaluated again: (position, the part before).
     pub bonus: Vec<(usize, Part<'r, BonusItemReport<'r>>)>,
+    /// Vetoes evaluated again: (position, the part before).
     pub vetoes: Vec<(usize, Part<'r, VetoReport<'r>>)>,
+    /// The totals before (set only when the phases went through).
     pub totals: Option<Totals>,
 }
 
@@ -159,6 +181,7 @@ pub(crate) enum Which<'d> {
 }
 
 impl Which<'_> {
+    /// Whether part `k` is to be evaluated again.
     pub(crate) fn has(self, k: usize) -> bool {
         match self {
             Which::All => true,
@@ -166,6 +189,7 @@ impl Which<'_> {
         }
     }
 
+    /// Whether any part is.
     pub(crate) fn any(self) -> bool {
         match self {
             Which::All => true,
@@ -179,8 +203,11 @@ impl Which<'_> {
 pub(crate) struct Dirty<'d> {
     /// Sections (and the notes) whose items changed.
     pub sections: Which<'d>,
+    /// Adjustments reading the changed value.
     pub adjustments: Which<'d>,
+    /// Bonus items reading it.
     pub bonus: Which<'d>,
+    /// Vetoes reading it.
     pub vetoes: Which<'d>,
 }
 
