@@ -620,7 +620,15 @@ export class Engine {
   free(): void;
 }
 
-/** What one change to a live form did. */
+/**
+ * What one change to a live form did: the report's figures now and the parts of the report that
+ * changed, so that the previous report patched with it is the new one apart from `fingerprint`
+ * (docs/SPEC.md, "Live forms"): replace `total`, `grade`, `status`, `subtotal`, `grade_text` (null:
+ * delete the key) and `grade_by_score`; replace each of `items` by id inside its section; for each
+ * of `sections` replace that section's `score`, `status` (null: delete the key) and `lines`; replace
+ * each of `adjustments` and `vetoes` by id; replace `bonus`, `lines`, `pending`, `warnings`, `self`
+ * (from `self_assessment`) and `lists` whole when the key is present.
+ */
 export interface LiveChange {
   /** The total score, written with the rule set's places (`"89.15"`). */
   total: Decimal;
@@ -630,6 +638,30 @@ export interface LiveChange {
   status: Report['status'];
   /** The items whose result changed, in the report's order. */
   items: ItemReport[];
+  /** The sections' sum (after rescaling), as the report's `subtotal`. */
+  subtotal: Decimal;
+  /** The report's `grade_text` (不评等次 when a veto withholds the grade); null when the report has none. */
+  grade_text: Report['grade_text'] | null;
+  /** The grade the total alone gives; null without grades. */
+  grade_by_score: string | null;
+  /** The sections whose own score, status or lines changed (their items are in `items`); a null status: the report's section has none. */
+  sections: { id: string; score: Decimal | null; status: 'not_applicable' | null; lines: TraceLine[] }[];
+  /** The adjustments whose result changed, in the report's order. */
+  adjustments: AdjustmentReport[];
+  /** The vetoes whose result changed, in the report's order. */
+  vetoes: VetoReport[];
+  /** The whole bonus, present only when any of it changed. */
+  bonus?: BonusReport;
+  /** The report-level trace lines, present only when they changed. */
+  lines?: TraceLine[];
+  /** The report's pending list, present only when it changed. */
+  pending?: PendingEntry[];
+  /** The report's warnings, present only when they changed. */
+  warnings?: Problem[];
+  /** The report's `self` (self-assessment summary), present only when it changed. */
+  self_assessment?: NonNullable<Report['self']>;
+  /** The report's `lists` (rows per record list), present only when they changed. */
+  lists?: NonNullable<Report['lists']>;
 }
 
 /** A submission being filled in (`engine.live(submission)`). Methods throw KpiError. */

@@ -430,7 +430,7 @@ export class LiveForm {
     if (self.#freed) throw codedError('js.freed', FREED_MESSAGE);
   }
 
-  /** Sets one input; returns `{total, grade, status, items}` (the items whose result changed). */
+  /** Sets one input; returns the change: the figures now and the parts of the report that changed (LiveChange in index.d.ts). */
   set(inputId, value) {
     LiveForm.#check(this);
     if (typeof inputId !== 'string') throw argumentError(`输入项 id 应为字符串，实为${kindOf(inputId)}`);

@@ -84,7 +84,7 @@ pub use probe::*;
 pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
 pub use ruletest::{CaseDifference, CaseResult, TestRun};
-pub use score::{LiveChange, LiveForm};
+pub use score::{LiveChange, LiveForm, SectionChange};
 pub use stream::BatchStream;
 pub use submission::{Submission, SubmissionUnit};
 pub use text::fold_id;

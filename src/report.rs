@@ -66,7 +66,7 @@ pub struct Report<'r> {
 }
 
 /// A record list's number of rows, for exports (`label（条数）`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListCount<'r> {
     /// The records input's id.
     pub id: &'r str,
@@ -77,7 +77,7 @@ pub struct ListCount<'r> {
 }
 
 /// The unit's self-assessment summed up (自评).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SelfSummary<'r> {
     /// The self-assessed total (`None` when the unit's own values leave nothing to score).
     pub total: Option<Amount>,
@@ -229,7 +229,7 @@ pub struct TraceLine {
 }
 
 /// One adjustment's result.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdjustmentReport<'r> {
     /// Adjustment id.
     pub id: &'r str,
@@ -246,7 +246,7 @@ pub struct AdjustmentReport<'r> {
 }
 
 /// The bonus result.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BonusReport<'r> {
     /// The cap on all bonus together.
     pub cap: Amount,
@@ -259,7 +259,7 @@ pub struct BonusReport<'r> {
 }
 
 /// One bonus item's result.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BonusItemReport<'r> {
     /// Bonus item id.
     pub id: &'r str,
@@ -276,7 +276,7 @@ pub struct BonusItemReport<'r> {
 }
 
 /// One veto and whether it triggered.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VetoReport<'r> {
     /// Veto id.
     pub id: &'r str,
@@ -293,7 +293,7 @@ pub struct VetoReport<'r> {
 }
 
 /// A veto effect as written in rule files.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum EffectRef<'r> {
     /// `"fail"` or `"zero"`.
     Word(&'static str),
@@ -310,7 +310,7 @@ pub enum EffectRef<'r> {
 }
 
 /// Something pending.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PendingEntry<'r> {
     /// `item`, `adjustment`, `bonus`, `veto`, or `note` (an item that loses points still needs
     /// the note the rule set requires).

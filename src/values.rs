@@ -517,6 +517,27 @@ impl RuleSet {
         base: &str,
         problems: &mut Vec<Problem>,
     ) {
+        for i in 0..self.inputs.len() {
+            self.check_range(i, prepared, base, problems);
+        }
+    }
+
+    /// The range checks of `check_ranges` for these inputs only (in input order): a live form's
+    /// changed input and those its value bounds.
+    pub(crate) fn check_ranges_of(
+        &self,
+        inputs: &[usize],
+        prepared: &Prepared,
+        base: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        for &i in inputs {
+            self.check_range(i, prepared, base, problems);
+        }
+    }
+
+    /// Input `i`'s value against its range and, for a judged input, its item's points.
+    fn check_range(&self, i: usize, prepared: &Prepared, base: &str, problems: &mut Vec<Problem>) {
         let values = &prepared.values;
         let number = |i: usize| match values.get(i) {
             Some(Some(V::Number(d))) => Some(*d),
@@ -535,46 +556,47 @@ impl RuleSet {
                 Some(other) => format!("{}的值{}", input_name(other), plain(d)),
                 None => plain(d),
             };
-        for (i, input) in self.inputs.iter().enumerate() {
-            let Some(v) = number(i) else { continue };
-            let path = || pointer(base, &input.id);
-            if input.multiple {
-                self.check_scores(i, input, prepared, base, problems);
-                continue;
+        let Some(input) = self.inputs.get(i) else {
+            return;
+        };
+        let Some(v) = number(i) else { return };
+        let path = || pointer(base, &input.id);
+        if input.multiple {
+            self.check_scores(i, input, prepared, base, problems);
+            return;
+        }
+        let name = InputName(input);
+        if let Some((lo, other)) = bound(&input.min) {
+            if v < lo {
+                problems.push(Problem::new(
+                    Code::ValueRange,
+                    path(),
+                    format!("{name}的值{}小于最小值{}", plain(v), bound_text(lo, other)),
+                ));
             }
-            let name = InputName(input);
-            if let Some((lo, other)) = bound(&input.min) {
-                if v < lo {
+        }
+        if let Some((hi, other)) = bound(&input.max) {
+            if v > hi {
+                problems.push(Problem::new(
+                    Code::ValueRange,
+                    path(),
+                    format!("{name}的值{}大于最大值{}", plain(v), bound_text(hi, other)),
+                ));
+            }
+        }
+        // Judged inputs are number inputs (the loader checks it).
+        if input.kind == InputType::Number {
+            if let Some((_, p)) = self.judged_inputs().find(|&(j, _)| j == i) {
+                if v < Decimal::ZERO || v > p {
                     problems.push(Problem::new(
                         Code::ValueRange,
                         path(),
-                        format!("{name}的值{}小于最小值{}", plain(v), bound_text(lo, other)),
+                        format!(
+                            "{name}是评议分，应在0到{}分之间，实为{}",
+                            plain(p),
+                            plain(v)
+                        ),
                     ));
-                }
-            }
-            if let Some((hi, other)) = bound(&input.max) {
-                if v > hi {
-                    problems.push(Problem::new(
-                        Code::ValueRange,
-                        path(),
-                        format!("{name}的值{}大于最大值{}", plain(v), bound_text(hi, other)),
-                    ));
-                }
-            }
-            // Judged inputs are number inputs (the loader checks it).
-            if input.kind == InputType::Number {
-                if let Some((_, p)) = self.judged_inputs().find(|&(j, _)| j == i) {
-                    if v < Decimal::ZERO || v > p {
-                        problems.push(Problem::new(
-                            Code::ValueRange,
-                            path(),
-                            format!(
-                                "{name}是评议分，应在0到{}分之间，实为{}",
-                                plain(p),
-                                plain(v)
-                            ),
-                        ));
-                    }
                 }
             }
         }

@@ -38,5 +38,27 @@ const live: LiveForm = engine.live(submission);
 const change: LiveChange = live.set('self_check_rate', '96.5');
 console.log(change.total, change.grade, change.status, change.items.map((i) => i.id), live.report().total);
 live.set('plan_made', false);
+// Patching the report held with a change (docs/SPEC.md, "Live forms").
+const held = live.report();
+held.subtotal = change.subtotal;
+held.grade_by_score = change.grade_by_score;
+if (change.grade_text === null) delete held.grade_text;
+else held.grade_text = change.grade_text;
+for (const s of change.sections) {
+  const target = held.sections.find((x) => x.id === s.id);
+  if (!target) continue;
+  target.score = s.score;
+  target.lines = s.lines;
+  if (s.status === null) delete target.status;
+  else target.status = s.status;
+}
+for (const a of change.adjustments) held.adjustments[held.adjustments.findIndex((x) => x.id === a.id)] = a;
+for (const v of change.vetoes) held.vetoes[held.vetoes.findIndex((x) => x.id === v.id)] = v;
+if (change.bonus) held.bonus = change.bonus;
+if (change.lines) held.lines = change.lines;
+if (change.pending) held.pending = change.pending;
+if (change.warnings) held.warnings = change.warnings;
+if (change.self_assessment) held.self = change.self_assessment;
+if (change.lists) held.lists = change.lists;
 live.free();
 engine.free();

@@ -329,57 +329,50 @@ impl<'r> Scorer<'r, '_> {
         })
     }
 
-    pub(super) fn bonus(&mut self, bonus: &'r Bonus) -> Calc<BonusReport<'r>> {
-        let mut items = Vec::with_capacity(bonus.items.len());
-        let mut sum = Decimal::ZERO;
-        for item in &bonus.items {
-            let (status, total, lines) =
-                match self.marked_not_applicable(&item.id, item.assessor_na) {
-                    Some(reason) => (
-                        ItemStatus::NotApplicable,
-                        Decimal::ZERO,
-                        vec![self.line(
-                            format!("考核组认定不涉及：{reason}"),
-                            Decimal::ZERO,
-                            LineKind::Info,
-                        )],
-                    ),
-                    None => self.line_group(
-                        "bonus",
-                        &item.id,
-                        &item.title,
-                        &item.lines,
-                        item.combine,
-                        "加",
-                        Some(item.points),
-                    )?,
-                };
-            let amount = self.amount(total);
-            sum = add(sum, amount.value())?;
-            items.push(BonusItemReport {
-                id: &item.id,
-                title: &item.title,
-                points: self.amount(item.points),
-                amount,
-                status,
-                lines,
-            });
-        }
-        let mut lines = Vec::new();
-        if sum > bonus.cap {
-            lines.push(self.line(
-                format!("加分合计{}分，累计不超过{}分", Plain(sum), Plain(bonus.cap)),
-                sub(bonus.cap, sum)?,
-                LineKind::Cap,
-            ));
-            sum = bonus.cap;
-        }
-        Ok(BonusReport {
-            cap: self.amount(bonus.cap),
-            amount: self.amount(sum),
-            items,
+    /// One bonus item: its amount (up to its points), status and lines.
+    pub(super) fn bonus_item(&mut self, item: &'r BonusItem) -> Calc<BonusItemReport<'r>> {
+        let (status, total, lines) = match self.marked_not_applicable(&item.id, item.assessor_na) {
+            Some(reason) => (
+                ItemStatus::NotApplicable,
+                Decimal::ZERO,
+                vec![self.line(
+                    format!("考核组认定不涉及：{reason}"),
+                    Decimal::ZERO,
+                    LineKind::Info,
+                )],
+            ),
+            None => self.line_group(
+                "bonus",
+                &item.id,
+                &item.title,
+                &item.lines,
+                item.combine,
+                "加",
+                Some(item.points),
+            )?,
+        };
+        Ok(BonusItemReport {
+            id: &item.id,
+            title: &item.title,
+            points: self.amount(item.points),
+            amount: self.amount(total),
+            status,
             lines,
         })
+    }
+
+    /// The bonus items' sum held at the overall cap, with the line saying so when it cut.
+    pub(super) fn bonus_cap(&self, bonus: &Bonus, sum: Decimal) -> Calc<(Decimal, Vec<TraceLine>)> {
+        let mut lines = Vec::new();
+        if sum <= bonus.cap {
+            return Ok((sum, lines));
+        }
+        lines.push(self.line(
+            format!("加分合计{}分，累计不超过{}分", Plain(sum), Plain(bonus.cap)),
+            sub(bonus.cap, sum)?,
+            LineKind::Cap,
+        ));
+        Ok((bonus.cap, lines))
     }
 }
 

@@ -19,8 +19,9 @@ mod live;
 mod own;
 mod phases;
 mod scorer;
+mod tail;
 
-pub use live::{LiveChange, LiveForm};
+pub use live::{LiveChange, LiveForm, SectionChange};
 use scorer::Scorer;
 pub(crate) use scorer::{BatchContext, ItemRanks};
 

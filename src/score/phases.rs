@@ -1,41 +1,23 @@
 //! The phases of scoring one submission, in order: items and sections, the rescaled sum,
 //! adjustments and the floor at zero, bonus, vetoes and the grade, then the report; and what a
 //! report says beside the score (record list counts, notes still required).
+//!
+//! The phases after the items fill a [`Tail`] part by part; a live form keeps it and evaluates
+//! again only the parts a change reaches (`refresh` with a [`Dirty`] naming them), in the same
+//! order as a full scoring, so that the first error is the same.
 
 use super::scorer::{At, Calc, Located, Scorer, Unknown, add, div, mul, sub};
+use super::tail::{
+    Dirty, Graded, Part, Replaced, SectionPart, SectionSums, Tail, Which, put, taken,
+};
 use crate::code::Code;
-use crate::decimal::{Amount, Plain, negate, round};
+use crate::decimal::{Plain, negate, round};
 use crate::error::{Error, Problem};
 use crate::expr::Outcome;
 use crate::fingerprint::{ENGINE, Fingerprint, submission_digest};
 use crate::report::*;
 use crate::rules::*;
 use rust_decimal::Decimal;
-
-/// What the sections add up to, for rescaling.
-struct SectionSums {
-    /// Σ section scores.
-    earned: Decimal,
-    /// Σ points of the items that are applicable (pending ones included).
-    applicable_points: Decimal,
-    /// Σ points of every item.
-    all_points: Decimal,
-    /// How many items are not applicable.
-    not_applicable: usize,
-    /// How many items there are.
-    items: usize,
-}
-
-/// The grade a total gives, and what the vetoes made of it.
-struct Graded<'r> {
-    total: Decimal,
-    /// The grade after vetoes (`None`: no grades, or withheld by a veto).
-    grade: Option<usize>,
-    /// A veto withheld the grade (不评等次).
-    ungraded: bool,
-    vetoes: Vec<VetoReport<'r>>,
-    placement: Option<VetoRanking>,
-}
 
 /// Every item's result, section by section, and beside each the pending entries and warnings it
 /// added to the report (kept apart so that a live form can score one item again alone and put the
@@ -54,41 +36,11 @@ pub(crate) struct Entries<'r> {
     pub warnings: Vec<Problem>,
 }
 
-/// A section's own part of the report: its score, whether every item is not applicable, and its
-/// conversion line.
-pub(crate) struct SectionPart {
-    score: Option<Amount>,
-    status: Option<ItemStatus>,
-    lines: Vec<TraceLine>,
-}
-
-/// Everything a report has besides its items: what the phases after the items made of them.
-pub(crate) struct Tail<'r> {
-    sections: Vec<SectionPart>,
-    subtotal: Decimal,
-    adjustments: Vec<AdjustmentReport<'r>>,
-    bonus: Option<BonusReport<'r>>,
-    graded: Graded<'r>,
-    grade_by_score: Option<usize>,
-}
-
-impl Tail<'_> {
-    /// The total after vetoes.
-    pub(crate) fn total(&self) -> Decimal {
-        self.graded.total
-    }
-}
-
 impl<'r> Scorer<'r, '_> {
     /// The phases, in order.
     pub(super) fn run(&mut self) -> Result<Report<'r>, Error> {
-        let mut items = self.score_items()?;
-        // The items' pending entries and warnings first, in item order: moved, not copied.
-        for added in items.entries.iter_mut().flatten() {
-            self.pending.append(&mut added.pending);
-            self.warnings.append(&mut added.warnings);
-        }
-        let tail = self.tail(&items, false)?;
+        let items = self.score_items()?;
+        let tail = self.tail(&items)?;
         Ok(self.assemble(items, tail))
     }
 
@@ -134,20 +86,33 @@ impl<'r> Scorer<'r, '_> {
         Ok((report, added))
     }
 
-    /// The phases after the items: sections, rescaling, adjustments, bonus, vetoes and grade.
-    /// With `entries`, the items' pending entries and warnings come first, in item order (for a
-    /// report; a live form's change needs only whether any is pending).
-    pub(crate) fn tail(
+    /// The phases after the items, every part evaluated: sections, rescaling, adjustments, bonus,
+    /// vetoes and grade.
+    pub(crate) fn tail(&mut self, items: &ScoredItems<'r>) -> Result<Tail<'r>, Error> {
+        let mut tail = Tail::default();
+        self.refresh(&mut tail, items, Dirty::ALL, &mut Replaced::default())?;
+        self.period_warning();
+        tail.warnings = std::mem::take(&mut self.warnings);
+        Ok(tail)
+    }
+
+    /// The phases after the items on `t`: the parts `dirty` names are evaluated again (into `t`,
+    /// what they replace into `old`), the others kept; the sums, the total, the grade and the
+    /// report-level lines are made again. Parts are visited in a full scoring's order, so the
+    /// first error is the one it gives. On an error `t` is partly updated: `t.restore(old)`.
+    pub(crate) fn refresh(
         &mut self,
+        t: &mut Tail<'r>,
         items: &ScoredItems<'r>,
-        entries: bool,
-    ) -> Result<Tail<'r>, Error> {
-        for added in items.entries.iter().flatten().filter(|_| entries) {
-            self.pending.extend(added.pending.iter().cloned());
-            self.warnings.extend(added.warnings.iter().cloned());
-        }
-        let items = &items.reports;
-        let (sections, sums) = self.sections(items)?;
+        dirty: Dirty<'_>,
+        old: &mut Replaced<'r>,
+    ) -> Result<(), Error> {
+        let sums = if dirty.sections.any() {
+            self.sections(t, &items.reports, dirty.sections, old)?
+        } else {
+            // No item changed: the sections and their sums stand.
+            t.totals.sums
+        };
         if sums.items > 0 && sums.not_applicable == sums.items {
             return Err(Error::one(
                 Code::ScoreNothingApplicable,
@@ -155,89 +120,116 @@ impl<'r> Scorer<'r, '_> {
                 "所有考核项目均不涉及（或被认定不涉及），没有可评分的项目，无法评分",
             ));
         }
-        self.missing_notes(items);
+        if dirty.sections.any() {
+            // Notes depend on the items' results only (a live form's notes do not change).
+            let from = self.pending.len();
+            self.missing_notes(&items.reports);
+            let notes = taken(&mut self.pending, from);
+            old.notes = Some(std::mem::replace(&mut t.notes, notes));
+        }
         let subtotal = self.rescale(&sums)?;
-        let (adjustments, base) = self.adjustments(subtotal)?;
-        let bonus = match &self.rs.bonus {
-            Some(b) => Some(self.bonus(b).at(At::Bonus)?),
-            None => None,
-        };
-        let total = add(
-            base,
-            bonus.as_ref().map_or(Decimal::ZERO, |b| b.amount.value()),
-        )
-        .at(At::Total)?;
+        let base = self.adjustments(t, subtotal, dirty.adjustments, old)?;
+        let bonus = self.bonus_parts(t, dirty.bonus, old)?;
+        let counted = bonus.as_ref().map_or(Decimal::ZERO, |(sum, _)| *sum);
+        let total = add(base, counted).at(At::Total)?;
         let grade_by_score = self.grade_for(total);
-        let graded = self.vetoes(total, grade_by_score)?;
-        self.period_warning();
-        Ok(Tail {
-            sections,
+        let graded = self.vetoes(t, total, grade_by_score, dirty.vetoes, old)?;
+        let totals = super::tail::Totals {
+            sums,
             subtotal,
-            adjustments,
             bonus,
             graded,
             grade_by_score,
-        })
+            lines: std::mem::take(&mut self.lines),
+        };
+        old.totals = Some(std::mem::replace(&mut t.totals, totals));
+        Ok(())
     }
 
-    /// Each section's score (converted when it has `out_of`) from its items.
+    /// Each section's part (those `which` names made again from their items), and the sums.
     fn sections(
         &mut self,
+        t: &mut Tail<'r>,
         items: &[Vec<ItemReport<'r>>],
-    ) -> Result<(Vec<SectionPart>, SectionSums), Error> {
+        which: Which<'_>,
+        old: &mut Replaced<'r>,
+    ) -> Result<SectionSums, Error> {
         let rs = self.rs;
-        let mut parts = Vec::with_capacity(rs.sections.len());
-        let mut sums = SectionSums {
-            earned: Decimal::ZERO,
-            applicable_points: Decimal::ZERO,
-            all_points: Decimal::ZERO,
-            not_applicable: 0,
-            items: 0,
-        };
-        for ((si, section), scored) in rs.sections.iter().enumerate().zip(items) {
-            let mut raw = Decimal::ZERO;
-            for (item, report) in section.items.iter().zip(scored) {
-                let applicable = report.status != ItemStatus::NotApplicable;
-                let mut count = || {
-                    sums.all_points = add(sums.all_points, item.points)?;
-                    if let Some(score) = report.score {
-                        raw = add(raw, score.value())?;
-                        if applicable {
-                            sums.applicable_points = add(sums.applicable_points, item.points)?;
-                        }
-                    }
-                    Calc::Ok(())
-                };
-                count().at(At::Section(si, section))?;
-                if !applicable {
-                    sums.not_applicable = sums.not_applicable.saturating_add(1);
-                }
-                sums.items = sums.items.saturating_add(1);
+        let mut sums = SectionSums::default();
+        for (si, section) in rs.sections.iter().enumerate() {
+            if which.has(si) {
+                let scored = items.get(si).map_or(&[][..], Vec::as_slice);
+                let part = self.section(si, section, scored)?;
+                put(&mut t.sections, si, part, &mut old.sections);
             }
-            // A section whose every item is not applicable does not count under rescaling: it
-            // shows no score (under `full` its items, and so it, score full marks).
-            let all_na =
-                !scored.is_empty() && scored.iter().all(|i| i.status == ItemStatus::NotApplicable);
-            let unscored = all_na && rs.not_applicable == NotApplicable::Rescale;
-            let mut lines = Vec::new();
-            let score = match section.out_of {
-                Some(out_of) => {
-                    let (converted, line) = self
-                        .convert(section, raw, out_of)
-                        .at(At::Section(si, section))?;
-                    lines.push(line);
-                    converted
-                }
-                None => raw,
+            let Some(part) = t.sections.get(si) else {
+                continue;
             };
-            sums.earned = add(sums.earned, score).at(At::Section(si, section))?;
-            parts.push(SectionPart {
-                score: (!unscored).then(|| self.amount(score)),
-                status: all_na.then_some(ItemStatus::NotApplicable),
-                lines,
-            });
+            let s = part.sums;
+            let mut count = || {
+                sums.earned = add(sums.earned, s.earned)?;
+                sums.applicable_points = add(sums.applicable_points, s.applicable_points)?;
+                sums.all_points = add(sums.all_points, s.all_points)?;
+                Calc::Ok(())
+            };
+            count().at(At::Section(si, section))?;
+            sums.not_applicable = sums.not_applicable.saturating_add(s.not_applicable);
+            sums.items = sums.items.saturating_add(s.items);
         }
-        Ok((parts, sums))
+        Ok(sums)
+    }
+
+    /// One section's score (converted when it has `out_of`) from its items, and its sums.
+    fn section(
+        &self,
+        si: usize,
+        section: &Section,
+        scored: &[ItemReport<'r>],
+    ) -> Result<SectionPart, Error> {
+        let rs = self.rs;
+        let mut sums = SectionSums::default();
+        let mut raw = Decimal::ZERO;
+        for (item, report) in section.items.iter().zip(scored) {
+            let applicable = report.status != ItemStatus::NotApplicable;
+            let mut count = || {
+                sums.all_points = add(sums.all_points, item.points)?;
+                if let Some(score) = report.score {
+                    raw = add(raw, score.value())?;
+                    if applicable {
+                        sums.applicable_points = add(sums.applicable_points, item.points)?;
+                    }
+                }
+                Calc::Ok(())
+            };
+            count().at(At::Section(si, section))?;
+            if !applicable {
+                sums.not_applicable = sums.not_applicable.saturating_add(1);
+            }
+            sums.items = sums.items.saturating_add(1);
+        }
+        // A section whose every item is not applicable does not count under rescaling: it
+        // shows no score (under `full` its items, and so it, score full marks).
+        let all_na =
+            !scored.is_empty() && scored.iter().all(|i| i.status == ItemStatus::NotApplicable);
+        let unscored = all_na && rs.not_applicable == NotApplicable::Rescale;
+        let mut lines = Vec::new();
+        let score = match section.out_of {
+            Some(out_of) => {
+                let (converted, line) = self
+                    .convert(section, raw, out_of)
+                    .at(At::Section(si, section))?;
+                lines.push(line);
+                converted
+            }
+            None => raw,
+        };
+        sums.earned = score;
+        Ok(SectionPart {
+            score: (!unscored).then(|| self.amount(score)),
+            status: all_na.then_some(ItemStatus::NotApplicable),
+            lines,
+            sums,
+        })
     }
 
     /// A section scored out of `out_of`, converted to its points (折算), and the line saying so.
@@ -305,18 +297,34 @@ impl<'r> Scorer<'r, '_> {
         Ok(result)
     }
 
-    /// The adjustments, and the subtotal after them, held at zero.
+    /// The adjustments (those `which` names evaluated again), and the subtotal after them, held
+    /// at zero.
     fn adjustments(
         &mut self,
+        t: &mut Tail<'r>,
         subtotal: Decimal,
-    ) -> Result<(Vec<AdjustmentReport<'r>>, Decimal), Error> {
+        which: Which<'_>,
+        old: &mut Replaced<'r>,
+    ) -> Result<Decimal, Error> {
         let rs = self.rs;
-        let mut adjustments = Vec::with_capacity(rs.adjustments.len());
         let mut deducted = Decimal::ZERO;
         for (ai, adj) in rs.adjustments.iter().enumerate() {
-            let r = self.adjustment(adj).at(At::Adjustment(ai, adj))?;
-            deducted = sub(deducted, r.amount.value()).at(At::Adjustment(ai, adj))?;
-            adjustments.push(r);
+            if which.has(ai) {
+                let from = self.pending.len();
+                let report = self.adjustment(adj).at(At::Adjustment(ai, adj))?;
+                let pending = taken(&mut self.pending, from);
+                put(
+                    &mut t.adjustments,
+                    ai,
+                    Part { report, pending },
+                    &mut old.adjustments,
+                );
+            }
+            let amount = t
+                .adjustments
+                .get(ai)
+                .map_or(Decimal::ZERO, |p| p.report.amount.value());
+            deducted = sub(deducted, amount).at(At::Adjustment(ai, adj))?;
         }
         let mut base = sub(subtotal, deducted).at(At::Adjustments)?;
         if base < Decimal::ZERO {
@@ -328,103 +336,138 @@ impl<'r> Scorer<'r, '_> {
             self.lines.push(line);
             base = Decimal::ZERO;
         }
-        Ok((adjustments, base))
+        Ok(base)
     }
 
-    /// Every veto, and the grade (and total) after the triggered ones.
+    /// The bonus items (those `which` names evaluated again), and the bonus counted with the
+    /// overall cap's line (`None` without bonus).
+    fn bonus_parts(
+        &mut self,
+        t: &mut Tail<'r>,
+        which: Which<'_>,
+        old: &mut Replaced<'r>,
+    ) -> Result<Option<(Decimal, Vec<TraceLine>)>, Error> {
+        let Some(bonus) = &self.rs.bonus else {
+            return Ok(None);
+        };
+        let mut sum = Decimal::ZERO;
+        for (k, item) in bonus.items.iter().enumerate() {
+            if which.has(k) {
+                let from = self.pending.len();
+                let report = self.bonus_item(item).at(At::Bonus)?;
+                let pending = taken(&mut self.pending, from);
+                put(&mut t.bonus, k, Part { report, pending }, &mut old.bonus);
+            }
+            let amount = t
+                .bonus
+                .get(k)
+                .map_or(Decimal::ZERO, |p| p.report.amount.value());
+            sum = add(sum, amount).at(At::Bonus)?;
+        }
+        Ok(Some(self.bonus_cap(bonus, sum).at(At::Bonus)?))
+    }
+
+    /// Every veto (those `which` names evaluated again), and the grade (and total) after the
+    /// triggered ones.
     fn vetoes(
         &mut self,
+        t: &mut Tail<'r>,
         mut total: Decimal,
         grade_by_score: Option<usize>,
-    ) -> Result<Graded<'r>, Error> {
+        which: Which<'_>,
+        old: &mut Replaced<'r>,
+    ) -> Result<Graded, Error> {
         let rs = self.rs;
         let mut grade = grade_by_score;
         let mut ungraded = false;
         let mut placement: Option<VetoRanking> = None;
-        let mut vetoes = Vec::with_capacity(rs.vetoes.len());
+        let lowest = rs.lowest_grade();
+        let by_score = grade_by_score.unwrap_or(lowest);
         for (vi, veto) in rs.vetoes.iter().enumerate() {
-            let triggered = match self.eval_bool(&veto.when).at(At::Veto(vi, veto))? {
-                Outcome::Known(b) => Some(b),
-                Outcome::Pending => {
-                    self.add_pending(
-                        "veto",
-                        &veto.id,
-                        &veto.title,
-                        &[&veto.when],
-                        &[],
-                        Unknown::Pending,
-                    );
-                    None
-                }
-                Outcome::Undefined => {
-                    self.add_pending(
-                        "veto",
-                        &veto.id,
-                        &veto.title,
-                        &[&veto.when],
-                        &[],
-                        Unknown::Undefined,
-                    );
-                    None
-                }
-            };
-            let lowest = rs.lowest_grade();
-            let by_score = grade_by_score.unwrap_or(lowest);
-            let (effect, result_grade) = match veto.effect {
-                VetoEffect::Fail => (EffectRef::Word("fail"), lowest),
-                VetoEffect::Zero => (EffectRef::Word("zero"), lowest),
-                VetoEffect::Ungraded => (EffectRef::Word("ungraded"), lowest),
-                VetoEffect::MaxGrade(g) => (
-                    EffectRef::MaxGrade {
-                        max_grade: self.grade_name(g).unwrap_or_default(),
-                    },
-                    by_score.max(g),
-                ),
-                VetoEffect::LowerGrades(n) => (
-                    EffectRef::LowerGrades { lower_grades: n },
-                    by_score.saturating_add(n as usize).min(lowest),
-                ),
-            };
-            if triggered == Some(true) {
-                if veto.effect == VetoEffect::Zero && !total.is_zero() {
-                    let line = self.line(
-                        format!("一票否决「{}」：总分计为0分", veto.title),
-                        negate(total),
-                        LineKind::Veto,
-                    );
-                    self.lines.push(line);
-                    total = Decimal::ZERO;
-                }
-                let line = self.line(
-                    format!("一票否决「{}」：{}", veto.title, veto.effect_text),
-                    Decimal::ZERO,
-                    LineKind::Veto,
-                );
-                self.lines.push(line);
-                grade = grade.map(|g| g.max(result_grade));
-                ungraded |= veto.effect == VetoEffect::Ungraded;
-                placement = match (placement, veto.ranking) {
-                    (Some(VetoRanking::Excluded), _) | (_, Some(VetoRanking::Excluded)) => {
-                        Some(VetoRanking::Excluded)
-                    }
-                    (p, r) => p.or(r),
-                };
+            if which.has(vi) {
+                let part = self.veto(vi, veto)?;
+                put(&mut t.vetoes, vi, part, &mut old.vetoes);
             }
-            vetoes.push(VetoReport {
-                id: &veto.id,
-                title: &veto.title,
-                triggered,
-                effect,
-                effect_text: &veto.effect_text,
-                ranking: veto.ranking.map(VetoRanking::as_str),
+            if t.vetoes.get(vi).and_then(|p| p.report.triggered) != Some(true) {
+                continue;
+            }
+            let result_grade = match veto.effect {
+                VetoEffect::Fail | VetoEffect::Zero | VetoEffect::Ungraded => lowest,
+                VetoEffect::MaxGrade(g) => by_score.max(g),
+                VetoEffect::LowerGrades(n) => by_score.saturating_add(n as usize).min(lowest),
+            };
+            if t.veto_words.len() <= vi {
+                t.veto_words.resize(rs.vetoes.len(), None);
+            }
+            // Always there (resized above); a `let … else` rather than an index that could panic.
+            let Some(words) = t.veto_words.get_mut(vi) else {
+                continue;
+            };
+            let (zeroed, effect) = words.get_or_insert_with(|| {
+                (
+                    format!("一票否决「{}」：总分计为0分", veto.title),
+                    format!("一票否决「{}」：{}", veto.title, veto.effect_text),
+                )
             });
+            if veto.effect == VetoEffect::Zero && !total.is_zero() {
+                let line = self.line(zeroed.clone(), negate(total), LineKind::Veto);
+                self.lines.push(line);
+                total = Decimal::ZERO;
+            }
+            let line = self.line(effect.clone(), Decimal::ZERO, LineKind::Veto);
+            self.lines.push(line);
+            grade = grade.map(|g| g.max(result_grade));
+            ungraded |= veto.effect == VetoEffect::Ungraded;
+            placement = match (placement, veto.ranking) {
+                (Some(VetoRanking::Excluded), _) | (_, Some(VetoRanking::Excluded)) => {
+                    Some(VetoRanking::Excluded)
+                }
+                (p, r) => p.or(r),
+            };
         }
         Ok(Graded {
             total,
             grade: if ungraded { None } else { grade },
             ungraded,
-            vetoes,
             placement,
+        })
+    }
+
+    /// Whether veto `vi` is triggered (`None` while pending, with its pending entry).
+    fn veto(&mut self, vi: usize, veto: &'r Veto) -> Result<Part<'r, VetoReport<'r>>, Error> {
+        let from = self.pending.len();
+        let triggered = match self.eval_bool(&veto.when).at(At::Veto(vi, veto))? {
+            Outcome::Known(b) => Some(b),
+            outcome => {
+                let why = match outcome {
+                    Outcome::Undefined => Unknown::Undefined,
+                    _ => Unknown::Pending,
+                };
+                let exprs = [&veto.when];
+                self.add_pending("veto", &veto.id, &veto.title, &exprs, &[], why);
+                None
+            }
+        };
+        let effect = match veto.effect {
+            VetoEffect::Fail => EffectRef::Word("fail"),
+            VetoEffect::Zero => EffectRef::Word("zero"),
+            VetoEffect::Ungraded => EffectRef::Word("ungraded"),
+            VetoEffect::MaxGrade(g) => EffectRef::MaxGrade {
+                max_grade: self.grade_name(g).unwrap_or_default(),
+            },
+            VetoEffect::LowerGrades(n) => EffectRef::LowerGrades { lower_grades: n },
+        };
+        let report = VetoReport {
+            id: &veto.id,
+            title: &veto.title,
+            triggered,
+            effect,
+            effect_text: &veto.effect_text,
+            ranking: veto.ranking.map(VetoRanking::as_str),
+        };
+        Ok(Part {
+            report,
+            pending: taken(&mut self.pending, from),
         })
     }
 
@@ -444,6 +487,19 @@ impl<'r> Scorer<'r, '_> {
     /// The report: the items in their sections, and the tail.
     pub(crate) fn assemble(&mut self, items: ScoredItems<'r>, tail: Tail<'r>) -> Report<'r> {
         let rs = self.rs;
+        // The items' pending entries and warnings first, in item order, then the tail's: moved,
+        // not copied.
+        let mut pending = Vec::new();
+        let mut warnings = Vec::new();
+        for added in items.entries.into_iter().flatten() {
+            pending.extend(added.pending);
+            warnings.extend(added.warnings);
+        }
+        pending.extend(tail.notes);
+        warnings.extend(tail.warnings);
+        let adjustments = reports(tail.adjustments, &mut pending);
+        let bonus_items = reports(tail.bonus, &mut pending);
+        let vetoes = reports(tail.vetoes, &mut pending);
         let sections = rs
             .sections
             .iter()
@@ -460,7 +516,18 @@ impl<'r> Scorer<'r, '_> {
                 items,
             })
             .collect();
-        let graded = tail.graded;
+        let totals = tail.totals;
+        let graded = totals.graded;
+        let bonus = rs
+            .bonus
+            .as_ref()
+            .zip(totals.bonus)
+            .map(|(b, (sum, lines))| BonusReport {
+                cap: self.amount(b.cap),
+                amount: self.amount(sum),
+                items: bonus_items,
+                lines,
+            });
         Report {
             format: "kpi-report/1",
             unit: self.sub.unit.clone(),
@@ -470,21 +537,25 @@ impl<'r> Scorer<'r, '_> {
                 title: &rs.title,
             },
             period: &rs.period,
-            status: self.status(),
+            status: if pending.is_empty() {
+                Status::Final
+            } else {
+                Status::Provisional
+            },
             total: self.amount(graded.total),
             grade: graded.grade.and_then(|g| self.grade_name(g)),
             grade_text: graded.ungraded.then_some("不评等次"),
-            grade_by_score: tail.grade_by_score.and_then(|g| self.grade_name(g)),
+            grade_by_score: totals.grade_by_score.and_then(|g| self.grade_name(g)),
             rank: None,
             full_score: self.amount(rs.full_score),
-            subtotal: self.amount(tail.subtotal),
+            subtotal: self.amount(totals.subtotal),
             sections,
-            adjustments: tail.adjustments,
-            bonus: tail.bonus,
-            vetoes: graded.vetoes,
-            lines: std::mem::take(&mut self.lines),
-            pending: std::mem::take(&mut self.pending),
-            warnings: std::mem::take(&mut self.warnings),
+            adjustments,
+            bonus,
+            vetoes,
+            lines: totals.lines,
+            pending,
+            warnings,
             meta: self.sub.meta.clone(),
             lists: self.list_counts(),
             self_assessment: None,
@@ -497,18 +568,14 @@ impl<'r> Scorer<'r, '_> {
         }
     }
 
-    /// Final, or provisional while something is pending.
-    pub(crate) fn status(&self) -> Status {
-        if self.pending.is_empty() {
-            Status::Final
-        } else {
-            Status::Provisional
-        }
-    }
-
     /// The grade after vetoes as the report names it.
     pub(crate) fn grade_of(&self, tail: &Tail<'r>) -> Option<&'r str> {
-        tail.graded.grade.and_then(|g| self.grade_name(g))
+        tail.totals.graded.grade.and_then(|g| self.grade_name(g))
+    }
+
+    /// The grade the total alone gives, as the report names it.
+    pub(crate) fn grade_by_score_of(&self, tail: &Tail<'r>) -> Option<&'r str> {
+        tail.totals.grade_by_score.and_then(|g| self.grade_name(g))
     }
 
     /// Each record list's number of rows.
@@ -574,4 +641,15 @@ impl<'r> Scorer<'r, '_> {
             }
         }
     }
+}
+
+/// The parts' results, their pending entries moved to the end of `pending`.
+fn reports<'r, T>(parts: Vec<Part<'r, T>>, pending: &mut Vec<PendingEntry<'r>>) -> Vec<T> {
+    parts
+        .into_iter()
+        .map(|p| {
+            pending.extend(p.pending);
+            p.report
+        })
+        .collect()
 }

@@ -220,8 +220,9 @@ pub struct Live {
 #[wasm_bindgen]
 impl Live {
     /// Sets input `input_id` to the value whose JSON text is `value_json` (`"97.5"` with its
-    /// quotes, `3`, `true`, `null`); returns `{total, grade, status, items}` (the items whose
-    /// result changed). A refused value changes nothing and throws.
+    /// quotes, `3`, `true`, `null`); returns the change (`LiveChange`: the figures now and the
+    /// parts of the report that changed, enough to patch the previous report into the new one).
+    /// A refused value changes nothing and throws.
     pub fn set(&mut self, input_id: &str, value_json: &str) -> Result<JsValue, JsValue> {
         self.cell.with_dependent_mut(|_, form| {
             let change = form.set(input_id, value_json).map_err(|e| js_error(&e))?;
