@@ -151,7 +151,7 @@ export class KpiAssessment extends HTMLElement {
         const { problems, submission, cause, error } = update;
         // `report` is made when a listener reads it (the form itself redraws from the live changes).
         const detail = { get report() { return update.report; }, problems, submission, error: error ?? null, cause };
-        this.#updateFormValue();
+        this.#updateFormValue(submission);
         if (cause === 'input') this.#fire('change', detail);
         this.#fire('score', detail);
       },
@@ -523,7 +523,8 @@ export class KpiAssessment extends HTMLElement {
   }
 
   /** The submission's JSON as the form value; the engine's problems as the validity. */
-  #updateFormValue() {
+  /** The form value (the submission's JSON) and its validity; `submission` when the caller has it. */
+  #updateFormValue(submission) {
     const internals = this.#internals;
     if (!internals) return;
     const view = this.#view;
@@ -532,7 +533,7 @@ export class KpiAssessment extends HTMLElement {
       internals.setValidity({ valueMissing: true }, '考核细则尚未加载，考核表无法提交');
       return;
     }
-    const text = JSON.stringify(view.submission());
+    const text = JSON.stringify(submission ?? view.submission());
     internals.setFormValue(text, text);
     const problems = view.problems;
     if (problems.length === 0 && view.scored) {

@@ -96,47 +96,44 @@ function changedValues(before, now) {
  * id to its place (section, item) in the report.
  */
 function applyChange(report, change, itemAt, touched) {
-  for (const key of ['total', 'grade', 'status', 'subtotal', 'grade_text', 'grade_by_score']) {
-    if (change[key] === undefined) continue;
-    if (change[key] === null && report[key] === undefined) continue;
-    report[key] = change[key];
-  }
-  for (const item of change.items ?? []) {
+  for (const key of ['total', 'grade', 'status', 'subtotal', 'grade_by_score']) report[key] = change[key];
+  if (change.grade_text === null) delete report.grade_text;
+  else report.grade_text = change.grade_text;
+  for (const item of change.items) {
     const at = itemAt.get(item.id);
     if (!at) continue;
     report.sections[at[0]].items[at[1]] = item;
     touched.entries.add(`item:${item.id}`);
   }
-  for (const part of change.sections ?? []) {
-    const section = report.sections.find((s) => s.id === part.id);
+  for (const { id, score, status, lines } of change.sections) {
+    const section = report.sections.find((s) => s.id === id);
     if (!section) continue;
-    Object.assign(section, { score: part.score, status: part.status, lines: part.lines });
-    touched.sections.add(part.id);
+    section.score = score;
+    if (status === null) delete section.status;
+    else section.status = status;
+    section.lines = lines;
+    touched.sections.add(id);
   }
   for (const [list, kind] of [['adjustments', 'adjustment'], ['vetoes', 'veto']]) {
-    for (const entry of change[list] ?? []) {
+    for (const entry of change[list]) {
       const at = report[list].findIndex((e) => e.id === entry.id);
       if (at < 0) continue;
       report[list][at] = entry;
       touched.entries.add(`${kind}:${entry.id}`);
     }
   }
-  if (change.bonus !== undefined) {
+  if (Object.hasOwn(change, 'bonus')) {
     report.bonus = change.bonus;
     for (const b of change.bonus?.items ?? []) touched.entries.add(`bonus:${b.id}`);
     touched.lines = true;
   }
-  if (change.lines !== undefined) {
-    report.lines = change.lines;
-    touched.lines = true;
+  for (const key of ['lines', 'pending', 'warnings', 'lists']) {
+    if (Object.hasOwn(change, key)) report[key] = change[key];
   }
-  if (change.pending !== undefined) {
-    report.pending = change.pending;
-    touched.pending = true;
-  }
-  if (change.warnings !== undefined) report.warnings = change.warnings;
-  if (change.self_assessment !== undefined) {
-    report.self_assessment = change.self_assessment;
+  if (Object.hasOwn(change, 'lines')) touched.lines = true;
+  if (Object.hasOwn(change, 'pending')) touched.pending = true;
+  if (Object.hasOwn(change, 'self_assessment')) {
+    report.self = change.self_assessment;
     touched.self = true;
   }
 }

@@ -42,11 +42,11 @@ after(async () => {
 });
 
 /**
- * Opens the bare page with two forms of `rules` (a built-in id or JSON text), fills the unit of
- * the first, then edits it `STEPS` times and compares it with the second after each edit. Returns
+ * Opens the bare page with two forms of `rules` (a built-in id or JSON text), loads `start` (a
+ * submission) into the first and types its unit, then edits it `STEPS` times and compares it with the second after each edit. Returns
  * the differences found (empty when the two agree every time) and how many edits were scored live.
  */
-async function editAndCompare(rules, seed) {
+async function editAndCompare(rules, start, seed) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
   const errors = [];
   const page = await context.newPage();
@@ -56,7 +56,7 @@ async function editAndCompare(rules, seed) {
   });
   await page.goto(`${base}/`);
   await page.waitForFunction(() => customElements.get('kpi-assessment') !== undefined);
-  const result = await page.evaluate(async ({ rules, seed, steps }) => {
+  const result = await page.evaluate(async ({ rules, start, seed, steps }) => {
     const edited = document.querySelector('kpi-assessment');
     const whole = document.createElement('kpi-assessment');
     document.body.append(whole);
@@ -80,6 +80,7 @@ async function editAndCompare(rules, seed) {
       control.value = value;
       control.dispatchEvent(new Event(control.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
     };
+    edited.submission = start;
     type(shadow.querySelector('[data-unit-field=name]'), '白鹭街道');
     type(shadow.querySelector('[data-unit-field=id]'), 'BL-01');
     // What a form shows, as one text: each element's tag, classes, hidden, status and validity,
@@ -100,17 +101,29 @@ async function editAndCompare(rules, seed) {
       walk(host.shadowRoot);
       return out.join('\n');
     };
-    const fields = [...shadow.querySelectorAll('[data-input]')].filter((c) => c.tagName !== 'TABLE' && !c.closest('table'));
+    // The controls to edit, found again each step (a record list's rows come and go): the fields,
+    // a list's cells, and its 添加 button.
+    const controls = () => [...shadow.querySelectorAll('[data-input], [data-testid^="cell-"]')].filter((c) => c.tagName !== 'TABLE');
     const differences = [];
     let live = 0;
     for (let step = 0; step < steps && differences.length === 0; step++) {
-      const control = pick(fields);
-      let value;
-      if (control.tagName === 'SELECT') value = pick([...control.options].map((o) => o.value));
-      else if (control.tagName === 'TEXTAREA') value = pick(['', '已整改', '情况说明']);
-      else value = pick(['', '0', '1', '2', '3', '5', '8', '12', '30', '2.5', '-1', 'abc', '１０', '99.5']);
+      const adds = [...shadow.querySelectorAll('.kpi-records-add')];
       const before = edited.shadowRoot.querySelector('[data-testid=total]').value;
-      type(control, value);
+      let control;
+      let value;
+      const editable = controls();
+      if (adds.length > 0 && (editable.length === 0 || random() < 0.2)) {
+        control = pick(adds);
+        value = '（添加一行）';
+        control.click();
+      } else {
+        control = pick(editable);
+        if (control.tagName === 'SELECT') value = pick([...control.options].map((o) => o.value));
+        else if (control.tagName === 'TEXTAREA') value = pick(['', '已整改', '情况说明']);
+        else if (control.type === 'date') value = pick(['', '2026-03-01', '2026-11-30']);
+        else value = pick(['', '0', '1', '2', '3', '5', '8', '12', '30', '2.5', '-1', 'abc', '１０', '99.5']);
+        type(control, value);
+      }
       const doc = edited.submission;
       whole.submission = doc;
       const a = show(edited);
@@ -119,7 +132,7 @@ async function editAndCompare(rules, seed) {
         const al = a.split('\n');
         const bl = b.split('\n');
         const at = al.findIndex((line, i) => line !== bl[i]);
-        differences.push(`step ${step}: ${control.dataset.input} = ${JSON.stringify(value)} (total before ${before}): the edited form shows\n  ${al.slice(Math.max(0, at - 3), at + 3).join('\n  ')}\nwhere a form drawn whole shows\n  ${bl.slice(Math.max(0, at - 3), at + 3).join('\n  ')}`);
+        differences.push(`step ${step}: ${control.dataset.input ?? control.dataset.testid} = ${JSON.stringify(value)} (total before ${before}): the edited form shows\n  ${al.slice(Math.max(0, at - 3), at + 3).join('\n  ')}\nwhere a form drawn whole shows\n  ${bl.slice(Math.max(0, at - 3), at + 3).join('\n  ')}`);
       }
       // The edited form's report is the engine's: the same as the whole form's, and as `score`
       // gives for what was scored (wrong values left out).
@@ -133,20 +146,21 @@ async function editAndCompare(rules, seed) {
     }
     engine.free();
     return { differences, live };
-  }, { rules, seed, steps: STEPS });
+  }, { rules, start, seed, steps: STEPS });
   await context.close();
   assert.deepEqual(errors, [], 'no page errors');
   return result;
 }
 
-for (const [name, rules] of [
-  ['the built-in subdistrict set (values scored item by item)', 'subdistrict'],
-  ['the built-in department set (inputs that apply by unit tags: scored whole on each change)', 'department'],
-  ['柳池乡2016 (record lists: scored whole on each change)', read('examples/published/liuchi-2016.json')],
+// Each rule set from one of its filled example submissions, so that edits move the total.
+for (const [name, rules, start] of [
+  ['the built-in subdistrict set (values scored item by item)', 'subdistrict', 'examples/subdistrict-dq.json'],
+  ['the built-in department set (inputs that apply by unit tags: scored whole on each change)', 'department', 'examples/department/yjj.json'],
+  ['柳池乡2016 (record lists: scored whole on each change)', read('examples/published/liuchi-2016.json'), 'examples/published/liuchi-2016/dongpo.json'],
 ]) {
   test(`random edits: every edit redraws the form as drawing it whole does — ${name}`, async () => {
     const seed = SEED;
-    const { differences, live } = await editAndCompare(rules, seed);
+    const { differences, live } = await editAndCompare(rules, JSON.parse(read(start)), seed);
     assert.deepEqual(differences, [], `KPI_LIVE_SEED=${seed}`);
     // The test can fail: some edits changed the total (they were scored and redrawn).
     assert.ok(live > 0, `no edit changed the total (KPI_LIVE_SEED=${seed})`);
