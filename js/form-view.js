@@ -1066,12 +1066,21 @@ export class FormView {
       if (part?.lines !== lines) {
         const signature = JSON.stringify(lines);
         if (part?.signature !== signature) {
-          for (const node of part?.nodes ?? []) node.remove();
-          const nodes = lines.filter((l) => l.kind !== 'info' && l.kind !== 'add' && l.kind !== 'quota' && !ZERO.test(l.points))
-            .map((l) => h('li', {}, h('span', { className: 'kpi-summary-where' }, where), ' ', h('span', {}, l.reason), ' ', h('strong', { className: 'kpi-line-points' }, signed(l.points))));
-          for (const node of nodes) this.summaryLines.insertBefore(node, next);
-          part = { nodes, signature };
-          this.summaryParts.set(key, part);
+          const shown = lines.filter((l) => l.kind !== 'info' && l.kind !== 'add' && l.kind !== 'quota' && !ZERO.test(l.points));
+          if (part && part.nodes.length === shown.length) {
+            // As many lines as before: their texts changed in place.
+            shown.forEach((l, i) => {
+              setText(part.nodes[i].querySelector('.kpi-summary-reason'), l.reason);
+              setText(part.nodes[i].querySelector('.kpi-line-points'), signed(l.points));
+            });
+            part.signature = signature;
+          } else {
+            for (const node of part?.nodes ?? []) node.remove();
+            const nodes = shown.map((l) => h('li', {}, h('span', { className: 'kpi-summary-where' }, where), ' ', h('span', { className: 'kpi-summary-reason' }, l.reason), ' ', h('strong', { className: 'kpi-line-points' }, signed(l.points))));
+            for (const node of nodes) this.summaryLines.insertBefore(node, next);
+            part = { nodes, signature };
+            this.summaryParts.set(key, part);
+          }
         }
         part.lines = lines;
       }
@@ -1136,9 +1145,23 @@ export class FormView {
     const signature = JSON.stringify(lines);
     if (this.lastRender.get(key) === signature) return;
     this.lastRender.set(key, signature);
+    const withPoints = (line) => line.points !== '' && line.kind !== 'info';
+    const kids = list.children;
+    // As many lines as before, each with or without points as before (a count typed again): the
+    // texts are changed in place, no element is made or dropped.
+    if (kids.length === lines.length && lines.every((line, i) => kids[i].childElementCount === (withPoints(line) ? 2 : 1))) {
+      lines.forEach((line, i) => {
+        const li = kids[i];
+        const className = `kpi-line kpi-line-${line.kind}`;
+        if (li.className !== className) li.className = className;
+        setText(li.firstElementChild, line.reason);
+        if (withPoints(line)) setText(li.lastElementChild, signed(line.points));
+      });
+      return;
+    }
     setChildren(list, lines.map((line) => h('li', { className: `kpi-line kpi-line-${line.kind}` },
       h('span', { className: 'kpi-line-reason' }, line.reason),
-      line.points === '' || line.kind === 'info' ? null : h('span', { className: 'kpi-line-points' }, signed(line.points)))));
+      withPoints(line) ? h('span', { className: 'kpi-line-points' }, signed(line.points)) : null)));
   }
 }
 
