@@ -77,6 +77,9 @@ function signed(points) {
 
 const ZERO = /^[-+]?0(\.0+)?$/;
 
+/** A form with more items than this is long: the browser skips drawing its sections out of view. */
+const LONG_FORM_ITEMS = 80;
+
 /** More changed values than this at once (a loaded draft, a cleared form): a new live form scores them. */
 const MAX_LIVE_EDITS = 8;
 
@@ -449,6 +452,8 @@ export class FormView {
     const nav = this.buildNav(groups);
     if (nav) head.append(nav); // in the sticky head: always in reach
     this.root.replaceChildren(head, description, unit, this.generalProblems, this.buildSummary(), ...groups, result, sign);
+    // A long form lets the browser skip the sections out of view (element.css).
+    this.root.classList.toggle('kpi-long', form.sections.reduce((n, s) => n + s.items.length, 0) > LONG_FORM_ITEMS);
     this.setReadonly(this.readonly);
   }
 
