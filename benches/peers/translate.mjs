@@ -679,9 +679,10 @@ function jsHelpers(B, P) {
     lines.push('// A constructor of its own: quotients to 40 places, then rounded as the engine\'s decimals (RD).');
     lines.push('const Big = Big0();', 'Big.DP = 40;');
     lines.push('// rust_decimal\'s precision: at most 28 places, a mantissa below 2^96; ties to even.');
-    lines.push("const MAXM = new Big('79228162514264337593543950336');");
-    lines.push('const POW10 = Array.from({ length: 30 }, (_, k) => new Big(10).pow(k));');
-    lines.push('const RD = (x) => { if (x.c[0] === 0) return x; let s = Math.min(28, 27 - x.e); if (s < 0) return x; if (s < 28 && x.abs().times(POW10[s + 1]).lt(MAXM)) s++; return x.round(s, 2); };');
+    lines.push("const MAXD = [...'79228162514264337593543950336'].map(Number);");
+    lines.push('// Whether the 29 leading digits of x (its coefficient) are below 2^96.');
+    lines.push('const fits29 = (c) => { for (let i = 0; i < 29; i++) { const d = c[i] ?? 0; if (d !== MAXD[i]) return d < MAXD[i]; } return false; };');
+    lines.push('const RD = (x) => { if (x.c[0] === 0) return x; let s = Math.min(28, 27 - x.e); if (s < 0) return x; if (s < 28 && fits29(x.c)) s++; return x.round(s, 2); };');
     lines.push(...B.consts.map((c, k) => `const K${k} = new Big('${c}');`));
     lines.push('const bmin = (a, ...xs) => { for (const x of xs) if (x.lt(a)) a = x; return a; };');
     lines.push('const bmax = (a, ...xs) => { for (const x of xs) if (x.gt(a)) a = x; return a; };');
@@ -692,12 +693,13 @@ function jsHelpers(B, P) {
     lines.push('const S = (x) => +x.toPrecision(15);');
     lines.push('// A sum (A) or difference (D) snapped to 15 significant digits of its larger operand: cancellation');
     lines.push('// (100 - 93.1 = 6.900000000000006) leaves the operands\' representation errors behind in the result.');
-    lines.push('const Q = (x, m) => { if (m === 0 || x === 0) return x; const d = 14 - Math.floor(Math.log10(m)); return d >= 0 ? +x.toFixed(Math.min(d, 100)) : Math.round(x / 10 ** -d) * 10 ** -d; };');
+    lines.push('const Q = (x, m) => { if (m === 0 || x === 0) return x; const d = 14 - Math.floor(Math.log10(m)); if (d > 22) return +x.toFixed(Math.min(d, 100)); const p = 10 ** Math.abs(d); return d >= 0 ? Math.round(x * p) / p : Math.round(x / p) * p; };');
     lines.push('const A = (a, b) => Q(a + b, Math.max(Math.abs(a), Math.abs(b)));');
     lines.push('const D = (a, b) => Q(a - b, Math.max(Math.abs(a), Math.abs(b)));');
     lines.push('// A quotient, or a product with one in it, rounded as the engine\'s decimals round it, with 17 fewer digits:');
     lines.push('// at most 11 places and a mantissa below 2^96 / 10^17 (rust_decimal: 28 places, 2^96), ties to even.');
-    lines.push('const M = (x) => { if (x === 0 || !Number.isFinite(x)) return x; const a = Math.abs(x); let s = 11; while (s > 0 && a * 10 ** s >= 792281625142.6434) s--; const k = 10 ** s; const m = +(a * k).toPrecision(15); let r = Math.floor(m); const f = m - r; if (f > 0.5 || (f === 0.5 && r % 2 === 1)) r++; return (x < 0 ? -r : r) / k; };');
+    lines.push('// (A tie is a fraction within 15 significant digits of one half: the binary error of a * k is below that.)');
+    lines.push('const M = (x) => { if (x === 0 || !Number.isFinite(x)) return x; const a = Math.abs(x); let s = 11; while (s > 0 && a * 10 ** s >= 792281625142.6434) s--; const k = 10 ** s; const m = a * k; let r = Math.floor(m); const f = m - r; if (Math.abs(f - 0.5) <= m * 1e-15) r += r % 2; else if (f > 0.5) r++; return (x < 0 ? -r : r) / k; };');
     lines.push(`// Round half away from zero to ${P.scale} places, as an integer count of 1/${ten}.`);
     lines.push(`const H = (x) => (x < 0 ? -Math.round(+(-x * ${ten}).toPrecision(15)) : Math.round(+(x * ${ten}).toPrecision(15)));`);
     lines.push('const R = (x, n) => { const m = 10 ** n; return (x < 0 ? -Math.round(+(-x * m).toPrecision(15)) : Math.round(+(x * m).toPrecision(15))) / m; };');
@@ -727,7 +729,8 @@ function jsScoring(P, B, { linesFrom, vetoesFrom }) {
     const d = fresh('d');
     const code = [`let ${d} = ${B.zero};`];
     for (const l of g.parsed) {
-      const amount = (a) => (g.combine === 'max' ? `${d} = ${B.max(d, a)};` : `${d} = ${B.add(d, a)};`);
+      // Amounts are never negative, so their sum cannot cancel: no snapping (careful) needed.
+      const amount = (a) => (g.combine === 'max' ? `${d} = ${B.max(d, a)};` : `${d} = ${B.add(d, a, !/^-/.test(String(l.points)))};`);
       if (l.kind === 'if') code.push(`if (${B.expr(l.cond)}) ${amount(B.lit(l.points))}`);
       else {
         const n = fresh('n');

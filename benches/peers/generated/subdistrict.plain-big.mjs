@@ -4,9 +4,10 @@ export default function make(Big0) {
   const Big = Big0();
   Big.DP = 40;
   // rust_decimal's precision: at most 28 places, a mantissa below 2^96; ties to even.
-  const MAXM = new Big('79228162514264337593543950336');
-  const POW10 = Array.from({ length: 30 }, (_, k) => new Big(10).pow(k));
-  const RD = (x) => { if (x.c[0] === 0) return x; let s = Math.min(28, 27 - x.e); if (s < 0) return x; if (s < 28 && x.abs().times(POW10[s + 1]).lt(MAXM)) s++; return x.round(s, 2); };
+  const MAXD = [...'79228162514264337593543950336'].map(Number);
+  // Whether the 29 leading digits of x (its coefficient) are below 2^96.
+  const fits29 = (c) => { for (let i = 0; i < 29; i++) { const d = c[i] ?? 0; if (d !== MAXD[i]) return d < MAXD[i]; } return false; };
+  const RD = (x) => { if (x.c[0] === 0) return x; let s = Math.min(28, 27 - x.e); if (s < 0) return x; if (s < 28 && fits29(x.c)) s++; return x.round(s, 2); };
   const K0 = new Big('0');
   const K1 = new Big('2');
   const K2 = new Big('1.5');

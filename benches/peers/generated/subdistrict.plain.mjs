@@ -4,12 +4,13 @@ export default function make(Big) {
   const S = (x) => +x.toPrecision(15);
   // A sum (A) or difference (D) snapped to 15 significant digits of its larger operand: cancellation
   // (100 - 93.1 = 6.900000000000006) leaves the operands' representation errors behind in the result.
-  const Q = (x, m) => { if (m === 0 || x === 0) return x; const d = 14 - Math.floor(Math.log10(m)); return d >= 0 ? +x.toFixed(Math.min(d, 100)) : Math.round(x / 10 ** -d) * 10 ** -d; };
+  const Q = (x, m) => { if (m === 0 || x === 0) return x; const d = 14 - Math.floor(Math.log10(m)); if (d > 22) return +x.toFixed(Math.min(d, 100)); const p = 10 ** Math.abs(d); return d >= 0 ? Math.round(x * p) / p : Math.round(x / p) * p; };
   const A = (a, b) => Q(a + b, Math.max(Math.abs(a), Math.abs(b)));
   const D = (a, b) => Q(a - b, Math.max(Math.abs(a), Math.abs(b)));
   // A quotient, or a product with one in it, rounded as the engine's decimals round it, with 17 fewer digits:
   // at most 11 places and a mantissa below 2^96 / 10^17 (rust_decimal: 28 places, 2^96), ties to even.
-  const M = (x) => { if (x === 0 || !Number.isFinite(x)) return x; const a = Math.abs(x); let s = 11; while (s > 0 && a * 10 ** s >= 792281625142.6434) s--; const k = 10 ** s; const m = +(a * k).toPrecision(15); let r = Math.floor(m); const f = m - r; if (f > 0.5 || (f === 0.5 && r % 2 === 1)) r++; return (x < 0 ? -r : r) / k; };
+  // (A tie is a fraction within 15 significant digits of one half: the binary error of a * k is below that.)
+  const M = (x) => { if (x === 0 || !Number.isFinite(x)) return x; const a = Math.abs(x); let s = 11; while (s > 0 && a * 10 ** s >= 792281625142.6434) s--; const k = 10 ** s; const m = a * k; let r = Math.floor(m); const f = m - r; if (Math.abs(f - 0.5) <= m * 1e-15) r += r % 2; else if (f > 0.5) r++; return (x < 0 ? -r : r) / k; };
   // Round half away from zero to 2 places, as an integer count of 1/100.
   const H = (x) => (x < 0 ? -Math.round(+(-x * 100).toPrecision(15)) : Math.round(+(x * 100).toPrecision(15)));
   const R = (x, n) => { const m = 10 ** n; return (x < 0 ? -Math.round(+(-x * m).toPrecision(15)) : Math.round(+(x * m).toPrecision(15))) / m; };
@@ -156,32 +157,32 @@ export default function make(Big) {
     const $promoted = Number(values["promoted"]);
     let m_1_1; // 1.1 年度工作要点和任务分解
     let d0 = 0;
-    if ((!$plan_made)) d0 = A(d0, 1.5);
-    if ((!$task_list)) d0 = A(d0, 0.5);
-    { const n1 = $unfinished_tasks; if ((n1 > 0)) d0 = A(d0, (n1 * 0.5)); }
+    if ((!$plan_made)) d0 = (d0 + 1.5);
+    if ((!$task_list)) d0 = (d0 + 0.5);
+    { const n1 = $unfinished_tasks; if ((n1 > 0)) d0 = (d0 + (n1 * 0.5)); }
     m_1_1 = H(D(2, Math.min(2, d0)));
     let m_1_2; // 1.2 责任清单
     let d2 = 0;
-    if ((!$duty_list)) d2 = A(d2, 1.5);
-    { const n3 = (4 - $four_lists); if ((n3 > 0)) d2 = A(d2, (n3 * 0.5)); }
+    if ((!$duty_list)) d2 = (d2 + 1.5);
+    { const n3 = (4 - $four_lists); if ((n3 > 0)) d2 = (d2 + (n3 * 0.5)); }
     m_1_2 = H(D(3, Math.min(3, d2)));
     let m_1_3; // 1.3 履职述职和带队督查
     let d4 = 0;
-    if ((!$duty_report)) d4 = A(d4, 1);
-    { const n5 = Math.max((4 - $leader_inspections), 0); if ((n5 > 0)) d4 = A(d4, (n5 * 0.25)); }
+    if ((!$duty_report)) d4 = (d4 + 1);
+    { const n5 = Math.max((4 - $leader_inspections), 0); if ((n5 > 0)) d4 = (d4 + (n5 * 0.25)); }
     m_1_3 = H(D(2, Math.min(2, d4)));
     let m_1_4; // 1.4 理论学习和专题培训
     let d6 = 0;
-    if ((!$study)) d6 = A(d6, 1);
-    { const n7 = $training_absent; if ((n7 > 0)) d6 = A(d6, (n7 * 0.5)); }
+    if ((!$study)) d6 = (d6 + 1);
+    { const n7 = $training_absent; if ((n7 > 0)) d6 = (d6 + (n7 * 0.5)); }
     m_1_4 = H(D(2, Math.min(2, d6)));
     let m_1_5; // 1.5 形势分析和风险研判
     let d8 = 0;
-    { const n9 = Math.max((4 - $safety_meetings), 0); if ((n9 > 0)) d8 = A(d8, (n9 * 0.5)); }
+    { const n9 = Math.max((4 - $safety_meetings), 0); if ((n9 > 0)) d8 = (d8 + (n9 * 0.5)); }
     m_1_5 = H(D(1.5, Math.min(1.5, d8)));
     let m_1_6; // 1.6 督查问题闭环整改
     let d10 = 0;
-    { const n11 = $overdue_findings; if ((n11 > 0)) d10 = A(d10, (n11 * 0.5)); }
+    { const n11 = $overdue_findings; if ((n11 > 0)) d10 = (d10 + (n11 * 0.5)); }
     m_1_6 = H(D(1.5, Math.min(1.5, d10)));
     const s_leadership = (m_1_1 + m_1_2 + m_1_3 + m_1_4 + m_1_5 + m_1_6);
     let m_2_1; // 2.1 网格化覆盖
@@ -204,8 +205,8 @@ export default function make(Big) {
     }
     let m_2_4; // 2.4 重大事故隐患“双报告”和上账销账
     let d18 = 0;
-    { const n19 = $not_dual_reported; if ((n19 > 0)) d18 = A(d18, (n19 * 0.5)); }
-    { const n20 = $not_logged; if ((n20 > 0)) d18 = A(d18, (n20 * 0.5)); }
+    { const n19 = $not_dual_reported; if ((n19 > 0)) d18 = (d18 + (n19 * 0.5)); }
+    { const n20 = $not_logged; if ((n20 > 0)) d18 = (d18 + (n20 * 0.5)); }
     m_2_4 = H(D(1.5, Math.min(1.5, d18)));
     let m_2_5; // 2.5 千次检查发现率
     if ((($inspections === 0) ? false : ($inspections === 0))) m_2_5 = 300; else {
@@ -215,42 +216,42 @@ export default function make(Big) {
     let m_2_6; // 2.6 年度检查计划和规范执法
     if ((($inspections_planned === 0) ? false : ($inspections_planned === 0))) m_2_6 = 300; else {
     let d22 = 0;
-    if ((!$inspection_plan)) d22 = A(d22, 1);
-    { const n23 = (($inspections_planned === 0) ? 0 : M((($inspections_planned - $inspections) * 100) / $inspections_planned)); if ((n23 > 0)) d22 = A(d22, M(n23 * 0.05)); }
-    { const n24 = $key_unchecked; if ((n24 > 0)) d22 = A(d22, (n24 * 0.25)); }
-    if ((!$enforcement_list)) d22 = A(d22, 0.5);
-    if ((!$system_used)) d22 = A(d22, 0.5);
+    if ((!$inspection_plan)) d22 = (d22 + 1);
+    { const n23 = (($inspections_planned === 0) ? 0 : M((($inspections_planned - $inspections) * 100) / $inspections_planned)); if ((n23 > 0)) d22 = (d22 + M(n23 * 0.05)); }
+    { const n24 = $key_unchecked; if ((n24 > 0)) d22 = (d22 + (n24 * 0.25)); }
+    if ((!$enforcement_list)) d22 = (d22 + 0.5);
+    if ((!$system_used)) d22 = (d22 + 0.5);
     m_2_6 = H(D(3, Math.min(3, d22)));
     }
     let m_2_7; // 2.7 涉企检查“一企一码”
     let d25 = 0;
-    { const n26 = $uncoded_inspections; if ((n26 > 0)) d25 = A(d25, (n26 * 0.2)); }
-    { const n27 = $unplanned_inspections; if ((n27 > 0)) d25 = A(d25, (n27 * 0.2)); }
+    { const n26 = $uncoded_inspections; if ((n26 > 0)) d25 = (d25 + (n26 * 0.2)); }
+    { const n27 = $unplanned_inspections; if ((n27 > 0)) d25 = (d25 + (n27 * 0.2)); }
     m_2_7 = H(D(1, Math.min(1, d25)));
     let m_2_8; // 2.8 整改“回头看”
     let d28 = 0;
-    { const n29 = $revisits_missing; if ((n29 > 0)) d28 = A(d28, (n29 * 0.5)); }
+    { const n29 = $revisits_missing; if ((n29 > 0)) d28 = (d28 + (n29 * 0.5)); }
     m_2_8 = H(D(1.5, Math.min(1.5, d28)));
     let m_2_9; // 2.9 区域和园区安全风险评估
     if (((($parks === 0) ? false : ($parks === 0)) || (($parks === 0) ? false : ($parks === 0)))) m_2_9 = 200; else {
     let d30 = 0;
-    if ((!$area_assessed)) d30 = A(d30, 0.5);
-    { const n31 = (($parks === 0) ? 0 : M((($parks - $parks_assessed) * 100) / $parks)); if ((n31 > 0)) d30 = A(d30, M(n31 * 0.01)); }
-    { const n32 = (($parks === 0) ? 0 : M((($parks - $parks_platform) * 100) / $parks)); if ((n32 > 0)) d30 = A(d30, M(n32 * 0.005)); }
+    if ((!$area_assessed)) d30 = (d30 + 0.5);
+    { const n31 = (($parks === 0) ? 0 : M((($parks - $parks_assessed) * 100) / $parks)); if ((n31 > 0)) d30 = (d30 + M(n31 * 0.01)); }
+    { const n32 = (($parks === 0) ? 0 : M((($parks - $parks_platform) * 100) / $parks)); if ((n32 > 0)) d30 = (d30 + M(n32 * 0.005)); }
     m_2_9 = H(D(2, Math.min(2, d30)));
     }
     let m_2_10; // 2.10 工贸企业全覆盖排查和“一企一档”
     if ((($trade_enterprises === 0) ? false : ($trade_enterprises === 0))) m_2_10 = 150; else {
     let d33 = 0;
-    { const n34 = (($trade_enterprises === 0) ? 0 : M((($trade_enterprises - $trade_checked) * 100) / $trade_enterprises)); if ((n34 > 0)) d33 = A(d33, M(n34 * 0.05)); }
-    if ((!$one_file)) d33 = A(d33, 0.5);
+    { const n34 = (($trade_enterprises === 0) ? 0 : M((($trade_enterprises - $trade_checked) * 100) / $trade_enterprises)); if ((n34 > 0)) d33 = (d33 + M(n34 * 0.05)); }
+    if ((!$one_file)) d33 = (d33 + 0.5);
     m_2_10 = H(D(1.5, Math.min(1.5, d33)));
     }
     let m_2_11; // 2.11 群众反映隐患处置和举报奖励
     if ((($reports_received === 0) ? false : ($reports_received === 0))) m_2_11 = 150; else {
     let d35 = 0;
-    { const n36 = (($reports_received === 0) ? 0 : M((($reports_received - $reports_handled) * 100) / $reports_received)); if ((n36 > 0)) d35 = A(d35, M(n36 * 0.05)); }
-    if ((!$small_rewards)) d35 = A(d35, 0.5);
+    { const n36 = (($reports_received === 0) ? 0 : M((($reports_received - $reports_handled) * 100) / $reports_received)); if ((n36 > 0)) d35 = (d35 + M(n36 * 0.05)); }
+    if ((!$small_rewards)) d35 = (d35 + 0.5);
     m_2_11 = H(D(1.5, Math.min(1.5, d35)));
     }
     const s_territorial = (m_2_1 + m_2_2 + m_2_3 + m_2_4 + m_2_5 + m_2_6 + m_2_7 + m_2_8 + m_2_9 + m_2_10 + m_2_11);
@@ -282,29 +283,29 @@ export default function make(Big) {
     let m_3_6; // 3.6 危险化学品
     if (!($has_chemical)) m_3_6 = 150; else {
     let d46 = 0;
-    { const n47 = $chem_not_assessed; if ((n47 > 0)) d46 = A(d46, (n47 * 0.5)); }
-    if ((!$chem_users_checked)) d46 = A(d46, 0.5);
+    { const n47 = $chem_not_assessed; if ((n47 > 0)) d46 = (d46 + (n47 * 0.5)); }
+    if ((!$chem_users_checked)) d46 = (d46 + 0.5);
     m_3_6 = H(D(1.5, Math.min(1.5, d46)));
     }
     let m_3_7; // 3.7 有限空间和动火作业
     let d48 = 0;
-    { const n49 = $confined_open; if ((n49 > 0)) d48 = A(d48, (n49 * 0.5)); }
-    { const n50 = $hotwork_open; if ((n50 > 0)) d48 = A(d48, (n50 * 0.5)); }
+    { const n49 = $confined_open; if ((n49 > 0)) d48 = (d48 + (n49 * 0.5)); }
+    { const n50 = $hotwork_open; if ((n50 > 0)) d48 = (d48 + (n50 * 0.5)); }
     m_3_7 = H(D(1.5, Math.min(1.5, d48)));
     let m_3_8; // 3.8 粉尘涉爆监测预警和电气焊“加芯赋码”
     if (((($dust_enterprises === 0) ? false : ($dust_enterprises === 0)) || (($welding_units === 0) ? false : ($welding_units === 0)))) m_3_8 = 100; else {
     let d51 = 0;
-    { const n52 = (($dust_enterprises === 0) ? 0 : M((($dust_enterprises - $dust_connected) * 100) / $dust_enterprises)); if ((n52 > 0)) d51 = A(d51, M(n52 * 0.005)); }
-    { const n53 = (($welding_units === 0) ? 0 : M((($welding_units - $welding_coded) * 100) / $welding_units)); if ((n53 > 0)) d51 = A(d51, M(n53 * 0.005)); }
+    { const n52 = (($dust_enterprises === 0) ? 0 : M((($dust_enterprises - $dust_connected) * 100) / $dust_enterprises)); if ((n52 > 0)) d51 = (d51 + M(n52 * 0.005)); }
+    { const n53 = (($welding_units === 0) ? 0 : M((($welding_units - $welding_coded) * 100) / $welding_units)); if ((n53 > 0)) d51 = (d51 + M(n53 * 0.005)); }
     m_3_8 = H(D(1, Math.min(1, d51)));
     }
     const s_enterprise = (m_3_1 + m_3_2 + m_3_3 + m_3_4 + m_3_5 + m_3_6 + m_3_7 + m_3_8);
     let m_4_1; // 4.1 城镇燃气
     if (((($hoses_due === 0) ? false : ($hoses_due === 0)) || (($alarms_due === 0) ? false : ($alarms_due === 0)))) m_4_1 = 300; else {
     let d54 = 0;
-    { const n55 = (($hoses_due === 0) ? 0 : M((($hoses_due - $hoses_replaced) * 100) / $hoses_due)); if ((n55 > 0)) d54 = A(d54, M(n55 * 0.02)); }
-    { const n56 = (($alarms_due === 0) ? 0 : M((($alarms_due - $alarms_installed) * 100) / $alarms_due)); if ((n56 > 0)) d54 = A(d54, M(n56 * 0.01)); }
-    { const n57 = $gas_open; if ((n57 > 0)) d54 = A(d54, (n57 * 0.5)); }
+    { const n55 = (($hoses_due === 0) ? 0 : M((($hoses_due - $hoses_replaced) * 100) / $hoses_due)); if ((n55 > 0)) d54 = (d54 + M(n55 * 0.02)); }
+    { const n56 = (($alarms_due === 0) ? 0 : M((($alarms_due - $alarms_installed) * 100) / $alarms_due)); if ((n56 > 0)) d54 = (d54 + M(n56 * 0.01)); }
+    { const n57 = $gas_open; if ((n57 > 0)) d54 = (d54 + (n57 * 0.5)); }
     m_4_1 = H(D(3, Math.min(3, d54)));
     }
     let m_4_2; // 4.2 经营性自建房
@@ -316,40 +317,40 @@ export default function make(Big) {
     let m_4_3; // 4.3 特种设备注册登记和定检
     if (((($se_total === 0) ? false : ($se_total === 0)) || (($se_total === 0) ? false : ($se_total === 0)))) m_4_3 = 200; else {
     let d60 = 0;
-    { const n61 = (($se_total === 0) ? 0 : M((($se_total - $se_registered) * 100) / $se_total)); if ((n61 > 0)) d60 = A(d60, M(n61 * 0.1)); }
-    { const n62 = (($se_total === 0) ? 0 : M((($se_total - $se_inspected) * 100) / $se_total)); if ((n62 > 0)) d60 = A(d60, M(n62 * 0.1)); }
+    { const n61 = (($se_total === 0) ? 0 : M((($se_total - $se_registered) * 100) / $se_total)); if ((n61 > 0)) d60 = (d60 + M(n61 * 0.1)); }
+    { const n62 = (($se_total === 0) ? 0 : M((($se_total - $se_inspected) * 100) / $se_total)); if ((n62 > 0)) d60 = (d60 + M(n62 * 0.1)); }
     m_4_3 = H(D(2, Math.min(2, d60)));
     }
     let m_4_4; // 4.4 建设施工（小微工程程序监管）
     if ((($small_works === 0) ? false : ($small_works === 0))) m_4_4 = 150; else {
     let d63 = 0;
-    { const n64 = (($small_works === 0) ? 0 : M((($small_works - $small_works_supervised) * 100) / $small_works)); if ((n64 > 0)) d63 = A(d63, M(n64 * 0.05)); }
+    { const n64 = (($small_works === 0) ? 0 : M((($small_works - $small_works_supervised) * 100) / $small_works)); if ((n64 > 0)) d63 = (d63 + M(n64 * 0.05)); }
     m_4_4 = H(D(1.5, Math.min(1.5, d63)));
     }
     let m_4_5; // 4.5 工贸重点对象和高发环节专项整治
     let d65 = 0;
-    { const n66 = $workshop_open; if ((n66 > 0)) d65 = A(d65, (n66 * 0.5)); }
-    if ((!$falls_campaign)) d65 = A(d65, 0.5);
+    { const n66 = $workshop_open; if ((n66 > 0)) d65 = (d65 + (n66 * 0.5)); }
+    if ((!$falls_campaign)) d65 = (d65 + 0.5);
     m_4_5 = H(D(1.5, Math.min(1.5, d65)));
     let m_4_6; // 4.6 危险废物和环保设施安全
     if (!($has_env_facilities)) m_4_6 = 100; else {
     let d67 = 0;
-    { const n68 = $env_unassessed; if ((n68 > 0)) d67 = A(d67, (n68 * 0.5)); }
+    { const n68 = $env_unassessed; if ((n68 > 0)) d67 = (d67 + (n68 * 0.5)); }
     m_4_6 = H(D(1, Math.min(1, d67)));
     }
     let m_4_7; // 4.7 轨交站点、地下空间、烟花爆竹和人员聚集
     let d69 = 0;
-    if (($has_metro && (!$four_chiefs))) d69 = A(d69, 0.5);
-    if ((!$underground_checks)) d69 = A(d69, 0.5);
-    { const n70 = $fireworks_cases; if ((n70 > 0)) d69 = A(d69, (n70 * 0.25)); }
-    if ((!$crowd_control)) d69 = A(d69, 0.5);
+    if (($has_metro && (!$four_chiefs))) d69 = (d69 + 0.5);
+    if ((!$underground_checks)) d69 = (d69 + 0.5);
+    { const n70 = $fireworks_cases; if ((n70 > 0)) d69 = (d69 + (n70 * 0.25)); }
+    if ((!$crowd_control)) d69 = (d69 + 0.5);
     m_4_7 = H(D(2, Math.min(2, d69)));
     const s_key = (m_4_1 + m_4_2 + m_4_3 + m_4_4 + m_4_5 + m_4_6 + m_4_7);
     let m_5_1; // 5.1 火灾隐患滚动排查整治
     if ((($fire_places === 0) ? false : ($fire_places === 0))) m_5_1 = 2500; else {
     let d71 = 0;
-    { const n72 = (($fire_places === 0) ? 0 : M((($fire_places - $fire_checked) * 100) / $fire_places)); if ((n72 > 0)) d71 = A(d71, M(n72 * 0.25)); }
-    { const n73 = $fire_open; if ((n73 > 0)) d71 = A(d71, (n73 * 2)); }
+    { const n72 = (($fire_places === 0) ? 0 : M((($fire_places - $fire_checked) * 100) / $fire_places)); if ((n72 > 0)) d71 = (d71 + M(n72 * 0.25)); }
+    { const n73 = $fire_open; if ((n73 > 0)) d71 = (d71 + (n73 * 2)); }
     m_5_1 = H(D(25, Math.min(25, d71)));
     }
     let m_5_2; // 5.2 大型商业综合体消防安全管理达标率
@@ -362,109 +363,109 @@ export default function make(Big) {
     }
     let m_5_3; // 5.3 专职消防队和微型消防站
     let d76 = 0;
-    if ((!$fire_team)) d76 = A(d76, 10);
-    { const n77 = Math.max(($micro_required - $micro_built), 0); if ((n77 > 0)) d76 = A(d76, (n77 * 2)); }
+    if ((!$fire_team)) d76 = (d76 + 10);
+    { const n77 = Math.max(($micro_required - $micro_built), 0); if ((n77 > 0)) d76 = (d76 + (n77 * 2)); }
     m_5_3 = H(D(20, Math.min(20, d76)));
     let m_5_4; // 5.4 电动自行车
     if ((($ebike_sites === 0) ? false : ($ebike_sites === 0))) m_5_4 = 2000; else {
     let d78 = 0;
-    { const n79 = (($ebike_sites === 0) ? 0 : M((($ebike_sites - $ebike_sites_done) * 100) / $ebike_sites)); if ((n79 > 0)) d78 = A(d78, M(n79 * 0.15)); }
-    { const n80 = $ebike_open; if ((n80 > 0)) d78 = A(d78, (n80 * 1)); }
+    { const n79 = (($ebike_sites === 0) ? 0 : M((($ebike_sites - $ebike_sites_done) * 100) / $ebike_sites)); if ((n79 > 0)) d78 = (d78 + M(n79 * 0.15)); }
+    { const n80 = $ebike_open; if ((n80 > 0)) d78 = (d78 + (n80 * 1)); }
     m_5_4 = H(D(20, Math.min(20, d78)));
     }
     let m_5_5; // 5.5 消防“生命通道”
     let d81 = 0;
-    { const n82 = $lifeline_open; if ((n82 > 0)) d81 = A(d81, (n82 * 2)); }
+    { const n82 = $lifeline_open; if ((n82 > 0)) d81 = (d81 + (n82 * 2)); }
     m_5_5 = H(D(10, Math.min(10, d81)));
     let m_5_6; // 5.6 消防宣传
     let d83 = 0;
-    if ((!$fire_month)) d83 = A(d83, 5);
-    if ((!$fire_seven_in)) d83 = A(d83, 5);
+    if ((!$fire_month)) d83 = (d83 + 5);
+    if ((!$fire_seven_in)) d83 = (d83 + 5);
     m_5_6 = H(D(10, Math.min(10, d83)));
     const s_fire = H(M(M(((m_5_1 + m_5_2 + m_5_3 + m_5_4 + m_5_5 + m_5_6) / 100) * 15) / 100));
     let m_6_1; // 6.1 灾害防治责任清单
     let d84 = 0;
-    if ((!$four_level_list)) d84 = A(d84, 1);
-    { const n85 = $villages_no_list; if ((n85 > 0)) d84 = A(d84, (n85 * 0.2)); }
+    if ((!$four_level_list)) d84 = (d84 + 1);
+    { const n85 = $villages_no_list; if ((n85 > 0)) d84 = (d84 + (n85 * 0.2)); }
     m_6_1 = H(D(2, Math.min(2, d84)));
     let m_6_2; // 6.2 灾害信息员队伍
     if ((($villages === 0) ? false : ($villages === 0))) m_6_2 = 200; else {
     let d86 = 0;
-    { const n87 = (($villages === 0) ? 0 : M((($villages - $villages_with_officer) * 100) / $villages)); if ((n87 > 0)) d86 = A(d86, M(n87 * 0.02)); }
-    if ((!$officer_training)) d86 = A(d86, 0.5);
+    { const n87 = (($villages === 0) ? 0 : M((($villages - $villages_with_officer) * 100) / $villages)); if ((n87 > 0)) d86 = (d86 + M(n87 * 0.02)); }
+    if ((!$officer_training)) d86 = (d86 + 0.5);
     m_6_2 = H(D(2, Math.min(2, d86)));
     }
     let m_6_3; // 6.3 防汛检查和隐患清零
     let d88 = 0;
-    if ((!$flood_checks)) d88 = A(d88, 1);
-    { const n89 = $flood_open; if ((n89 > 0)) d88 = A(d88, (n89 * 0.5)); }
+    if ((!$flood_checks)) d88 = (d88 + 1);
+    { const n89 = $flood_open; if ((n89 > 0)) d88 = (d88 + (n89 * 0.5)); }
     m_6_3 = H(D(2, Math.min(2, d88)));
     let m_6_4; // 6.4 应急避难场所和避灾站点
     let d90 = 0;
-    { const n91 = Math.max(($shelters_planned - $shelters_built), 0); if ((n91 > 0)) d90 = A(d90, (n91 * 1)); }
-    if ((!$shelters_maintained)) d90 = A(d90, 1);
-    { const n92 = $stations_not_three; if ((n92 > 0)) d90 = A(d90, (n92 * 0.5)); }
+    { const n91 = Math.max(($shelters_planned - $shelters_built), 0); if ((n91 > 0)) d90 = (d90 + (n91 * 1)); }
+    if ((!$shelters_maintained)) d90 = (d90 + 1);
+    { const n92 = $stations_not_three; if ((n92 > 0)) d90 = (d90 + (n92 * 0.5)); }
     m_6_4 = H(D(3, Math.min(3, d90)));
     let m_6_5; // 6.5 综合减灾示范社区创建
     let d93 = 0;
-    if ((!$demo_community)) d93 = A(d93, 1);
+    if ((!$demo_community)) d93 = (d93 + 1);
     m_6_5 = H(D(1, Math.min(1, d93)));
     let m_6_6; // 6.6 森林防灭火
     if (!($has_forest)) m_6_6 = 100; else {
     let d94 = 0;
-    if ((!$forest_campaign)) d94 = A(d94, 0.5);
-    { const n95 = $forest_open; if ((n95 > 0)) d94 = A(d94, (n95 * 0.5)); }
+    if ((!$forest_campaign)) d94 = (d94 + 0.5);
+    { const n95 = $forest_open; if ((n95 > 0)) d94 = (d94 + (n95 * 0.5)); }
     m_6_6 = H(D(1, Math.min(1, d94)));
     }
     let m_6_7; // 6.7 街镇应急管理标准化（“六有”）
     let d96 = 0;
-    if ((!$has_team)) d96 = A(d96, 0.5);
-    if ((!$has_mechanism)) d96 = A(d96, 0.5);
-    if ((!$plan_updated)) d96 = A(d96, 1);
-    { const n97 = $villages_no_plan; if ((n97 > 0)) d96 = A(d96, (n97 * 0.2)); }
-    if ((!$rescue_team)) d96 = A(d96, 1);
-    if ((!$supply_depot)) d96 = A(d96, 1);
-    { const n98 = Math.max(($drills_planned - $drills), 0); if ((n98 > 0)) d96 = A(d96, (n98 * 0.5)); }
-    if ((!$three_in_one)) d96 = A(d96, 0.5);
+    if ((!$has_team)) d96 = (d96 + 0.5);
+    if ((!$has_mechanism)) d96 = (d96 + 0.5);
+    if ((!$plan_updated)) d96 = (d96 + 1);
+    { const n97 = $villages_no_plan; if ((n97 > 0)) d96 = (d96 + (n97 * 0.2)); }
+    if ((!$rescue_team)) d96 = (d96 + 1);
+    if ((!$supply_depot)) d96 = (d96 + 1);
+    { const n98 = Math.max(($drills_planned - $drills), 0); if ((n98 > 0)) d96 = (d96 + (n98 * 0.5)); }
+    if ((!$three_in_one)) d96 = (d96 + 0.5);
     m_6_7 = H(D(5, Math.min(5, d96)));
     let m_6_8; // 6.8 应急值守和信息报送
     let d99 = 0;
-    { const n100 = $late_reports; if ((n100 > 0)) d99 = A(d99, (n100 * 0.5)); }
-    { const n101 = $missing_reports; if ((n101 > 0)) d99 = A(d99, (n101 * 1)); }
-    { const n102 = $false_reports; if ((n102 > 0)) d99 = A(d99, (n102 * 1.5)); }
-    { const n103 = $concealed_reports; if ((n103 > 0)) d99 = A(d99, (n103 * 2)); }
-    { const n104 = $duty_lapses; if ((n104 > 0)) d99 = A(d99, (n104 * 0.5)); }
+    { const n100 = $late_reports; if ((n100 > 0)) d99 = (d99 + (n100 * 0.5)); }
+    { const n101 = $missing_reports; if ((n101 > 0)) d99 = (d99 + (n101 * 1)); }
+    { const n102 = $false_reports; if ((n102 > 0)) d99 = (d99 + (n102 * 1.5)); }
+    { const n103 = $concealed_reports; if ((n103 > 0)) d99 = (d99 + (n103 * 2)); }
+    { const n104 = $duty_lapses; if ((n104 > 0)) d99 = (d99 + (n104 * 0.5)); }
     m_6_8 = H(D(3, Math.min(3, d99)));
     let m_6_9; // 6.9 安全宣传教育
     let d105 = 0;
-    if ((!$safety_month)) d105 = A(d105, 0.5);
-    if ((!$disaster_day)) d105 = A(d105, 0.5);
-    { const n106 = (5 - $five_in); if ((n106 > 0)) d105 = A(d105, (n106 * 0.2)); }
-    if ((!$town_contest)) d105 = A(d105, 0.5);
+    if ((!$safety_month)) d105 = (d105 + 0.5);
+    if ((!$disaster_day)) d105 = (d105 + 0.5);
+    { const n106 = (5 - $five_in); if ((n106 > 0)) d105 = (d105 + (n106 * 0.2)); }
+    if ((!$town_contest)) d105 = (d105 + 0.5);
     m_6_9 = H(D(2, Math.min(2, d105)));
     const s_disaster = (m_6_1 + m_6_2 + m_6_3 + m_6_4 + m_6_5 + m_6_6 + m_6_7 + m_6_8 + m_6_9);
     let subtotal = (s_leadership + s_territorial + s_enterprise + s_key + s_fire + s_disaster);
     let a_accidents;
     {
     let d107 = 0;
-    { const n108 = $general_accidents; if ((n108 > 0)) d107 = A(d107, (n108 * 2)); }
-    { const n109 = $deaths; if ((n109 > 0)) d107 = A(d107, (n109 * 3)); }
-    { const n110 = Math.max(($general_accidents - $last_year_accidents), 0); if ((n110 > 0)) d107 = A(d107, (n110 * 0.5)); }
+    { const n108 = $general_accidents; if ((n108 > 0)) d107 = (d107 + (n108 * 2)); }
+    { const n109 = $deaths; if ((n109 > 0)) d107 = (d107 + (n109 * 3)); }
+    { const n110 = Math.max(($general_accidents - $last_year_accidents), 0); if ((n110 > 0)) d107 = (d107 + (n110 * 0.5)); }
     a_accidents = H(Math.min(20, d107));
     }
     let a_fires;
     {
     let d111 = 0;
-    { const n112 = $larger_fires; if ((n112 > 0)) d111 = A(d111, (n112 * 3)); }
-    { const n113 = $fire_deaths; if ((n113 > 0)) d111 = A(d111, (n113 * 2)); }
+    { const n112 = $larger_fires; if ((n112 > 0)) d111 = (d111 + (n112 * 3)); }
+    { const n113 = $fire_deaths; if ((n113 > 0)) d111 = (d111 + (n113 * 2)); }
     a_fires = H(Math.min(10, d111));
     }
     let a_warnings;
     {
     let d114 = 0;
-    { const n115 = $interviews; if ((n115 > 0)) d114 = A(d114, (n115 * 2)); }
-    { const n116 = $notices; if ((n116 > 0)) d114 = A(d114, (n116 * 1)); }
-    { const n117 = $urge_letters; if ((n117 > 0)) d114 = A(d114, (n117 * 0.5)); }
+    { const n115 = $interviews; if ((n115 > 0)) d114 = (d114 + (n115 * 2)); }
+    { const n116 = $notices; if ((n116 > 0)) d114 = (d114 + (n116 * 1)); }
+    { const n117 = $urge_letters; if ((n117 > 0)) d114 = (d114 + (n117 * 0.5)); }
     a_warnings = H(Math.min(6, d114));
     }
     const adjust = (a_accidents + a_fires + a_warnings);
@@ -478,7 +479,7 @@ export default function make(Big) {
     let b_experience;
     {
     let d121 = 0;
-    { const n122 = $promoted; if ((n122 > 0)) d121 = A(d121, (n122 * 0.5)); }
+    { const n122 = $promoted; if ((n122 > 0)) d121 = (d121 + (n122 * 0.5)); }
     b_experience = H(Math.min(1, d121));
     }
     const bonus = Math.min(200, (b_demo + b_experience));
