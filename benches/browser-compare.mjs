@@ -92,7 +92,7 @@ async function main() {
   const rules = JSON.parse(rulesText);
   log(`inputs: python3 benches/make_submissions.py ${rel(RULES)} ${N}`);
   const texts = makeInputs(RULES, N);
-  const config = { names: gen.names, scale: rules.scale ?? 2, rounds: ROUNDS, batch: BATCH };
+  const config = { names: gen.names, scale: rules.scale ?? 2, rounds: ROUNDS, batch: BATCH, n: N };
   const dynamic = new Map([
     ['/', [TYPES['.html'], page('/peers/browser/page.mjs')]],
     ['/cold.html', [TYPES['.html'], page('/peers/browser/cold.mjs')]],
@@ -163,7 +163,7 @@ async function main() {
     adapters, samples, agree, agree2, unit: 'µs per call',
     perCallNote: `A sample is the mean of a batch of ${BATCH} calls (the browser's timer is too coarse for single calls of the fast engines), so p90 is over batch means.`,
   }), '');
-  out.push(`Agreement as in Node: the timed inputs, and (untimed) ${N} milder submissions, the rule set's embedded tests and the known cases (${result.mildCount} in all).`, '');
+  out.push(`Agreement as in Node: the timed inputs${result.dropped ? ` (${result.dropped} refused by our engine as invalid and left out)` : ''}, and (untimed) ${N} milder submissions, the rule set's embedded tests and the known cases (${result.mildCount} in all${result.mildDropped ? `; ${result.mildDropped} known cases written for another version of the rule set, refused by our engine, left out` : ''}).`, '');
   const details = [agreementDetails(adapters, agree, ' (timed inputs)'), agreementDetails(adapters, agree2, ' (mild inputs)')].filter(Boolean).join('\n');
   if (details) out.push('Differences (checked before timing):', '', details, '');
   for (const a of adapters) if (a.note) out.push(`- ${a.name}: ${a.note}`);

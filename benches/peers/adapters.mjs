@@ -129,7 +129,8 @@ export function jreAdapter({ name, JEngine, Big, def, makeGlue, mode, note }) {
       for (const e of events) {
         if (e.type === 'veto') { hits[e.params.id] = true; continue; }
         const l = lines[e.params.line];
-        const a = l.fact === null ? l.points : big ? f[l.fact].minus(l.free).times(l.points) : (f[l.fact] - l.free) * l.points;
+        let a = l.fact === null ? l.points : big ? f[l.fact].minus(l.free).times(l.points) : (f[l.fact] - l.free) * l.points;
+        if (l.round) a = glue.round(a); // a quotient's product, rounded as the engine's decimals round it
         const cur = sums[l.key];
         if (cur === undefined) sums[l.key] = a;
         else if (l.combine === 'max') sums[l.key] = (big ? a.gt(cur) : a > cur) ? a : cur;

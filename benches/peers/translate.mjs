@@ -527,8 +527,46 @@ export function translateZenExpression(rules, { totalAs = 'string' } = {}) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// JavaScript: plain numbers ("careful": item scores as integer hundredths, values snapped to 15
-// significant digits before rounding; "naive": Math.round(x * 100) / 100 and float sums) or big.js.
+// JavaScript: plain numbers ("careful": item scores as integer hundredths, sums and differences snapped
+// to the 15 significant digits of their larger operand, values snapped to 15 significant digits before
+// rounding, ceil/floor and comparisons; "naive": Math.round(x * 100) / 100 and float sums) or big.js.
+
+// Whether an expression's value is always a whole number (integer literals, count inputs, and +, -, *,
+// min, max, abs, floor, ceil, round(x, 0) and if() over them): JS numbers compute those exactly, so the
+// careful translation needs no snapping there.
+function isWhole(e, inputs) {
+  switch (e.t) {
+    case 'num': return !/\.\d*[1-9]/.test(e.v);
+    case 'id': return inputs.get(e.v)?.type === 'count';
+    case 'un': return e.op === '-' && isWhole(e.a, inputs);
+    case 'bin': return ['+', '-', '*'].includes(e.op) && isWhole(e.a, inputs) && isWhole(e.b, inputs);
+    case 'call':
+      if (e.f === 'floor' || e.f === 'ceil') return true;
+      if (e.f === 'round') return e.args[1].t === 'num' && Number(e.args[1].v) === 0;
+      if (e.f === 'if') return isWhole(e.args[1], inputs) && isWhole(e.args[2], inputs);
+      return e.args.every((x) => isWhole(x, inputs));
+  }
+  return false;
+}
+
+// Whether an expression divides (its value may be a non-terminating decimal).
+function hasDiv(e) {
+  switch (e.t) {
+    case 'un': return hasDiv(e.a);
+    case 'bin': return e.op === '/' || hasDiv(e.a) || hasDiv(e.b);
+    case 'call': return e.args.some(hasDiv);
+  }
+  return false;
+}
+
+// The engine computes with rust_decimal (a 96-bit mantissa, at most 28 places): a non-terminating
+// quotient, and a product that needs more places or digits, is rounded to what fits (ties to even).
+// Where such values add up to an exact rounding edge (100 × 11 ÷ 12 × 0.005 + 100 × 1 ÷ 3 × 0.005 is
+// 0.625 in exact arithmetic, 0.6250000000000000000000000001 in the engine) those last digits decide the
+// item's rounding (1 − 0.625… → 0.37, not 0.38). So every quotient, and every product with a quotient in
+// it, is rounded the engine's way: big.js exactly so (RD), the careful JS numbers with 17 fewer digits
+// (M: at most 11 places, a mantissa below 2^96 / 10^17), which a double holds exactly and which leaves
+// room for the 15-digit snapping of sums without losing the direction of that rounding.
 
 function jsBackend(P, mode) {
   const consts = [];
@@ -553,10 +591,15 @@ function jsBackend(P, mode) {
     isZero: (a) => (big ? `${a}.eq(0)` : `(${a} === 0)`),
     lit: (d) => (big ? K(d) : decText(d)),
     zero: big ? K('0') : '0',
-    add: (a, b) => (big ? `${a}.plus(${b})` : `(${a} + ${b})`),
-    sub: (a, b) => (big ? `${a}.minus(${b})` : `(${a} - ${b})`),
-    mul: (a, b) => (big ? `${a}.times(${b})` : `(${a} * ${b})`),
-    div: (a, b) => (big ? `${a}.div(${b})` : `(${a} / ${b})`),
+    // Careful: a sum or difference of decimals carries the representation errors of its operands,
+    // which cancellation makes large relative to the result (100 - 93.1 = 6.900000000000006, then
+    // 2 - 6.9 * 0.25 = 0.2749999999999986, which 15 digits of its own cannot snap back to 0.275):
+    // it is snapped to 15 significant digits of its larger operand (A, D). Whole operands need none.
+    add: (a, b, whole = false) => (big ? `${a}.plus(${b})` : careful && !whole ? `A(${a}, ${b})` : `(${a} + ${b})`),
+    sub: (a, b, whole = false) => (big ? `${a}.minus(${b})` : careful && !whole ? `D(${a}, ${b})` : `(${a} - ${b})`),
+    // exact: no operand is (or contains) a quotient, so the product needs no rounding.
+    mul: (a, b, exact = false) => (big ? (exact ? `${a}.times(${b})` : `RD(${a}.times(${b}))`) : careful && !exact ? `M(${a} * ${b})` : `(${a} * ${b})`),
+    div: (a, b) => (big ? `RD(${a}.div(${b}))` : careful ? `M(${a} / ${b})` : `(${a} / ${b})`),
     min: (...xs) => (big ? `bmin(${xs.join(', ')})` : `Math.min(${xs.join(', ')})`),
     max: (...xs) => (big ? `bmax(${xs.join(', ')})` : `Math.max(${xs.join(', ')})`),
     // Comparison of computed raw values (snapped in careful mode).
@@ -579,12 +622,13 @@ function jsBackend(P, mode) {
         case 'bin': {
           const a = B.expr(e.a);
           const b = B.expr(e.b);
+          const whole = isWhole(e.a, P.inputs) && isWhole(e.b, P.inputs);
           switch (e.op) {
             case '&&': return `(${a} && ${b})`;
             case '||': return `(${a} || ${b})`;
-            case '+': return B.add(a, b);
-            case '-': return B.sub(a, b);
-            case '*': return B.mul(a, b);
+            case '+': return B.add(a, b, whole);
+            case '-': return B.sub(a, b, whole);
+            case '*': return B.mul(a, b, !hasDiv(e.a) && !hasDiv(e.b));
             case '/': return B.div(a, b);
           }
           const numeric = typeOf(e.a, P.inputs) === 'num';
@@ -632,6 +676,13 @@ function jsHelpers(B, P) {
   const ten = 10 ** P.scale;
   const lines = [];
   if (B.mode === 'big') {
+    lines.push('// A constructor of its own: quotients to 40 places, then rounded as the engine\'s decimals (RD).');
+    lines.push('const Big = Big0();', 'Big.DP = 40;');
+    lines.push('// rust_decimal\'s precision: at most 28 places, a mantissa below 2^96; ties to even.');
+    lines.push("const MAXD = [...'79228162514264337593543950336'].map(Number);");
+    lines.push('// Whether the 29 leading digits of x (its coefficient) are below 2^96.');
+    lines.push('const fits29 = (c) => { for (let i = 0; i < 29; i++) { const d = c[i] ?? 0; if (d !== MAXD[i]) return d < MAXD[i]; } return false; };');
+    lines.push('const RD = (x) => { if (x.c[0] === 0) return x; let s = Math.min(28, 27 - x.e); if (s < 0) return x; if (s < 28 && fits29(x.c)) s++; return x.round(s, 2); };');
     lines.push(...B.consts.map((c, k) => `const K${k} = new Big('${c}');`));
     lines.push('const bmin = (a, ...xs) => { for (const x of xs) if (x.lt(a)) a = x; return a; };');
     lines.push('const bmax = (a, ...xs) => { for (const x of xs) if (x.gt(a)) a = x; return a; };');
@@ -640,6 +691,15 @@ function jsHelpers(B, P) {
   } else if (B.mode === 'careful') {
     lines.push('// Snap a float to 15 significant digits: undoes binary representation error before a discontinuous step.');
     lines.push('const S = (x) => +x.toPrecision(15);');
+    lines.push('// A sum (A) or difference (D) snapped to 15 significant digits of its larger operand: cancellation');
+    lines.push('// (100 - 93.1 = 6.900000000000006) leaves the operands\' representation errors behind in the result.');
+    lines.push('const Q = (x, m) => { if (m === 0 || x === 0) return x; const d = 14 - Math.floor(Math.log10(m)); if (d > 22) return +x.toFixed(Math.min(d, 100)); const p = 10 ** Math.abs(d); return d >= 0 ? Math.round(x * p) / p : Math.round(x / p) * p; };');
+    lines.push('const A = (a, b) => Q(a + b, Math.max(Math.abs(a), Math.abs(b)));');
+    lines.push('const D = (a, b) => Q(a - b, Math.max(Math.abs(a), Math.abs(b)));');
+    lines.push('// A quotient, or a product with one in it, rounded as the engine\'s decimals round it, with 17 fewer digits:');
+    lines.push('// at most 11 places and a mantissa below 2^96 / 10^17 (rust_decimal: 28 places, 2^96), ties to even.');
+    lines.push('// (A tie is a fraction within 15 significant digits of one half: the binary error of a * k is below that.)');
+    lines.push('const M = (x) => { if (x === 0 || !Number.isFinite(x)) return x; const a = Math.abs(x); let s = 11; while (s > 0 && a * 10 ** s >= 792281625142.6434) s--; const k = 10 ** s; const m = a * k; let r = Math.floor(m); const f = m - r; if (Math.abs(f - 0.5) <= m * 1e-15) r += r % 2; else if (f > 0.5) r++; return (x < 0 ? -r : r) / k; };');
     lines.push(`// Round half away from zero to ${P.scale} places, as an integer count of 1/${ten}.`);
     lines.push(`const H = (x) => (x < 0 ? -Math.round(+(-x * ${ten}).toPrecision(15)) : Math.round(+(x * ${ten}).toPrecision(15)));`);
     lines.push('const R = (x, n) => { const m = 10 ** n; return (x < 0 ? -Math.round(+(-x * m).toPrecision(15)) : Math.round(+(x * m).toPrecision(15))) / m; };');
@@ -669,12 +729,14 @@ function jsScoring(P, B, { linesFrom, vetoesFrom }) {
     const d = fresh('d');
     const code = [`let ${d} = ${B.zero};`];
     for (const l of g.parsed) {
-      const amount = (a) => (g.combine === 'max' ? `${d} = ${B.max(d, a)};` : `${d} = ${B.add(d, a)};`);
+      // Amounts are never negative, so their sum cannot cancel: no snapping (careful) needed.
+      const amount = (a) => (g.combine === 'max' ? `${d} = ${B.max(d, a)};` : `${d} = ${B.add(d, a, !/^-/.test(String(l.points)))};`);
       if (l.kind === 'if') code.push(`if (${B.expr(l.cond)}) ${amount(B.lit(l.points))}`);
       else {
         const n = fresh('n');
         const v = B.expr(l.value);
-        code.push(`{ const ${n} = ${l.free === '0' ? v : B.sub(v, B.lit(l.free))}; if (${B.cmp('>', n, B.zero, false)}) ${amount(B.mul(n, B.lit(l.points)))} }`);
+        const whole = isWhole(l.value, P.inputs) && !/\.\d*[1-9]/.test(l.free);
+        code.push(`{ const ${n} = ${l.free === '0' ? v : B.sub(v, B.lit(l.free), whole)}; if (${B.cmp('>', n, B.zero, false)}) ${amount(B.mul(n, B.lit(l.points), !hasDiv(l.value)))} }`);
       }
     }
     return { code, raw: d };
@@ -838,7 +900,7 @@ export function translatePlainJs(rules, mode = 'careful') {
   const B = jsBackend(P, mode);
   const body = [...jsConvert(P, B), ...jsScoring(P, B, { linesFrom: 'inline', vetoesFrom: 'inline' })];
   return `// Generated by benches/peers/translate.mjs from ${P.rules.id} ${P.rules.version} (${mode}). Do not edit.
-export default function make(Big) {
+export default function make(${B.mode === 'big' ? 'Big0' : 'Big'}) {
 ${indent(jsHelpers(B, P))}
   const GRADES = ${JSON.stringify(P.grades.map((g) => g.name))};
   return function score(values) {
@@ -885,7 +947,8 @@ function jreCondition(e, P, big) {
 /**
  * json-rules-engine: {rules, lines, glue}. `rules` are the engine's rule objects (one per line of every
  * deduct item, adjustment and bonus item, and one per veto); an event's params.line indexes `lines`
- * ({key, combine, points, free, fact}: amount = points, or points × (fact − free) for a `per` line).
+ * ({key, combine, points, free, fact, round?}: amount = points, or points × (fact − free) for a `per` line,
+ * passed through the glue's `round` when `round` is set).
  * `glue` is the source of an ES module `export default function make(Big) { ... return {facts, finish}; }`: facts(values) gives the
  * engine's facts (inputs converted, plus derived facts for what a condition cannot express), and
  * finish(f, sums, hits) the total and grade from the facts, the summed lines and the triggered vetoes.
@@ -895,11 +958,14 @@ export function translateJre(rules, mode = 'number') {
   const big = mode === 'big';
   const B = jsBackend(P, big ? 'big' : 'naive');
   const derived = [];
-  const derive = (ast) => {
+  // A derived fact: a value or condition the rules' operators cannot compute from the inputs. Where it
+  // can be undefined (a division by zero on the evaluated path), it is not computed (big.js would throw)
+  // but `fallback` (0, false): the line or veto does not fire, and finish() scores what reads it as the
+  // engine does (an item pending at full points, an adjustment or bonus item 0, a veto not applied).
+  const derive = (ast, fallback) => {
     const name = `x_${derived.length}`;
     const u = undefCode(ast, B);
-    if (u) throw new Error('translate: a line whose value can be undefined is not supported for json-rules-engine');
-    derived.push(`f.${name} = ${B.expr(ast)};`);
+    derived.push(`f.${name} = ${u ? `${u} ? ${fallback} : ` : ''}${B.expr(ast)};`);
     return name;
   };
   const jreRules = [];
@@ -909,12 +975,13 @@ export function translateJre(rules, mode = 'number') {
       const index = lines.length;
       let cond;
       if (l.kind === 'if') {
-        cond = jreCondition(l.cond, P, big) ?? { fact: derive(l.cond), operator: 'equal', value: true };
+        cond = jreCondition(l.cond, P, big) ?? { fact: derive(l.cond, 'false'), operator: 'equal', value: true };
         lines.push({ key: g.owner.key, combine: g.combine, points: l.points, free: null, fact: null });
       } else {
-        const fact = l.value.t === 'id' ? l.value.v : derive(l.value);
+        const fact = l.value.t === 'id' ? l.value.v : derive(l.value, B.zero);
         cond = { fact, operator: big ? 'bigGt' : 'greaterThan', value: Number(l.free) };
-        lines.push({ key: g.owner.key, combine: g.combine, points: l.points, free: l.free, fact });
+        // round: the value may be a quotient, so the amount is rounded as the engine's decimals are (glue.round).
+        lines.push({ key: g.owner.key, combine: g.combine, points: l.points, free: l.free, fact, ...(big && hasDiv(l.value) ? { round: true } : {}) });
       }
       jreRules.push({
         name: `${g.owner.key}#${k}`,
@@ -925,14 +992,14 @@ export function translateJre(rules, mode = 'number') {
   }
   for (const v of P.vetoes) {
     const ast = parseExpr(v.when);
-    const cond = jreCondition(ast, P, big) ?? { fact: derive(ast), operator: 'equal', value: true };
+    const cond = jreCondition(ast, P, big) ?? { fact: derive(ast, 'false'), operator: 'equal', value: true };
     jreRules.push({ name: `veto:${v.id}`, conditions: cond.all || cond.any ? cond : { all: [cond] }, event: { type: 'veto', params: { id: v.id } } });
   }
   const conv = jsConvert(P, B);
   const names = P.rules.inputs.filter((i) => i.type !== 'text').map((i) => i.id);
   const body = jsScoring(P, B, { linesFrom: 'events', vetoesFrom: 'events' });
   const glue = `// Generated by benches/peers/translate.mjs from ${P.rules.id} ${P.rules.version} (json-rules-engine glue, ${big ? 'big.js' : 'plain numbers'}). Do not edit.
-export default function make(Big) {
+export default function make(${B.mode === 'big' ? 'Big0' : 'Big'}) {
 ${indent(jsHelpers(B, P))}
   const GRADES = ${JSON.stringify(P.grades.map((g) => g.name))};
   function facts(values) {
@@ -945,7 +1012,7 @@ ${indent(derived, 4)}
     const { ${names.map((n) => `${n}: $${n}`).join(', ')} } = f;
 ${indent(body, 4)}
   }
-  return { facts, finish };
+  return { facts, finish${big ? ', round: RD' : ''} };
 }
 `;
   return { rules: jreRules, lines, glue };

@@ -2,6 +2,15 @@
 export default function make(Big) {
   // Snap a float to 15 significant digits: undoes binary representation error before a discontinuous step.
   const S = (x) => +x.toPrecision(15);
+  // A sum (A) or difference (D) snapped to 15 significant digits of its larger operand: cancellation
+  // (100 - 93.1 = 6.900000000000006) leaves the operands' representation errors behind in the result.
+  const Q = (x, m) => { if (m === 0 || x === 0) return x; const d = 14 - Math.floor(Math.log10(m)); if (d > 22) return +x.toFixed(Math.min(d, 100)); const p = 10 ** Math.abs(d); return d >= 0 ? Math.round(x * p) / p : Math.round(x / p) * p; };
+  const A = (a, b) => Q(a + b, Math.max(Math.abs(a), Math.abs(b)));
+  const D = (a, b) => Q(a - b, Math.max(Math.abs(a), Math.abs(b)));
+  // A quotient, or a product with one in it, rounded as the engine's decimals round it, with 17 fewer digits:
+  // at most 11 places and a mantissa below 2^96 / 10^17 (rust_decimal: 28 places, 2^96), ties to even.
+  // (A tie is a fraction within 15 significant digits of one half: the binary error of a * k is below that.)
+  const M = (x) => { if (x === 0 || !Number.isFinite(x)) return x; const a = Math.abs(x); let s = 11; while (s > 0 && a * 10 ** s >= 792281625142.6434) s--; const k = 10 ** s; const m = a * k; let r = Math.floor(m); const f = m - r; if (Math.abs(f - 0.5) <= m * 1e-15) r += r % 2; else if (f > 0.5) r++; return (x < 0 ? -r : r) / k; };
   // Round half away from zero to 2 places, as an integer count of 1/100.
   const H = (x) => (x < 0 ? -Math.round(+(-x * 100).toPrecision(15)) : Math.round(+(x * 100).toPrecision(15)));
   const R = (x, n) => { const m = 10 ** n; return (x < 0 ? -Math.round(+(-x * m).toPrecision(15)) : Math.round(+(x * m).toPrecision(15))) / m; };
@@ -151,110 +160,110 @@ export default function make(Big) {
     if ((!$plan_made)) d0 = (d0 + 1.5);
     if ((!$task_list)) d0 = (d0 + 0.5);
     { const n1 = $unfinished_tasks; if ((n1 > 0)) d0 = (d0 + (n1 * 0.5)); }
-    m_1_1 = H((2 - Math.min(2, d0)));
+    m_1_1 = H(D(2, Math.min(2, d0)));
     let m_1_2; // 1.2 责任清单
     let d2 = 0;
     if ((!$duty_list)) d2 = (d2 + 1.5);
     { const n3 = (4 - $four_lists); if ((n3 > 0)) d2 = (d2 + (n3 * 0.5)); }
-    m_1_2 = H((3 - Math.min(3, d2)));
+    m_1_2 = H(D(3, Math.min(3, d2)));
     let m_1_3; // 1.3 履职述职和带队督查
     let d4 = 0;
     if ((!$duty_report)) d4 = (d4 + 1);
     { const n5 = Math.max((4 - $leader_inspections), 0); if ((n5 > 0)) d4 = (d4 + (n5 * 0.25)); }
-    m_1_3 = H((2 - Math.min(2, d4)));
+    m_1_3 = H(D(2, Math.min(2, d4)));
     let m_1_4; // 1.4 理论学习和专题培训
     let d6 = 0;
     if ((!$study)) d6 = (d6 + 1);
     { const n7 = $training_absent; if ((n7 > 0)) d6 = (d6 + (n7 * 0.5)); }
-    m_1_4 = H((2 - Math.min(2, d6)));
+    m_1_4 = H(D(2, Math.min(2, d6)));
     let m_1_5; // 1.5 形势分析和风险研判
     let d8 = 0;
     { const n9 = Math.max((4 - $safety_meetings), 0); if ((n9 > 0)) d8 = (d8 + (n9 * 0.5)); }
-    m_1_5 = H((1.5 - Math.min(1.5, d8)));
+    m_1_5 = H(D(1.5, Math.min(1.5, d8)));
     let m_1_6; // 1.6 督查问题闭环整改
     let d10 = 0;
     { const n11 = $overdue_findings; if ((n11 > 0)) d10 = (d10 + (n11 * 0.5)); }
-    m_1_6 = H((1.5 - Math.min(1.5, d10)));
+    m_1_6 = H(D(1.5, Math.min(1.5, d10)));
     const s_leadership = (m_1_1 + m_1_2 + m_1_3 + m_1_4 + m_1_5 + m_1_6);
     let m_2_1; // 2.1 网格化覆盖
     if (($grids === 0)) m_2_1 = 0; else {
-    const v12 = (($grids_covered / $grids) * 100);
-    const sf13 = (100 - v12);
-    m_2_1 = (S(sf13) <= 0) ? 300 : H((3 - Math.min(3, ((sf13 / 1) * 0.2))));
+    const v12 = M(M($grids_covered / $grids) * 100);
+    const sf13 = D(100, v12);
+    m_2_1 = (S(sf13) <= 0) ? 300 : H(D(3, Math.min(3, M(M(sf13 / 1) * 0.2))));
     }
     let m_2_2; // 2.2 重大事故隐患整改率
     if (($hazards_found === 0)) m_2_2 = 500; else {
-    const v14 = (($hazards_fixed / $hazards_found) * 100);
-    const sf15 = (100 - v14);
-    m_2_2 = (S(sf15) <= 0) ? 500 : H((5 - Math.min(5, ((sf15 / 1) * 0.5))));
+    const v14 = M(M($hazards_fixed / $hazards_found) * 100);
+    const sf15 = D(100, v14);
+    m_2_2 = (S(sf15) <= 0) ? 500 : H(D(5, Math.min(5, M(M(sf15 / 1) * 0.5))));
     }
     let m_2_3; // 2.3 重大事故隐患挂牌督办率
     if (($hazards_found === 0)) m_2_3 = 200; else {
-    const v16 = (($hazards_listed / $hazards_found) * 100);
-    const sf17 = (100 - v16);
-    m_2_3 = (S(sf17) <= 0) ? 200 : H((2 - Math.min(2, ((sf17 / 1) * 0.2))));
+    const v16 = M(M($hazards_listed / $hazards_found) * 100);
+    const sf17 = D(100, v16);
+    m_2_3 = (S(sf17) <= 0) ? 200 : H(D(2, Math.min(2, M(M(sf17 / 1) * 0.2))));
     }
     let m_2_4; // 2.4 重大事故隐患“双报告”和上账销账
     let d18 = 0;
     { const n19 = $not_dual_reported; if ((n19 > 0)) d18 = (d18 + (n19 * 0.5)); }
     { const n20 = $not_logged; if ((n20 > 0)) d18 = (d18 + (n20 * 0.5)); }
-    m_2_4 = H((1.5 - Math.min(1.5, d18)));
+    m_2_4 = H(D(1.5, Math.min(1.5, d18)));
     let m_2_5; // 2.5 千次检查发现率
     if ((($inspections === 0) ? false : ($inspections === 0))) m_2_5 = 300; else {
-    const v21 = (($inspections === 0) ? 0 : (($inspection_findings / $inspections) * 1000));
+    const v21 = (($inspections === 0) ? 0 : M(M($inspection_findings / $inspections) * 1000));
     if ((S(v21) >= 5)) m_2_5 = 300; else if ((S(v21) >= 3) && (S(v21) < 5)) m_2_5 = 200; else if ((S(v21) >= 1) && (S(v21) < 3)) m_2_5 = 100; else if ((S(v21) < 1)) m_2_5 = 0; else if ((S(v21) === 5)) m_2_5 = 200; else throw new Error("no band for item 2.5");
     }
     let m_2_6; // 2.6 年度检查计划和规范执法
     if ((($inspections_planned === 0) ? false : ($inspections_planned === 0))) m_2_6 = 300; else {
     let d22 = 0;
     if ((!$inspection_plan)) d22 = (d22 + 1);
-    { const n23 = (($inspections_planned === 0) ? 0 : ((($inspections_planned - $inspections) * 100) / $inspections_planned)); if ((n23 > 0)) d22 = (d22 + (n23 * 0.05)); }
+    { const n23 = (($inspections_planned === 0) ? 0 : M((($inspections_planned - $inspections) * 100) / $inspections_planned)); if ((n23 > 0)) d22 = (d22 + M(n23 * 0.05)); }
     { const n24 = $key_unchecked; if ((n24 > 0)) d22 = (d22 + (n24 * 0.25)); }
     if ((!$enforcement_list)) d22 = (d22 + 0.5);
     if ((!$system_used)) d22 = (d22 + 0.5);
-    m_2_6 = H((3 - Math.min(3, d22)));
+    m_2_6 = H(D(3, Math.min(3, d22)));
     }
     let m_2_7; // 2.7 涉企检查“一企一码”
     let d25 = 0;
     { const n26 = $uncoded_inspections; if ((n26 > 0)) d25 = (d25 + (n26 * 0.2)); }
     { const n27 = $unplanned_inspections; if ((n27 > 0)) d25 = (d25 + (n27 * 0.2)); }
-    m_2_7 = H((1 - Math.min(1, d25)));
+    m_2_7 = H(D(1, Math.min(1, d25)));
     let m_2_8; // 2.8 整改“回头看”
     let d28 = 0;
     { const n29 = $revisits_missing; if ((n29 > 0)) d28 = (d28 + (n29 * 0.5)); }
-    m_2_8 = H((1.5 - Math.min(1.5, d28)));
+    m_2_8 = H(D(1.5, Math.min(1.5, d28)));
     let m_2_9; // 2.9 区域和园区安全风险评估
     if (((($parks === 0) ? false : ($parks === 0)) || (($parks === 0) ? false : ($parks === 0)))) m_2_9 = 200; else {
     let d30 = 0;
     if ((!$area_assessed)) d30 = (d30 + 0.5);
-    { const n31 = (($parks === 0) ? 0 : ((($parks - $parks_assessed) * 100) / $parks)); if ((n31 > 0)) d30 = (d30 + (n31 * 0.01)); }
-    { const n32 = (($parks === 0) ? 0 : ((($parks - $parks_platform) * 100) / $parks)); if ((n32 > 0)) d30 = (d30 + (n32 * 0.005)); }
-    m_2_9 = H((2 - Math.min(2, d30)));
+    { const n31 = (($parks === 0) ? 0 : M((($parks - $parks_assessed) * 100) / $parks)); if ((n31 > 0)) d30 = (d30 + M(n31 * 0.01)); }
+    { const n32 = (($parks === 0) ? 0 : M((($parks - $parks_platform) * 100) / $parks)); if ((n32 > 0)) d30 = (d30 + M(n32 * 0.005)); }
+    m_2_9 = H(D(2, Math.min(2, d30)));
     }
     let m_2_10; // 2.10 工贸企业全覆盖排查和“一企一档”
     if ((($trade_enterprises === 0) ? false : ($trade_enterprises === 0))) m_2_10 = 150; else {
     let d33 = 0;
-    { const n34 = (($trade_enterprises === 0) ? 0 : ((($trade_enterprises - $trade_checked) * 100) / $trade_enterprises)); if ((n34 > 0)) d33 = (d33 + (n34 * 0.05)); }
+    { const n34 = (($trade_enterprises === 0) ? 0 : M((($trade_enterprises - $trade_checked) * 100) / $trade_enterprises)); if ((n34 > 0)) d33 = (d33 + M(n34 * 0.05)); }
     if ((!$one_file)) d33 = (d33 + 0.5);
-    m_2_10 = H((1.5 - Math.min(1.5, d33)));
+    m_2_10 = H(D(1.5, Math.min(1.5, d33)));
     }
     let m_2_11; // 2.11 群众反映隐患处置和举报奖励
     if ((($reports_received === 0) ? false : ($reports_received === 0))) m_2_11 = 150; else {
     let d35 = 0;
-    { const n36 = (($reports_received === 0) ? 0 : ((($reports_received - $reports_handled) * 100) / $reports_received)); if ((n36 > 0)) d35 = (d35 + (n36 * 0.05)); }
+    { const n36 = (($reports_received === 0) ? 0 : M((($reports_received - $reports_handled) * 100) / $reports_received)); if ((n36 > 0)) d35 = (d35 + M(n36 * 0.05)); }
     if ((!$small_rewards)) d35 = (d35 + 0.5);
-    m_2_11 = H((1.5 - Math.min(1.5, d35)));
+    m_2_11 = H(D(1.5, Math.min(1.5, d35)));
     }
     const s_territorial = (m_2_1 + m_2_2 + m_2_3 + m_2_4 + m_2_5 + m_2_6 + m_2_7 + m_2_8 + m_2_9 + m_2_10 + m_2_11);
     let m_3_1; // 3.1 企业自查覆盖率
     const v37 = $self_check_rate;
-    const sf38 = (100 - v37);
-    m_3_1 = (S(sf38) <= 0) ? 250 : H((2.5 - Math.min(2.5, ((sf38 / 1) * 0.2))));
+    const sf38 = D(100, v37);
+    m_3_1 = (S(sf38) <= 0) ? 250 : H(D(2.5, Math.min(2.5, M(M(sf38 / 1) * 0.2))));
     let m_3_2; // 3.2 企业自查发现隐患数
     if (($enterprises === 0)) m_3_2 = 0; else {
-    const v39 = (($self_reported_hazards / $enterprises) * 10);
-    const sf40 = (8 - v39);
-    m_3_2 = (S(sf40) <= 0) ? 200 : H((2 - Math.min(2, (2 - Math.max(0, Math.min(2, ((2 * v39) / 8)))))));
+    const v39 = M(M($self_reported_hazards / $enterprises) * 10);
+    const sf40 = D(8, v39);
+    m_3_2 = (S(sf40) <= 0) ? 200 : H(D(2, Math.min(2, D(2, Math.max(0, Math.min(2, M(M(2 * v39) / 8)))))));
     }
     let m_3_3; // 3.3 安全生产标准化建设
     const v41 = $standardized_rate;
@@ -262,72 +271,72 @@ export default function make(Big) {
     let m_3_4; // 3.4 高危企业安全生产责任保险全覆盖
     if (!($has_high_risk)) m_3_4 = 200; else {
     const v42 = $insured_rate;
-    const sf43 = (100 - v42);
-    m_3_4 = (S(sf43) <= 0) ? 200 : H((2 - Math.min(2, ((sf43 / 1) * 0.25))));
+    const sf43 = D(100, v42);
+    m_3_4 = (S(sf43) <= 0) ? 200 : H(D(2, Math.min(2, M(M(sf43 / 1) * 0.25))));
     }
     let m_3_5; // 3.5 事故隐患内部报告“报告清单”
     if (($report_list_planned === 0)) m_3_5 = 150; else {
-    const v44 = (($report_list_done / $report_list_planned) * 100);
-    const sf45 = (100 - v44);
-    m_3_5 = (S(sf45) <= 0) ? 150 : H((1.5 - Math.min(1.5, (1.5 - Math.max(0, Math.min(1.5, ((1.5 * v44) / 100)))))));
+    const v44 = M(M($report_list_done / $report_list_planned) * 100);
+    const sf45 = D(100, v44);
+    m_3_5 = (S(sf45) <= 0) ? 150 : H(D(1.5, Math.min(1.5, D(1.5, Math.max(0, Math.min(1.5, M(M(1.5 * v44) / 100)))))));
     }
     let m_3_6; // 3.6 危险化学品
     if (!($has_chemical)) m_3_6 = 150; else {
     let d46 = 0;
     { const n47 = $chem_not_assessed; if ((n47 > 0)) d46 = (d46 + (n47 * 0.5)); }
     if ((!$chem_users_checked)) d46 = (d46 + 0.5);
-    m_3_6 = H((1.5 - Math.min(1.5, d46)));
+    m_3_6 = H(D(1.5, Math.min(1.5, d46)));
     }
     let m_3_7; // 3.7 有限空间和动火作业
     let d48 = 0;
     { const n49 = $confined_open; if ((n49 > 0)) d48 = (d48 + (n49 * 0.5)); }
     { const n50 = $hotwork_open; if ((n50 > 0)) d48 = (d48 + (n50 * 0.5)); }
-    m_3_7 = H((1.5 - Math.min(1.5, d48)));
+    m_3_7 = H(D(1.5, Math.min(1.5, d48)));
     let m_3_8; // 3.8 粉尘涉爆监测预警和电气焊“加芯赋码”
     if (((($dust_enterprises === 0) ? false : ($dust_enterprises === 0)) || (($welding_units === 0) ? false : ($welding_units === 0)))) m_3_8 = 100; else {
     let d51 = 0;
-    { const n52 = (($dust_enterprises === 0) ? 0 : ((($dust_enterprises - $dust_connected) * 100) / $dust_enterprises)); if ((n52 > 0)) d51 = (d51 + (n52 * 0.005)); }
-    { const n53 = (($welding_units === 0) ? 0 : ((($welding_units - $welding_coded) * 100) / $welding_units)); if ((n53 > 0)) d51 = (d51 + (n53 * 0.005)); }
-    m_3_8 = H((1 - Math.min(1, d51)));
+    { const n52 = (($dust_enterprises === 0) ? 0 : M((($dust_enterprises - $dust_connected) * 100) / $dust_enterprises)); if ((n52 > 0)) d51 = (d51 + M(n52 * 0.005)); }
+    { const n53 = (($welding_units === 0) ? 0 : M((($welding_units - $welding_coded) * 100) / $welding_units)); if ((n53 > 0)) d51 = (d51 + M(n53 * 0.005)); }
+    m_3_8 = H(D(1, Math.min(1, d51)));
     }
     const s_enterprise = (m_3_1 + m_3_2 + m_3_3 + m_3_4 + m_3_5 + m_3_6 + m_3_7 + m_3_8);
     let m_4_1; // 4.1 城镇燃气
     if (((($hoses_due === 0) ? false : ($hoses_due === 0)) || (($alarms_due === 0) ? false : ($alarms_due === 0)))) m_4_1 = 300; else {
     let d54 = 0;
-    { const n55 = (($hoses_due === 0) ? 0 : ((($hoses_due - $hoses_replaced) * 100) / $hoses_due)); if ((n55 > 0)) d54 = (d54 + (n55 * 0.02)); }
-    { const n56 = (($alarms_due === 0) ? 0 : ((($alarms_due - $alarms_installed) * 100) / $alarms_due)); if ((n56 > 0)) d54 = (d54 + (n56 * 0.01)); }
+    { const n55 = (($hoses_due === 0) ? 0 : M((($hoses_due - $hoses_replaced) * 100) / $hoses_due)); if ((n55 > 0)) d54 = (d54 + M(n55 * 0.02)); }
+    { const n56 = (($alarms_due === 0) ? 0 : M((($alarms_due - $alarms_installed) * 100) / $alarms_due)); if ((n56 > 0)) d54 = (d54 + M(n56 * 0.01)); }
     { const n57 = $gas_open; if ((n57 > 0)) d54 = (d54 + (n57 * 0.5)); }
-    m_4_1 = H((3 - Math.min(3, d54)));
+    m_4_1 = H(D(3, Math.min(3, d54)));
     }
     let m_4_2; // 4.2 经营性自建房
     if (($selfbuilt_hazard === 0)) m_4_2 = 200; else {
-    const v58 = (($selfbuilt_closed / $selfbuilt_hazard) * 100);
-    const sf59 = (100 - v58);
-    m_4_2 = (S(sf59) <= 0) ? 200 : H((2 - Math.min(2, ((sf59 / 1) * 0.1))));
+    const v58 = M(M($selfbuilt_closed / $selfbuilt_hazard) * 100);
+    const sf59 = D(100, v58);
+    m_4_2 = (S(sf59) <= 0) ? 200 : H(D(2, Math.min(2, M(M(sf59 / 1) * 0.1))));
     }
     let m_4_3; // 4.3 特种设备注册登记和定检
     if (((($se_total === 0) ? false : ($se_total === 0)) || (($se_total === 0) ? false : ($se_total === 0)))) m_4_3 = 200; else {
     let d60 = 0;
-    { const n61 = (($se_total === 0) ? 0 : ((($se_total - $se_registered) * 100) / $se_total)); if ((n61 > 0)) d60 = (d60 + (n61 * 0.1)); }
-    { const n62 = (($se_total === 0) ? 0 : ((($se_total - $se_inspected) * 100) / $se_total)); if ((n62 > 0)) d60 = (d60 + (n62 * 0.1)); }
-    m_4_3 = H((2 - Math.min(2, d60)));
+    { const n61 = (($se_total === 0) ? 0 : M((($se_total - $se_registered) * 100) / $se_total)); if ((n61 > 0)) d60 = (d60 + M(n61 * 0.1)); }
+    { const n62 = (($se_total === 0) ? 0 : M((($se_total - $se_inspected) * 100) / $se_total)); if ((n62 > 0)) d60 = (d60 + M(n62 * 0.1)); }
+    m_4_3 = H(D(2, Math.min(2, d60)));
     }
     let m_4_4; // 4.4 建设施工（小微工程程序监管）
     if ((($small_works === 0) ? false : ($small_works === 0))) m_4_4 = 150; else {
     let d63 = 0;
-    { const n64 = (($small_works === 0) ? 0 : ((($small_works - $small_works_supervised) * 100) / $small_works)); if ((n64 > 0)) d63 = (d63 + (n64 * 0.05)); }
-    m_4_4 = H((1.5 - Math.min(1.5, d63)));
+    { const n64 = (($small_works === 0) ? 0 : M((($small_works - $small_works_supervised) * 100) / $small_works)); if ((n64 > 0)) d63 = (d63 + M(n64 * 0.05)); }
+    m_4_4 = H(D(1.5, Math.min(1.5, d63)));
     }
     let m_4_5; // 4.5 工贸重点对象和高发环节专项整治
     let d65 = 0;
     { const n66 = $workshop_open; if ((n66 > 0)) d65 = (d65 + (n66 * 0.5)); }
     if ((!$falls_campaign)) d65 = (d65 + 0.5);
-    m_4_5 = H((1.5 - Math.min(1.5, d65)));
+    m_4_5 = H(D(1.5, Math.min(1.5, d65)));
     let m_4_6; // 4.6 危险废物和环保设施安全
     if (!($has_env_facilities)) m_4_6 = 100; else {
     let d67 = 0;
     { const n68 = $env_unassessed; if ((n68 > 0)) d67 = (d67 + (n68 * 0.5)); }
-    m_4_6 = H((1 - Math.min(1, d67)));
+    m_4_6 = H(D(1, Math.min(1, d67)));
     }
     let m_4_7; // 4.7 轨交站点、地下空间、烟花爆竹和人员聚集
     let d69 = 0;
@@ -335,78 +344,78 @@ export default function make(Big) {
     if ((!$underground_checks)) d69 = (d69 + 0.5);
     { const n70 = $fireworks_cases; if ((n70 > 0)) d69 = (d69 + (n70 * 0.25)); }
     if ((!$crowd_control)) d69 = (d69 + 0.5);
-    m_4_7 = H((2 - Math.min(2, d69)));
+    m_4_7 = H(D(2, Math.min(2, d69)));
     const s_key = (m_4_1 + m_4_2 + m_4_3 + m_4_4 + m_4_5 + m_4_6 + m_4_7);
     let m_5_1; // 5.1 火灾隐患滚动排查整治
     if ((($fire_places === 0) ? false : ($fire_places === 0))) m_5_1 = 2500; else {
     let d71 = 0;
-    { const n72 = (($fire_places === 0) ? 0 : ((($fire_places - $fire_checked) * 100) / $fire_places)); if ((n72 > 0)) d71 = (d71 + (n72 * 0.25)); }
+    { const n72 = (($fire_places === 0) ? 0 : M((($fire_places - $fire_checked) * 100) / $fire_places)); if ((n72 > 0)) d71 = (d71 + M(n72 * 0.25)); }
     { const n73 = $fire_open; if ((n73 > 0)) d71 = (d71 + (n73 * 2)); }
-    m_5_1 = H((25 - Math.min(25, d71)));
+    m_5_1 = H(D(25, Math.min(25, d71)));
     }
     let m_5_2; // 5.2 大型商业综合体消防安全管理达标率
     if (!(($complexes >= 1))) m_5_2 = 1500; else {
     if (($complexes === 0)) m_5_2 = 1500; else {
-    const v74 = (($complexes_ok / $complexes) * 100);
-    const sf75 = (100 - v74);
-    m_5_2 = (S(sf75) <= 0) ? 1500 : H((15 - Math.min(15, ((sf75 / 1) * 1.5))));
+    const v74 = M(M($complexes_ok / $complexes) * 100);
+    const sf75 = D(100, v74);
+    m_5_2 = (S(sf75) <= 0) ? 1500 : H(D(15, Math.min(15, M(M(sf75 / 1) * 1.5))));
     }
     }
     let m_5_3; // 5.3 专职消防队和微型消防站
     let d76 = 0;
     if ((!$fire_team)) d76 = (d76 + 10);
     { const n77 = Math.max(($micro_required - $micro_built), 0); if ((n77 > 0)) d76 = (d76 + (n77 * 2)); }
-    m_5_3 = H((20 - Math.min(20, d76)));
+    m_5_3 = H(D(20, Math.min(20, d76)));
     let m_5_4; // 5.4 电动自行车
     if ((($ebike_sites === 0) ? false : ($ebike_sites === 0))) m_5_4 = 2000; else {
     let d78 = 0;
-    { const n79 = (($ebike_sites === 0) ? 0 : ((($ebike_sites - $ebike_sites_done) * 100) / $ebike_sites)); if ((n79 > 0)) d78 = (d78 + (n79 * 0.15)); }
+    { const n79 = (($ebike_sites === 0) ? 0 : M((($ebike_sites - $ebike_sites_done) * 100) / $ebike_sites)); if ((n79 > 0)) d78 = (d78 + M(n79 * 0.15)); }
     { const n80 = $ebike_open; if ((n80 > 0)) d78 = (d78 + (n80 * 1)); }
-    m_5_4 = H((20 - Math.min(20, d78)));
+    m_5_4 = H(D(20, Math.min(20, d78)));
     }
     let m_5_5; // 5.5 消防“生命通道”
     let d81 = 0;
     { const n82 = $lifeline_open; if ((n82 > 0)) d81 = (d81 + (n82 * 2)); }
-    m_5_5 = H((10 - Math.min(10, d81)));
+    m_5_5 = H(D(10, Math.min(10, d81)));
     let m_5_6; // 5.6 消防宣传
     let d83 = 0;
     if ((!$fire_month)) d83 = (d83 + 5);
     if ((!$fire_seven_in)) d83 = (d83 + 5);
-    m_5_6 = H((10 - Math.min(10, d83)));
-    const s_fire = H(((((m_5_1 + m_5_2 + m_5_3 + m_5_4 + m_5_5 + m_5_6) / 100) * 15) / 100));
+    m_5_6 = H(D(10, Math.min(10, d83)));
+    const s_fire = H(M(M(((m_5_1 + m_5_2 + m_5_3 + m_5_4 + m_5_5 + m_5_6) / 100) * 15) / 100));
     let m_6_1; // 6.1 灾害防治责任清单
     let d84 = 0;
     if ((!$four_level_list)) d84 = (d84 + 1);
     { const n85 = $villages_no_list; if ((n85 > 0)) d84 = (d84 + (n85 * 0.2)); }
-    m_6_1 = H((2 - Math.min(2, d84)));
+    m_6_1 = H(D(2, Math.min(2, d84)));
     let m_6_2; // 6.2 灾害信息员队伍
     if ((($villages === 0) ? false : ($villages === 0))) m_6_2 = 200; else {
     let d86 = 0;
-    { const n87 = (($villages === 0) ? 0 : ((($villages - $villages_with_officer) * 100) / $villages)); if ((n87 > 0)) d86 = (d86 + (n87 * 0.02)); }
+    { const n87 = (($villages === 0) ? 0 : M((($villages - $villages_with_officer) * 100) / $villages)); if ((n87 > 0)) d86 = (d86 + M(n87 * 0.02)); }
     if ((!$officer_training)) d86 = (d86 + 0.5);
-    m_6_2 = H((2 - Math.min(2, d86)));
+    m_6_2 = H(D(2, Math.min(2, d86)));
     }
     let m_6_3; // 6.3 防汛检查和隐患清零
     let d88 = 0;
     if ((!$flood_checks)) d88 = (d88 + 1);
     { const n89 = $flood_open; if ((n89 > 0)) d88 = (d88 + (n89 * 0.5)); }
-    m_6_3 = H((2 - Math.min(2, d88)));
+    m_6_3 = H(D(2, Math.min(2, d88)));
     let m_6_4; // 6.4 应急避难场所和避灾站点
     let d90 = 0;
     { const n91 = Math.max(($shelters_planned - $shelters_built), 0); if ((n91 > 0)) d90 = (d90 + (n91 * 1)); }
     if ((!$shelters_maintained)) d90 = (d90 + 1);
     { const n92 = $stations_not_three; if ((n92 > 0)) d90 = (d90 + (n92 * 0.5)); }
-    m_6_4 = H((3 - Math.min(3, d90)));
+    m_6_4 = H(D(3, Math.min(3, d90)));
     let m_6_5; // 6.5 综合减灾示范社区创建
     let d93 = 0;
     if ((!$demo_community)) d93 = (d93 + 1);
-    m_6_5 = H((1 - Math.min(1, d93)));
+    m_6_5 = H(D(1, Math.min(1, d93)));
     let m_6_6; // 6.6 森林防灭火
     if (!($has_forest)) m_6_6 = 100; else {
     let d94 = 0;
     if ((!$forest_campaign)) d94 = (d94 + 0.5);
     { const n95 = $forest_open; if ((n95 > 0)) d94 = (d94 + (n95 * 0.5)); }
-    m_6_6 = H((1 - Math.min(1, d94)));
+    m_6_6 = H(D(1, Math.min(1, d94)));
     }
     let m_6_7; // 6.7 街镇应急管理标准化（“六有”）
     let d96 = 0;
@@ -418,7 +427,7 @@ export default function make(Big) {
     if ((!$supply_depot)) d96 = (d96 + 1);
     { const n98 = Math.max(($drills_planned - $drills), 0); if ((n98 > 0)) d96 = (d96 + (n98 * 0.5)); }
     if ((!$three_in_one)) d96 = (d96 + 0.5);
-    m_6_7 = H((5 - Math.min(5, d96)));
+    m_6_7 = H(D(5, Math.min(5, d96)));
     let m_6_8; // 6.8 应急值守和信息报送
     let d99 = 0;
     { const n100 = $late_reports; if ((n100 > 0)) d99 = (d99 + (n100 * 0.5)); }
@@ -426,14 +435,14 @@ export default function make(Big) {
     { const n102 = $false_reports; if ((n102 > 0)) d99 = (d99 + (n102 * 1.5)); }
     { const n103 = $concealed_reports; if ((n103 > 0)) d99 = (d99 + (n103 * 2)); }
     { const n104 = $duty_lapses; if ((n104 > 0)) d99 = (d99 + (n104 * 0.5)); }
-    m_6_8 = H((3 - Math.min(3, d99)));
+    m_6_8 = H(D(3, Math.min(3, d99)));
     let m_6_9; // 6.9 安全宣传教育
     let d105 = 0;
     if ((!$safety_month)) d105 = (d105 + 0.5);
     if ((!$disaster_day)) d105 = (d105 + 0.5);
     { const n106 = (5 - $five_in); if ((n106 > 0)) d105 = (d105 + (n106 * 0.2)); }
     if ((!$town_contest)) d105 = (d105 + 0.5);
-    m_6_9 = H((2 - Math.min(2, d105)));
+    m_6_9 = H(D(2, Math.min(2, d105)));
     const s_disaster = (m_6_1 + m_6_2 + m_6_3 + m_6_4 + m_6_5 + m_6_6 + m_6_7 + m_6_8 + m_6_9);
     let subtotal = (s_leadership + s_territorial + s_enterprise + s_key + s_fire + s_disaster);
     let a_accidents;
