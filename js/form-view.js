@@ -77,6 +77,9 @@ function signed(points) {
 
 const ZERO = /^[-+]?0(\.0+)?$/;
 
+/** Line kinds 扣分汇总 leaves out: they take no points (a conversion between scales, a note, a bonus, a quota move). */
+const NOT_DEDUCTIONS = new Set(['info', 'add', 'quota', 'convert', 'rescale']);
+
 /** A form with more items than this is long: the browser skips drawing its sections out of view. */
 const LONG_FORM_ITEMS = 80;
 
@@ -1071,7 +1074,9 @@ export class FormView {
       if (part?.lines !== lines) {
         const signature = JSON.stringify(lines);
         if (part?.signature !== signature) {
-          const shown = lines.filter((l) => l.kind !== 'info' && l.kind !== 'add' && l.kind !== 'quota' && !ZERO.test(l.points));
+          // Not a deduction: notes, bonus points, quota moves, and a section's or the total's
+          // conversion to another scale (满分15分 scored out of 100 is 100 → 15, not 85 taken).
+          const shown = lines.filter((l) => !NOT_DEDUCTIONS.has(l.kind) && !ZERO.test(l.points));
           if (part && part.nodes.length === shown.length) {
             // As many lines as before: their texts changed in place.
             shown.forEach((l, i) => {

@@ -819,6 +819,27 @@ test('print: an A4 report with unit, rules and version, items, total, grade, vet
   await done();
 });
 
+test('扣分汇总 lists what took points: a section scored out of 100 and converted to its points is not a deduction', async () => {
+  const engine = new Engine('subdistrict');
+  // The engine writes the conversion as a line with points (15 − 100 on an empty form): the test
+  // means something only while it does.
+  const empty = engine.score({ format: 'kpi-submission/1', rules: { id: 'subdistrict', version: VERSIONS.subdistrict }, unit: { id: 'x', name: 'x' }, period: engine.ruleSet().period, values: {} });
+  const converted = empty.sections.flatMap((s) => s.lines).filter((l) => l.kind === 'convert' && !/^-?0(\.0+)?$/.test(l.points));
+  assert.ok(converted.length > 0, 'the empty form has a section converted to its points');
+  const { page, done } = await open();
+  assert.match(await page.locator('.kpi-summary-note').textContent(), /^目前没有扣分/);
+  assert.equal(await page.getByTestId('deduction-lines').locator('li').count(), 0);
+  // A real deduction is listed, and only it.
+  const dq = engine.score(DQ);
+  const taken = [...dq.sections.flatMap((s) => [...s.lines, ...s.items.flatMap((i) => i.lines)]), ...dq.adjustments.flatMap((a) => a.lines), ...dq.lines]
+    .filter((l) => !['info', 'add', 'quota', 'convert', 'rescale'].includes(l.kind) && !/^-?0(\.0+)?$/.test(l.points));
+  await chooseFile(page, 'import', [{ name: 'dq.json', text: DQ }]);
+  await page.getByTestId('notice').waitFor();
+  assert.equal(await page.getByTestId('deduction-lines').locator('li').count(), taken.length);
+  assert.ok(!(await page.getByTestId('deduction-lines').textContent()).includes('折算为'));
+  await done();
+});
+
 test('keyboard: Tab moves through the fields with a visible focus ring; the tabs answer arrow keys', async () => {
   const engine = new Engine('subdistrict');
   const { page, done } = await open();
