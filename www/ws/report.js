@@ -49,11 +49,15 @@ export function gradeMoves(report) {
   return report.lines.filter((l) => l.kind === 'quota' || l.kind === 'veto').map((l) => l.reason);
 }
 
-/** Every line that takes or gives back points, with the item it belongs to, in report order. */
+/**
+ * Every line that takes or gives back points, with the item it belongs to, in report order. A
+ * section's conversion to its points (scored out of 100, 满分15分: 100 → 15) and the total's rescaling
+ * over applicable items are not among them: they change the scale, not what was taken.
+ */
 export function deductionLines(report) {
   const out = [];
   const add = (where, lines) => {
-    for (const l of lines) if (l.kind !== 'info' && l.kind !== 'add' && !isZero(l.points)) out.push({ where, reason: l.reason, points: l.points });
+    for (const l of lines) if (!['info', 'add', 'convert', 'rescale'].includes(l.kind) && !isZero(l.points)) out.push({ where, reason: l.reason, points: l.points });
   };
   for (const s of report.sections) {
     add(s.title, s.lines);
