@@ -596,6 +596,46 @@ fn limits_malformed_bodies_and_unknown_rule_sets() {
 }
 
 #[test]
+fn a_probe_too_large_for_one_base_is_refused_as_the_cli_refuses_it() {
+    let s = Server::start(&[], None);
+    // A generated 1,000-item rule set (benches/make_rules.py, seeded) probed against itself: its
+    // planned work per base is over the budget, so the probe is refused before anything is scored.
+    let made = Command::new("python3")
+        .args(["benches/make_rules.py", "1000"])
+        .current_dir(root())
+        .output()
+        .expect("python3 runs benches/make_rules.py");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let rules = String::from_utf8(made.stdout).expect("utf-8");
+    let started = Instant::now();
+    let (status, answer) = post(
+        &s,
+        "/v1/diff",
+        &format!(r#"{{"old": {rules}, "new": {rules}, "probe": true}}"#),
+    );
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(code(&answer), "limit.work", "{answer}");
+    assert!(answer.contains("无法探测"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+    // The CLI says the same of the same rule sets.
+    let dir = TempDir::new("probe-too-large");
+    let file = dir.0.join("rules.json");
+    std::fs::write(&file, &rules).expect("writes");
+    let path = file.to_string_lossy().to_string();
+    let o = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["diff", "--probe", "--old", &path, "--new", &path])
+        .output()
+        .expect("run kpi");
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(said.contains("limit.work"), "{said}");
+}
+
+#[test]
 fn concurrent_clients_all_get_their_own_report() {
     let s = Arc::new(Server::start(&["--workers", "4"], None));
     let rules = kpi_wasm::RuleSet::builtin("subdistrict").expect("built-in");

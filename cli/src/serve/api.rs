@@ -227,6 +227,10 @@ pub async fn diff(State(app): State<Arc<App>>, req: Request) -> Response {
         let out = if listed.is_none() && !probe {
             old.rule_changes(&new).to_json_pretty()
         } else if probe {
+            // As `kpi diff --probe` and the wasm `probe`: rule sets too large to probe even one
+            // base are refused, not probed part way and answered as if whole.
+            old.check_probe(&new, &subs)
+                .map_err(|e| refused(e.problems()))?;
             old.probe(&new, &subs).to_json_pretty()
         } else {
             old.diff(&new, &subs).to_json_pretty()
