@@ -98,6 +98,16 @@ fn values(rules: &RuleSet, input: usize) -> Vec<String> {
     v
 }
 
+/// The parts a change sends whole, only when they changed: (key in the change, key in the report).
+const WHOLE_PARTS: [(&str, &str); 6] = [
+    ("bonus", "bonus"),
+    ("lines", "lines"),
+    ("pending", "pending"),
+    ("warnings", "warnings"),
+    ("self_assessment", "self"),
+    ("lists", "lists"),
+];
+
 /// `report` (JSON, without its fingerprint) patched with `change` (JSON) as docs/SPEC.md says a
 /// client does: figures replaced; items replaced by id inside their section; each changed
 /// section's score, status and lines replaced by id; adjustments and vetoes replaced by id; bonus,
@@ -159,14 +169,7 @@ fn patched(report: &Value, change: &Value) -> Value {
                 part.clone();
         }
     }
-    for (from, to) in [
-        ("bonus", "bonus"),
-        ("lines", "lines"),
-        ("pending", "pending"),
-        ("warnings", "warnings"),
-        ("self_assessment", "self"),
-        ("lists", "lists"),
-    ] {
+    for (from, to) in WHOLE_PARTS {
         if let Some(v) = change.get(from) {
             put(m, to, v, false);
         }
@@ -252,14 +255,7 @@ fn check_edits(
                 );
                 // And it names nothing that did not change.
                 let (old_r, new_r) = (unprinted(&before.to_json()), unprinted(&full.to_json()));
-                for (from, to) in [
-                    ("bonus", "bonus"),
-                    ("lines", "lines"),
-                    ("pending", "pending"),
-                    ("warnings", "warnings"),
-                    ("self_assessment", "self"),
-                    ("lists", "lists"),
-                ] {
+                for (from, to) in WHOLE_PARTS {
                     if change_json.get(from).is_some() {
                         prop_assert_ne!(
                             old_r.get(to),
