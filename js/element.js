@@ -522,7 +522,6 @@ export class KpiAssessment extends HTMLElement {
     this.#view.setReadonly(this.hasAttribute('readonly') || this.#formDisabled);
   }
 
-  /** The submission's JSON as the form value; the engine's problems as the validity. */
   /** The form value (the submission's JSON) and its validity; `submission` when the caller has it. */
   #updateFormValue(submission) {
     const internals = this.#internals;

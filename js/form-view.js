@@ -98,7 +98,7 @@ function changedValues(before, now) {
 /**
  * Puts one live change (`LiveForm#set`) into `report`, the report shown before it, and notes in
  * `touched` what it reached: the entries (`item:1.1`, `adjustment:a`, …) and sections to redraw,
- * and whether the report's lines, pending list or self-assessment changed. `itemAt` maps an item
+ * and whether the report's pending list or self-assessment changed. `itemAt` maps an item
  * id to its place (section, item) in the report.
  */
 function applyChange(report, change, itemAt, touched) {
@@ -131,12 +131,10 @@ function applyChange(report, change, itemAt, touched) {
   if (Object.hasOwn(change, 'bonus')) {
     report.bonus = change.bonus;
     for (const b of change.bonus?.items ?? []) touched.entries.add(`bonus:${b.id}`);
-    touched.lines = true;
   }
   for (const key of ['lines', 'pending', 'warnings', 'lists']) {
     if (Object.hasOwn(change, key)) report[key] = change[key];
   }
-  if (Object.hasOwn(change, 'lines')) touched.lines = true;
   if (Object.hasOwn(change, 'pending')) touched.pending = true;
   if (Object.hasOwn(change, 'self_assessment')) {
     report.self = change.self_assessment;
@@ -822,7 +820,7 @@ export class FormView {
   /**
    * Scores `doc` into `this.current` with the live form. When only values changed since the last
    * call (a keystroke), each changed value is set and what the engine says changed is returned
-   * (`{entries, sections, lines, pending, self}`, to redraw only that); otherwise a new live form
+   * (`{entries, sections, pending, self}`, to redraw only that); otherwise a new live form
    * is started and null is returned (redraw everything). Throws what scoring throws.
    */
   scoreLive(doc, cause) {
@@ -831,7 +829,7 @@ export class FormView {
     if (this.live && this.current && cause === 'input' && key === this.liveKey) {
       const edits = changedValues(this.liveValues, values);
       if (edits.length <= MAX_LIVE_EDITS) {
-        const touched = { entries: new Set(), sections: new Set(), lines: false, pending: false, self: false };
+        const touched = { entries: new Set(), sections: new Set(), pending: false, self: false };
         try {
           for (const id of edits) applyChange(this.current, this.live.set(id, values[id] ?? null), this.itemAt, touched);
           this.liveValues = values;
@@ -987,7 +985,6 @@ export class FormView {
     // After a live change only what it reached is redrawn, and the entries whose problem or
     // pending reason changed; otherwise everything.
     const redraw = touched === null ? null : this.redrawnEntries(touched, pendingOf, wrongOf);
-    const wrongChanged = redraw === null || !sameMap(wrongOf, this.lastWrongOf);
     this.lastPendingOf = pendingOf;
     this.lastWrongOf = wrongOf;
     const drawn = (key) => redraw === null || redraw.has(key);
@@ -1129,7 +1126,7 @@ export class FormView {
       if (wrongIn.get(key)) parts.push(`${wrongIn.get(key)}处有误`);
       if (pending) parts.push(`${pending}项待定`);
       const text = parts.length > 0 ? `（${parts.join('，')}）` : '';
-      if (ref.count.textContent !== text) ref.count.textContent = text;
+      setText(ref.count, text);
       ref.link.classList.toggle('kpi-nav-wrong', Boolean(wrongIn.get(key)));
     }
   }
@@ -1140,7 +1137,7 @@ export class FormView {
     const wrong = withStatus ? wrongOf.get(key) : undefined;
     setText(ref.score, wrong ? '—' : scoreText);
     const statusText = !withStatus ? '' : wrong ? '有错误' : this.form.status_labels[status] ?? '';
-    if (ref.status.textContent !== statusText) ref.status.textContent = statusText;
+    setText(ref.status, statusText);
     setData(ref.card, 'status', wrong ? 'error' : status);
     const lineList = withGroupHeadings(value !== undefined ? [{ reason: `指标实际值：${value}`, points: '', kind: 'info' }, ...lines] : lines);
     this.renderLines(key, ref.lines, lineList);
@@ -1148,7 +1145,7 @@ export class FormView {
     const text = wrong ? `${wrong}填写有误，本项暂不计分，请按提示修改。` : pending ? plainWords(pending.reason) : '';
     setHidden(ref.pending, text === '');
     ref.pending.classList.toggle('kpi-entry-error', Boolean(wrong));
-    if (ref.pending.textContent !== text) ref.pending.textContent = text;
+    setText(ref.pending, text);
   }
 
   renderLines(key, list, lines) {
@@ -1189,16 +1186,9 @@ function setHidden(el, hidden) {
   if (el.hidden !== hidden) el.hidden = hidden;
 }
 
-/** Whether two maps have the same keys with the same (===) values. */
-function sameMap(a, b) {
-  if (!b || a.size !== b.size) return false;
-  for (const [key, value] of a) if (b.get(key) !== value) return false;
-  return true;
-}
-
 function setProblem(control, errorEl, messages) {
   const text = messages ? messages.join('；') : '';
-  if (errorEl.textContent !== text) errorEl.textContent = text;
+  setText(errorEl, text);
   errorEl.hidden = !messages;
   if (messages) control.setAttribute('aria-invalid', 'true');
   else control.removeAttribute('aria-invalid');
