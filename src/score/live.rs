@@ -632,13 +632,9 @@ fn change_of<'r>(
     if old.totals.as_ref().is_some_and(|t| t.lines != totals.lines) {
         c.lines = Some(totals.lines.clone());
     }
-    if let (true, Some(b), Some((sum, lines))) = (bonus, &rules.bonus, &totals.bonus) {
-        c.bonus = Some(BonusReport {
-            cap: scorer.amount(b.cap),
-            amount: scorer.amount(*sum),
-            items: tail.bonus.iter().map(|p| p.report.clone()).collect(),
-            lines: lines.clone(),
-        });
+    if bonus {
+        let items = tail.bonus.iter().map(|p| p.report.clone()).collect();
+        c.bonus = scorer.bonus_report(totals.bonus.clone(), items);
     }
     if pending {
         let all = items.entries.iter().flatten().flat_map(|e| &e.pending);

@@ -484,6 +484,22 @@ impl<'r> Scorer<'r, '_> {
         }
     }
 
+    /// The report's bonus part: the rule set's cap, the counted sum with its lines, the items
+    /// (none without a bonus in the rule set).
+    pub(crate) fn bonus_report(
+        &self,
+        total: Option<(Decimal, Vec<TraceLine>)>,
+        items: Vec<BonusItemReport<'r>>,
+    ) -> Option<BonusReport<'r>> {
+        let cap = self.rs.bonus.as_ref()?.cap;
+        total.map(|(sum, lines)| BonusReport {
+            cap: self.amount(cap),
+            amount: self.amount(sum),
+            items,
+            lines,
+        })
+    }
+
     /// The report: the items in their sections, and the tail.
     pub(crate) fn assemble(&mut self, items: ScoredItems<'r>, tail: Tail<'r>) -> Report<'r> {
         let rs = self.rs;
@@ -518,16 +534,7 @@ impl<'r> Scorer<'r, '_> {
             .collect();
         let totals = tail.totals;
         let graded = totals.graded;
-        let bonus = rs
-            .bonus
-            .as_ref()
-            .zip(totals.bonus)
-            .map(|(b, (sum, lines))| BonusReport {
-                cap: self.amount(b.cap),
-                amount: self.amount(sum),
-                items: bonus_items,
-                lines,
-            });
+        let bonus = self.bonus_report(totals.bonus, bonus_items);
         Report {
             format: "kpi-report/1",
             unit: self.sub.unit.clone(),

@@ -188,11 +188,12 @@ fn check_batch_size(n: u32) -> Result<(), JsValue> {
 
 /// Loads rules from a built-in id, JSON text or an object.
 fn load_rules(v: &JsValue) -> Result<RuleSet, JsValue> {
-    let loaded = match v.as_string().and_then(|id| builtin_source(id.trim())) {
-        Some(src) => RuleSet::from_json(src),
-        None => RuleSet::from_json(&json_arg(v, "考核细则")?),
-    };
-    loaded.map_err(|e| js_error(&e))
+    if let Some(id) = v.as_string() {
+        if let Some(src) = builtin_source(id.trim()) {
+            return RuleSet::from_json(src).map_err(|e| js_error(&e));
+        }
+    }
+    RuleSet::from_json(&json_arg(v, "考核细则")?).map_err(|e| js_error(&e))
 }
 
 /// A scoring engine for one rule set.
@@ -244,9 +245,8 @@ impl Engine {
     /// Builds an engine from rule-set JSON text or object, or a built-in id (`"subdistrict"`).
     #[wasm_bindgen(constructor)]
     pub fn new(rules: JsValue) -> Result<Engine, JsValue> {
-        let rules = load_rules(&rules)?;
         Ok(Engine {
-            rules: Rc::new(rules),
+            rules: Rc::new(load_rules(&rules)?),
         })
     }
 
