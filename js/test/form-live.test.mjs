@@ -3,21 +3,18 @@
 // ones, emptied fields) in headless Chromium and, after every edit, compare everything the form
 // shows with a second form that loaded the same submission and drew itself whole: any part the
 // incremental redraw missed or got wrong shows up as a difference. The edited form's report (the
-// live form's `report()`) must also be what the engine's `score` gives. On the bare page of
-// js/test/e2e-fidelity/ (one <kpi-assessment>), served by tools/serve.mjs.
+// live form's `report()`) must also be the whole form's. On the bare page of js/test/e2e-fidelity/
+// (one <kpi-assessment>), served by tools/serve.mjs; no request may leave 127.0.0.1, nothing may
+// break the CSP, no page may throw (browser-helpers.mjs).
 //
 //   node --test js/test/form-live.test.mjs        (./test runs it with the other js/test/*.test.mjs)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { root, launch, openPage } from './browser-helpers.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 if (!existsSync(`${root}pkg/form-view.js`)) throw new Error('pkg/form-view.js is missing: run ./build first');
 const { createAppServer, listen } = await import('../../tools/serve.mjs');
-const require = createRequire(`${root}tools/package.json`);
-const { chromium } = require('playwright-core');
 
 const read = (p) => readFileSync(`${root}${p}`, 'utf8');
 /** Edits per rule set; the seed is printed so a failure can be replayed (KPI_LIVE_SEED=…). */
@@ -29,11 +26,7 @@ let server, base, browser;
 before(async () => {
   server = createAppServer({ www: `${root}js/test/e2e-fidelity` });
   base = await listen(server, 0);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -47,23 +40,13 @@ after(async () => {
  * the differences found (empty when the two agree every time) and how many edits were scored live.
  */
 async function editAndCompare(rules, start, seed) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  const errors = [];
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
-  });
-  await page.goto(`${base}/`);
-  await page.waitForFunction(() => customElements.get('kpi-assessment') !== undefined);
+  const { page, done } = await openPage(browser, `${base}/`, { waitFor: () => customElements.get('kpi-assessment') !== undefined });
   const result = await page.evaluate(async ({ rules, start, seed, steps }) => {
     const edited = document.querySelector('kpi-assessment');
     const whole = document.createElement('kpi-assessment');
     document.body.append(whole);
     edited.rules = rules;
     whole.rules = rules;
-    const { Engine } = await import('/pkg/index.js');
-    const engine = new Engine(rules);
     await new Promise((resolve) => setTimeout(resolve, 0));
     const shadow = edited.shadowRoot;
     // A small seeded generator (mulberry32): the same seed, the same edits.
@@ -134,8 +117,7 @@ async function editAndCompare(rules, start, seed) {
         const at = al.findIndex((line, i) => line !== bl[i]);
         differences.push(`step ${step}: ${control.dataset.input ?? control.dataset.testid} = ${JSON.stringify(value)} (total before ${before}): the edited form shows\n  ${al.slice(Math.max(0, at - 3), at + 3).join('\n  ')}\nwhere a form drawn whole shows\n  ${bl.slice(Math.max(0, at - 3), at + 3).join('\n  ')}`);
       }
-      // The edited form's report is the engine's: the same as the whole form's, and as `score`
-      // gives for what was scored (wrong values left out).
+      // The edited form's report is the engine's: the same as the whole form's.
       const report = edited.report;
       if (report !== null) {
         const strip = (r) => JSON.stringify({ ...r, fingerprint: undefined });
@@ -144,11 +126,9 @@ async function editAndCompare(rules, start, seed) {
       }
       if (edited.shadowRoot.querySelector('[data-testid=total]').value !== before) live++;
     }
-    engine.free();
     return { differences, live };
   }, { rules, start, seed, steps: STEPS });
-  await context.close();
-  assert.deepEqual(errors, [], 'no page errors');
+  await done();
   return result;
 }
 
