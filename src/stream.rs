@@ -8,7 +8,7 @@
 
 use crate::batch::BatchInput;
 use crate::code::Code;
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::limits::MAX_BATCH;
 use crate::ranking::Standing;
 use crate::report::Report;
@@ -97,6 +97,26 @@ impl<'r> BatchStream<'r> {
     /// `limit.batch` past [`MAX_BATCH`] entries, `limit.work` past
     /// [`MAX_STREAM_WORK`](crate::limits::MAX_STREAM_WORK); the entry is then not taken.
     pub fn add(&mut self, input: BatchInput<'_>) -> Result<(), Error> {
+        self.take(input, false).map(|_| ())
+    }
+
+    /// Pass one for a caller that refuses forms with required values still empty (`kpi score`
+    /// without `--provisional`): the entry is taken as [`BatchStream::add`] takes it, unless it
+    /// could be read and lacks required values; then it is not taken (it is not an entry, and
+    /// pass two is not given it) and its `value.missing` problems, those
+    /// [`RuleSet::validate`] lists, are returned. An empty list: the entry was taken.
+    ///
+    /// # Errors
+    ///
+    /// As [`BatchStream::add`].
+    pub fn add_if_complete(&mut self, input: BatchInput<'_>) -> Result<Vec<Problem>, Error> {
+        self.take(input, true)
+    }
+
+    /// Pass one's work: the entry read, its values converted (and, when `complete` is asked, its
+    /// empty required values returned instead), scored without a fingerprint (its report is never
+    /// shown) and its standing kept.
+    fn take(&mut self, input: BatchInput<'_>, complete: bool) -> Result<Vec<Problem>, Error> {
         let k = self.entries.len();
         if k >= MAX_BATCH {
             return Err(Error::one(
@@ -105,9 +125,24 @@ impl<'r> BatchStream<'r> {
                 format!("一次最多评分{MAX_BATCH}份考核表，本次超过{MAX_BATCH}份，请分批评分"),
             ));
         }
-        let Ok((sub, prepared)) = self.rules.read_entry(input) else {
+        let Ok((sub, read)) = self.rules.read_entry(input) else {
             self.entries.push(None);
-            return Ok(());
+            return Ok(Vec::new());
+        };
+        let (prepared, problems) = match read {
+            Some(p) => (p, Vec::new()),
+            None => self.rules.prepare(&sub),
+        };
+        if complete {
+            let missing = self.rules.missing_problems(&prepared);
+            if !missing.is_empty() {
+                return Ok(missing);
+            }
+        }
+        let prepared = if problems.is_empty() {
+            Ok(prepared)
+        } else {
+            Err(Error::new(problems))
         };
         self.meter.add(self.rules, &sub)?;
         let n = self.read;
@@ -130,9 +165,8 @@ impl<'r> BatchStream<'r> {
                 first.scored = None;
             }
             self.entries.push(Some(standing(&Err(e(n, m)))));
-            return Ok(());
+            return Ok(Vec::new());
         }
-        let prepared = self.rules.prepare_entry(&sub, prepared);
         self.first_of.insert(
             key,
             First {
@@ -142,10 +176,14 @@ impl<'r> BatchStream<'r> {
                 prepared: prepared.is_ok(),
             },
         );
-        let result = prepared.and_then(|p| self.rules.score_entry(&sub, &p));
+        let standing_only = BatchContext {
+            standing_only: true,
+            ..BatchContext::default()
+        };
+        let result = prepared.and_then(|p| self.rules.score_prepared(&sub, &p, standing_only));
         self.entries.push(Some(standing(&result)));
         self.self_assessed |= result.as_ref().is_ok_and(|r| r.self_assessment.is_some());
-        Ok(())
+        Ok(Vec::new())
     }
 
     /// Between the passes: ranks every group, applies the grade quotas and marks what waits for

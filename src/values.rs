@@ -105,6 +105,18 @@ impl RuleSet {
     /// ```
     pub fn validate(&self, sub: &Submission) -> Vec<Problem> {
         let (prepared, mut problems) = self.prepare(sub);
+        problems.extend(self.missing_problems(&prepared));
+        if self.notes_required && problems.is_empty() {
+            if let Ok(report) = self.score_prepared(sub, &prepared, Default::default()) {
+                problems.extend(report.missing_notes());
+            }
+        }
+        problems
+    }
+
+    /// The required inputs and record cells `prepared` still lacks, as `value.missing` problems.
+    pub(crate) fn missing_problems(&self, prepared: &Prepared) -> Vec<Problem> {
+        let mut problems = Vec::new();
         for &i in &prepared.missing {
             if let Some(input) = self.inputs.get(i) {
                 problems.push(Problem::new(
@@ -133,11 +145,6 @@ impl RuleSet {
                     field.id
                 ),
             ));
-        }
-        if self.notes_required && problems.is_empty() {
-            if let Ok(report) = self.score_prepared(sub, &prepared, Default::default()) {
-                problems.extend(report.missing_notes());
-            }
         }
         problems
     }

@@ -118,33 +118,42 @@ pub fn score(
     let mut k = 0usize;
     let mut refused: Option<kpi_wasm::Error> = None;
     // The first form accepted, in case it is the only one named (a single report, unranked).
-    let mut only: Option<(String, Submission)> = None;
+    let mut only: Option<(String, String)> = None;
     docs.walk(&mut |_| {}, &mut |origin, doc| {
-        let Some(sub) = parsed(&seen, k, doc) else {
-            k += 1;
+        let readable = seen.get(k).is_some_and(|s| s.read);
+        k += 1;
+        // Read as pass two reads it: plainly valid forms straight into the inputs.
+        let (true, Ok(text)) = (readable, doc) else {
             accepted.push(false);
             return true;
         };
-        k += 1;
-        let missing = missing_values(rules, &sub, provisional);
-        if !missing.is_empty() {
-            let origin = format!("{origin}: ");
-            errors.push(format!(
-                "{}\n{origin}有必填项未填写；如需暂定得分，请加 --provisional",
-                problems_text(&origin, &missing)
-            ));
-            accepted.push(false);
-            return true;
-        }
-        accepted.push(true);
-        if only.is_none() && stream.is_empty() {
-            only = Some((origin.clone(), sub.clone()));
-        }
         if stream.len() % 256 == 0 {
             progress.update(stream.len());
         }
-        match stream.add(BatchInput::Read(Box::new(sub))) {
-            Ok(()) => true,
+        let first = stream.is_empty();
+        let input = BatchInput::Text(&text);
+        let added = if provisional {
+            stream.add(input).map(|()| Vec::new())
+        } else {
+            stream.add_if_complete(input)
+        };
+        match added {
+            Ok(missing) if missing.is_empty() => {
+                accepted.push(true);
+                if only.is_none() && first {
+                    only = Some((origin, text));
+                }
+                true
+            }
+            Ok(missing) => {
+                let origin = format!("{origin}: ");
+                errors.push(format!(
+                    "{}\n{origin}有必填项未填写；如需暂定得分，请加 --provisional",
+                    problems_text(&origin, &missing)
+                ));
+                accepted.push(false);
+                true
+            }
             Err(e) => {
                 refused = Some(e);
                 false
@@ -155,9 +164,9 @@ pub fn score(
         return Err(Fail(problems_text("", e.problems()), 2));
     }
     let single = paths.len() == 1 && stream.len() == 1 && !paths.iter().any(|p| p.is_dir());
-    if let (true, Some((origin, sub))) = (single, only) {
+    if let (true, Some((origin, text))) = (single, only) {
         progress.finish();
-        match rules.score(&sub) {
+        match rules.score_text(&text) {
             Ok(r) => print_reports(&[r], format, true),
             Err(e) => errors.push(problems_text(&format!("{origin}: "), e.problems())),
         }
@@ -211,26 +220,6 @@ fn finish(errors: Vec<String>) -> Result<bool, Fail> {
     } else {
         Err(Fail(errors.join("\n"), 1))
     }
-}
-
-/// Document `k` read again, when the first pass could read it.
-fn parsed(seen: &[Seen], k: usize, doc: input::Doc) -> Option<Submission> {
-    if !seen.get(k).is_some_and(|s| s.read) {
-        return None;
-    }
-    Submission::from_json(&doc.ok()?).ok()
-}
-
-/// The required values a form still lacks (none asked with `--provisional`).
-fn missing_values(rules: &RuleSet, sub: &Submission, provisional: bool) -> Vec<kpi_wasm::Problem> {
-    if provisional {
-        return Vec::new();
-    }
-    rules
-        .validate(sub)
-        .into_iter()
-        .filter(|x| x.code == kpi_wasm::Code::ValueMissing)
-        .collect()
 }
 
 /// Writes reports as they come, in the format asked for: what the batch that keeps its reports

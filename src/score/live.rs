@@ -185,7 +185,7 @@ impl RuleSet {
             lists: &p.lists,
             row: None,
         };
-        Scorer::new(self, sub, canonical, env, None)
+        Scorer::new(self, sub, Some(canonical), env, None)
     }
 
     /// Per input, what reads it: from the compiled expressions (and lines' record lists) of the

@@ -82,7 +82,8 @@ impl RuleSet {
             lists: &prepared.lists,
             row: None,
         };
-        let mut report = Scorer::new(self, sub, &prepared.canonical, env, batch.ranks).run()?;
+        let canonical = (!batch.standing_only).then_some(prepared.canonical.as_str());
+        let mut report = Scorer::new(self, sub, canonical, env, batch.ranks).run()?;
         match prepared.self_assessment.as_deref() {
             Some(SelfPrepared::Values(own)) => {
                 // The unit's own values may not be scorable (nothing applicable, no band): its

@@ -569,7 +569,10 @@ impl<'r> Scorer<'r, '_> {
             fingerprint: Fingerprint {
                 engine: ENGINE,
                 rules: &rs.fingerprint,
-                submission: submission_digest(self.sub, self.canonical),
+                submission: self
+                    .canonical
+                    .map(|c| submission_digest(self.sub, c))
+                    .unwrap_or_default(),
             },
             placement: graded.placement,
         }

@@ -124,6 +124,9 @@ pub(crate) trait ItemRanks {
 pub(crate) struct BatchContext<'b> {
     pub aggregates: Option<&'b dyn Batch>,
     pub ranks: Option<&'b dyn ItemRanks>,
+    /// Only the unit's standing is wanted (a streamed batch's first pass): the report is never
+    /// shown, so its submission digest is left empty rather than hashed.
+    pub standing_only: bool,
 }
 
 /// Why something could not be evaluated.
@@ -140,8 +143,8 @@ pub(super) enum Unknown {
 pub(super) struct Scorer<'r, 's> {
     pub(super) rs: &'r RuleSet,
     pub(super) sub: &'s Submission,
-    /// The given values' canonical text, for the fingerprint.
-    pub(super) canonical: &'s str,
+    /// The given values' canonical text, for the fingerprint (none: the digest is left empty).
+    pub(super) canonical: Option<&'s str>,
     pub(super) env: Env<'s>,
     pub(super) ranks: Option<&'s dyn ItemRanks>,
     pub(super) pending: Vec<PendingEntry<'r>>,
@@ -154,7 +157,7 @@ impl<'r, 's> Scorer<'r, 's> {
     pub(super) fn new(
         rs: &'r RuleSet,
         sub: &'s Submission,
-        canonical: &'s str,
+        canonical: Option<&'s str>,
         env: Env<'s>,
         ranks: Option<&'s dyn ItemRanks>,
     ) -> Self {
