@@ -210,15 +210,7 @@ impl RuleSet {
         let mut places: Vec<Result<(), Error>> = Vec::with_capacity(inputs.len());
         let (mut subs, mut prepared) = (Vec::new(), Vec::new());
         for input in inputs {
-            let read = match input {
-                BatchInput::Text(text) => match self.read_plain(text) {
-                    Some((sub, p)) => Ok((sub, Some(p))),
-                    None => Submission::from_json(text).map(|sub| (sub, None)),
-                },
-                BatchInput::Read(sub) => Ok((*sub, None)),
-                BatchInput::Failed(e) => Err(e),
-            };
-            places.push(read.map(|(sub, p)| {
+            places.push(self.read_entry(input).map(|(sub, p)| {
                 subs.push(sub);
                 prepared.push(p);
             }));

@@ -85,7 +85,7 @@ pub use report::*;
 pub use rules::{Bound, Input, InputType, RuleSet};
 pub use ruletest::{CaseDifference, CaseResult, TestRun};
 pub use score::{LiveChange, LiveForm, SectionChange};
-pub use stream::BatchStream;
+pub use stream::{BatchStream, EntryHeader, StreamEntry};
 pub use submission::{Submission, SubmissionUnit};
 pub use text::fold_id;
 pub use verify::{Difference, Verification};

@@ -14,7 +14,7 @@ use crate::ranking::Standing;
 use crate::report::Report;
 use crate::rules::RuleSet;
 use crate::score::BatchContext;
-use crate::submission::Submission;
+use crate::submission::{Submission, SubmissionUnit};
 use crate::values::Prepared;
 use crate::work::Meter;
 use std::collections::BTreeMap;
@@ -66,6 +66,39 @@ struct First {
     prepared: bool,
 }
 
+/// What [`BatchStream::add_text`] did with a submission's text.
+#[derive(Debug)]
+pub enum StreamEntry {
+    /// Taken as an entry.
+    Taken(EntryHeader),
+    /// Not taken: read, but required values are still empty (the `value.missing` problems
+    /// [`RuleSet::validate`] lists).
+    Incomplete(EntryHeader, Vec<Problem>),
+    /// Not taken: the text could not be read (the error [`Submission::from_json`] gives).
+    Unreadable(Error),
+}
+
+/// Which rule set a submission names and which unit it is for, as pass one read them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryHeader {
+    /// The rule set id it was filled for.
+    pub rules_id: String,
+    /// The rule set version it was filled for.
+    pub rules_version: String,
+    /// The unit assessed.
+    pub unit: SubmissionUnit,
+}
+
+impl From<Submission> for EntryHeader {
+    fn from(sub: Submission) -> Self {
+        EntryHeader {
+            rules_id: sub.rules_id,
+            rules_version: sub.rules_version,
+            unit: sub.unit,
+        }
+    }
+}
+
 impl RuleSet {
     /// Whether batches under this rule set can be streamed ([`RuleSet::stream`]): nothing in it
     /// reads other units' values (`rank` items, batch functions), so each report depends on its
@@ -97,26 +130,34 @@ impl<'r> BatchStream<'r> {
     /// `limit.batch` past [`MAX_BATCH`] entries, `limit.work` past
     /// [`MAX_STREAM_WORK`](crate::limits::MAX_STREAM_WORK); the entry is then not taken.
     pub fn add(&mut self, input: BatchInput<'_>) -> Result<(), Error> {
-        self.take(input, false).map(|_| ())
+        let read = self.rules.read_entry(input);
+        self.take(read, false).map(|_| ())
     }
 
-    /// Pass one for a caller that refuses forms with required values still empty (`kpi score`
-    /// without `--provisional`): the entry is taken as [`BatchStream::add`] takes it, unless it
-    /// could be read and lacks required values; then it is not taken (it is not an entry, and
-    /// pass two is not given it) and its `value.missing` problems, those
-    /// [`RuleSet::validate`] lists, are returned. An empty list: the entry was taken.
+    /// Pass one for a caller that reads its documents once and refuses some (`kpi score`): a
+    /// submission's text is taken as [`BatchStream::add`] takes it, except that a text that cannot
+    /// be read, and with `refuse_incomplete` one whose required values are still empty, is not
+    /// taken (it is not an entry, and pass two is not given it). A text read gives its header, so
+    /// that a caller checking the rule set's version and the units need not read it again.
     ///
     /// # Errors
     ///
     /// As [`BatchStream::add`].
-    pub fn add_if_complete(&mut self, input: BatchInput<'_>) -> Result<Vec<Problem>, Error> {
-        self.take(input, true)
+    pub fn add_text(&mut self, text: &str, refuse_incomplete: bool) -> Result<StreamEntry, Error> {
+        match self.rules.read_entry(BatchInput::Text(text)) {
+            Ok(read) => self.take(Ok(read), refuse_incomplete),
+            Err(e) => Ok(StreamEntry::Unreadable(e)),
+        }
     }
 
-    /// Pass one's work: the entry read, its values converted (and, when `complete` is asked, its
-    /// empty required values returned instead), scored without a fingerprint (its report is never
+    /// Pass one's work: the entry's values converted (and, when `complete` is asked, its empty
+    /// required values returned instead), scored without a fingerprint (its report is never
     /// shown) and its standing kept.
-    fn take(&mut self, input: BatchInput<'_>, complete: bool) -> Result<Vec<Problem>, Error> {
+    fn take(
+        &mut self,
+        read: Result<(Submission, Option<Prepared>), Error>,
+        complete: bool,
+    ) -> Result<StreamEntry, Error> {
         let k = self.entries.len();
         if k >= MAX_BATCH {
             return Err(Error::one(
@@ -125,9 +166,12 @@ impl<'r> BatchStream<'r> {
                 format!("一次最多评分{MAX_BATCH}份考核表，本次超过{MAX_BATCH}份，请分批评分"),
             ));
         }
-        let Ok((sub, read)) = self.rules.read_entry(input) else {
-            self.entries.push(None);
-            return Ok(Vec::new());
+        let (sub, read) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                self.entries.push(None);
+                return Ok(StreamEntry::Unreadable(e));
+            }
         };
         let (prepared, problems) = match read {
             Some(p) => (p, Vec::new()),
@@ -136,7 +180,7 @@ impl<'r> BatchStream<'r> {
         if complete {
             let missing = self.rules.missing_problems(&prepared);
             if !missing.is_empty() {
-                return Ok(missing);
+                return Ok(StreamEntry::Incomplete(EntryHeader::from(sub), missing));
             }
         }
         let prepared = if problems.is_empty() {
@@ -165,7 +209,7 @@ impl<'r> BatchStream<'r> {
                 first.scored = None;
             }
             self.entries.push(Some(standing(&Err(e(n, m)))));
-            return Ok(Vec::new());
+            return Ok(StreamEntry::Taken(EntryHeader::from(sub)));
         }
         self.first_of.insert(
             key,
@@ -183,7 +227,7 @@ impl<'r> BatchStream<'r> {
         let result = prepared.and_then(|p| self.rules.score_prepared(&sub, &p, standing_only));
         self.entries.push(Some(standing(&result)));
         self.self_assessed |= result.as_ref().is_ok_and(|r| r.self_assessment.is_some());
-        Ok(Vec::new())
+        Ok(StreamEntry::Taken(EntryHeader::from(sub)))
     }
 
     /// Between the passes: ranks every group, applies the grade quotas and marks what waits for
@@ -237,7 +281,10 @@ impl<'r> BatchStream<'r> {
 
 impl RuleSet {
     /// An entry read as a batch reads it: the plain reader's values when it could take the text.
-    fn read_entry(&self, input: BatchInput<'_>) -> Result<(Submission, Option<Prepared>), Error> {
+    pub(crate) fn read_entry(
+        &self,
+        input: BatchInput<'_>,
+    ) -> Result<(Submission, Option<Prepared>), Error> {
         match input {
             BatchInput::Text(text) => match self.read_plain(text) {
                 Some((sub, p)) => Ok((sub, Some(p))),

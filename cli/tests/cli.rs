@@ -671,6 +671,64 @@ fn submissions_for_an_archived_built_in_version_use_it() {
 }
 
 #[test]
+fn a_batch_refuses_unreadable_and_incomplete_forms_and_ranks_the_others() {
+    // Forms that cannot be read and forms with required values still empty are left out of the
+    // batch (each with its problems): the others get the reports they get alone.
+    let (all, good) = (scratch("refusals-all"), scratch("refusals-good"));
+    let units = root().join("examples/units");
+    let mut names: Vec<_> = std::fs::read_dir(&units)
+        .expect("examples/units")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    names.sort();
+    for name in &names {
+        let text = std::fs::read_to_string(units.join(name)).expect("unit");
+        std::fs::write(all.join(name), &text).expect("write");
+        std::fs::write(good.join(name), &text).expect("write");
+    }
+    let text = std::fs::read_to_string(units.join(&names[0])).expect("unit");
+    let incomplete = text
+        .replace("\"plan_made\": true,", "")
+        .replace("cbxc", "cbxc-2");
+    assert_ne!(incomplete, text);
+    std::fs::write(all.join("a-incomplete.json"), incomplete).expect("write");
+    std::fs::write(
+        all.join("b-broken.json"),
+        "{\"format\": \"kpi-submission/1\",",
+    )
+    .expect("write");
+    let score = |dir: &Path| {
+        let dir = dir.display().to_string();
+        kpi(&["score", "--rules", "subdistrict", &dir, "--format", "jsonl"])
+    };
+    let (mixed, alone) = (score(&all), score(&good));
+    assert_eq!(alone.status.code(), Some(0), "{}", stderr(&alone));
+    assert_eq!(mixed.status.code(), Some(1));
+    assert_eq!(stdout(&mixed), stdout(&alone));
+    assert_eq!(stdout(&mixed).lines().count(), names.len());
+    for said in [
+        "a-incomplete.json: /values/plan_made: [value.missing]",
+        "a-incomplete.json: 有必填项未填写；如需暂定得分，请加 --provisional",
+        "b-broken.json: /: [json.syntax]",
+    ] {
+        assert!(stderr(&mixed).contains(said), "{}", stderr(&mixed));
+    }
+    // With --provisional the incomplete form is scored, provisionally, and ranked with the others.
+    let dir = all.display().to_string();
+    let lenient = kpi(&[
+        "score",
+        "--rules",
+        "subdistrict",
+        &dir,
+        "--format",
+        "jsonl",
+        "--provisional",
+    ]);
+    assert_eq!(stdout(&lenient).lines().count(), names.len() + 1);
+    assert!(stdout(&lenient).contains("\"status\":\"provisional\""));
+}
+
+#[test]
 fn look_alike_unit_ids_are_one_unit() {
     let dir = scratch("lookalike");
     let text =
