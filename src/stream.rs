@@ -152,7 +152,8 @@ impl<'r> BatchStream<'r> {
 
     /// Pass one's work: the entry's values converted (and, when `complete` is asked, its empty
     /// required values returned instead), scored without a fingerprint (its report is never
-    /// shown) and its standing kept.
+    /// shown) and its standing kept. An entry that could not be read keeps its place, as in a
+    /// batch ([`BatchStream::add`]; `add_text` does not take such a text).
     fn take(
         &mut self,
         read: Result<(Submission, Option<Prepared>), Error>,

@@ -2,9 +2,9 @@
 //! `BatchStream`): the files are read twice (what decides the rule set and refuses a second form
 //! for a unit, scoring for the standings on the way; scoring again for the reports) and each
 //! report is written out as soon as it is finished, so that a city's 100,000 units need memory
-//! for their standings, not for their reports. When the forms name an archived version, the
-//! standings are scored again under it in a pass of their own. The output is byte for byte what the batch that keeps its
-//! reports prints (`tests/cli.rs`).
+//! for their standings, not for their reports. When the forms name an archived version, they
+//! are read a third time, their standings scored under it. The output is byte for byte what the
+//! batch that keeps its reports prints (`tests/cli.rs`).
 
 use crate::{
     Fail, Format, Progress, archived_version_of, input, load_rules, note_archived, print_reports,
