@@ -281,7 +281,7 @@ impl RuleSet {
             let ctx = BatchContext {
                 aggregates: Some(&view),
                 ranks: Some(&unit_ranks),
-                standing_only: false,
+                scores_only: false,
             };
             results.push(self.score_prepared(sub, unit, ctx));
         }

@@ -222,7 +222,7 @@ impl<'r> BatchStream<'r> {
             },
         );
         let standing_only = BatchContext {
-            standing_only: true,
+            scores_only: true,
             ..BatchContext::default()
         };
         let result = prepared.and_then(|p| self.rules.score_prepared(&sub, &p, standing_only));

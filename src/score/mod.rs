@@ -82,13 +82,17 @@ impl RuleSet {
             lists: &prepared.lists,
             row: None,
         };
-        let canonical = (!batch.standing_only).then_some(prepared.canonical.as_str());
+        let canonical = (!batch.scores_only).then_some(prepared.canonical.as_str());
         let mut report = Scorer::new(self, sub, canonical, env, batch.ranks).run()?;
         match prepared.self_assessment.as_deref() {
             Some(SelfPrepared::Values(own)) => {
                 // The unit's own values may not be scorable (nothing applicable, no band): its
                 // self-assessed scores are then unknown, and the assessors' report stands.
-                let own = self.score_prepared(sub, own, batch).ok();
+                let scores_only = BatchContext {
+                    scores_only: true,
+                    ..batch
+                };
+                let own = self.score_prepared(sub, own, scores_only).ok();
                 self.beside_own_report(&mut report, own.as_ref());
             }
             Some(SelfPrepared::Items(scores)) => self.beside_own_items(&mut report, scores),

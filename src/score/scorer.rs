@@ -124,9 +124,10 @@ pub(crate) trait ItemRanks {
 pub(crate) struct BatchContext<'b> {
     pub aggregates: Option<&'b dyn Batch>,
     pub ranks: Option<&'b dyn ItemRanks>,
-    /// Only the unit's standing is wanted (a streamed batch's first pass): the report is never
-    /// shown, so its submission digest is left empty rather than hashed.
-    pub standing_only: bool,
+    /// Only the report's scores are read (a streamed batch's standings, a self-assessment put
+    /// beside the assessors' report): the report is never shown, so its submission digest is
+    /// left empty rather than hashed.
+    pub scores_only: bool,
 }
 
 /// Why something could not be evaluated.
