@@ -196,7 +196,7 @@ impl RuleSet {
                     ) else {
                         continue;
                     };
-                    let (Ok(ro), Ok(rn)) = (self.score(&o), new.score(&n)) else {
+                    let (Ok(ro), Ok(rn)) = (self.score_figures(&o), new.score_figures(&n)) else {
                         continue;
                     };
                     let items = item_changes(&old_items(&ro), &rn);
@@ -239,7 +239,7 @@ impl RuleSet {
         let total = |sub: &Submission| -> Option<Decimal> {
             let mut sink = Vec::new();
             let s = adapt(self, sub, "旧", &mut sink).ok()?;
-            self.score(&s).ok().map(|r| r.total.value())
+            self.score_figures(&s).ok().map(|r| r.total.value())
         };
         let mut bases = vec![("中性考核表".to_string(), neutral.clone())];
         let Some(mut best_total) = total(&neutral) else {

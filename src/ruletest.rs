@@ -119,7 +119,7 @@ impl RuleSet {
             failures.push(failure);
             differences.push(d);
         };
-        match self.score(sub) {
+        match self.score_figures(sub) {
             Err(e) => differ(
                 format!("无法评分：{e}"),
                 CaseDifference::error(&e.to_string()),

@@ -107,7 +107,11 @@ impl RuleSet {
         let (prepared, mut problems) = self.prepare(sub);
         problems.extend(self.missing_problems(&prepared));
         if self.notes_required && problems.is_empty() {
-            if let Ok(report) = self.score_prepared(sub, &prepared, Default::default()) {
+            let scores_only = crate::score::BatchContext {
+                scores_only: true,
+                ..Default::default()
+            };
+            if let Ok(report) = self.score_prepared(sub, &prepared, scores_only) {
                 problems.extend(report.missing_notes());
             }
         }
