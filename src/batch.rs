@@ -176,7 +176,17 @@ impl RuleSet {
         subs: &[Submission],
         progress: &mut dyn FnMut(usize, usize),
     ) -> BatchReport<'r> {
-        self.score_batch_read(subs, Vec::new(), progress)
+        self.score_batch_read(subs, Vec::new(), false, progress)
+    }
+
+    /// [`RuleSet::score_batch_with_progress`] for a caller that reads only the reports' figures
+    /// and never shows them (a diff): the submissions' digests are left empty.
+    pub(crate) fn score_batch_figures<'r>(
+        &'r self,
+        subs: &[Submission],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> BatchReport<'r> {
+        self.score_batch_read(subs, Vec::new(), true, progress)
     }
 
     /// Scores submissions given as JSON texts together, as [`RuleSet::score_batch`] does: plainly
@@ -217,18 +227,20 @@ impl RuleSet {
         }
         let results = in_place(
             places,
-            self.score_batch_read(&subs, prepared, &mut |_, _| {})
+            self.score_batch_read(&subs, prepared, false, &mut |_, _| {})
                 .results,
         );
         BatchReport { results }
     }
 
     /// The batch itself; `read[i]`, when given, holds submission i's values already converted and
-    /// checked (by the plain reader), so they are not prepared again.
+    /// checked (by the plain reader), so they are not prepared again; `scores_only`: the reports
+    /// are not shown (`BatchContext::scores_only`).
     fn score_batch_read<'r>(
         &'r self,
         subs: &[Submission],
         read: Vec<Option<Prepared>>,
+        scores_only: bool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> BatchReport<'r> {
         let n = subs.len();
@@ -281,7 +293,7 @@ impl RuleSet {
             let ctx = BatchContext {
                 aggregates: Some(&view),
                 ranks: Some(&unit_ranks),
-                scores_only: false,
+                scores_only,
             };
             results.push(self.score_prepared(sub, unit, ctx));
         }

@@ -251,7 +251,7 @@ impl Side {
             }
         }
         let mut results = rules
-            .score_batch_with_progress(&batch_subs, progress)
+            .score_batch_figures(&batch_subs, progress)
             .results
             .into_iter();
         drop(batch_subs);
