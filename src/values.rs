@@ -107,11 +107,7 @@ impl RuleSet {
         let (prepared, mut problems) = self.prepare(sub);
         problems.extend(self.missing_problems(&prepared));
         if self.notes_required && problems.is_empty() {
-            let scores_only = crate::score::BatchContext {
-                scores_only: true,
-                ..Default::default()
-            };
-            if let Ok(report) = self.score_prepared(sub, &prepared, scores_only) {
+            if let Ok(report) = self.score_prepared_figures(sub, &prepared) {
                 problems.extend(report.missing_notes());
             }
         }

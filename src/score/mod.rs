@@ -60,11 +60,24 @@ impl RuleSet {
     /// (a rule author's test case, a probe, the notes `validate` asks for): the same report with
     /// the submission's digest left empty, which spares hashing it.
     pub(crate) fn score_figures<'r>(&'r self, sub: &Submission) -> Result<Report<'r>, Error> {
+        let (prepared, problems) = self.prepare(sub);
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
+        self.score_prepared_figures(sub, &prepared)
+    }
+
+    /// [`RuleSet::score_figures`] of values already converted and checked by `prepare`.
+    pub(crate) fn score_prepared_figures<'r>(
+        &'r self,
+        sub: &Submission,
+        prepared: &Prepared,
+    ) -> Result<Report<'r>, Error> {
         let scores_only = BatchContext {
             scores_only: true,
             ..BatchContext::default()
         };
-        self.score_in(sub, scores_only)
+        self.score_prepared(sub, prepared, scores_only)
     }
 
     pub(crate) fn score_in<'r>(
