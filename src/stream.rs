@@ -221,11 +221,8 @@ impl<'r> BatchStream<'r> {
                 prepared: prepared.is_ok(),
             },
         );
-        let standing_only = BatchContext {
-            scores_only: true,
-            ..BatchContext::default()
-        };
-        let result = prepared.and_then(|p| self.rules.score_prepared(&sub, &p, standing_only));
+        let figures_only = BatchContext::figures_only();
+        let result = prepared.and_then(|p| self.rules.score_prepared(&sub, &p, figures_only));
         self.entries.push(Some(standing(&result)));
         self.self_assessed |= result.as_ref().is_ok_and(|r| r.self_assessment.is_some());
         Ok(StreamEntry::Taken(EntryHeader::from(sub)))

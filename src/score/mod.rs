@@ -60,11 +60,7 @@ impl RuleSet {
     /// (a rule author's test case, a probe, the notes `validate` asks for): the same report with
     /// the submission's digest left empty, which spares hashing it.
     pub(crate) fn score_figures<'r>(&'r self, sub: &Submission) -> Result<Report<'r>, Error> {
-        let (prepared, problems) = self.prepare(sub);
-        if !problems.is_empty() {
-            return Err(Error::new(problems));
-        }
-        self.score_prepared_figures(sub, &prepared)
+        self.score_in(sub, BatchContext::figures_only())
     }
 
     /// [`RuleSet::score_figures`] of values already converted and checked by `prepare`.
@@ -73,11 +69,7 @@ impl RuleSet {
         sub: &Submission,
         prepared: &Prepared,
     ) -> Result<Report<'r>, Error> {
-        let scores_only = BatchContext {
-            scores_only: true,
-            ..BatchContext::default()
-        };
-        self.score_prepared(sub, prepared, scores_only)
+        self.score_prepared(sub, prepared, BatchContext::figures_only())
     }
 
     pub(crate) fn score_in<'r>(

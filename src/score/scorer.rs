@@ -130,6 +130,16 @@ pub(crate) struct BatchContext<'b> {
     pub scores_only: bool,
 }
 
+impl BatchContext<'_> {
+    /// Outside any batch, for a report read only for its figures (`scores_only`).
+    pub(crate) fn figures_only() -> Self {
+        BatchContext {
+            scores_only: true,
+            ..BatchContext::default()
+        }
+    }
+}
+
 /// Why something could not be evaluated.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Unknown {
